@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: import throughput and peak memory on generated backups at realistic scale.
+ *
+ * Each measurement runs in its own process (bench/child.ts) so its peak RSS is its own. Generated
+ * files are cached in bench/data/ (delete it to regenerate). Set BENCH_SCALE=0.1 for a quick run.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeSmsBackup, type GeneratorOptions } from './generator.js';
+
+const HERE = import.meta.dirname;
+const DATA = path.join(HERE, 'data');
+const OUT = path.join(HERE, 'out');
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+const ONLY = process.env.BENCH_ONLY?.split(',');
+
+interface Measure {
+  seconds: number;
+  records: number;
+  bytes: number;
+  maxRssMB: number;
+}
+
+interface Row {
+  scenario: string;
+  step: string;
+  fileMB: number;
+  records: number;
+  seconds: number;
+  msgPerS: number;
+  mbPerS: number;
+  maxRssMB: number;
+}
+
+async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
+  fs.mkdirSync(DATA, { recursive: true });
+  const file = path.join(DATA, `${name}-x${SCALE}.xml`);
+  if (!fs.existsSync(file)) {
+    const t = Date.now();
+    process.stderr.write(`generating ${file} ...\n`);
+    await writeSmsBackup(file + '.tmp', opts);
+    fs.renameSync(file + '.tmp', file);
+    process.stderr.write(`  ${(fs.statSync(file).size / 1e6).toFixed(0)} MB in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  }
+  return file;
+}
+
+function child(mode: 'read' | 'import', file: string, vault?: string): Measure {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(HERE, 'child.ts'), mode, file, ...(vault ? [vault] : [])],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+  );
+  const last = out.trim().split('\n').pop() ?? '{}';
+  return JSON.parse(last) as Measure;
+}
+
+function row(scenario: string, step: string, m: Measure): Row {
+  return {
+    scenario,
+    step,
+    fileMB: m.bytes / 1e6,
+    records: m.records,
+    seconds: m.seconds,
+    msgPerS: m.records / m.seconds,
+    mbPerS: m.bytes / 1e6 / m.seconds,
+    maxRssMB: m.maxRssMB,
+  };
+}
+
+const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
+const scenarios: { name: string; opts: GeneratorOptions; reimport: boolean }[] = [
+  { name: 'sms-heavy', opts: { seed: 1, sms: n(1_000_000), mms: 0 }, reimport: true },
+  { name: 'mms-heavy', opts: { seed: 2, sms: n(20_000), mms: n(6_000), mediaBytes: 40_000 }, reimport: true },
+  { name: 'large-1gb', opts: { seed: 3, sms: n(1_000_000), mms: n(16_000), mediaBytes: 40_000 }, reimport: false },
+  { name: 'one-600mb-attachment', opts: { seed: 4, sms: n(1_000), mms: n(10), mediaBytes: 20_000, bigAttachmentBytes: Math.round(600e6 * SCALE) }, reimport: false },
+];
+
+const rows: Row[] = [];
+for (const s of scenarios) {
+  if (ONLY && !ONLY.includes(s.name)) continue;
+  const file = await dataset(s.name, s.opts);
+  rows.push(row(s.name, 'plain read (disk/decode limit)', child('read', file)));
+  const vault = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-'));
+  try {
+    rows.push(row(s.name, 'import into empty vault', child('import', file, vault)));
+    if (s.reimport) rows.push(row(s.name, 're-import (all duplicates)', child('import', file, vault)));
+  } finally {
+    fs.rmSync(vault, { recursive: true, force: true });
+  }
+  process.stderr.write(`${s.name} done\n`);
+}
+
+const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const lines = [
+  `| scenario | step | file MB | records | seconds | messages/s | MB/s | peak RSS MB |`,
+  `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
+  ...rows.map((r) => `| ${r.scenario} | ${r.step} | ${fmt(r.fileMB)} | ${fmt(r.records)} | ${fmt(r.seconds, 1)} | ${fmt(r.msgPerS)} | ${fmt(r.mbPerS, 1)} | ${fmt(r.maxRssMB)} |`),
+];
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const header = `${new Date().toISOString()} · ${cpu} · ${os.cpus().length} cores · ${fmt(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · scale ${SCALE}`;
+fs.mkdirSync(OUT, { recursive: true });
+fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ header, rows }, null, 2));
+process.stdout.write(`${header}\n\n${lines.join('\n')}\n`);

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { listBackups } from '../../vault/backups.js';
+import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+
+export function registerBackups(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('backups')
+    .description('list every import run: when, which file, format, and what it added')
+    .option('--json', 'print as JSON')
+    .option('--limit <n>', 'only the most recent N runs', (v) => Number.parseInt(v, 10))
+    .action(async (opts: { json?: boolean; limit?: number }) => {
+      const runs = await withVault(globals(), false, (vault) => listBackups(vault, { limit: opts.limit }));
+      if (opts.json === true) {
+        printJson(runs);
+        return;
+      }
+      if (runs.length === 0) {
+        process.stdout.write('no backups imported yet\n');
+        return;
+      }
+      for (const r of runs) {
+        process.stdout.write(
+          `#${r.id} ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${r.file} (${r.format}, ${r.content}, ${formatBytes(r.size)})  ${r.status}\n` +
+            `    ${formatCount(r.read)} read: ${formatCount(r.new)} new, ${formatCount(r.duplicate)} duplicate, ` +
+            `${formatCount(r.updated)} updated, ${formatCount(r.rejected)} rejected, ${formatCount(r.warnings)} warnings\n`,
+        );
+      }
+    });
+}

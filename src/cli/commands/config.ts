@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { SETTINGS } from '../../vault/config.js';
+import { CommandFailed, printJson, withVault, type GlobalOptions } from '../context.js';
+
+export function registerConfig(program: Command, globals: () => GlobalOptions): void {
+  const config = program.command('config').description('show or change vault settings');
+  config
+    .command('list')
+    .description('every setting and its value')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const values = await withVault(globals(), true, (vault) => vault.config.all());
+      if (opts.json === true) {
+        printJson(values);
+        return;
+      }
+      for (const [key, s] of Object.entries(SETTINGS)) {
+        process.stdout.write(`${key} = ${values[key] ?? '(unset)'}\n    ${s.description}\n`);
+      }
+    });
+  config
+    .command('get')
+    .argument('<key>')
+    .option('--json', 'print as JSON')
+    .action(async (key: string, opts: { json?: boolean }) => {
+      const value = await withVault(globals(), true, (vault) => vault.config.get(key));
+      if (opts.json === true) printJson({ key, value: value ?? null });
+      else if (value === undefined) throw new CommandFailed(`${key} is not set`);
+      else process.stdout.write(value + '\n');
+    });
+  config
+    .command('set')
+    .argument('<key>')
+    .argument('<value>')
+    .option('--json', 'print as JSON')
+    .action(async (key: string, value: string, opts: { json?: boolean }) => {
+      const stored = await withVault(globals(), true, async (vault) => {
+        let next: string;
+        try {
+          next = SETTINGS[key]?.parse(value) ?? (await vault.config.set(key, value));
+        } catch (e) {
+          throw new CommandFailed((e as Error).message);
+        }
+        if (key === 'region') {
+          const current = await vault.config.get('region');
+          if (current !== undefined && current !== next && !(await vault.isEmpty())) {
+            throw new CommandFailed(
+              `this vault already holds records whose numbers were normalised with region ${current}; changing it now would make ` +
+                'the same number look different to duplicate detection. Use a new vault (--vault DIR) and set the region before its first import.',
+            );
+          }
+          await vault.config.setRaw('region.source', 'configured');
+        }
+        return vault.config.set(key, next);
+      });
+      if (opts.json === true) printJson({ key, value: stored });
+      else process.stdout.write(`${key} = ${stored}\n`);
+    });
+}

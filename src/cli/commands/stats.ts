@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { vaultStats } from '../../vault/stats.js';
+import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+
+export function registerStats(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('stats')
+    .description('totals by kind, conversations, first and last date, top contacts')
+    .option('--json', 'print as JSON')
+    .option('--top <n>', 'how many top contacts', (v) => Number.parseInt(v, 10), 10)
+    .action(async (opts: { json?: boolean; top: number }) => {
+      const s = await withVault(globals(), false, (vault) => vaultStats(vault, opts.top));
+      if (opts.json === true) {
+        printJson(s);
+        return;
+      }
+      const out = [
+        `messages:      ${formatCount(s.sms + s.mms)} (${formatCount(s.sms)} SMS, ${formatCount(s.mms)} MMS)`,
+        `calls:         ${formatCount(s.calls)}`,
+        `conversations: ${formatCount(s.conversations)}`,
+        `contacts:      ${formatCount(s.contacts)} named`,
+        `media:         ${formatCount(s.media.blobs)} files, ${formatBytes(s.media.bytes)}`,
+        `span:          ${s.first ?? '-'} .. ${s.last ?? '-'}`,
+        `backups:       ${formatCount(s.backups)} imported`,
+      ];
+      if (s.topContacts.length > 0) {
+        out.push('top contacts:');
+        for (const c of s.topContacts) out.push(`  ${formatCount(c.messages).padStart(9)}  ${c.name ?? c.address}${c.name ? ` (${c.address})` : ''}`);
+      }
+      process.stdout.write(out.join('\n') + '\n');
+    });
+}

@@ -1,0 +1,57 @@
+/**
+ * What every command shares: which vault, how to print, how failures become exit codes.
+ */
+import path from 'node:path';
+import { Vault } from '../vault/vault.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** A failure the user can act on; printed without a stack trace, exit code 1. */
+export class CommandFailed extends Error {
+  override readonly name = 'CommandFailed';
+  /** True when the command already printed why; only the exit code is left to set. */
+  readonly reported: boolean;
+  constructor(message: string, options: { reported?: boolean } = {}) {
+    super(message);
+    this.reported = options.reported ?? false;
+  }
+}
+
+export interface GlobalOptions {
+  vault?: string;
+}
+
+export function vaultDir(opts: GlobalOptions): string {
+  return path.resolve(opts.vault ?? process.env.TEXTVAULT_DIR ?? 'vault');
+}
+
+export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (vault: Vault) => Promise<T>): Promise<T> {
+  const vault = await Vault.open(vaultDir(opts), { create });
+  try {
+    return await fn(vault);
+  } finally {
+    await vault.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = -1;
+  do {
+    v /= 1024;
+    i++;
+  } while (v >= 1024 && i < units.length - 1);
+  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i] ?? 'TB'}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

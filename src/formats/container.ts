@@ -1,0 +1,209 @@
+/**
+ * Backups arrive as plain files, gzip files or ZIP archives holding several backups. This opens
+ * any of them as a list of entries, each a stream of the backup's bytes. The kind is decided by
+ * the file's first bytes, never by its name.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import yauzl from 'yauzl';
+
+export type ContainerKind = 'plain' | 'gzip' | 'zip';
+
+export interface InputEntry {
+  /** What to call it in messages and in the backups list: `file` or `archive.zip!entry.xml`. */
+  name: string;
+  /** The file on disk. */
+  file: string;
+  /** The entry's name inside a ZIP archive (display only, never used as a path). */
+  entryName?: string;
+  container: ContainerKind;
+  /** Bytes on disk that reading this entry consumes (for progress). */
+  sizeOnDisk: number;
+  /**
+   * Opens the entry's content. `onRawBytes` sees the bytes as read from disk (compressed), for
+   * progress; the returned `digest()` is the SHA-256 and size of the file (plain, gzip) or of the
+   * entry's content (zip) once the stream has been read to the end.
+   */
+  open(onRawBytes?: (n: number) => void): Promise<OpenedEntry>;
+}
+
+export interface OpenedEntry {
+  stream: Readable;
+  digest(): { sha256: string; size: number };
+}
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** The biggest uncompressed ZIP entry we accept (a whole phone's history is far below this). */
+export const MAX_ZIP_ENTRY_BYTES = 64 * 1024 ** 3;
+const MAX_ZIP_ENTRIES = 10_000;
+const CHUNK = 1 << 20;
+
+export async function sniff(file: string): Promise<ContainerKind> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+    if (bytesRead === 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip';
+    return 'plain';
+  } finally {
+    await fh.close();
+  }
+}
+
+function hashTap(hash: Hash, counter: { n: number }, onRawBytes?: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      counter.n += chunk.length;
+      onRawBytes?.(chunk.length);
+      done(null, chunk);
+    },
+  });
+}
+
+export async function openInput(file: string): Promise<InputEntry[]> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`);
+  }
+  if (stat.isDirectory()) throw new InputError(`${file}: is a folder; give the backup files inside it`);
+  const kind = await sniff(file);
+  if (kind === 'zip') return zipEntries(file);
+  return [
+    {
+      name: file,
+      file,
+      container: kind,
+      sizeOnDisk: stat.size,
+      open: (onRawBytes) => {
+        const hash = createHash('sha256');
+        const counter = { n: 0 };
+        const raw = fs.createReadStream(file, { highWaterMark: CHUNK });
+        const tap = hashTap(hash, counter, onRawBytes);
+        const out = new PassThrough({ highWaterMark: CHUNK });
+        const fail = (err: Error | null): void => {
+          if (err) out.destroy(kind === 'gzip' ? new InputError(`${file}: damaged gzip data (${err.message})`) : err);
+        };
+        if (kind === 'gzip') pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), out, fail);
+        else pipeline(raw, tap, out, fail);
+        return Promise.resolve({ stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) });
+      },
+    },
+  ];
+}
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, zip) => {
+      if (err) reject(new InputError(`${file}: damaged ZIP archive (${err.message})`));
+      else resolve(zip);
+    });
+  });
+}
+
+async function listZip(file: string): Promise<yauzl.Entry[]> {
+  const zip = await openZip(file);
+  try {
+    return await new Promise<yauzl.Entry[]>((resolve, reject) => {
+      const entries: yauzl.Entry[] = [];
+      zip.on('entry', (e: yauzl.Entry) => {
+        entries.push(e);
+        if (entries.length > MAX_ZIP_ENTRIES) {
+          reject(new InputError(`${file}: more than ${MAX_ZIP_ENTRIES} entries; not a backup archive`));
+          return;
+        }
+        zip.readEntry();
+      });
+      zip.on('end', () => {
+        resolve(entries);
+      });
+      zip.on('error', (err: Error) => {
+        reject(new InputError(`${file}: damaged ZIP archive (${err.message})`));
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+}
+
+async function zipEntries(file: string): Promise<InputEntry[]> {
+  const all = await listZip(file);
+  const files = all.filter((e) => !e.fileName.endsWith('/') && !path.posix.basename(e.fileName).startsWith('.'));
+  return files.map((e) => {
+    if (e.uncompressedSize > MAX_ZIP_ENTRY_BYTES) {
+      throw new InputError(`${file}: entry ${e.fileName} claims ${e.uncompressedSize} bytes, more than any backup; refusing it`);
+    }
+    return {
+      // The entry name is only ever displayed, never used as a path.
+      name: `${file}!${e.fileName}`,
+      file,
+      entryName: e.fileName,
+      container: 'zip' as const,
+      sizeOnDisk: e.compressedSize,
+      open: async (onRawBytes?: (n: number) => void) => {
+        const zip = await openZip(file);
+        const entry = await findEntry(zip, e.fileName);
+        const stream = await new Promise<Readable>((resolve, reject) => {
+          zip.openReadStream(entry, (err, s) => {
+            if (err) reject(new InputError(`${file}!${e.fileName}: cannot read entry (${err.message})`));
+            else resolve(s);
+          });
+        });
+        const hash = createHash('sha256');
+        const counter = { n: 0 };
+        const out = new PassThrough({ highWaterMark: CHUNK });
+        // Progress counts uncompressed bytes scaled to the compressed size on disk.
+        const ratio = e.uncompressedSize > 0 ? e.compressedSize / e.uncompressedSize : 1;
+        pipeline(stream, hashTap(hash, counter, (n) => onRawBytes?.(n * ratio)), out, (err) => {
+          zip.close();
+          if (err) out.destroy(new InputError(`${file}!${e.fileName}: damaged ZIP entry (${err.message})`));
+        });
+        return { stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) };
+      },
+    };
+  });
+}
+
+function findEntry(zip: yauzl.ZipFile, name: string): Promise<yauzl.Entry> {
+  return new Promise((resolve, reject) => {
+    zip.on('entry', (e: yauzl.Entry) => {
+      if (e.fileName === name) resolve(e);
+      else zip.readEntry();
+    });
+    zip.on('end', () => {
+      reject(new InputError(`ZIP entry ${name} disappeared while importing`));
+    });
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+/** Reads up to `limit` bytes from the start of an entry (for format and region sniffing). */
+export async function readHead(entry: InputEntry, limit: number): Promise<Buffer> {
+  const { stream } = await entry.open();
+  const chunks: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const chunk of stream) {
+      const b = chunk as Buffer;
+      chunks.push(b);
+      n += b.length;
+      if (n >= limit) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit);
+}

@@ -1,0 +1,28 @@
+/**
+ * Errors a reader raises. Each carries the file and, where it applies, the 1-based line and
+ * column, so the message tells the user exactly where to look.
+ */
+
+/** The file is not in the format the reader was asked to read (wrong root element, binary...). */
+export class NotABackupError extends Error {
+  override readonly name = 'NotABackupError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: not an SMS Backup & Restore backup: ${reason}`);
+  }
+}
+
+/** The file is damaged: malformed or truncated XML, a forbidden DOCTYPE, an undefined entity... */
+export class MalformedBackupError extends Error {
+  override readonly name = 'MalformedBackupError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}:${column}: ${reason}`);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The record model every backup format reads into and writes from.
+ *
+ * Records keep each attribute exactly as the backup had it, in its original order, as strings:
+ * a missing attribute is absent from the list, `""` is the empty string and `"null"` is the
+ * four-letter string. Nothing is parsed away here; the vault derives typed columns from these
+ * attributes but the attribute list itself is what gets written back on export.
+ */
+
+/** One attribute as `[name, value]`; order in the list is the order in the source. */
+export type Attr = readonly [name: string, value: string];
+
+export type Attrs = readonly Attr[];
+
+/** Where a record came from in its source file, for error messages and warnings. */
+export interface SourcePosition {
+  /** 1-based line of the record's opening tag (or line of the record for line-based formats). */
+  line: number;
+  /** 1-based column (in characters) of the record's opening tag. */
+  column: number;
+  /** 0-based index of the record among the records of its kind in the file. */
+  index: number;
+}
+
+/** A media payload decoded from a backup and already written to the sink. */
+export interface StoredMedia {
+  sha256: string;
+  size: number;
+}
+
+/**
+ * Why a part's media could not be stored as clean bytes. `empty`: the data attribute was
+ * present but empty. `corrupt`: it was not valid base64 (the decoded bytes of the valid prefix are
+ * still stored when there are any).
+ */
+export type MediaDamage = 'empty' | 'corrupt';
+
+export interface PartRecord {
+  /** Attributes of the part; for the `data` attribute see `media` and `rawData`. */
+  attrs: Attrs;
+  /** The decoded bytes of `data`, stored through the MediaSink; absent when there were none. */
+  media?: StoredMedia;
+  /** Set when the part's media is damaged. */
+  damage?: MediaDamage;
+  /**
+   * For a damaged `data` value short enough to keep (see MAX_RAW_DAMAGED_DATA), the value exactly
+   * as it was, so an export writes back what the backup held.
+   */
+  rawData?: string;
+}
+
+export interface AddrRecord {
+  attrs: Attrs;
+}
+
+export interface SmsRecord {
+  kind: 'sms';
+  attrs: Attrs;
+  position: SourcePosition;
+}
+
+export interface MmsRecord {
+  kind: 'mms';
+  attrs: Attrs;
+  parts: PartRecord[];
+  /** `null` when the backup had no `<addrs>` element at all (distinct from an empty one). */
+  addrs: AddrRecord[] | null;
+  position: SourcePosition;
+}
+
+export interface CallRecord {
+  kind: 'call';
+  attrs: Attrs;
+  position: SourcePosition;
+}
+
+export type MessageRecord = SmsRecord | MmsRecord;
+export type ArchiveRecord = SmsRecord | MmsRecord | CallRecord;
+
+/** Facts about a backup file itself, read from its root element and prolog. */
+export interface BackupHeader {
+  /** `sms` for a messages file, `calls` for a call-log file. */
+  content: 'messages' | 'calls';
+  /** Attributes of the root element (`count`, `backup_set`, `backup_date`, `type`, ...). */
+  rootAttrs: Attrs;
+  /** The app's "File Created By ..." comment, when present. */
+  creator?: string;
+}
+
+export type WarningCode =
+  | 'lone-surrogate'
+  | 'nul-character'
+  | 'invalid-utf8'
+  | 'media-empty'
+  | 'media-corrupt'
+  | 'unknown-element'
+  | 'stray-text'
+  | 'record-rejected';
+
+export interface ReadWarning {
+  code: WarningCode;
+  message: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Receives decoded media bytes while a reader streams them, so that a 600 MB attachment never
+ * has to exist in memory. The vault passes its blob store here; readers never see the store.
+ */
+export interface MediaSink {
+  begin(): MediaWriter;
+}
+
+export interface MediaWriter {
+  write(bytes: Buffer): void;
+  /** Completes the media; returns its hash and size. */
+  finish(): StoredMedia;
+  /** Discards what was written (the record is being dropped). */
+  abort(): void;
+}
+
+/** Callbacks a streaming reader calls, in file order. */
+export interface RecordHandler {
+  header(header: BackupHeader): void;
+  record(record: ArchiveRecord): void;
+  warning(warning: ReadWarning): void;
+}
+
+/** Damaged `data` values up to this many characters are kept verbatim for a faithful export. */
+export const MAX_RAW_DAMAGED_DATA = 64 * 1024;
+
+/** Looks up an attribute's value; `undefined` when absent. */
+export function attr(attrs: Attrs, name: string): string | undefined {
+  for (const a of attrs) if (a[0] === name) return a[1];
+  return undefined;
+}

@@ -1,0 +1,66 @@
+import type { MediaSink, RecordHandler } from '../records.js';
+import { RecordBuilder } from './record-builder.js';
+import { XmlScanner } from './scanner.js';
+
+export interface SbrReadOptions {
+  /** Name of the file, for messages. */
+  file: string;
+  sink: MediaSink;
+  handler: RecordHandler;
+}
+
+/**
+ * Reads an SMS Backup & Restore XML file pushed chunk by chunk, in constant memory whatever the
+ * size of the file or of one attachment. Records are handed over as soon as they are complete,
+ * so those before an error have been delivered when it is thrown.
+ */
+export class SbrReader {
+  private readonly builder: RecordBuilder;
+  private readonly scanner: XmlScanner;
+  private failed = false;
+
+  constructor(opts: SbrReadOptions) {
+    this.builder = new RecordBuilder(opts.file, opts.sink, opts.handler);
+    this.scanner = new XmlScanner(opts.file, this.builder);
+  }
+
+  push(chunk: Buffer): void {
+    this.guard(() => {
+      this.scanner.push(chunk);
+    });
+  }
+
+  /** The input is complete; throws when the file was truncated. */
+  end(): void {
+    this.guard(() => {
+      this.scanner.end();
+    });
+  }
+
+  /** Aborts any open MediaWriter after an error. */
+  abort(): void {
+    this.builder.abort();
+  }
+
+  private guard(step: () => void): void {
+    if (this.failed) throw new Error('SbrReader: input pushed after an error');
+    try {
+      step();
+    } catch (error) {
+      this.failed = true;
+      this.abort();
+      throw error;
+    }
+  }
+}
+
+export async function readSbr(source: AsyncIterable<Buffer>, opts: SbrReadOptions): Promise<void> {
+  const reader = new SbrReader(opts);
+  try {
+    for await (const chunk of source) reader.push(chunk);
+    reader.end();
+  } catch (error) {
+    reader.abort();
+    throw error;
+  }
+}

@@ -1,0 +1,232 @@
+import { NotABackupError } from '../errors.js';
+import {
+  attr,
+  type AddrRecord,
+  type Attr,
+  type MediaSink,
+  type PartRecord,
+  type RecordHandler,
+  type ReadWarning,
+  type SourcePosition,
+} from '../records.js';
+import { Base64Stream } from './base64-stream.js';
+import type { ScanHandler } from './scanner.js';
+
+/** Where an element sits in a backup; each one admits the children listed in CHILDREN. */
+const enum Ctx {
+  Document,
+  Messages,
+  Calls,
+  Sms,
+  Mms,
+  Call,
+  Parts,
+  Addrs,
+  Part,
+  Addr,
+}
+
+const children = (entries: [string, Ctx][]): ReadonlyMap<string, Ctx> => new Map(entries);
+const CHILDREN: ReadonlyMap<Ctx, ReadonlyMap<string, Ctx>> = new Map([
+  [Ctx.Document, children([['smses', Ctx.Messages], ['calls', Ctx.Calls]])],
+  [Ctx.Messages, children([['sms', Ctx.Sms], ['mms', Ctx.Mms]])],
+  [Ctx.Calls, children([['call', Ctx.Call]])],
+  [Ctx.Mms, children([['parts', Ctx.Parts], ['addrs', Ctx.Addrs]])],
+  [Ctx.Parts, children([['part', Ctx.Part]])],
+  [Ctx.Addrs, children([['addr', Ctx.Addr]])],
+]);
+
+interface Pending {
+  attrs: Attr[];
+  line: number;
+  column: number;
+}
+
+interface PendingMms extends Pending {
+  parts: PartRecord[];
+  addrs: AddrRecord[] | null;
+}
+
+interface PendingPart extends Pending {
+  record: PartRecord;
+}
+
+/** Turns scanner events into SMS Backup & Restore records. */
+export class RecordBuilder implements ScanHandler {
+  private readonly path: Ctx[] = [];
+  private readonly names: string[] = [];
+  /** Depth inside an element being skipped (0: not skipping). */
+  private skipping = 0;
+  /** Where the attributes of the current start tag go; null: dropped. */
+  private attrs: Attr[] | null = null;
+  private rootAttrs: Attr[] = [];
+  private creator: string | undefined;
+  private headerSent = false;
+  private record: Pending = { attrs: [], line: 0, column: 0 };
+  private mms: PendingMms | null = null;
+  private part: PendingPart | null = null;
+  private media: Base64Stream | null = null;
+  private readonly counts = { sms: 0, mms: 0, call: 0 };
+
+  constructor(
+    private readonly file: string,
+    private readonly sink: MediaSink,
+    private readonly out: RecordHandler,
+  ) {}
+
+  startTag(name: string, line: number, column: number): void {
+    if (this.skipping > 0) {
+      this.skipping++;
+      return;
+    }
+    const parent = this.path.at(-1) ?? Ctx.Document;
+    const ctx = CHILDREN.get(parent)?.get(name);
+    if (ctx === undefined) {
+      if (parent === Ctx.Document) {
+        throw new NotABackupError(this.file, `root element is <${name}>, expected <smses> or <calls>`);
+      }
+      const inside = this.names.at(-1) ?? '';
+      this.warning({ code: 'unknown-element', message: `<${name}> inside <${inside}> skipped`, line, column });
+      this.skipping = 1;
+      this.attrs = null;
+      return;
+    }
+    this.path.push(ctx);
+    this.names.push(name);
+    this.attrs = this.open(ctx, line, column);
+  }
+
+  /** Starts what `ctx` builds; returns where its attributes go. */
+  private open(ctx: Ctx, line: number, column: number): Attr[] | null {
+    switch (ctx) {
+      case Ctx.Messages:
+      case Ctx.Calls:
+        return this.rootAttrs;
+      case Ctx.Sms:
+      case Ctx.Call:
+        this.record = { attrs: [], line, column };
+        return this.record.attrs;
+      case Ctx.Mms:
+        this.mms = { attrs: [], parts: [], addrs: null, line, column };
+        return this.mms.attrs;
+      case Ctx.Addrs:
+        if (this.mms !== null) this.mms.addrs ??= [];
+        return null;
+      case Ctx.Part: {
+        const attrs: Attr[] = [];
+        this.part = { attrs, line, column, record: { attrs } };
+        return attrs;
+      }
+      case Ctx.Addr: {
+        const attrs: Attr[] = [];
+        this.mms?.addrs?.push({ attrs });
+        return attrs;
+      }
+      default:
+        return null;
+    }
+  }
+
+  attribute(name: string, value: string): void {
+    this.attrs?.push([name, value]);
+  }
+
+  streamValue(name: string): boolean {
+    if (name !== 'data') return false;
+    if (this.skipping > 0) return true;
+    if (this.part === null || this.path.at(-1) !== Ctx.Part) return false;
+    // `data` keeps its place among the attributes; its content goes to `media`.
+    this.part.attrs.push(['data', '']);
+    this.media = new Base64Stream(this.sink);
+    return true;
+  }
+
+  valueChunk(text: string): void {
+    this.media?.write(text);
+  }
+
+  valueEnd(): void {
+    const media = this.media;
+    const part = this.part;
+    if (media === null || part === null) return;
+    this.media = null;
+    Object.assign(part.record, media.finish());
+  }
+
+  startTagEnd(): void {
+    if (this.skipping > 0) return;
+    const ctx = this.path.at(-1);
+    if (ctx === Ctx.Messages || ctx === Ctx.Calls) this.sendHeader(ctx);
+    else if (ctx === Ctx.Part && this.part !== null) this.checkMedia(this.part);
+  }
+
+  private sendHeader(ctx: Ctx): void {
+    this.headerSent = true;
+    const content = ctx === Ctx.Calls ? 'calls' : 'messages';
+    const creator = this.creator;
+    this.out.header(creator === undefined ? { content, rootAttrs: this.rootAttrs } : { content, rootAttrs: this.rootAttrs, creator });
+  }
+
+  private checkMedia(part: PendingPart): void {
+    const { damage, media } = part.record;
+    const at = { line: part.line, column: part.column };
+    if (damage === 'corrupt') {
+      const kept = media === undefined ? 'nothing could be decoded' : `kept the ${media.size} bytes decoded before the damage`;
+      this.warning({ code: 'media-corrupt', message: `<part> data is not valid base64; ${kept}`, ...at });
+    } else if (damage === 'empty') {
+      const ct = (attr(part.attrs, 'ct') ?? '').toLowerCase();
+      if (!ct.startsWith('text/') && ct !== 'application/smil') {
+        this.warning({ code: 'media-empty', message: `<part> of type "${ct}" has empty data`, ...at });
+      }
+    }
+  }
+
+  endTag(): void {
+    if (this.skipping > 0) {
+      this.skipping--;
+      return;
+    }
+    const ctx = this.path.pop();
+    this.names.pop();
+    switch (ctx) {
+      case Ctx.Sms:
+        this.out.record({ kind: 'sms', attrs: this.record.attrs, position: this.position(this.record, 'sms') });
+        break;
+      case Ctx.Call:
+        this.out.record({ kind: 'call', attrs: this.record.attrs, position: this.position(this.record, 'call') });
+        break;
+      case Ctx.Part:
+        if (this.part !== null) this.mms?.parts.push(this.part.record);
+        this.part = null;
+        break;
+      case Ctx.Mms:
+        if (this.mms !== null) {
+          const { attrs, parts, addrs } = this.mms;
+          this.out.record({ kind: 'mms', attrs, parts, addrs, position: this.position(this.mms, 'mms') });
+        }
+        this.mms = null;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private position(pending: Pending, kind: 'sms' | 'mms' | 'call'): SourcePosition {
+    return { line: pending.line, column: pending.column, index: this.counts[kind]++ };
+  }
+
+  creatorComment(text: string): void {
+    if (!this.headerSent) this.creator ??= text;
+  }
+
+  warning(warning: ReadWarning): void {
+    this.out.warning(warning);
+  }
+
+  /** Discards the media being written, if any (the read failed). */
+  abort(): void {
+    const media = this.media;
+    this.media = null;
+    media?.abort();
+  }
+}

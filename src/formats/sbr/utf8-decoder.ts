@@ -1,0 +1,40 @@
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * Turns byte chunks into text. A multi-byte character cut by a chunk boundary is held back until
+ * the next chunk, so every chunk decodes on its own and nothing is ever split mid-character.
+ */
+export class Utf8Decoder {
+  /** Whether the text last returned had invalid bytes (each replaced with U+FFFD). */
+  invalid = false;
+  private carry: Buffer | null = null;
+
+  decode(chunk: Buffer): string {
+    const bytes = this.carry === null ? chunk : Buffer.concat([this.carry, chunk]);
+    const cut = completeLength(bytes);
+    this.carry = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : null;
+    const whole = cut === bytes.length ? bytes : bytes.subarray(0, cut);
+    // isUtf8 runs at memory speed; it spares every value a U+FFFD search in the common case.
+    this.invalid = !isUtf8(whole);
+    return whole.toString('utf8');
+  }
+
+  /** The text of bytes still held back at the end of the input (an unfinished character). */
+  end(): string {
+    const rest = this.carry;
+    this.carry = null;
+    this.invalid = rest !== null;
+    return rest === null ? '' : rest.toString('utf8');
+  }
+}
+
+/** Length of the prefix of `bytes` that ends on a character boundary (it drops at most 3 bytes). */
+function completeLength(bytes: Buffer): number {
+  const len = bytes.length;
+  let i = len - 1;
+  while (i >= 0 && i > len - 4 && ((bytes[i] ?? 0) & 0xc0) === 0x80) i--;
+  if (i < 0) return len;
+  const lead = bytes[i] ?? 0;
+  const size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return size > len - i ? i : len;
+}

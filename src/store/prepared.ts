@@ -1,0 +1,54 @@
+/**
+ * Kysely builds the SQL; better-sqlite3 runs it as a prepared statement.
+ *
+ * The import hot path runs millions of small statements inside one transaction. Kysely's
+ * executor is asynchronous (a promise per query), so the hot path compiles each Kysely query
+ * once, with named placeholders, and executes it synchronously. The SQL text still comes from
+ * Kysely, so a PostgreSQL dialect compiles the same builders to its own SQL.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Compilable } from 'kysely';
+
+const PARAM_PREFIX = '\u0000textvault-param:';
+
+/**
+ * A named placeholder to put where a value goes in a Kysely builder. It is typed as the column's
+ * value type so builders type-check; its runtime value is a marker that `prepare` resolves.
+ */
+export function param<T>(name: string): T {
+  return (PARAM_PREFIX + name) as unknown as T;
+}
+
+export type Params = Record<string, unknown>;
+
+export interface Prepared<Row> {
+  run(params?: Params): BetterSqlite3.RunResult;
+  get(params?: Params): Row | undefined;
+  all(params?: Params): Row[];
+  /** The statement itself, for iterate() and other better-sqlite3 features. */
+  statement: BetterSqlite3.Statement<unknown[], Row>;
+  bind(params?: Params): unknown[];
+}
+
+/** Compiles a Kysely query and prepares it on the SQLite connection. */
+export function prepare<Row = unknown>(sqlite: BetterSqlite3.Database, query: Compilable): Prepared<Row> {
+  const compiled = query.compile();
+  const slots = compiled.parameters.map((p) =>
+    typeof p === 'string' && p.startsWith(PARAM_PREFIX) ? { name: p.slice(PARAM_PREFIX.length) } : { value: p },
+  );
+  const statement = sqlite.prepare<unknown[], Row>(compiled.sql);
+  const bind = (params: Params = {}): unknown[] =>
+    slots.map((s) => {
+      if ('value' in s) return s.value;
+      const v = params[s.name];
+      if (v === undefined) throw new Error(`missing SQL parameter ${s.name} for: ${compiled.sql}`);
+      return v;
+    });
+  return {
+    statement,
+    bind,
+    run: (params) => statement.run(...bind(params)),
+    get: (params) => statement.get(...bind(params)),
+    all: (params) => statement.all(...bind(params)),
+  };
+}

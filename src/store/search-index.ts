@@ -1,0 +1,51 @@
+/**
+ * The full-text index over message text, behind a small interface so the SQLite implementation
+ * (FTS5) can be swapped for PostgreSQL's own search without touching the vault.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { searchableText } from './search-text.js';
+
+export interface SearchIndex {
+  add(messageId: number, text: string): void;
+  remove(messageId: number): void;
+  /** Message ids whose text contains every word of the query (CJK matched by characters). */
+  match(query: string, limit: number): number[];
+}
+
+export const SQLITE_FTS_DDL =
+  "CREATE VIRTUAL TABLE message_fts USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')";
+
+/** Turns user input into an FTS5 query: each word quoted (no operator injection), CJK as phrases. */
+export function ftsQuery(query: string): string {
+  const words = query.split(/\s+/).filter((w) => w.length > 0);
+  return words
+    .map((w) => `"${searchableText(w).trim().replace(/\s+/g, ' ').replaceAll('"', '""')}"`)
+    .join(' AND ');
+}
+
+export class SqliteSearchIndex implements SearchIndex {
+  private readonly insert: BetterSqlite3.Statement;
+  private readonly delete: BetterSqlite3.Statement;
+  private readonly query: BetterSqlite3.Statement<[string, number], { rowid: number }>;
+
+  constructor(db: BetterSqlite3.Database) {
+    this.insert = db.prepare('INSERT INTO message_fts(rowid, text) VALUES (?, ?)');
+    this.delete = db.prepare('DELETE FROM message_fts WHERE rowid = ?');
+    this.query = db.prepare('SELECT rowid FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC LIMIT ?');
+  }
+
+  add(messageId: number, text: string): void {
+    if (text.length === 0) return;
+    this.insert.run(messageId, searchableText(text));
+  }
+
+  remove(messageId: number): void {
+    this.delete.run(messageId);
+  }
+
+  match(query: string, limit: number): number[] {
+    const q = ftsQuery(query);
+    if (q.length === 0) return [];
+    return this.query.all(q, limit).map((r) => r.rowid);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Vault settings kept in the archive itself, so every import into a vault follows the same rules.
+ */
+import type { Kysely } from 'kysely';
+import type { Schema } from '../store/schema.js';
+import type { MatchOptions } from './identity.js';
+import { formatRegion, parseRegion } from './phone.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+interface Setting {
+  description: string;
+  /** Returns the canonical stored form, or throws ConfigError. */
+  parse(value: string): string;
+}
+
+const bool: Setting['parse'] = (v) => {
+  const s = v.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(s)) return 'true';
+  if (['false', 'no', 'off', '0'].includes(s)) return 'false';
+  throw new ConfigError(`"${v}" is not a yes/no value: use true or false`);
+};
+
+export const SETTINGS: Record<string, Setting> = {
+  region: {
+    description: 'default region for numbers without a country code (US, GB, ... or a calling code like +44)',
+    parse: (v) => {
+      try {
+        return formatRegion(parseRegion(v));
+      } catch (e) {
+        throw new ConfigError((e as Error).message);
+      }
+    },
+  },
+  'dedup.ignore-whitespace': { description: 'match bodies that differ only in whitespace', parse: bool },
+  'dedup.ignore-milliseconds': { description: 'match dates that differ only in milliseconds', parse: bool },
+  'dedup.cross-protocol': { description: 'match an SMS with a text-only MMS/RCS copy of it', parse: bool },
+};
+
+export class VaultConfig {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async all(): Promise<Record<string, string>> {
+    const rows = await this.db.selectFrom('config').select(['key', 'value']).orderBy('key').execute();
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('config').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value;
+  }
+
+  /** Sets a known setting after validating it; returns the stored value. */
+  async set(key: string, value: string): Promise<string> {
+    const setting = SETTINGS[key];
+    if (setting === undefined) {
+      throw new ConfigError(`unknown setting "${key}"; known settings: ${Object.keys(SETTINGS).join(', ')}`);
+    }
+    const stored = setting.parse(value);
+    await this.setRaw(key, stored);
+    return stored;
+  }
+
+  /** Internal bookkeeping values (e.g. where an inferred region came from). */
+  async setRaw(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('config')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  async matchOptions(): Promise<MatchOptions> {
+    const all = await this.all();
+    return {
+      ignoreWhitespace: all['dedup.ignore-whitespace'] === 'true',
+      ignoreMilliseconds: all['dedup.ignore-milliseconds'] === 'true',
+      crossProtocol: all['dedup.cross-protocol'] === 'true',
+    };
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * Imports one backup file (or every backup inside a ZIP) into the vault.
+ *
+ * Each backup is one transaction: it either completes, with its `backups` row and counts, or
+ * leaves the archive exactly as it was. Media is streamed into the blob store while the file is
+ * read and made durable just before the commit.
+ */
+import path from 'node:path';
+import { openInput, type InputEntry } from '../../formats/container.js';
+import { MalformedBackupError } from '../../formats/errors.js';
+import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
+import { readSbr } from '../../formats/sbr/reader.js';
+import type { ArchiveRecord, BackupHeader, MediaSink, ReadWarning } from '../../formats/records.js';
+import { attr } from '../../formats/records.js';
+import { acquireLock } from '../lock.js';
+import type { MatchOptions } from '../identity.js';
+import { PhoneNormalizer } from '../phone.js';
+import type { Vault } from '../vault.js';
+import { ArchiveWriter, type Outcome } from './archive-writer.js';
+import { chooseRegion } from './region.js';
+
+export interface ImportOptions {
+  /** Keep every complete record before damage in the file, and record the run as partial. */
+  salvage?: boolean;
+  /** Overrides the vault's dedup settings for this run. */
+  match?: Partial<MatchOptions>;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  file: string;
+  bytesRead: number;
+  bytesTotal: number;
+  records: number;
+}
+
+export interface ImportCounts {
+  read: number;
+  new: number;
+  duplicate: number;
+  updated: number;
+  rejected: number;
+  warnings: number;
+}
+
+export interface ImportResult {
+  file: string;
+  format: 'sbr';
+  content: 'messages' | 'calls';
+  status: 'complete' | 'partial';
+  backupId: number;
+  counts: ImportCounts;
+  sms: number;
+  mms: number;
+  calls: number;
+  region: string;
+  regionNote: string;
+  /** The first warnings (at most MAX_KEPT_WARNINGS), for the summary. */
+  warnings: ReadWarning[];
+  /** Why a salvaged import stopped early. */
+  salvageReason?: string;
+  seconds: number;
+}
+
+const MAX_KEPT_WARNINGS = 100;
+
+/** Imports every backup in a file (one for XML or gzip, one per entry for ZIP). */
+export async function importFile(vault: Vault, file: string, options: ImportOptions = {}): Promise<ImportResult[]> {
+  const entries = await openInput(file);
+  const lock = acquireLock(vault.dir);
+  try {
+    vault.blobs.cleanTemp();
+    const results: ImportResult[] = [];
+    for (const entry of entries) results.push(await importEntry(vault, entry, options));
+    return results;
+  } finally {
+    lock.release();
+  }
+}
+
+async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptions): Promise<ImportResult> {
+  const started = Date.now();
+  const regionChoice = await chooseRegion(vault, entry);
+  const match = { ...(await vault.config.matchOptions()), ...options.match };
+  const phones = new PhoneNormalizer(regionChoice.region);
+  const sqlite = vault.store.sqlite;
+  const counts: ImportCounts = { read: 0, new: 0, duplicate: 0, updated: 0, rejected: 0, warnings: 0 };
+  const kinds = { sms: 0, mms: 0, calls: 0 };
+  const warnings: ReadWarning[] = [];
+  let header: BackupHeader | undefined;
+  let writer: ArchiveWriter | undefined;
+  let salvageReason: string | undefined;
+  let bytesRead = 0;
+
+  const sink: MediaSink = {
+    begin: () => {
+      const w = vault.blobs.begin();
+      return {
+        write: (b) => {
+          w.write(b);
+        },
+        finish: () => {
+          const info = w.finish();
+          return { sha256: info.sha256, size: info.size };
+        },
+        abort: () => {
+          w.abort();
+        },
+      };
+    },
+  };
+
+  const warn = (w: ReadWarning): void => {
+    counts.warnings++;
+    if (warnings.length < MAX_KEPT_WARNINGS) warnings.push(w);
+  };
+
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    if (regionChoice.persist) {
+      await vault.config.setRaw('region', regionChoice.persist.region);
+      await vault.config.setRaw('region.source', regionChoice.persist.source);
+    }
+    const backupId = Number(
+      (
+        await vault.db
+          .insertInto('backups')
+          .values({
+            source_path: entry.entryName === undefined ? path.resolve(entry.file) : `${path.resolve(entry.file)}!${entry.entryName}`,
+            file_name: path.basename(entry.entryName ?? entry.file),
+            format: 'sbr',
+            content: 'messages',
+            file_size: 0,
+            file_sha256: '',
+            started_at: started,
+            ended_at: started,
+            status: 'running',
+            read_count: 0,
+            new_count: 0,
+            duplicate_count: 0,
+            updated_count: 0,
+            rejected_count: 0,
+            warning_count: 0,
+            region: regionChoice.explanation,
+            header_json: '{}',
+            backup_date: 0,
+            notes_json: '[]',
+          })
+          .executeTakeFirstOrThrow()
+      ).insertId,
+    );
+
+    const onRecord = (r: ArchiveRecord): void => {
+      counts.read++;
+      if (writer === undefined) throw new Error('record before header');
+      let outcome: Outcome;
+      if (r.kind === 'call') {
+        const f = callFields(r);
+        if (f.dateMs === undefined) return reject(r, 'call without a valid date');
+        kinds.calls++;
+        outcome = writer.call({ fields: f, attrs: r.attrs }, f.dateMs);
+      } else {
+        const f = r.kind === 'sms' ? smsFields(r) : mmsFields(r);
+        if (f.dateMs === undefined) return reject(r, `${r.kind} without a valid date`);
+        kinds[r.kind]++;
+        outcome = writer.message(
+          r.kind === 'sms' ? { fields: f, attrs: r.attrs } : { fields: f, attrs: r.attrs, parts: r.parts, addrs: r.addrs },
+          f.dateMs,
+        );
+      }
+      counts[outcome]++;
+    };
+    const reject = (r: ArchiveRecord, why: string): void => {
+      counts.rejected++;
+      warn({
+        code: 'record-rejected',
+        message: `${r.kind} #${r.position.index + 1} rejected: ${why}`,
+        line: r.position.line,
+        column: r.position.column,
+      });
+    };
+
+    const opened = await entry.open((n) => {
+      bytesRead += n;
+    });
+    let lastProgress = 0;
+    const progress = (): void => {
+      options.onProgress?.({ file: entry.name, bytesRead, bytesTotal: entry.sizeOnDisk, records: counts.read });
+    };
+    try {
+      await readSbr(
+        (async function* () {
+          for await (const chunk of opened.stream) {
+            yield chunk as Buffer;
+            const now = Date.now();
+            if (now - lastProgress > 100) {
+              lastProgress = now;
+              progress();
+            }
+          }
+        })(),
+        {
+          file: entry.name,
+          sink,
+          handler: {
+            header: (h) => {
+              header = h;
+              const backupDate = Number(attr(h.rootAttrs, 'backup_date') ?? 0);
+              writer = new ArchiveWriter(sqlite, vault.search, phones, match, backupId, Number.isSafeInteger(backupDate) ? backupDate : 0);
+            },
+            record: onRecord,
+            warning: warn,
+          },
+        },
+      );
+    } catch (e) {
+      if (!(options.salvage === true && e instanceof MalformedBackupError && header !== undefined)) throw e;
+      salvageReason = e.message;
+      opened.stream.destroy();
+    }
+    progress();
+    if (header === undefined || writer === undefined) throw new MalformedBackupError(entry.name, 1, 1, 'the file is empty');
+    writer.saveNames();
+    const digest = salvageReason === undefined ? opened.digest() : { sha256: '', size: bytesRead };
+    const backupDate = Number(attr(header.rootAttrs, 'backup_date') ?? 0);
+    const status = salvageReason === undefined ? 'complete' : 'partial';
+    const notes = [...(salvageReason ? [`salvaged: ${salvageReason}`] : []), ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`)];
+    await vault.db
+      .updateTable('backups')
+      .set({
+        content: header.content,
+        file_size: digest.size,
+        file_sha256: digest.sha256,
+        ended_at: Date.now(),
+        status,
+        read_count: counts.read,
+        new_count: counts.new,
+        duplicate_count: counts.duplicate,
+        updated_count: counts.updated,
+        rejected_count: counts.rejected,
+        warning_count: counts.warnings,
+        header_json: JSON.stringify({ rootAttrs: header.rootAttrs, creator: header.creator }),
+        backup_date: Number.isSafeInteger(backupDate) ? backupDate : 0,
+        notes_json: JSON.stringify(notes),
+      })
+      .where('id', '=', backupId)
+      .execute();
+    await vault.blobs.commitStaged();
+    sqlite.exec('COMMIT');
+    return {
+      file: entry.name,
+      format: 'sbr',
+      content: header.content,
+      status,
+      backupId,
+      counts,
+      ...kinds,
+      region: regionChoice.region.kind === 'country' ? regionChoice.region.country : `+${regionChoice.region.code}`,
+      regionNote: regionChoice.explanation,
+      warnings,
+      ...(salvageReason === undefined ? {} : { salvageReason }),
+      seconds: (Date.now() - started) / 1000,
+    };
+  } catch (e) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    vault.blobs.discardStaged();
+    throw e;
+  }
+}

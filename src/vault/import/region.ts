@@ -1,0 +1,49 @@
+/**
+ * Picks the region used to normalise numbers without a country code. It is fixed per vault: set
+ * by the user, or inferred once from the first backup that carries country codes and then stored,
+ * so that every later import normalises the same way (dedup depends on it).
+ */
+import { readHead, type InputEntry } from '../../formats/container.js';
+import type { Vault } from '../vault.js';
+import { formatRegion, inferRegion, parseRegion, type Region } from '../phone.js';
+
+export interface RegionChoice {
+  region: Region;
+  /** How the region was chosen, for the import summary. */
+  source: 'configured' | 'inferred' | 'default';
+  explanation: string;
+  /** Set when the choice must be stored with the import (inside its transaction). */
+  persist?: { region: string; source: 'inferred' | 'default' };
+}
+
+const SNIFF_BYTES = 4 << 20;
+const NUMBER_ATTR = /\s(?:address|number)=["'](\+[^"'~]{6,20})/g;
+const FALLBACK = 'US';
+
+export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<RegionChoice> {
+  const configured = await vault.config.get('region');
+  if (configured !== undefined) {
+    const how = (await vault.config.get('region.source')) ?? 'configured';
+    return {
+      region: parseRegion(configured),
+      source: how === 'inferred' ? 'inferred' : 'configured',
+      explanation:
+        how === 'inferred'
+          ? `region ${configured} (inferred earlier; change with: textvault config set region XX)`
+          : `region ${configured} (configured)`,
+    };
+  }
+  const head = (await readHead(entry, SNIFF_BYTES)).toString('utf8');
+  const numbers = Array.from(head.matchAll(NUMBER_ATTR), (m) => m[1] ?? '');
+  const inferred = inferRegion(numbers);
+  const region = inferred?.region ?? parseRegion(FALLBACK);
+  const name = formatRegion(region);
+  return {
+    persist: { region: name, source: inferred ? 'inferred' : 'default' },
+    region,
+    source: inferred ? 'inferred' : 'default',
+    explanation: inferred
+      ? `assumed region ${name} for numbers without a country code (inferred from ${inferred.evidence} numbers with one); change with: textvault config set region XX`
+      : `assumed region ${name} for numbers without a country code (no number with one found); change with: textvault config set region XX`,
+  };
+}

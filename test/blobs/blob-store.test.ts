@@ -1,0 +1,67 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BlobStore } from '../../src/blobs/blob-store.js';
+import { tempDir } from '../helpers/temp.js';
+
+const sha = (b: Buffer): string => crypto.createHash('sha256').update(b).digest('hex');
+
+describe('BlobStore', () => {
+  it('stores bytes under blobs/ab/cd/<sha256> only once they are committed', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const bytes = crypto.randomBytes(10_000);
+    const info = store.putBuffer(bytes);
+    expect(info).toEqual({ sha256: sha(bytes), size: 10_000, isNew: true });
+    expect(fs.existsSync(store.pathFor(info.sha256))).toBe(false);
+    await store.commitStaged();
+    const file = store.pathFor(info.sha256);
+    expect(file.endsWith(path.join(info.sha256.slice(0, 2), info.sha256.slice(2, 4), info.sha256))).toBe(true);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('stores the same bytes once, however often they arrive', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const bytes = Buffer.from('the same picture');
+    expect(store.putBuffer(bytes).isNew).toBe(true);
+    expect(store.putBuffer(bytes).isNew).toBe(false);
+    await store.commitStaged();
+    expect(store.putBuffer(bytes).isNew).toBe(false);
+    expect([...store.list()]).toEqual([sha(bytes)]);
+    expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
+  it('leaves nothing behind when staged blobs are discarded', () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    store.putBuffer(Buffer.from('a'));
+    store.discardStaged();
+    expect([...store.list()]).toEqual([]);
+    expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
+  it('detects a damaged and a missing blob when re-hashing', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const a = store.putBuffer(Buffer.from('alpha'));
+    const b = store.putBuffer(Buffer.from('bravo'));
+    await store.commitStaged();
+    expect((await store.check(a.sha256, 5)).status).toBe('ok');
+    fs.writeFileSync(store.pathFor(a.sha256), 'alphA');
+    expect((await store.check(a.sha256, 5)).status).toBe('corrupt');
+    fs.rmSync(store.pathFor(b.sha256));
+    expect((await store.check(b.sha256, 5)).status).toBe('missing');
+  });
+
+  it('cleans temp files left by an interrupted write', () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const w = store.begin();
+    w.write(Buffer.from('half a video'));
+    // the process "dies" here: no finish(), no abort()
+    expect(store.cleanTemp()).toBe(1);
+    expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
+  it('refuses names that are not SHA-256 hex (no path from a backup reaches the file system)', () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    expect(() => store.pathFor('../../etc/passwd')).toThrow(/not a SHA-256/);
+  });
+});

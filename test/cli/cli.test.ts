@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { cli } from '../helpers/cli.js';
+import { fixture, tempDir } from '../helpers/temp.js';
+
+const StatsJson = z.object({
+  sms: z.number().int(),
+  mms: z.number().int(),
+  calls: z.number().int(),
+  conversations: z.number().int(),
+});
+const BackupsJson = z.array(
+  z.object({
+    file: z.string(),
+    format: z.string(),
+    status: z.string(),
+    new: z.number().int(),
+    duplicate: z.number().int(),
+    updated: z.number().int(),
+    rejected: z.number().int(),
+  }),
+);
+
+describe('textvault CLI', () => {
+  it('imports, lists backups, shows stats and verifies, with JSON output', () => {
+    const vault = path.join(tempDir(), 'v');
+    const imp = cli(['--vault', vault, 'import', fixture('sbr', 'sms_and_mms.xml'), fixture('sbr', 'sms_small.xml')]);
+    expect(imp.stderr).toBe('');
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toMatch(/sms_and_mms\.xml: imported \d+ records .*: \d+ new, 0 duplicate, 0 updated, 0 rejected/);
+    expect(imp.stdout).toMatch(/assumed region US/);
+
+    const backups = cli(['--vault', vault, 'backups', '--json']);
+    expect(backups.code).toBe(0);
+    const runs = BackupsJson.parse(JSON.parse(backups.stdout));
+    expect(runs.map((r) => [r.file, r.format, r.status])).toEqual([
+      ['sms_and_mms.xml', 'sbr', 'complete'],
+      ['sms_small.xml', 'sbr', 'complete'],
+    ]);
+    expect(runs[1]?.duplicate).toBeGreaterThan(0);
+
+    const stats = StatsJson.parse(JSON.parse(cli(['--vault', vault, 'stats', '--json']).stdout));
+    expect(stats.sms + stats.mms).toBeGreaterThan(0);
+    expect(stats.conversations).toBeGreaterThan(0);
+    expect(cli(['--vault', vault, 'stats']).stdout).toMatch(/messages: +\d+/);
+
+    const verify = cli(['--vault', vault, 'verify']);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/vault OK/);
+  });
+
+  it('honours TEXTVAULT_DIR', () => {
+    const vault = path.join(tempDir(), 'env-vault');
+    expect(cli(['import', fixture('sbr', 'sms_small.xml')], { TEXTVAULT_DIR: vault }).code).toBe(0);
+    expect(fs.existsSync(path.join(vault, 'textvault.db'))).toBe(true);
+  });
+
+  it('exits 2 on usage errors and 0 on --help for every command', () => {
+    expect(cli(['frobnicate']).code).toBe(2);
+    expect(cli(['import']).code).toBe(2);
+    expect(cli(['stats', '--bogus']).code).toBe(2);
+    for (const c of ['import', 'backups', 'stats', 'verify', 'config']) {
+      const r = cli([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Usage: textvault');
+    }
+  });
+
+  it('exits 1 with an actionable message when the operation fails', () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'v');
+    const bad = path.join(dir, 'notes.txt');
+    fs.writeFileSync(bad, 'just some text');
+    const r = cli(['--vault', vault, 'import', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bad}: not an SMS Backup & Restore backup`);
+    expect(cli(['--vault', path.join(dir, 'nowhere'), 'stats']).stderr).toMatch(/no vault at .*import a backup first/);
+    expect(cli(['--vault', path.join(dir, 'nowhere'), 'stats']).code).toBe(1);
+  });
+
+  it('verify exits 1 and names the blob when media is damaged or missing', () => {
+    const vault = path.join(tempDir(), 'v');
+    expect(cli(['--vault', vault, 'import', fixture('sbr', 'e2e-sample_mms.xml')]).code).toBe(0);
+    const blobs = path.join(vault, 'blobs');
+    const files = fs
+      .readdirSync(blobs, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile() && /^[0-9a-f]{64}$/.test(d.name))
+      .map((d) => path.join(d.parentPath, d.name));
+    expect(files.length).toBe(4);
+    const [damaged, missing] = files;
+    if (damaged === undefined || missing === undefined) throw new Error('expected blobs');
+    fs.appendFileSync(damaged, 'x');
+    fs.rmSync(missing);
+    const r = cli(['--vault', vault, 'verify', '--json']);
+    expect(r.code).toBe(1);
+    const report = z.object({ ok: z.boolean(), problems: z.array(z.string()) }).parse(JSON.parse(r.stdout));
+    expect(report.ok).toBe(false);
+    expect(report.problems.some((p) => p.includes(path.basename(damaged)) && p.includes('damaged'))).toBe(true);
+    expect(report.problems.some((p) => p.includes(path.basename(missing)) && p.includes('missing'))).toBe(true);
+  });
+
+  it('config set validates values and refuses to change the region of a filled vault', () => {
+    const vault = path.join(tempDir(), 'v');
+    expect(cli(['--vault', vault, 'config', 'set', 'region', 'gb']).stdout).toBe('region = GB\n');
+    expect(cli(['--vault', vault, 'config', 'set', 'region', 'Narnia']).code).toBe(1);
+    expect(cli(['--vault', vault, 'config', 'set', 'dedup.ignore-whitespace', 'maybe']).code).toBe(1);
+    expect(cli(['--vault', vault, 'config', 'set', 'nonsense', '1']).stderr).toMatch(/unknown setting/);
+    expect(cli(['--vault', vault, 'import', fixture('sbr', 'sms_small.xml')]).stdout).toMatch(/region GB \(configured\)/);
+    const change = cli(['--vault', vault, 'config', 'set', 'region', 'US']);
+    expect(change.code).toBe(1);
+    expect(change.stderr).toMatch(/already holds records/);
+    expect(cli(['--vault', vault, 'config', 'get', 'region']).stdout).toBe('GB\n');
+  });
+});

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { importFile, type ImportOptions, type ImportResult } from '../../src/vault/import/import-backup.js';
+import { Vault } from '../../src/vault/vault.js';
+import { tempDir } from './temp.js';
+
+export async function freshVault(settings: Record<string, string> = {}): Promise<Vault> {
+  const vault = await Vault.open(path.join(tempDir(), 'vault'), { create: true });
+  for (const [k, v] of Object.entries(settings)) await vault.config.set(k, v);
+  return vault;
+}
+
+export async function importAll(vault: Vault, files: string[], options: ImportOptions = {}): Promise<ImportResult[]> {
+  const results: ImportResult[] = [];
+  for (const f of files) results.push(...(await importFile(vault, f, options)));
+  return results;
+}
+
+export async function counts(vault: Vault): Promise<{ sms: number; mms: number; calls: number }> {
+  const rows = await vault.db.selectFrom('messages').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+  const calls = await vault.db.selectFrom('calls').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const n = (k: string): number => Number(rows.find((r) => r.kind === k)?.n ?? 0);
+  return { sms: n('sms'), mms: n('mms'), calls: Number(calls.n) };
+}
