@@ -23,6 +23,8 @@ export interface InputEntry {
   container: ContainerKind;
   /** Bytes on disk that reading this entry consumes (for progress). */
   sizeOnDisk: number;
+  /** The size `digest()` will report: the file's (plain, gzip) or the entry's content (zip). */
+  digestSize: number;
   /**
    * Opens the entry's content. `onRawBytes` sees the bytes as read from disk (compressed), for
    * progress; the returned `digest()` is the SHA-256 and size of the file (plain, gzip) or of the
@@ -86,6 +88,7 @@ export async function openInput(file: string): Promise<InputEntry[]> {
       file,
       container: kind,
       sizeOnDisk: stat.size,
+      digestSize: stat.size,
       open: (onRawBytes) => {
         const hash = createHash('sha256');
         const counter = { n: 0 };
@@ -152,6 +155,7 @@ async function zipEntries(file: string): Promise<InputEntry[]> {
       entryName: e.fileName,
       container: 'zip' as const,
       sizeOnDisk: e.compressedSize,
+      digestSize: e.uncompressedSize,
       open: async (onRawBytes?: (n: number) => void) => {
         const zip = await openZip(file);
         const entry = await findEntry(zip, e.fileName);
@@ -188,6 +192,13 @@ function findEntry(zip: yauzl.ZipFile, name: string): Promise<yauzl.Entry> {
     zip.on('error', reject);
     zip.readEntry();
   });
+}
+
+/** SHA-256 and size of an entry, as `digest()` reports them, without using its content. */
+export async function digestEntry(entry: InputEntry): Promise<{ sha256: string; size: number }> {
+  const opened = await entry.open();
+  for await (const chunk of opened.stream) void chunk;
+  return opened.digest();
 }
 
 /** Reads up to `limit` bytes from the start of an entry (for format and region sniffing). */

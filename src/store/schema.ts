@@ -65,14 +65,24 @@ export interface MessagesTable {
   attrs: string;
   /** MMS only: 1 when the backup had an `<addrs>` element. */
   has_addrs: number;
+  /** The identity (see message_keys, which enforces its uniqueness). */
   strict_key: Buffer;
-  loose_key: Buffer;
-  /** Hash of the whole record (attributes, parts, addresses): equal means nothing changed. */
+  /** MMS: sorted media hashes (see identity.mediaSignature), for option-based matching. */
+  media_signature: string | null;
+  first_backup_id: number;
+  last_backup_id: number;
+}
+
+/** One row per message: its identity and what deciding between two copies needs. */
+export interface MessageKeysTable {
+  strict_key: Buffer;
+  message_id: number;
+  /** Hash of the whole record (attributes, MMS parts and addresses): equal means nothing changed. */
   content_hash: Buffer;
   /** `backup_date` of the backup whose copy is stored, for newest-wins state updates. */
   state_date: number;
-  first_backup_id: number;
-  last_backup_id: number;
+  /** identity.progressRank of the stored copy. */
+  rank: number;
 }
 
 export interface MmsPartsTable {
@@ -107,7 +117,6 @@ export interface CallsTable {
   type: number | null;
   attrs: string;
   strict_key: Buffer;
-  content_hash: Buffer;
   state_date: number;
   first_backup_id: number;
   last_backup_id: number;
@@ -136,6 +145,7 @@ export interface Schema {
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
+  message_keys: MessageKeysTable;
   mms_parts: MmsPartsTable;
   mms_addrs: MmsAddrsTable;
   calls: CallsTable;

@@ -2,8 +2,8 @@
  * What makes two records the same message or call. The rules are documented in docs/dedup.md;
  * change them there first.
  */
-import { createHash } from 'node:crypto';
-import type { CallFields, MessageFields } from '../formats/fields.js';
+import { hash } from 'node:crypto';
+import type { MessageFields } from '../formats/fields.js';
 
 export interface MatchOptions {
   /** Bodies equal after trimming and collapsing every whitespace run (CRLF, double spaces). */
@@ -22,16 +22,19 @@ export function isStrict(o: MatchOptions): boolean {
 
 const SEP = '\u0000';
 
-function key(...parts: (string | number)[]): Buffer {
-  // 128 bits of SHA-256: collision-free in practice, half the index size of the full digest.
-  return createHash('sha256').update(parts.join(SEP)).digest().subarray(0, 16);
+/** 128 bits of SHA-256: collision-free in practice, half the index size of the full digest. */
+function digest128(text: string): Buffer {
+  // One-shot crypto.hash is much cheaper than createHash() for the short inputs of the hot path.
+  return hash('sha256', text, 'buffer').subarray(0, 16);
 }
 
 export function collapseWhitespace(text: string): string {
   return text.trim().replace(/\s+/g, ' ');
 }
 
-function mediaKey(f: MessageFields): string {
+/** The media of a message as one comparable string: sorted hashes (or damage markers). */
+export function mediaSignature(f: MessageFields): string {
+  if (f.media.length === 0) return '';
   return f.media
     .map((m) => m.sha256 ?? `damaged:${m.damage ?? ''}`)
     .sort()
@@ -40,56 +43,71 @@ function mediaKey(f: MessageFields): string {
 
 /** Exact identity: kind, the other parties, the instant, the direction and the content. */
 export function messageStrictKey(f: MessageFields, participantsKey: string, dateMs: number): Buffer {
-  return key(f.kind, participantsKey, dateMs, f.direction, f.text, mediaKey(f));
+  return digest128(f.kind + SEP + participantsKey + SEP + dateMs + SEP + f.direction + SEP + f.text + SEP + mediaSignature(f));
 }
 
-/**
- * A coarser key shared by every record that could match under some option: same parties, same
- * second, same text after collapsing whitespace, same media. Candidates found by it are then
- * compared with exactly the options in force (see `looselyEqual`).
- */
-export function messageLooseKey(f: MessageFields, participantsKey: string, dateMs: number): Buffer {
-  return key(participantsKey, Math.floor(dateMs / 1000), collapseWhitespace(f.text), mediaKey(f));
+export function callStrictKey(numberNorm: string, dateMs: number): Buffer {
+  return digest128('call' + SEP + numberNorm + SEP + dateMs);
+}
+
+export function contentHash(...serialized: string[]): Buffer {
+  return digest128(serialized.join(SEP));
+}
+
+/** The range of dates a loose match can have: the same millisecond, or the same second. */
+export function looseDateRange(dateMs: number, o: MatchOptions): [number, number] {
+  if (!o.ignoreMilliseconds) return [dateMs, dateMs];
+  const s = Math.floor(dateMs / 1000) * 1000;
+  return [s, s + 999];
 }
 
 export interface StoredMessageSummary {
   kind: string;
   direction: string;
-  date_ms: number;
   body: string | null;
 }
 
-/** Whether a stored message matches an incoming one under the options (loose key already equal). */
-export function looselyEqual(incoming: MessageFields, dateMs: number, stored: StoredMessageSummary, o: MatchOptions): boolean {
+/**
+ * Whether a stored message of the same conversation and date range (see looseDateRange) matches an incoming one
+ * under the options. `storedMedia` is the stored message's media signature.
+ */
+export function looselyEqual(incoming: MessageFields, stored: StoredMessageSummary, storedMedia: string, o: MatchOptions): boolean {
   const sameKind = incoming.kind === stored.kind;
-  if (!sameKind && !o.crossProtocol) return false;
-  if (incoming.direction !== stored.direction && incoming.direction !== 'unknown' && stored.direction !== 'unknown') return false;
-  if (sameKind && incoming.direction !== stored.direction) return false;
-  const dateOk = o.ignoreMilliseconds ? Math.floor(dateMs / 1000) === Math.floor(stored.date_ms / 1000) : dateMs === stored.date_ms;
-  if (!dateOk) return false;
+  if (sameKind) {
+    if (incoming.direction !== stored.direction) return false;
+    if (mediaSignature(incoming) !== storedMedia) return false;
+  } else {
+    // Cross-protocol: only a text-only MMS can be the copy of an SMS.
+    if (!o.crossProtocol || incoming.media.length > 0 || storedMedia !== '') return false;
+    if (incoming.direction !== stored.direction && incoming.direction !== 'unknown' && stored.direction !== 'unknown') return false;
+  }
   const body = stored.body ?? '';
   return o.ignoreWhitespace ? collapseWhitespace(incoming.text) === collapseWhitespace(body) : incoming.text === body;
 }
 
-export function callStrictKey(f: CallFields, numberNorm: string, dateMs: number): Buffer {
-  return key('call', numberNorm, dateMs);
-}
-
-export function contentHash(...serialized: string[]): Buffer {
-  return createHash('sha256').update(serialized.join(SEP)).digest().subarray(0, 16);
+/**
+ * How far a message has progressed; between two copies of one message from backups of the same
+ * date, the more advanced copy wins (sent beats failed beats outbox, read beats unread).
+ */
+export function progressRank(kind: 'sms' | 'mms', box: number | null, read: number | null): number {
+  let rank: number;
+  if (box === 2) rank = 4;
+  else if (box === 5) rank = 3;
+  else if (box === 4 || (kind === 'sms' && box === 6)) rank = 2;
+  else if (box === 3) rank = 1;
+  else rank = 0;
+  return rank * 2 + (read === 1 ? 1 : 0);
 }
 
 /**
- * How far a message has progressed; between two copies of one message from backups of the same
- * date, the more advanced copy wins (sent beats outbox, read beats unread).
+ * Order-independent choice between two different copies of one record: the newer backup wins,
+ * then the more advanced state, then (only to be deterministic) the greater signature.
  */
-export function progressRank(f: MessageFields): number {
-  let box = 0;
-  if (f.kind === 'sms') {
-    // 2 sent > 5 failed > 4 outbox / 6 queued > 3 draft
-    box = f.box === 2 ? 4 : f.box === 5 ? 3 : f.box === 4 || f.box === 6 ? 2 : f.box === 3 ? 1 : 0;
-  } else {
-    box = f.box === 2 ? 4 : f.box === 5 ? 3 : f.box === 4 ? 2 : f.box === 3 ? 1 : 0;
-  }
-  return box * 2 + (f.read === 1 ? 1 : 0);
+export function incomingWins(
+  incoming: { stateDate: number; rank: number; signature: string },
+  stored: { stateDate: number; rank: number; signature: string },
+): boolean {
+  if (incoming.stateDate !== stored.stateDate) return incoming.stateDate > stored.stateDate;
+  if (incoming.rank !== stored.rank) return incoming.rank > stored.rank;
+  return incoming.signature > stored.signature;
 }

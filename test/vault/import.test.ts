@@ -55,12 +55,23 @@ describe('importing SMS Backup & Restore fixtures', () => {
     });
   }
 
-  it('re-importing the same file adds nothing and notes the sighting', async () => {
+  it('re-importing the same bytes is skipped by hash and changes nothing', async () => {
     const v = await vault();
     const file = fixture('sbr', 'sms_and_mms.xml');
     const [first] = await importAll(v, [file]);
     const before = await dumpVault(v);
-    const [second] = await importAll(v, [file]);
+    const [again] = await importAll(v, [file]);
+    expect(again).toMatchObject({ status: 'skipped', backupId: first?.backupId, counts: { new: 0, duplicate: first?.counts.new } });
+    expect(await dumpVault(v)).toEqual(before);
+    expect(await listBackups(v)).toHaveLength(1);
+  });
+
+  it('re-importing the same file with --force adds nothing and notes the sighting', async () => {
+    const v = await vault();
+    const file = fixture('sbr', 'sms_and_mms.xml');
+    const [first] = await importAll(v, [file]);
+    const before = await dumpVault(v);
+    const [second] = await importAll(v, [file], { force: true });
     expect(second?.counts).toMatchObject({ new: 0, updated: 0, duplicate: first?.counts.new });
     expect(await dumpVault(v)).toEqual(before);
     const last = await v.db.selectFrom('messages').select(['first_backup_id', 'last_backup_id']).executeTakeFirstOrThrow();

@@ -9,10 +9,12 @@ interface ImportCliOptions {
   ignoreWhitespace?: boolean;
   ignoreMilliseconds?: boolean;
   crossProtocol?: boolean;
+  force?: boolean;
 }
 
 function summary(r: ImportResult): string {
   const c = r.counts;
+  if (r.status === 'skipped') return `${r.file}: already imported, nothing new\n  ${r.regionNote}`;
   const what =
     r.content === 'calls'
       ? `${formatCount(r.calls)} calls`
@@ -38,6 +40,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
     .argument('<files...>', 'backup files')
     .option('--json', 'print the result of each import as JSON')
     .option('--salvage', 'keep every complete record before damage in a broken file (recorded as a partial import)')
+    .option('--force', 'read the file even if exactly the same bytes were imported before')
     .option('--ignore-whitespace', 'for this run, treat bodies that differ only in whitespace as the same message')
     .option('--ignore-milliseconds', 'for this run, treat dates that differ only in milliseconds as the same')
     .option('--cross-protocol', 'for this run, treat an SMS and a text-only MMS/RCS copy of it as one message')
@@ -50,6 +53,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
           try {
             const rs = await importFile(vault, file, {
               salvage: opts.salvage === true,
+              force: opts.force === true,
               match: {
                 ...(opts.ignoreWhitespace ? { ignoreWhitespace: true } : {}),
                 ...(opts.ignoreMilliseconds ? { ignoreMilliseconds: true } : {}),

@@ -22,6 +22,14 @@ export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
+/**
+ * The same string, internalized: it compares with other internalized strings by pointer and
+ * keeps no reference to the chunk's text it was sliced from.
+ */
+export function internalized(name: string): string {
+  return Object.keys({ [name]: 0 })[0] ?? name;
+}
+
 /** One distinct attribute name. `stamp` is the serial of the last start tag that used it. */
 export interface NameInfo {
   readonly name: string;
@@ -41,7 +49,7 @@ export class NameTable {
     let info = this.names.get(name);
     if (info === undefined) {
       const shared = this.names.size < MAX_NAMES;
-      info = { name, shared, stamp: -1 };
+      info = { name: internalized(name), shared, stamp: -1 };
       if (shared) this.names.set(name, info);
     }
     return info;

@@ -21,7 +21,7 @@ export class SbrReader {
 
   constructor(opts: SbrReadOptions) {
     this.builder = new RecordBuilder(opts.file, opts.sink, opts.handler);
-    this.scanner = new XmlScanner(opts.file, this.builder);
+    this.scanner = new XmlScanner(opts.file, this.builder, 'data');
   }
 
   push(chunk: Buffer): void {

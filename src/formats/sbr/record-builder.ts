@@ -10,7 +10,7 @@ import {
   type SourcePosition,
 } from '../records.js';
 import { Base64Stream } from './base64-stream.js';
-import type { ScanHandler } from './scanner.js';
+import type { ScanHandler } from './scanner-types.js';
 
 /** Where an element sits in a backup; each one admits the children listed in CHILDREN. */
 const enum Ctx {
@@ -57,8 +57,6 @@ export class RecordBuilder implements ScanHandler {
   private readonly names: string[] = [];
   /** Depth inside an element being skipped (0: not skipping). */
   private skipping = 0;
-  /** Where the attributes of the current start tag go; null: dropped. */
-  private attrs: Attr[] | null = null;
   private rootAttrs: Attr[] = [];
   private creator: string | undefined;
   private headerSent = false;
@@ -74,10 +72,10 @@ export class RecordBuilder implements ScanHandler {
     private readonly out: RecordHandler,
   ) {}
 
-  startTag(name: string, line: number, column: number): void {
+  startTag(name: string, line: number, column: number): Attr[] | null {
     if (this.skipping > 0) {
       this.skipping++;
-      return;
+      return null;
     }
     const parent = this.path.at(-1) ?? Ctx.Document;
     const ctx = CHILDREN.get(parent)?.get(name);
@@ -88,12 +86,11 @@ export class RecordBuilder implements ScanHandler {
       const inside = this.names.at(-1) ?? '';
       this.warning({ code: 'unknown-element', message: `<${name}> inside <${inside}> skipped`, line, column });
       this.skipping = 1;
-      this.attrs = null;
-      return;
+      return null;
     }
     this.path.push(ctx);
     this.names.push(name);
-    this.attrs = this.open(ctx, line, column);
+    return this.open(ctx, line, column);
   }
 
   /** Starts what `ctx` builds; returns where its attributes go. */
@@ -127,30 +124,28 @@ export class RecordBuilder implements ScanHandler {
     }
   }
 
-  attribute(name: string, value: string): void {
-    this.attrs?.push([name, value]);
-  }
-
+  /** `data` of a part is streamed to the sink; in skipped elements, to nowhere. */
   streamValue(name: string): boolean {
-    if (name !== 'data') return false;
-    if (this.skipping > 0) return true;
-    if (this.part === null || this.path.at(-1) !== Ctx.Part) return false;
-    // `data` keeps its place among the attributes; its content goes to `media`.
-    this.part.attrs.push(['data', '']);
-    this.media = new Base64Stream(this.sink);
-    return true;
+    return name === 'data' && (this.skipping > 0 || this.path.at(-1) === Ctx.Part);
   }
 
   valueChunk(text: string): void {
-    this.media?.write(text);
+    this.partMedia()?.write(text);
   }
 
   valueEnd(): void {
-    const media = this.media;
-    const part = this.part;
-    if (media === null || part === null) return;
+    const media = this.partMedia();
     this.media = null;
-    Object.assign(part.record, media.finish());
+    if (media !== null && this.part !== null) Object.assign(this.part.record, media.finish());
+  }
+
+  /** The decoder of the part's `data` being read, started on its first text (or its end). */
+  private partMedia(): Base64Stream | null {
+    if (this.media !== null || this.skipping > 0 || this.part === null) return this.media;
+    // `data` keeps its place among the attributes, with its content in `media`.
+    this.part.attrs.push(['data', '']);
+    this.media = new Base64Stream(this.sink);
+    return this.media;
   }
 
   startTagEnd(): void {

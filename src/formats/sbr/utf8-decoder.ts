@@ -9,8 +9,15 @@ export class Utf8Decoder {
   invalid = false;
   private carry: Buffer | null = null;
 
-  decode(chunk: Buffer): string {
-    const bytes = this.carry === null ? chunk : Buffer.concat([this.carry, chunk]);
+  /**
+   * The text of `chunk`, after `prefix`. Joining them as bytes yields a flat string: a
+   * concatenated string would stay a rope, and every charCodeAt and indexOf on a rope is slower.
+   */
+  decode(chunk: Buffer, prefix = ''): string {
+    const parts: Buffer[] = [];
+    if (prefix !== '') parts.push(Buffer.from(prefix, 'utf8'));
+    if (this.carry !== null) parts.push(this.carry);
+    const bytes = parts.length === 0 ? chunk : Buffer.concat([...parts, chunk]);
     const cut = completeLength(bytes);
     this.carry = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : null;
     const whole = cut === bytes.length ? bytes : bytes.subarray(0, cut);
@@ -20,11 +27,11 @@ export class Utf8Decoder {
   }
 
   /** The text of bytes still held back at the end of the input (an unfinished character). */
-  end(): string {
+  end(prefix = ''): string {
     const rest = this.carry;
     this.carry = null;
     this.invalid = rest !== null;
-    return rest === null ? '' : rest.toString('utf8');
+    return rest === null ? prefix : prefix + rest.toString('utf8');
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /** The first schema: the archive's tables and the indexes its queries and dedup rely on. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -57,14 +57,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('read', 'integer')
     .addColumn('attrs', 'text', (c) => c.notNull())
     .addColumn('has_addrs', 'integer', (c) => c.notNull())
-    .addColumn('strict_key', 'blob', (c) => c.notNull().unique())
-    .addColumn('loose_key', 'blob', (c) => c.notNull())
-    .addColumn('content_hash', 'blob', (c) => c.notNull())
-    .addColumn('state_date', 'bigint', (c) => c.notNull())
+    .addColumn('strict_key', 'blob', (c) => c.notNull())
+    .addColumn('media_signature', 'text')
     .addColumn('first_backup_id', 'integer', (c) => c.notNull().references('backups.id'))
     .addColumn('last_backup_id', 'integer', (c) => c.notNull().references('backups.id'))
     .execute();
-  await db.schema.createIndex('messages_loose_key').on('messages').column('loose_key').execute();
+
+  // The identity index: everything a re-import needs to classify a record, in one b-tree
+  // (WITHOUT ROWID), so a lookup never has to visit the wide messages row.
+  await db.schema
+    .createTable('message_keys')
+    .addColumn('strict_key', 'blob', (c) => c.primaryKey())
+    .addColumn('message_id', 'integer', (c) => c.notNull().references('messages.id'))
+    .addColumn('content_hash', 'blob', (c) => c.notNull())
+    .addColumn('state_date', 'bigint', (c) => c.notNull())
+    .addColumn('rank', 'integer', (c) => c.notNull())
+    .modifyEnd(sql`without rowid`)
+    .execute();
   await db.schema.createIndex('messages_conversation_date').on('messages').columns(['conversation_id', 'date_ms']).execute();
   await db.schema.createIndex('messages_date').on('messages').column('date_ms').execute();
 
@@ -104,7 +113,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('type', 'integer')
     .addColumn('attrs', 'text', (c) => c.notNull())
     .addColumn('strict_key', 'blob', (c) => c.notNull().unique())
-    .addColumn('content_hash', 'blob', (c) => c.notNull())
     .addColumn('state_date', 'bigint', (c) => c.notNull())
     .addColumn('first_backup_id', 'integer', (c) => c.notNull().references('backups.id'))
     .addColumn('last_backup_id', 'integer', (c) => c.notNull().references('backups.id'))
@@ -135,7 +143,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['config', 'blobs', 'contacts', 'calls', 'mms_addrs', 'mms_parts', 'messages', 'conversation_members', 'conversations', 'backups']) {
+  for (const t of ['config', 'blobs', 'contacts', 'calls', 'mms_addrs', 'mms_parts', 'message_keys', 'messages', 'conversation_members', 'conversations', 'backups']) {
     await db.schema.dropTable(t).execute();
   }
 }

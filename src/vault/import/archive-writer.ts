@@ -5,27 +5,28 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CallFields, MessageFields } from '../../formats/fields.js';
-import type { AddrRecord, PartRecord } from '../../formats/records.js';
-import { attr } from '../../formats/records.js';
+import { attr, type AddrRecord, type Attrs, type PartRecord } from '../../formats/records.js';
 import type { SearchIndex } from '../../store/search-index.js';
 import {
   callStrictKey,
   contentHash,
+  incomingWins,
   isStrict,
+  looseDateRange,
   looselyEqual,
-  messageLooseKey,
+  mediaSignature,
   messageStrictKey,
   progressRank,
   type MatchOptions,
 } from '../identity.js';
 import type { PhoneNormalizer } from '../phone.js';
-import { importStatements, type ImportStatements, type StoredMessageRow } from './statements.js';
+import { importStatements, type ImportStatements, type LooseCandidateRow, type StoredKeyRow } from './statements.js';
 
 export type Outcome = 'new' | 'duplicate' | 'updated';
 
 export interface IncomingMessage {
   fields: MessageFields;
-  attrs: readonly (readonly [string, string])[];
+  attrs: Attrs;
   parts?: PartRecord[];
   /** MMS only; null when the backup had no `<addrs>` element. */
   addrs?: AddrRecord[] | null;
@@ -33,14 +34,19 @@ export interface IncomingMessage {
 
 export interface IncomingCall {
   fields: CallFields;
-  attrs: readonly (readonly [string, string])[];
+  attrs: Attrs;
 }
+
+/** Sightings of unchanged records are written in batches of this many ids. */
+const TOUCH_BATCH = 5_000;
 
 export class ArchiveWriter {
   private readonly st: ImportStatements;
   private readonly conversations = new Map<string, number>();
   /** Latest name seen per normalised number in this backup. */
-  readonly names = new Map<string, string>();
+  private readonly names = new Map<string, string>();
+  private touchedMessages: number[] = [];
+  private touchedCalls: number[] = [];
 
   constructor(
     sqlite: BetterSqlite3.Database,
@@ -56,59 +62,70 @@ export class ArchiveWriter {
 
   message(m: IncomingMessage, dateMs: number): Outcome {
     const f = m.fields;
-    const members = [...new Set(f.participants.map((a) => this.phones.normalize(a)))].filter((a) => a !== '').sort();
+    const members = this.members(f);
     const participantsKey = members.join(' ');
-    f.participants.forEach((raw, i) => {
-      const name = f.participantNames[i];
-      if (name !== null && name !== undefined) this.names.set(this.phones.normalize(raw), name);
-    });
+    const conversationId = this.conversation(participantsKey, members);
     const strictKey = messageStrictKey(f, participantsKey, dateMs);
     const attrsJson = JSON.stringify(m.attrs);
-    const partsJson = m.parts?.map(serializePart) ?? [];
-    const addrsJson = m.addrs === undefined ? '' : m.addrs === null ? 'no-addrs' : JSON.stringify(m.addrs.map((a) => a.attrs));
-    const media = m.parts?.map((p) => `${p.media?.sha256 ?? ''}:${p.damage ?? ''}:${p.rawData ?? ''}`).join('|') ?? '';
-    const hash = contentHash(attrsJson, ...partsJson, media, addrsJson);
+    const partsJson = m.parts?.map((p) => JSON.stringify(p.attrs));
+    const hash = f.kind === 'mms' ? this.mmsHash(attrsJson, m, partsJson ?? []) : contentHash(attrsJson);
 
-    let stored = this.st.messageByStrictKey.get({ key: strictKey });
+    const rank = progressRank(f.kind, f.box, f.read);
+    let stored: StoredKeyRow | undefined = this.st.keyByStrictKey.get({ key: strictKey });
+    let storedKey = strictKey;
     if (stored === undefined && !isStrict(this.match)) {
-      const loose = messageLooseKey(f, participantsKey, dateMs);
-      stored = this.st.messagesByLooseKey.all({ key: loose }).find((s) => looselyEqual(f, dateMs, s, this.match));
+      const candidate = this.looseMatch(f, conversationId, dateMs);
+      if (candidate !== undefined) {
+        // A copy of another kind (cross-protocol) is a sighting; the first copy stays.
+        if (candidate.kind !== f.kind) {
+          this.touch(this.touchedMessages, candidate.message_id);
+          return 'duplicate';
+        }
+        stored = candidate;
+        storedKey = candidate.strict_key;
+      }
     }
     if (stored !== undefined) {
-      if (!this.incomingWins(stored, f, hash)) {
-        this.st.touchMessage.run({ id: stored.id, backup_id: this.backupId });
+      const wins =
+        !stored.content_hash.equals(hash) &&
+        incomingWins(
+          { stateDate: this.stateDate, rank, signature: hash.toString('hex') },
+          { stateDate: stored.state_date, rank: stored.rank, signature: stored.content_hash.toString('hex') },
+        );
+      if (!wins) {
+        this.touch(this.touchedMessages, stored.message_id);
         return 'duplicate';
       }
     }
     const row = {
       kind: f.kind,
-      conversation_id: this.conversation(participantsKey, members),
+      conversation_id: conversationId,
       date_ms: dateMs,
       date_sent_ms: f.dateSentMs,
       direction: f.direction,
       box: f.box,
       address: f.address,
-      body: f.kind === 'sms' ? f.text : f.text === '' ? null : f.text,
+      body: f.kind === 'sms' || f.text !== '' ? f.text : null,
       read: f.read,
       attrs: attrsJson,
       has_addrs: m.addrs === null || m.addrs === undefined ? 0 : 1,
       strict_key: strictKey,
-      loose_key: messageLooseKey(f, participantsKey, dateMs),
-      content_hash: hash,
-      state_date: this.stateDate,
+      media_signature: f.kind === 'mms' ? mediaSignature(f) : null,
       backup_id: this.backupId,
     };
     let id: number;
     if (stored === undefined) {
       id = Number(this.st.insertMessage.run(row).lastInsertRowid);
     } else {
-      id = stored.id;
+      id = stored.message_id;
       this.st.replaceMessage.run({ ...row, id });
+      this.st.deleteKey.run({ key: storedKey });
       this.st.deleteParts.run({ id });
       this.st.deleteAddrs.run({ id });
       this.search.remove(id);
     }
-    if (m.parts !== undefined) this.insertParts(id, m.parts, partsJson);
+    this.st.insertKey.run({ strict_key: strictKey, message_id: id, content_hash: hash, state_date: this.stateDate, rank });
+    if (m.parts !== undefined) this.insertParts(id, m.parts, partsJson ?? []);
     if (m.addrs) this.insertAddrs(id, m.addrs);
     this.search.add(id, f.text);
     return stored === undefined ? 'new' : 'updated';
@@ -118,9 +135,8 @@ export class ArchiveWriter {
     const f = c.fields;
     const numberNorm = f.number === null ? '' : this.phones.normalize(f.number);
     if (f.contactName !== null && numberNorm !== '') this.names.set(numberNorm, f.contactName);
-    const strictKey = callStrictKey(f, numberNorm, dateMs);
+    const strictKey = callStrictKey(numberNorm, dateMs);
     const attrsJson = JSON.stringify(c.attrs);
-    const hash = contentHash(attrsJson);
     const row = {
       number: f.number,
       number_norm: numberNorm,
@@ -129,7 +145,6 @@ export class ArchiveWriter {
       type: f.type,
       attrs: attrsJson,
       strict_key: strictKey,
-      content_hash: hash,
       state_date: this.stateDate,
       backup_id: this.backupId,
     };
@@ -138,16 +153,20 @@ export class ArchiveWriter {
       this.st.insertCall.run(row);
       return 'new';
     }
-    if (!winsOver(this.stateDate, 0, hash, stored.state_date, 0, stored.content_hash)) {
-      this.st.touchCall.run({ id: stored.id, backup_id: this.backupId });
+    const wins =
+      stored.attrs !== attrsJson &&
+      incomingWins({ stateDate: this.stateDate, rank: 0, signature: attrsJson }, { stateDate: stored.state_date, rank: 0, signature: stored.attrs });
+    if (!wins) {
+      this.touch(this.touchedCalls, stored.id);
       return 'duplicate';
     }
     this.st.replaceCall.run({ ...row, id: stored.id });
     return 'updated';
   }
 
-  /** Saves the contact names this backup gave, unless a newer backup already named them. */
-  saveNames(): void {
+  /** Writes what is still batched and the contact names this backup gave. Call once at the end. */
+  finish(): void {
+    this.flushTouches();
     for (const [address_norm, name] of this.names) {
       const current = this.st.contactNamedAt.get({ address_norm });
       if (current !== undefined && current.named_at > this.stateDate) continue;
@@ -155,14 +174,45 @@ export class ArchiveWriter {
     }
   }
 
-  recordBlob(sha256: string, size: number): void {
-    this.st.insertBlob.run({ sha256, size, created_at: Date.now() });
+  private members(f: MessageFields): string[] {
+    const members = new Set<string>();
+    f.participants.forEach((raw, i) => {
+      const norm = this.phones.normalize(raw);
+      if (norm === '') return;
+      members.add(norm);
+      const name = f.participantNames[i];
+      if (name !== null && name !== undefined) this.names.set(norm, name);
+    });
+    return [...members].sort();
   }
 
-  private incomingWins(stored: StoredMessageRow, f: MessageFields, hash: Buffer): boolean {
-    if (stored.kind !== f.kind) return false; // cross-protocol copy: the first one stays
-    const storedRank = progressRank({ ...f, kind: stored.kind, box: stored.box, read: stored.read });
-    return winsOver(this.stateDate, progressRank(f), hash, stored.state_date, storedRank, stored.content_hash);
+  private mmsHash(attrsJson: string, m: IncomingMessage, partsJson: string[]): Buffer {
+    const media = (m.parts ?? []).map((p) => `${p.media?.sha256 ?? ''}:${p.damage ?? ''}:${p.rawData ?? ''}`).join('|');
+    const addrs = m.addrs === null || m.addrs === undefined ? 'no-addrs' : JSON.stringify(m.addrs.map((a) => a.attrs));
+    return contentHash(attrsJson, ...partsJson, media, addrs);
+  }
+
+  private looseMatch(f: MessageFields, conversationId: number, dateMs: number): LooseCandidateRow | undefined {
+    const [from, to] = looseDateRange(dateMs, this.match);
+    return this.st.candidatesInRange
+      .all({ conversation_id: conversationId, from, to })
+      .find((s) => looselyEqual(f, s, s.media_signature ?? '', this.match));
+  }
+
+  private touch(list: number[], id: number): void {
+    list.push(id);
+    if (list.length >= TOUCH_BATCH) this.flushTouches();
+  }
+
+  private flushTouches(): void {
+    if (this.touchedMessages.length > 0) {
+      this.st.touchMessages.run({ ids: JSON.stringify(this.touchedMessages), backup_id: this.backupId });
+      this.touchedMessages = [];
+    }
+    if (this.touchedCalls.length > 0) {
+      this.st.touchCalls.run({ ids: JSON.stringify(this.touchedCalls), backup_id: this.backupId });
+      this.touchedCalls = [];
+    }
   }
 
   private conversation(key: string, members: string[]): number {
@@ -181,7 +231,7 @@ export class ArchiveWriter {
 
   private insertParts(messageId: number, parts: PartRecord[], partsJson: string[]): void {
     parts.forEach((p, position) => {
-      if (p.media !== undefined) this.recordBlob(p.media.sha256, p.media.size);
+      if (p.media !== undefined) this.st.insertBlob.run({ sha256: p.media.sha256, size: p.media.size, created_at: Date.now() });
       this.st.insertPart.run({
         message_id: messageId,
         position,
@@ -209,19 +259,4 @@ export class ArchiveWriter {
       });
     });
   }
-}
-
-function serializePart(p: PartRecord): string {
-  return JSON.stringify(p.attrs);
-}
-
-/**
- * Order-independent choice between two copies: the newer backup wins, then the more advanced
- * state, then (only to be deterministic) the greater content hash. Equal content is a duplicate.
- */
-function winsOver(aDate: number, aRank: number, aHash: Buffer, bDate: number, bRank: number, bHash: Buffer): boolean {
-  if (aHash.equals(bHash)) return false;
-  if (aDate !== bDate) return aDate > bDate;
-  if (aRank !== bRank) return aRank > bRank;
-  return Buffer.compare(aHash, bHash) > 0;
 }

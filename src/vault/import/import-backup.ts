@@ -17,6 +17,7 @@ import type { MatchOptions } from '../identity.js';
 import { PhoneNormalizer } from '../phone.js';
 import type { Vault } from '../vault.js';
 import { ArchiveWriter, type Outcome } from './archive-writer.js';
+import { findIdenticalBackup, type KnownBackup } from './known-backup.js';
 import { chooseRegion } from './region.js';
 
 export interface ImportOptions {
@@ -24,6 +25,8 @@ export interface ImportOptions {
   salvage?: boolean;
   /** Overrides the vault's dedup settings for this run. */
   match?: Partial<MatchOptions>;
+  /** Read the file even when exactly the same bytes were imported before. */
+  force?: boolean;
   onProgress?: (p: ImportProgress) => void;
 }
 
@@ -47,7 +50,8 @@ export interface ImportResult {
   file: string;
   format: 'sbr';
   content: 'messages' | 'calls';
-  status: 'complete' | 'partial';
+  /** `skipped`: the same bytes were imported before (`backupId` is that import); nothing was read. */
+  status: 'complete' | 'partial' | 'skipped';
   backupId: number;
   counts: ImportCounts;
   sms: number;
@@ -80,6 +84,10 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
 
 async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptions): Promise<ImportResult> {
   const started = Date.now();
+  if (options.force !== true) {
+    const known = await findIdenticalBackup(vault, entry);
+    if (known !== undefined) return skipped(vault, entry, known, started);
+  }
   const regionChoice = await chooseRegion(vault, entry);
   const match = { ...(await vault.config.matchOptions()), ...options.match };
   const phones = new PhoneNormalizer(regionChoice.region);
@@ -220,7 +228,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
     }
     progress();
     if (header === undefined || writer === undefined) throw new MalformedBackupError(entry.name, 1, 1, 'the file is empty');
-    writer.saveNames();
+    writer.finish();
     const digest = salvageReason === undefined ? opened.digest() : { sha256: '', size: bytesRead };
     const backupDate = Number(attr(header.rootAttrs, 'backup_date') ?? 0);
     const status = salvageReason === undefined ? 'complete' : 'partial';
@@ -266,4 +274,23 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
     vault.blobs.discardStaged();
     throw e;
   }
+}
+
+async function skipped(vault: Vault, entry: InputEntry, known: KnownBackup, started: number): Promise<ImportResult> {
+  const region = (await vault.config.get('region')) ?? '';
+  return {
+    file: entry.name,
+    format: 'sbr',
+    content: known.content,
+    status: 'skipped',
+    backupId: known.id,
+    counts: { read: known.read, new: 0, duplicate: known.read - known.rejected, updated: 0, rejected: known.rejected, warnings: 0 },
+    sms: 0,
+    mms: 0,
+    calls: 0,
+    region,
+    regionNote: `the same file (SHA-256 ${known.sha256.slice(0, 12)}…) was imported as backup #${known.id} on ${new Date(known.startedAt).toISOString().slice(0, 10)}; nothing new (use --force to read it again)`,
+    warnings: [],
+    seconds: (Date.now() - started) / 1000,
+  };
 }

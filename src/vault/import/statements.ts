@@ -2,7 +2,7 @@
  * The import hot path's statements, built with Kysely and run as prepared statements.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, DummyDriver, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import { sql, Kysely, DummyDriver, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import { param, prepare, type Prepared } from '../../store/prepared.js';
 import type { Schema } from '../../store/schema.js';
 
@@ -16,25 +16,32 @@ const compiler = new Kysely<Schema>({
   },
 });
 
-export interface StoredMessageRow {
-  id: number;
-  kind: 'sms' | 'mms';
-  direction: string;
-  date_ms: number;
-  body: string | null;
-  box: number | null;
-  read: number | null;
+/** What deciding between an incoming record and its stored copy needs. */
+export interface StoredKeyRow {
+  message_id: number;
   content_hash: Buffer;
   state_date: number;
+  rank: number;
+}
+
+/** A candidate for option-based (loose) matching. */
+export interface LooseCandidateRow extends StoredKeyRow {
+  kind: 'sms' | 'mms';
+  direction: string;
+  body: string | null;
+  media_signature: string | null;
+  strict_key: Buffer;
 }
 
 export interface StoredCallRow {
   id: number;
-  content_hash: Buffer;
+  attrs: string;
   state_date: number;
 }
 
-const MESSAGE_SUMMARY = ['id', 'kind', 'direction', 'date_ms', 'body', 'box', 'read', 'content_hash', 'state_date'] as const;
+
+/** Ids as a JSON array, expanded by SQLite's json_each: one statement touches thousands of rows. */
+const idList = (name: string) => sql<number>`(SELECT value FROM json_each(${param<string>(name)}))`;
 
 const p = param;
 
@@ -53,19 +60,45 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     attrs: p<string>('attrs'),
     has_addrs: p<number>('has_addrs'),
     strict_key: p<Buffer>('strict_key'),
-    loose_key: p<Buffer>('loose_key'),
-    content_hash: p<Buffer>('content_hash'),
-    state_date: p<number>('state_date'),
+    media_signature: p<string | null>('media_signature'),
   };
   return {
-    messageByStrictKey: prepare<StoredMessageRow>(
+    keyByStrictKey: prepare<StoredKeyRow>(
       sqlite,
-      q.selectFrom('messages').select(MESSAGE_SUMMARY).where('strict_key', '=', p<Buffer>('key')),
+      q.selectFrom('message_keys').select(['message_id', 'content_hash', 'state_date', 'rank']).where('strict_key', '=', p<Buffer>('key')),
     ),
-    messagesByLooseKey: prepare<StoredMessageRow>(
+    candidatesInRange: prepare<LooseCandidateRow>(
       sqlite,
-      q.selectFrom('messages').select(MESSAGE_SUMMARY).where('loose_key', '=', p<Buffer>('key')).orderBy('id'),
+      q
+        .selectFrom('messages')
+        .innerJoin('message_keys', 'message_keys.strict_key', 'messages.strict_key')
+        .select([
+          'message_keys.message_id',
+          'message_keys.content_hash',
+          'message_keys.state_date',
+          'message_keys.rank',
+          'messages.kind',
+          'messages.direction',
+          'messages.body',
+          'messages.media_signature',
+          'messages.strict_key',
+        ])
+        .where('messages.conversation_id', '=', p<number>('conversation_id'))
+        .where('messages.date_ms', '>=', p<number>('from'))
+        .where('messages.date_ms', '<=', p<number>('to'))
+        .orderBy('messages.id'),
     ),
+    insertKey: prepare(
+      sqlite,
+      q.insertInto('message_keys').values({
+        strict_key: p<Buffer>('strict_key'),
+        message_id: p<number>('message_id'),
+        content_hash: p<Buffer>('content_hash'),
+        state_date: p<number>('state_date'),
+        rank: p<number>('rank'),
+      }),
+    ),
+    deleteKey: prepare(sqlite, q.deleteFrom('message_keys').where('strict_key', '=', p<Buffer>('key'))),
     insertMessage: prepare(
       sqlite,
       q.insertInto('messages').values({
@@ -81,7 +114,10 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
         .set({ ...messageValues, last_backup_id: p<number>('backup_id') })
         .where('id', '=', p<number>('id')),
     ),
-    touchMessage: prepare(sqlite, q.updateTable('messages').set({ last_backup_id: p<number>('backup_id') }).where('id', '=', p<number>('id'))),
+    touchMessages: prepare(
+      sqlite,
+      q.updateTable('messages').set({ last_backup_id: p<number>('backup_id') }).where('id', 'in', idList('ids')),
+    ),
     deleteParts: prepare(sqlite, q.deleteFrom('mms_parts').where('message_id', '=', p<number>('id'))),
     deleteAddrs: prepare(sqlite, q.deleteFrom('mms_addrs').where('message_id', '=', p<number>('id'))),
     insertPart: prepare(
@@ -133,7 +169,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     ),
     callByStrictKey: prepare<StoredCallRow>(
       sqlite,
-      q.selectFrom('calls').select(['id', 'content_hash', 'state_date']).where('strict_key', '=', p<Buffer>('key')),
+      q.selectFrom('calls').select(['id', 'attrs', 'state_date']).where('strict_key', '=', p<Buffer>('key')),
     ),
     insertCall: prepare(
       sqlite,
@@ -145,7 +181,6 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
         type: p<number | null>('type'),
         attrs: p<string>('attrs'),
         strict_key: p<Buffer>('strict_key'),
-        content_hash: p<Buffer>('content_hash'),
         state_date: p<number>('state_date'),
         first_backup_id: p<number>('backup_id'),
         last_backup_id: p<number>('backup_id'),
@@ -160,13 +195,15 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
           duration_s: p<number | null>('duration_s'),
           type: p<number | null>('type'),
           attrs: p<string>('attrs'),
-          content_hash: p<Buffer>('content_hash'),
           state_date: p<number>('state_date'),
           last_backup_id: p<number>('backup_id'),
         })
         .where('id', '=', p<number>('id')),
     ),
-    touchCall: prepare(sqlite, q.updateTable('calls').set({ last_backup_id: p<number>('backup_id') }).where('id', '=', p<number>('id'))),
+    touchCalls: prepare(
+      sqlite,
+      q.updateTable('calls').set({ last_backup_id: p<number>('backup_id') }).where('id', 'in', idList('ids')),
+    ),
     contactNamedAt: prepare<{ named_at: number }>(
       sqlite,
       q.selectFrom('contacts').select('named_at').where('address_norm', '=', p<string>('address_norm')),

@@ -1,0 +1,31 @@
+/**
+ * Finds an earlier complete import of exactly the same bytes, so importing the same file again
+ * costs one hash pass instead of a full read (`--force` reads it anyway).
+ */
+import { digestEntry, type InputEntry } from '../../formats/container.js';
+import type { Vault } from '../vault.js';
+
+export interface KnownBackup {
+  id: number;
+  sha256: string;
+  content: 'messages' | 'calls';
+  read: number;
+  rejected: number;
+  startedAt: number;
+}
+
+export async function findIdenticalBackup(vault: Vault, entry: InputEntry): Promise<KnownBackup | undefined> {
+  // Only files of a size already seen are hashed: a new backup never pays for this check.
+  const sameSize = await vault.db
+    .selectFrom('backups')
+    .select(['id', 'file_sha256', 'content', 'read_count', 'rejected_count', 'started_at'])
+    .where('file_size', '=', entry.digestSize)
+    .where('status', '=', 'complete')
+    .orderBy('id')
+    .execute();
+  if (sameSize.length === 0) return undefined;
+  const { sha256 } = await digestEntry(entry);
+  const match = sameSize.find((b) => b.file_sha256 === sha256);
+  if (match === undefined) return undefined;
+  return { id: match.id, sha256, content: match.content === 'calls' ? 'calls' : 'messages', read: match.read_count, rejected: match.rejected_count, startedAt: Number(match.started_at) };
+}
