@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBackups } from './commands/backups.js';
 import { registerConfig } from './commands/config.js';
+import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerStats } from './commands/stats.js';
 import { registerVerify } from './commands/verify.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerBackups(program, globals);
   registerStats(program, globals);
   registerVerify(program, globals);
+  registerExport(program, globals);
   registerConfig(program, globals);
   for (const c of program.commands) {
     c.exitOverride();

@@ -26,17 +26,18 @@ const BackupsJson = z.array(
 describe('textvault CLI', () => {
   it('imports, lists backups, shows stats and verifies, with JSON output', () => {
     const vault = path.join(tempDir(), 'v');
-    const imp = cli(['--vault', vault, 'import', fixture('sbr', 'sms_and_mms.xml'), fixture('sbr', 'sms_small.xml')]);
+    const imp = cli(['--vault', vault, 'import', '--salvage', fixture('sbr', 'sms_and_mms.xml'), fixture('sbr', 'sms_small.xml')]);
     expect(imp.stderr).toBe('');
     expect(imp.code).toBe(0);
-    expect(imp.stdout).toMatch(/sms_and_mms\.xml: imported \d+ records .*: \d+ new, 0 duplicate, 0 updated, 0 rejected/);
+    expect(imp.stdout).toMatch(/sms_and_mms\.xml: PARTIAL import 49 records \(41 SMS, 8 MMS\) .*: 49 new, 0 duplicate, 0 updated, 0 rejected/);
+    expect(imp.stdout).toMatch(/stopped at damage, kept everything before it: .*sms_and_mms\.xml:134:5/);
     expect(imp.stdout).toMatch(/assumed region US/);
 
     const backups = cli(['--vault', vault, 'backups', '--json']);
     expect(backups.code).toBe(0);
     const runs = BackupsJson.parse(JSON.parse(backups.stdout));
     expect(runs.map((r) => [r.file, r.format, r.status])).toEqual([
-      ['sms_and_mms.xml', 'sbr', 'complete'],
+      ['sms_and_mms.xml', 'sbr', 'partial'],
       ['sms_small.xml', 'sbr', 'complete'],
     ]);
     expect(runs[1]?.duplicate).toBeGreaterThan(0);

@@ -41,8 +41,22 @@ const smses = (backupDate: number, body: string): string =>
 const sms = (date: number, body: string, extra = 'type="1" read="1"'): string =>
   `  <sms protocol="0" address="+15550001111" date="${date}" ${extra} subject="null" body="${body}" toa="null" sc_toa="null" service_center="null" status="-1" locked="0" date_sent="0" sub_id="-1" readable_date="x" contact_name="Ann" />\n`;
 
+/** A real backup that ends inside its 9th <mms> (the app or a copy cut it short). */
+const TRUNCATED = 'sms_and_mms.xml';
+
 describe('importing SMS Backup & Restore fixtures', () => {
-  for (const name of fs.readdirSync(fixture('sbr'))) {
+  it(`${TRUNCATED} (truncated inside an MMS) fails with line:column, and --salvage keeps the 49 complete records`, async () => {
+    const v = await vault();
+    const err = await importAll(v, [fixture('sbr', TRUNCATED)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MalformedBackupError);
+    expect((err as Error).message).toMatch(/sms_and_mms\.xml:134:5: .*truncated/);
+    expect(await counts(v)).toEqual({ sms: 0, mms: 0, calls: 0 });
+    const [r] = await importAll(v, [fixture('sbr', TRUNCATED)], { salvage: true });
+    expect(r).toMatchObject({ status: 'partial', sms: 41, mms: 8, counts: { read: 49, new: 49 } });
+    expect(await counts(v)).toEqual({ sms: 41, mms: 8, calls: 0 });
+  });
+
+  for (const name of fs.readdirSync(fixture('sbr')).filter((n) => n !== TRUNCATED)) {
     it(`${name} imports what the file holds (not what its count says)`, async () => {
       const v = await vault();
       const [r] = await importAll(v, [fixture('sbr', name)]);
@@ -57,7 +71,7 @@ describe('importing SMS Backup & Restore fixtures', () => {
 
   it('re-importing the same bytes is skipped by hash and changes nothing', async () => {
     const v = await vault();
-    const file = fixture('sbr', 'sms_and_mms.xml');
+    const file = fixture('sbr', 'e2e-sample_mms.xml');
     const [first] = await importAll(v, [file]);
     const before = await dumpVault(v);
     const [again] = await importAll(v, [file]);
@@ -68,7 +82,7 @@ describe('importing SMS Backup & Restore fixtures', () => {
 
   it('re-importing the same file with --force adds nothing and notes the sighting', async () => {
     const v = await vault();
-    const file = fixture('sbr', 'sms_and_mms.xml');
+    const file = fixture('sbr', 'e2e-sample_mms.xml');
     const [first] = await importAll(v, [file]);
     const before = await dumpVault(v);
     const [second] = await importAll(v, [file], { force: true });
@@ -80,7 +94,10 @@ describe('importing SMS Backup & Restore fixtures', () => {
 
   it('stores the same picture once however many messages carry it', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'sms_and_mms.xml'), fixture('sbr', 'e2e-sample_mms.xml')]);
+    await importAll(v, [fixture('sbr', TRUNCATED), fixture('sbr', 'e2e-sample_mms.xml')], { salvage: true });
+    // The same PNG travels in several MMS of the real backup.
+    const refs = await v.db.selectFrom('mms_parts').select('blob_sha256').where('blob_sha256', 'is not', null).execute();
+    expect(refs.length).toBeGreaterThan(new Set(refs.map((p) => p.blob_sha256)).size);
     const parts = await v.db.selectFrom('mms_parts').select('blob_sha256').where('blob_sha256', 'is not', null).execute();
     const unique = new Set(parts.map((p) => p.blob_sha256));
     expect([...v.blobs.list()].sort()).toEqual([...unique].sort());
@@ -110,7 +127,7 @@ describe('importing SMS Backup & Restore fixtures', () => {
     const dir = tempDir();
     const gz = write(dir, 'backup.bin', zlib.gzipSync(fs.readFileSync(fixture('sbr', 'sms_small.xml'))));
     const zip = new yazl.ZipFile();
-    zip.addFile(fixture('sbr', 'sms_and_mms.xml'), 'phone/sms-1.xml');
+    zip.addFile(fixture('sbr', 'e2e-sample_small.xml'), 'phone/sms-1.xml');
     zip.addFile(fixture('sbr', 'e2e-sample_mms.xml'), 'phone/sms-2.xml');
     zip.end();
     const zipFile = path.join(dir, 'backups.zip');
@@ -119,9 +136,9 @@ describe('importing SMS Backup & Restore fixtures', () => {
     });
     const v = await vault();
     const results = await importAll(v, [gz, zipFile]);
-    expect(results.map((r) => [path.basename(r.file), r.counts.read])).toEqual([
+    expect(results.map((r) => [path.relative(dir, r.file), r.counts.read])).toEqual([
       ['backup.bin', 12],
-      ['backups.zip!phone/sms-1.xml', elementCounts(fixture('sbr', 'sms_and_mms.xml')).sms + elementCounts(fixture('sbr', 'sms_and_mms.xml')).mms],
+      ['backups.zip!phone/sms-1.xml', 7],
       ['backups.zip!phone/sms-2.xml', 4],
     ]);
   });
@@ -190,7 +207,7 @@ describe('bad input changes nothing', () => {
     await importAll(v, [fixture('sbr', 'sms_small.xml')]);
     const before = await dumpVault(v);
     const blobsBefore = [...v.blobs.list()];
-    const text = fs.readFileSync(fixture('sbr', 'sms_and_mms.xml'), 'utf8');
+    const text = fs.readFileSync(fixture('sbr', 'e2e-sample_mms.xml'), 'utf8');
     const cut = write(dir, 'cut.xml', text.slice(0, Math.floor(text.length * 0.7)));
     const err = await importAll(v, [cut]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedBackupError);

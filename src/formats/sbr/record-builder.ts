@@ -12,7 +12,7 @@ import {
 import { Base64Stream } from './base64-stream.js';
 import type { ScanHandler } from './scanner-types.js';
 
-/** Where an element sits in a backup; each one admits the children listed in CHILDREN. */
+/** Where an element sits in a backup; childContext says which children each one admits. */
 const enum Ctx {
   Document,
   Messages,
@@ -26,15 +26,24 @@ const enum Ctx {
   Addr,
 }
 
-const children = (entries: [string, Ctx][]): ReadonlyMap<string, Ctx> => new Map(entries);
-const CHILDREN: ReadonlyMap<Ctx, ReadonlyMap<string, Ctx>> = new Map([
-  [Ctx.Document, children([['smses', Ctx.Messages], ['calls', Ctx.Calls]])],
-  [Ctx.Messages, children([['sms', Ctx.Sms], ['mms', Ctx.Mms]])],
-  [Ctx.Calls, children([['call', Ctx.Call]])],
-  [Ctx.Mms, children([['parts', Ctx.Parts], ['addrs', Ctx.Addrs]])],
-  [Ctx.Parts, children([['part', Ctx.Part]])],
-  [Ctx.Addrs, children([['addr', Ctx.Addr]])],
-]);
+function childContext(parent: Ctx, name: string): Ctx | undefined {
+  switch (parent) {
+    case Ctx.Document:
+      return name === 'smses' ? Ctx.Messages : name === 'calls' ? Ctx.Calls : undefined;
+    case Ctx.Messages:
+      return name === 'sms' ? Ctx.Sms : name === 'mms' ? Ctx.Mms : undefined;
+    case Ctx.Calls:
+      return name === 'call' ? Ctx.Call : undefined;
+    case Ctx.Mms:
+      return name === 'parts' ? Ctx.Parts : name === 'addrs' ? Ctx.Addrs : undefined;
+    case Ctx.Parts:
+      return name === 'part' ? Ctx.Part : undefined;
+    case Ctx.Addrs:
+      return name === 'addr' ? Ctx.Addr : undefined;
+    default:
+      return undefined;
+  }
+}
 
 interface Pending {
   attrs: Attr[];
@@ -78,7 +87,7 @@ export class RecordBuilder implements ScanHandler {
       return null;
     }
     const parent = this.path.at(-1) ?? Ctx.Document;
-    const ctx = CHILDREN.get(parent)?.get(name);
+    const ctx = childContext(parent, name);
     if (ctx === undefined) {
       if (parent === Ctx.Document) {
         throw new NotABackupError(this.file, `root element is <${name}>, expected <smses> or <calls>`);

@@ -4,7 +4,6 @@ import { type Position, State } from './scanner-types.js';
 import { GT, SLASH, TagReader, indexOrLength } from './tag-reader.js';
 import { Utf8Decoder } from './utf8-decoder.js';
 
-
 /** An unfinished token kept for the next chunk (a name, `</name>`...) may be this long. */
 const MAX_TOKEN_LENGTH = 64 * 1024;
 const MAX_COMMENT_KEPT = 4096;

@@ -8,6 +8,8 @@ import type { NameInfo } from './names.js';
  */
 export interface Shape {
   readonly names: readonly NameInfo[];
+  /** The same names as strings. */
+  readonly strings: readonly string[];
   /**
    * Matches, right after the element name, ` name="value"` for each name (values without `"` or
    * `<`; group k+1 holds value k), optional whitespace and `>` or `/>` (last group: `/` or "").
@@ -19,8 +21,10 @@ export interface Shape {
 /** Shapes kept per element name: enough for the variants one backup mixes. */
 const MAX_SHAPES_PER_ELEMENT = 8;
 const MAX_ELEMENTS = 1000;
-/** A regex is compiled for a shape only once it repeats this many times in a row. */
+/** A regex is compiled for a shape once a tag has had the shape of the tag before it this often. */
 const REPEATS_FOR_REGEX = 2;
+/** Samsung MMS have about 60 attributes; far more is no backup app's shape. */
+const MAX_REGEX_NAMES = 200;
 
 export class ShapeTable {
   /** The shape of the last start tag of each element name. */
@@ -34,9 +38,11 @@ export class ShapeTable {
     return this.current.get(element);
   }
 
-  /** Records that the last start tag of `element` had `names[0, count)`. */
-  update(element: string, names: readonly NameInfo[], count: number): void {
-    const last = this.current.get(element);
+  /**
+   * Records that the last start tag of `element` had `names[0, count)`; `last` is what `get`
+   * returned for it.
+   */
+  update(element: string, last: Shape | undefined, names: readonly NameInfo[], count: number): void {
     if (last !== undefined && sameNames(last.names, names, count)) {
       if (++last.repeats === REPEATS_FOR_REGEX) last.regex = this.compile(last.names);
       return;
@@ -49,7 +55,8 @@ export class ShapeTable {
     }
     let shape = shapes.find((known) => sameNames(known.names, names, count));
     if (shape === undefined) {
-      shape = { names: names.slice(0, count), regex: null, repeats: 0 };
+      const kept = names.slice(0, count);
+      shape = { names: kept, strings: kept.map((n) => n.name), regex: null, repeats: 0 };
       if (shapes.length >= MAX_SHAPES_PER_ELEMENT) shapes.shift();
       shapes.push(shape);
     }
@@ -57,7 +64,7 @@ export class ShapeTable {
   }
 
   private compile(names: readonly NameInfo[]): RegExp | null {
-    if (names.length === 0 || names.some((n) => n.name === this.streamed)) return null;
+    if (names.length === 0 || names.length > MAX_REGEX_NAMES || names.some((n) => n.name === this.streamed)) return null;
     const attrs = names.map((n) => ` ${escapeRegex(n.name)}="([^"<]*)"`).join('');
     return new RegExp(`${attrs}[ \\t\\r\\n]*(/?)>`, 'y');
   }

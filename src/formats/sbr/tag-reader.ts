@@ -11,10 +11,12 @@ import {
 import { LineTracker } from './line-tracker.js';
 import { type NameInfo, NameTable, internalized, isNameChar, isNameStart, isSpace } from './names.js';
 import { type OpenElement, type Position, type ScanHandler, State } from './scanner-types.js';
-import { ShapeTable } from './shapes.js';
+import { type Shape, ShapeTable } from './shapes.js';
 
 /** Values that are not streamed may be this long (UTF-16 code units), which bounds memory. */
 export const MAX_VALUE_LENGTH = 64 * 1024 * 1024;
+/** Backups nest 5 deep; the limit bounds memory for hostile files. */
+const MAX_DEPTH = 256;
 
 export const GT = 62;
 export const SLASH = 47;
@@ -44,6 +46,7 @@ export abstract class TagReader {
 
   // The start tag being read.
   private tagSerial = 0;
+  private shape: Shape | undefined = undefined;
   /** Names the last tag of this element had; dropped at the first attribute that differs. */
   private predicted: readonly NameInfo[] | undefined = undefined;
   private attrIndex = 0;
@@ -96,6 +99,7 @@ export abstract class TagReader {
       return this.notXml(j, `unexpected character "${s.charAt(j)}" in element name`);
     }
     if (this.rootClosed) return this.fail(i, 'element after the end of the root element');
+    if (depth >= MAX_DEPTH) return this.fail(i, `elements nested more than ${String(MAX_DEPTH)} deep`);
     this.recentNames[depth] = name;
     this.tracker.at(i);
     const element: OpenElement = { name, line: this.tracker.line, column: this.tracker.column };
@@ -103,13 +107,14 @@ export abstract class TagReader {
     this.rootSeen = true;
     this.tagSerial++;
     const shape = this.shapes.get(name);
+    this.shape = shape;
     this.predicted = shape?.names;
     this.attrIndex = 0;
     this.needSpace = false;
     this.state = State.InTag;
     this.attrs = this.handler.startTag(name, element.line, element.column);
     if (shape?.regex != null && !this.invalidUtf8) {
-      const end = this.wholeTag(s, j, shape.names, shape.regex);
+      const end = this.wholeTag(s, j, shape, shape.regex);
       if (end >= 0) return end;
     }
     return j;
@@ -133,30 +138,30 @@ export abstract class TagReader {
    * Reads a start tag of a shape seen before in one regex match (see Shape); returns the index
    * after the tag, or -1 when it does not match (the tag is read attribute by attribute then).
    */
-  private wholeTag(s: string, j: number, names: readonly NameInfo[], regex: RegExp): number {
+  private wholeTag(s: string, j: number, shape: Shape, regex: RegExp): number {
     regex.lastIndex = j;
     const match = regex.exec(s);
     if (match === null) return -1;
     const end = regex.lastIndex;
-    const attrs = this.attrs;
+    const names = shape.strings;
+    // Values are checked even when the handler drops them.
+    const attrs = this.attrs ?? [];
     if (this.nextAmp < j) this.nextAmp = indexOrLength(s, '&', j);
-    const references = this.nextAmp < end;
-    // The regex admits exactly ` name="`, so each value's index follows from the lengths.
-    let at = j;
-    for (let k = 0; k < names.length; k++) {
-      const name = names[k]?.name ?? '';
-      const raw = match[k + 1] ?? '';
-      const start = at + name.length + 3;
-      at = start + raw.length + 1;
-      if (references && raw.includes('&')) {
+    if (this.nextAmp >= end) {
+      for (let k = 0; k < names.length; k++) attrs.push([names[k] ?? '', match[k + 1] ?? '']);
+    } else {
+      // The regex admits exactly ` name="`, so each value's index follows from the lengths.
+      let at = j;
+      for (let k = 0; k < names.length; k++) {
+        const name = names[k] ?? '';
+        const raw = match[k + 1] ?? '';
         this.attrName = name;
-        this.valueStart = start;
-        attrs?.push([name, this.decodeValue(raw, false)]);
-      } else {
-        attrs?.push([name, raw]);
+        this.valueStart = at + name.length + 3;
+        at = this.valueStart + raw.length + 1;
+        attrs.push([name, raw.includes('&') ? this.decodeValue(raw, false) : raw]);
       }
     }
-    this.endOfStartTag(match[names.length + 1] === '/', names, names.length);
+    this.endOfStartTag(match[names.length + 1] === '/', shape.names, names.length);
     return end;
   }
 
@@ -248,7 +253,8 @@ export abstract class TagReader {
       return len;
     }
     const raw = s.slice(start, e);
-    this.attrs?.push([name, special || this.invalidUtf8 ? this.decodeValue(raw, this.invalidUtf8) : raw]);
+    const value = special || this.invalidUtf8 ? this.decodeValue(raw, this.invalidUtf8) : raw;
+    this.attrs?.push([name, value]);
     return e + 1;
   }
 
@@ -288,7 +294,7 @@ export abstract class TagReader {
   }
 
   private endOfStartTag(selfClosing: boolean, names: readonly NameInfo[], count: number): void {
-    this.shapes.update(this.stack.at(-1)?.name ?? '', names, count);
+    this.shapes.update(this.stack.at(-1)?.name ?? '', this.shape, names, count);
     this.state = State.Text;
     this.handler.startTagEnd(selfClosing);
     if (selfClosing) this.closeElement();
@@ -319,8 +325,8 @@ export abstract class TagReader {
     const raw = this.pieces.join('');
     this.pieces = [];
     this.state = State.InTag;
-    const special = this.valueSpecial || this.valueInvalid;
-    this.attrs?.push([this.attrName, special ? this.decodeValue(raw, this.valueInvalid) : raw]);
+    const value = this.valueSpecial || this.valueInvalid ? this.decodeValue(raw, this.valueInvalid) : raw;
+    this.attrs?.push([this.attrName, value]);
     return e + 1;
   }
 

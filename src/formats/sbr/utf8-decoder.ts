@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /**
  * Turns byte chunks into text. A multi-byte character cut by a chunk boundary is held back until
@@ -8,6 +8,11 @@ export class Utf8Decoder {
   /** Whether the text last returned had invalid bytes (each replaced with U+FFFD). */
   invalid = false;
   private carry: Buffer | null = null;
+  /**
+   * Decodes non-ASCII text about twice as fast as Buffer.toString in Node 20 (ICU's converter).
+   * It never holds bytes back: it only gets whole characters.
+   */
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
   /**
    * The text of `chunk`, after `prefix`. Joining them as bytes yields a flat string: a
@@ -21,9 +26,13 @@ export class Utf8Decoder {
     const cut = completeLength(bytes);
     this.carry = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : null;
     const whole = cut === bytes.length ? bytes : bytes.subarray(0, cut);
-    // isUtf8 runs at memory speed; it spares every value a U+FFFD search in the common case.
+    // Both checks run at memory speed; isUtf8 spares every value a U+FFFD search.
+    if (isAscii(whole)) {
+      this.invalid = false;
+      return whole.toString('latin1');
+    }
     this.invalid = !isUtf8(whole);
-    return whole.toString('utf8');
+    return this.decoder.decode(whole, { stream: true });
   }
 
   /** The text of bytes still held back at the end of the input (an unfinished character). */

@@ -62,6 +62,33 @@ describe('Base64Stream', () => {
     expect(decode(['QQ=', ' ', '=QQ']).result.damage).toBe('corrupt');
   });
 
+  it('finds damage that base64 decoding alone would skip silently', () => {
+    for (const bad of ['-', '_', '\u0000', '\u00e9', '=', '😀']) {
+      const { result } = decode([`QUJD${bad}REVG`]);
+      expect(result.damage, JSON.stringify(bad)).toBe('corrupt');
+      expect(result.media?.size).toBe(3);
+    }
+    // 4k+1 characters with one of them bad: the length alone does not tell.
+    expect(decode(['QUJD!']).result).toEqual({
+      media: { sha256: sha256(Buffer.from('ABC')), size: 3 },
+      damage: 'corrupt',
+      rawData: 'QUJD!',
+    });
+  });
+
+  it('keeps the valid prefix of a value damaged far into it', () => {
+    const big = Buffer.alloc(300_000, 1);
+    const base64 = big.toString('base64');
+    const at = 360_000;
+    const damaged = `${base64.slice(0, at)}#${base64.slice(at)}`;
+    // Slices of an odd size: the damage is found inside a block, not at its edge.
+    const { result } = decode(damaged.match(/[^]{1,70001}/g) ?? []);
+    const prefix = Buffer.from(base64.slice(0, at), 'base64');
+    expect(result.media).toEqual({ sha256: sha256(prefix), size: prefix.length });
+    expect(result.damage).toBe('corrupt');
+    expect(result.rawData).toBeUndefined();
+  });
+
   it('aborts the writer it opened', () => {
     const sink = new HashingSink();
     const stream = new Base64Stream(sink);

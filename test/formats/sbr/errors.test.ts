@@ -49,6 +49,8 @@ describe('refused XML', () => {
     expect(malformed('<smses><mms><parts><part data="QUJD&bogus;"/></parts></mms></smses>')).toBe(
       'test.xml:1:36: undefined entity "&bogus;"',
     );
+    // Also in elements that are skipped.
+    expect(malformed('<smses><x a="1"/><x a="1"/><x a="1"/><x a="&y;"/></smses>')).toBe('test.xml:1:44: undefined entity "&y;"');
   });
 
   it('refuses "<" in values, bad nesting, duplicates and missing quotes', () => {
@@ -60,6 +62,7 @@ describe('refused XML', () => {
     expect(malformed('<smses><sms a=1/></smses>')).toBe('test.xml:1:15: value of attribute "a" is not in quotes');
     expect(malformed('<smses><sms a="1"b="2"/></smses>')).toBe('test.xml:1:18: expected whitespace between attributes');
     expect(malformed('<smses></smses><smses/>')).toBe('test.xml:1:16: element after the end of the root element');
+    expect(malformed(`<smses>${'<x>'.repeat(300)}`)).toBe('test.xml:1:773: elements nested more than 256 deep');
   });
 
   it('delivers the records before the damage, then stops', () => {

@@ -160,6 +160,34 @@ describe('structure', () => {
     expect(codes(result)).toEqual(['stray-text 3:1', 'stray-text 3:18']);
   });
 
+  it('reads tags of a repeated shape, and every variation of it, like any other tag', () => {
+    const same = '<sms a="1" b="x" c="2" />\n'.repeat(5);
+    const variants = [
+      '<sms a="1" b="x &amp; y" c="2" />',
+      "<sms a='1' b=\"x\" c='2' />",
+      '<sms a="1" b="x" c="2" d="3" />',
+      '<sms a="1" c="2" />',
+      '<sms a="1"  b="x"\tc="2">\n</sms>',
+      '<sms a="1" b="line\nbreak" c="2"/>',
+      '<sms a="1" b="x" c="&#55357;&#56832;" />',
+    ];
+    const result = read(smses(same + variants.join('\n')));
+    expect(result.error).toBeUndefined();
+    expect(result.records.slice(5).map((r) => r.attrs)).toEqual([
+      [['a', '1'], ['b', 'x & y'], ['c', '2']],
+      [['a', '1'], ['b', 'x'], ['c', '2']],
+      [['a', '1'], ['b', 'x'], ['c', '2'], ['d', '3']],
+      [['a', '1'], ['c', '2']],
+      [['a', '1'], ['b', 'x'], ['c', '2']],
+      [['a', '1'], ['b', 'line\nbreak'], ['c', '2']],
+      [['a', '1'], ['b', 'x'], ['c', '😀']],
+    ]);
+    const broken = read(smses(same + '<sms a="1" b="x<y" c="2" />'));
+    expect((broken.error as Error).message).toBe('test.xml:8:16: "<" is not allowed in an attribute value');
+    const duplicate = read(smses(same + '<sms a="1" b="x" a="2" />'));
+    expect((duplicate.error as Error).message).toBe('test.xml:8:18: duplicate attribute "a" on <sms>');
+  });
+
   it('reads elements with content and end tags', () => {
     const result = read(smses('<sms a="1">\n</sms >'));
     expect(result.records[0]?.attrs).toEqual([['a', '1']]);

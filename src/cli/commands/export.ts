@@ -1,0 +1,87 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DEFAULT_SPLIT, exportSbr } from '../../vault/export/sbr-export.js';
+import type { ExportKind } from '../../vault/export/selection.js';
+import { CommandFailed, formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+import { progressBar } from '../progress.js';
+
+interface ExportCliOptions {
+  format: 'sbr';
+  out: string;
+  contact?: string;
+  conversation?: number;
+  since?: number;
+  until?: number;
+  types: Set<ExportKind>;
+  split: number;
+  legacyEmoji?: boolean;
+  json?: boolean;
+}
+
+function parseDate(value: string): number {
+  // A bare date means local midnight, as a person reading "2024-01-01" expects.
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00` : value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${value}" is not a date; use YYYY-MM-DD or an ISO 8601 time`);
+  return ms;
+}
+
+function parseTypes(value: string): Set<ExportKind> {
+  const kinds = new Set<ExportKind>();
+  for (const t of value.split(',').map((s) => s.trim().toLowerCase())) {
+    if (t === 'sms' || t === 'mms' || t === 'calls') kinds.add(t);
+    else if (t === 'messages') {
+      kinds.add('sms');
+      kinds.add('mms');
+    } else throw new InvalidArgumentError(`unknown type "${t}"; use sms, mms, messages or calls`);
+  }
+  return kinds;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number of records (0 or more)`);
+  return n;
+}
+
+export function registerExport(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('export')
+    .description('write part or all of the archive as restore-ready backup files')
+    .addOption(new Option('--format <format>', 'output format').choices(['sbr']).makeOptionMandatory())
+    .requiredOption('--out <dir>', 'output folder (created if missing)')
+    .option('--contact <number-or-name>', 'only conversations (and calls) with this contact, any number format')
+    .option('--conversation <id>', 'only this conversation', parseCount)
+    .option('--since <date>', 'from this date (inclusive), YYYY-MM-DD or ISO 8601', parseDate)
+    .option('--until <date>', 'up to this date (exclusive)', parseDate)
+    .option('--types <list>', 'comma-separated: sms, mms, calls', parseTypes, new Set<ExportKind>(['sms', 'mms', 'calls']))
+    .option('--split <n>', `records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
+    .option('--legacy-emoji', 'write emoji as surrogate-pair references like old app versions')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: ExportCliOptions) => {
+      const bar = progressBar('exporting', opts.json !== true);
+      const result = await withVault(globals(), false, (vault) =>
+        exportSbr(
+          vault,
+          { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types },
+          {
+            outDir: opts.out,
+            split: opts.split,
+            legacyEmoji: opts.legacyEmoji === true,
+            onProgress: (done, total) => {
+              bar.update(done, total, done);
+            },
+          },
+        ),
+      ).catch((e: unknown) => {
+        bar.stop();
+        throw e instanceof Error && ['SelectionError', 'ExportError'].includes(e.name) ? new CommandFailed(e.message) : e;
+      });
+      bar.stop();
+      if (opts.json === true) {
+        printJson(result);
+        return;
+      }
+      for (const f of result.files) process.stdout.write(`${f.path}: ${formatCount(f.records)} ${f.kind === 'calls' ? 'calls' : 'messages'}, ${formatBytes(f.bytes)}\n`);
+      for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
+      process.stdout.write(`exported ${formatCount(result.messages)} messages and ${formatCount(result.calls)} calls\n`);
+    });
+}
