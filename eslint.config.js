@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/data/**', 'vault/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/data/**', 'bench/out/**', 'vault/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -46,7 +46,7 @@ export async function openStore(file: string, options: { readonly?: boolean } = 
     if (error !== undefined) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
       await db.destroy();
-      throw new MigrationError(`database migration ${failed} failed for ${file}: ${String(error)}`);
+      throw new MigrationError(`database migration ${failed} failed for ${file}: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
     }
   }
   return {

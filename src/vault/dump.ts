@@ -34,10 +34,10 @@ export async function dumpVault(vault: Vault): Promise<VaultDump> {
   const partsOf = group(parts, (p) => p.message_id);
   const addrsOf = group(addrs, (a) => a.message_id);
   const messages = rows.map((r): DumpedMessage => {
-    const m: DumpedMessage = { kind: r.kind, conversation: r.participants_key, date_ms: Number(r.date_ms), attrs: JSON.parse(r.attrs) };
+    const m: DumpedMessage = { kind: r.kind, conversation: r.participants_key, date_ms: r.date_ms, attrs: JSON.parse(r.attrs) as unknown };
     if (r.kind === 'mms') {
-      m.parts = (partsOf.get(r.id) ?? []).map((p) => ({ attrs: JSON.parse(p.attrs), blob: p.blob_sha256, damage: p.damage, raw: p.raw_data }));
-      m.addrs = r.has_addrs ? (addrsOf.get(r.id) ?? []).map((a) => JSON.parse(a.attrs)) : null;
+      m.parts = (partsOf.get(r.id) ?? []).map((p) => ({ attrs: JSON.parse(p.attrs) as unknown, blob: p.blob_sha256, damage: p.damage, raw: p.raw_data }));
+      m.addrs = r.has_addrs ? (addrsOf.get(r.id) ?? []).map((a) => JSON.parse(a.attrs) as unknown) : null;
     }
     return m;
   });
@@ -45,7 +45,7 @@ export async function dumpVault(vault: Vault): Promise<VaultDump> {
   const contacts = await db.selectFrom('contacts').select(['address_norm', 'name']).orderBy('address_norm').execute();
   return {
     messages,
-    calls: calls.map((c) => ({ attrs: JSON.parse(c.attrs) })),
+    calls: calls.map((c) => ({ attrs: JSON.parse(c.attrs) as unknown })),
     contacts: contacts.map((c) => ({ address: c.address_norm, name: c.name })),
   };
 }

@@ -43,11 +43,11 @@ export function mediaSignature(f: MessageFields): string {
 
 /** Exact identity: kind, the other parties, the instant, the direction and the content. */
 export function messageStrictKey(f: MessageFields, participantsKey: string, dateMs: number): Buffer {
-  return digest128(f.kind + SEP + participantsKey + SEP + dateMs + SEP + f.direction + SEP + f.text + SEP + mediaSignature(f));
+  return digest128(`${f.kind}${SEP}${participantsKey}${SEP}${dateMs}${SEP}${f.direction}${SEP}${f.text}${SEP}${mediaSignature(f)}`);
 }
 
 export function callStrictKey(numberNorm: string, dateMs: number): Buffer {
-  return digest128('call' + SEP + numberNorm + SEP + dateMs);
+  return digest128(`call${SEP}${numberNorm}${SEP}${dateMs}`);
 }
 
 export function contentHash(...serialized: string[]): Buffer {

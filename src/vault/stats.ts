@@ -27,9 +27,9 @@ export interface VaultStats {
 export async function vaultStats(vault: Vault, topN = 10): Promise<VaultStats> {
   const db = vault.db;
   const kinds = await db.selectFrom('messages').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
-  const count = (k: string): number => Number(kinds.find((r) => r.kind === k)?.n ?? 0);
+  const count = (k: string): number => kinds.find((r) => r.kind === k)?.n ?? 0;
   const one = async (table: 'calls' | 'conversations' | 'contacts' | 'backups'): Promise<number> =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   const blobs = await db
     .selectFrom('blobs')
     .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('bytes')])
@@ -55,7 +55,7 @@ export async function vaultStats(vault: Vault, topN = 10): Promise<VaultStats> {
     .orderBy('messages', 'desc')
     .limit(topN)
     .execute();
-  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
+  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
   return {
     sms: count('sms'),
     mms: count('mms'),
@@ -63,9 +63,9 @@ export async function vaultStats(vault: Vault, topN = 10): Promise<VaultStats> {
     conversations: await one('conversations'),
     contacts: await one('contacts'),
     backups: await one('backups'),
-    media: { blobs: Number(blobs.n), bytes: Number(blobs.bytes) },
+    media: { blobs: blobs.n, bytes: blobs.bytes },
     first: iso(span.first),
     last: iso(span.last),
-    topContacts: top.map((t) => ({ address: t.address, name: t.name, messages: Number(t.messages) })),
+    topContacts: top.map((t) => ({ address: t.address, name: t.name, messages: t.messages })),
   };
 }

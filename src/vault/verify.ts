@@ -44,18 +44,18 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
   const known = new Set<string>();
   for (const b of blobs) {
     known.add(b.sha256);
-    const check = await vault.blobs.check(b.sha256, Number(b.size));
+    const check = await vault.blobs.check(b.sha256, b.size);
     if (check.status === 'missing') problems.push(`media ${b.sha256} is missing from ${vault.blobs.pathFor(b.sha256)}`);
     else if (check.status === 'corrupt')
-      problems.push(`media ${b.sha256} is damaged: its bytes hash to ${check.actual} (${check.size} bytes, expected ${Number(b.size)})`);
+      problems.push(`media ${b.sha256} is damaged: its bytes hash to ${check.actual} (${check.size} bytes, expected ${b.size})`);
     else bytes += check.size;
     onBlob?.(++done, blobs.length);
   }
   let unreferenced = 0;
   for (const name of vault.blobs.list()) if (!known.has(name)) unreferenced++;
 
-  const messages = Number((await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const calls = Number((await db.selectFrom('calls').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const messages = (await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const calls = (await db.selectFrom('calls').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   return {
     ok: problems.length === 0,
     problems,

@@ -18,6 +18,6 @@ export async function importAll(vault: Vault, files: string[], options: ImportOp
 export async function counts(vault: Vault): Promise<{ sms: number; mms: number; calls: number }> {
   const rows = await vault.db.selectFrom('messages').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
   const calls = await vault.db.selectFrom('calls').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const n = (k: string): number => Number(rows.find((r) => r.kind === k)?.n ?? 0);
-  return { sms: n('sms'), mms: n('mms'), calls: Number(calls.n) };
+  const n = (k: string): number => rows.find((r) => r.kind === k)?.n ?? 0;
+  return { sms: n('sms'), mms: n('mms'), calls: calls.n };
 }

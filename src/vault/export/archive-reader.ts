@@ -54,13 +54,13 @@ export class ArchiveReader {
   countMessages(sel: ResolvedSelection): number {
     const q = this.messageQuery(sel);
     if (q === undefined) return 0;
-    return Number(prepare<{ n: number }>(this.vault.store.sqlite, q.select((eb) => eb.fn.countAll<number>().as('n'))).get()?.n ?? 0);
+    return prepare<{ n: number }>(this.vault.store.sqlite, q.select((eb) => eb.fn.countAll<number>().as('n'))).get()?.n ?? 0;
   }
 
   countCalls(sel: ResolvedSelection): number {
     const q = this.callQuery(sel);
     if (q === undefined) return 0;
-    return Number(prepare<{ n: number }>(this.vault.store.sqlite, q.select((eb) => eb.fn.countAll<number>().as('n'))).get()?.n ?? 0);
+    return prepare<{ n: number }>(this.vault.store.sqlite, q.select((eb) => eb.fn.countAll<number>().as('n'))).get()?.n ?? 0;
   }
 
   /** Messages of the selection, SMS and MMS interleaved by date. */
@@ -112,7 +112,7 @@ export class ArchiveReader {
 
 function toPart(p: PartRow): PartRecord {
   const part: PartRecord = { attrs: JSON.parse(p.attrs) as Attrs };
-  if (p.blob_sha256 !== null) part.media = { sha256: p.blob_sha256, size: Number(p.size ?? 0) };
+  if (p.blob_sha256 !== null) part.media = { sha256: p.blob_sha256, size: p.size ?? 0 };
   if (p.damage !== null) part.damage = p.damage as MediaDamage;
   if (p.raw_data !== null) part.rawData = p.raw_data;
   return part;

@@ -90,7 +90,7 @@ export async function exportSbr(vault: Vault, selection: ExportSelection, option
       }, media, options, warnings);
       files.push({ path: file.path, kind: job.kind, records: count, bytes: file.bytes });
     }
-    iterator.return?.(undefined);
+    iterator.return(undefined);
   }
   return { files, messages: messageTotal, calls: callTotal, warnings };
 }

@@ -164,12 +164,18 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
       let outcome: Outcome;
       if (r.kind === 'call') {
         const f = callFields(r);
-        if (f.dateMs === undefined) return reject(r, 'call without a valid date');
+        if (f.dateMs === undefined) {
+          reject(r, 'call without a valid date');
+          return;
+        }
         kinds.calls++;
         outcome = writer.call({ fields: f, attrs: r.attrs }, f.dateMs);
       } else {
         const f = r.kind === 'sms' ? smsFields(r) : mmsFields(r);
-        if (f.dateMs === undefined) return reject(r, `${r.kind} without a valid date`);
+        if (f.dateMs === undefined) {
+          reject(r, `${r.kind} without a valid date`);
+          return;
+        }
         kinds[r.kind]++;
         outcome = writer.message(
           r.kind === 'sms' ? { fields: f, attrs: r.attrs } : { fields: f, attrs: r.attrs, parts: r.parts, addrs: r.addrs },

@@ -27,5 +27,5 @@ export async function findIdenticalBackup(vault: Vault, entry: InputEntry): Prom
   const { sha256 } = await digestEntry(entry);
   const match = sameSize.find((b) => b.file_sha256 === sha256);
   if (match === undefined) return undefined;
-  return { id: match.id, sha256, content: match.content === 'calls' ? 'calls' : 'messages', read: match.read_count, rejected: match.rejected_count, startedAt: Number(match.started_at) };
+  return { id: match.id, sha256, content: match.content === 'calls' ? 'calls' : 'messages', read: match.read_count, rejected: match.rejected_count, startedAt: match.started_at };
 }

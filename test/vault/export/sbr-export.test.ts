@@ -34,7 +34,7 @@ async function roundTrip(source: string, salvage = false): Promise<void> {
   const exported = result.files.map((f) => f.path);
   for (const f of exported) xmllint(f);
   const original = await readRecords(source, { salvage });
-  const back = (await Promise.all(exported.map(readRecords))).flat();
+  const back = (await Promise.all(exported.map((f) => readRecords(f)))).flat();
   // Same elements, attributes, values and media bytes; only the order (by date) may differ.
   expect(canonicalSet(back)).toEqual(canonicalSet(original));
 
