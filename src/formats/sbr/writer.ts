@@ -437,9 +437,11 @@ export class SbrXmlWriter {
     const serial = ++this.element;
     const length = attrs.length;
     for (let i = 0; i < length; i++) {
-      const [name, value] = attrs[i] ?? ['', ''];
-      out.bytes(this.prefix(name, element, serial, attrs), i === 0 ? 1 : 0);
-      if (!out.plainValue(value)) this.escapedValue(value, element, name, record);
+      // Indexing, not destructuring: this loop runs for every attribute of the file.
+      const entry = attrs[i];
+      if (entry === undefined) continue;
+      out.bytes(this.prefix(entry[0], element, serial, attrs), i === 0 ? 1 : 0);
+      if (!out.plainValue(entry[1])) this.escapedValue(entry[1], element, entry[0], record);
     }
     if (length > 0) out.ascii('"');
   }

@@ -18,9 +18,6 @@ const SPECIAL = /[\u0000-\u001f"&<>\ud800-\udfff\ufffe\uffff]/u;
 // eslint-disable-next-line no-control-regex -- as above
 const SPECIAL_LEGACY = /[\u0000-\u001f"&<>\ud800-\udfff\ufffe\uffff\u{10000}-\u{10ffff}]/u;
 
-/** The character XML cannot hold is written as this instead. */
-export const REPLACEMENT_CHARACTER = 0xfffd;
-
 /** Matches a value that escapeValue would change. */
 export function specialCharacters(legacyEmoji: boolean): RegExp {
   return legacyEmoji ? SPECIAL_LEGACY : SPECIAL;

@@ -47,6 +47,8 @@ export class ArchiveWriter {
   private readonly names = new Map<string, string>();
   private touchedMessages: number[] = [];
   private touchedCalls: number[] = [];
+  /** Messages from this id on are new in this import; finish() indexes them in one go. */
+  private readonly firstNewId: number;
 
   constructor(
     sqlite: BetterSqlite3.Database,
@@ -58,6 +60,7 @@ export class ArchiveWriter {
     private readonly stateDate: number,
   ) {
     this.st = importStatements(sqlite);
+    this.firstNewId = (this.st.maxMessageId.get()?.id ?? 0) + 1;
   }
 
   message(m: IncomingMessage, dateMs: number): Outcome {
@@ -122,12 +125,14 @@ export class ArchiveWriter {
       this.st.deleteKey.run({ key: storedKey });
       this.st.deleteParts.run({ id });
       this.st.deleteAddrs.run({ id });
-      this.search.remove(id);
     }
     this.st.insertKey.run({ strict_key: strictKey, message_id: id, content_hash: hash, state_date: this.stateDate, rank });
     if (m.parts !== undefined) this.insertParts(id, m.parts, partsJson ?? []);
     if (m.addrs) this.insertAddrs(id, m.addrs);
-    this.search.add(id, f.text);
+    if (id < this.firstNewId) {
+      this.search.remove(id);
+      this.search.add(id, f.text);
+    }
     return stored === undefined ? 'new' : 'updated';
   }
 
@@ -167,6 +172,7 @@ export class ArchiveWriter {
   /** Writes what is still batched and the contact names this backup gave. Call once at the end. */
   finish(): void {
     this.flushTouches();
+    this.search.addFrom(this.firstNewId);
     for (const [address_norm, name] of this.names) {
       const current = this.st.contactNamedAt.get({ address_norm });
       if (current !== undefined && current.named_at > this.stateDate) continue;

@@ -63,6 +63,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     media_signature: p<string | null>('media_signature'),
   };
   return {
+    maxMessageId: prepare<{ id: number | null }>(sqlite, q.selectFrom('messages').select((eb) => eb.fn.max('id').as('id'))),
     keyByStrictKey: prepare<StoredKeyRow>(
       sqlite,
       q.selectFrom('message_keys').select(['message_id', 'content_hash', 'state_date', 'rank']).where('strict_key', '=', p<Buffer>('key')),
