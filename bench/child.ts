@@ -1,43 +1,30 @@
 /**
  * One benchmark measurement in its own process, so peak RSS belongs to that measurement alone.
- * Usage: tsx bench/child.ts read|import FILE [VAULT_DIR]
+ * Usage: tsx bench/child.ts read FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR
  * Prints one JSON line: { seconds, records, bytes, maxRssMB }.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { openInput } from '../src/formats/container.js';
 import { readSbr } from '../src/formats/sbr/reader.js';
-import type { MediaSink } from '../src/formats/records.js';
+import { hashOnlySink } from '../src/formats/hash-sink.js';
+import { exportSbr } from '../src/vault/export/sbr-export.js';
 import { importFile } from '../src/vault/import/import-backup.js';
 import { Vault } from '../src/vault/vault.js';
 
 const [mode, file, vaultDir] = process.argv.slice(2);
-if (file === undefined || (mode !== 'read' && mode !== 'import')) {
-  process.stderr.write('usage: tsx bench/child.ts read|import FILE [VAULT_DIR]\n');
+if (file === undefined || (mode !== 'read' && mode !== 'import' && mode !== 'export')) {
+  process.stderr.write('usage: tsx bench/child.ts read FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR\n');
   process.exit(2);
 }
 
-const bytes = fs.statSync(file).size;
+let bytes = mode === 'export' ? 0 : fs.statSync(file).size;
 const started = process.hrtime.bigint();
 let records = 0;
 
 if (mode === 'read') {
   // The disk/decode limit: read, scan and base64-decode, hashing media like the blob store does,
   // but store nothing.
-  const sink: MediaSink = {
-    begin: () => {
-      const h = createHash('sha256');
-      let size = 0;
-      return {
-        write: (b) => {
-          h.update(b);
-          size += b.length;
-        },
-        finish: () => ({ sha256: h.digest('hex'), size }),
-        abort: () => undefined,
-      };
-    },
-  };
+  const sink = hashOnlySink();
   for (const entry of await openInput(file)) {
     const { stream } = await entry.open();
     await readSbr(stream as AsyncIterable<Buffer>, {
@@ -52,10 +39,18 @@ if (mode === 'read') {
       },
     });
   }
+} else if (mode === 'export') {
+  // Here `file` is the vault and `vaultDir` the output folder.
+  if (vaultDir === undefined) throw new Error('export needs an output folder');
+  const vault = await Vault.open(file);
+  const result = await exportSbr(vault, { kinds: new Set(['sms', 'mms', 'calls'] as const) }, { outDir: vaultDir });
+  records = result.messages + result.calls;
+  bytes = result.files.reduce((n, f) => n + f.bytes, 0);
+  await vault.close();
 } else {
   if (vaultDir === undefined) throw new Error('import needs a vault folder');
   const vault = await Vault.open(vaultDir, { create: true });
-  const results = await importFile(vault, file);
+  const results = await importFile(vault, file, { force: process.argv.includes('--force') });
   records = results.reduce((n, r) => n + r.counts.read, 0);
   await vault.close();
 }

@@ -47,10 +47,10 @@ async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
   return file;
 }
 
-function child(mode: 'read' | 'import', file: string, vault?: string): Measure {
+function child(mode: 'read' | 'import' | 'export', ...args: string[]): Measure {
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', path.join(HERE, 'child.ts'), mode, file, ...(vault ? [vault] : [])],
+    ['--import', 'tsx', path.join(HERE, 'child.ts'), mode, ...args],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   const last = out.trim().split('\n').pop() ?? '{}';
@@ -71,11 +71,11 @@ function row(scenario: string, step: string, m: Measure): Row {
 }
 
 const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
-const scenarios: { name: string; opts: GeneratorOptions; reimport: boolean }[] = [
-  { name: 'sms-heavy', opts: { seed: 1, sms: n(1_000_000), mms: 0 }, reimport: true },
-  { name: 'mms-heavy', opts: { seed: 2, sms: n(20_000), mms: n(6_000), mediaBytes: 40_000 }, reimport: true },
-  { name: 'large-1gb', opts: { seed: 3, sms: n(1_000_000), mms: n(16_000), mediaBytes: 40_000 }, reimport: false },
-  { name: 'one-600mb-attachment', opts: { seed: 4, sms: n(1_000), mms: n(10), mediaBytes: 20_000, bigAttachmentBytes: Math.round(600e6 * SCALE) }, reimport: false },
+const scenarios: { name: string; opts: GeneratorOptions; reimport: boolean; export: boolean }[] = [
+  { name: 'sms-heavy', opts: { seed: 1, sms: n(1_000_000), mms: 0 }, reimport: true, export: true },
+  { name: 'mms-heavy', opts: { seed: 2, sms: n(20_000), mms: n(6_000), mediaBytes: 40_000 }, reimport: true, export: true },
+  { name: 'large-1gb', opts: { seed: 3, sms: n(1_000_000), mms: n(16_000), mediaBytes: 40_000 }, reimport: false, export: false },
+  { name: 'one-600mb-attachment', opts: { seed: 4, sms: n(1_000), mms: n(10), mediaBytes: 20_000, bigAttachmentBytes: Math.round(600e6 * SCALE) }, reimport: false, export: true },
 ];
 
 const rows: Row[] = [];
@@ -86,7 +86,14 @@ for (const s of scenarios) {
   const vault = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-'));
   try {
     rows.push(row(s.name, 'import into empty vault', child('import', file, vault)));
-    if (s.reimport) rows.push(row(s.name, 're-import (all duplicates)', child('import', file, vault)));
+    if (s.reimport) {
+      rows.push(row(s.name, 're-import, same bytes (skipped by SHA-256)', child('import', file, vault)));
+      rows.push(row(s.name, 're-import --force (all duplicates)', child('import', file, vault, '--force')));
+    }
+    if (s.export) {
+      const out = path.join(vault, 'export');
+      rows.push(row(s.name, 'export to SBR XML (MB/s = output)', child('export', vault, out)));
+    }
   } finally {
     fs.rmSync(vault, { recursive: true, force: true });
   }

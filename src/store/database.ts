@@ -37,9 +37,8 @@ export async function openStore(file: string, options: { readonly?: boolean } = 
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
-  // Bounded page cache (64 MiB) keeps peak RSS flat for any archive size.
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('temp_store = MEMORY');
+  // Bounded page cache (32 MiB) keeps peak RSS flat for any archive size.
+  sqlite.pragma('cache_size = -32768');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   if (!options.readonly) {
     const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();

@@ -114,4 +114,26 @@ describe('textvault CLI', () => {
     expect(change.stderr).toMatch(/already holds records/);
     expect(cli(['--vault', vault, 'config', 'get', 'region']).stdout).toBe('GB\n');
   });
+
+  it('export writes restore-ready files and fails clearly on a bad selection', () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'v');
+    expect(cli(['--vault', vault, 'import', fixture('sbr', 'sms_small.xml'), fixture('sbr', 'e2e-sample_mms.xml')]).code).toBe(0);
+    const out = path.join(dir, 'restore');
+    const r = cli(['--vault', vault, 'export', '--format', 'sbr', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const result = z
+      .object({ files: z.array(z.object({ path: z.string(), records: z.number() })), messages: z.number(), calls: z.number() })
+      .parse(JSON.parse(r.stdout));
+    expect(result.messages).toBe(16);
+    expect(result.files).toHaveLength(1);
+    expect(path.basename(result.files[0]?.path ?? '')).toMatch(/^sms-\d{14}\.xml$/);
+    const unknown = cli(['--vault', vault, 'export', '--format', 'sbr', '--out', path.join(dir, 'x'), '--contact', '+44 20 7946 0000']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no messages or calls with/);
+    expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
+    expect(cli(['--vault', vault, 'export', '--format', 'pdf', '--out', out]).code).toBe(2);
+    expect(cli(['--vault', vault, 'export', '--format', 'sbr', '--out', out, '--since', 'yesterday-ish']).code).toBe(2);
+    expect(cli(['--vault', vault, 'export', '--out', out]).code).toBe(2);
+  });
 });

@@ -1,25 +1,12 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { readSbr } from '../../src/formats/sbr/reader.js';
-import type { ArchiveRecord, MediaSink } from '../../src/formats/records.js';
+import { hashOnlySink } from '../../src/formats/hash-sink.js';
+import type { ArchiveRecord } from '../../src/formats/records.js';
 
 /** Reads a backup file into plain records, media replaced by the SHA-256 of its bytes. */
 export async function readRecords(file: string, options: { salvage?: boolean } = {}): Promise<ArchiveRecord[]> {
   const records: ArchiveRecord[] = [];
-  const sink: MediaSink = {
-    begin: () => {
-      const h = createHash('sha256');
-      let size = 0;
-      return {
-        write: (b) => {
-          h.update(b);
-          size += b.length;
-        },
-        finish: () => ({ sha256: h.digest('hex'), size }),
-        abort: () => undefined,
-      };
-    },
-  };
+  const sink = hashOnlySink();
   try {
     await readSbr(fs.createReadStream(file) as AsyncIterable<Buffer>, {
       file,

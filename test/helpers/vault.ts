@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { importFile, type ImportOptions, type ImportResult } from '../../src/vault/import/import-backup.js';
 import { Vault } from '../../src/vault/vault.js';
 import { tempDir } from './temp.js';
@@ -20,4 +21,17 @@ export async function counts(vault: Vault): Promise<{ sms: number; mms: number; 
   const calls = await vault.db.selectFrom('calls').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const n = (k: string): number => rows.find((r) => r.kind === k)?.n ?? 0;
   return { sms: n('sms'), mms: n('mms'), calls: calls.n };
+}
+
+/** A vault factory for a test file: every vault it makes is closed after each test. */
+export function useVaults(): (settings?: Record<string, string>) => Promise<Vault> {
+  const open: Vault[] = [];
+  afterEach(async () => {
+    for (const v of open.splice(0)) await v.close();
+  });
+  return async (settings = {}) => {
+    const v = await freshVault(settings);
+    open.push(v);
+    return v;
+  };
 }

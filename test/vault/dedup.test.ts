@@ -1,21 +1,12 @@
 /**
  * Every expected outcome of ../shared/fixtures/dedup-cases (see its README), strict and with options.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Vault } from '../../src/vault/vault.js';
+import { describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/temp.js';
-import { counts, freshVault, importAll } from '../helpers/vault.js';
+import { counts, importAll, useVaults } from '../helpers/vault.js';
 
 const dedup = (name: string): string => fixture('dedup-cases', name);
-const open: Vault[] = [];
-async function vault(settings: Record<string, string> = {}): Promise<Vault> {
-  const v = await freshVault(settings);
-  open.push(v);
-  return v;
-}
-afterEach(async () => {
-  for (const v of open.splice(0)) await v.close();
-});
+const vault = useVaults();
 
 describe('dedup fixtures', () => {
   it('multi_file part1 + part2: 3 + 3 messages, 2 shared: 4 unique', async () => {

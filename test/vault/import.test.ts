@@ -2,23 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import yazl from 'yazl';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MalformedBackupError, NotABackupError } from '../../src/formats/errors.js';
 import { dumpVault } from '../../src/vault/dump.js';
 import { listBackups } from '../../src/vault/backups.js';
-import type { Vault } from '../../src/vault/vault.js';
 import { fixture, tempDir } from '../helpers/temp.js';
-import { counts, freshVault, importAll } from '../helpers/vault.js';
+import { counts, importAll, useVaults } from '../helpers/vault.js';
 
-const open: Vault[] = [];
-async function vault(settings: Record<string, string> = {}): Promise<Vault> {
-  const v = await freshVault(settings);
-  open.push(v);
-  return v;
-}
-afterEach(async () => {
-  for (const v of open.splice(0)) await v.close();
-});
+const vault = useVaults();
 
 function elementCounts(file: string): { sms: number; mms: number; calls: number } {
   const text = fs.readFileSync(file, 'utf8').replace(/<!--[\s\S]*?-->/g, '');

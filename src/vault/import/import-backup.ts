@@ -5,19 +5,19 @@
  * leaves the archive exactly as it was. Media is streamed into the blob store while the file is
  * read and made durable just before the commit.
  */
-import path from 'node:path';
 import { openInput, type InputEntry } from '../../formats/container.js';
 import { MalformedBackupError } from '../../formats/errors.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
 import { readSbr } from '../../formats/sbr/reader.js';
-import type { ArchiveRecord, BackupHeader, MediaSink, ReadWarning } from '../../formats/records.js';
-import { attr } from '../../formats/records.js';
+import type { ArchiveRecord, BackupHeader, ReadWarning } from '../../formats/records.js';
 import { acquireLock } from '../lock.js';
 import type { MatchOptions } from '../identity.js';
 import { PhoneNormalizer } from '../phone.js';
 import type { Vault } from '../vault.js';
 import { ArchiveWriter, type Outcome } from './archive-writer.js';
+import { backupDateOf, finishBackupRun, startBackupRun, type RunCounts } from './backup-run.js';
 import { findIdenticalBackup, type KnownBackup } from './known-backup.js';
+import { blobMediaSink } from './media-sink.js';
 import { chooseRegion } from './region.js';
 
 export interface ImportOptions {
@@ -37,14 +37,7 @@ export interface ImportProgress {
   records: number;
 }
 
-export interface ImportCounts {
-  read: number;
-  new: number;
-  duplicate: number;
-  updated: number;
-  rejected: number;
-  warnings: number;
-}
+export type ImportCounts = RunCounts;
 
 export interface ImportResult {
   file: string;
@@ -100,23 +93,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
   let salvageReason: string | undefined;
   let bytesRead = 0;
 
-  const sink: MediaSink = {
-    begin: () => {
-      const w = vault.blobs.begin();
-      return {
-        write: (b) => {
-          w.write(b);
-        },
-        finish: () => {
-          const info = w.finish();
-          return { sha256: info.sha256, size: info.size };
-        },
-        abort: () => {
-          w.abort();
-        },
-      };
-    },
-  };
+  const sink = blobMediaSink(vault.blobs);
 
   const warn = (w: ReadWarning): void => {
     counts.warnings++;
@@ -129,34 +106,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
       await vault.config.setRaw('region', regionChoice.persist.region);
       await vault.config.setRaw('region.source', regionChoice.persist.source);
     }
-    const backupId = Number(
-      (
-        await vault.db
-          .insertInto('backups')
-          .values({
-            source_path: entry.entryName === undefined ? path.resolve(entry.file) : `${path.resolve(entry.file)}!${entry.entryName}`,
-            file_name: path.basename(entry.entryName ?? entry.file),
-            format: 'sbr',
-            content: 'messages',
-            file_size: 0,
-            file_sha256: '',
-            started_at: started,
-            ended_at: started,
-            status: 'running',
-            read_count: 0,
-            new_count: 0,
-            duplicate_count: 0,
-            updated_count: 0,
-            rejected_count: 0,
-            warning_count: 0,
-            region: regionChoice.explanation,
-            header_json: '{}',
-            backup_date: 0,
-            notes_json: '[]',
-          })
-          .executeTakeFirstOrThrow()
-      ).insertId,
-    );
+    const backupId = await startBackupRun(vault, entry, regionChoice.explanation, started);
 
     const onRecord = (r: ArchiveRecord): void => {
       counts.read++;
@@ -219,8 +169,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
           handler: {
             header: (h) => {
               header = h;
-              const backupDate = Number(attr(h.rootAttrs, 'backup_date') ?? 0);
-              writer = new ArchiveWriter(sqlite, vault.search, phones, match, backupId, Number.isSafeInteger(backupDate) ? backupDate : 0);
+              writer = new ArchiveWriter(sqlite, vault.search, phones, match, backupId, backupDateOf(h));
             },
             record: onRecord,
             warning: warn,
@@ -236,29 +185,9 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
     if (header === undefined || writer === undefined) throw new MalformedBackupError(entry.name, 1, 1, 'the file is empty');
     writer.finish();
     const digest = salvageReason === undefined ? opened.digest() : { sha256: '', size: bytesRead };
-    const backupDate = Number(attr(header.rootAttrs, 'backup_date') ?? 0);
     const status = salvageReason === undefined ? 'complete' : 'partial';
     const notes = [...(salvageReason ? [`salvaged: ${salvageReason}`] : []), ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`)];
-    await vault.db
-      .updateTable('backups')
-      .set({
-        content: header.content,
-        file_size: digest.size,
-        file_sha256: digest.sha256,
-        ended_at: Date.now(),
-        status,
-        read_count: counts.read,
-        new_count: counts.new,
-        duplicate_count: counts.duplicate,
-        updated_count: counts.updated,
-        rejected_count: counts.rejected,
-        warning_count: counts.warnings,
-        header_json: JSON.stringify({ rootAttrs: header.rootAttrs, creator: header.creator }),
-        backup_date: Number.isSafeInteger(backupDate) ? backupDate : 0,
-        notes_json: JSON.stringify(notes),
-      })
-      .where('id', '=', backupId)
-      .execute();
+    await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
     await vault.blobs.commitStaged();
     sqlite.exec('COMMIT');
     return {

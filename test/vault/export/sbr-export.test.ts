@@ -1,26 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../../bench/generator.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { exportSbr } from '../../../src/vault/export/sbr-export.js';
 import type { ExportKind } from '../../../src/vault/export/selection.js';
-import type { Vault } from '../../../src/vault/vault.js';
 import { canonicalSet, readRecords } from '../../helpers/records.js';
 import { fixture, tempDir } from '../../helpers/temp.js';
-import { counts, freshVault, importAll } from '../../helpers/vault.js';
+import { counts, importAll, useVaults } from '../../helpers/vault.js';
 
 const ALL = new Set<ExportKind>(['sms', 'mms', 'calls']);
-const open: Vault[] = [];
-async function vault(settings: Record<string, string> = {}): Promise<Vault> {
-  const v = await freshVault(settings);
-  open.push(v);
-  return v;
-}
-afterEach(async () => {
-  for (const v of open.splice(0)) await v.close();
-});
+const vault = useVaults();
 
 function xmllint(file: string): void {
   execFileSync('xmllint', ['--noout', '--huge', file], { stdio: 'pipe' });
