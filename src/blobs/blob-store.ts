@@ -1,9 +1,9 @@
 /**
  * Content-addressed media files: `blobs/ab/cd/<sha256>`.
  *
- * A blob is written to `blobs/tmp/` while it is hashed, then staged. Staged blobs are made
- * durable together by `commitStaged()` (fsync in parallel, rename into place, fsync the
- * directories), which the import calls right before it commits the database: a database row never
+ * A blob is written to `blobs/tmp/` while it is hashed, then staged; its fsync starts right away
+ * on libuv's thread pool, overlapping with the rest of the import. `commitStaged()` waits for
+ * those fsyncs, renames the blobs into place and fsyncs the directories, which the import calls right before it commits the database: a database row never
  * points at a blob that is not safely on disk, and a crash before that leaves only temp files,
  * which the next open removes, or unreferenced blobs, which are harmless.
  */
@@ -28,6 +28,8 @@ export interface BlobInfo {
 export class BlobStore {
   private readonly tmpDir: string;
   private readonly staged = new Map<string, string>();
+  /** fsyncs started as blobs are staged, so they overlap with the rest of the import. */
+  private syncing: Promise<void>[] = [];
 
   constructor(readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
@@ -71,6 +73,10 @@ export class BlobStore {
       return false;
     }
     this.staged.set(sha256, tmpPath);
+    // Errors are kept in the promise and surface in commitStaged(), before anything is committed.
+    const sync = fsyncFile(tmpPath);
+    sync.catch(() => undefined);
+    this.syncing.push(sync);
     return true;
   }
 
@@ -81,10 +87,9 @@ export class BlobStore {
   /** Makes every staged blob durable under its final name. */
   async commitStaged(): Promise<void> {
     const entries = [...this.staged];
-    const BATCH = 64;
-    for (let i = 0; i < entries.length; i += BATCH) {
-      await Promise.all(entries.slice(i, i + BATCH).map(([, tmp]) => fsyncFile(tmp)));
-    }
+    const syncing = this.syncing;
+    this.syncing = [];
+    await Promise.all(syncing);
     const dirs = new Set<string>();
     for (const [sha256, tmp] of entries) {
       const final = this.pathFor(sha256);
@@ -102,6 +107,7 @@ export class BlobStore {
   discardStaged(): void {
     for (const tmp of this.staged.values()) fs.rmSync(tmp, { force: true });
     this.staged.clear();
+    this.syncing = [];
   }
 
   openRead(sha256: string): fs.ReadStream {
