@@ -50,7 +50,8 @@ async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
 function child(mode: 'read' | 'import' | 'export', ...args: string[]): Measure {
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', path.join(HERE, 'child.ts'), mode, ...args],
+    // The same heap cap as the textvault binary (see src/cli/main.ts).
+    ['--max-old-space-size=256', '--import', 'tsx', path.join(HERE, 'child.ts'), mode, ...args],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   const last = out.trim().split('\n').pop() ?? '{}';

@@ -3,6 +3,7 @@
  * blob it references is on disk with exactly the bytes its name promises.
  */
 import { sql } from 'kysely';
+import { param, prepare } from '../store/prepared.js';
 import type { Vault } from './vault.js';
 
 export interface VerifyReport {
@@ -38,28 +39,36 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
     .execute();
   for (const r of missingRows) problems.push(`media ${r.blob_sha256 ?? ''} of message ${r.message_id} is not registered in the blob table`);
 
-  const blobs = await db.selectFrom('blobs').select(['sha256', 'size']).orderBy('sha256').execute();
+  // Keyset pages keep memory flat however many media files the vault holds.
+  const total = (await db.selectFrom('blobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const PAGE = 1_000;
   let bytes = 0;
   let done = 0;
-  const known = new Set<string>();
-  for (const b of blobs) {
-    known.add(b.sha256);
-    const check = await vault.blobs.check(b.sha256, b.size);
-    if (check.status === 'missing') problems.push(`media ${b.sha256} is missing from ${vault.blobs.pathFor(b.sha256)}`);
-    else if (check.status === 'corrupt')
-      problems.push(`media ${b.sha256} is damaged: its bytes hash to ${check.actual} (${check.size} bytes, expected ${b.size})`);
-    else bytes += check.size;
-    onBlob?.(++done, blobs.length);
+  let after = '';
+  for (;;) {
+    const page = await db.selectFrom('blobs').select(['sha256', 'size']).where('sha256', '>', after).orderBy('sha256').limit(PAGE).execute();
+    for (const b of page) {
+      const check = await vault.blobs.check(b.sha256, b.size);
+      if (check.status === 'missing') problems.push(`media ${b.sha256} is missing from ${vault.blobs.pathFor(b.sha256)}`);
+      else if (check.status === 'corrupt')
+        problems.push(`media ${b.sha256} is damaged: its bytes hash to ${check.actual} (${check.size} bytes, expected ${b.size})`);
+      else bytes += check.size;
+      onBlob?.(++done, total);
+    }
+    const last = page.at(-1);
+    if (last === undefined || page.length < PAGE) break;
+    after = last.sha256;
   }
+  const registered = prepare<{ one: number }>(vault.store.sqlite, db.selectFrom('blobs').select(sql<number>`1`.as('one')).where('sha256', '=', param<string>('sha')));
   let unreferenced = 0;
-  for (const name of vault.blobs.list()) if (!known.has(name)) unreferenced++;
+  for (const name of vault.blobs.list()) if (registered.get({ sha: name }) === undefined) unreferenced++;
 
   const messages = (await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   const calls = (await db.selectFrom('calls').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   return {
     ok: problems.length === 0,
     problems,
-    checked: { messages, calls, blobs: blobs.length, bytes },
+    checked: { messages, calls, blobs: total, bytes },
     unreferencedBlobs: unreferenced,
     seconds: (Date.now() - started) / 1000,
   };

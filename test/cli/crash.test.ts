@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../bench/generator.js';
 import { dumpVault } from '../../src/vault/dump.js';
 import { Vault } from '../../src/vault/vault.js';
-import { CLI, cli } from '../helpers/cli.js';
+import { CLI, cli, NODE_FLAGS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 function importThenKill(vault: string, file: string, afterMs: number): Promise<{ killed: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, '--vault', vault, 'import', file], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [...NODE_FLAGS, CLI, '--vault', vault, 'import', file], { stdio: 'ignore' });
     let exited = false;
     child.on('exit', () => {
       exited = true;
