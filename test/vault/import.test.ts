@@ -161,6 +161,19 @@ describe('overlapping backups', () => {
     expect(one?.attrs).toContainEqual(['type', '2']);
   });
 
+  it('rejects records without a usable date, counts and names them, and imports the rest', async () => {
+    const dir = tempDir();
+    const file = write(dir, 'r.xml', smses(1, `  <sms address="+15550001111" type="1" body="no date" />\n  <sms address="+15550001111" date="soon" type="1" body="bad date" />\n${sms(7, 'fine')}`));
+    const v = await vault();
+    const [r] = await importAll(v, [file]);
+    expect(r?.counts).toMatchObject({ read: 3, new: 1, rejected: 2, warnings: 2 });
+    expect(r?.warnings.map((w) => [w.code, w.line])).toEqual([
+      ['record-rejected', 3],
+      ['record-rejected', 4],
+    ]);
+    expect(r?.warnings[0]?.message).toMatch(/sms #1 rejected: sms without a valid date/);
+  });
+
   it('keeps "null", "" and a missing attribute apart', async () => {
     const dir = tempDir();
     const file = write(dir, 'n.xml', smses(1, `  <sms address="+15550001111" date="5" type="1" subject="null" body="" />\n  <sms address="+15550001111" date="6" type="1" body="x" />\n`));

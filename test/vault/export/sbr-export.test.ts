@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeSmsBackup } from '../../../bench/generator.js';
+import { writeCallsBackup, writeSmsBackup } from '../../../bench/generator.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { exportSbr } from '../../../src/vault/export/sbr-export.js';
 import type { ExportKind } from '../../../src/vault/export/selection.js';
@@ -45,6 +45,12 @@ describe('SMS Backup & Restore export is lossless', () => {
       await roundTrip(fixture('sbr', name), name === 'sms_and_mms.xml');
     });
   }
+
+  it('round-trips a generated call log (every call type, private numbers)', async () => {
+    const file = path.join(tempDir(), 'calls.xml');
+    await writeCallsBackup(file, { seed: 5, calls: 3_000 });
+    await roundTrip(file);
+  });
 
   it('round-trips a large generated backup (emoji in every encoding, group MMS, media)', async () => {
     const file = path.join(tempDir(), 'big.xml');
