@@ -1,9 +1,10 @@
 /**
  * The history of import runs: one entry per backup file imported.
  */
+import type { RunCounts } from './import/backup-run.js';
 import type { Vault } from './vault.js';
 
-export interface BackupRun {
+export interface BackupRun extends RunCounts {
   id: number;
   file: string;
   path: string;
@@ -15,12 +16,6 @@ export interface BackupRun {
   size: number;
   sha256: string;
   backupDate: string | null;
-  read: number;
-  new: number;
-  duplicate: number;
-  updated: number;
-  rejected: number;
-  warnings: number;
   region: string;
   notes: string[];
 }
