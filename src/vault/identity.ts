@@ -14,8 +14,6 @@ export interface MatchOptions {
   crossProtocol: boolean;
 }
 
-export const STRICT: MatchOptions = { ignoreWhitespace: false, ignoreMilliseconds: false, crossProtocol: false };
-
 export function isStrict(o: MatchOptions): boolean {
   return !o.ignoreWhitespace && !o.ignoreMilliseconds && !o.crossProtocol;
 }

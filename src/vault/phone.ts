@@ -6,7 +6,7 @@
  * 3166 region (`US`, `GB`) handled by libphonenumber, or a bare calling code (`+44`, `+2`) for
  * archives whose numbers follow no real numbering plan.
  */
-import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import metadata from 'libphonenumber-js/min/metadata';
 
 export class InvalidRegionError extends Error {
@@ -98,8 +98,4 @@ export function inferRegion(numbers: Iterable<string>): { region: Region; eviden
 
 function mainCountryFor(callingCode: string): string | undefined {
   return metadata.country_calling_codes[callingCode]?.[0];
-}
-
-export function callingCodeOf(region: Region): string {
-  return region.kind === 'country' ? getCountryCallingCode(region.country) : region.code;
 }
