@@ -2,10 +2,11 @@
  * Content-addressed media files: `blobs/ab/cd/<sha256>`.
  *
  * A blob is written to `blobs/tmp/` while it is hashed, then staged; its fsync starts right away
- * on libuv's thread pool, overlapping with the rest of the import. `commitStaged()` waits for
- * those fsyncs, renames the blobs into place and fsyncs the directories, which the import calls right before it commits the database: a database row never
- * points at a blob that is not safely on disk, and a crash before that leaves only temp files,
- * which the next open removes, or unreferenced blobs, which are harmless.
+ * on libuv's thread pool, overlapping with the rest of the import. The import calls
+ * `commitStaged()` right before it commits the database: it waits for those fsyncs, renames the
+ * blobs into place and fsyncs the directories. So a database row never points at a blob that is
+ * not safely on disk, and a crash before that leaves only temp files, which the next import
+ * removes, or unreferenced blobs, which are harmless (verify counts them).
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import fs from 'node:fs';
