@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import type { MatchOptions } from './identity.js';
-import { formatRegion, parseRegion } from './phone.js';
+import { formatRegion, parseRegion, type Region } from './phone.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -52,15 +52,40 @@ export class VaultConfig {
     return row?.value;
   }
 
-  /** Sets a known setting after validating it; returns the stored value. */
+  /**
+   * Sets a known setting after validating it; returns the stored value. The region cannot change
+   * once the archive holds records: the same number would normalise differently and dedup break.
+   */
   async set(key: string, value: string): Promise<string> {
     const setting = SETTINGS[key];
     if (setting === undefined) {
       throw new ConfigError(`unknown setting "${key}"; known settings: ${Object.keys(SETTINGS).join(', ')}`);
     }
     const stored = setting.parse(value);
+    if (key === 'region') {
+      const current = await this.get('region');
+      if (current !== undefined && current !== stored && !(await this.archiveIsEmpty())) {
+        throw new ConfigError(
+          `this vault already holds records whose numbers were normalised with region ${current}; changing it now would make ` +
+            'the same number look different to duplicate detection. Use a new vault (--vault DIR) and set the region before its first import.',
+        );
+      }
+      await this.setRaw('region.source', 'configured');
+    }
     await this.setRaw(key, stored);
     return stored;
+  }
+
+  /** The vault's region for numbers without a country code; undefined until set or inferred. */
+  async region(): Promise<Region | undefined> {
+    const value = await this.get('region');
+    return value === undefined ? undefined : parseRegion(value);
+  }
+
+  private async archiveIsEmpty(): Promise<boolean> {
+    const m = await this.db.selectFrom('messages').select('id').limit(1).executeTakeFirst();
+    const c = await this.db.selectFrom('calls').select('id').limit(1).executeTakeFirst();
+    return m === undefined && c === undefined;
   }
 
   /** Internal bookkeeping values (e.g. where an inferred region came from). */

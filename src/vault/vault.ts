@@ -46,13 +46,6 @@ export class Vault {
     return this.store.db;
   }
 
-  /** True when the archive holds no message and no call. */
-  async isEmpty(): Promise<boolean> {
-    const m = await this.db.selectFrom('messages').select('id').limit(1).executeTakeFirst();
-    const c = await this.db.selectFrom('calls').select('id').limit(1).executeTakeFirst();
-    return m === undefined && c === undefined;
-  }
-
   async close(): Promise<void> {
     await this.store.close();
   }

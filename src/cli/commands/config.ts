@@ -34,25 +34,7 @@ export function registerConfig(program: Command, globals: () => GlobalOptions): 
     .argument('<value>')
     .option('--json', 'print as JSON')
     .action(async (key: string, value: string, opts: { json?: boolean }) => {
-      const stored = await withVault(globals(), true, async (vault) => {
-        let next: string;
-        try {
-          next = SETTINGS[key]?.parse(value) ?? (await vault.config.set(key, value));
-        } catch (e) {
-          throw new CommandFailed((e as Error).message);
-        }
-        if (key === 'region') {
-          const current = await vault.config.get('region');
-          if (current !== undefined && current !== next && !(await vault.isEmpty())) {
-            throw new CommandFailed(
-              `this vault already holds records whose numbers were normalised with region ${current}; changing it now would make ` +
-                'the same number look different to duplicate detection. Use a new vault (--vault DIR) and set the region before its first import.',
-            );
-          }
-          await vault.config.setRaw('region.source', 'configured');
-        }
-        return vault.config.set(key, next);
-      });
+      const stored = await withVault(globals(), true, (vault) => vault.config.set(key, value));
       if (opts.json === true) printJson({ key, value: stored });
       else process.stdout.write(`${key} = ${stored}\n`);
     });

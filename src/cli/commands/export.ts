@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_SPLIT, exportSbr } from '../../vault/export/sbr-export.js';
 import type { ExportKind } from '../../vault/export/selection.js';
-import { CommandFailed, formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
 
 interface ExportCliOptions {
@@ -71,11 +71,9 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
             },
           },
         ),
-      ).catch((e: unknown) => {
+      ).finally(() => {
         bar.stop();
-        throw e instanceof Error && ['SelectionError', 'ExportError'].includes(e.name) ? new CommandFailed(e.message) : e;
       });
-      bar.stop();
       if (opts.json === true) {
         printJson(result);
         return;

@@ -179,8 +179,7 @@ export class SbrXmlWriter {
 
   /** Writes the prolog and the root's start tag. */
   async begin(header: SbrFileHeader): Promise<void> {
-    this.enter('new', 'begin');
-    try {
+    await this.step('new', 'begin', async () => {
       checkHeader(header);
       this.root = header.root;
       this.count = header.count;
@@ -200,18 +199,12 @@ export class SbrXmlWriter {
       this.out.ascii('>\n');
       await this.flush();
       this.state = 'open';
-    } catch (error) {
-      this.state = 'failed';
-      throw error;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   /** Writes one record; await it before the next (media are written as they are read). */
   async write(record: ArchiveRecord): Promise<void> {
-    this.enter('open', 'write');
-    try {
+    await this.step('open', 'write', async () => {
       if (this.written === this.count) {
         throw new SbrWriteError(`more records written than the count of ${this.count} given to begin()`);
       }
@@ -226,24 +219,26 @@ export class SbrXmlWriter {
       }
       this.written++;
       if (this.out.byteLength >= FLUSH_BYTES) await this.flush();
-    } catch (error) {
-      this.state = 'failed';
-      throw error;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   /** Closes the root element and hands the rest to the sink. */
   async end(): Promise<void> {
-    this.enter('open', 'end');
-    try {
+    await this.step('open', 'end', async () => {
       if (this.written !== this.count) {
         throw new SbrWriteError(`${this.written} records written where begin() announced ${this.count}; a restore needs the right count`);
       }
       this.out.ascii(`</${this.root}>\n`);
       await this.flush();
       this.state = 'ended';
+    });
+  }
+
+  /** Runs one public call: checks the call order, and marks the writer failed if it throws. */
+  private async step(expected: State, call: string, body: () => Promise<void>): Promise<void> {
+    this.enter(expected, call);
+    try {
+      await body();
     } catch (error) {
       this.state = 'failed';
       throw error;

@@ -114,8 +114,8 @@ async function writeFile(
   const temp = `${final}.partial-${process.pid}`;
   const out = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
   let bytes = 0;
-  const sink = (chunk: string | Buffer): Promise<void> | void => {
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+  const sink = (chunk: Buffer): Promise<void> | void => {
+    bytes += chunk.length;
     if (out.write(chunk)) return;
     return new Promise((resolve, reject) => {
       const onError = (e: Error): void => {
@@ -131,8 +131,12 @@ async function writeFile(
   try {
     const writer = new SbrXmlWriter(sink, media, {
       legacyEmoji: options.legacyEmoji === true,
-      onMediaUnavailable: (sha, err) => {
-        warnings.push(`media ${sha} could not be read (${err.message}); its part was written without data`);
+      onMediaUnavailable: (sha, err, writtenBytes) => {
+        warnings.push(
+          writtenBytes === 0
+            ? `media ${sha} could not be read (${err.message}); its part was written without data`
+            : `media ${sha} failed after ${writtenBytes} bytes (${err.message}); its part holds only those bytes`,
+        );
       },
     });
     await body(writer);

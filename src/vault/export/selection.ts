@@ -35,7 +35,8 @@ export async function resolveSelection(vault: Vault, s: ExportSelection): Promis
   const resolved: ResolvedSelection = { ...s };
   if (s.conversationId !== undefined) resolved.conversationIds = [s.conversationId];
   if (s.contact !== undefined) {
-    const region = parseRegion((await vault.config.get('region')) ?? 'US');
+    // A vault with records always has a region (set, or inferred by its first import).
+    const region = (await vault.config.region()) ?? parseRegion('US');
     const norm = new PhoneNormalizer(region).normalize(s.contact);
     const byName = await vault.db.selectFrom('contacts').select('address_norm').where('name', '=', s.contact).execute();
     const addresses = [...new Set([norm, ...byName.map((r) => r.address_norm)])].filter((a) => a !== '');

@@ -12,7 +12,7 @@ import { readSbr } from '../../formats/sbr/reader.js';
 import type { ArchiveRecord, BackupHeader, ReadWarning } from '../../formats/records.js';
 import { acquireLock } from '../lock.js';
 import type { MatchOptions } from '../identity.js';
-import { PhoneNormalizer } from '../phone.js';
+import { formatRegion, PhoneNormalizer } from '../phone.js';
 import type { Vault } from '../vault.js';
 import { ArchiveWriter, type Outcome } from './archive-writer.js';
 import { backupDateOf, finishBackupRun, startBackupRun, type RunCounts } from './backup-run.js';
@@ -198,7 +198,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
       backupId,
       counts,
       ...kinds,
-      region: regionChoice.region.kind === 'country' ? regionChoice.region.country : `+${regionChoice.region.code}`,
+      region: formatRegion(regionChoice.region),
       regionNote: regionChoice.explanation,
       warnings,
       ...(salvageReason === undefined ? {} : { salvageReason }),

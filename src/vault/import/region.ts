@@ -21,11 +21,12 @@ const NUMBER_ATTR = /\s(?:address|number)=["'](\+[^"'~]{6,20})/g;
 const FALLBACK = 'US';
 
 export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<RegionChoice> {
-  const configured = await vault.config.get('region');
-  if (configured !== undefined) {
+  const configuredRegion = await vault.config.region();
+  if (configuredRegion !== undefined) {
+    const configured = formatRegion(configuredRegion);
     const how = (await vault.config.get('region.source')) ?? 'configured';
     return {
-      region: parseRegion(configured),
+      region: configuredRegion,
       source: how === 'inferred' ? 'inferred' : 'configured',
       explanation:
         how === 'inferred'
