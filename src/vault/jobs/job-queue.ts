@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { ControlStore } from '../../store/database.js';
 import { openControl } from '../control.js';
 import { processAlive, VaultBusyError } from '../lock.js';
+import { noteSourceFailure, noteSourceImport } from '../sources/deliveries.js';
+import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
 import { jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
 import { runImport, runVerify } from './run-job.js';
@@ -247,8 +249,18 @@ export class JobQueue extends EventEmitter<JobEvents> {
       }
     };
 
+    const { sourceId } = parseParams(row.params_json);
     try {
-      const result = row.kind === 'verify' ? await runVerify(this.vault, onProgress) : await runImport(this.vault, this.fileOf(row.file), onProgress);
+      let result: object;
+      if (row.kind === 'verify') result = await runVerify(this.vault, onProgress);
+      else {
+        if (sourceId !== undefined) await noteRun(this.control.db, sourceId);
+        const imported = await runImport(this.vault, this.fileOf(row.file), onProgress);
+        // Before the job is marked done: a crash in between re-runs the job, which skips the
+        // already imported file and repeats this idempotent step.
+        const deletions = sourceId === undefined ? undefined : await noteSourceImport(this.vault, this.control.db, sourceId, imported.backups);
+        result = deletions === undefined ? imported : { ...imported, deletedOnPhone: deletions };
+      }
       const p = this.live.get(id);
       await this.end(id, { status: 'done', result, ...(p === undefined ? {} : { progress: { ...p, done: p.total ?? p.done } }) });
     } catch (e) {
@@ -260,7 +272,10 @@ export class JobQueue extends EventEmitter<JobEvents> {
         if (job !== undefined) this.emit('job', job);
         return 'busy';
       }
-      await this.end(id, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+      const message = e instanceof Error ? e.message : String(e);
+      if (sourceId !== undefined) await noteSourceFailure(this.control.db, sourceId, message);
+      // The error's class lets a watched folder tell "not a backup" (rejected/) from damage.
+      await this.end(id, { status: 'failed', error: message, result: { errorName: e instanceof Error ? e.name : 'Error' } });
     }
     return 'ended';
   }
