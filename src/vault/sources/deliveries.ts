@@ -23,7 +23,9 @@ export async function noteSourceImport(vault: Vault, control: ControlDb, sourceI
     const update = await recordSourceBackup(vault, sourceKey(sourceId), r.backupId);
     marked += update.marked;
     unmarked += update.unmarked;
-    if (r.status !== 'skipped' && (r.content === 'messages' || r.content === 'calls')) {
+    // Other contents (contacts files) carry no message dates.
+    const dated: string[] = ['messages', 'calls'];
+    if (r.status !== 'skipped' && dated.includes(r.content)) {
       const n = await newestIn(vault, r);
       if (n !== null) newest = Math.max(newest ?? 0, n);
     }
