@@ -8,10 +8,11 @@ import type { ControlStore } from '../../store/database.js';
 import { openControl } from '../control.js';
 import { processAlive, VaultBusyError } from '../lock.js';
 import { noteSourceFailure, noteSourceImport } from '../sources/deliveries.js';
+import { isMailboxUrl } from '../sources/mailbox.js';
 import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
 import { jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
-import { runImport, runVerify } from './run-job.js';
+import { runImport, runMailbox, runVerify } from './run-job.js';
 
 export interface JobQueueOptions {
   /** How often a running job's progress is written to the control database (ms). Default 1000. */
@@ -92,7 +93,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
         progress_done: 0,
         progress_total: null,
         progress_unit: input.kind === 'verify' ? 'blobs' : 'bytes',
-        file: input.kind === 'import' ? path.resolve(input.file) : null,
+        file: input.kind !== 'import' ? null : isMailboxUrl(input.file) ? input.file : path.resolve(input.file),
         params_json: JSON.stringify(params),
         result_json: null,
         error: null,
@@ -255,7 +256,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
       if (row.kind === 'verify') result = await runVerify(this.vault, onProgress);
       else {
         if (sourceId !== undefined) await noteRun(this.control.db, sourceId);
-        const imported = await runImport(this.vault, this.fileOf(row.file), onProgress);
+        const file = this.fileOf(row.file);
+        const imported = isMailboxUrl(file) ? await runMailbox(this.vault, this.control.db, sourceId, onProgress) : await runImport(this.vault, file, onProgress);
         // Before the job is marked done: a crash in between re-runs the job, which skips the
         // already imported file and repeats this idempotent step.
         const deletions = sourceId === undefined ? undefined : await noteSourceImport(this.vault, this.control.db, sourceId, imported.backups);
