@@ -136,6 +136,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     await this.requeueInterrupted();
+    await this.removeLeftoverFiles();
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -171,6 +172,12 @@ export class JobQueue extends EventEmitter<JobEvents> {
       // A job of this very process is only ever `running` inside runOne, which is not the case here.
       await this.control.db.updateTable('jobs').set({ status: 'queued', started_at: null, runner_pid: null }).where('id', '=', r.id).where('status', '=', 'running').execute();
     }
+  }
+
+  /** Files of ended `deleteAfter` jobs that a crash kept from being deleted. */
+  private async removeLeftoverFiles(): Promise<void> {
+    const ended = await this.control.db.selectFrom('jobs').select(['file', 'params_json']).where('status', 'in', ['done', 'failed']).where('file', 'is not', null).execute();
+    for (const j of ended) if (j.file !== null && parseParams(j.params_json).deleteAfter === true) await fs.promises.rm(j.file, { force: true });
   }
 
   private withLive(job: Job): Job {
