@@ -24,6 +24,8 @@ export class ManualClock implements Clock {
   /** Moves time forward, firing every timer that falls due (and letting their promises settle). */
   async advance(ms: number): Promise<void> {
     const until = this.current + ms;
+    // Let work already under way (a run that just finished re-arming its timer) settle first.
+    await settle();
     for (;;) {
       this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
       const t = this.timers[0];
@@ -31,7 +33,7 @@ export class ManualClock implements Clock {
       this.timers.shift();
       this.current = Math.max(this.current, t.due);
       t.fn();
-      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      await settle();
     }
     this.current = until;
   }
@@ -39,4 +41,8 @@ export class ManualClock implements Clock {
   pending(): number {
     return this.timers.length;
   }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
