@@ -41,9 +41,7 @@ export class FolderWatcher {
   private readonly folder: string;
   private readonly onFinished = (job: Job): void => {
     if (job.sourceId !== this.options.sourceId) return;
-    void this.afterJob(job).catch((e: unknown) => {
-      this.fail(e);
-    });
+    this.serial(() => this.afterJob(job));
   };
   private pending = Promise.resolve();
 

@@ -47,6 +47,8 @@ export class SourceService {
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
   private readonly watchers = new Map<number, FolderWatcher>();
+  /** Watchers of one-off runs, kept until their files' after-import steps are done. */
+  private readonly oneShots = new Set<FolderWatcher>();
   private alertTimer: Timer | undefined;
   private checking: Promise<void> = Promise.resolve();
   private started = false;
@@ -82,8 +84,9 @@ export class SourceService {
     this.queue.off('finished', this.onFinished);
     this.alertTimer?.cancel();
     this.scheduler.stop();
-    for (const w of this.watchers.values()) await w.stop();
+    for (const w of [...this.watchers.values(), ...this.oneShots]) await w.stop();
     this.watchers.clear();
+    this.oneShots.clear();
     await this.checking;
   }
 
@@ -132,7 +135,11 @@ export class SourceService {
         await w.stop();
         return jobs;
       }
-      void this.queue.idle().then(() => w.stop());
+      this.oneShots.add(w);
+      void this.queue.idle().then(async () => {
+        if (!this.oneShots.delete(w)) return;
+        await w.stop();
+      });
       return jobs;
     }
     return [await this.queue.enqueue({ kind: 'import', file: (source.config as ImapConfig).url, sourceId: source.id, originalName: `mailbox ${source.name}` })];
