@@ -140,23 +140,6 @@ export interface ConfigTable {
   value: string;
 }
 
-export interface UsersTable {
-  id: Generated<number>;
-  username: string;
-  /** `scrypt$N$r$p$salt$hash` (base64), parameters kept so they can be raised later. */
-  password_hash: string;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface SessionsTable {
-  token_hash: string;
-  user_id: number;
-  csrf_token: string;
-  created_at: number;
-  expires_at: number;
-}
-
 export interface Schema {
   backups: BackupsTable;
   conversations: ConversationsTable;
@@ -169,6 +152,4 @@ export interface Schema {
   contacts: ContactsTable;
   blobs: BlobsTable;
   config: ConfigTable;
-  users: UsersTable;
-  sessions: SessionsTable;
 }

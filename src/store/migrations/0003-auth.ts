@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Accounts for the web app (users, sessions), and the index the thread and conversation queries
- * read without touching the wide message rows.
+ * Accounts for the web app (users, sessions), in the control database (control.db) beside the
+ * jobs: logging in must work while an import holds the archive's write lock.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema

@@ -1,7 +1,7 @@
 /**
  * The accounts that may open the web app.
  */
-import type { Vault } from '../vault.js';
+import type { ControlStore } from '../../store/database.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword, WeakPasswordError } from './passwords.js';
 
 export interface User {
@@ -19,30 +19,30 @@ function checkUsername(username: string): void {
   if (!USERNAME.test(username)) throw new UserError(`"${username}" is not a valid user name: use 1 to 64 letters, digits, ".", "_", "-" or "@"`);
 }
 
-export async function userCount(vault: Vault): Promise<number> {
-  return (await vault.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+export async function userCount(control: ControlStore): Promise<number> {
+  return (await control.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 }
 
-export async function addUser(vault: Vault, username: string, password: string): Promise<User> {
+export async function addUser(control: ControlStore, username: string, password: string): Promise<User> {
   checkUsername(username);
   if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
-  const existing = await vault.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  const existing = await control.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
   if (existing !== undefined) throw new UserError(`a user named "${username}" already exists; change its password with: textvault user passwd ${username}`);
   const now = Date.now();
   const hash = await hashPassword(password);
-  const r = await vault.db.insertInto('users').values({ username, password_hash: hash, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+  const r = await control.db.insertInto('users').values({ username, password_hash: hash, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
   return { id: Number(r.insertId), username };
 }
 
 /** Creates the first account, only while there is none (the setup page). */
-export async function addFirstUser(vault: Vault, username: string, password: string): Promise<User | undefined> {
+export async function addFirstUser(control: ControlStore, username: string, password: string): Promise<User | undefined> {
   checkUsername(username);
   if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
   const hash = await hashPassword(password);
   const now = Date.now();
   // Kysely's SQLite driver holds its one connection for the whole transaction, so the check and
   // the insert cannot interleave with a second setup request.
-  return vault.db.transaction().execute(async (tx) => {
+  return control.db.transaction().execute(async (tx) => {
     const any = await tx.selectFrom('users').select('id').limit(1).executeTakeFirst();
     if (any !== undefined) return undefined;
     const r = await tx.insertInto('users').values({ username, password_hash: hash, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
@@ -51,20 +51,20 @@ export async function addFirstUser(vault: Vault, username: string, password: str
 }
 
 /** Sets a new password and ends every session of that user. */
-export async function setPassword(vault: Vault, username: string, password: string): Promise<void> {
+export async function setPassword(control: ControlStore, username: string, password: string): Promise<void> {
   if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
-  const user = await vault.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  const user = await control.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
   if (user === undefined) throw new UserError(`there is no user named "${username}"; add one with: textvault user add ${username}`);
   const hash = await hashPassword(password);
-  await vault.db.transaction().execute(async (tx) => {
+  await control.db.transaction().execute(async (tx) => {
     await tx.updateTable('users').set({ password_hash: hash, updated_at: Date.now() }).where('id', '=', user.id).execute();
     await tx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
   });
 }
 
 /** The user when the password is right; undefined otherwise (same work either way). */
-export async function checkCredentials(vault: Vault, username: string, password: string): Promise<User | undefined> {
-  const user = await vault.db.selectFrom('users').select(['id', 'username', 'password_hash']).where('username', '=', username).executeTakeFirst();
+export async function checkCredentials(control: ControlStore, username: string, password: string): Promise<User | undefined> {
+  const user = await control.db.selectFrom('users').select(['id', 'username', 'password_hash']).where('username', '=', username).executeTakeFirst();
   // Hash against a dummy when the user does not exist, so timing does not reveal user names.
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
   return ok && user !== undefined ? { id: user.id, username: user.username } : undefined;
