@@ -12,7 +12,9 @@ import { registerConfig } from './commands/config.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerJobs } from './commands/jobs.js';
+import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
+import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
 
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerExport(program, globals);
   registerConfig(program, globals);
   registerJobs(program, globals);
+  registerServe(program, globals);
+  registerUser(program, globals);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
