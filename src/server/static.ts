@@ -16,6 +16,8 @@ export async function staticApp(app: FastifyInstance, webRoot: string | undefine
       root: webRoot,
       wildcard: false,
       index: false,
+      // Our own Cache-Control below, not send's default max-age=0.
+      cacheControl: false,
       setHeaders: (res, file) => {
         // Vite names assets by content hash, so they never change; index.html always may.
         res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
