@@ -42,6 +42,9 @@ export async function startServer(
   return { ...r, dir, announced };
 }
 
+/** What fetch accepts as a request body (the DOM's BodyInit, which Node's types do not name). */
+export type Body = NonNullable<RequestInit['body']>;
+
 export const OWNER = { username: 'owner', password: 'correct horse battery' };
 
 /** Keeps cookies like a browser and sends the CSRF header on state-changing requests. */
@@ -51,7 +54,7 @@ export class Client {
 
   constructor(readonly base: string) {}
 
-  async request(method: string, url: string, options: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<Response> {
+  async request(method: string, url: string, options: { json?: unknown; body?: Body; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (options.csrf !== false && this.csrf !== undefined && method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = this.csrf;
@@ -60,7 +63,7 @@ export class Client {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
-    const res = await fetch(this.base + url, { method, headers, ...(body === undefined ? {} : { body, duplex: 'half' }) } as RequestInit);
+    const res = await fetch(this.base + url, { method, headers, ...(body === undefined ? {} : { body, duplex: 'half' }) });
     for (const c of res.headers.getSetCookie()) {
       const [pair = ''] = c.split(';');
       const eq = pair.indexOf('=');

@@ -25,6 +25,9 @@ export function uploadName(raw: string | undefined): string {
 
 const Upload = z.object({ name: z.string().max(1000).optional() });
 
+/** A spooled upload's path in a message: the user knows the file by the name they uploaded. */
+const SPOOLED = /(?:[^\s:]*[\\/])?uploads[\\/]\d+-[0-9a-f]{16}\.upload/g;
+
 /** The API's Job: dates as epoch ms; a verify's problems as `{ kind, message }`. */
 export function presentJob(job: Job): Record<string, unknown> {
   const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
@@ -43,7 +46,7 @@ export function presentJob(job: Job): Record<string, unknown> {
     progress: job.progress,
     file: job.file,
     result,
-    error: job.error,
+    error: job.error === null ? null : job.error.replace(SPOOLED, job.file ?? 'the upload'),
   };
 }
 
