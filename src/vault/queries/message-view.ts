@@ -12,7 +12,8 @@ export interface PartView {
   contentType: string;
   name: string | null;
   size: number | null;
-  url: string;
+  /** Where the bytes are; null when the part has none stored (text only, or damaged data). */
+  url: string | null;
   kind: PartKind;
   text: string | null;
   damaged: string | null;
@@ -129,7 +130,7 @@ async function partsFor(vault: Vault, ids: number[]): Promise<Map<number, PartVi
       contentType,
       name: partName(attrs),
       size: r.size,
-      url: `/api/media/${r.id}`,
+      url: r.blob_sha256 === null ? null : `/api/media/${r.id}`,
       kind,
       text,
       damaged: r.damage,
