@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { userCount } from '../vault/auth/users.js';
 import { JobQueue } from '../vault/jobs/index.js';
+import { conversationSummaries } from '../vault/queries/conversations.js';
 import { Vault } from '../vault/vault.js';
 import { buildServer, type ServerOptions } from './app.js';
 
@@ -49,6 +50,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       ...(options.loginRateLimit === undefined ? {} : { loginRateLimit: options.loginRateLimit }),
       secureCookies: options.secureCookies ?? false,
       trustProxy: options.trustProxy ?? false,
+    });
+    // Build the cached conversation summary (one pass over the messages) now and after each job,
+    // rather than on the first request that needs it.
+    await conversationSummaries(vault);
+    queue.on('finished', () => {
+      conversationSummaries(vault).catch((e: unknown) => {
+        app?.log.error({ err: e }, 'could not refresh the conversation summary');
+      });
     });
     await app.listen({ host: options.host, port: options.port });
     await queue.start();
