@@ -56,3 +56,11 @@ describe('textvault serve and user', () => {
     }
   });
 });
+
+describe('loopback detection', () => {
+  it('accepts only loopback addresses as safe defaults', async () => {
+    const { isLoopback } = await import('../../src/cli/commands/serve.js');
+    expect(['127.0.0.1', '127.8.0.1', 'localhost', '::1', '[::1]'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '::', '192.168.1.2', 'example.org', '127.0.0.1.evil.org'].some(isLoopback)).toBe(false);
+  });
+});

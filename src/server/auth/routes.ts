@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ControlStore } from '../../store/database.js';
-import { createSession, endSession, type Session } from '../../vault/auth/sessions.js';
+import { createSession, endSession, purgeExpiredSessions, type Session } from '../../vault/auth/sessions.js';
 import { addFirstUser, checkCredentials, userCount } from '../../vault/auth/users.js';
 import { errorBody } from '../errors.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './guard.js';
@@ -55,6 +55,8 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     const body = Credentials.parse(request.body);
     const user = await checkCredentials(control, body.username, body.password);
     if (user === undefined) return reply.status(401).send(errorBody('bad_credentials', 'wrong user name or password'));
+    // Logins are rare: a good moment to drop sessions that ran out.
+    await purgeExpiredSessions(control);
     const session = await createSession(control, user, options.sessionTtlMs);
     setCookies(reply, session);
     return { username: user.username, csrfToken: session.csrfToken };
