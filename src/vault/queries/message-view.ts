@@ -12,8 +12,8 @@ export interface PartView {
   contentType: string;
   name: string | null;
   size: number | null;
-  /** Where the bytes are; null when the part has none stored (text only, or damaged data). */
-  url: string | null;
+  /** Where the bytes are; answers 404 when the part has none stored (text only, or damaged data). */
+  url: string;
   kind: PartKind;
   text: string | null;
   damaged: string | null;
@@ -130,7 +130,7 @@ async function partsFor(vault: Vault, ids: number[]): Promise<Map<number, PartVi
       contentType,
       name: partName(attrs),
       size: r.size,
-      url: r.blob_sha256 === null ? null : `/api/media/${r.id}`,
+      url: `/api/media/${r.id}`,
       kind,
       text,
       damaged: r.damage,
