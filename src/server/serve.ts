@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { userCount } from '../vault/auth/users.js';
 import { JobQueue } from '../vault/jobs/index.js';
+import { warmCharts } from '../vault/queries/charts.js';
 import { conversationSummaries } from '../vault/queries/conversations.js';
 import { Vault } from '../vault/vault.js';
 import { buildServer, type ServerOptions } from './app.js';
@@ -51,12 +52,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       secureCookies: options.secureCookies ?? false,
       trustProxy: options.trustProxy ?? false,
     });
-    // Build the cached conversation summary (one pass over the messages) now and after each job,
-    // rather than on the first request that needs it.
-    await conversationSummaries(vault);
+    // Build the cached aggregates (conversation summary, statistics: a few passes over the
+    // messages) now and after each job, rather than in the first request that needs them.
+    const warm = async (): Promise<void> => {
+      await conversationSummaries(vault);
+      await warmCharts(vault);
+    };
+    await warm();
     queue.on('finished', () => {
-      conversationSummaries(vault).catch((e: unknown) => {
-        app?.log.error({ err: e }, 'could not refresh the conversation summary');
+      warm().catch((e: unknown) => {
+        app?.log.error({ err: e }, 'could not refresh the cached summaries');
       });
     });
     await app.listen({ host: options.host, port: options.port });

@@ -37,6 +37,10 @@ export interface Summaries {
   /** Newest activity first. */
   sorted: ConversationSummary[];
   byId: Map<number, ConversationSummary>;
+  /** Names and numbers of each conversation, folded for the filter box. */
+  folded: Map<number, { text: string; digits: string }>;
+  /** Snippets worked out so far (they change only with an import, like the rest of this). */
+  snippets: Map<number, string | null>;
 }
 
 async function computeSummaries(vault: Vault): Promise<Summaries> {
@@ -85,7 +89,16 @@ async function computeSummaries(vault: Vault): Promise<Summaries> {
     });
   }
   sorted.sort((a, b) => (b.lastDate ?? 0) - (a.lastDate ?? 0) || b.id - a.id);
-  return { sorted, byId: new Map(sorted.map((s) => [s.id, s])) };
+  const folded = new Map(
+    sorted.map((c) => [
+      c.id,
+      {
+        text: c.members.map((m) => `${fold(m.name ?? '')}\u0000${fold(m.address)}`).join('\u0000'),
+        digits: c.members.map((m) => m.address.replace(/\D/g, '')).join('\u0000'),
+      },
+    ]),
+  );
+  return { sorted, byId: new Map(sorted.map((s) => [s.id, s])), folded, snippets: new Map() };
 }
 
 export function conversationSummaries(vault: Vault): Promise<Summaries> {
@@ -97,16 +110,15 @@ function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-function matches(c: ConversationSummary, q: string): boolean {
+/** A filter that matches a conversation by any member's name or number. */
+function matcher(summaries: Summaries, q: string): (c: ConversationSummary) => boolean {
   const folded = fold(q.trim());
-  if (folded === '') return true;
+  if (folded === '') return () => true;
   const digits = q.replace(/\D/g, '');
-  return c.members.some(
-    (m) =>
-      (m.name !== null && fold(m.name).includes(folded)) ||
-      fold(m.address).includes(folded) ||
-      (digits.length >= 3 && m.address.replace(/\D/g, '').includes(digits)),
-  );
+  return (c) => {
+    const f = summaries.folded.get(c.id);
+    return f !== undefined && (f.text.includes(folded) || (digits.length >= 3 && f.digits.includes(digits)));
+  };
 }
 
 /** What to show under a title: the newest message's text, or what kind of media it carried. */
@@ -139,25 +151,35 @@ async function snippetOf(vault: Vault, conversationId: number): Promise<string |
 
 export async function listConversations(vault: Vault, options: { q?: string; limit?: number; cursor?: string } = {}): Promise<Page<ConversationListItem>> {
   const limit = clampLimit(options.limit);
-  const { sorted } = await conversationSummaries(vault);
+  const summaries = await conversationSummaries(vault);
+  const { sorted } = summaries;
   let start = 0;
   if (options.cursor !== undefined) {
     const after = decodePosition(options.cursor);
     start = sorted.findIndex((c) => (c.lastDate ?? 0) < after.date || ((c.lastDate ?? 0) === after.date && c.id < after.id));
     if (start < 0) start = sorted.length;
   }
-  const q = options.q ?? '';
+  const matches = matcher(summaries, options.q ?? '');
   const page: ConversationSummary[] = [];
   let i = start;
   for (; i < sorted.length && page.length < limit; i++) {
     const c = sorted[i];
-    if (c !== undefined && matches(c, q)) page.push(c);
+    if (c !== undefined && matches(c)) page.push(c);
   }
-  const more = sorted.slice(i).some((c) => matches(c, q));
+  let more = false;
+  for (; i < sorted.length && !more; i++) {
+    const c = sorted[i];
+    more = c !== undefined && matches(c);
+  }
   const items: ConversationListItem[] = [];
   for (const c of page) {
     const { firstDate: _firstDate, ...rest } = c;
-    items.push({ ...rest, snippet: await snippetOf(vault, c.id) });
+    let snippet = summaries.snippets.get(c.id);
+    if (snippet === undefined) {
+      snippet = await snippetOf(vault, c.id);
+      summaries.snippets.set(c.id, snippet);
+    }
+    items.push({ ...rest, snippet });
   }
   const last = page.at(-1);
   return { items, nextCursor: more && last !== undefined ? encodePosition({ date: last.lastDate ?? 0, id: last.id }) : null };
