@@ -91,11 +91,14 @@ interface ApiRow {
 async function apiScenario(): Promise<ApiRow[]> {
   const s = scenarios.find((x) => x.name === 'sms-heavy');
   if (s === undefined) throw new Error('no sms-heavy scenario');
-  const file = await dataset(s.name, s.opts);
-  const vault = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-api-'));
+  // BENCH_API_VAULT=DIR: measure an already imported vault (kept), instead of importing afresh.
+  const kept = process.env.BENCH_API_VAULT;
+  const vault = kept ?? fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-api-'));
   try {
-    const imported = child('import', file, vault);
-    process.stderr.write(`api: imported ${imported.records} records in ${imported.seconds.toFixed(1)} s\n`);
+    if (kept === undefined) {
+      const imported = child('import', await dataset(s.name, s.opts), vault);
+      process.stderr.write(`api: imported ${imported.records} records in ${imported.seconds.toFixed(1)} s\n`);
+    }
     const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(HERE, 'api.ts'), vault], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -103,7 +106,7 @@ async function apiScenario(): Promise<ApiRow[]> {
     });
     return JSON.parse(out.trim().split('\n').pop() ?? '[]') as ApiRow[];
   } finally {
-    fs.rmSync(vault, { recursive: true, force: true });
+    if (kept === undefined) fs.rmSync(vault, { recursive: true, force: true });
   }
 }
 

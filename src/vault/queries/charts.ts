@@ -1,9 +1,10 @@
 /**
- * Numbers for the statistics page. Each series is one grouped pass over the archive, cached until
- * the next import (snapshot.ts). Months, hours and weekdays are in the server's local time zone.
+ * Numbers for the statistics page, from the one pass over the messages (archive-pass.ts) and small
+ * grouped queries over the calls, cached until the next import (snapshot.ts). Months, hours and weekdays are in the server's local time zone.
  */
 import { sql } from 'kysely';
 import type { Vault } from '../vault.js';
+import { archivePass, SLOT_MS } from './archive-pass.js';
 import { clampLimit } from './cursor.js';
 import { conversationSummaries } from './conversations.js';
 import { namesFor } from './names.js';
@@ -46,8 +47,7 @@ const count = sql<number>`count(*)`;
 export function summary(vault: Vault): Promise<Summary> {
   return cached(vault, 'summary', async () => {
     const db = vault.db;
-    const kinds = await db.selectFrom('messages').select(['kind', count.as('n')]).groupBy('kind').execute();
-    const n = (k: string): number => kinds.find((r) => r.kind === k)?.n ?? 0;
+    const pass = await archivePass(vault);
     const one = async (table: 'calls' | 'conversations' | 'contacts' | 'backups'): Promise<number> =>
       (await db.selectFrom(table).select(count.as('n')).executeTakeFirstOrThrow()).n;
     // min/max over the date indexes: two seeks each, not scans.
@@ -56,8 +56,8 @@ export function summary(vault: Vault): Promise<Summary> {
     const firsts = [m.first, c.first].filter((x): x is number => x !== null);
     const lasts = [m.last, c.last].filter((x): x is number => x !== null);
     return {
-      sms: n('sms'),
-      mms: n('mms'),
+      sms: pass.sms,
+      mms: pass.mms,
       calls: await one('calls'),
       conversations: (await conversationSummaries(vault)).sorted.length,
       contacts: await one('contacts'),
@@ -66,30 +66,6 @@ export function summary(vault: Vault): Promise<Summary> {
       backups: await one('backups'),
     };
   });
-}
-
-/**
- * Messages and calls counted per 15-minute slot: one grouped pass with integer arithmetic (no
- * per-row date formatting, which costs seconds on a million rows), then months, weekdays and hours
- * in local time are worked out in JS per slot. 15 minutes divides every time zone's UTC offset,
- * so a slot never straddles a local hour.
- */
-const SLOT_MS = 15 * 60 * 1000;
-
-interface Slot {
-  slot: number;
-  direction: string;
-  n: number;
-}
-
-function messageSlots(vault: Vault): Promise<Slot[]> {
-  return cached(vault, 'message-slots', () =>
-    vault.db
-      .selectFrom('messages')
-      .select([sql<number>`date_ms / ${SLOT_MS}`.as('slot'), 'direction', count.as('n')])
-      .groupBy(['slot', 'direction'])
-      .execute(),
-  );
 }
 
 const monthKey = (d: Date): string => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
@@ -111,10 +87,10 @@ export function monthly(vault: Vault): Promise<MonthRow[]> {
       }
       return r;
     };
-    for (const m of await messageSlots(vault)) {
-      const r = row(m.slot);
-      if (m.direction === 'out') r.sent += m.n;
-      else if (m.direction === 'in') r.received += m.n;
+    for (const [slot, m] of (await archivePass(vault)).slots) {
+      const r = row(slot);
+      r.sent += m.sent;
+      r.received += m.received;
     }
     for (const c of calls) {
       const r = row(c.slot);
@@ -160,10 +136,10 @@ export function activity(vault: Vault): Promise<ActivityCell[]> {
   return cached(vault, 'activity', async () => {
     const cells: ActivityCell[] = [];
     for (let weekday = 0; weekday < 7; weekday++) for (let hour = 0; hour < 24; hour++) cells.push({ weekday, hour, count: 0 });
-    for (const m of await messageSlots(vault)) {
-      const d = new Date(m.slot * SLOT_MS);
+    for (const [slot, m] of (await archivePass(vault)).slots) {
+      const d = new Date(slot * SLOT_MS);
       const cell = cells[d.getDay() * 24 + d.getHours()];
-      if (cell !== undefined) cell.count += m.n;
+      if (cell !== undefined) cell.count += m.sent + m.received + m.other;
     }
     return cells;
   });

@@ -1,12 +1,12 @@
 /**
  * The conversation list: every thread with its people, newest activity first.
  *
- * Counts, unread and last date come from one grouped pass over the messages, cached until the
- * next import (see snapshot.ts), so a page is a slice of a sorted array plus one index seek per
+ * Counts, unread and last date come from one pass over the messages (archive-pass.ts), cached
+ * until the next import, so a page is a slice of a sorted array plus one index seek per
  * row for its snippet, however many messages the archive holds.
  */
-import { sql } from 'kysely';
 import type { Vault } from '../vault.js';
+import { archivePass } from './archive-pass.js';
 import { clampLimit, decodePosition, encodePosition, type Page } from './cursor.js';
 import { titleOf, type Person } from './names.js';
 import { cached } from './snapshot.js';
@@ -46,17 +46,7 @@ export interface Summaries {
 async function computeSummaries(vault: Vault): Promise<Summaries> {
   const db = vault.db;
   const conversations = await db.selectFrom('conversations').select(['id', 'is_group']).execute();
-  const counts = await db
-    .selectFrom('messages')
-    .select([
-      'conversation_id',
-      (eb) => eb.fn.countAll<number>().as('n'),
-      sql<number>`sum(case when read = 0 and direction = 'in' then 1 else 0 end)`.as('unread'),
-      (eb) => eb.fn.min<number>('date_ms').as('first'),
-      (eb) => eb.fn.max<number>('date_ms').as('last'),
-    ])
-    .groupBy('conversation_id')
-    .execute();
+  const counts = (await archivePass(vault)).conversations;
   const members = await db
     .selectFrom('conversation_members')
     .leftJoin('contacts', 'contacts.address_norm', 'conversation_members.address_norm')
@@ -70,10 +60,9 @@ async function computeSummaries(vault: Vault): Promise<Summaries> {
     list.push({ address: m.address, name: m.name });
     membersOf.set(m.id, list);
   }
-  const countOf = new Map(counts.map((c) => [c.conversation_id, c]));
   const sorted: ConversationSummary[] = [];
   for (const c of conversations) {
-    const n = countOf.get(c.id);
+    const n = counts.get(c.id);
     // A conversation whose messages were all replaced into another one has nothing to show.
     if (n === undefined) continue;
     const people = membersOf.get(c.id) ?? [];
