@@ -12,10 +12,12 @@ import { registerConfig } from './commands/config.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerJobs } from './commands/jobs.js';
+import { registerServe } from './commands/serve.js';
 import { registerSource } from './commands/source.js';
 import { registerStatus } from './commands/status.js';
 import { registerToken } from './commands/token.js';
 import { registerStats } from './commands/stats.js';
+import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
 
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerSource(program, globals);
   registerToken(program, globals);
   registerStatus(program, globals);
+  registerServe(program, globals);
+  registerUser(program, globals);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -1,5 +1,6 @@
 /**
- * Tables of the vault's control database (`control.db`): jobs, sources, device tokens, alerts.
+ * Tables of the vault's control database (`control.db`): jobs, sources, device tokens, alerts,
+ * web app accounts and their sessions.
  *
  * They live in their own SQLite file, not in the archive, because an import holds the archive's
  * write lock for its whole run (one transaction per backup). Jobs, progress, source health and
@@ -99,6 +100,23 @@ export interface FolderFilesTable {
   handled_at: number;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (base64), parameters kept so they can be raised later. */
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface ControlSchema {
   jobs: JobsTable;
   sources: SourcesTable;
@@ -106,4 +124,6 @@ export interface ControlSchema {
   alerts: AlertsTable;
   rejected_files: RejectedFilesTable;
   folder_files: FolderFilesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }

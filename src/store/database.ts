@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-search.js';
+import * as m0003auth from './migrations/0003-auth.js';
 import * as m0004control from './migrations/0004-control.js';
 import * as m0004deletions from './migrations/0004-phone-deletions.js';
 import type { ControlSchema } from './control-schema.js';
@@ -18,6 +19,9 @@ const MIGRATIONS: Record<string, Migration> = {
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */
 const CONTROL_MIGRATIONS: Record<string, Migration> = {
+  // Accounts live beside the jobs, not in the archive: a login during a long import must not wait
+  // for (or be rolled back with) the import's transaction.
+  '0003-auth': m0003auth,
   '0004-control': m0004control,
 };
 
