@@ -6,14 +6,18 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_SESSION_TTL_MS } from '../vault/auth/sessions.js';
+import path from 'node:path';
+import type { SourceService } from '../sources/source-service.js';
 import type { JobQueue } from '../vault/jobs/index.js';
 import type { Vault } from '../vault/vault.js';
 import { installGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { errorHandler } from './errors.js';
 import { archiveRoutes } from './routes/archive.js';
-import { jobRoutes } from './routes/jobs.js';
+import { ingestMaxBytes, ingestRoutes } from './routes/ingest.js';
+import { jobRoutes, UPLOAD_DIR } from './routes/jobs.js';
 import { mediaRoutes } from './routes/media.js';
+import { sourceRoutes } from './routes/sources.js';
 import { securityHeaders } from './security-headers.js';
 import { staticApp } from './static.js';
 
@@ -24,6 +28,8 @@ export interface ServerOptions {
   vault: Vault;
   /** Runs uploads and verifies; its control database also holds the accounts. */
   jobs: JobQueue;
+  /** Watched folders, schedules and alerts (docs/sources.md); omitted: no /api/sources, /api/status... */
+  sources?: SourceService;
   /** The built web app (dist/web); omitted or missing: API only. */
   webRoot?: string;
   /** One-time token for creating the first account; null when an account exists. */
@@ -78,6 +84,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   archiveRoutes(app, options.vault);
   mediaRoutes(app, options.vault);
   jobRoutes(app, options.jobs, options.vault.dir);
+  // Device uploads with API tokens (their own auth, see routes/ingest.ts).
+  await app.register(ingestRoutes, { queue: options.jobs, spoolDir: path.join(options.vault.dir, UPLOAD_DIR), maxBytes: () => ingestMaxBytes(options.vault) });
+  if (options.sources !== undefined) await app.register(sourceRoutes, { service: options.sources });
   await staticApp(app, options.webRoot);
   return app;
 }

@@ -21,7 +21,7 @@ describe('every route', () => {
     const routes = server.app.registeredRoutes;
     // The list must really hold the API, or this test would prove nothing.
     const keys = routes.map((r) => `${r.method} ${r.url}`);
-    for (const k of ['GET /api/conversations', 'GET /api/conversations/:id/messages', 'GET /api/media/:id', 'POST /api/uploads', 'POST /api/verify', 'GET /api/jobs/:id', 'GET /api/search', 'POST /api/logout'])
+    for (const k of ['GET /api/conversations', 'GET /api/conversations/:id/messages', 'GET /api/media/:id', 'POST /api/uploads', 'POST /api/verify', 'GET /api/jobs/:id', 'GET /api/search', 'POST /api/logout', 'PUT /api/ingest/:filename', 'POST /api/ingest', 'GET /api/status', 'POST /api/sources', 'POST /api/tokens'])
       expect(keys).toContain(k);
     expect(routes.length).toBeGreaterThan(20);
 

@@ -15,7 +15,8 @@
  *
  * Register it with the vault's job queue (the server does this in buildServer):
  *   await app.register(ingestRoutes, { queue, spoolDir: path.join(vault.dir, 'uploads'), maxBytes: () => ingestMaxBytes(vault) });
- * Its routes are marked `config.public` because they do their own (token) authentication.
+ * Its routes are marked `config.public` (see auth/guard.ts) because they do their own (token)
+ * authentication: no session cookie, no CSRF header.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -49,10 +50,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The device whose token authenticated an ingest request. */
     ingestDevice?: TokenOwner;
-  }
-  interface FastifyContextConfig {
-    /** Not behind the session login (the route authenticates on its own). */
-    public?: boolean;
   }
 }
 
@@ -111,7 +108,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     const owner = token === undefined ? undefined : await checkToken(queue.control.db, token);
     if (owner === undefined) {
       void reply.header('www-authenticate', 'Bearer realm="textvault ingest"').header('connection', 'close');
-      await problem(reply, 401, 'unauthorized', token === undefined ? 'send the device token as "Authorization: Bearer <token>" (textvault token create --name NAME)' : 'this token is unknown or revoked');
+      await problem(reply, 401, 'unauthenticated', token === undefined ? 'send the device token as "Authorization: Bearer <token>" (textvault token create --name NAME)' : 'this token is unknown or revoked');
       return;
     }
     request.ingestDevice = owner;
