@@ -115,15 +115,16 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
   });
 }
 
-async function listZip(file: string): Promise<yauzl.Entry[]> {
+/** The entries of a ZIP archive (central directory only; nothing is decompressed). */
+export async function listZip(file: string, maxEntries = MAX_ZIP_ENTRIES): Promise<yauzl.Entry[]> {
   const zip = await openZip(file);
   try {
     return await new Promise<yauzl.Entry[]>((resolve, reject) => {
       const entries: yauzl.Entry[] = [];
       zip.on('entry', (e: yauzl.Entry) => {
         entries.push(e);
-        if (entries.length > MAX_ZIP_ENTRIES) {
-          reject(new InputError(`${file}: more than ${MAX_ZIP_ENTRIES} entries; not a backup archive`));
+        if (entries.length > maxEntries) {
+          reject(new InputError(`${file}: more than ${maxEntries} entries; not a backup archive`));
           return;
         }
         zip.readEntry();
