@@ -98,7 +98,9 @@ export type WarningCode =
   | 'unknown-element'
   | 'stray-text'
   | 'record-rejected'
-  | 'line-skipped';
+  | 'line-skipped'
+  /** A mail in a mailbox that is not an SMS Backup+ message (skipped, counted as a warning). */
+  | 'mail-skipped';
 
 export interface ReadWarning {
   code: WarningCode;

@@ -11,6 +11,8 @@ import { fossifyUnits } from './fossify/unit.js';
 import { smsIeCallsUnits, smsIeContactsUnits, smsIeZipUnits } from './smsie/unit.js';
 import { openEncryptedSmsIe } from './smsie/encrypted-unit.js';
 import { vcardUnits } from './vcard/unit.js';
+import { emlFolderUnits, emlUnits, isEmlFolder, mboxUnits } from './smsbackupplus/unit.js';
+import fs from 'node:fs';
 
 export type Opener = (file: string, options: OpenOptions) => Promise<OpenedBackup>;
 
@@ -27,9 +29,16 @@ export const OPENERS: Partial<Record<FormatId, Opener>> = {
   'sms-ie-encrypted': (file, options) => openEncryptedSmsIe(file, options, openBackupAs),
   fossify: plain('fossify', fossifyUnits),
   vcard: plain('vcard', vcardUnits),
+  'smsbackupplus-mbox': plain('smsbackupplus-mbox', mboxUnits),
+  'smsbackupplus-eml': plain('smsbackupplus-eml', emlUnits),
 };
 
 export async function openBackup(file: string, options: OpenOptions = {}): Promise<OpenedBackup> {
+  // A folder is read only as SMS Backup+ mail saved as .eml files (one import for the folder).
+  if (isEmlFolder(file)) return { format: 'smsbackupplus-eml', units: await emlFolderUnits(file), dispose: () => undefined };
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() === true) {
+    throw new NotABackupError(file, 'it is a folder without .eml files; give the backup files inside it', 'a backup file');
+  }
   return openBackupAs(file, await detectFormat(file), options);
 }
 

@@ -170,7 +170,11 @@ service stats {
     dir,
     stop: async () => {
       if (child.exitCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        const exited = new Promise<void>((resolve) => {
+          child.once('exit', () => {
+            resolve();
+          });
+        });
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;

@@ -19,6 +19,8 @@ export interface RegionChoice {
 const SNIFF_BYTES = 4 << 20;
 // XML attributes (SBR) and JSON members (SMS Import/Export, Fossify) holding a number.
 const NUMBER_ATTR = /(?:\s(?:address|number)=["']|"(?:address|number)"\s*:\s*")(\+[^"'~]{6,20})/g;
+// SMS Backup+ mail headers holding the number.
+const NUMBER_HEADER = /^X-smssync-address:[ \t]*(\+[^\r\n]{6,20})/gim;
 const FALLBACK = 'US';
 
 export async function chooseRegion(vault: Vault, entry: BackupUnit): Promise<RegionChoice> {
@@ -36,7 +38,7 @@ export async function chooseRegion(vault: Vault, entry: BackupUnit): Promise<Reg
     };
   }
   const head = await entry.sampleText(SNIFF_BYTES);
-  const numbers = Array.from(head.matchAll(NUMBER_ATTR), (m) => m[1] ?? '');
+  const numbers = [...Array.from(head.matchAll(NUMBER_ATTR), (m) => m[1] ?? ''), ...Array.from(head.matchAll(NUMBER_HEADER), (m) => (m[1] ?? '').trim())];
   const inferred = inferRegion(numbers);
   const region = inferred?.region ?? parseRegion(FALLBACK);
   const name = formatRegion(region);
