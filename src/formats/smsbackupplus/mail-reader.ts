@@ -217,9 +217,12 @@ function smsBody(text: string | undefined): string {
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
-/** Mail transport turns every line break into CRLF; compare bodies without that difference. */
+/**
+ * Mail transport turns every line break into CRLF and mailboxes add or drop the final one;
+ * compare bodies without those differences.
+ */
 function normalizeBody(text: string): string {
-  return text.replace(/\r\n/g, '\n');
+  return text.replace(/\r\n/g, '\n').replace(/\n+$/, '');
 }
 
 function mmsRecord(parsed: ParsedMail, e: Embedded | undefined, ctx: MailContext): ArchiveRecord {
