@@ -20,7 +20,9 @@ export type FormatId =
   | 'fossify'
   | 'vcard'
   | 'smsbackupplus-mbox'
-  | 'smsbackupplus-eml';
+  | 'smsbackupplus-eml'
+  /** Not a file: an IMAP folder read by src/sources/imap. */
+  | 'smsbackupplus-imap';
 
 export interface KnownFormat {
   id: FormatId;

@@ -140,6 +140,16 @@ export interface ConfigTable {
   value: string;
 }
 
+/** Where an IMAP import of one folder stopped (migration 0006). */
+export interface ImapSyncStateTable {
+  source: string;
+  folder: string;
+  /** UIDVALIDITY as decimal text (it is an unsigned 32-bit value; text keeps it exact everywhere). */
+  uid_validity: string;
+  last_uid: number;
+  updated_at: number;
+}
+
 export interface Schema {
   backups: BackupsTable;
   conversations: ConversationsTable;
@@ -152,4 +162,5 @@ export interface Schema {
   contacts: ContactsTable;
   blobs: BlobsTable;
   config: ConfigTable;
+  imap_sync_state: ImapSyncStateTable;
 }

@@ -115,6 +115,7 @@ ssl_cert = <${certFile}
 ssl_key = <${keyFile}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 default_internal_user = ${accounts.internal}
 default_internal_group = ${accounts.internalGroup}
 default_login_user = ${accounts.login}

@@ -14,7 +14,7 @@ import { splitMbox } from './mbox.js';
 
 export interface MailSource {
   /** The mails, in order; `line` is where each starts in its file (1 for a mail of its own). */
-  mails: AsyncIterable<{ bytes: Buffer; line: number; name?: string }>;
+  mails: AsyncIterable<{ bytes: Buffer; line: number; name?: string; label?: string }>;
 }
 
 export interface MailReadSummary {
@@ -37,7 +37,7 @@ export async function readMails(name: string, content: BackupContent, mails: Mai
       skipped++;
       ctx.handler.warning({
         code: 'mail-skipped',
-        message: `mail #${n}${outcome.subject === '' ? '' : ` (${JSON.stringify(outcome.subject.slice(0, 60))})`} skipped: ${outcome.reason}`,
+        message: `${mail.label ?? `mail #${n}`}${outcome.subject === '' ? '' : ` (${JSON.stringify(outcome.subject.slice(0, 60))})`} skipped: ${outcome.reason}`,
         line: mail.line,
         column: 1,
       });

@@ -23,7 +23,8 @@ export function backupDateOf(header: BackupHeader): number {
 }
 
 export async function startBackupRun(vault: Vault, entry: BackupUnit, regionNote: string, startedAt: number): Promise<number> {
-  const file = path.resolve(entry.file);
+  // A source URL (imap://user@host/SMS) is kept as it is; a file is made absolute.
+  const file = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry.file) ? entry.file : path.resolve(entry.file);
   const inserted = await vault.db
     .insertInto('backups')
     .values({

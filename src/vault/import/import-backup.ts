@@ -34,6 +34,11 @@ export interface ImportOptions {
   /** Asked for the passphrase of an encrypted backup (SMS Import/Export .ssef), only when needed. */
   passphrase?: () => Promise<string>;
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * Runs inside each unit's transaction after its records are written and before the commit, so
+   * what it stores (an IMAP source's sync mark) is committed with them or not at all.
+   */
+  beforeCommit?: (unit: BackupUnit) => Promise<void>;
 }
 
 export interface ImportProgress {
@@ -87,6 +92,22 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
     } finally {
       opened.dispose();
     }
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Imports units a source produced itself (an IMAP folder), each in its own transaction, under
+ * the vault's import lock.
+ */
+export async function importUnits(vault: Vault, units: BackupUnit[], options: ImportOptions = {}): Promise<ImportResult[]> {
+  const lock = acquireLock(vault.dir);
+  try {
+    vault.blobs.cleanTemp();
+    const results: ImportResult[] = [];
+    for (const unit of units) results.push(await importEntry(vault, unit, options));
+    return results;
   } finally {
     lock.release();
   }
@@ -207,6 +228,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     const status = salvageReason === undefined ? 'complete' : 'partial';
     const notes = [...(salvageReason ? [`salvaged: ${salvageReason}`] : []), ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`)];
     await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
+    await options.beforeCommit?.(entry);
     await vault.blobs.commitStaged();
     sqlite.exec('COMMIT');
     return {
