@@ -28,6 +28,9 @@ export const H = {
  */
 export const EMBED_HEADER = 'X-textvault-record';
 
+/** Textvault's id of a mail it wrote (writer.mailIdentity): what a re-export checks. */
+export const ID_HEADER = 'X-textvault-id';
+
 export type DataType = 'SMS' | 'MMS' | 'CALLLOG';
 
 export const MESSAGE_ID_DOMAIN = 'sms-backup-plus.local';

@@ -5,6 +5,7 @@
  * bodies as one text/plain part, MMS as multipart with text inline and media as attachments
  * (SMIL dropped, as the app drops it). The exact record rides along in EMBED_HEADER.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import MailComposer, { type MailComposerAttachment } from 'nodemailer/lib/mail-composer';
 import { intOrNull, strOrNull } from '../fields.js';
@@ -12,7 +13,7 @@ import { attr, type ArchiveRecord, type CallRecord, type MmsRecord, type SmsReco
 import type { MediaSource } from '../sbr/writer.js';
 import { isLayoutPart, isTextPart } from '../sbr/fields.js';
 import { encodeEmbedded, type Embedded } from './embed.js';
-import { callBody, EMBED_HEADER, H, references, smsBackupPlusMessageId, type DataType } from './headers.js';
+import { callBody, EMBED_HEADER, H, ID_HEADER, references, smsBackupPlusMessageId, type DataType } from './headers.js';
 
 export interface MailWriteContext {
   /** The mailbox owner's address: From on sent messages, To on received ones. */
@@ -42,7 +43,36 @@ export interface WrittenMail {
 
 const UNKNOWN_DOMAIN = 'unknown.email';
 /** nodemailer capitalises header names; the app's restore looks them up as it wrote them. */
-const EXACT_NAMES = new Map([...Object.values(H), EMBED_HEADER].map((n) => [n.toLowerCase(), n]));
+const EXACT_NAMES = new Map([...Object.values(H), EMBED_HEADER, ID_HEADER].map((n) => [n.toLowerCase(), n]));
+
+/** Textvault's own id of a mail it wrote (header ID_HEADER): the record's identity, so a re-export finds it. */
+export function mailIdentity(record: ArchiveRecord): string {
+  const a = record.attrs;
+  const key =
+    record.kind === 'call'
+      ? ['call', attr(a, 'number'), attr(a, 'date'), attr(a, 'type')]
+      : record.kind === 'sms'
+        ? ['sms', attr(a, 'address'), attr(a, 'date'), attr(a, 'type'), attr(a, 'body')]
+        : ['mms', attr(a, 'address'), attr(a, 'date'), attr(a, 'msg_box'), ...record.parts.map((p) => `${attr(p.attrs, 'ct') ?? ''}:${attr(p.attrs, 'text') ?? ''}:${p.media?.sha256 ?? ''}`)];
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 32);
+}
+
+/** The Message-ID the app gives this record's mail (see headers.smsBackupPlusMessageId). */
+export function messageIdOf(record: ArchiveRecord): string {
+  const a = record.attrs;
+  if (record.kind === 'sms') return smsBackupPlusMessageId(intOrNull(attr(a, 'date')) ?? 0, strOrNull(attr(a, 'address')), intOrNull(attr(a, 'type')) ?? 1);
+  if (record.kind === 'call') return smsBackupPlusMessageId(intOrNull(attr(a, 'date')) ?? 0, strOrNull(attr(a, 'number')), intOrNull(attr(a, 'type')) ?? 1);
+  const m = mmsKey(record);
+  return smsBackupPlusMessageId(m.seconds * 1000, m.first, m.box);
+}
+
+function mmsKey(r: MmsRecord): { first: string | null; seconds: number; box: number; recipients: string[] } {
+  const recipients = (strOrNull(attr(r.attrs, 'address')) ?? '').split('~').map((x) => x.trim()).filter((x) => x !== '');
+  // The app's MMS date is in seconds; its Message-ID uses those seconds as milliseconds.
+  const seconds = Math.floor((intOrNull(attr(r.attrs, 'date')) ?? 0) / 1000);
+  const box = intOrNull(attr(r.attrs, 'msg_box')) ?? (intOrNull(attr(r.attrs, 'm_type')) === 128 ? 2 : 1);
+  return { first: recipients[0] ?? null, seconds, box, recipients };
+}
 
 export async function writeMail(record: ArchiveRecord, ctx: MailWriteContext): Promise<WrittenMail> {
   if (record.kind === 'sms') return writeSms(record, ctx);
@@ -52,13 +82,14 @@ export async function writeMail(record: ArchiveRecord, ctx: MailWriteContext): P
 
 type HeaderMap = Record<string, string | { prepared: true; value: string }>;
 
-function common(ctx: MailWriteContext, datatype: DataType, address: string | null, embedded: Embedded): HeaderMap {
+function common(ctx: MailWriteContext, record: ArchiveRecord, datatype: DataType, address: string | null, embedded: Embedded): HeaderMap {
   const h: HeaderMap = {
     References: references(ctx.reference, ctx.thread),
     [H.address]: sanitize(address ?? ''),
     [H.datatype]: datatype,
     [H.backupTime]: gmtString(ctx.backupTime ?? new Date()),
     [H.version]: ctx.version ?? '1',
+    [ID_HEADER]: mailIdentity(record),
   };
   if (ctx.embed !== false) h[EMBED_HEADER] = { prepared: true, value: encodeEmbedded(embedded) };
   return h;
@@ -104,7 +135,7 @@ async function writeSms(r: SmsRecord, ctx: MailWriteContext): Promise<WrittenMai
   const address = strOrNull(attr(r.attrs, 'address'));
   const dateMs = intOrNull(attr(r.attrs, 'date')) ?? 0;
   const type = intOrNull(attr(r.attrs, 'type')) ?? 1;
-  const h = common(ctx, 'SMS', address, { k: 'sms', a: r.attrs });
+  const h = common(ctx, r, 'SMS', address, { k: 'sms', a: r.attrs });
   put(h, H.id, attr(r.attrs, '_id') ?? ctx.fallbackId);
   put(h, H.type, attr(r.attrs, 'type'));
   put(h, H.date, attr(r.attrs, 'date'));
@@ -132,20 +163,14 @@ async function writeSms(r: SmsRecord, ctx: MailWriteContext): Promise<WrittenMai
 }
 
 async function writeMms(r: MmsRecord, ctx: MailWriteContext): Promise<WrittenMail> {
-  const address = strOrNull(attr(r.attrs, 'address'));
-  const recipients = (address ?? '').split('~').map((a) => a.trim()).filter((a) => a !== '');
-  const first = recipients[0] ?? null;
-  // The app's MMS date is in seconds; its Message-ID uses those seconds as milliseconds.
-  const dateMs = intOrNull(attr(r.attrs, 'date')) ?? 0;
-  const seconds = Math.floor(dateMs / 1000);
-  const box = intOrNull(attr(r.attrs, 'msg_box')) ?? (intOrNull(attr(r.attrs, 'm_type')) === 128 ? 2 : 1);
+  const { first, seconds, box, recipients } = mmsKey(r);
   const embedded: Embedded = {
     k: 'mms',
     a: r.attrs,
     d: r.addrs === null ? null : r.addrs.map((a) => a.attrs),
     p: r.parts.map((p) => ({ a: p.attrs, ...(p.media ? { m: 1 as const } : {}), ...(p.damage ? { d: p.damage } : {}), ...(p.rawData !== undefined ? { r: p.rawData } : {}) })),
   };
-  const h = common(ctx, 'MMS', first, embedded);
+  const h = common(ctx, r, 'MMS', first, embedded);
   put(h, H.id, attr(r.attrs, '_id') ?? ctx.fallbackId);
   put(h, H.type, attr(r.attrs, 'm_type'));
   h[H.date] = String(seconds);
@@ -184,7 +209,7 @@ async function writeCall(r: CallRecord, ctx: MailWriteContext): Promise<WrittenM
   const dateMs = intOrNull(attr(r.attrs, 'date')) ?? 0;
   const type = intOrNull(attr(r.attrs, 'type')) ?? 1;
   const duration = intOrNull(attr(r.attrs, 'duration')) ?? 0;
-  const h = common(ctx, 'CALLLOG', number, { k: 'call', a: r.attrs });
+  const h = common(ctx, r, 'CALLLOG', number, { k: 'call', a: r.attrs });
   put(h, H.id, attr(r.attrs, '_id') ?? ctx.fallbackId);
   put(h, H.type, attr(r.attrs, 'type'));
   put(h, H.date, attr(r.attrs, 'date'));

@@ -49,3 +49,8 @@ export function displayUrl(t: ImapTarget, folder: string): string {
   const host = t.host.includes(':') ? `[${t.host}]` : t.host;
   return `imap://${encodeURIComponent(t.user)}@${host}${t.port === undefined ? '' : `:${t.port}`}/${encodeURIComponent(folder)}`;
 }
+
+/** The owner's mail address for the From/To of exported mail: the login when it is an address. */
+export function folderOptions(t: ImapTarget): { userAddress: string } {
+  return { userAddress: t.user.includes('@') ? t.user : `${t.user}@${t.host}` };
+}
