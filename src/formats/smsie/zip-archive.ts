@@ -54,7 +54,7 @@ export async function openSafeZip(file: string): Promise<SafeZip> {
           if (total > MAX_TOTAL_BYTES) throw new InputError(`${file}: refusing the archive: its entries add up to more than 1 TiB (a zip bomb?)`);
           if (entries.size >= MAX_ENTRIES) throw new InputError(`${file}: refusing the archive: more than ${MAX_ENTRIES} entries`);
         } catch (error) {
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
         if (!e.fileName.endsWith('/')) entries.set(e.fileName, e);
