@@ -5,7 +5,15 @@
  * import pipeline handles every format the same way through this interface.
  */
 import type { FormatId } from './detect.js';
-import type { BackupContent, MediaSink, RecordHandler } from './records.js';
+import type { CallFields, MessageFields } from './fields.js';
+import type { BackupContent, CallRecord, MediaSink, MmsRecord, RecordHandler, SmsRecord } from './records.js';
+
+/** How a format's records map to what the vault matches and shows (fields.ts). */
+export interface RecordFields {
+  sms(r: SmsRecord): MessageFields;
+  mms(r: MmsRecord): MessageFields;
+  call(r: CallRecord): CallFields;
+}
 
 export interface Digest {
   sha256: string;
@@ -49,6 +57,8 @@ export interface BackupUnit {
   digest(): Promise<Digest>;
   /** Up to `limit` characters of the unit's text (decrypted, decompressed), for region inference. */
   sampleText(limit: number): Promise<string>;
+  /** The meaning of this format's records; SBR's (sbr/fields.ts) when absent. */
+  fields?: RecordFields;
   /** Reads every record into ctx.handler: header first, then records in file order. */
   read(ctx: ReadContext): Promise<ReadOutcome>;
 }

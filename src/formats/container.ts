@@ -133,13 +133,21 @@ export async function listZip(file: string, maxEntries = MAX_ZIP_ENTRIES): Promi
         resolve(entries);
       });
       zip.on('error', (err: Error) => {
-        reject(new InputError(`${file}: damaged ZIP archive (${err.message})`));
+        reject(zipError(file, err));
       });
       zip.readEntry();
     });
   } finally {
     zip.close();
   }
+}
+
+/** yauzl's error for an archive, said so the user knows whether it is damaged or hostile. */
+export function zipError(file: string, err: Error): InputError {
+  const traversal = /invalid relative path|absolute path|invalid characters in fileName/.test(err.message);
+  return new InputError(
+    traversal ? `${file}: refusing the archive: an entry name points outside the archive (${err.message})` : `${file}: damaged ZIP archive (${err.message})`,
+  );
 }
 
 async function zipEntries(file: string): Promise<InputEntry[]> {

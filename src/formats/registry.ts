@@ -8,7 +8,8 @@ import { describeFormat, detectFormat, type FormatId } from './detect.js';
 import { NotABackupError } from './errors.js';
 import { sbrUnits } from './sbr/unit.js';
 import { fossifyUnits } from './fossify/unit.js';
-import { smsIeCallsUnits, smsIeContactsUnits, smsIeZipUnits } from './smsie/unit.js';
+import { sniff } from './container.js';
+import { smsIeCallsUnits, smsIeContactsUnits, smsIeNdjsonUnits, smsIeZipUnits } from './smsie/unit.js';
 import { openEncryptedSmsIe } from './smsie/encrypted-unit.js';
 import { vcardUnits } from './vcard/unit.js';
 import { emlFolderUnits, emlUnits, isEmlFolder, mboxUnits } from './smsbackupplus/unit.js';
@@ -23,7 +24,7 @@ const plain =
 /** Formats with a reader. Formats detected but missing here get a clear "not supported" error. */
 export const OPENERS: Partial<Record<FormatId, Opener>> = {
   sbr: plain('sbr', sbrUnits),
-  'sms-ie': plain('sms-ie', smsIeZipUnits),
+  'sms-ie': plain('sms-ie', async (file) => ((await sniff(file)) === 'zip' ? smsIeZipUnits(file) : smsIeNdjsonUnits(file))),
   'sms-ie-calls': plain('sms-ie-calls', smsIeCallsUnits),
   'sms-ie-contacts': plain('sms-ie-contacts', smsIeContactsUnits),
   'sms-ie-encrypted': (file, options) => openEncryptedSmsIe(file, options, openBackupAs),

@@ -1,11 +1,13 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { exportFossify } from '../../vault/export/fossify-export.js';
 import { DEFAULT_SPLIT, exportSbr } from '../../vault/export/sbr-export.js';
+import { exportSmsIe } from '../../vault/export/smsie-export.js';
 import type { ExportKind } from '../../vault/export/selection.js';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
 
 interface ExportCliOptions {
-  format: 'sbr';
+  format: 'sbr' | 'sms-ie' | 'fossify';
   out: string;
   contact?: string;
   conversation?: number;
@@ -46,32 +48,31 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
   program
     .command('export')
     .description('write part or all of the archive as restore-ready backup files')
-    .addOption(new Option('--format <format>', 'output format').choices(['sbr']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'output format: sbr (SMS Backup & Restore XML), sms-ie (SMS Import/Export ZIP + calls JSON), fossify (Fossify Messages JSON)').choices(['sbr', 'sms-ie', 'fossify']).makeOptionMandatory())
     .requiredOption('--out <dir>', 'output folder (created if missing)')
     .option('--contact <number-or-name>', 'only conversations (and calls) with this contact, any number format')
     .option('--conversation <id>', 'only this conversation', parseCount)
     .option('--since <date>', 'from this date (inclusive), YYYY-MM-DD or ISO 8601', parseDate)
     .option('--until <date>', 'up to this date (exclusive)', parseDate)
     .option('--types <list>', 'comma-separated: sms, mms, calls', parseTypes, new Set<ExportKind>(['sms', 'mms', 'calls']))
-    .option('--split <n>', `records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
+    .option('--split <n>', `sbr: records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
     .option('--legacy-emoji', 'write emoji as surrogate-pair references like old app versions')
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExportCliOptions) => {
-      const bar = progressBar('exporting', opts.json !== true);
-      const result = await withVault(globals(), false, (vault) =>
-        exportSbr(
-          vault,
-          { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types },
-          {
-            outDir: opts.out,
-            split: opts.split,
-            legacyEmoji: opts.legacyEmoji === true,
-            onProgress: (done, total) => {
-              bar.update(done, total, done);
-            },
+      const bar = progressBar('exporting', opts.json !== true && opts.format === 'sbr');
+      const selection = { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types };
+      const result = await withVault(globals(), false, (vault) => {
+        if (opts.format === 'sms-ie') return exportSmsIe(vault, selection, { outDir: opts.out });
+        if (opts.format === 'fossify') return exportFossify(vault, selection, { outDir: opts.out });
+        return exportSbr(vault, selection, {
+          outDir: opts.out,
+          split: opts.split,
+          legacyEmoji: opts.legacyEmoji === true,
+          onProgress: (done, total) => {
+            bar.update(done, total, done);
           },
-        ),
-      ).finally(() => {
+        });
+      }).finally(() => {
         bar.stop();
       });
       if (opts.json === true) {

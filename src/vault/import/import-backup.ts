@@ -133,6 +133,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
   let bytesRead = 0;
 
   const sink = blobMediaSink(vault.blobs);
+  const fields = entry.fields ?? { sms: smsFields, mms: mmsFields, call: callFields };
 
   const warn = (w: ReadWarning): void => {
     counts.warnings++;
@@ -152,7 +153,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       if (writer === undefined) throw new Error('record before header');
       let outcome: Outcome;
       if (r.kind === 'call') {
-        const f = callFields(r);
+        const f = fields.call(r);
         if (f.dateMs === undefined) {
           reject(r, 'call without a valid date');
           return;
@@ -160,7 +161,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
         kinds.calls++;
         outcome = writer.call({ fields: f, attrs: r.attrs }, f.dateMs);
       } else {
-        const f = r.kind === 'sms' ? smsFields(r) : mmsFields(r);
+        const f = r.kind === 'sms' ? fields.sms(r) : fields.mms(r);
         if (f.dateMs === undefined) {
           reject(r, `${r.kind} without a valid date`);
           return;
