@@ -8,26 +8,30 @@ import { CommandFailed } from './context.js';
 
 export function passphraseSource(file: string | undefined): () => Promise<string> {
   let cached: Promise<string> | undefined;
-  return () => (cached ??= file !== undefined ? fromFile(file) : fromTerminal());
+  return () =>
+    (cached ??=
+      file !== undefined ? fromFile(file) : askInTerminal('passphrase: ', 'this backup is encrypted: give its passphrase with --passphrase-file FILE (no terminal to ask in)'));
 }
 
-function fromFile(file: string): Promise<string> {
+/** A secret from a file: its text without the editor's trailing newline. */
+export function fromFile(file: string, what = 'passphrase'): Promise<string> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CommandFailed(`cannot read the passphrase file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new CommandFailed(`cannot read the ${what} file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   // One trailing newline is the editor's, not the passphrase's.
   return Promise.resolve(text.replace(/\r?\n$/, ''));
 }
 
-function fromTerminal(): Promise<string> {
+/** Asks for a secret in the terminal with echo off; `noTerminal` is the error when there is none. */
+export function askInTerminal(prompt: string, noTerminal: string): Promise<string> {
   const input = process.stdin;
   if (!input.isTTY) {
-    return Promise.reject(new CommandFailed('this backup is encrypted: give its passphrase with --passphrase-file FILE (no terminal to ask in)'));
+    return Promise.reject(new CommandFailed(noTerminal));
   }
-  process.stderr.write('passphrase: ');
+  process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
     input.setRawMode(true);
