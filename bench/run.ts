@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeSmsBackup, type GeneratorOptions } from './generator.js';
+import { imapBench } from './imap.js';
 
 const HERE = import.meta.dirname;
 const DATA = path.join(HERE, 'data');
@@ -99,6 +100,12 @@ for (const s of scenarios) {
     fs.rmSync(vault, { recursive: true, force: true });
   }
   process.stderr.write(`${s.name} done\n`);
+}
+
+if (!ONLY || ONLY.includes('imap')) {
+  // SMS Backup+ over IMAP from a local Dovecot (#5).
+  for (const m of await imapBench(n(20_000))) rows.push(row('imap', m.step, m));
+  process.stderr.write('imap done\n');
 }
 
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });

@@ -23,6 +23,8 @@ export interface Dovecot {
   certPem: string;
   certFile: string;
   dir: string;
+  /** Puts mails straight into the user's maildir folder (fast seeding for benchmarks); Dovecot assigns UIDs on first SELECT. */
+  seedMaildir(folder: string, mails: Buffer[]): void;
   stop(): Promise<void>;
 }
 
@@ -169,6 +171,18 @@ service stats {
     certPem: fs.readFileSync(certFile, 'utf8'),
     certFile,
     dir,
+    seedMaildir: (folder, mails) => {
+      const home = path.join(dir, 'home', user);
+      const root = path.join(home, 'Maildir');
+      // Maildir++: the INBOX is the root, other folders are `.Name` beside it.
+      const box = path.join(root, `.${folder.replace(/\//g, '.')}`);
+      for (const d of [home, root, box]) for (const sub of d === home ? [''] : ['cur', 'new', 'tmp']) fs.mkdirSync(path.join(d, sub), { recursive: true });
+      const stamp = Math.floor(Date.now() / 1000);
+      mails.forEach((m, i) => {
+        fs.writeFileSync(path.join(box, 'cur', `${stamp}.M${i}P${process.pid}.textvault,S=${m.length}:2,S`), m);
+      });
+      if (me.uid === 0) execFileSync('chown', ['-R', `${accounts.mailUid}:${accounts.mailGid}`, home]);
+    },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise<void>((resolve) => {

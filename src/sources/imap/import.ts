@@ -28,8 +28,9 @@ export interface ImapFolderResult {
   folder: string;
   /** `up-to-date`: no mail newer than the sync mark; `missing`: the server has no such folder. */
   status: 'imported' | 'up-to-date' | 'missing';
-  /** Mails fetched from the server this run. */
+  /** Mails fetched from the server this run, and their size in bytes. */
   fetched: number;
+  bytes: number;
   /** The folder's UIDVALIDITY changed since the last run, so it was read from the start. */
   reread: boolean;
   result?: ImportResult;
@@ -68,7 +69,7 @@ async function importFolder(
     if (folder.required) {
       throw new ImapError(`${url}: the server has no folder "${folder.name}". SMS Backup+ writes to "SMS" unless its settings name another label`, 'folder');
     }
-    return { url, folder: folder.name, status: 'missing', fetched: 0, reread: false };
+    return { url, folder: folder.name, status: 'missing', fetched: 0, bytes: 0, reread: false };
   }
   const lock = await client.getMailboxLock(folder.name, { readOnly: true });
   try {
@@ -79,7 +80,7 @@ async function importFolder(
     const reread = mark !== undefined && mark.uidValidity !== validity;
     const from = mark !== undefined && !reread ? mark.lastUid + 1 : 1;
     if (mailbox.exists === 0 || mailbox.uidNext <= from) {
-      return { url, folder: folder.name, status: 'up-to-date', fetched: 0, reread };
+      return { url, folder: folder.name, status: 'up-to-date', fetched: 0, bytes: 0, reread };
     }
     const unit = folderUnit(client, url, folder.content, from);
     const [result] = await importUnits(vault, [unit.unit], {
@@ -89,15 +90,16 @@ async function importFolder(
       force: true,
       beforeCommit: () => saveSyncMark(vault, target.source, folder.name, { uidValidity: validity, lastUid: Math.max(unit.maxUid(), from - 1) }),
     });
-    return { url, folder: folder.name, status: 'imported', fetched: unit.fetched(), reread, ...(result ? { result } : {}) };
+    return { url, folder: folder.name, status: 'imported', fetched: unit.fetched(), bytes: unit.bytes(), reread, ...(result ? { result } : {}) };
   } finally {
     lock.release();
   }
 }
 
-function folderUnit(client: ImapFlow, url: string, content: BackupContent, from: number): { unit: BackupUnit; maxUid: () => number; fetched: () => number } {
+function folderUnit(client: ImapFlow, url: string, content: BackupContent, from: number): { unit: BackupUnit; maxUid: () => number; fetched: () => number; bytes: () => number } {
   let maxUid = 0;
   let fetched = 0;
+  let size = 0;
   const unit: BackupUnit = {
     format: 'smsbackupplus-imap',
     content,
@@ -116,7 +118,6 @@ function folderUnit(client: ImapFlow, url: string, content: BackupContent, from:
     },
     read: async (ctx: ReadContext): Promise<ReadOutcome> => {
       const hash = createHash('sha256');
-      let size = 0;
       async function* mails(): AsyncGenerator<{ bytes: Buffer; line: number; name: string; label: string }> {
         // `n:*` always includes the newest mail, even below n (RFC 3501); those are skipped.
         for await (const m of client.fetch(`${from}:*`, { uid: true, source: true }, { uid: true })) {
@@ -133,5 +134,5 @@ function folderUnit(client: ImapFlow, url: string, content: BackupContent, from:
       return { digest: { sha256: hash.digest('hex'), size } };
     },
   };
-  return { unit, maxUid: () => maxUid, fetched: () => fetched };
+  return { unit, maxUid: () => maxUid, fetched: () => fetched, bytes: () => size };
 }
