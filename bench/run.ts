@@ -47,7 +47,7 @@ async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
   return file;
 }
 
-function child(mode: 'read' | 'import' | 'export', ...args: string[]): Measure {
+function child(mode: 'read' | 'read-format' | 'import' | 'export', ...args: string[]): Measure {
   const out = execFileSync(
     process.execPath,
     // The same heap cap as the textvault binary (see src/cli/main.ts).
@@ -99,6 +99,43 @@ for (const s of scenarios) {
     fs.rmSync(vault, { recursive: true, force: true });
   }
   process.stderr.write(`${s.name} done\n`);
+}
+
+// #5: the sms-ie ZIP and Fossify JSON readers, on files exported from a generated archive.
+if (!ONLY || ONLY.includes('formats')) {
+  const files = await formatDatasets();
+  for (const f of files) rows.push(row('formats', `read ${f.label}`, child('read-format', f.file)));
+  process.stderr.write('formats done\n');
+}
+
+async function formatDatasets(): Promise<{ label: string; file: string }[]> {
+  const dir = path.join(DATA, `formats-x${SCALE}`);
+  const want = [
+    { label: 'sms-ie ZIP (messages.ndjson + data/)', file: path.join(dir, 'messages.zip') },
+    { label: 'Fossify JSON (inline base64 media)', file: path.join(dir, 'fossify.json') },
+  ];
+  if (want.every((w) => fs.existsSync(w.file))) return want;
+  process.stderr.write(`generating ${dir} (import a generated SBR file, export it as sms-ie and Fossify) ...\n`);
+  const { Vault } = await import('../src/vault/vault.js');
+  const { importFile } = await import('../src/vault/import/import-backup.js');
+  const { exportSmsIe } = await import('../src/vault/export/smsie-export.js');
+  const { exportFossify } = await import('../src/vault/export/fossify-export.js');
+  const xml = await dataset('formats-source', { seed: 7, sms: n(200_000), mms: n(4_000), mediaBytes: 20_000 });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-formats-'));
+  try {
+    const vault = await Vault.open(path.join(tmp, 'vault'), { create: true });
+    await importFile(vault, xml);
+    const all = { kinds: new Set(['sms', 'mms'] as const) };
+    const smsie = await exportSmsIe(vault, all, { outDir: path.join(tmp, 'smsie') });
+    const fossify = await exportFossify(vault, all, { outDir: path.join(tmp, 'fossify') });
+    await vault.close();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(smsie.files[0]?.path ?? '', want[0]?.file ?? '');
+    fs.copyFileSync(fossify.files[0]?.path ?? '', want[1]?.file ?? '');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return want;
 }
 
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
