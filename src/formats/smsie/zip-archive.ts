@@ -75,7 +75,7 @@ export async function openSafeZip(file: string): Promise<SafeZip> {
   }
   const raw = (entry: yauzl.Entry, decompress: boolean): Promise<Readable> =>
     new Promise((resolve, reject) => {
-      zip.openReadStream(entry, { decompress: decompress ? null : false }, (err, s) => {
+      zip.openReadStream(entry, decompress ? {} : { decodeFileData: false }, (err, s) => {
         if (err) reject(new InputError(`${file}!${entry.fileName}: cannot read entry (${err.message})`));
         else resolve(s);
       });
