@@ -83,6 +83,7 @@ export async function smsIeZipUnits(file: string): Promise<BackupUnit[]> {
             sink: ctx.sink,
             handler: ctx.handler,
             salvage: ctx.salvage,
+            mediaSize: (mediaName) => zip.entries.get(`data/${mediaName}`)?.uncompressedSize,
             media: async (mediaName) => {
               const e = zip.entries.get(`data/${mediaName}`);
               if (e === undefined) return undefined;

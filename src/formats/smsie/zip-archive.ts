@@ -9,7 +9,8 @@
  * bomb has. yauzl checks that every entry inflates to exactly its declared size, so the
  * declared-size checks bound the actual bytes too.
  */
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { InputError, zipError } from '../container.js';
 
@@ -72,15 +73,39 @@ export async function openSafeZip(file: string): Promise<SafeZip> {
     zip.close();
     throw e;
   }
+  const raw = (entry: yauzl.Entry, decompress: boolean): Promise<Readable> =>
+    new Promise((resolve, reject) => {
+      zip.openReadStream(entry, decompress ? {} : { decodeFileData: false }, (err, s) => {
+        if (err) reject(new InputError(`${file}!${entry.fileName}: cannot read entry (${err.message})`));
+        else resolve(s);
+      });
+    });
   return {
     entries,
-    open: (entry) =>
-      new Promise((resolve, reject) => {
-        zip.openReadStream(entry, (err, s) => {
-          if (err) reject(new InputError(`${file}!${entry.fileName}: cannot read entry (${err.message})`));
-          else resolve(s);
-        });
-      }),
+    open: async (entry) => {
+      if (entry.compressionMethod !== 8) return raw(entry, true);
+      // Inflated here in 1 MiB steps rather than yauzl's 16 KiB: far fewer thread-pool round trips.
+      const deflated = await raw(entry, false);
+      const inflate = createInflateRaw({ chunkSize: 1 << 20 });
+      let size = 0;
+      const checked = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          if (size > entry.uncompressedSize) done(new InputError(`${file}!${entry.fileName}: inflates to more than its declared ${entry.uncompressedSize} bytes; refusing it`));
+          else done(null, chunk);
+        },
+        flush(done) {
+          done(size === entry.uncompressedSize ? null : new InputError(`${file}!${entry.fileName}: damaged ZIP entry (${size} bytes instead of ${entry.uncompressedSize})`));
+        },
+      });
+      const fail = (err: Error): void => {
+        checked.destroy(err instanceof InputError ? err : new InputError(`${file}!${entry.fileName}: damaged ZIP entry (${err.message})`));
+      };
+      deflated.on('error', fail);
+      inflate.on('error', fail);
+      deflated.pipe(inflate).pipe(checked);
+      return checked;
+    },
     close: () => {
       zip.close();
     },
