@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImapError } from '../../../src/sources/imap/connection.js';
+import { importImap } from '../../../src/sources/imap/import.js';
+import { startDovecot, type Dovecot } from '../../helpers/dovecot.js';
+import { counts, useVaults } from '../../helpers/vault.js';
+import { callRecord, mails, mmsRecord, NEWSLETTER, smsRecord } from '../../formats/smsbackupplus/helpers.js';
+import { admin, put, target } from './helpers.js';
+
+const vault = useVaults();
+let dovecot: Dovecot;
+
+beforeAll(async () => {
+  dovecot = await startDovecot();
+});
+afterAll(async () => {
+  await dovecot.stop();
+});
+
+describe('importing from an IMAP server (real Dovecot)', () => {
+  it('reads the SMS and Call log folders over TLS, then only new mail on a re-run', async () => {
+    await put(dovecot, 'SMS', [...(await mails([smsRecord(1), smsRecord(2), mmsRecord(3)])), NEWSLETTER]);
+    await put(dovecot, 'Call log', await mails([callRecord(4), callRecord(5)]));
+    const v = await vault();
+    const t = target(dovecot, 'SMS');
+    const first = await importImap(v, t, { password: dovecot.password, ca: [dovecot.certPem] });
+    expect(first.map((r) => [r.folder, r.status, r.fetched])).toEqual([
+      ['SMS', 'imported', 4],
+      ['Call log', 'imported', 2],
+    ]);
+    expect(first[0]?.result?.counts).toMatchObject({ read: 3, new: 3, warnings: 1 });
+    expect(first[0]?.result?.warnings[0]).toMatchObject({ code: 'mail-skipped' });
+    expect(await counts(v)).toEqual({ sms: 2, mms: 1, calls: 2 });
+
+    await put(dovecot, 'SMS', await mails([smsRecord(6), smsRecord(7)]));
+    const second = await importImap(v, t, { password: dovecot.password, ca: [dovecot.certPem] });
+    expect(second.map((r) => [r.folder, r.status, r.fetched])).toEqual([
+      ['SMS', 'imported', 2],
+      ['Call log', 'up-to-date', 0],
+    ]);
+    expect(await counts(v)).toEqual({ sms: 4, mms: 1, calls: 2 });
+
+    const third = await importImap(v, t, { password: dovecot.password, ca: [dovecot.certPem] });
+    expect(third.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date']);
+
+    // The mail was read with EXAMINE and BODY.PEEK: nothing on the server was marked seen.
+    const c = await admin(dovecot);
+    const status = await c.status('SMS', { unseen: true, messages: true });
+    await c.logout();
+    expect(status && status.unseen).toBe(status && status.messages);
+  });
+
+  it('a changed UIDVALIDITY reads the folder again, and dedup keeps the vault as it was', async () => {
+    const records = [smsRecord(11), smsRecord(12)];
+    await put(dovecot, 'Renumbered', await mails(records));
+    const v = await vault();
+    const t = target(dovecot, 'Renumbered');
+    await importImap(v, t, { password: dovecot.password, ca: [dovecot.certPem], callFolder: null });
+    const c = await admin(dovecot);
+    await c.mailboxDelete('Renumbered');
+    await c.logout();
+    await put(dovecot, 'Renumbered', await mails([...records, smsRecord(13)]));
+    const again = await importImap(v, t, { password: dovecot.password, ca: [dovecot.certPem], callFolder: null });
+    expect(again[0]).toMatchObject({ status: 'imported', reread: true, fetched: 3 });
+    expect(again[0]?.result?.counts).toMatchObject({ new: 1, duplicate: 2 });
+  });
+
+  it('a wrong password is a clear authentication error and imports nothing', async () => {
+    const v = await vault();
+    const err = await importImap(v, target(dovecot, 'SMS'), { password: 'wrong', ca: [dovecot.certPem] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImapError);
+    expect((err as ImapError).kind).toBe('auth');
+    expect((err as ImapError).message).toMatch(/refused the user name or password/);
+    expect(await counts(v)).toEqual({ sms: 0, mms: 0, calls: 0 });
+  });
+
+  it('a certificate that does not verify is a clear TLS error; --insecure accepts it only when asked', async () => {
+    await put(dovecot, 'Tls', await mails([smsRecord(21)]));
+    const v = await vault();
+    const err = await importImap(v, target(dovecot, 'Tls'), { password: dovecot.password, callFolder: null }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImapError);
+    expect((err as ImapError).kind).toBe('tls');
+    expect((err as ImapError).message).toMatch(/certificate does not verify.*--insecure/);
+    const ok = await importImap(v, target(dovecot, 'Tls'), { password: dovecot.password, callFolder: null, insecure: true });
+    expect(ok[0]?.result?.counts.new).toBe(1);
+  });
+
+  it('STARTTLS and plain text work only when asked for (local servers)', async () => {
+    await put(dovecot, 'Local', await mails([smsRecord(31)]));
+    const v = await vault();
+    const starttls = await importImap(v, target(dovecot, 'Local', dovecot.port), { password: dovecot.password, security: 'starttls', ca: [dovecot.certPem], callFolder: null });
+    expect(starttls[0]?.result?.counts.new).toBe(1);
+    const v2 = await vault();
+    const plain = await importImap(v2, target(dovecot, 'Local', dovecot.port), { password: dovecot.password, security: 'plain', callFolder: null });
+    expect(plain[0]?.result?.counts.new).toBe(1);
+    // TLS (the default) against the plain port fails with a TLS error, never by falling back.
+    const err = await importImap(await vault(), target(dovecot, 'Local', dovecot.port), { password: dovecot.password, callFolder: null }).catch((e: unknown) => e);
+    expect((err as ImapError).kind).toBe('tls');
+  });
+
+  it('a missing SMS folder is a clear error', async () => {
+    const err = await importImap(await vault(), target(dovecot, 'Nope'), { password: dovecot.password, ca: [dovecot.certPem] }).catch((e: unknown) => e);
+    expect((err as ImapError).message).toMatch(/no folder "Nope"/);
+  });
+});
