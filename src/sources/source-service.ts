@@ -20,7 +20,12 @@ import type { Vault } from '../vault/vault.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import { FolderWatcher } from './folder-watcher.js';
 import type { AlertEvent, Notifier } from './notify/notifier.js';
+import { importMailboxViaImap } from './imap-mailbox.js';
 import { Scheduler } from './scheduler.js';
+import { registerMailboxImporter } from '../vault/sources/mailbox.js';
+
+// Any process that runs sources (serve, daemon, source run) can poll IMAP mailboxes.
+registerMailboxImporter(importMailboxViaImap);
 
 export interface SourceServiceOptions {
   clock?: Clock;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { importFile, type ImportResult } from '../import/import-backup.js';
 import { acquireLock } from '../lock.js';
-import { mailboxImporter, mailboxPassword } from '../sources/mailbox.js';
+import { mailboxCa, mailboxImporter, mailboxPassword } from '../sources/mailbox.js';
 import { findSource, type ControlDb } from '../sources/registry.js';
 import type { ImapConfig } from '../sources/source-config.js';
 import { verifyVault, type VerifyReport } from '../verify.js';
@@ -54,6 +54,10 @@ export async function runMailbox(vault: Vault, control: ControlDb, sourceId: num
   const backups = await importer(vault, {
     url: config.url,
     password: mailboxPassword(config),
+    security: config.security,
+    insecure: config.insecure,
+    ...(config.caFile === undefined ? {} : { ca: mailboxCa(config) }),
+    ...(config.callsFolder === undefined ? {} : { callsFolder: config.callsFolder }),
     onProgress: (done, total) => {
       onProgress({ done, total, unit: 'bytes' });
     },
