@@ -29,6 +29,7 @@ import { parseByteSize } from '../../vault/config.js';
 import type { Job, JobQueue } from '../../vault/jobs/index.js';
 import { checkToken, type TokenOwner } from '../../vault/sources/tokens.js';
 import type { Vault } from '../../vault/vault.js';
+import { presentJob } from './jobs.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 ** 3;
 
@@ -224,7 +225,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     const job = Number.isSafeInteger(id) ? await queue.get(id) : undefined;
     // A device sees only the jobs its own uploads started.
     if (job?.sourceId !== device(request).sourceId) return problem(reply, 404, 'not_found', `no job ${request.params.id} from this device`);
-    return reply.send(job);
+    return reply.send(presentJob(job));
   });
 }
 
