@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { notifiersFromConfig } from '../sources/notify/index.js';
+import { SourceService } from '../sources/source-service.js';
 import { userCount } from '../vault/auth/users.js';
 import { JobQueue } from '../vault/jobs/index.js';
 import { warmCharts } from '../vault/queries/charts.js';
@@ -38,12 +40,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const vault = await Vault.open(options.dir, { create: true });
   const jobVault = await Vault.open(options.dir);
   const queue = await JobQueue.open(jobVault);
+  // Sources write through the job side, like `textvault daemon` does.
+  const sources = new SourceService(jobVault, queue, { notifiers: await notifiersFromConfig(jobVault) });
   let app: FastifyInstance | undefined;
   try {
     const setupToken = (await userCount(queue.control)) === 0 ? randomBytes(24).toString('base64url') : null;
     app = await buildServer({
       vault,
       jobs: queue,
+      sources,
       setupToken,
       ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
       logger: options.logger ?? false,
@@ -66,6 +71,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     });
     await app.listen({ host: options.host, port: options.port });
     await queue.start();
+    await sources.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -79,6 +85,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       setupToken,
       close: async () => {
         await running.close();
+        await sources.stop();
         await queue.close();
         await jobVault.close();
         await vault.close();
@@ -86,6 +93,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     };
   } catch (e) {
     await app?.close();
+    await sources.stop();
     await queue.close();
     await jobVault.close();
     await vault.close();

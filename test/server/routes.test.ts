@@ -21,7 +21,7 @@ describe('every route', () => {
     const routes = server.app.registeredRoutes;
     // The list must really hold the API, or this test would prove nothing.
     const keys = routes.map((r) => `${r.method} ${r.url}`);
-    for (const k of ['GET /api/conversations', 'GET /api/conversations/:id/messages', 'GET /api/media/:id', 'POST /api/uploads', 'POST /api/verify', 'GET /api/jobs/:id', 'GET /api/search', 'POST /api/logout'])
+    for (const k of ['GET /api/status', 'PUT /api/ingest/:filename', 'GET /api/conversations', 'GET /api/conversations/:id/messages', 'GET /api/media/:id', 'POST /api/uploads', 'POST /api/verify', 'GET /api/jobs/:id', 'GET /api/search', 'POST /api/logout'])
       expect(keys).toContain(k);
     expect(routes.length).toBeGreaterThan(20);
 
@@ -32,6 +32,9 @@ describe('every route', () => {
       if (!route.url.startsWith('/api')) {
         expect(res.status, key).toBe(200);
         expect(route.public || !route.url.startsWith('/api'), key).toBe(true);
+      } else if (route.url.startsWith('/api/ingest')) {
+        // Device uploads authenticate with a token instead of a session: anonymous is refused too.
+        expect(res.status, key).toBe(401);
       } else if (PUBLIC_API.has(key)) {
         expect(res.status, key).not.toBe(401);
         expect(route.public, key).toBe(true);
