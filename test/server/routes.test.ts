@@ -43,8 +43,10 @@ describe('every route', () => {
         if (route.method !== 'HEAD') expect(((await res.json()) as { error: { code: string } }).error.code, key).toBe('unauthenticated');
       }
     }
-    // Paths no route matches say nothing either.
-    expect((await anon.get('/api/no-such-thing')).status).toBe(401);
+    // Paths no route matches say nothing either, and an encoded path that the router decodes to an
+    // API route is that route.
+    for (const p of ['/api/no-such-thing', '/%61pi/conversations', '/api/%63onversations', '/%61pi/media/1', '/API/conversations'])
+      expect((await anon.get(p)).status, p).toBe(401);
   });
 
   it('serves the app with its security headers and falls back to index.html for client routes', async () => {
