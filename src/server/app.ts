@@ -58,7 +58,12 @@ declare module 'fastify' {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Request lines would put search words and contact numbers in the log: log failures only.
+    disableRequestLogging: true,
+    trustProxy: options.trustProxy ?? false,
+  });
   const routes: RouteInfo[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
