@@ -5,7 +5,7 @@
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_SESSION_TTL_MS } from '../vault/auth/sessions.js';
 import type { SourceService } from '../sources/source-service.js';
 import type { JobQueue } from '../vault/jobs/index.js';
@@ -61,7 +61,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     logger: options.logger ?? false,
     // Request lines would put search words and contact numbers in the log: log failures only.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
   });
   const routes: RouteInfo[] = [];
