@@ -70,14 +70,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       });
     });
     await app.listen({ host: options.host, port: options.port });
-    await queue.start();
-    await sources.start();
+    // Printed before anything else is awaited, so the setup link is out before the first request
+    // can be answered (a test or script waiting for /api/health then finds it).
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${shownHost}:${port}`;
     options.announce(`Textvault is serving ${vault.dir} at ${url}`);
     if (setupToken !== null) options.announce(`No account yet. Create the owner account within this run at: ${url}/setup#token=${setupToken}`);
+    await queue.start();
+    await sources.start();
     const running = app;
     return {
       app: running,
