@@ -15,12 +15,11 @@ import { authRoutes } from './auth/routes.js';
 import { errorHandler } from './errors.js';
 import { archiveRoutes } from './routes/archive.js';
 import { ingestMaxBytes, ingestRoutes } from './routes/ingest.js';
-import { jobRoutes } from './routes/jobs.js';
+import { jobRoutes, UPLOAD_DIR } from './routes/jobs.js';
 import { mediaRoutes } from './routes/media.js';
 import { sourceRoutes } from './routes/sources.js';
 import { securityHeaders } from './security-headers.js';
 import { staticApp } from './static.js';
-import { UPLOAD_DIR } from './routes/jobs.js';
 
 export const VERSION = '0.1.0';
 
