@@ -1,0 +1,16 @@
+/**
+ * The few DOM shapes the tests read inside the page. The test program is compiled without the DOM
+ * library (it is Node code), so functions passed to page.evaluate() cast to these.
+ */
+export interface ImageLike {
+  complete: boolean;
+  naturalWidth: number;
+}
+
+export interface PageGlobals {
+  document: {
+    documentElement: { dataset: Record<string, string | undefined>; scrollWidth: number };
+    body: unknown;
+  };
+  getComputedStyle: (element: unknown) => { backgroundColor: string };
+}
