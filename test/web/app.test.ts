@@ -13,11 +13,10 @@ import { fixture } from '../helpers/temp.js';
 import type { ImageLike, PageGlobals } from './dom.js';
 import { endAllSessions } from './sessions.js';
 import { launchBrowser, startServer, type RunningServer } from './harness.js';
+import { TEST_PASSWORD as PASSWORD, TEST_USER as USER } from './login.js';
 import { ALICE_MESSAGES, callsXml, CJK_WORD, IMAGE_NAME, messagesXml, NEEDLE, PEOPLE } from './synthetic-backup.js';
 
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../../docs/screenshots') : null;
-const USER = 'owner';
-const PASSWORD = 'correct horse battery staple';
 
 let dir: string;
 let vaultDir: string;
