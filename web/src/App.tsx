@@ -7,7 +7,7 @@ import { ThemeToggle } from './components/ThemeToggle';
 import { BackupsPage } from './pages/BackupsPage';
 import { CallsPage } from './pages/CallsPage';
 import { ConversationsPage } from './pages/ConversationsPage';
-import { LoginPage } from './pages/LoginPage';
+import { AfterLogin, LoginPage } from './pages/LoginPage';
 import { SearchPage } from './pages/SearchPage';
 import { SetupPage } from './pages/SetupPage';
 import { ThreadPage } from './pages/ThreadPage';
@@ -107,7 +107,7 @@ export function App(): ReactNode {
           }
         />
         <Route path="/backups" element={<BackupsPage />} />
-        <Route path="/login" element={<Navigate to="/" replace />} />
+        <Route path="/login" element={<AfterLogin />} />
         <Route path="/setup" element={<Navigate to="/" replace />} />
         <Route path="*" element={<p className="centered">Page not found.</p>} />
       </Routes>

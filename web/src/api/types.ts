@@ -20,7 +20,7 @@ export interface ConversationItem {
   title: string;
   members: Member[];
   isGroup: boolean;
-  lastDate: number;
+  lastDate: number | null;
   snippet: string | null;
   messageCount: number;
   unread: number | boolean;
@@ -146,9 +146,10 @@ export interface Job {
   id: number | string;
   kind: 'import' | 'verify';
   status: 'queued' | 'running' | 'done' | 'failed';
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
+  /** Epoch ms or an ISO string (the server sends ISO); not shown. */
+  createdAt: number | string;
+  startedAt: number | string | null;
+  endedAt: number | string | null;
   progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' };
   file: string | null;
   result: Record<string, unknown> | null;

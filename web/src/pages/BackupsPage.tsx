@@ -12,16 +12,46 @@ function numberField(result: Record<string, unknown> | null, key: string): numbe
   return typeof v === 'number' ? v : null;
 }
 
+interface Counts {
+  new: number;
+  duplicate: number;
+  updated: number;
+  rejected: number;
+}
+
+/** Totals over the backups an import job read (a ZIP holds several); `skipped` when all were seen before. */
+function importTotals(result: Record<string, unknown> | null): { counts: Counts; skipped: boolean } {
+  const counts: Counts = { new: 0, duplicate: 0, updated: 0, rejected: 0 };
+  const backups = Array.isArray(result?.backups) ? (result.backups as unknown[]) : [result];
+  let skipped = backups.length > 0;
+  for (const b of backups) {
+    if (typeof b !== 'object' || b === null) continue;
+    const o = b as Record<string, unknown>;
+    const c = (typeof o.counts === 'object' && o.counts !== null ? o.counts : o) as Record<string, unknown>;
+    for (const k of Object.keys(counts) as (keyof Counts)[]) counts[k] += typeof c[k] === 'number' ? c[k] : 0;
+    if (o.status !== 'skipped') skipped = false;
+  }
+  return { counts, skipped };
+}
+
 function ImportResult({ job }: { job: Job }): ReactNode {
   if (job.status === 'failed') {
     return (
       <p className="error" role="alert">
-        Import failed: {job.error ?? 'unknown error'}. Nothing was changed in the archive.
+        Import of {job.file ?? 'the file'} failed: {job.error ?? 'unknown error'}. Nothing was changed in the archive.
       </p>
     );
   }
   if (job.status !== 'done') return null;
-  const n = (k: string): string => formatCount(numberField(job.result, k) ?? 0);
+  const { counts, skipped } = importTotals(job.result);
+  if (skipped) {
+    return (
+      <p className="success" role="status">
+        {job.file ?? 'The file'} was imported before (same bytes): nothing new.
+      </p>
+    );
+  }
+  const n = (k: keyof Counts): string => formatCount(counts[k]);
   return (
     <p className="success" role="status">
       Imported {job.file ?? 'the file'}: {n('new')} new, {n('duplicate')} duplicate, {n('updated')} updated, {n('rejected')} rejected.

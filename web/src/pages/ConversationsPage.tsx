@@ -79,7 +79,7 @@ export function ConversationsPage(): ReactNode {
                 <span className="conversation-snippet">{c.snippet ?? ''}</span>
               </span>
               <span className="conversation-side">
-                <time dateTime={new Date(c.lastDate).toISOString()}>{formatListDate(c.lastDate)}</time>
+                {c.lastDate !== null && <time dateTime={new Date(c.lastDate).toISOString()}>{formatListDate(c.lastDate)}</time>}
                 <span className="count" aria-label={`${c.messageCount} messages`}>
                   {formatCount(c.messageCount)}
                 </span>

@@ -1,5 +1,5 @@
 import { useState, type SyntheticEvent, type ReactNode } from 'react';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { Navigate, useSearchParams } from 'react-router-dom';
 import { apiPost, errorMessage } from '../api/client';
 import type { Session } from '../api/types';
 import { useSession } from '../session';
@@ -9,13 +9,18 @@ function safeNext(next: string | null): string {
   return next !== null && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
 }
 
+/** Where /login leads once there is a session: back to the page that asked for it. */
+export function AfterLogin(): ReactNode {
+  const [params] = useSearchParams();
+  return <Navigate to={safeNext(params.get('next'))} replace />;
+}
+
 export function LoginPage(): ReactNode {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { setSession } = useSession();
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const expired = params.has('next');
 
@@ -25,8 +30,8 @@ export function LoginPage(): ReactNode {
     setError(null);
     apiPost<Session>('/api/login', { username, password })
       .then((s) => {
+        // The /login route then redirects (AfterLogin) to where the user was going.
         setSession(s);
-        void navigate(safeNext(params.get('next')), { replace: true });
       })
       .catch((err: unknown) => {
         setError(errorMessage(err));

@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { apiGet, apiPost, errorMessage } from '../api/client';
 import type { Session } from '../api/types';
@@ -18,6 +18,18 @@ export function SetupPage(): ReactNode {
   const [busy, setBusy] = useState(false);
   const { setSession } = useSession();
   const navigate = useNavigate();
+
+  // The setup link may be opened in a tab already showing this page: only the fragment changes.
+  useEffect(() => {
+    const onHash = (): void => {
+      const t = tokenFromHash();
+      if (t !== '') setToken(t);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+    };
+  }, []);
 
   const submit = (e: SyntheticEvent): void => {
     e.preventDefault();
