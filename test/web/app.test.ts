@@ -28,10 +28,10 @@ const offOrigin: string[] = [];
 const unsafeWithoutCsrf: string[] = [];
 const pageErrors: string[] = [];
 
-async function shot(name: string, p: Page = page): Promise<void> {
+async function shot(name: string, p: Page = page, fullPage = false): Promise<void> {
   const file = path.join(SCREENSHOTS ?? path.join(dir, 'screenshots'), `${name}.png`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await p.screenshot({ path: file });
+  await p.screenshot({ path: file, fullPage });
   expect(fs.statSync(file).size).toBeGreaterThan(5000);
 }
 
@@ -122,6 +122,11 @@ describe('web app on the real server', () => {
     await page.getByText(/Imported .*: 60 new/).waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('.backups-table tbody tr').count()).toBe(2);
     await shot('backups');
+  });
+
+  test('verify runs as a job from the Backups page and shows its report', async () => {
+    await page.getByRole('button', { name: 'Verify now' }).click();
+    await page.getByText('The archive is intact.').waitFor({ timeout: 30_000 });
   });
 
   test('the conversation list shows every thread, newest first, with unread markers and a filter', async () => {
@@ -232,7 +237,7 @@ describe('web app on the real server', () => {
     await expect.poll(() => page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(5);
     await page.locator('.top-list li', { hasText: 'Alice Martin' }).first().waitFor();
     expect(await page.locator('.heatmap td').count()).toBe(7 * 24);
-    await shot('statistics');
+    await shot('statistics', page, true);
   });
 
   test('works on a phone-sized screen in dark mode', async () => {

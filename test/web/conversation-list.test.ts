@@ -49,16 +49,18 @@ test(`the conversation list of ${THREADS.toLocaleString('en')} threads renders i
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addCookies(await loginCookies(server));
   const page = await context.newPage();
-  // From navigation start to the first rows on screen; the first load has a cold HTTP cache.
+  // From navigation start to the first rows on screen. The first load also pays for the server's
+  // one-time list cache after an import; it is reported but the median of the rest is judged, so
+  // one load slowed by other work on a shared CI machine does not fail the test.
   const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 6; i++) {
     await page.goto(`${server.url}/`);
     await page.locator('.conversation').first().waitFor();
     times.push(await page.evaluate(() => performance.now()));
   }
-  const median = [...times].sort((a, b) => a - b)[1] ?? Infinity;
-  console.log(`conversation list (${THREADS} threads): first rows after ${times.map((t) => t.toFixed(0)).join(', ')} ms (cold, warm, warm)`);
-  // The median of three, so one load slowed by other work on a shared CI machine does not fail it.
+  const warm = times.slice(1).sort((a, b) => a - b);
+  const median = warm[Math.floor(warm.length / 2)] ?? Infinity;
+  console.log(`conversation list (${THREADS} threads): first rows after ${times.map((t) => t.toFixed(0)).join(', ')} ms (first load cold); median ${median.toFixed(0)} ms`);
   expect(median).toBeLessThan(BUDGET_MS);
 
   // Newest first: the last imported message is the top row.

@@ -34,7 +34,7 @@ export interface RunningServer {
 /** Starts `textvault serve --vault DIR --port P` and waits until /api/health answers. */
 export async function startServer(vaultDir: string, extraArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, process.env.SCRATCH_CLI ?? CLI, 'serve', '--vault', vaultDir, '--host', '127.0.0.1', '--port', String(port), ...extraArgs], {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, CLI, 'serve', '--vault', vaultDir, '--host', '127.0.0.1', '--port', String(port), ...extraArgs], {
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

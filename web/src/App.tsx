@@ -40,9 +40,9 @@ export function App(): ReactNode {
     // An object, not a boolean, so the async body sees the cleanup's write.
     const live = { current: true };
     (async () => {
-      const setup = await apiGet<{ needed: boolean }>('/api/setup');
-      let session: Session | null = null;
-      if (!setup.needed) session = await apiGet<Session>('/api/session').catch(() => null);
+      // Both at once: the first screen waits on them.
+      const [setup, existing] = await Promise.all([apiGet<{ needed: boolean }>('/api/setup'), apiGet<Session>('/api/session').catch(() => null)]);
+      const session = setup.needed ? null : existing;
       if (!live.current) return;
       setCsrfToken(session?.csrfToken ?? null);
       setBoot({ state: 'ready', setupNeeded: setup.needed, session });

@@ -25,7 +25,7 @@ export function ConversationsPage(): ReactNode {
   const [params, setParams] = useSearchParams();
   const [filter, setFilter] = useState(params.get('q') ?? '');
   const q = useDebounced(filter.trim());
-  const list = usePaged<ConversationItem>(withQuery('/api/conversations', { q, limit: 200 }));
+  const list = usePaged<ConversationItem>(withQuery('/api/conversations', { q, limit: 100 }));
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
