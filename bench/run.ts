@@ -79,7 +79,39 @@ const scenarios: { name: string; opts: GeneratorOptions; reimport: boolean; expo
   { name: 'one-600mb-attachment', opts: { seed: 4, sms: n(1_000), mms: n(10), mediaBytes: 20_000, bigAttachmentBytes: Math.round(600e6 * SCALE) }, reimport: false, export: true },
 ];
 
+interface ApiRow {
+  endpoint: string;
+  requests: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** API latency (bench/api.ts) on a vault of the 1,000,000-message SMS-heavy file. */
+async function apiScenario(): Promise<ApiRow[]> {
+  const s = scenarios.find((x) => x.name === 'sms-heavy');
+  if (s === undefined) throw new Error('no sms-heavy scenario');
+  // BENCH_API_VAULT=DIR: measure an already imported vault (kept), instead of importing afresh.
+  const kept = process.env.BENCH_API_VAULT;
+  const vault = kept ?? fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-api-'));
+  try {
+    if (kept === undefined) {
+      const imported = child('import', await dataset(s.name, s.opts), vault);
+      process.stderr.write(`api: imported ${imported.records} records in ${imported.seconds.toFixed(1)} s\n`);
+    }
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(HERE, 'api.ts'), vault], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(out.trim().split('\n').pop() ?? '[]') as ApiRow[];
+  } finally {
+    if (kept === undefined) fs.rmSync(vault, { recursive: true, force: true });
+  }
+}
+
 const rows: Row[] = [];
+const apiRows = !ONLY || ONLY.includes('api') ? await apiScenario() : [];
 for (const s of scenarios) {
   if (ONLY && !ONLY.includes(s.name)) continue;
   const file = await dataset(s.name, s.opts);
@@ -102,13 +134,20 @@ for (const s of scenarios) {
 }
 
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const lines = [
+const lines: string[] = [
   `| scenario | step | file MB | records | seconds | messages/s | MB/s | peak RSS MB |`,
   `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ...rows.map((r) => `| ${r.scenario} | ${r.step} | ${fmt(r.fileMB)} | ${fmt(r.records)} | ${fmt(r.seconds, 1)} | ${fmt(r.msgPerS)} | ${fmt(r.mbPerS, 1)} | ${fmt(r.maxRssMB)} |`),
 ];
+if (apiRows.length > 0)
+  lines.push(
+    '',
+    '| API endpoint (1,000,000-message vault) | requests | p50 ms | p95 ms | max ms |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...apiRows.map((r) => `| ${r.endpoint} | ${r.requests} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.max, 1)} |`),
+  );
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = `${new Date().toISOString()} · ${cpu} · ${os.cpus().length} cores · ${fmt(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · scale ${SCALE}`;
 fs.mkdirSync(OUT, { recursive: true });
-fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ header, rows }, null, 2));
+fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ header, rows, apiRows }, null, 2));
 process.stdout.write(`${header}\n\n${lines.join('\n')}\n`);

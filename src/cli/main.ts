@@ -11,7 +11,10 @@ import { registerBackups } from './commands/backups.js';
 import { registerConfig } from './commands/config.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
+import { registerJobs } from './commands/jobs.js';
+import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
+import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
 
@@ -31,6 +34,9 @@ export function buildProgram(): Command {
   registerVerify(program, globals);
   registerExport(program, globals);
   registerConfig(program, globals);
+  registerJobs(program, globals);
+  registerServe(program, globals);
+  registerUser(program, globals);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

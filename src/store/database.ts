@@ -5,6 +5,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-search.js';
+import * as m0003auth from './migrations/0003-auth.js';
+import * as m0004control from './migrations/0004-control.js';
+import type { ControlSchema } from './control-schema.js';
 import type { Schema } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,9 +15,18 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-search': m0002,
 };
 
+/** The control database (control.db, see control-schema.ts) has its own migration list. */
+const CONTROL_MIGRATIONS: Record<string, Migration> = {
+  // Accounts live beside the jobs, not in the archive: a login during a long import must not wait
+  // for (or be rolled back with) the import's transaction.
+  '0003-auth': m0003auth,
+  '0004-control': m0004control,
+};
+
 class StaticMigrations implements MigrationProvider {
+  constructor(private readonly migrations: Record<string, Migration> = MIGRATIONS) {}
   getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve(MIGRATIONS);
+    return Promise.resolve(this.migrations);
   }
 }
 
@@ -53,4 +65,26 @@ export async function openStore(file: string, options: { readonly?: boolean } = 
     db,
     close: () => db.destroy(),
   };
+}
+
+export interface ControlStore {
+  sqlite: BetterSqlite3.Database;
+  db: Kysely<ControlSchema>;
+  close(): Promise<void>;
+}
+
+/** Opens (and creates) a vault's control database: small, short transactions, never blocked by an import. */
+export async function openControlStore(file: string): Promise<ControlStore> {
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 10000');
+  const db = new Kysely<ControlSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error, results } = await new Migrator({ db, provider: new StaticMigrations(CONTROL_MIGRATIONS) }).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    await db.destroy();
+    throw new MigrationError(`database migration ${failed} failed for ${file}: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
+  }
+  return { sqlite, db, close: () => db.destroy() };
 }

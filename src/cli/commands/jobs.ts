@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { JobQueue, type Job } from '../../vault/jobs/index.js';
+import { CommandFailed, formatBytes, printJson, withVault, type GlobalOptions } from '../context.js';
+
+function progressText(j: Job): string {
+  const p = j.progress;
+  const show = (n: number): string => (p.unit === 'bytes' ? formatBytes(n) : `${n} media`);
+  if (p.total === null || p.total === 0) return p.done > 0 ? show(p.done) : '';
+  return `${Math.floor((100 * p.done) / p.total)}% of ${show(p.total)}`;
+}
+
+export function jobLine(j: Job): string {
+  const when = (j.endedAt ?? j.startedAt ?? j.createdAt).replace('T', ' ').slice(0, 19);
+  const what = j.kind === 'import' ? `import ${j.file ?? ''}` : 'verify';
+  const progress = j.status === 'running' ? ` ${progressText(j)}` : '';
+  const error = j.error === null ? '' : `\n    ${j.error}`;
+  return `#${j.id} ${when}  ${j.status}${progress}  ${what}${error}`;
+}
+
+export function registerJobs(program: Command, globals: () => GlobalOptions): void {
+  const jobs = program.command('jobs').description('background jobs (imports, verifies): list them, or run the queue');
+  jobs
+    .command('list', { isDefault: true })
+    .description('list jobs, newest first (the default)')
+    .option('--json', 'print as JSON')
+    .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 20)
+    .action(async (opts: { json?: boolean; limit: number }) => {
+      const page = await withVault(globals(), false, async (vault) => {
+        const queue = await JobQueue.open(vault);
+        try {
+          return await queue.list({ limit: opts.limit });
+        } finally {
+          await queue.close();
+        }
+      });
+      if (opts.json === true) printJson(page.items);
+      else if (page.items.length === 0) process.stdout.write('no jobs\n');
+      else for (const j of page.items) process.stdout.write(jobLine(j) + '\n');
+    });
+  jobs
+    .command('run')
+    .description('run queued jobs (and resume interrupted ones) until none is left')
+    .action(async () => {
+      const failed = await withVault(globals(), false, async (vault) => {
+        const queue = await JobQueue.open(vault);
+        let failures = 0;
+        queue.on('job', (j) => {
+          if (j.status === 'running' || j.status === 'done' || j.status === 'failed') process.stdout.write(jobLine(j) + '\n');
+          if (j.status === 'failed') failures++;
+        });
+        try {
+          await queue.start();
+          await queue.idle();
+        } finally {
+          await queue.close();
+        }
+        return failures;
+      });
+      if (failed > 0) throw new CommandFailed(`${failed} job(s) failed`);
+    });
+}

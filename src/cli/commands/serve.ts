@@ -1,0 +1,66 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { serve } from '../../server/serve.js';
+import { CommandFailed, vaultDir, type GlobalOptions } from '../context.js';
+
+interface ServeCliOptions {
+  host: string;
+  port: number;
+  allowRemote?: boolean;
+  secureCookies?: boolean;
+  trustProxy?: boolean;
+  logLevel: string;
+}
+
+/** The built web app beside the built CLI: dist/cli/commands -> dist/web. */
+export const WEB_ROOT = path.resolve(import.meta.dirname, '../../web');
+
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export function registerServe(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('serve', { isDefault: true })
+    .description('serve the vault as a web app (the default command)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', (v) => Number.parseInt(v, 10), 8787)
+    .option('--allow-remote', 'allow listening on a non-loopback address (put it behind a TLS reverse proxy)')
+    .option('--secure-cookies', 'mark cookies Secure (when users reach it over HTTPS)')
+    .option('--trust-proxy', 'trust X-Forwarded-For from a reverse proxy (for login rate limiting)')
+    .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug', 'info')
+    .action(async (opts: ServeCliOptions) => {
+      if (!Number.isSafeInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new CommandFailed(`--port ${opts.port} is not a port number`);
+      if (!isLoopback(opts.host)) {
+        if (opts.allowRemote !== true)
+          throw new CommandFailed(
+            `refusing to listen on ${opts.host}: the archive would be reachable from other machines over plain HTTP. ` +
+              'Keep the default 127.0.0.1 and put a TLS reverse proxy in front (see README), or pass --allow-remote if you really mean it',
+          );
+        process.stderr.write(
+          `WARNING: listening on ${opts.host}: passwords and messages travel unencrypted unless a TLS reverse proxy is in front of it (see README, "Running behind a reverse proxy").\n`,
+        );
+      }
+      const running = await serve({
+        dir: vaultDir(globals()),
+        host: opts.host,
+        port: opts.port,
+        webRoot: WEB_ROOT,
+        logger: { level: opts.logLevel },
+        announce: (line) => process.stdout.write(`${line}\n`),
+        secureCookies: opts.secureCookies === true,
+        trustProxy: opts.trustProxy === true,
+      });
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await running.close();
+    });
+}

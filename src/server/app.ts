@@ -1,0 +1,83 @@
+/**
+ * The HTTP server: the JSON API (docs/api.md) and the built web app. A factory, so tests can run
+ * the real thing on a real socket (listen on port 0) against a real vault.
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DEFAULT_SESSION_TTL_MS } from '../vault/auth/sessions.js';
+import type { JobQueue } from '../vault/jobs/index.js';
+import type { Vault } from '../vault/vault.js';
+import { installGuard } from './auth/guard.js';
+import { authRoutes } from './auth/routes.js';
+import { errorHandler } from './errors.js';
+import { archiveRoutes } from './routes/archive.js';
+import { jobRoutes } from './routes/jobs.js';
+import { mediaRoutes } from './routes/media.js';
+import { securityHeaders } from './security-headers.js';
+import { staticApp } from './static.js';
+
+export const VERSION = '0.1.0';
+
+export interface ServerOptions {
+  /** The vault the API reads. Use a connection of its own, not the job queue's (see serve.ts). */
+  vault: Vault;
+  /** Runs uploads and verifies; its control database also holds the accounts. */
+  jobs: JobQueue;
+  /** The built web app (dist/web); omitted or missing: API only. */
+  webRoot?: string;
+  /** One-time token for creating the first account; null when an account exists. */
+  setupToken: string | null;
+  /** A pino logger configuration, or false (tests). */
+  logger?: FastifyServerOptions['logger'];
+  sessionTtlMs?: number;
+  loginRateLimit?: { max: number; windowMs: number };
+  secureCookies?: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy (for client addresses in rate limiting). */
+  trustProxy?: boolean;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered (collected by an onRoute hook), for the auth coverage test. */
+    registeredRoutes: RouteInfo[];
+  }
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+  const routes: RouteInfo[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routes.push({ method, url: route.url, public: route.config?.public === true });
+  });
+  const control = options.jobs.control;
+  const sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+
+  app.setErrorHandler(errorHandler);
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  securityHeaders(app);
+  installGuard(app, control, sessionTtlMs);
+
+  app.get('/api/health', { config: { public: true } }, () => ({ ok: true, version: VERSION }));
+  authRoutes(app, {
+    control,
+    sessionTtlMs,
+    setupToken: options.setupToken,
+    loginRateLimit: options.loginRateLimit ?? { max: 10, windowMs: 60_000 },
+    secureCookies: options.secureCookies ?? false,
+  });
+  archiveRoutes(app, options.vault);
+  mediaRoutes(app, options.vault);
+  jobRoutes(app, options.jobs, options.vault.dir);
+  await staticApp(app, options.webRoot);
+  return app;
+}

@@ -1,0 +1,50 @@
+/**
+ * Who is asking: every /api request except the routes marked public needs a live session, and
+ * every state-changing one also the session's CSRF token in `X-CSRF-Token` (double submit: the
+ * token is readable by the app's own script only, via GET /api/session or the tv_csrf cookie).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ControlStore } from '../../store/database.js';
+import { findSession, type Session } from '../../vault/auth/sessions.js';
+import { errorBody } from '../errors.js';
+
+export const SESSION_COOKIE = 'tv_session';
+export const CSRF_COOKIE = 'tv_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: Session | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a session (health, setup, login). */
+    public?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function installGuard(app: FastifyInstance, control: ControlStore, sessionTtlMs: number): void {
+  app.decorateRequest('session', null);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // Everything outside /api is the single-page app's static files: public by design.
+    if (path !== '/api' && !path.startsWith('/api/')) return;
+    const token = request.cookies[SESSION_COOKIE];
+    if (token !== undefined && token !== '') request.session = (await findSession(control, token, sessionTtlMs)) ?? null;
+    if (request.routeOptions.config.public === true) return;
+    if (request.session === null) return reply.status(401).send(errorBody('unauthenticated', 'log in first'));
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !sameToken(sent, request.session.csrfToken))
+        return reply.status(403).send(errorBody('csrf', 'missing or wrong X-CSRF-Token header: reload the page and try again'));
+    }
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * Setup (the first account, with the one-time token printed at start), login, logout, session.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { ControlStore } from '../../store/database.js';
+import { createSession, endSession, purgeExpiredSessions, type Session } from '../../vault/auth/sessions.js';
+import { addFirstUser, checkCredentials, userCount } from '../../vault/auth/users.js';
+import { errorBody } from '../errors.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from './guard.js';
+
+export interface AuthOptions {
+  control: ControlStore;
+  sessionTtlMs: number;
+  /** The one-time setup token; null when the server started with an account already there. */
+  setupToken: string | null;
+  /** Login/setup attempts allowed per client address per window. */
+  loginRateLimit: { max: number; windowMs: number };
+  /** Mark cookies Secure (when served over HTTPS, e.g. behind a TLS reverse proxy). */
+  secureCookies: boolean;
+}
+
+const Credentials = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+const Setup = Credentials.extend({ token: z.string().min(1).max(256) });
+
+export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
+  const { control } = options;
+  let setupToken = options.setupToken;
+  const rateLimit = { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs };
+
+  const setCookies = (reply: FastifyReply, s: Session): void => {
+    const common = { path: '/', sameSite: 'strict' as const, secure: options.secureCookies, expires: new Date(s.expiresAt) };
+    reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
+    reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...common, httpOnly: false });
+  };
+
+  app.get('/api/setup', { config: { public: true } }, async () => ({ needed: setupToken !== null && (await userCount(control)) === 0 }));
+
+  app.post('/api/setup', { config: { public: true, rateLimit } }, async (request, reply) => {
+    const body = Setup.parse(request.body);
+    const expected = setupToken;
+    const sent = Buffer.from(body.token);
+    if (expected === null || sent.length !== Buffer.byteLength(expected) || !timingSafeEqual(sent, Buffer.from(expected)))
+      return reply.status(403).send(errorBody('bad_setup_token', 'the setup token is wrong or was already used: use the link the server printed at start'));
+    const user = await addFirstUser(control, body.username, body.password);
+    if (user === undefined) return reply.status(409).send(errorBody('already_set_up', 'an account exists already: log in instead'));
+    setupToken = null;
+    const session = await createSession(control, user, options.sessionTtlMs);
+    setCookies(reply, session);
+    return reply.status(201).send({ username: user.username, csrfToken: session.csrfToken });
+  });
+
+  app.post('/api/login', { config: { public: true, rateLimit } }, async (request, reply) => {
+    const body = Credentials.parse(request.body);
+    const user = await checkCredentials(control, body.username, body.password);
+    if (user === undefined) return reply.status(401).send(errorBody('bad_credentials', 'wrong user name or password'));
+    // Logins are rare: a good moment to drop sessions that ran out.
+    await purgeExpiredSessions(control);
+    const session = await createSession(control, user, options.sessionTtlMs);
+    setCookies(reply, session);
+    return { username: user.username, csrfToken: session.csrfToken };
+  });
+
+  app.post('/api/logout', async (request, reply) => {
+    if (request.session !== null) await endSession(control, request.session.token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/api/session', (request) => {
+    const s = request.session;
+    // The guard has already refused anonymous requests; this keeps the type honest.
+    if (s === null) return errorBody('unauthenticated', 'log in first');
+    return { username: s.user.username, csrfToken: s.csrfToken };
+  });
+}

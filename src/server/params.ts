@@ -1,0 +1,23 @@
+/**
+ * Query-string shapes shared by the routes (zod): numbers arrive as strings, empty means absent.
+ */
+import { z } from 'zod';
+
+const blankToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
+
+export const optionalInt = z.preprocess(blankToUndefined, z.coerce.number().int().optional());
+export const optionalString = z.preprocess(blankToUndefined, z.string().max(500).optional());
+
+export const Paging = z.object({ limit: optionalInt, cursor: optionalString });
+
+export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** Drops control characters (C0, DEL, C1): they have no place in a file name or a header. */
+export function printable(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c >= 0x20 && !(c >= 0x7f && c <= 0x9f)) out += ch;
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs the server over a vault folder: opens two connections to the archive (the job queue's,
+ * which imports, and the API's, which only reads committed data while an import runs), starts
+ * the job queue, prints the one-time setup link when there is no account yet, and listens.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { userCount } from '../vault/auth/users.js';
+import { JobQueue } from '../vault/jobs/index.js';
+import { warmCharts } from '../vault/queries/charts.js';
+import { conversationSummaries } from '../vault/queries/conversations.js';
+import { Vault } from '../vault/vault.js';
+import { buildServer, type ServerOptions } from './app.js';
+
+export interface ServeOptions {
+  dir: string;
+  host: string;
+  port: number;
+  webRoot?: string;
+  logger?: FastifyServerOptions['logger'];
+  /** Where the setup link and other start-up notes go (the console). */
+  announce: (line: string) => void;
+  sessionTtlMs?: number;
+  loginRateLimit?: ServerOptions['loginRateLimit'];
+  secureCookies?: boolean;
+  trustProxy?: boolean;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  /** The setup token printed at start, or null when an account already existed. */
+  setupToken: string | null;
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const vault = await Vault.open(options.dir, { create: true });
+  const jobVault = await Vault.open(options.dir);
+  const queue = await JobQueue.open(jobVault);
+  let app: FastifyInstance | undefined;
+  try {
+    const setupToken = (await userCount(queue.control)) === 0 ? randomBytes(24).toString('base64url') : null;
+    app = await buildServer({
+      vault,
+      jobs: queue,
+      setupToken,
+      ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+      logger: options.logger ?? false,
+      ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
+      ...(options.loginRateLimit === undefined ? {} : { loginRateLimit: options.loginRateLimit }),
+      secureCookies: options.secureCookies ?? false,
+      trustProxy: options.trustProxy ?? false,
+    });
+    // Build the cached aggregates (conversation summary, statistics: a few passes over the
+    // messages) now and after each job, rather than in the first request that needs them.
+    const warm = async (): Promise<void> => {
+      await conversationSummaries(vault);
+      await warmCharts(vault);
+    };
+    await warm();
+    queue.on('finished', () => {
+      warm().catch((e: unknown) => {
+        app?.log.error({ err: e }, 'could not refresh the cached summaries');
+      });
+    });
+    await app.listen({ host: options.host, port: options.port });
+    await queue.start();
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port;
+    const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `http://${shownHost}:${port}`;
+    options.announce(`Textvault is serving ${vault.dir} at ${url}`);
+    if (setupToken !== null) options.announce(`No account yet. Create the owner account within this run at: ${url}/setup#token=${setupToken}`);
+    const running = app;
+    return {
+      app: running,
+      url,
+      setupToken,
+      close: async () => {
+        await running.close();
+        await queue.close();
+        await jobVault.close();
+        await vault.close();
+      },
+    };
+  } catch (e) {
+    await app?.close();
+    await queue.close();
+    await jobVault.close();
+    await vault.close();
+    throw e;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Tables of the vault's control database (`control.db`): jobs, sources, device tokens, alerts,
+ * web app accounts and their sessions.
+ *
+ * They live in their own SQLite file, not in the archive, because an import holds the archive's
+ * write lock for its whole run (one transaction per backup). Jobs, progress, source health and
+ * tokens must stay writable during an import, and a job queued while an import runs must never
+ * be part of (and rolled back with) that import's transaction.
+ */
+import type { Generated } from 'kysely';
+
+export interface JobsTable {
+  id: Generated<number>;
+  /** `import` or `verify`. */
+  kind: string;
+  /** `queued`, `running`, `done` or `failed`. */
+  status: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  progress_done: number;
+  progress_total: number | null;
+  /** `bytes` or `blobs`. */
+  progress_unit: string;
+  file: string | null;
+  /** What the job was asked to do besides `file` (deleteAfter, sourceId, originalName), JSON. */
+  params_json: string;
+  result_json: string | null;
+  error: string | null;
+  /** How many times a run was started; a job killed again and again is failed, not looped. */
+  attempts: number;
+}
+
+export interface SourcesTable {
+  id: Generated<number>;
+  name: string;
+  /** `folder` or `imap`. */
+  kind: string;
+  /** Kind-specific settings as JSON (folder path, settle time, after-import action, ...). */
+  config_json: string;
+  /** `continuous`, `hourly`, `daily`, `weekly` or a cron expression. */
+  schedule: string;
+  /** Alert when nothing new has arrived for longer than this (ms). */
+  expected_interval_ms: number;
+  enabled: number;
+  created_at: number;
+  last_run_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  /** Newest message date (ms) any backup from this source delivered. */
+  newest_message_ms: number | null;
+  /** When this source last delivered a backup that was not already in the vault. */
+  last_delivery_at: number | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
+  token_sha256: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  source_id: number;
+  /** `stale`: nothing new for longer than expected. */
+  kind: string;
+  message: string;
+  raised_at: number;
+  cleared_at: number | null;
+  /** Set once every configured notifier was tried, so an alert notifies once. */
+  notified_at: number | null;
+}
+
+export interface RejectedFilesTable {
+  id: Generated<number>;
+  source_id: number;
+  /** Where the file is now (inside the source's rejected/ folder). */
+  path: string;
+  original_name: string;
+  reason: string;
+  rejected_at: number;
+}
+
+/** What a watched folder has already handled, so a restart does not queue a file twice. */
+export interface FolderFilesTable {
+  source_id: number;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  job_id: number | null;
+  handled_at: number;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (base64), parameters kept so they can be raised later. */
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ControlSchema {
+  jobs: JobsTable;
+  sources: SourcesTable;
+  api_tokens: ApiTokensTable;
+  alerts: AlertsTable;
+  rejected_files: RejectedFilesTable;
+  folder_files: FolderFilesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+}

@@ -1,0 +1,270 @@
+/**
+ * The persistent job queue of one vault (see index.ts for how to use it).
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openControlStore, type ControlStore } from '../../store/database.js';
+import { VaultBusyError } from '../lock.js';
+import type { Vault } from '../vault.js';
+import { jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
+import { runImport, runVerify } from './run-job.js';
+
+export const CONTROL_DB_FILE = 'control.db';
+
+export interface JobQueueOptions {
+  /** How often a running job's progress is written to the control database (ms). Default 1000. */
+  progressPersistMs?: number;
+  /** How long to wait before trying again when another process holds the import lock (ms). Default 2000. */
+  busyRetryMs?: number;
+  /** A job whose run was interrupted (killed) this many times is failed instead of retried. Default 3. */
+  maxAttempts?: number;
+}
+
+export interface JobEvents {
+  /** Any change of a job's status (queued, running, done, failed). */
+  job: [job: Job];
+  /** A running job's progress moved (at most every ~100 ms). */
+  progress: [job: Job];
+  /** A job ended: `status` is `done` or `failed`. */
+  finished: [job: Job];
+}
+
+export interface JobPage {
+  items: Job[];
+  nextCursor: string | null;
+}
+
+export class JobNotFoundError extends Error {
+  override readonly name = 'JobNotFoundError';
+}
+
+export class JobQueue extends EventEmitter<JobEvents> {
+  private readonly progressPersistMs: number;
+  private readonly busyRetryMs: number;
+  private readonly maxAttempts: number;
+  private readonly live = new Map<number, JobProgress>();
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly vault: Vault,
+    readonly control: ControlStore,
+    options: JobQueueOptions = {},
+    private readonly ownsControl = false,
+  ) {
+    super();
+    this.progressPersistMs = options.progressPersistMs ?? 1000;
+    this.busyRetryMs = options.busyRetryMs ?? 2000;
+    this.maxAttempts = options.maxAttempts ?? 3;
+  }
+
+  /** Opens the vault's control database and a queue over it; `close()` closes both. */
+  static async open(vault: Vault, options: JobQueueOptions = {}): Promise<JobQueue> {
+    const control = await openControlStore(path.join(vault.dir, CONTROL_DB_FILE));
+    return new JobQueue(vault, control, options, true);
+  }
+
+  async enqueue(input: JobInput): Promise<Job> {
+    const params =
+      input.kind === 'import'
+        ? {
+            ...(input.deleteAfter === undefined ? {} : { deleteAfter: input.deleteAfter }),
+            ...(input.sourceId === undefined ? {} : { sourceId: input.sourceId }),
+            ...(input.originalName === undefined ? {} : { originalName: input.originalName }),
+          }
+        : {};
+    const row = await this.control.db
+      .insertInto('jobs')
+      .values({
+        kind: input.kind,
+        status: 'queued',
+        created_at: Date.now(),
+        started_at: null,
+        ended_at: null,
+        progress_done: 0,
+        progress_total: null,
+        progress_unit: input.kind === 'verify' ? 'blobs' : 'bytes',
+        file: input.kind === 'import' ? path.resolve(input.file) : null,
+        params_json: JSON.stringify(params),
+        result_json: null,
+        error: null,
+        attempts: 0,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const job = jobFromRow(row);
+    this.emit('job', job);
+    this.wake?.();
+    return job;
+  }
+
+  async get(id: number): Promise<Job | undefined> {
+    const row = await this.control.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : this.withLive(jobFromRow(row));
+  }
+
+  /** Newest first; `cursor` is the `nextCursor` of the previous page. */
+  async list(options: { limit?: number; cursor?: string | null } = {}): Promise<JobPage> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    let q = this.control.db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(limit + 1);
+    if (options.cursor !== undefined && options.cursor !== null && options.cursor !== '') {
+      const before = Number(options.cursor);
+      if (!Number.isSafeInteger(before)) throw new JobNotFoundError(`"${options.cursor}" is not a job list cursor; use the nextCursor of the previous page`);
+      q = q.where('id', '<', before);
+    }
+    const rows = await q.execute();
+    const page = rows.slice(0, limit).map((r) => this.withLive(jobFromRow(r)));
+    const last = page.at(-1);
+    return { items: page, nextCursor: rows.length > limit && last !== undefined ? String(last.id) : null };
+  }
+
+  /**
+   * Starts running jobs one at a time, oldest first. A job left `running` by a process that died
+   * is queued again and re-run from scratch: imports are one transaction per backup and skip
+   * files already imported, so a re-run neither loses nor duplicates anything.
+   */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.control.db.updateTable('jobs').set({ status: 'queued', started_at: null }).where('status', '=', 'running').execute();
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /** Stops taking new jobs and resolves once the running one (if any) has ended. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loopDone;
+    this.loopDone = undefined;
+  }
+
+  /** Resolves when no job is queued or running (for tests and `textvault jobs run`). */
+  async idle(): Promise<void> {
+    if (!(await this.hasWork())) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.ownsControl) await this.control.close();
+  }
+
+  private withLive(job: Job): Job {
+    const p = this.live.get(job.id);
+    return p === undefined || job.status !== 'running' ? job : { ...job, progress: p };
+  }
+
+  private async hasWork(): Promise<boolean> {
+    const row = await this.control.db.selectFrom('jobs').select('id').where('status', 'in', ['queued', 'running']).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+    this.wake = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const next = await this.control.db.selectFrom('jobs').selectAll().where('status', '=', 'queued').orderBy('id').limit(1).executeTakeFirst();
+      if (next === undefined) {
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+        // Polling as well as waking on enqueue: another process (the CLI) may queue jobs too.
+        await this.sleep(5000);
+        continue;
+      }
+      const outcome = await this.runOne(next.id, next.attempts);
+      if (outcome === 'busy') await this.sleep(this.busyRetryMs);
+    }
+  }
+
+  private async runOne(id: number, attempts: number): Promise<'ended' | 'busy'> {
+    const db = this.control.db;
+    const now = Date.now();
+    if (attempts >= this.maxAttempts) {
+      await this.end(id, {
+        status: 'failed',
+        error: `the job was interrupted ${attempts} times (the process running it was killed or crashed); nothing from an unfinished run was kept. Queue it again once the cause is fixed`,
+      });
+      return 'ended';
+    }
+    const row = await db
+      .updateTable('jobs')
+      .set({ status: 'running', started_at: now, attempts: attempts + 1, progress_done: 0 })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .returningAll()
+      .executeTakeFirst();
+    if (row === undefined) return 'ended';
+    const started = jobFromRow(row);
+    this.emit('job', started);
+
+    let lastPersist = 0;
+    const onProgress = (p: JobProgress): void => {
+      this.live.set(id, p);
+      this.emit('progress', { ...started, progress: p });
+      const t = Date.now();
+      if (t - lastPersist >= this.progressPersistMs) {
+        lastPersist = t;
+        // The control database is never locked by an import, so this cannot stall the job.
+        this.control.sqlite.prepare('UPDATE jobs SET progress_done = ?, progress_total = ?, progress_unit = ? WHERE id = ?').run(p.done, p.total, p.unit, id);
+      }
+    };
+
+    try {
+      const result = row.kind === 'verify' ? await runVerify(this.vault, onProgress) : await runImport(this.vault, this.fileOf(row.file), onProgress);
+      const p = this.live.get(id);
+      await this.end(id, { status: 'done', result, ...(p === undefined ? {} : { progress: { ...p, done: p.total ?? p.done } }) });
+    } catch (e) {
+      if (e instanceof VaultBusyError) {
+        // Another process is importing: wait for it rather than fail; this run does not count.
+        this.live.delete(id);
+        await db.updateTable('jobs').set({ status: 'queued', started_at: null, attempts }).where('id', '=', id).execute();
+        const job = await this.get(id);
+        if (job !== undefined) this.emit('job', job);
+        return 'busy';
+      }
+      await this.end(id, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+    }
+    return 'ended';
+  }
+
+  private fileOf(file: string | null): string {
+    if (file === null) throw new Error('an import job without a file: queue it again with the file to import');
+    return file;
+  }
+
+  private async end(id: number, outcome: { status: 'done' | 'failed'; result?: object; error?: string; progress?: JobProgress }): Promise<void> {
+    const row = await this.control.db
+      .updateTable('jobs')
+      .set({
+        status: outcome.status,
+        ended_at: Date.now(),
+        result_json: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        error: outcome.error ?? null,
+        ...(outcome.progress === undefined ? {} : { progress_done: outcome.progress.done, progress_total: outcome.progress.total, progress_unit: outcome.progress.unit }),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    this.live.delete(id);
+    const params = parseParams(row.params_json);
+    if (params.deleteAfter === true && row.file !== null) {
+      // Only the queue's own copies (spooled uploads) are deleted, and only once the job ended.
+      await fs.promises.rm(row.file, { force: true });
+    }
+    const job = jobFromRow(row);
+    this.emit('job', job);
+    this.emit('finished', job);
+  }
+}

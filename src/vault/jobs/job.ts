@@ -1,0 +1,88 @@
+/**
+ * The job shape the API and the CLI show (see docs/api.md, "Backups and jobs"), and how a job row
+ * of the control database becomes one.
+ */
+import type { Selectable } from 'kysely';
+import type { JobsTable } from '../../store/control-schema.js';
+
+export type JobKind = 'import' | 'verify';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+export type ProgressUnit = 'bytes' | 'blobs';
+
+export interface JobProgress {
+  done: number;
+  total: number | null;
+  unit: ProgressUnit;
+}
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  status: JobStatus;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  progress: JobProgress;
+  /** The file an import reads: its original name when it was uploaded, else its path. */
+  file: string | null;
+  /** Import: `{ backups: ImportResult[] }`; verify: the verify report. */
+  result: object | null;
+  error: string | null;
+  /** The source that delivered the file, if any. */
+  sourceId: number | null;
+}
+
+export interface ImportJobInput {
+  kind: 'import';
+  /** The file to import (absolute or relative to the working directory). */
+  file: string;
+  /** Delete the file once the job has ended (done or failed): for spooled uploads the queue owns. */
+  deleteAfter?: boolean;
+  /** The source that delivered the file: its backups take part in "deleted on phone" tracking. */
+  sourceId?: number;
+  /** The name to show instead of the path (an upload's file name). */
+  originalName?: string;
+}
+
+export interface VerifyJobInput {
+  kind: 'verify';
+}
+
+export type JobInput = ImportJobInput | VerifyJobInput;
+
+/** What an import job keeps besides `file`. */
+export interface ImportParams {
+  deleteAfter?: boolean;
+  sourceId?: number;
+  originalName?: string;
+}
+
+export function parseParams(json: string): ImportParams {
+  const v = JSON.parse(json) as unknown;
+  if (typeof v !== 'object' || v === null) return {};
+  const o = v as Record<string, unknown>;
+  return {
+    ...(typeof o.deleteAfter === 'boolean' ? { deleteAfter: o.deleteAfter } : {}),
+    ...(typeof o.sourceId === 'number' ? { sourceId: o.sourceId } : {}),
+    ...(typeof o.originalName === 'string' ? { originalName: o.originalName } : {}),
+  };
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function jobFromRow(r: Selectable<JobsTable>): Job {
+  const params = parseParams(r.params_json);
+  return {
+    id: r.id,
+    kind: r.kind === 'verify' ? 'verify' : 'import',
+    status: r.status as JobStatus,
+    createdAt: new Date(r.created_at).toISOString(),
+    startedAt: iso(r.started_at),
+    endedAt: iso(r.ended_at),
+    progress: { done: r.progress_done, total: r.progress_total, unit: r.progress_unit === 'blobs' ? 'blobs' : 'bytes' },
+    file: params.originalName ?? r.file,
+    result: r.result_json === null ? null : (JSON.parse(r.result_json) as object),
+    error: r.error,
+    sourceId: params.sourceId ?? null,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * What a job does: an import through the vault's import pipeline, or a verify of the whole vault.
+ * Both report progress as they go; the queue decides what to persist and when.
+ */
+import fs from 'node:fs';
+import { importFile, type ImportResult } from '../import/import-backup.js';
+import { acquireLock } from '../lock.js';
+import { verifyVault, type VerifyReport } from '../verify.js';
+import type { Vault } from '../vault.js';
+import type { JobProgress } from './job.js';
+
+export interface ImportJobResult {
+  backups: ImportResult[];
+}
+
+export interface VerifyJobResult extends VerifyReport {
+  /** The same problems, each with the part of the vault it concerns (API shape). */
+  problemList: { kind: 'database' | 'media' | 'search-index'; message: string }[];
+  blobsChecked: number;
+}
+
+export async function runImport(vault: Vault, file: string, onProgress: (p: JobProgress) => void): Promise<ImportJobResult> {
+  // A ZIP holds several backups, each reported from 0: add up the entries already finished.
+  let finishedBytes = 0;
+  let current = '';
+  let currentBytes = 0;
+  // The file's size on disk: what the entries' compressed bytes add up to.
+  // A missing file is reported by importFile with a readable message.
+  const total = await fs.promises.stat(file).then((s) => s.size, () => null);
+  onProgress({ done: 0, total, unit: 'bytes' });
+  const backups = await importFile(vault, file, {
+    onProgress: (p) => {
+      if (p.file !== current) {
+        finishedBytes += currentBytes;
+        current = p.file;
+      }
+      currentBytes = p.bytesRead;
+      onProgress({ done: total === null ? finishedBytes + p.bytesRead : Math.min(total, finishedBytes + p.bytesRead), total, unit: 'bytes' });
+    },
+  });
+  return { backups };
+}
+
+export async function runVerify(vault: Vault, onProgress: (p: JobProgress) => void): Promise<VerifyJobResult> {
+  // Verify takes the import lock too: a verify racing an import in another process would count
+  // that import's staged media as unreferenced and its half-written rows as problems.
+  const lock = acquireLock(vault.dir);
+  try {
+    const report = await verifyVault(vault, (done, total) => {
+      onProgress({ done, total, unit: 'blobs' });
+    });
+    return {
+      ...report,
+      problemList: report.problems.map((message) => ({
+        kind: message.startsWith('database') ? 'database' : message.startsWith('search index') ? 'search-index' : 'media',
+        message,
+      })),
+      blobsChecked: report.checked.blobs,
+    };
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The call log, newest first, with filters: who, what kind of call, when.
+ */
+import { sql } from 'kysely';
+import { PhoneNormalizer } from '../phone.js';
+import type { Vault } from '../vault.js';
+import { clampLimit, decodePosition, encodePosition, type Page } from './cursor.js';
+import { namesFor } from './names.js';
+
+export const CALL_TYPES = ['incoming', 'outgoing', 'missed', 'voicemail', 'rejected', 'blocked', 'unknown'] as const;
+export type CallType = (typeof CALL_TYPES)[number];
+
+/** Android's CallLog.Calls.TYPE codes. */
+const TYPE_CODES: Record<Exclude<CallType, 'unknown'>, number> = { incoming: 1, outgoing: 2, missed: 3, voicemail: 4, rejected: 5, blocked: 6 };
+
+export interface CallView {
+  id: number;
+  date: number;
+  number: string;
+  name: string | null;
+  type: CallType;
+  durationS: number;
+}
+
+export interface CallFilter {
+  /** A number in any format (normalised with the vault's region) or a part of a contact's name. */
+  contact?: string;
+  type?: CallType;
+  from?: number;
+  to?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+function typeOf(code: number | null): CallType {
+  const hit = Object.entries(TYPE_CODES).find(([, c]) => c === code);
+  return hit === undefined ? 'unknown' : (hit[0] as CallType);
+}
+
+/** Normalised addresses a `contact` filter means: the number itself and every contact whose name matches. */
+export async function addressesFor(vault: Vault, contact: string): Promise<string[]> {
+  const out = new Set<string>();
+  if (/\d/.test(contact)) {
+    const region = await vault.config.region();
+    // Without a region yet (empty vault) a number with its country code still normalises.
+    const norm = new PhoneNormalizer(region ?? { kind: 'country', country: 'US' }).normalize(contact);
+    if (norm !== '') out.add(norm);
+    out.add(contact.trim());
+  }
+  const named = await vault.db
+    .selectFrom('contacts')
+    .select('address_norm')
+    .where(sql<boolean>`instr(lower(name), lower(${contact.trim()})) > 0`)
+    .limit(100)
+    .execute();
+  for (const r of named) out.add(r.address_norm);
+  return [...out];
+}
+
+export async function listCalls(vault: Vault, filter: CallFilter = {}): Promise<Page<CallView>> {
+  const limit = clampLimit(filter.limit);
+  let q = vault.db.selectFrom('calls').select(['id', 'date_ms', 'number', 'number_norm', 'type', 'duration_s']);
+  if (filter.contact !== undefined && filter.contact.trim() !== '') {
+    const addresses = await addressesFor(vault, filter.contact);
+    if (addresses.length === 0) return { items: [], nextCursor: null };
+    q = q.where('number_norm', 'in', addresses);
+  }
+  if (filter.type !== undefined) {
+    q = filter.type === 'unknown' ? q.where((eb) => eb.or([eb('type', 'is', null), eb('type', 'not in', Object.values(TYPE_CODES))])) : q.where('type', '=', TYPE_CODES[filter.type]);
+  }
+  if (filter.from !== undefined) q = q.where('date_ms', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('date_ms', '<', filter.to);
+  if (filter.cursor !== undefined) {
+    const p = decodePosition(filter.cursor);
+    q = q.where(sql<boolean>`(date_ms, id) < (${p.date}, ${p.id})`);
+  }
+  const rows = await q.orderBy('date_ms', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const names = await namesFor(vault, page.map((r) => r.number_norm));
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      date: r.date_ms,
+      number: r.number ?? r.number_norm,
+      name: names.get(r.number_norm) ?? null,
+      type: typeOf(r.type),
+      durationS: r.duration_s ?? 0,
+    })),
+    nextCursor: rows.length > limit && last !== undefined ? encodePosition({ date: last.date_ms, id: last.id }) : null,
+  };
+}

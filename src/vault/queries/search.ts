@@ -1,0 +1,89 @@
+/**
+ * Full-text search over message bodies and MMS text, through the FTS5 index (any script: accents
+ * folded, Cyrillic, CJK by characters; see store/search-text.ts), with filters.
+ *
+ * Results come most recently archived first: the index is walked in rowid order and stops as soon
+ * as a page is full, so a common word costs no more than a rare one. A date order would have to
+ * sort every match first.
+ */
+import { sql } from 'kysely';
+import { ftsQuery } from '../../store/search-index.js';
+import type { Vault } from '../vault.js';
+import { addressesFor } from './calls.js';
+import { conversationSummaries } from './conversations.js';
+import { clampLimit, decodeCursor, encodeCursor, type Page } from './cursor.js';
+import { directionOf, sendersOf } from './message-view.js';
+import type { Person } from './names.js';
+import { snippet } from './snippet.js';
+
+export interface SearchFilter {
+  q: string;
+  /** A number or part of a name: only conversations with that person. */
+  contact?: string;
+  from?: number;
+  to?: number;
+  /** Calls have no text, so `call` finds nothing (the call log has its own filters). */
+  kind?: 'sms' | 'mms' | 'call';
+  direction?: 'in' | 'out';
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SearchHit {
+  messageId: number;
+  conversationId: number;
+  conversationTitle: string;
+  date: number;
+  direction: 'in' | 'out' | 'unknown';
+  sender: Person | null;
+  snippet: string;
+}
+
+// A type alias (not an interface) so it satisfies Kysely's table-record constraint.
+type FtsTable = {
+  message_fts: { rowid: number; text: string; message_fts: string };
+};
+
+export async function search(vault: Vault, filter: SearchFilter): Promise<Page<SearchHit>> {
+  const limit = clampLimit(filter.limit);
+  const match = ftsQuery(filter.q);
+  if (match === '' || filter.kind === 'call') return { items: [], nextCursor: null };
+  let q = vault.db
+    .withTables<FtsTable>()
+    .selectFrom('message_fts')
+    .innerJoin('messages', 'messages.id', 'message_fts.rowid')
+    .select(['messages.id', 'messages.conversation_id', 'messages.kind', 'messages.date_ms', 'messages.direction', 'messages.body'])
+    .where(sql<boolean>`message_fts MATCH ${match}`);
+  if (filter.cursor !== undefined) {
+    const [before] = decodeCursor(filter.cursor, 1);
+    q = q.where('message_fts.rowid', '<', before ?? 0);
+  }
+  if (filter.contact !== undefined && filter.contact.trim() !== '') {
+    const addresses = await addressesFor(vault, filter.contact);
+    if (addresses.length === 0) return { items: [], nextCursor: null };
+    q = q.where('messages.conversation_id', 'in', (eb) =>
+      eb.selectFrom('conversation_members').select('conversation_members.conversation_id').where('conversation_members.address_norm', 'in', addresses),
+    );
+  }
+  if (filter.from !== undefined) q = q.where('messages.date_ms', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('messages.date_ms', '<', filter.to);
+  if (filter.kind !== undefined) q = q.where('messages.kind', '=', filter.kind);
+  if (filter.direction !== undefined) q = q.where('messages.direction', '=', filter.direction);
+  const rows = await q.orderBy('message_fts.rowid', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const { byId } = await conversationSummaries(vault);
+  const senders = await sendersOf(vault, page, (id) => byId.get(id)?.members ?? []);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      messageId: r.id,
+      conversationId: r.conversation_id,
+      conversationTitle: byId.get(r.conversation_id)?.title ?? '',
+      date: r.date_ms,
+      direction: directionOf(r.direction),
+      sender: senders.get(r.id) ?? null,
+      snippet: snippet(r.body ?? '', filter.q),
+    })),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor([last.id]) : null,
+  };
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { Client, OWNER, ownerClient, startServer } from './harness.js';
+
+describe('setup and login', () => {
+  it('creates the owner with the one-time token printed at start, once', async () => {
+    const server = await startServer();
+    expect(server.setupToken).toMatch(/^[\w-]{20,}$/);
+    expect(server.announced.join('\n')).toContain(`/setup#token=${server.setupToken ?? ''}`);
+    const anon = new Client(server.url);
+    expect(await anon.json('/api/setup')).toEqual({ needed: true });
+    const wrong = await anon.request('POST', '/api/setup', { json: { token: 'x'.repeat(32), ...OWNER } });
+    expect(wrong.status).toBe(403);
+    const weak = await anon.request('POST', '/api/setup', { json: { token: server.setupToken, username: 'owner', password: 'short' } });
+    expect(weak.status).toBe(400);
+
+    const res = await anon.request('POST', '/api/setup', { json: { token: server.setupToken, ...OWNER } });
+    expect(res.status).toBe(201);
+    const cookies = res.headers.getSetCookie();
+    const session = cookies.find((c) => c.startsWith('tv_session='));
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Strict/i);
+    expect(session).toMatch(/Path=\//);
+    expect(cookies.find((c) => c.startsWith('tv_csrf='))).not.toMatch(/HttpOnly/i);
+    const body = (await res.json()) as { username: string; csrfToken: string };
+    expect(body.username).toBe('owner');
+    expect(await anon.json('/api/session')).toEqual({ username: 'owner', csrfToken: body.csrfToken });
+
+    expect(await new Client(server.url).json('/api/setup')).toEqual({ needed: false });
+    const again = await new Client(server.url).request('POST', '/api/setup', { json: { token: server.setupToken, username: 'intruder', password: 'long enough password' } });
+    expect(again.status).toBe(403);
+  });
+
+  it('logs in with the right password only, and logs out', async () => {
+    const server = await startServer();
+    await ownerClient(server);
+    const c = new Client(server.url);
+    const bad = await c.login({ username: 'owner', password: 'wrong password!' });
+    expect(bad.status).toBe(401);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad_credentials');
+    expect((await c.login({ username: 'nobody', password: 'whatever123' })).status).toBe(401);
+    expect((await c.get('/api/conversations')).status).toBe(401);
+    const ok = await c.login();
+    expect(ok.status).toBe(200);
+    expect((await c.get('/api/conversations')).status).toBe(200);
+    const out = await c.request('POST', '/api/logout');
+    expect(out.status).toBe(204);
+    expect((await c.get('/api/session')).status).toBe(401);
+  });
+
+  it('rate-limits login attempts per address (429)', async () => {
+    const server = await startServer({ loginRateLimit: { max: 3, windowMs: 60_000 } });
+    await ownerClient(server);
+    const c = new Client(server.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await c.login({ username: 'owner', password: `guess number ${i}` })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const limited = await c.login();
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+  });
+
+  it('refuses a state-changing request without the CSRF token', async () => {
+    const server = await startServer();
+    const c = await ownerClient(server);
+    const none = await c.request('POST', '/api/verify', { csrf: false });
+    expect(none.status).toBe(403);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('csrf');
+    const wrong = await c.request('POST', '/api/verify', { csrf: false, headers: { 'x-csrf-token': 'not-the-token' } });
+    expect(wrong.status).toBe(403);
+    const other = new Client(server.url);
+    await other.login();
+    // Another session's token does not fit this session.
+    const crossed = await c.request('POST', '/api/verify', { csrf: false, headers: { 'x-csrf-token': other.csrf ?? '' } });
+    expect(crossed.status).toBe(403);
+    expect((await c.request('POST', '/api/verify')).status).toBe(202);
+    // Logout is state-changing too.
+    expect((await c.request('POST', '/api/logout', { csrf: false })).status).toBe(403);
+  });
+
+  it('ends an expired session (401)', async () => {
+    const server = await startServer({ sessionTtlMs: 400 });
+    const c = await ownerClient(server);
+    expect((await c.get('/api/session')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 600));
+    const res = await c.get('/api/session');
+    expect(res.status).toBe(401);
+    expect((await c.get('/api/conversations')).status).toBe(401);
+  });
+
+  it('sets security headers on API responses', async () => {
+    const server = await startServer();
+    const res = await new Client(server.url).get('/api/health');
+    expect(await res.json()).toEqual({ ok: true, version: '0.1.0' });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+});

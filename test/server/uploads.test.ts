@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UPLOAD_DIR, uploadName } from '../../src/server/routes/jobs.js';
+import { fixture } from '../helpers/temp.js';
+import { ownerClient, startServer, waitForJob, type Body } from './harness.js';
+
+interface Summary {
+  sms: number;
+  mms: number;
+  backups: number;
+}
+
+describe('uploads', () => {
+  it('streams a backup to the vault and imports it as a background job', async () => {
+    const server = await startServer();
+    const client = await ownerClient(server);
+    expect(await client.json<Summary>('/api/stats/summary')).toMatchObject({ sms: 0, mms: 0, backups: 0 });
+    const res = await client.request('POST', `/api/uploads?name=${encodeURIComponent('sms-2024.xml')}`, {
+      body: fs.createReadStream(fixture('sbr', 'e2e-sample_mms.xml')) as unknown as Body,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(res.status).toBe(202);
+    const { jobId } = (await res.json()) as { jobId: number };
+    const job = await waitForJob(client, jobId);
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('done');
+    expect(job.file).toBe('sms-2024.xml');
+    const summary = await client.json<Summary>('/api/stats/summary');
+    expect(summary.backups).toBe(1);
+    expect(summary.sms + summary.mms).toBeGreaterThan(0);
+    const backups = await client.json<{ items: { status: string }[] }>('/api/backups');
+    expect(backups.items.map((b) => b.status)).toEqual(['complete']);
+    const jobs = await client.json<{ items: { id: number; kind: string; createdAt: number }[] }>('/api/jobs');
+    expect(jobs.items[0]).toMatchObject({ id: jobId, kind: 'import' });
+    expect(typeof jobs.items[0]?.createdAt).toBe('number');
+    // The spooled copy is gone once the job has ended.
+    expect(fs.readdirSync(path.join(server.dir, UPLOAD_DIR))).toEqual([]);
+  });
+
+  it('fails the job with a clear error for a file that is not a backup, and changes nothing', async () => {
+    const server = await startServer({ files: [fixture('sbr', 'e2e-sample_small.xml')] });
+    const client = await ownerClient(server);
+    const before = await client.json<Summary>('/api/stats/summary');
+    const res = await client.request('POST', '/api/uploads?name=../../holiday.jpg', {
+      body: Buffer.from('\xff\xd8\xff\xe0 this is not a backup at all'),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(res.status).toBe(202);
+    const job = await waitForJob(client, ((await res.json()) as { jobId: number }).jobId);
+    expect(job.status).toBe('failed');
+    expect(job.file).toBe('holiday.jpg');
+    expect(job.error).toBe('holiday.jpg: not an SMS Backup & Restore backup: file does not start with XML');
+    expect(await client.json<Summary>('/api/stats/summary')).toEqual(before);
+    expect(fs.readdirSync(path.join(server.dir, UPLOAD_DIR))).toEqual([]);
+    expect(fs.existsSync(path.join(server.dir, '..', 'holiday.jpg'))).toBe(false);
+  });
+
+  it('runs verify as a job and reports problems as { kind, message }', async () => {
+    const server = await startServer({ files: [fixture('sbr', 'e2e-sample_mms.xml')] });
+    const client = await ownerClient(server);
+    const res = await client.request('POST', '/api/verify');
+    expect(res.status).toBe(202);
+    const job = await waitForJob(client, ((await res.json()) as { jobId: number }).jobId);
+    expect(job.status).toBe('done');
+    expect(job.result).toMatchObject({ ok: true, problems: [] });
+    expect(typeof job.result?.blobsChecked).toBe('number');
+    expect((await client.get('/api/jobs/99999')).status).toBe(404);
+  });
+
+  it('keeps only a printable last segment of the name', () => {
+    expect(uploadName('../../etc/passwd')).toBe('passwd');
+    expect(uploadName('C:\\Users\\me\\sms.xml')).toBe('sms.xml');
+    expect(uploadName('..')).toBe('upload');
+    expect(uploadName(undefined)).toBe('upload');
+    expect(uploadName('a\u0000b\u001b[31m.xml')).toBe('ab[31m.xml');
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * The persistent job queue: jobs run in order, their state is persisted, and a process killed in
+ * the middle of a job (a real SIGKILL) loses nothing and leaves no duplicates once resumed.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeSmsBackup } from '../../../bench/generator.js';
+import { dumpVault } from '../../../src/vault/dump.js';
+import { importFile } from '../../../src/vault/import/import-backup.js';
+import { JobQueue, type Job } from '../../../src/vault/jobs/index.js';
+import { acquireLock } from '../../../src/vault/lock.js';
+import { Vault } from '../../../src/vault/vault.js';
+import { CLI, NODE_FLAGS } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/temp.js';
+import { counts, useVaults } from '../../helpers/vault.js';
+
+const newVault = useVaults();
+
+async function smallBackup(dir: string, name: string, seed: number): Promise<string> {
+  const file = path.join(dir, name);
+  await writeSmsBackup(file, { seed, sms: 200, mms: 3, mediaBytes: 2_000 });
+  return file;
+}
+
+describe('the job queue', () => {
+  it('runs jobs one at a time in order, persists status, progress and results, and pages the list', async () => {
+    const vault = await newVault();
+    const dir = tempDir();
+    const a = await smallBackup(dir, 'a.xml', 1);
+    const b = await smallBackup(dir, 'b.xml', 2);
+    const queue = await JobQueue.open(vault, { progressPersistMs: 0 });
+    const events: string[] = [];
+    let progressEvents = 0;
+    queue.on('job', (j) => events.push(`${j.id}:${j.status}`));
+    queue.on('progress', () => progressEvents++);
+    try {
+      const j1 = await queue.enqueue({ kind: 'import', file: a });
+      const j2 = await queue.enqueue({ kind: 'import', file: b, originalName: 'upload.xml' });
+      const j3 = await queue.enqueue({ kind: 'import', file: path.join(dir, 'missing.xml') });
+      const j4 = await queue.enqueue({ kind: 'verify' });
+      expect(j1.status).toBe('queued');
+      await queue.start();
+      await queue.idle();
+      // Strictly one after the other, in the order they were queued.
+      expect(events).toEqual([
+        `${j1.id}:queued`, `${j2.id}:queued`, `${j3.id}:queued`, `${j4.id}:queued`,
+        `${j1.id}:running`, `${j1.id}:done`, `${j2.id}:running`, `${j2.id}:done`,
+        `${j3.id}:running`, `${j3.id}:failed`, `${j4.id}:running`, `${j4.id}:done`,
+      ]);
+      expect(progressEvents).toBeGreaterThan(0);
+    } finally {
+      await queue.close();
+    }
+
+    // Everything is read back from the control database by a fresh queue.
+    const again = await JobQueue.open(vault);
+    try {
+      const done = await again.get(1);
+      expect(done?.status).toBe('done');
+      expect(done?.progress).toEqual({ done: fs.statSync(a).size, total: fs.statSync(a).size, unit: 'bytes' });
+      const result = done?.result as { backups: { status: string; counts: { new: number } }[] };
+      expect(result.backups[0]?.status).toBe('complete');
+      expect(result.backups[0]?.counts.new).toBe(203);
+      expect((await again.get(2))?.file).toBe('upload.xml');
+      const failed = await again.get(3);
+      expect(failed?.status).toBe('failed');
+      expect(failed?.error).toMatch(/missing\.xml: no such file/);
+      const verify = await again.get(4);
+      expect(verify?.kind).toBe('verify');
+      const blobs = await vault.db.selectFrom('blobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(blobs.n).toBeGreaterThan(0);
+      expect(verify?.result).toMatchObject({ ok: true, blobsChecked: blobs.n });
+      expect(verify?.progress.unit).toBe('blobs');
+      expect(await again.get(99)).toBeUndefined();
+
+      const first = await again.list({ limit: 3 });
+      expect(first.items.map((j) => j.id)).toEqual([4, 3, 2]);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await again.list({ limit: 3, cursor: first.nextCursor });
+      expect(second.items.map((j) => j.id)).toEqual([1]);
+      expect(second.nextCursor).toBeNull();
+    } finally {
+      await again.close();
+    }
+    expect(await counts(vault)).toEqual({ sms: 400, mms: 6, calls: 0 });
+  });
+
+  it('deletes a spooled file once its job ended, and skips a file already imported', async () => {
+    const vault = await newVault();
+    const dir = tempDir();
+    const a = await smallBackup(dir, 'a.xml', 1);
+    const copy = path.join(dir, 'spool-1');
+    fs.copyFileSync(a, copy);
+    const junk = path.join(dir, 'spool-2');
+    fs.writeFileSync(junk, 'this is not a backup');
+    const queue = await JobQueue.open(vault);
+    try {
+      await queue.start();
+      const j1 = await queue.enqueue({ kind: 'import', file: a });
+      const j2 = await queue.enqueue({ kind: 'import', file: copy, deleteAfter: true });
+      const j3 = await queue.enqueue({ kind: 'import', file: junk, deleteAfter: true });
+      await queue.idle();
+      expect((await queue.get(j1.id))?.status).toBe('done');
+      const second = await queue.get(j2.id);
+      expect((second?.result as { backups: { status: string }[] }).backups[0]?.status).toBe('skipped');
+      expect((await queue.get(j3.id))?.status).toBe('failed');
+      expect(fs.existsSync(copy)).toBe(false);
+      expect(fs.existsSync(junk)).toBe(false);
+      expect(fs.existsSync(a)).toBe(true);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('waits while another process holds the import lock, then runs the job', async () => {
+    const vault = await newVault();
+    const dir = tempDir();
+    const a = await smallBackup(dir, 'a.xml', 1);
+    const holder = spawn('sleep', ['30']);
+    const lockFile = path.join(vault.dir, 'import.lock');
+    fs.writeFileSync(lockFile, String(holder.pid));
+    const queue = await JobQueue.open(vault, { busyRetryMs: 100 });
+    try {
+      await queue.start();
+      const job = await queue.enqueue({ kind: 'import', file: a });
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await queue.get(job.id))?.status).toBe('queued');
+      holder.kill('SIGKILL');
+      await new Promise((r) => holder.on('close', r));
+      await queue.idle();
+      expect((await queue.get(job.id))?.status).toBe('done');
+    } finally {
+      holder.kill('SIGKILL');
+      await queue.close();
+    }
+    // The lock is free again after the job.
+    acquireLock(vault.dir).release();
+  });
+
+  it('fails a job that was interrupted too many times instead of looping on it', async () => {
+    const vault = await newVault();
+    const dir = tempDir();
+    const a = await smallBackup(dir, 'a.xml', 1);
+    const queue = await JobQueue.open(vault, { maxAttempts: 2 });
+    const job = await queue.enqueue({ kind: 'import', file: a });
+    // What two killed runs leave behind.
+    await queue.control.db.updateTable('jobs').set({ status: 'running', attempts: 2 }).where('id', '=', job.id).execute();
+    try {
+      await queue.start();
+      await queue.idle();
+      const failed = await queue.get(job.id);
+      expect(failed?.status).toBe('failed');
+      expect(failed?.error).toMatch(/interrupted 2 times/);
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      probe().then(
+        (v) => {
+          if (v !== undefined) resolve(v);
+          else if (Date.now() > until) reject(new Error(`timed out waiting for ${what}`));
+          else setTimeout(tick, 25);
+        },
+        reject,
+      );
+    };
+    tick();
+  });
+}
+
+describe('killing the process that runs jobs', () => {
+  it('loses nothing and leaves no duplicates: the interrupted job is re-run at the next start', async () => {
+    const dir = tempDir();
+    const big = path.join(dir, 'sms-big.xml');
+    await writeSmsBackup(big, { seed: 11, sms: 40_000, mms: 200, mediaBytes: 20_000 });
+    const small = await smallBackup(dir, 'sms-small.xml', 12);
+
+    const reference = await Vault.open(path.join(dir, 'reference'), { create: true });
+    await importFile(reference, small);
+    const smallCounts = await counts(reference);
+    await importFile(reference, big);
+
+    const vaultDir = path.join(dir, 'vault');
+    const vault = await Vault.open(vaultDir, { create: true });
+    try {
+      let queue = await JobQueue.open(vault, { progressPersistMs: 50 });
+      const first = await queue.enqueue({ kind: 'import', file: small });
+      const second = await queue.enqueue({ kind: 'import', file: big });
+      await queue.close();
+
+      // A real process runs the queue; it is killed while the big import is part-way through.
+      const child = spawn(process.execPath, [...NODE_FLAGS, CLI, '--vault', vaultDir, 'jobs', 'run'], { stdio: 'ignore' });
+      const closed = new Promise((r) => child.on('close', r));
+      queue = await JobQueue.open(vault);
+      const progressed: Job = await waitFor('the big import to make progress', async () => {
+        const j = await queue.get(second.id);
+        return j?.status === 'running' && j.progress.done > 0 ? j : undefined;
+      });
+      child.kill('SIGKILL');
+      await closed;
+      expect(progressed.progress.total).toBe(fs.statSync(big).size);
+      expect((await queue.get(first.id))?.status).toBe('done');
+      // What the dead process left: a job marked running, an import that never committed.
+      expect((await queue.get(second.id))?.status).toBe('running');
+      // Only the small file's records are in: the big import's transaction died with the process.
+      expect(await counts(vault)).toEqual(smallCounts);
+
+      await queue.start();
+      await queue.idle();
+      const resumed = await queue.get(second.id);
+      expect(resumed?.status).toBe('done');
+      expect(resumed?.startedAt).not.toBeNull();
+      await queue.close();
+
+      expect(await dumpVault(vault)).toEqual(await dumpVault(reference));
+    } finally {
+      await vault.close();
+      await reference.close();
+    }
+  }, 120_000);
+});
