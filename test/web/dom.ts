@@ -9,6 +9,7 @@ export interface ImageLike {
 
 export interface PageGlobals {
   document: {
+    activeElement: { getAttribute: (name: string) => string | null } | null;
     documentElement: { dataset: Record<string, string | undefined>; scrollWidth: number };
     body: unknown;
   };

@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Virtuoso } from 'react-virtuoso';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { withQuery } from '../api/client';
 import { usePaged } from '../api/hooks';
 import type { ConversationItem } from '../api/types';
@@ -27,6 +27,24 @@ export function ConversationsPage(): ReactNode {
   const q = useDebounced(filter.trim());
   const list = usePaged<ConversationItem>(withQuery('/api/conversations', { q, limit: 100 }));
   const input = useRef<HTMLInputElement>(null);
+  const listRef = useRef<VirtuosoHandle>(null);
+  const listBox = useRef<HTMLDivElement>(null);
+
+  // Arrow keys move between rows (from the list itself, the first arrow focuses the first row). Only the rows near the viewport exist in the DOM, so the list
+  // scrolls the next row into view first and focuses it when it is there.
+  const onListKey = (e: ReactKeyboardEvent<HTMLDivElement>): void => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Home' && e.key !== 'End') return;
+    const current = document.activeElement instanceof HTMLElement ? Number(document.activeElement.dataset.row ?? -1) : -1;
+    const last = list.items.length - 1;
+    const next = e.key === 'Home' ? 0 : e.key === 'End' ? last : Math.min(last, Math.max(0, current + (e.key === 'ArrowDown' ? 1 : -1)));
+    if (last < 0) return;
+    e.preventDefault();
+    const focus = (): void => {
+      listBox.current?.querySelector<HTMLElement>(`[data-row="${next}"]`)?.focus();
+    };
+    listRef.current?.scrollIntoView({ index: next, done: focus });
+    focus();
+  };
 
   useEffect(() => {
     setParams(q === '' ? {} : { q }, { replace: true });
@@ -57,7 +75,9 @@ export function ConversationsPage(): ReactNode {
       </header>
       {list.error !== null && <p className="error" role="alert">{list.error}</p>}
       {!list.loading && list.error === null && list.items.length === 0 && <p className="empty">{q === '' ? 'No conversations yet. Import a backup on the Backups page.' : 'No conversation matches.'}</p>}
+      <div className="conversation-list-box" ref={listBox} onKeyDown={onListKey}>
       <Virtuoso
+        ref={listRef}
         className="conversation-list"
         role="list"
         aria-label="Conversations"
@@ -65,9 +85,9 @@ export function ConversationsPage(): ReactNode {
         endReached={list.loadMore}
         increaseViewportBy={400}
         computeItemKey={(_, c) => c.id}
-        itemContent={(_, c) => (
+        itemContent={(index, c) => (
           <div role="listitem">
-            <Link to={`/c/${c.id}`} className={`conversation${isUnread(c) ? ' unread' : ''}`} data-conversation-id={c.id}>
+            <Link to={`/c/${c.id}`} className={`conversation${isUnread(c) ? ' unread' : ''}`} data-conversation-id={c.id} data-row={index}>
               <span className="avatar" aria-hidden="true">
                 {c.isGroup ? '👥' : initials(c.title)}
               </span>
@@ -88,6 +108,7 @@ export function ConversationsPage(): ReactNode {
           </div>
         )}
       />
+      </div>
     </section>
   );
 }

@@ -144,6 +144,8 @@ export function ThreadPage(): ReactNode {
           className="message-list"
           role="log"
           aria-label="Messages"
+          // Focusable so arrow keys and Page Up/Down scroll the thread.
+          tabIndex={0}
           data={messages}
           firstItemIndex={loaded.firstItemIndex}
           initialTopMostItemIndex={{ index: loaded.initialIndex, align: target !== null || date !== null ? 'center' : 'end' }}
