@@ -76,7 +76,7 @@ beforeAll(async () => {
   server = await startServer(vaultDir);
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC', locale: 'en-GB', colorScheme: 'light' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   page = await context.newPage();
   watch(page);
 });
@@ -192,6 +192,26 @@ describe('web app on the real server', () => {
     }
     expect(olderPages.length).toBeGreaterThan(0);
     expect(await page.locator('.message-row').count()).toBeLessThan(ALICE_MESSAGES);
+  });
+
+  test('jump to a date opens the thread on that day and scrolling down loads newer pages', async () => {
+    const newerPages: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/messages') && r.url().includes('after=')) newerPages.push(r.url());
+    });
+    await page.getByLabel('Jump to date').fill('2026-01-15');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.waitForURL(/\?date=\d+/);
+    await expect.poll(async () => (await page.locator('.day-separator').allTextContents()).join(' ')).toMatch(/January 2026/);
+    const list = page.locator('.message-list');
+    await list.hover();
+    for (let i = 0; i < 40 && newerPages.length === 0; i++) {
+      await page.mouse.wheel(0, 3000);
+      await page.waitForTimeout(100);
+    }
+    expect(newerPages.length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Newest' }).click();
+    await page.getByText('Morning! Still on for the lighthouse walk?').waitFor();
   });
 
   test('a group MMS thread names each sender', async () => {
