@@ -303,7 +303,9 @@ describe('web app on the real server', () => {
     await uploadFile(path.join(dir, 'notes.txt'));
     const alert = page.locator('.upload-form [role=alert]');
     await alert.waitFor({ timeout: 30_000 });
-    expect(await alert.textContent()).toMatch(/notes\.txt|backup|not/i);
+    const message = await alert.textContent();
+    expect(message).toMatch(/notes\.txt/);
+    expect(message).toMatch(/Nothing was changed|not .*backup|unknown format/i);
     const after = (await apiJson(page, '/api/stats/summary')) as Record<string, unknown>;
     expect({ ...after, backups: 0 }).toEqual({ ...before, backups: 0 });
   });
@@ -316,6 +318,9 @@ describe('web app on the real server', () => {
     const img = page.locator('.part-image img');
     await img.waitFor();
     await expect.poll(() => img.evaluate((el) => (el as unknown as ImageLike).naturalWidth)).toBeGreaterThan(0);
+    // Video and audio play inline; a PDF is a download link.
+    await page.locator('video.part-video').first().waitFor({ state: 'attached' });
+    await page.locator('audio.part-audio').first().waitFor({ state: 'attached' });
     await page.getByRole('link', { name: /document\.pdf/ }).waitFor();
   });
 
