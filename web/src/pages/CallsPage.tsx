@@ -9,7 +9,7 @@ export const CALL_ICON: Record<CallType, { icon: string; label: string }> = {
   incoming: { icon: '↙', label: 'Incoming' },
   outgoing: { icon: '↗', label: 'Outgoing' },
   missed: { icon: '↩', label: 'Missed' },
-  voicemail: { icon: '⌕', label: 'Voicemail' },
+  voicemail: { icon: '✉', label: 'Voicemail' },
   rejected: { icon: '⊘', label: 'Rejected' },
   blocked: { icon: '⛔', label: 'Blocked' },
   unknown: { icon: '?', label: 'Unknown' },
