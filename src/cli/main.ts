@@ -13,6 +13,9 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerServe } from './commands/serve.js';
+import { registerSource } from './commands/source.js';
+import { registerStatus } from './commands/status.js';
+import { registerToken } from './commands/token.js';
 import { registerStats } from './commands/stats.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
@@ -35,6 +38,9 @@ export function buildProgram(): Command {
   registerExport(program, globals);
   registerConfig(program, globals);
   registerJobs(program, globals);
+  registerSource(program, globals);
+  registerToken(program, globals);
+  registerStatus(program, globals);
   registerServe(program, globals);
   registerUser(program, globals);
   for (const c of program.commands) {

@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { notifiersFromConfig } from '../sources/notify/index.js';
+import { SourceService } from '../sources/source-service.js';
 import { userCount } from '../vault/auth/users.js';
 import { JobQueue } from '../vault/jobs/index.js';
 import { warmCharts } from '../vault/queries/charts.js';
@@ -38,12 +40,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const vault = await Vault.open(options.dir, { create: true });
   const jobVault = await Vault.open(options.dir);
   const queue = await JobQueue.open(jobVault);
+  // Sources write through the job side, like `textvault daemon` does.
+  const sources = new SourceService(jobVault, queue, { notifiers: await notifiersFromConfig(jobVault) });
   let app: FastifyInstance | undefined;
   try {
     const setupToken = (await userCount(queue.control)) === 0 ? randomBytes(24).toString('base64url') : null;
     app = await buildServer({
       vault,
       jobs: queue,
+      sources,
       setupToken,
       ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
       logger: options.logger ?? false,
@@ -65,13 +70,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       });
     });
     await app.listen({ host: options.host, port: options.port });
-    await queue.start();
+    // Printed before anything else is awaited, so the setup link is out before the first request
+    // can be answered (a test or script waiting for /api/health then finds it).
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${shownHost}:${port}`;
     options.announce(`Textvault is serving ${vault.dir} at ${url}`);
     if (setupToken !== null) options.announce(`No account yet. Create the owner account within this run at: ${url}/setup#token=${setupToken}`);
+    await queue.start();
+    await sources.start();
     const running = app;
     return {
       app: running,
@@ -79,6 +87,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       setupToken,
       close: async () => {
         await running.close();
+        await sources.stop();
         await queue.close();
         await jobVault.close();
         await vault.close();
@@ -86,6 +95,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     };
   } catch (e) {
     await app?.close();
+    await sources.stop();
     await queue.close();
     await jobVault.close();
     await vault.close();

@@ -29,12 +29,14 @@ export interface JobsTable {
   error: string | null;
   /** How many times a run was started; a job killed again and again is failed, not looped. */
   attempts: number;
+  /** The process running it: a `running` job whose process is gone was interrupted. */
+  runner_pid: number | null;
 }
 
 export interface SourcesTable {
   id: Generated<number>;
   name: string;
-  /** `folder` or `imap`. */
+  /** `folder`, `imap` or `upload` (a device that sends its backups with an API token). */
   kind: string;
   /** Kind-specific settings as JSON (folder path, settle time, after-import action, ...). */
   config_json: string;
@@ -59,6 +61,8 @@ export interface ApiTokensTable {
   name: string;
   /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
   token_sha256: string;
+  /** The `upload` source whose health this device's uploads feed. */
+  source_id: number;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;

@@ -7,12 +7,14 @@ import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-search.js';
 import * as m0003auth from './migrations/0003-auth.js';
 import * as m0004control from './migrations/0004-control.js';
+import * as m0004deletions from './migrations/0004-phone-deletions.js';
 import type { ControlSchema } from './control-schema.js';
 import type { Schema } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-search': m0002,
+  '0004-phone-deletions': m0004deletions,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */

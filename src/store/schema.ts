@@ -140,6 +140,24 @@ export interface ConfigTable {
   value: string;
 }
 
+/** Which vault source delivered a backup (migration 0004). */
+export interface BackupSourcesTable {
+  backup_id: number;
+  /** `source:<id>` of the control database's sources table. */
+  source_key: string;
+  /** 1 when the backup holds everything the phone had (see docs/sources.md). */
+  full: number;
+}
+
+/** A message a later full backup from the same source no longer had (migration 0004). */
+export interface PhoneDeletionsTable {
+  message_id: number;
+  source_key: string;
+  /** backup_date (or import time) of the first full backup without it. */
+  since_ms: number;
+  backup_id: number;
+}
+
 export interface Schema {
   backups: BackupsTable;
   conversations: ConversationsTable;
@@ -152,4 +170,6 @@ export interface Schema {
   contacts: ContactsTable;
   blobs: BlobsTable;
   config: ConfigTable;
+  backup_sources: BackupSourcesTable;
+  phone_deletions: PhoneDeletionsTable;
 }

@@ -23,6 +23,33 @@ const bool: Setting['parse'] = (v) => {
   throw new ConfigError(`"${v}" is not a yes/no value: use true or false`);
 };
 
+const url =
+  (schemes: string[], example: string): Setting['parse'] =>
+  (v) => {
+    let u: URL;
+    try {
+      u = new URL(v.trim());
+    } catch {
+      throw new ConfigError(`"${v}" is not a URL; e.g. ${example}`);
+    }
+    if (!schemes.includes(u.protocol)) throw new ConfigError(`"${v}" must start with ${schemes.map((x) => `${x}//`).join(' or ')}; e.g. ${example}`);
+    return u.toString();
+  };
+
+const email: Setting['parse'] = (v) => {
+  const s = v.trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(s) && !/<[^\s@]+@[^\s@]+>$/.test(s)) throw new ConfigError(`"${v}" is not an e-mail address`);
+  return s;
+};
+
+/** "2GB", "500 MB", "1.5g" or a number of bytes. */
+export function parseByteSize(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(v);
+  if (m === null) throw new ConfigError(`"${v}" is not a size; use e.g. 2GB, 500MB or a number of bytes`);
+  const power = ['', 'k', 'm', 'g', 't'].indexOf((m[2] ?? '').toLowerCase());
+  return Math.round(Number(m[1]) * 1024 ** power);
+}
+
 export const SETTINGS: Record<string, Setting> = {
   region: {
     description: 'default region for numbers without a country code (US, GB, ... or a calling code like +44)',
@@ -37,6 +64,17 @@ export const SETTINGS: Record<string, Setting> = {
   'dedup.ignore-whitespace': { description: 'match bodies that differ only in whitespace', parse: bool },
   'dedup.ignore-milliseconds': { description: 'match dates that differ only in milliseconds', parse: bool },
   'dedup.cross-protocol': { description: 'match an SMS with a text-only MMS/RCS copy of it', parse: bool },
+  'alerts.webhook': {
+    description: 'POST alerts as JSON to this URL (ntfy, Gotify, Slack-style hooks)',
+    parse: url(['http:', 'https:'], 'https://ntfy.sh/my-topic'),
+  },
+  'alerts.smtp': { description: 'SMTP server for alert e-mails, e.g. smtps://user:password@mail.example.org:465', parse: url(['smtp:', 'smtps:'], 'smtp://user:password@mail.example.org:587') },
+  'alerts.email-to': { description: 'send alert e-mails to this address (needs alerts.smtp)', parse: email },
+  'alerts.email-from': { description: 'sender address of alert e-mails (default: the alerts.email-to address)', parse: email },
+  'ingest.max-size': {
+    description: 'largest upload the ingest endpoint accepts, e.g. 4GB (default 8GB)',
+    parse: (v) => String(parseByteSize(v)),
+  },
 };
 
 export class VaultConfig {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UPLOAD_DIR, uploadName } from '../../src/server/routes/jobs.js';
+import { writeBackup } from '../helpers/sbr-xml.js';
 import { fixture } from '../helpers/temp.js';
 import { ownerClient, startServer, waitForJob, type Body } from './harness.js';
 
@@ -36,6 +37,22 @@ describe('uploads', () => {
     expect(typeof jobs.items[0]?.createdAt).toBe('number');
     // The spooled copy is gone once the job has ended.
     expect(fs.readdirSync(path.join(server.dir, UPLOAD_DIR))).toEqual([]);
+  });
+
+  it('takes uploads far above the JSON body limit (streamed, not buffered)', async () => {
+    const server = await startServer();
+    const client = await ownerClient(server);
+    const media = Buffer.alloc(6 * 1024 * 1024, 7);
+    const file = writeBackup([{ addresses: ['+15550000001'], date: Date.UTC(2024, 0, 1), parts: [{ ct: 'video/mp4', name: 'big.mp4', data: media }] }]);
+    expect(fs.statSync(file).size).toBeGreaterThan(8 * 1024 * 1024);
+    const res = await client.request('POST', '/api/uploads?name=big.xml', {
+      body: fs.createReadStream(file) as unknown as Body,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(res.status).toBe(202);
+    const job = await waitForJob(client, ((await res.json()) as { jobId: number }).jobId);
+    expect(job.status).toBe('done');
+    expect(await client.json<Summary>('/api/stats/summary')).toMatchObject({ mms: 1 });
   });
 
   it('fails the job with a clear error for a file that is not a backup, and changes nothing', async () => {

@@ -18,6 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('result_json', 'text')
     .addColumn('error', 'text')
     .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('runner_pid', 'integer')
     .execute();
   await db.schema.createIndex('jobs_status').on('jobs').columns(['status', 'id']).execute();
 
@@ -44,6 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('token_sha256', 'text', (c) => c.notNull().unique())
+    .addColumn('source_id', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('last_used_at', 'bigint')
     .addColumn('revoked_at', 'bigint')

@@ -29,6 +29,7 @@
  * - `deleteAfter: true` deletes the job's file once the job has ended, whatever the outcome: for
  *   uploads spooled to disk, which the queue then owns.
  */
-export { CONTROL_DB_FILE, JobNotFoundError, JobQueue, type JobEvents, type JobPage, type JobQueueOptions } from './job-queue.js';
+export { CONTROL_DB_FILE } from '../control.js';
+export { JobNotFoundError, JobQueue, type JobEvents, type JobPage, type JobQueueOptions } from './job-queue.js';
 export type { ImportJobInput, Job, JobInput, JobKind, JobProgress, JobStatus, ProgressUnit, VerifyJobInput } from './job.js';
 export type { ImportJobResult, VerifyJobResult } from './run-job.js';

@@ -4,19 +4,23 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openControlStore, type ControlStore } from '../../store/database.js';
-import { VaultBusyError } from '../lock.js';
+import type { ControlStore } from '../../store/database.js';
+import { openControl } from '../control.js';
+import { processAlive, VaultBusyError } from '../lock.js';
+import { noteSourceFailure, noteSourceImport } from '../sources/deliveries.js';
+import { isMailboxUrl } from '../sources/mailbox.js';
+import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
 import { jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
-import { runImport, runVerify } from './run-job.js';
-
-export const CONTROL_DB_FILE = 'control.db';
+import { runImport, runMailbox, runVerify } from './run-job.js';
 
 export interface JobQueueOptions {
   /** How often a running job's progress is written to the control database (ms). Default 1000. */
   progressPersistMs?: number;
   /** How long to wait before trying again when another process holds the import lock (ms). Default 2000. */
   busyRetryMs?: number;
+  /** How often an idle queue looks for jobs other processes queued or left behind (ms). Default 5000. */
+  pollMs?: number;
   /** A job whose run was interrupted (killed) this many times is failed instead of retried. Default 3. */
   maxAttempts?: number;
 }
@@ -43,6 +47,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private readonly progressPersistMs: number;
   private readonly busyRetryMs: number;
   private readonly maxAttempts: number;
+  private readonly pollMs: number;
   private readonly live = new Map<number, JobProgress>();
   private running = false;
   private loopDone: Promise<void> | undefined;
@@ -59,11 +64,12 @@ export class JobQueue extends EventEmitter<JobEvents> {
     this.progressPersistMs = options.progressPersistMs ?? 1000;
     this.busyRetryMs = options.busyRetryMs ?? 2000;
     this.maxAttempts = options.maxAttempts ?? 3;
+    this.pollMs = options.pollMs ?? 5000;
   }
 
   /** Opens the vault's control database and a queue over it; `close()` closes both. */
   static async open(vault: Vault, options: JobQueueOptions = {}): Promise<JobQueue> {
-    const control = await openControlStore(path.join(vault.dir, CONTROL_DB_FILE));
+    const control = await openControl(vault);
     return new JobQueue(vault, control, options, true);
   }
 
@@ -87,11 +93,12 @@ export class JobQueue extends EventEmitter<JobEvents> {
         progress_done: 0,
         progress_total: null,
         progress_unit: input.kind === 'verify' ? 'blobs' : 'bytes',
-        file: input.kind === 'import' ? path.resolve(input.file) : null,
+        file: input.kind !== 'import' ? null : isMailboxUrl(input.file) ? input.file : path.resolve(input.file),
         params_json: JSON.stringify(params),
         result_json: null,
         error: null,
         attempts: 0,
+        runner_pid: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -128,7 +135,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
    */
   async start(): Promise<void> {
     if (this.running) return;
-    await this.control.db.updateTable('jobs').set({ status: 'queued', started_at: null }).where('status', '=', 'running').execute();
+    await this.requeueInterrupted();
+    await this.removeLeftoverFiles();
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -152,9 +160,34 @@ export class JobQueue extends EventEmitter<JobEvents> {
     if (this.ownsControl) await this.control.close();
   }
 
+  /**
+   * Queues again every job marked running by a process that no longer exists. Several processes
+   * (the server, `textvault jobs run`) may share a queue: a job another live process is running
+   * is left alone, and taking a queued job is one conditional update, so only one runs it.
+   */
+  private async requeueInterrupted(): Promise<void> {
+    const running = await this.control.db.selectFrom('jobs').select(['id', 'runner_pid']).where('status', '=', 'running').execute();
+    for (const r of running) {
+      if (r.runner_pid !== null && r.runner_pid !== process.pid && processAlive(r.runner_pid)) continue;
+      // A job of this very process is only ever `running` inside runOne, which is not the case here.
+      await this.control.db.updateTable('jobs').set({ status: 'queued', started_at: null, runner_pid: null }).where('id', '=', r.id).where('status', '=', 'running').execute();
+    }
+  }
+
+  /** Files of ended `deleteAfter` jobs that a crash kept from being deleted. */
+  private async removeLeftoverFiles(): Promise<void> {
+    const ended = await this.control.db.selectFrom('jobs').select(['file', 'params_json']).where('status', 'in', ['done', 'failed']).where('file', 'is not', null).execute();
+    for (const j of ended) if (j.file !== null && parseParams(j.params_json).deleteAfter === true) await fs.promises.rm(j.file, { force: true });
+  }
+
   private withLive(job: Job): Job {
     const p = this.live.get(job.id);
     return p === undefined || job.status !== 'running' ? job : { ...job, progress: p };
+  }
+
+  private async hasQueued(): Promise<boolean> {
+    const row = await this.control.db.selectFrom('jobs').select('id').where('status', '=', 'queued').limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   private async hasWork(): Promise<boolean> {
@@ -178,9 +211,12 @@ export class JobQueue extends EventEmitter<JobEvents> {
     while (this.running) {
       const next = await this.control.db.selectFrom('jobs').selectAll().where('status', '=', 'queued').orderBy('id').limit(1).executeTakeFirst();
       if (next === undefined) {
+        // A job another process was running when it died shows up here too.
+        await this.requeueInterrupted();
+        if (await this.hasQueued()) continue;
         for (const resolve of this.idleWaiters.splice(0)) resolve();
         // Polling as well as waking on enqueue: another process (the CLI) may queue jobs too.
-        await this.sleep(5000);
+        await this.sleep(this.pollMs);
         continue;
       }
       const outcome = await this.runOne(next.id, next.attempts);
@@ -200,7 +236,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
     }
     const row = await db
       .updateTable('jobs')
-      .set({ status: 'running', started_at: now, attempts: attempts + 1, progress_done: 0 })
+      .set({ status: 'running', started_at: now, attempts: attempts + 1, progress_done: 0, runner_pid: process.pid })
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .returningAll()
@@ -221,20 +257,34 @@ export class JobQueue extends EventEmitter<JobEvents> {
       }
     };
 
+    const { sourceId } = parseParams(row.params_json);
     try {
-      const result = row.kind === 'verify' ? await runVerify(this.vault, onProgress) : await runImport(this.vault, this.fileOf(row.file), onProgress);
+      let result: object;
+      if (row.kind === 'verify') result = await runVerify(this.vault, onProgress);
+      else {
+        if (sourceId !== undefined) await noteRun(this.control.db, sourceId);
+        const file = this.fileOf(row.file);
+        const imported = isMailboxUrl(file) ? await runMailbox(this.vault, this.control.db, sourceId, onProgress) : await runImport(this.vault, file, onProgress);
+        // Before the job is marked done: a crash in between re-runs the job, which skips the
+        // already imported file and repeats this idempotent step.
+        const deletions = sourceId === undefined ? undefined : await noteSourceImport(this.vault, this.control.db, sourceId, imported.backups);
+        result = deletions === undefined ? imported : { ...imported, deletedOnPhone: deletions };
+      }
       const p = this.live.get(id);
       await this.end(id, { status: 'done', result, ...(p === undefined ? {} : { progress: { ...p, done: p.total ?? p.done } }) });
     } catch (e) {
       if (e instanceof VaultBusyError) {
         // Another process is importing: wait for it rather than fail; this run does not count.
         this.live.delete(id);
-        await db.updateTable('jobs').set({ status: 'queued', started_at: null, attempts }).where('id', '=', id).execute();
+        await db.updateTable('jobs').set({ status: 'queued', started_at: null, attempts, runner_pid: null }).where('id', '=', id).execute();
         const job = await this.get(id);
         if (job !== undefined) this.emit('job', job);
         return 'busy';
       }
-      await this.end(id, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+      const message = e instanceof Error ? e.message : String(e);
+      if (sourceId !== undefined) await noteSourceFailure(this.control.db, sourceId, message);
+      // The error's class lets a watched folder tell "not a backup" (rejected/) from damage.
+      await this.end(id, { status: 'failed', error: message, result: { errorName: e instanceof Error ? e.name : 'Error' } });
     }
     return 'ended';
   }

@@ -5,6 +5,9 @@
 import fs from 'node:fs';
 import { importFile, type ImportResult } from '../import/import-backup.js';
 import { acquireLock } from '../lock.js';
+import { mailboxImporter, mailboxPassword } from '../sources/mailbox.js';
+import { findSource, type ControlDb } from '../sources/registry.js';
+import type { ImapConfig } from '../sources/source-config.js';
 import { verifyVault, type VerifyReport } from '../verify.js';
 import type { Vault } from '../vault.js';
 import type { JobProgress } from './job.js';
@@ -36,6 +39,23 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
       }
       currentBytes = p.bytesRead;
       onProgress({ done: total === null ? finishedBytes + p.bytesRead : Math.min(total, finishedBytes + p.bytesRead), total, unit: 'bytes' });
+    },
+  });
+  return { backups };
+}
+
+/** A poll of an IMAP mailbox source: only mail not seen before is read. */
+export async function runMailbox(vault: Vault, control: ControlDb, sourceId: number | undefined, onProgress: (p: JobProgress) => void): Promise<ImportJobResult> {
+  if (sourceId === undefined) throw new Error('a mailbox import job needs the IMAP source it belongs to');
+  const source = await findSource(control, sourceId);
+  if (source.kind !== 'imap') throw new Error(`source "${source.name}" is not an IMAP mailbox`);
+  const config = source.config as ImapConfig;
+  const importer = mailboxImporter();
+  const backups = await importer(vault, {
+    url: config.url,
+    password: mailboxPassword(config),
+    onProgress: (done, total) => {
+      onProgress({ done, total, unit: 'bytes' });
     },
   });
   return { backups };

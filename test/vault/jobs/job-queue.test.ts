@@ -139,6 +139,27 @@ describe('the job queue', () => {
     acquireLock(vault.dir).release();
   });
 
+  it('leaves a job another live process is running alone, and takes it over once that process is gone', async () => {
+    const vault = await newVault();
+    const dir = tempDir();
+    const a = await smallBackup(dir, 'a.xml', 1);
+    const other = spawn('sleep', ['30']);
+    const queue = await JobQueue.open(vault, { pollMs: 100 });
+    const job = await queue.enqueue({ kind: 'import', file: a });
+    await queue.control.db.updateTable('jobs').set({ status: 'running', attempts: 1, runner_pid: other.pid ?? null }).where('id', '=', job.id).execute();
+    try {
+      await queue.start();
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await queue.get(job.id))?.status).toBe('running');
+      other.kill('SIGKILL');
+      await new Promise((r) => other.on('close', r));
+      await waitFor('the orphaned job to be re-run', async () => ((await queue.get(job.id))?.status === 'done' ? true : undefined));
+    } finally {
+      other.kill('SIGKILL');
+      await queue.close();
+    }
+  });
+
   it('fails a job that was interrupted too many times instead of looping on it', async () => {
     const vault = await newVault();
     const dir = tempDir();

@@ -1,0 +1,159 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { SourceService } from '../../sources/source-service.js';
+import { JobQueue, type Job } from '../../vault/jobs/index.js';
+import { addSource, listSources, removeSource, type Source } from '../../vault/sources/registry.js';
+import { AFTER_IMPORT, formatDuration, parseDuration, SourceConfigError, type AfterImport, type FolderConfig, type ImapConfig } from '../../vault/sources/source-config.js';
+import { CommandFailed, printJson, withVault, type GlobalOptions } from '../context.js';
+import { jobLine } from './jobs.js';
+
+interface AddOptions {
+  folder?: string;
+  imap?: string;
+  passwordFile?: string;
+  passwordEnv?: string;
+  schedule?: string;
+  expect?: string;
+  settle?: string;
+  after?: string;
+  json?: boolean;
+}
+
+export function sourceLines(s: Source): string {
+  const where = s.kind === 'folder' ? (s.config as FolderConfig).path : s.kind === 'imap' ? (s.config as ImapConfig).url : 'uploads with its token';
+  const h = s.health;
+  const when = (iso: string | null): string => (iso === null ? 'never' : iso.replace('T', ' ').slice(0, 16));
+  const lines = [
+    `#${s.id} ${s.name} (${s.kind}: ${where})  schedule ${s.schedule}${s.enabled ? '' : '  DISABLED'}`,
+    `    last run ${when(h.lastRunAt)}, last success ${when(h.lastSuccessAt)}, last new backup ${when(h.lastDeliveryAt)}, newest message ${when(h.newestMessageAt)}`,
+    `    alert after ${formatDuration(s.expectedIntervalMs)} without a new backup${h.nextRunAt === null ? '' : `; next run ${when(h.nextRunAt)}`}`,
+  ];
+  if (h.lastError !== null) lines.push(`    last error (${when(h.lastErrorAt)}): ${h.lastError}`);
+  return lines.join('\n');
+}
+
+export function registerSource(program: Command, globals: () => GlobalOptions): void {
+  const source = program.command('source').description('where backups come from: watched folders, IMAP mailboxes, upload devices');
+  source
+    .command('add')
+    .description('add a watched folder (--folder) or an SMS Backup+ IMAP mailbox (--imap); upload devices are added with textvault token create')
+    .argument('<name>', 'a name for the source, e.g. "Pixel 8 (Syncthing)"')
+    .option('--folder <dir>', 'watch this folder for backup files')
+    .option('--imap <url>', 'poll this mailbox folder, e.g. imaps://me@imap.gmail.com/SMS')
+    .option('--password-file <file>', 'IMAP: read the password from this file')
+    .option('--password-env <name>', 'IMAP: read the password from this environment variable')
+    .option('--schedule <when>', 'continuous (folders only), hourly, daily, weekly, or a cron expression like "30 2 * * *"')
+    .option('--expect <duration>', 'raise an alert when no new backup arrived for this long (default 3d)')
+    .option('--settle <duration>', 'folders: a file is complete once unchanged for this long (default 10s)')
+    .option('--after <action>', `folders: after a verified import: ${AFTER_IMPORT.join(', ')} (default keep)`)
+    .option('--json', 'print as JSON')
+    .action(async (name: string, opts: AddOptions) => {
+      if ((opts.folder === undefined) === (opts.imap === undefined)) throw new CommandFailed('give exactly one of --folder DIR or --imap URL');
+      if (opts.after !== undefined && !(AFTER_IMPORT as readonly string[]).includes(opts.after)) throw new CommandFailed(`--after must be one of ${AFTER_IMPORT.join(', ')}`);
+      const added = await withVault(globals(), true, async (vault) => {
+        const queue = await JobQueue.open(vault);
+        try {
+          const expected = opts.expect === undefined ? undefined : parseDuration(opts.expect);
+          if (opts.folder !== undefined) {
+            const config: Partial<FolderConfig> = { path: path.resolve(opts.folder) };
+            if (opts.settle !== undefined) config.settleMs = parseDuration(opts.settle);
+            if (opts.after !== undefined) config.afterImport = opts.after as AfterImport;
+            return await addSource(queue.control.db, { name, kind: 'folder', config, schedule: opts.schedule, expectedIntervalMs: expected });
+          }
+          if (opts.imap !== undefined && /^imaps?:\/\/[^/]*:[^/]*@/i.test(opts.imap)) {
+            throw new SourceConfigError('do not put the password in the IMAP URL (it would be stored and shown): use --password-file or --password-env');
+          }
+          const config: Partial<ImapConfig> = { url: opts.imap, passwordFile: opts.passwordFile === undefined ? undefined : path.resolve(opts.passwordFile), passwordEnv: opts.passwordEnv };
+          return await addSource(queue.control.db, { name, kind: 'imap', config, schedule: opts.schedule, expectedIntervalMs: expected });
+        } finally {
+          await queue.close();
+        }
+      });
+      if (opts.json === true) printJson(added);
+      else process.stdout.write(`added source ${sourceLines(added)}\n(it runs while textvault serve or textvault daemon is running; textvault source run ${added.id} runs it once now)\n`);
+    });
+  source
+    .command('list')
+    .description('every source with its health')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const sources = await withVault(globals(), true, async (vault) => {
+        const queue = await JobQueue.open(vault);
+        try {
+          return await listSources(queue.control.db);
+        } finally {
+          await queue.close();
+        }
+      });
+      if (opts.json === true) printJson(sources);
+      else if (sources.length === 0) process.stdout.write('no sources (textvault source add NAME --folder DIR)\n');
+      else for (const s of sources) process.stdout.write(sourceLines(s) + '\n');
+    });
+  source
+    .command('remove')
+    .description('remove a source (what it imported stays in the vault)')
+    .argument('<source>', 'source id or name')
+    .action(async (ref: string) => {
+      const removed = await withVault(globals(), false, async (vault) => {
+        const queue = await JobQueue.open(vault);
+        try {
+          return await removeSource(queue.control.db, ref);
+        } finally {
+          await queue.close();
+        }
+      });
+      process.stdout.write(`removed source #${removed.id} ${removed.name}; its backups stay in the vault\n`);
+    });
+  source
+    .command('run')
+    .description('run a source once now (scan the folder, poll the mailbox) and import what it finds')
+    .argument('<source>', 'source id or name')
+    .option('--json', 'print the jobs as JSON')
+    .action(async (ref: string, opts: { json?: boolean }) => {
+      const jobs = await withVault(globals(), false, async (vault) => {
+        const queue = await JobQueue.open(vault);
+        const service = new SourceService(vault, queue);
+        try {
+          const queued = await service.runNow(ref);
+          await queue.start();
+          const ended: Job[] = [];
+          for (const j of queued) {
+            await waitForJob(queue, j.id);
+            const done = await queue.get(j.id);
+            if (done !== undefined) ended.push(done);
+          }
+          return ended;
+        } finally {
+          await service.stop();
+          await queue.close();
+        }
+      });
+      if (opts.json === true) printJson(jobs);
+      else if (jobs.length === 0) process.stdout.write('nothing new to import\n');
+      else for (const j of jobs) process.stdout.write(jobLine(j) + '\n');
+      const failed = jobs.filter((j) => j.status === 'failed').length;
+      if (failed > 0) throw new CommandFailed(`${failed} of ${jobs.length} import(s) failed`);
+    });
+}
+
+/** Resolves once the job has ended (the queue runs it, or another process does). */
+function waitForJob(queue: JobQueue, id: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      void queue.get(id).then((j) => {
+        if (j === undefined || j.status === 'done' || j.status === 'failed') {
+          queue.off('finished', onEnd);
+          clearInterval(poll);
+          resolve();
+        }
+      });
+    };
+    const onEnd = (): void => {
+      check();
+    };
+    queue.on('finished', onEnd);
+    // Another process (the server) may be the one running it.
+    const poll = setInterval(check, 1000);
+    check();
+  });
+}

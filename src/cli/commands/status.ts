@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { notifiersFromConfig } from '../../sources/notify/index.js';
+import { SourceService } from '../../sources/source-service.js';
+import { JobQueue } from '../../vault/jobs/index.js';
+import { evaluateAlerts } from '../../vault/sources/alerts.js';
+import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+import { jobLine } from './jobs.js';
+import { sourceLines } from './source.js';
+
+export function registerStatus(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('status')
+    .description('are backups still arriving? sources, alerts, jobs; exits 1 while an alert is active')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { status, running } = await withVault(globals(), false, async (vault) => {
+        const queue = await JobQueue.open(vault);
+        try {
+          // Judge health as of now, not as of the last check a running server made.
+          await evaluateAlerts(queue.control.db);
+          const service = new SourceService(vault, queue);
+          const s = await service.status();
+          const page = await queue.list({ limit: 50 });
+          return { status: s, running: page.items.filter((j) => j.status === 'running' || j.status === 'queued') };
+        } finally {
+          await queue.close();
+        }
+      });
+      if (opts.json === true) printJson({ ...status, jobs: running });
+      else {
+        const out: string[] = [];
+        for (const a of status.alerts) out.push(`ALERT since ${a.raisedAt.replace('T', ' ').slice(0, 16)}: ${a.message}`);
+        if (status.sources.length === 0) out.push('no sources: backups only arrive by textvault import (see textvault source add, textvault token create)');
+        for (const s of status.sources) out.push(sourceLines(s));
+        for (const j of running) out.push(jobLine(j));
+        if (status.deletedOnPhone > 0) out.push(`${formatCount(status.deletedOnPhone)} message(s) deleted on a phone are still kept here`);
+        for (const r of status.rejectedFiles.slice(0, 5)) out.push(`rejected ${r.originalName} (${r.rejectedAt.slice(0, 10)}): ${r.reason}`);
+        if (status.alerts.length === 0) out.push('OK: every source delivered within its expected interval');
+        process.stdout.write(out.join('\n') + '\n');
+      }
+      if (status.alerts.length > 0) {
+        throw new CommandFailed(status.alerts.map((a) => a.message).join('\n'), { reported: opts.json !== true });
+      }
+    });
+
+  program
+    .command('daemon')
+    .description('run sources, jobs and alerts without the web server (until Ctrl-C)')
+    .action(async () => {
+      await withVault(globals(), true, async (vault) => {
+        const queue = await JobQueue.open(vault);
+        const service = new SourceService(vault, queue, { notifiers: await notifiersFromConfig(vault) });
+        queue.on('job', (j) => {
+          if (j.status !== 'queued') process.stdout.write(jobLine(j) + '\n');
+        });
+        await queue.start();
+        await service.start();
+        process.stdout.write(`textvault daemon: watching ${vault.dir}; Ctrl-C to stop (a running import finishes first)\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await service.stop();
+        await queue.close();
+      });
+    });
+}

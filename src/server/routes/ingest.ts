@@ -1,0 +1,242 @@
+/**
+ * The upload endpoint phones and sync apps send their backups to, with a per-device API token
+ * (`textvault token create --name "Pixel 8"`), separate from the web app's session login:
+ *
+ *   PUT  /api/ingest/:filename          raw body (curl -T, Tasker, any app that can HTTP PUT)
+ *   POST /api/ingest                    multipart/form-data, one or more file fields
+ *   GET  /api/ingest/jobs/:id           the status of a job this device's upload started
+ *   Authorization: Bearer <token>
+ *
+ * The body is streamed to a spool file in the vault (never held in memory) and imported by the
+ * job queue, which deletes the spool file when the job ends. The response (202) gives the job id
+ * and a status URL. A body over the configured maximum is refused with 413: at once when its
+ * Content-Length says so, otherwise as soon as the byte count passes the limit (the partial
+ * file is deleted), so an upload can never fill the disk beyond that limit.
+ *
+ * Register it with the vault's job queue (the server does this in buildServer):
+ *   await app.register(ingestRoutes, { queue, spoolDir: path.join(vault.dir, 'uploads'), maxBytes: () => ingestMaxBytes(vault) });
+ * Its routes are marked `config.public` because they do their own (token) authentication.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseByteSize } from '../../vault/config.js';
+import type { Job, JobQueue } from '../../vault/jobs/index.js';
+import { checkToken, type TokenOwner } from '../../vault/sources/tokens.js';
+import type { Vault } from '../../vault/vault.js';
+
+export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 ** 3;
+
+export interface IngestOptions {
+  queue: JobQueue;
+  /** Where uploads are written until their import job ends (created when missing). */
+  spoolDir: string;
+  /** Largest upload accepted, in bytes (a function: read per request, so a setting change applies at once). */
+  maxBytes: number | (() => Promise<number>);
+}
+
+/** The vault's `ingest.max-size` setting, or 8 GiB. */
+export async function ingestMaxBytes(vault: Vault): Promise<number> {
+  const v = await vault.config.get('ingest.max-size');
+  return v === undefined ? DEFAULT_INGEST_MAX_BYTES : parseByteSize(v);
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The device whose token authenticated an ingest request. */
+    ingestDevice?: TokenOwner;
+  }
+  interface FastifyContextConfig {
+    /** Not behind the session login (the route authenticates on its own). */
+    public?: boolean;
+  }
+}
+
+class TooLargeError extends Error {
+  override readonly name = 'TooLargeError';
+}
+
+/** The name to show for an upload: its last path segment, printable, bounded. Never used as a path. */
+export function displayName(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  // Control characters and bidi overrides would let a name pretend to be another one.
+  const clean = Array.from(base)
+    .filter((c) => {
+      const n = c.codePointAt(0) ?? 0;
+      return !(n < 0x20 || (n >= 0x7f && n <= 0x9f) || n === 0x200e || n === 0x200f || (n >= 0x202a && n <= 0x202e) || (n >= 0x2066 && n <= 0x2069));
+    })
+    .join('')
+    .trim()
+    .slice(0, 200);
+  return clean === '' || clean === '.' || clean === '..' ? 'upload' : clean;
+}
+
+function problem(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.status(status).send({ error: { code, message } });
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (h === undefined) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+/** Counts bytes through the stream and fails once they pass the limit. */
+function byteLimit(limit: number, counted: { n: number }): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      counted.n += chunk.length;
+      if (counted.n > limit) done(new TooLargeError(`the upload is larger than the limit of ${limit} bytes`));
+      else done(null, chunk);
+    },
+  });
+}
+
+function tooLargeMessage(limit: number): string {
+  return `the upload is larger than this vault accepts (${limit} bytes; setting ingest.max-size); nothing was kept`;
+}
+
+export async function ingestRoutes(app: FastifyInstance, options: IngestOptions): Promise<void> {
+  const { queue, spoolDir } = options;
+  const limitNow = async (): Promise<number> => (typeof options.maxBytes === 'number' ? options.maxBytes : options.maxBytes());
+
+  /** Token check and size pre-check, before a byte of the body is read. */
+  const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const token = bearer(request);
+    const owner = token === undefined ? undefined : await checkToken(queue.control.db, token);
+    if (owner === undefined) {
+      void reply.header('www-authenticate', 'Bearer realm="textvault ingest"').header('connection', 'close');
+      await problem(reply, 401, 'unauthorized', token === undefined ? 'send the device token as "Authorization: Bearer <token>" (textvault token create --name NAME)' : 'this token is unknown or revoked');
+      return;
+    }
+    request.ingestDevice = owner;
+    if (request.method === 'GET') return;
+    const limit = await limitNow();
+    const declared = Number(request.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      // Closing the connection: the client should not send the body we will not read.
+      void reply.header('connection', 'close');
+      await problem(reply, 413, 'too_large', tooLargeMessage(limit));
+      return;
+    }
+    if (Number.isFinite(declared)) {
+      const free = await freeBytes(spoolDir);
+      if (free !== undefined && declared > free) {
+        void reply.header('connection', 'close');
+        await problem(reply, 507, 'insufficient_storage', `the vault's disk has ${free} bytes free, too few for this ${declared}-byte upload; nothing was kept`);
+      }
+    }
+  };
+
+  /** Streams one body to a new spool file; returns its path. Removes the partial file on any failure. */
+  const spool = async (body: Readable, limit: number, counted: { n: number }): Promise<string> => {
+    await fs.promises.mkdir(spoolDir, { recursive: true, mode: 0o700 });
+    const file = path.join(spoolDir, `${Date.now()}-${randomBytes(8).toString('hex')}.upload`);
+    try {
+      await pipeline(body, byteLimit(limit, counted), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      return file;
+    } catch (e) {
+      await fs.promises.rm(file, { force: true });
+      throw e;
+    }
+  };
+
+  const accepted = async (device: TokenOwner, file: string, name: string): Promise<Job> =>
+    queue.enqueue({ kind: 'import', file, deleteAfter: true, sourceId: device.sourceId, originalName: name });
+
+  const answer = (j: Job): { jobId: number; status: string; statusUrl: string; file: string | null } => ({
+    jobId: j.id,
+    status: j.status,
+    statusUrl: `/api/ingest/jobs/${j.id}`,
+    file: j.file,
+  });
+
+  const failUpload = (reply: FastifyReply, e: unknown, limit: number): FastifyReply => {
+    if (e instanceof TooLargeError || (e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      void reply.header('connection', 'close');
+      return problem(reply, 413, 'too_large', tooLargeMessage(limit));
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return problem(reply, 507, 'insufficient_storage', "the vault's disk is full; the upload was not kept");
+    return problem(reply, 400, 'upload_failed', `the upload did not complete (${e instanceof Error ? e.message : String(e)}); nothing was kept`);
+  };
+
+  const device = (request: FastifyRequest): TokenOwner => {
+    if (request.ingestDevice === undefined) throw new Error('ingest route reached without a device token');
+    return request.ingestDevice;
+  };
+
+  // Raw PUT: the body stream goes to the route untouched (no buffering, no body limit of Fastify's).
+  await app.register((scope, _o, registered) => {
+    scope.addContentTypeParser('*', (_request, payload, done) => {
+      done(null, payload);
+    });
+    scope.put<{ Params: { filename: string } }>(
+      '/api/ingest/:filename',
+      { bodyLimit: Number.MAX_SAFE_INTEGER, config: { public: true }, onRequest: guard },
+      async (request, reply) => {
+        const limit = await limitNow();
+        const body = request.body as Readable | undefined;
+        if (body === undefined || typeof body.pipe !== 'function') return problem(reply, 400, 'bad_request', 'send the backup file as the request body (curl -T FILE ...)');
+        let file: string;
+        try {
+          file = await spool(body, limit, { n: 0 });
+        } catch (e) {
+          return failUpload(reply, e, limit);
+        }
+        const job = await accepted(device(request), file, displayName(request.params.filename));
+        return reply.status(202).send(answer(job));
+      },
+    );
+    registered();
+  });
+
+  // Multipart POST (browser forms, shortcuts apps): every file part becomes one job.
+  await app.register(async (scope) => {
+    await scope.register(fastifyMultipart, { limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 20, fields: 20 } });
+    scope.post('/api/ingest', { config: { public: true }, onRequest: guard }, async (request, reply) => {
+      const limit = await limitNow();
+      if (!request.isMultipart()) return problem(reply, 415, 'unsupported_media_type', 'send multipart/form-data with the backup as a file field, or PUT the file to /api/ingest/FILENAME');
+      const counted = { n: 0 };
+      const spooled: { file: string; name: string }[] = [];
+      try {
+        for await (const part of request.parts()) {
+          if (part.type !== 'file') continue;
+          spooled.push({ file: await spool(part.file, limit, counted), name: displayName(part.filename) });
+        }
+      } catch (e) {
+        // All or nothing: a request that fails part-way keeps none of its files.
+        for (const s of spooled) await fs.promises.rm(s.file, { force: true });
+        return failUpload(reply, e, limit);
+      }
+      if (spooled.length === 0) return problem(reply, 400, 'bad_request', 'the form has no file field: attach the backup file');
+      const jobs: Job[] = [];
+      for (const s of spooled) jobs.push(await accepted(device(request), s.file, s.name));
+      const first = jobs[0];
+      if (first === undefined) return problem(reply, 400, 'bad_request', 'no file');
+      return reply.status(202).send({ ...answer(first), jobs: jobs.map(answer) });
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/ingest/jobs/:id', { config: { public: true }, onRequest: guard }, async (request, reply) => {
+    const id = Number(request.params.id);
+    const job = Number.isSafeInteger(id) ? await queue.get(id) : undefined;
+    // A device sees only the jobs its own uploads started.
+    if (job?.sourceId !== device(request).sourceId) return problem(reply, 404, 'not_found', `no job ${request.params.id} from this device`);
+    return reply.send(job);
+  });
+}
+
+async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    const s = await fs.promises.statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}

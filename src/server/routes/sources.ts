@@ -1,0 +1,88 @@
+/**
+ * Sources, device tokens, alerts and vault health for the web app (behind the session login,
+ * like every /api route but the ingest ones):
+ *
+ *   GET    /api/status            { alerts, sources, deletedOnPhone, rejectedFiles }: the banner and the Sources page
+ *   GET    /api/alerts            { items: Alert[] }
+ *   GET    /api/sources           { items: Source[] }
+ *   POST   /api/sources           { name, kind: "folder"|"imap", config, schedule?, expectedIntervalMs? } -> 201 Source
+ *   DELETE /api/sources/:id       -> 204 (what it imported stays)
+ *   POST   /api/sources/:id/run   -> 202 { jobIds }
+ *   GET    /api/tokens            { items: ApiToken[] } (never the tokens)
+ *   POST   /api/tokens            { name } -> 201 { token, ...ApiToken } (the token is shown this once)
+ *   DELETE /api/tokens/:id        -> 204
+ *
+ * Register it with the running SourceService (which owns the job queue):
+ *   await app.register(sourceRoutes, { service });
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { SourceService, SourceUnavailableError } from '../../sources/source-service.js';
+import { addSource, listSources, removeSource, SourceNotFoundError } from '../../vault/sources/registry.js';
+import { SourceConfigError } from '../../vault/sources/source-config.js';
+import { createToken, listTokens, revokeToken } from '../../vault/sources/tokens.js';
+
+export interface SourceRoutesOptions {
+  service: SourceService;
+}
+
+const NewSource = z.object({
+  name: z.string().min(1).max(200),
+  kind: z.enum(['folder', 'imap']),
+  config: z.record(z.string(), z.unknown()),
+  schedule: z.string().max(200).optional(),
+  expectedIntervalMs: z.number().int().positive().optional(),
+});
+const NewToken = z.object({ name: z.string().min(1).max(200) });
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+
+function fail(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.status(status).send({ error: { code, message } });
+}
+
+export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions): Promise<void> {
+  const { service } = options;
+  const db = service.queue.control.db;
+
+  // Errors of these routes in the API's one shape; anything unexpected stays a 500 for the server's handler.
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error instanceof z.ZodError) return fail(reply, 400, 'bad_request', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (error instanceof SourceConfigError) return fail(reply, 400, 'bad_request', error.message);
+    if (error instanceof SourceUnavailableError) return fail(reply, 409, 'conflict', error.message);
+    if (error instanceof SourceNotFoundError) return fail(reply, 404, 'not_found', error.message);
+    throw error;
+  });
+
+  app.get('/api/status', () => service.status());
+  app.get('/api/alerts', async () => ({ items: await service.alerts() }));
+  app.get('/api/sources', async () => ({ items: await listSources(db) }));
+  app.post('/api/sources', async (request, reply) => {
+    const body = NewSource.parse(request.body);
+    const source = await addSource(db, body);
+    await service.reload();
+    return reply.status(201).send(source);
+  });
+  app.delete('/api/sources/:id', async (request, reply) => {
+    const { id } = IdParam.parse(request.params);
+    await removeSource(db, id);
+    await service.reload();
+    return reply.status(204).send();
+  });
+  app.post('/api/sources/:id/run', async (request, reply) => {
+    const { id } = IdParam.parse(request.params);
+    const jobs = await service.runNow(id);
+    return reply.status(202).send({ jobIds: jobs.map((j) => j.id) });
+  });
+  app.get('/api/tokens', async () => ({ items: await listTokens(db) }));
+  app.post('/api/tokens', async (request, reply) => {
+    const { name } = NewToken.parse(request.body);
+    const { token, record } = await createToken(db, name);
+    return reply.status(201).send({ ...record, token });
+  });
+  app.delete('/api/tokens/:id', async (request, reply) => {
+    const { id } = IdParam.parse(request.params);
+    await revokeToken(db, String(id));
+    return reply.status(204).send();
+  });
+  return Promise.resolve();
+}

@@ -1,0 +1,218 @@
+/**
+ * Runs a vault's sources: watches folders, polls mailboxes on their schedule, checks every
+ * source's health and raises (and notifies) or clears alerts. The server and `textvault daemon`
+ * start one; the CLI's `source run` and `status` use its parts directly.
+ *
+ *   const service = new SourceService(vault, queue, { notifiers: await notifiersFromConfig(vault) });
+ *   await service.start();           // watchers, schedules, alert checks
+ *   await service.alerts();          // open alerts: the app's banner
+ *   await service.status();          // sources with health, alerts, deleted-on-phone count
+ *   await service.runNow('Pixel');   // one pass of a source now: the jobs it queued
+ *   await service.reload();          // after sources were added or removed
+ *   await service.stop();
+ */
+import { activeAlerts, evaluateAlerts, markNotified, unnotifiedAlerts, type Alert } from '../vault/sources/alerts.js';
+import type { Job, JobQueue } from '../vault/jobs/index.js';
+import { countPhoneDeletions } from '../vault/sources/phone-deletions.js';
+import { findSource, listRejectedFiles, listSources, noteError, type RejectedFile, type Source } from '../vault/sources/registry.js';
+import type { FolderConfig, ImapConfig } from '../vault/sources/source-config.js';
+import type { Vault } from '../vault/vault.js';
+import { systemClock, type Clock, type Timer } from './clock.js';
+import { FolderWatcher } from './folder-watcher.js';
+import type { AlertEvent, Notifier } from './notify/notifier.js';
+import { Scheduler } from './scheduler.js';
+
+export interface SourceServiceOptions {
+  clock?: Clock;
+  notifiers?: Notifier[];
+  /** How often source health is checked (ms). Default 10 minutes. */
+  alertCheckMs?: number;
+  /** Where notifier failures go (default: stderr). */
+  onNotifyError?: (error: Error) => void;
+}
+
+export interface VaultStatus {
+  sources: Source[];
+  alerts: Alert[];
+  /** Messages deleted on a phone that the vault still keeps. */
+  deletedOnPhone: number;
+  rejectedFiles: RejectedFile[];
+}
+
+export class SourceUnavailableError extends Error {
+  override readonly name = 'SourceUnavailableError';
+}
+
+export class SourceService {
+  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
+  private readonly watchers = new Map<number, FolderWatcher>();
+  /** Watchers of one-off runs, kept until their files' after-import steps are done. */
+  private readonly oneShots = new Set<FolderWatcher>();
+  private alertTimer: Timer | undefined;
+  private checking: Promise<void> = Promise.resolve();
+  private started = false;
+  private readonly onFinished = (job: Job): void => {
+    // A backup arriving clears its source's alert right away, not at the next periodic check.
+    if (job.sourceId !== null) void this.checkAlerts();
+  };
+
+  constructor(
+    readonly vault: Vault,
+    readonly queue: JobQueue,
+    private readonly options: SourceServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = new Scheduler(this.clock, (id) => this.scheduledRun(id));
+  }
+
+  private get db(): JobQueue['control']['db'] {
+    return this.queue.control.db;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.queue.on('finished', this.onFinished);
+    await this.reload();
+    await this.checkAlerts();
+    this.armAlertCheck();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.queue.off('finished', this.onFinished);
+    this.alertTimer?.cancel();
+    this.scheduler.stop();
+    for (const w of [...this.watchers.values(), ...this.oneShots]) await w.stop();
+    this.watchers.clear();
+    this.oneShots.clear();
+    await this.checking;
+  }
+
+  /** Brings watchers and schedules in line with the sources table. */
+  async reload(): Promise<void> {
+    const sources = (await listSources(this.db, this.clock.now())).filter((s) => s.enabled);
+    for (const [id, w] of this.watchers) {
+      if (!sources.some((s) => s.id === id && s.schedule === 'continuous')) {
+        await w.stop();
+        this.watchers.delete(id);
+      }
+    }
+    this.scheduler.stop();
+    for (const s of sources) {
+      if (s.kind === 'folder' && s.schedule === 'continuous') {
+        if (this.watchers.has(s.id)) continue;
+        const w = new FolderWatcher({ sourceId: s.id, config: s.config as FolderConfig, queue: this.queue, control: this.db, clock: this.clock });
+        try {
+          await w.start();
+          this.watchers.set(s.id, w);
+        } catch (e) {
+          await noteError(this.db, s.id, `cannot watch ${(s.config as FolderConfig).path}: ${(e as Error).message}`, this.clock.now());
+        }
+      } else if (s.schedule !== 'push' && s.schedule !== 'continuous') {
+        this.scheduler.schedule(s.id, s.schedule);
+      }
+    }
+  }
+
+  /** When a scheduled source runs next, as the running scheduler sees it. */
+  nextRunOf(sourceId: number): number | null {
+    return this.scheduler.nextRunOf(sourceId);
+  }
+
+  /** One pass of a source now; returns the jobs it queued (they run in the job queue). */
+  async runNow(ref: string | number): Promise<Job[]> {
+    const source = await findSource(this.db, ref, this.clock.now());
+    if (source.kind === 'upload') throw new SourceUnavailableError(`"${source.name}" is an upload source: it runs when its device sends a backup`);
+    if (source.kind === 'folder') {
+      const watching = this.watchers.get(source.id);
+      if (watching !== undefined) return watching.scan();
+      const w = new FolderWatcher({ sourceId: source.id, config: source.config as FolderConfig, queue: this.queue, control: this.db, clock: this.clock });
+      // This watcher is kept until the queue is idle so its after-import step (move, reject) runs.
+      const jobs = await w.scan();
+      if (jobs.length === 0) {
+        await w.stop();
+        return jobs;
+      }
+      this.oneShots.add(w);
+      void this.queue.idle().then(async () => {
+        if (!this.oneShots.delete(w)) return;
+        await w.stop();
+      });
+      return jobs;
+    }
+    return [await this.queue.enqueue({ kind: 'import', file: (source.config as ImapConfig).url, sourceId: source.id, originalName: `mailbox ${source.name}` })];
+  }
+
+  private async scheduledRun(sourceId: number): Promise<void> {
+    try {
+      await this.runNow(sourceId);
+    } catch (e) {
+      await noteError(this.db, sourceId, (e as Error).message, this.clock.now());
+    }
+  }
+
+  private armAlertCheck(): void {
+    this.alertTimer = this.clock.setTimer(this.options.alertCheckMs ?? 600_000, () => {
+      if (!this.started) return;
+      void this.checkAlerts().finally(() => {
+        if (this.started) this.armAlertCheck();
+      });
+    });
+  }
+
+  /** Evaluates every source's health now: raises, clears and notifies. Serialised. */
+  checkAlerts(): Promise<void> {
+    this.checking = this.checking.then(() => this.evaluateAndNotify()).catch((e: unknown) => {
+      this.reportNotifyError(e);
+    });
+    return this.checking;
+  }
+
+  private async evaluateAndNotify(): Promise<void> {
+    const { cleared } = await evaluateAlerts(this.db, this.clock.now());
+    const notifiers = this.options.notifiers ?? [];
+    // Raised alerts not yet notified (including ones a failed delivery left) go out once.
+    for (const alert of await unnotifiedAlerts(this.db)) {
+      if (await this.notify({ type: 'raised', alert, vault: this.vault.dir }, notifiers)) await markNotified(this.db, alert.id, this.clock.now());
+    }
+    // "Resumed" is sent once, best effort, only for alerts whose raise was notified.
+    for (const alert of cleared) if (alert.notifiedAt !== null) await this.notify({ type: 'cleared', alert, vault: this.vault.dir }, notifiers);
+  }
+
+  /** True when every notifier took it (or there are none). */
+  private async notify(event: AlertEvent, notifiers: Notifier[]): Promise<boolean> {
+    let ok = true;
+    for (const n of notifiers) {
+      try {
+        await n.send(event);
+      } catch (e) {
+        ok = false;
+        this.reportNotifyError(e);
+      }
+    }
+    return ok;
+  }
+
+  private reportNotifyError(e: unknown): void {
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (this.options.onNotifyError !== undefined) this.options.onNotifyError(err);
+    else process.stderr.write(`textvault: alert notification failed: ${err.message}\n`);
+  }
+
+  /** Open alerts, for the app's banner. */
+  alerts(): Promise<Alert[]> {
+    return activeAlerts(this.db);
+  }
+
+  async status(): Promise<VaultStatus> {
+    const sources = await listSources(this.db, this.clock.now());
+    return {
+      sources,
+      alerts: await activeAlerts(this.db),
+      deletedOnPhone: await countPhoneDeletions(this.vault),
+      rejectedFiles: await listRejectedFiles(this.db, { limit: 20 }),
+    };
+  }
+}

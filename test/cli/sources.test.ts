@@ -1,0 +1,97 @@
+/**
+ * The sources commands as a user runs them (the built CLI as a real process): tokens, folder
+ * sources run once, jobs, and `status` exiting non-zero with a readable reason during an alert.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { sbrXml } from '../helpers/sbr-files.js';
+import { tempDir } from '../helpers/temp.js';
+import { sleep } from '../helpers/wait.js';
+
+describe('textvault token / source / jobs / status', () => {
+  it('manages device tokens: shown once, listed without the secret, revoked', () => {
+    const vault = path.join(tempDir(), 'vault');
+    const created = cli(['--vault', vault, 'token', 'create', '--name', 'Pixel 8']);
+    expect(created.code).toBe(0);
+    const token = /\n {2}(tv_\S+)\n/.exec(created.stdout)?.[1];
+    expect(token).toMatch(/^tv_[A-Za-z0-9_-]{43}$/);
+    const list = cli(['--vault', vault, 'token', 'list']);
+    expect(list.stdout).toMatch(/#1 Pixel 8 {2}active/);
+    expect(list.stdout).not.toContain(token ?? 'x');
+    expect(fs.readFileSync(path.join(vault, 'control.db')).includes(Buffer.from(token ?? 'x'))).toBe(false);
+    expect(cli(['--vault', vault, 'token', 'revoke', 'Pixel 8']).stdout).toMatch(/revoked token #1/);
+    expect(cli(['--vault', vault, 'token', 'list']).stdout).toMatch(/#1 Pixel 8 {2}revoked/);
+    const again = cli(['--vault', vault, 'token', 'revoke', 'Pixel 8']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/no active token "Pixel 8"/);
+    // The device shows up as an upload source.
+    expect(cli(['--vault', vault, 'source', 'list']).stdout).toMatch(/#1 Pixel 8 \(upload: uploads with its token\) {2}schedule push/);
+  });
+
+  it('adds a folder source, runs it once (imports, rejects junk), lists jobs, and reports health with status', async () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'vault');
+    const inbox = path.join(dir, 'inbox');
+    fs.mkdirSync(inbox);
+    fs.writeFileSync(path.join(inbox, 'sms-1.xml'), sbrXml(['m1', 'm2', 'm3'], { backupDate: Date.now(), type: 'full' }));
+    fs.writeFileSync(path.join(inbox, 'notes.txt'), 'shopping list');
+    fs.writeFileSync(path.join(inbox, 'sms-2.xml.part'), 'half');
+    // Old enough to count as complete for a one-off scan.
+    const past = new Date(Date.now() - 60_000);
+    for (const f of fs.readdirSync(inbox)) fs.utimesSync(path.join(inbox, f), past, past);
+
+    const add = cli(['--vault', vault, 'source', 'add', 'phone', '--folder', inbox, '--schedule', 'daily', '--after', 'move']);
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    expect(add.stdout).toMatch(/added source #1 phone \(folder: .*inbox\) {2}schedule daily/);
+
+    const run = cli(['--vault', vault, 'source', 'run', 'phone']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/done {2}import sms-1\.xml/);
+    expect(run.stdout).toMatch(/failed {2}import notes\.txt\n {4}.*not/);
+    expect(run.stderr).toMatch(/1 of 2 import\(s\) failed/);
+    expect(fs.readdirSync(inbox).sort()).toEqual(['done', 'rejected', 'sms-2.xml.part']);
+    expect(fs.readdirSync(path.join(inbox, 'done'))).toEqual(['sms-1.xml']);
+    expect(fs.readdirSync(path.join(inbox, 'rejected')).sort()).toEqual(['notes.txt', 'notes.txt.reason.txt']);
+
+    const rerun = cli(['--vault', vault, 'source', 'run', '1']);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toBe('nothing new to import\n');
+
+    const jobs = cli(['--vault', vault, 'jobs']);
+    expect(jobs.stdout.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(2);
+    const jobsJson = JSON.parse(cli(['--vault', vault, 'jobs', 'list', '--json']).stdout) as { status: string }[];
+    expect(jobsJson.map((j) => j.status).sort()).toEqual(['done', 'failed']);
+
+    const ok = cli(['--vault', vault, 'status']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/OK: every source delivered/);
+    expect(ok.stdout).toMatch(/rejected notes\.txt/);
+    expect(ok.stdout).toMatch(/last new backup \d{4}-\d\d-\d\d/);
+
+    // A source expected to deliver every second that never did: status fails with the reason.
+    expect(cli(['--vault', vault, 'source', 'add', 'tablet', '--folder', path.join(dir, 'tablet'), '--expect', '1s']).code).toBe(0);
+    await sleep(1200);
+    const alert = cli(['--vault', vault, 'status']);
+    expect(alert.code).toBe(1);
+    expect(alert.stdout).toMatch(/^ALERT since .*: No new backup from "tablet" for 1 hour\(s\) \(expected at least every 1s\): it has not delivered a backup since it was added/m);
+    const json = JSON.parse(cli(['--vault', vault, 'status', '--json']).stdout) as { alerts: unknown[]; sources: unknown[] };
+    expect(json.alerts).toHaveLength(1);
+    expect(cli(['--vault', vault, 'source', 'remove', 'tablet']).code).toBe(0);
+    expect(cli(['--vault', vault, 'status']).code).toBe(0);
+  });
+
+  it('rejects bad source settings with a message saying what to do', () => {
+    const vault = path.join(tempDir(), 'vault');
+    const both = cli(['--vault', vault, 'source', 'add', 'x']);
+    expect(both.stderr).toMatch(/give exactly one of --folder DIR or --imap URL/);
+    const cron = cli(['--vault', vault, 'source', 'add', 'x', '--folder', '.', '--schedule', 'sometimes']);
+    expect(cron.stderr).toMatch(/"sometimes" is not a schedule: use continuous, hourly, daily, weekly or a cron expression/);
+    const imapContinuous = cli(['--vault', vault, 'source', 'add', 'mail', '--imap', 'imaps://me@imap.example.org/SMS', '--schedule', 'continuous']);
+    expect(imapContinuous.stderr).toMatch(/only a watched folder can run continuously/);
+    const pw = cli(['--vault', vault, 'source', 'add', 'mail', '--imap', 'imaps://me:secret@imap.example.org/SMS']);
+    expect(pw.stderr).toMatch(/do not put the password in the IMAP URL/);
+  });
+});

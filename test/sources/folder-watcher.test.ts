@@ -1,0 +1,166 @@
+/**
+ * Watched folders on the real file system: a file written slowly in pieces is imported once,
+ * when complete; a rename into place is picked up; a file replaced by a newer backup is imported
+ * again (only the new messages added); temp names and dotfiles are ignored; a file that is no
+ * backup goes to rejected/ with a reason; done/ and delete work; a restart queues nothing twice.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SourceService } from '../../src/sources/source-service.js';
+import { JobQueue, type Job } from '../../src/vault/jobs/index.js';
+import { addSource, listRejectedFiles } from '../../src/vault/sources/registry.js';
+import type { Vault } from '../../src/vault/vault.js';
+import { sbrXml } from '../helpers/sbr-files.js';
+import { tempDir } from '../helpers/temp.js';
+import { counts, useVaults } from '../helpers/vault.js';
+import { sleep, waitFor } from '../helpers/wait.js';
+
+const newVault = useVaults();
+const SETTLE = 400;
+const running: { service: SourceService; queue: JobQueue }[] = [];
+
+afterEach(async () => {
+  for (const r of running.splice(0)) {
+    await r.service.stop();
+    await r.queue.close();
+  }
+});
+
+async function setup(vault: Vault, folder: string, afterImport: 'keep' | 'move' | 'delete' = 'keep'): Promise<{ service: SourceService; queue: JobQueue; jobs: Job[]; sourceId: number }> {
+  const queue = await JobQueue.open(vault);
+  const source = await addSource(queue.control.db, { name: `folder-${afterImport}`, kind: 'folder', config: { path: folder, settleMs: SETTLE, afterImport } }).catch(async () => {
+    const existing = await queue.control.db.selectFrom('sources').select('id').where('name', '=', `folder-${afterImport}`).executeTakeFirstOrThrow();
+    return existing;
+  });
+  const jobs: Job[] = [];
+  queue.on('job', (j) => {
+    if (j.status === 'queued') jobs.push(j);
+  });
+  await queue.start();
+  const service = new SourceService(vault, queue, { alertCheckMs: 3_600_000 });
+  await service.start();
+  running.push({ service, queue });
+  return { service, queue, jobs, sourceId: source.id };
+}
+
+async function finished(queue: JobQueue, id: number): Promise<Job> {
+  return waitFor(`job ${id} to finish`, async () => {
+    const j = await queue.get(id);
+    return j !== undefined && (j.status === 'done' || j.status === 'failed') ? j : undefined;
+  });
+}
+
+const bodies = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
+
+describe('a watched folder', () => {
+  it('imports a file written slowly in pieces once, after it stopped changing', async () => {
+    const vault = await newVault();
+    const folder = tempDir();
+    const { queue, jobs } = await setup(vault, folder);
+    const xml = Buffer.from(sbrXml(bodies(1, 40)));
+    const file = path.join(folder, 'sms-20260101.xml');
+    const fd = fs.openSync(file, 'w');
+    const pieces = 6;
+    let lastWrite = 0;
+    for (let i = 0; i < pieces; i++) {
+      fs.writeSync(fd, xml.subarray(Math.floor((i * xml.length) / pieces), Math.floor(((i + 1) * xml.length) / pieces)));
+      fs.fsyncSync(fd);
+      lastWrite = Date.now();
+      // Each pause is shorter than the settle time, so the half-written file is never taken.
+      await sleep(SETTLE / 2);
+      expect(jobs).toHaveLength(0);
+    }
+    fs.closeSync(fd);
+    const job = await waitFor('the import job', () => jobs[0]);
+    expect(Date.parse(job.createdAt)).toBeGreaterThanOrEqual(lastWrite + SETTLE - 50);
+    const done = await finished(queue, job.id);
+    expect(done.status).toBe('done');
+    expect(done.file).toBe('sms-20260101.xml');
+    expect(await counts(vault)).toEqual({ sms: 40, mms: 0, calls: 0 });
+    await sleep(SETTLE * 2);
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('picks up a rename into place, ignores temp names and dotfiles, and imports a replaced file again', async () => {
+    const vault = await newVault();
+    const folder = tempDir();
+    const { queue, jobs } = await setup(vault, folder);
+    // Sync tools write under a temporary name, then rename.
+    fs.writeFileSync(path.join(folder, 'sms.xml.part'), sbrXml(bodies(1, 10)));
+    fs.writeFileSync(path.join(folder, '.syncthing.sms.xml.tmp'), sbrXml(bodies(1, 10)));
+    fs.writeFileSync(path.join(folder, '.hidden.xml'), sbrXml(bodies(50, 60)));
+    await sleep(SETTLE * 2);
+    expect(jobs).toHaveLength(0);
+    fs.renameSync(path.join(folder, 'sms.xml.part'), path.join(folder, 'sms.xml'));
+    const first = await finished(queue, (await waitFor('the first job', () => jobs[0])).id);
+    expect(first.status).toBe('done');
+    expect(await counts(vault)).toEqual({ sms: 10, mms: 0, calls: 0 });
+
+    // The phone's next backup replaces the file (same name, more messages).
+    fs.writeFileSync(path.join(folder, 'sms.xml.tmp'), sbrXml(bodies(1, 15)));
+    fs.renameSync(path.join(folder, 'sms.xml.tmp'), path.join(folder, 'sms.xml'));
+    const second = await finished(queue, (await waitFor('the second job', () => jobs[1])).id);
+    expect(second.result).toMatchObject({ backups: [{ status: 'complete', counts: { new: 5, duplicate: 10 } }] });
+    expect(await counts(vault)).toEqual({ sms: 15, mms: 0, calls: 0 });
+
+    // The same bytes under another name: queued, and skipped as already imported.
+    fs.copyFileSync(path.join(folder, 'sms.xml'), path.join(folder, 'sms-copy.xml'));
+    const third = await finished(queue, (await waitFor('the third job', () => jobs[2])).id);
+    expect(third.result).toMatchObject({ backups: [{ status: 'skipped' }] });
+    expect(jobs).toHaveLength(3);
+  });
+
+  it('moves a file that is no backup to rejected/ with a reason file, and records it', async () => {
+    const vault = await newVault();
+    const folder = tempDir();
+    const { queue, jobs, sourceId } = await setup(vault, folder);
+    fs.writeFileSync(path.join(folder, 'holiday.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]));
+    const job = await finished(queue, (await waitFor('the job', () => jobs[0])).id);
+    expect(job.status).toBe('failed');
+    const moved = path.join(folder, 'rejected', 'holiday.jpg');
+    await waitFor('the file in rejected/', () => (fs.existsSync(moved) ? true : undefined));
+    expect(fs.existsSync(path.join(folder, 'holiday.jpg'))).toBe(false);
+    expect(fs.readFileSync(`${moved}.reason.txt`, 'utf8')).toMatch(/holiday\.jpg was not imported: .*not/);
+    const rejected = await waitFor('the rejection record', async () => {
+      const r = await listRejectedFiles(queue.control.db);
+      return r.length > 0 ? r : undefined;
+    });
+    expect(rejected).toMatchObject([{ sourceId, originalName: 'holiday.jpg', path: moved }]);
+    // rejected/ itself is never watched.
+    await sleep(SETTLE * 2);
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('moves imported files to done/ or deletes them when configured, and queues nothing twice after a restart', async () => {
+    const vault = await newVault();
+    const moveFolder = tempDir();
+    const deleteFolder = tempDir();
+    const keepFolder = tempDir();
+    fs.writeFileSync(path.join(keepFolder, 'kept.xml'), sbrXml(bodies(100, 104)));
+    fs.writeFileSync(path.join(moveFolder, 'a.xml'), sbrXml(bodies(1, 5)));
+    fs.writeFileSync(path.join(deleteFolder, 'b.xml'), sbrXml(bodies(6, 9)));
+    // Sources are added before the service starts: it picks them up with the files already there.
+    const pre = await JobQueue.open(vault);
+    await addSource(pre.control.db, { name: 'folder-move', kind: 'folder', config: { path: moveFolder, settleMs: SETTLE, afterImport: 'move' } });
+    await addSource(pre.control.db, { name: 'folder-delete', kind: 'folder', config: { path: deleteFolder, settleMs: SETTLE, afterImport: 'delete' } });
+    await addSource(pre.control.db, { name: 'folder-keep', kind: 'folder', config: { path: keepFolder, settleMs: SETTLE } });
+    await pre.close();
+    const { queue, jobs, service } = await setup(vault, keepFolder);
+    await waitFor('three jobs', () => (jobs.length >= 3 ? true : undefined));
+    for (const j of jobs) expect((await finished(queue, j.id)).status).toBe('done');
+    await waitFor('a.xml in done/', () => (fs.existsSync(path.join(moveFolder, 'done', 'a.xml')) ? true : undefined));
+    await waitFor('b.xml deleted', () => (fs.existsSync(path.join(deleteFolder, 'b.xml')) ? undefined : true));
+    expect(fs.existsSync(path.join(moveFolder, 'a.xml'))).toBe(false);
+    expect(fs.existsSync(path.join(keepFolder, 'kept.xml'))).toBe(true);
+    expect(await counts(vault)).toEqual({ sms: 14, mms: 0, calls: 0 });
+
+    // A restart sees kept.xml again but does not queue it again.
+    await service.stop();
+    const again = new SourceService(vault, queue, { alertCheckMs: 3_600_000 });
+    await again.start();
+    running.push({ service: again, queue: await JobQueue.open(vault) });
+    await sleep(SETTLE * 3);
+    expect(jobs).toHaveLength(3);
+  });
+});
