@@ -1,0 +1,165 @@
+import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { apiGet, apiPost, setCsrfToken, setUnauthenticatedHandler } from './api/client';
+import type { Session } from './api/types';
+import { BannerArea, BannerProvider } from './components/Banners';
+import { ThemeToggle } from './components/ThemeToggle';
+import { BackupsPage } from './pages/BackupsPage';
+import { CallsPage } from './pages/CallsPage';
+import { ConversationsPage } from './pages/ConversationsPage';
+import { AfterLogin, LoginPage } from './pages/LoginPage';
+import { SearchPage } from './pages/SearchPage';
+import { SetupPage } from './pages/SetupPage';
+import { ThreadPage } from './pages/ThreadPage';
+import { SessionContext } from './session';
+
+// The charts library is the bulk of the bundle: load it only when Statistics is opened.
+const StatsPage = lazy(() => import('./pages/StatsPage').then((m) => ({ default: m.StatsPage })));
+
+type Boot = { state: 'loading' } | { state: 'ready'; setupNeeded: boolean; session: Session | null } | { state: 'error'; message: string };
+
+const NAV: [string, string][] = [
+  ['/', 'Conversations'],
+  ['/search', 'Search'],
+  ['/calls', 'Calls'],
+  ['/stats', 'Statistics'],
+  ['/backups', 'Backups'],
+];
+
+export function App(): ReactNode {
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const setSession = useCallback((s: Session | null) => {
+    setCsrfToken(s?.csrfToken ?? null);
+    setBoot({ state: 'ready', setupNeeded: false, session: s });
+  }, []);
+
+  useEffect(() => {
+    // An object, not a boolean, so the async body sees the cleanup's write.
+    const live = { current: true };
+    (async () => {
+      // Both at once: the first screen waits on them.
+      const [setup, existing] = await Promise.all([apiGet<{ needed: boolean }>('/api/setup'), apiGet<Session>('/api/session').catch(() => null)]);
+      const session = setup.needed ? null : existing;
+      if (!live.current) return;
+      setCsrfToken(session?.csrfToken ?? null);
+      setBoot({ state: 'ready', setupNeeded: setup.needed, session });
+    })().catch((e: unknown) => {
+      if (live.current) setBoot({ state: 'error', message: e instanceof Error ? e.message : String(e) });
+    });
+    return () => {
+      live.current = false;
+    };
+  }, []);
+
+  // Any 401 (an expired or deleted session) sends the user to the login page, back here after.
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      setCsrfToken(null);
+      setBoot((b) => (b.state === 'ready' ? { ...b, session: null } : b));
+      const here = window.location.pathname + window.location.search;
+      if (!here.startsWith('/login')) void navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+    });
+  }, [navigate]);
+
+  if (boot.state === 'loading') return <p className="centered" role="status">Loading…</p>;
+  if (boot.state === 'error') {
+    return (
+      <p className="centered error" role="alert">
+        Cannot reach the Textvault server: {boot.message}
+      </p>
+    );
+  }
+  const { session, setupNeeded } = boot;
+  const path = location.pathname;
+  const next = encodeURIComponent(path + location.search);
+
+  let routes: ReactNode;
+  if (setupNeeded) {
+    routes = (
+      <Routes>
+        <Route path="/setup" element={<SetupPage />} />
+        <Route path="*" element={<Navigate to="/setup" replace />} />
+      </Routes>
+    );
+  } else if (session === null) {
+    routes = (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<Navigate to={`/login?next=${next}`} replace />} />
+      </Routes>
+    );
+  } else {
+    routes = (
+      <Routes>
+        <Route path="/" element={<ConversationsPage />} />
+        <Route path="/c/:id" element={<ThreadPage />} />
+        <Route path="/search" element={<SearchPage />} />
+        <Route path="/calls" element={<CallsPage />} />
+        <Route
+          path="/stats"
+          element={
+            <Suspense fallback={<p role="status">Loading charts…</p>}>
+              <StatsPage />
+            </Suspense>
+          }
+        />
+        <Route path="/backups" element={<BackupsPage />} />
+        <Route path="/login" element={<AfterLogin />} />
+        <Route path="/setup" element={<Navigate to="/" replace />} />
+        <Route path="*" element={<p className="centered">Page not found.</p>} />
+      </Routes>
+    );
+  }
+
+  return (
+    <SessionContext.Provider value={{ session, setSession }}>
+      <BannerProvider>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="app-header">
+          <span className="brand">Textvault</span>
+          {session !== null && (
+            <nav aria-label="Main">
+              <ul>
+                {NAV.map(([to, label]) => (
+                  <li key={to}>
+                    <NavLink to={to} end={to === '/'}>
+                      {label}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          <div className="header-tools">
+            <ThemeToggle />
+            {session !== null && (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  void apiPost('/api/logout')
+                    .catch(() => undefined)
+                    .finally(() => {
+                      setSession(null);
+                      void navigate('/login');
+                    });
+                }}
+              >
+                Log out <span className="visually-hidden">{session.username}</span>
+              </button>
+            )}
+          </div>
+        </header>
+        <BannerArea />
+        <main id="main" tabIndex={-1}>
+          {routes}
+        </main>
+      </BannerProvider>
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,90 @@
+import type { ApiErrorBody } from './types';
+
+/** An API answer other than 2xx, with the server's code and message when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthenticated: () => void = () => undefined;
+
+/** The session's CSRF token, sent on every state-changing request. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export function csrfHeader(): Record<string, string> {
+  return csrfToken === null ? {} : { 'X-CSRF-Token': csrfToken };
+}
+
+/** What to do when any request answers 401 (the app sends the user to the login page). */
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+/** Routes that answer 401 as part of their normal use, where a redirect would be wrong. */
+const NO_REDIRECT = new Set(['/api/login', '/api/setup', '/api/session']);
+
+export function noticeStatus(path: string, status: number): void {
+  if (status === 401 && !NO_REDIRECT.has(path.split('?')[0] ?? path)) onUnauthenticated();
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  let code = `http_${res.status}`;
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as Partial<ApiErrorBody>;
+    if (body.error) {
+      code = body.error.code;
+      message = body.error.message || message;
+    }
+  } catch {
+    // Not JSON (a proxy's error page): keep the status line.
+  }
+  return new ApiError(res.status, code, message);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') Object.assign(headers, csrfHeader());
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  noticeStatus(path, res.status);
+  if (!res.ok) throw await errorFrom(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export function apiGet<T>(path: string): Promise<T> {
+  return request<T>('GET', path);
+}
+
+export function apiPost<T>(path: string, body?: unknown): Promise<T> {
+  return request<T>('POST', path, body ?? {});
+}
+
+/** Builds `path?k=v&...`, leaving out empty values. */
+export function withQuery(path: string, params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s === '' ? path : `${path}?${s}`;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

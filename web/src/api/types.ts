@@ -1,0 +1,161 @@
+// The JSON shapes of the Textvault HTTP API (docs/api.md). Times are epoch milliseconds.
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Session {
+  username: string;
+  csrfToken: string;
+}
+
+export interface Member {
+  address: string;
+  name: string | null;
+}
+
+export interface ConversationItem {
+  id: number;
+  title: string;
+  members: Member[];
+  isGroup: boolean;
+  lastDate: number | null;
+  snippet: string | null;
+  messageCount: number;
+  unread: number | boolean;
+}
+
+export interface Conversation {
+  id: number;
+  title: string;
+  members: Member[];
+  isGroup: boolean;
+  messageCount: number;
+  firstDate: number | null;
+  lastDate: number | null;
+}
+
+export type PartKind = 'image' | 'video' | 'audio' | 'vcard' | 'text' | 'other';
+
+export interface Part {
+  id: number;
+  contentType: string;
+  name: string | null;
+  size: number | null;
+  url: string;
+  kind: PartKind;
+  text: string | null;
+  damaged: string | null;
+}
+
+export interface Message {
+  id: number;
+  kind: 'sms' | 'mms';
+  date: number;
+  dateSent: number | null;
+  direction: 'in' | 'out' | 'unknown';
+  status: string | null;
+  read: boolean | null;
+  sender: Member | null;
+  body: string | null;
+  subject: string | null;
+  parts: Part[];
+}
+
+export interface MessagePage {
+  items: Message[];
+  prevCursor: string | null;
+  nextCursor: string | null;
+}
+
+export interface SearchHit {
+  messageId: number;
+  conversationId: number;
+  conversationTitle: string;
+  date: number;
+  direction: 'in' | 'out' | 'unknown';
+  sender: Member | null;
+  snippet: string;
+}
+
+export type CallType = 'incoming' | 'outgoing' | 'missed' | 'voicemail' | 'rejected' | 'blocked' | 'unknown';
+
+export interface Call {
+  id: number;
+  date: number;
+  number: string;
+  name: string | null;
+  type: CallType;
+  durationS: number;
+}
+
+export interface Summary {
+  sms: number;
+  mms: number;
+  calls: number;
+  conversations: number;
+  contacts: number;
+  firstDate: number | null;
+  lastDate: number | null;
+  backups: number;
+}
+
+export interface MonthStat {
+  month: string;
+  sent: number;
+  received: number;
+  calls: number;
+  callMinutes: number;
+}
+
+export interface TopContact {
+  address: string;
+  name: string | null;
+  messages: number;
+  callSeconds: number;
+}
+
+export interface ActivityCell {
+  weekday: number;
+  hour: number;
+  count: number;
+}
+
+export interface BackupRun {
+  id: number;
+  file: string;
+  format: string;
+  status: string;
+  startedAt: number;
+  endedAt: number | null;
+  read: number;
+  new: number;
+  duplicate: number;
+  updated: number;
+  rejected: number;
+  warnings: number;
+}
+
+export interface VerifyProblem {
+  kind: string;
+  message: string;
+}
+
+export interface Job {
+  id: number | string;
+  kind: 'import' | 'verify';
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** Epoch ms or an ISO string (the server sends ISO); not shown. */
+  createdAt: number | string;
+  startedAt: number | string | null;
+  endedAt: number | string | null;
+  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' };
+  file: string | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+import { apiGet, errorMessage } from './client';
+import type { Job } from './types';
+
+/** Polls GET /api/jobs/:id until the job is done or failed (live progress for imports and verify). */
+export function useJob(jobId: number | string | null, intervalMs = 500): { job: Job | null; error: string | null } {
+  const [job, setJob] = useState<Job | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setJob(null);
+    setError(null);
+    if (jobId === null) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = (): void => {
+      apiGet<Job>(`/api/jobs/${encodeURIComponent(String(jobId))}`)
+        .then((j) => {
+          if (!live) return;
+          setJob(j);
+          if (j.status === 'queued' || j.status === 'running') timer = setTimeout(poll, intervalMs);
+        })
+        .catch((e: unknown) => {
+          if (live) setError(errorMessage(e));
+        });
+    };
+    poll();
+    return () => {
+      live = false;
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [jobId, intervalMs]);
+  return { job, error };
+}

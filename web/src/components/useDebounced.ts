@@ -1,0 +1,15 @@
+import { useEffect, useState } from 'react';
+
+/** The value, once it has stopped changing for `ms` (filter boxes query as the user pauses typing). */
+export function useDebounced<T>(value: T, ms = 250): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setV(value);
+    }, ms);
+    return () => {
+      clearTimeout(t);
+    };
+  }, [value, ms]);
+  return v;
+}

@@ -1,0 +1,250 @@
+import { useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { apiPost, errorMessage } from '../api/client';
+import { usePaged } from '../api/hooks';
+import type { BackupRun, Job } from '../api/types';
+import { uploadBackup, type UploadProgress } from '../api/upload';
+import { useJob } from '../api/useJob';
+import { JobProgress } from '../components/JobProgress';
+import { formatBytes, formatCount, formatDateTime } from '../format';
+
+function numberField(result: Record<string, unknown> | null, key: string): number | null {
+  const v = result?.[key];
+  return typeof v === 'number' ? v : null;
+}
+
+interface Counts {
+  new: number;
+  duplicate: number;
+  updated: number;
+  rejected: number;
+}
+
+/** Totals over the backups an import job read (a ZIP holds several); `skipped` when all were seen before. */
+function importTotals(result: Record<string, unknown> | null): { counts: Counts; skipped: boolean } {
+  const counts: Counts = { new: 0, duplicate: 0, updated: 0, rejected: 0 };
+  const backups = Array.isArray(result?.backups) ? (result.backups as unknown[]) : [result];
+  let skipped = backups.length > 0;
+  for (const b of backups) {
+    if (typeof b !== 'object' || b === null) continue;
+    const o = b as Record<string, unknown>;
+    const c = (typeof o.counts === 'object' && o.counts !== null ? o.counts : o) as Record<string, unknown>;
+    for (const k of Object.keys(counts) as (keyof Counts)[]) counts[k] += typeof c[k] === 'number' ? c[k] : 0;
+    if (o.status !== 'skipped') skipped = false;
+  }
+  return { counts, skipped };
+}
+
+function ImportResult({ job }: { job: Job }): ReactNode {
+  if (job.status === 'failed') {
+    return (
+      <p className="error" role="alert">
+        Import of {job.file ?? 'the file'} failed: {job.error ?? 'unknown error'}. Nothing was changed in the archive.
+      </p>
+    );
+  }
+  if (job.status !== 'done') return null;
+  const { counts, skipped } = importTotals(job.result);
+  if (skipped) {
+    return (
+      <p className="success" role="status">
+        {job.file ?? 'The file'} was imported before (same bytes): nothing new.
+      </p>
+    );
+  }
+  const n = (k: keyof Counts): string => formatCount(counts[k]);
+  return (
+    <p className="success" role="status">
+      Imported {job.file ?? 'the file'}: {n('new')} new, {n('duplicate')} duplicate, {n('updated')} updated, {n('rejected')} rejected.
+    </p>
+  );
+}
+
+function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [jobId, setJobId] = useState<number | string | null>(null);
+  const { job, error: jobError } = useJob(jobId);
+  const abort = useRef<AbortController | null>(null);
+  const uploading = progress !== null && jobId === null && error === null;
+
+  useEffect(() => {
+    if (job?.status === 'done' || job?.status === 'failed') onFinished();
+  }, [job?.status, onFinished]);
+
+  const submit = (e: SyntheticEvent): void => {
+    e.preventDefault();
+    if (file === null) return;
+    setError(null);
+    setJobId(null);
+    setProgress({ loaded: 0, total: file.size });
+    abort.current = new AbortController();
+    uploadBackup(file, setProgress, abort.current.signal)
+      .then((r) => {
+        setJobId(r.jobId);
+      })
+      .catch((err: unknown) => {
+        setError(errorMessage(err));
+      });
+  };
+
+  return (
+    <form className="card upload-form" onSubmit={submit} aria-labelledby="upload-title">
+      <h2 id="upload-title">Import a backup</h2>
+      <p className="muted">An SMS Backup &amp; Restore file (.xml, .xml.gz or .zip) of any size. It is streamed to the server and imported in the background.</p>
+      <label>
+        Backup file
+        <input
+          type="file"
+          onChange={(e) => {
+            setFile(e.target.files?.[0] ?? null);
+            setProgress(null);
+            setJobId(null);
+            setError(null);
+          }}
+        />
+      </label>
+      <div className="row">
+        <button type="submit" disabled={file === null || uploading}>
+          Upload and import
+        </button>
+        {uploading && (
+          <button type="button" onClick={() => abort.current?.abort()}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {progress !== null && (
+        <div className="upload-progress">
+          <span>
+            Upload: {formatBytes(progress.loaded)} of {formatBytes(progress.total)}
+          </span>
+          <progress max={Math.max(1, progress.total)} value={progress.loaded} aria-label="Upload progress" />
+        </div>
+      )}
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {jobError !== null && <p className="error" role="alert">{jobError}</p>}
+      {job !== null && <JobProgress job={job} label="Import" />}
+      {job !== null && <ImportResult job={job} />}
+    </form>
+  );
+}
+
+function VerifyReport({ job }: { job: Job }): ReactNode {
+  if (job.status === 'failed') return <p className="error" role="alert">Verify could not run: {job.error ?? 'unknown error'}</p>;
+  if (job.status !== 'done' || job.result === null) return null;
+  const ok = job.result.ok === true;
+  const problems = Array.isArray(job.result.problems) ? (job.result.problems as { kind?: unknown; message?: unknown }[]) : [];
+  const checked = numberField(job.result, 'blobsChecked');
+  return (
+    <div className={ok ? 'success' : 'error'} role="status">
+      <p>
+        <strong>{ok ? 'The archive is intact.' : `${problems.length} problem(s) found.`}</strong>
+        {checked !== null && ` ${formatCount(checked)} media files re-hashed.`}
+      </p>
+      {problems.length > 0 && (
+        <ul>
+          {problems.map((p, i) => (
+            <li key={i}>
+              <code>{String(p.kind)}</code> {String(p.message)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Verify(): ReactNode {
+  const [jobId, setJobId] = useState<number | string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const { job } = useJob(jobId);
+  const running = job !== null && (job.status === 'queued' || job.status === 'running');
+  return (
+    <section className="card" aria-labelledby="verify-title">
+      <h2 id="verify-title">Verify the archive</h2>
+      <p className="muted">Checks the database and re-hashes every media file.</p>
+      <button
+        type="button"
+        disabled={running}
+        onClick={() => {
+          setError(null);
+          apiPost<{ jobId: number | string }>('/api/verify')
+            .then((r) => {
+              setJobId(r.jobId);
+            })
+            .catch((e: unknown) => {
+              setError(errorMessage(e));
+            });
+        }}
+      >
+        Verify now
+      </button>
+      {error !== null && <p className="error" role="alert">{error}</p>}
+      {job !== null && <JobProgress job={job} label="Verify" />}
+      {job !== null && <VerifyReport job={job} />}
+    </section>
+  );
+}
+
+export function BackupsPage(): ReactNode {
+  const runs = usePaged<BackupRun>('/api/backups?limit=50');
+  return (
+    <section className="backups-page" aria-labelledby="backups-title">
+      <header className="page-header">
+        <h1 id="backups-title">Backups</h1>
+      </header>
+      <div className="chart-grid">
+        <Upload onFinished={runs.reload} />
+        <Verify />
+      </div>
+      <h2>Import runs</h2>
+      {runs.error !== null && <p className="error" role="alert">{runs.error}</p>}
+      {!runs.loading && runs.items.length === 0 && <p className="empty">No backup imported yet.</p>}
+      <div className="table-scroll">
+        <table className="backups-table">
+          <caption className="visually-hidden">Every import run</caption>
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">File</th>
+              <th scope="col">Format</th>
+              <th scope="col">Status</th>
+              <th scope="col">Read</th>
+              <th scope="col">New</th>
+              <th scope="col">Duplicate</th>
+              <th scope="col">Updated</th>
+              <th scope="col">Rejected</th>
+              <th scope="col">Warnings</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.items.map((b) => (
+              <tr key={b.id} className={`run run-${b.status}`}>
+                <td>{formatDateTime(b.startedAt)}</td>
+                <td className="file">{b.file}</td>
+                <td>{b.format}</td>
+                <td>{b.status}</td>
+                <td>{formatCount(b.read)}</td>
+                <td>{formatCount(b.new)}</td>
+                <td>{formatCount(b.duplicate)}</td>
+                <td>{formatCount(b.updated)}</td>
+                <td>{formatCount(b.rejected)}</td>
+                <td>{formatCount(b.warnings)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!runs.loading && runs.hasMore && runs.items.length > 0 && (
+        <button type="button" onClick={runs.loadMore}>
+          More runs
+        </button>
+      )}
+    </section>
+  );
+}

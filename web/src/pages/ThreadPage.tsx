@@ -1,0 +1,173 @@
+import { useCallback, useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { apiGet, errorMessage, withQuery } from '../api/client';
+import { useApi } from '../api/hooks';
+import type { Conversation, Message, MessagePage, Part } from '../api/types';
+import { Lightbox } from '../components/Lightbox';
+import { MessageBubble } from '../components/MessageBubble';
+import { dateInputToMs, dayKey, formatCount } from '../format';
+
+const PAGE = 200;
+/** Virtuoso wants a positive first index that only ever decreases as older pages are prepended. */
+const START_INDEX = 1_000_000_000;
+
+interface Loaded {
+  messages: Message[];
+  prevCursor: string | null;
+  nextCursor: string | null;
+  firstItemIndex: number;
+  /** Index in `messages` to open at (the target message, or the newest). */
+  initialIndex: number;
+}
+
+export function ThreadPage(): ReactNode {
+  const { id = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const around = params.get('around');
+  const date = params.get('date');
+  const conv = useApi<Conversation>(`/api/conversations/${encodeURIComponent(id)}`);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [image, setImage] = useState<Part | null>(null);
+  const [jumpDate, setJumpDate] = useState('');
+  const busy = useRef({ older: false, newer: false });
+  const listRef = useRef<VirtuosoHandle>(null);
+  const base = `/api/conversations/${encodeURIComponent(id)}/messages`;
+
+  useEffect(() => {
+    let live = true;
+    setLoaded(null);
+    setError(null);
+    busy.current = { older: false, newer: false };
+    apiGet<MessagePage>(withQuery(base, { around, date, limit: PAGE }))
+      .then((page) => {
+        if (!live) return;
+        let initialIndex = page.items.length - 1;
+        if (around !== null) {
+          const i = page.items.findIndex((m) => String(m.id) === around);
+          if (i >= 0) initialIndex = i;
+        } else if (date !== null) {
+          const i = page.items.findIndex((m) => m.date >= Number(date));
+          initialIndex = i >= 0 ? i : page.items.length - 1;
+        }
+        setLoaded({ messages: page.items, prevCursor: page.prevCursor, nextCursor: page.nextCursor, firstItemIndex: START_INDEX, initialIndex: Math.max(0, initialIndex) });
+      })
+      .catch((e: unknown) => {
+        if (live) setError(errorMessage(e));
+      });
+    return () => {
+      live = false;
+    };
+  }, [base, around, date]);
+
+  const loadOlder = useCallback(() => {
+    if (loaded === null || loaded.prevCursor === null || busy.current.older) return;
+    busy.current.older = true;
+    apiGet<MessagePage>(withQuery(base, { before: loaded.prevCursor, limit: PAGE }))
+      .then((page) => {
+        setLoaded((cur) =>
+          cur === null
+            ? cur
+            : { ...cur, messages: [...page.items, ...cur.messages], prevCursor: page.prevCursor, firstItemIndex: cur.firstItemIndex - page.items.length },
+        );
+      })
+      .catch((e: unknown) => {
+        setError(errorMessage(e));
+      })
+      .finally(() => {
+        busy.current.older = false;
+      });
+  }, [base, loaded]);
+
+  const loadNewer = useCallback(() => {
+    if (loaded === null || loaded.nextCursor === null || busy.current.newer) return;
+    busy.current.newer = true;
+    apiGet<MessagePage>(withQuery(base, { after: loaded.nextCursor, limit: PAGE }))
+      .then((page) => {
+        setLoaded((cur) => (cur === null ? cur : { ...cur, messages: [...cur.messages, ...page.items], nextCursor: page.nextCursor }));
+      })
+      .catch((e: unknown) => {
+        setError(errorMessage(e));
+      })
+      .finally(() => {
+        busy.current.newer = false;
+      });
+  }, [base, loaded]);
+
+  const jump = (e: SyntheticEvent): void => {
+    e.preventDefault();
+    const ms = dateInputToMs(jumpDate);
+    if (ms !== null) setParams({ date: String(ms) });
+  };
+
+  const c = conv.data;
+  const isGroup = c?.isGroup ?? false;
+  const messages = loaded?.messages ?? [];
+  const target = around;
+
+  return (
+    <section className="thread-page" aria-labelledby="thread-title">
+      <header className="page-header thread-header">
+        <Link to="/" className="back-link" aria-label="Back to conversations">
+          ‹
+        </Link>
+        <div className="thread-title">
+          <h1 id="thread-title">{c?.title ?? 'Conversation'}</h1>
+          {c !== null && (
+            <p className="muted">
+              {c.members.map((mb) => (mb.name === null ? mb.address : `${mb.name} (${mb.address})`)).join(', ')} · {formatCount(c.messageCount)} messages
+            </p>
+          )}
+        </div>
+        <form className="jump-form" onSubmit={jump}>
+          <label>
+            <span className="visually-hidden">Jump to date</span>
+            <input type="date" value={jumpDate} onChange={(e) => { setJumpDate(e.target.value); }} />
+          </label>
+          <button type="submit">Go</button>
+          {(around !== null || date !== null) && (
+            <button type="button" onClick={() => { setParams({}); }}>
+              Newest
+            </button>
+          )}
+        </form>
+      </header>
+      {error !== null && <p className="error" role="alert">{error}</p>}
+      {conv.error !== null && <p className="error" role="alert">{conv.error}</p>}
+      {loaded === null && error === null && <p role="status">Loading messages…</p>}
+      {loaded !== null && messages.length === 0 && <p className="empty">No messages in this conversation.</p>}
+      {loaded !== null && messages.length > 0 && (
+        <Virtuoso
+          key={`${id}|${around ?? ''}|${date ?? ''}`}
+          ref={listRef}
+          className="message-list"
+          role="log"
+          aria-label="Messages"
+          // Focusable so arrow keys and Page Up/Down scroll the thread.
+          tabIndex={0}
+          data={messages}
+          firstItemIndex={loaded.firstItemIndex}
+          initialTopMostItemIndex={{ index: loaded.initialIndex, align: target !== null || date !== null ? 'center' : 'end' }}
+          startReached={loadOlder}
+          endReached={loadNewer}
+          increaseViewportBy={{ top: 600, bottom: 600 }}
+          computeItemKey={(_, m) => m.id}
+          itemContent={(index, m) => {
+            const prev = messages[index - loaded.firstItemIndex - 1];
+            return (
+              <MessageBubble
+                message={m}
+                showDay={prev === undefined || dayKey(prev.date) !== dayKey(m.date)}
+                isGroup={isGroup}
+                highlighted={target !== null && String(m.id) === target}
+                onOpenImage={setImage}
+              />
+            );
+          }}
+        />
+      )}
+      {image !== null && <Lightbox part={image} onClose={() => { setImage(null); }} />}
+    </section>
+  );
+}
