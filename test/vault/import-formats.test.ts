@@ -163,3 +163,18 @@ describe('contacts files name numbers', () => {
     expect((await v.db.selectFrom('contacts').select('name').where('address_norm', '=', '+15550001111').executeTakeFirst())?.name).toBe('Ann Smith');
   });
 });
+
+describe('region inference from other formats', () => {
+  it('a vCard imported first infers the region from its numbers, not a default', async () => {
+    const dir = tempDir();
+    const v = await vault();
+    const vcf = path.join(dir, 'c.vcf');
+    fs.writeFileSync(vcf, 'BEGIN:VCARD\nVERSION:4.0\nFN:Jo\nTEL;TYPE=cell:tel:+44 7700 900123\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Al\nTEL:+44 20 7946 0000\nEND:VCARD\n');
+    const [r] = await importAll(v, [vcf]);
+    expect(r?.region).toBe('GB');
+    const json = path.join(dir, 'messages.ndjson');
+    fs.writeFileSync(json, smsLine({ address: '+33612345678' }) + '\n');
+    const w = await vault();
+    expect((await importAll(w, [json]))[0]?.region).toBe('FR');
+  });
+});
