@@ -132,5 +132,5 @@ export function smsIeCallsUnits(file: string): Promise<BackupUnit[]> {
 }
 
 export function smsIeContactsUnits(file: string): Promise<BackupUnit[]> {
-  return streamUnits(file, 'sms-ie-contacts', 'contacts', (source, name, ctx) => readSmsIeContacts(source, { file: name, handler: ctx.handler, salvage: ctx.salvage }));
+  return streamUnits(file, 'sms-ie-contacts', 'contacts', (source, name, ctx) => readSmsIeContacts(source, { file: name, handler: ctx.handler, salvage: ctx.salvage, sink: ctx.sink }));
 }
