@@ -16,6 +16,7 @@ interface ExportCliOptions {
   types: Set<ExportKind>;
   split: number;
   legacyEmoji?: boolean;
+  fossifyKeys: 'kotlin' | 'columns';
   json?: boolean;
 }
 
@@ -57,13 +58,18 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     .option('--types <list>', 'comma-separated: sms, mms, calls', parseTypes, new Set<ExportKind>(['sms', 'mms', 'calls']))
     .option('--split <n>', `sbr: records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
     .option('--legacy-emoji', 'write emoji as surrogate-pair references like old app versions')
+    .addOption(
+      new Option('--fossify-keys <keys>', 'fossify: kotlin (current Fossify Messages) or columns (snake_case, older Simple SMS Messenger)')
+        .choices(['kotlin', 'columns'])
+        .default('kotlin'),
+    )
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExportCliOptions) => {
       const bar = progressBar('exporting', opts.json !== true && opts.format === 'sbr');
       const selection = { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types };
       const result = await withVault(globals(), false, (vault) => {
         if (opts.format === 'sms-ie') return exportSmsIe(vault, selection, { outDir: opts.out });
-        if (opts.format === 'fossify') return exportFossify(vault, selection, { outDir: opts.out });
+        if (opts.format === 'fossify') return exportFossify(vault, selection, { outDir: opts.out, keys: opts.fossifyKeys });
         return exportSbr(vault, selection, {
           outDir: opts.out,
           split: opts.split,
