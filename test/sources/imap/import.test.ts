@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapError } from '../../../src/sources/imap/connection.js';
-import { importImap } from '../../../src/sources/imap/import.js';
+import { importImap, uidSet } from '../../../src/sources/imap/import.js';
 import { startDovecot, type Dovecot } from '../../helpers/dovecot.js';
 import { counts, useVaults } from '../../helpers/vault.js';
-import { callRecord, mails, mmsRecord, NEWSLETTER, smsRecord } from '../../formats/smsbackupplus/helpers.js';
+import { callRecord, mails, mmsRecord, NEWSLETTER, PNG_SHA, smsRecord } from '../../formats/smsbackupplus/helpers.js';
 import { admin, put, target } from './helpers.js';
 
 const vault = useVaults();
@@ -95,6 +95,23 @@ describe('importing from an IMAP server (real Dovecot)', () => {
     // TLS (the default) against the plain port fails with a TLS error, never by falling back.
     const err = await importImap(await vault(), target(dovecot, 'Local', dovecot.port), { password: dovecot.password, callFolder: null }).catch((e: unknown) => e);
     expect((err as ImapError).kind).toBe('tls');
+  });
+
+  it('streams mail above the size limit from the server instead of holding it (media included)', async () => {
+    await put(dovecot, 'Big', await mails([smsRecord(41), mmsRecord(42), smsRecord(43)]));
+    const v = await vault();
+    // Every mail here is above 100 bytes: all of them take the streaming path.
+    const r = await importImap(v, target(dovecot, 'Big'), { password: dovecot.password, ca: [dovecot.certPem], callFolder: null, streamAbove: 100 });
+    expect(r[0]).toMatchObject({ fetched: 3, result: { counts: { new: 3 } } });
+    const part = await v.db.selectFrom('mms_parts').select('blob_sha256').where('blob_sha256', 'is not', null).executeTakeFirstOrThrow();
+    expect(part.blob_sha256).toBe(PNG_SHA);
+    const batched = await importImap(await vault(), target(dovecot, 'Big'), { password: dovecot.password, ca: [dovecot.certPem], callFolder: null });
+    expect(batched[0]?.bytes).toBe(r[0]?.bytes);
+  });
+
+  it('writes UID sets as ranges', () => {
+    expect(uidSet([1, 2, 3, 7, 9, 10])).toBe('1:3,7,9:10');
+    expect(uidSet([5])).toBe('5');
   });
 
   it('a missing SMS folder is a clear error', async () => {
