@@ -14,7 +14,7 @@ import { readMails } from '../../formats/smsbackupplus/unit.js';
 import { importUnits, type ImportOptions, type ImportResult } from '../../vault/import/import-backup.js';
 import { saveSyncMark, syncMark } from '../../vault/import/imap-sync-state.js';
 import type { Vault } from '../../vault/vault.js';
-import { connectImap, ImapError, type ConnectOptions } from './connection.js';
+import { connectImap, ImapError, isImapFlowError, type ConnectOptions } from './connection.js';
 import { displayUrl, type ImapTarget } from './target.js';
 
 export const DEFAULT_CALL_FOLDER = 'Call log';
@@ -53,7 +53,18 @@ export async function importImap(vault: Vault, target: ImapTarget, options: Imap
     const calls = options.callFolder === undefined ? DEFAULT_CALL_FOLDER : options.callFolder;
     if (calls !== null && calls !== target.folder) folders.push({ name: calls, content: 'calls', required: false });
     const results: ImapFolderResult[] = [];
-    for (const f of folders) results.push(await importFolder(vault, client, target, f, options));
+    for (const f of folders) {
+      try {
+        results.push(await importFolder(vault, client, target, f, options));
+      } catch (e) {
+        // A dropped connection or a refused command mid-import: say which folder, and that it changed nothing.
+        if (!isImapFlowError(e)) throw e;
+        throw new ImapError(
+          `${displayUrl(target, f.name)}: the server connection failed while importing (${e.message}); nothing from this folder was imported, run the import again`,
+          'protocol',
+        );
+      }
+    }
     return results;
   } finally {
     await client.logout().catch(() => undefined);
@@ -194,6 +205,10 @@ function folderUnit(client: ImapFlow, url: string, content: BackupContent, from:
         }
       }
       await readMails(url, content, mails(), ctx);
+      // imapflow ends a fetch or download quietly when the connection drops: check it is still there.
+      if (!client.usable) {
+        throw new ImapError(`${url}: the server connection was lost while importing; nothing from this folder was imported, run the import again`, 'connect');
+      }
       return { digest: { sha256: hash.digest('hex'), size } };
     },
   };

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapError } from '../../../src/sources/imap/connection.js';
 import { importImap, uidSet } from '../../../src/sources/imap/import.js';
@@ -107,6 +108,43 @@ describe('importing from an IMAP server (real Dovecot)', () => {
     expect(part.blob_sha256).toBe(PNG_SHA);
     const batched = await importImap(await vault(), target(dovecot, 'Big'), { password: dovecot.password, ca: [dovecot.certPem], callFolder: null });
     expect(batched[0]?.bytes).toBe(r[0]?.bytes);
+  });
+
+  it('a connection lost mid-import imports nothing from the folder, and the next run reads it all', async () => {
+    await put(dovecot, 'Dropped', await mails([smsRecord(51), smsRecord(52), smsRecord(53)]));
+    // A TCP relay between client and server, cut once the first bytes of mail have arrived.
+    const sockets: net.Socket[] = [];
+    const relay = net.createServer((client) => {
+      const server = net.connect(dovecot.tlsPort, '127.0.0.1');
+      sockets.push(client, server);
+      client.pipe(server).on('error', () => undefined);
+      server.pipe(client).on('error', () => undefined);
+      client.on('error', () => undefined);
+      server.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const address = relay.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const v = await vault();
+      const options = { password: dovecot.password, ca: [dovecot.certPem], callFolder: null };
+      const err = await importImap(v, target(dovecot, 'Dropped', port), {
+        ...options,
+        // One download per mail, so the connection is cut while mail is still coming.
+        streamAbove: 1,
+        onProgress: () => {
+          for (const s of sockets) s.destroy();
+        },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ImapError);
+      expect((err as ImapError).message).toMatch(/Dropped: the server connection .*nothing from this folder was imported, run the import again/);
+      expect(await counts(v)).toEqual({ sms: 0, mms: 0, calls: 0 });
+      expect(await v.db.selectFrom('imap_sync_state').selectAll().execute()).toEqual([]);
+      const again = await importImap(v, target(dovecot, 'Dropped', port), options);
+      expect(again[0]?.result?.counts.new).toBe(3);
+    } finally {
+      relay.close();
+    }
   });
 
   it('writes UID sets as ranges', () => {
