@@ -1,11 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_SPLIT, exportSbr } from '../../vault/export/sbr-export.js';
+import { EXPORT_FORMATS, runExport, type ExportFormat } from '../../vault/export/run-export.js';
+import { DEFAULT_SPLIT } from '../../vault/export/sbr-export.js';
 import type { ExportKind } from '../../vault/export/selection.js';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
 
 interface ExportCliOptions {
-  format: 'sbr';
+  format: ExportFormat;
   out: string;
   contact?: string;
   conversation?: number;
@@ -14,8 +15,11 @@ interface ExportCliOptions {
   types: Set<ExportKind>;
   split: number;
   legacyEmoji?: boolean;
+  bom?: boolean;
   json?: boolean;
 }
+
+const UNITS: Record<string, string> = { messages: 'messages', calls: 'calls', media: 'media files', ndjson: 'records', conversation: 'messages', site: 'records' };
 
 function parseDate(value: string): number {
   // A bare date means local midnight, as a person reading "2024-01-01" expects.
@@ -45,8 +49,8 @@ function parseCount(value: string): number {
 export function registerExport(program: Command, globals: () => GlobalOptions): void {
   program
     .command('export')
-    .description('write part or all of the archive as restore-ready backup files')
-    .addOption(new Option('--format <format>', 'output format').choices(['sbr']).makeOptionMandatory())
+    .description('write part or all of the archive: restore-ready backups (sbr), CSV or NDJSON')
+    .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .requiredOption('--out <dir>', 'output folder (created if missing)')
     .option('--contact <number-or-name>', 'only conversations (and calls) with this contact, any number format')
     .option('--conversation <id>', 'only this conversation', parseCount)
@@ -54,23 +58,23 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     .option('--until <date>', 'up to this date (exclusive)', parseDate)
     .option('--types <list>', 'comma-separated: sms, mms, calls', parseTypes, new Set<ExportKind>(['sms', 'mms', 'calls']))
     .option('--split <n>', `records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
-    .option('--legacy-emoji', 'write emoji as surrogate-pair references like old app versions')
+    .option('--legacy-emoji', 'sbr: write emoji as surrogate-pair references like old app versions')
+    .option('--bom', 'csv: start each file with a UTF-8 byte order mark (for Excel)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExportCliOptions) => {
       const bar = progressBar('exporting', opts.json !== true);
       const result = await withVault(globals(), false, (vault) =>
-        exportSbr(
-          vault,
-          { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types },
-          {
-            outDir: opts.out,
-            split: opts.split,
-            legacyEmoji: opts.legacyEmoji === true,
-            onProgress: (done, total) => {
-              bar.update(done, total, done);
-            },
+        runExport(vault, {
+          format: opts.format,
+          selection: { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types },
+          outDir: opts.out,
+          split: opts.split,
+          legacyEmoji: opts.legacyEmoji === true,
+          bom: opts.bom === true,
+          onProgress: (done, total) => {
+            bar.update(done, total, done);
           },
-        ),
+        }),
       ).finally(() => {
         bar.stop();
       });
@@ -78,7 +82,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
         printJson(result);
         return;
       }
-      for (const f of result.files) process.stdout.write(`${f.path}: ${formatCount(f.records)} ${f.kind === 'calls' ? 'calls' : 'messages'}, ${formatBytes(f.bytes)}\n`);
+      for (const f of result.files) process.stdout.write(`${f.path}: ${formatCount(f.records)} ${UNITS[f.kind] ?? 'records'}, ${formatBytes(f.bytes)}\n`);
       for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
       process.stdout.write(`exported ${formatCount(result.messages)} messages and ${formatCount(result.calls)} calls\n`);
     });

@@ -54,11 +54,12 @@ export async function startBackupRun(vault: Vault, entry: InputEntry, regionNote
 export async function finishBackupRun(
   vault: Vault,
   id: number,
-  run: { header: BackupHeader; digest: { sha256: string; size: number }; status: 'complete' | 'partial'; counts: RunCounts; notes: string[] },
+  run: { header: BackupHeader; digest: { sha256: string; size: number }; status: 'complete' | 'partial'; counts: RunCounts; notes: string[]; format?: string },
 ): Promise<void> {
   await vault.db
     .updateTable('backups')
     .set({
+      ...(run.format === undefined ? {} : { format: run.format }),
       content: run.header.content,
       file_size: run.digest.size,
       file_sha256: run.digest.sha256,

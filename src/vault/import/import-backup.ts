@@ -5,10 +5,11 @@
  * leaves the archive exactly as it was. Media is streamed into the blob store while the file is
  * read and made durable just before the commit.
  */
-import { openInput, type InputEntry } from '../../formats/container.js';
+import { openInput, readHead, type InputEntry } from '../../formats/container.js';
 import { MalformedBackupError } from '../../formats/errors.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
 import { readSbr } from '../../formats/sbr/reader.js';
+import { looksLikeNdjson, readNdjson } from '../../formats/ndjson/reader.js';
 import type { ArchiveRecord, BackupHeader, ReadWarning } from '../../formats/records.js';
 import { acquireLock } from '../lock.js';
 import type { MatchOptions } from '../identity.js';
@@ -18,6 +19,7 @@ import { ArchiveWriter, type Outcome } from './archive-writer.js';
 import { backupDateOf, finishBackupRun, startBackupRun, type RunCounts } from './backup-run.js';
 import { findIdenticalBackup, type KnownBackup } from './known-backup.js';
 import { blobMediaSink } from './media-sink.js';
+import { exportMediaSource } from './export-media.js';
 import { chooseRegion } from './region.js';
 
 export interface ImportOptions {
@@ -41,7 +43,7 @@ export type ImportCounts = RunCounts;
 
 export interface ImportResult {
   file: string;
-  format: 'sbr';
+  format: 'sbr' | 'ndjson';
   content: 'messages' | 'calls';
   /** `skipped`: the same bytes were imported before (`backupId` is that import); nothing was read. */
   status: 'complete' | 'partial' | 'skipped';
@@ -81,6 +83,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
     const known = await findIdenticalBackup(vault, entry);
     if (known !== undefined) return skipped(vault, entry, known, started);
   }
+  const format = looksLikeNdjson(await readHead(entry, 256)) ? 'ndjson' : 'sbr';
   const regionChoice = await chooseRegion(vault, entry);
   const match = { ...(await vault.config.matchOptions()), ...options.match };
   const phones = new PhoneNormalizer(regionChoice.region);
@@ -152,7 +155,16 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
       options.onProgress?.({ file: entry.name, bytesRead, bytesTotal: entry.sizeOnDisk, records: counts.read });
     };
     try {
-      await readSbr(
+      const handler = {
+        header: (h: BackupHeader): void => {
+          header = h;
+          writer = new ArchiveWriter(sqlite, vault.search, phones, match, backupId, backupDateOf(h));
+        },
+        record: onRecord,
+        warning: warn,
+      };
+      const read = format === 'ndjson' ? readNdjson : readSbr;
+      await read(
         (async function* () {
           for await (const chunk of opened.stream) {
             yield chunk as Buffer;
@@ -163,18 +175,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
             }
           }
         })(),
-        {
-          file: entry.name,
-          sink,
-          handler: {
-            header: (h) => {
-              header = h;
-              writer = new ArchiveWriter(sqlite, vault.search, phones, match, backupId, backupDateOf(h));
-            },
-            record: onRecord,
-            warning: warn,
-          },
-        },
+        { file: entry.name, sink, handler, openMedia: exportMediaSource(vault, entry) },
       );
     } catch (e) {
       if (!(options.salvage === true && e instanceof MalformedBackupError && header !== undefined)) throw e;
@@ -187,12 +188,12 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
     const digest = salvageReason === undefined ? opened.digest() : { sha256: '', size: bytesRead };
     const status = salvageReason === undefined ? 'complete' : 'partial';
     const notes = [...(salvageReason ? [`salvaged: ${salvageReason}`] : []), ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`)];
-    await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
+    await finishBackupRun(vault, backupId, { header, digest, status, counts, notes, format });
     await vault.blobs.commitStaged();
     sqlite.exec('COMMIT');
     return {
       file: entry.name,
-      format: 'sbr',
+      format,
       content: header.content,
       status,
       backupId,

@@ -5,6 +5,7 @@
  */
 import { readHead, type InputEntry } from '../../formats/container.js';
 import type { Vault } from '../vault.js';
+import { looksLikeNdjson } from '../../formats/ndjson/reader.js';
 import { formatRegion, inferRegion, parseRegion, type Region } from '../phone.js';
 
 export interface RegionChoice {
@@ -34,7 +35,18 @@ export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<Reg
           : `region ${configured} (configured)`,
     };
   }
-  const head = (await readHead(entry, SNIFF_BYTES)).toString('utf8');
+  const headBytes = await readHead(entry, SNIFF_BYTES);
+  const exported = looksLikeNdjson(headBytes) ? regionOfExport(headBytes) : undefined;
+  if (exported !== undefined) {
+    const name = formatRegion(exported);
+    return {
+      persist: { region: name, source: 'inferred' },
+      region: exported,
+      source: 'inferred',
+      explanation: `region ${name}, the region of the vault this export came from; change with: textvault config set region XX`,
+    };
+  }
+  const head = headBytes.toString('utf8');
   const numbers = Array.from(head.matchAll(NUMBER_ATTR), (m) => m[1] ?? '');
   const inferred = inferRegion(numbers);
   const region = inferred?.region ?? parseRegion(FALLBACK);
@@ -47,4 +59,15 @@ export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<Reg
       ? `assumed region ${name} for numbers without a country code (inferred from ${inferred.evidence} numbers with one); change with: textvault config set region XX`
       : `assumed region ${name} for numbers without a country code (no number with one found); change with: textvault config set region XX`,
   };
+}
+
+/** The region a Textvault NDJSON export's header names, when it names a valid one. */
+function regionOfExport(head: Buffer): Region | undefined {
+  const firstLine = head.toString('utf8').replace(/^\uFEFF/, '').split('\n', 1)[0] ?? '';
+  try {
+    const header = JSON.parse(firstLine) as { region?: unknown };
+    return typeof header.region === 'string' ? parseRegion(header.region) : undefined;
+  } catch {
+    return undefined;
+  }
 }
