@@ -16,6 +16,7 @@ interface ExportCliOptions {
   split: number;
   legacyEmoji?: boolean;
   bom?: boolean;
+  pageSize?: number;
   json?: boolean;
 }
 
@@ -49,7 +50,7 @@ function parseCount(value: string): number {
 export function registerExport(program: Command, globals: () => GlobalOptions): void {
   program
     .command('export')
-    .description('write part or all of the archive: restore-ready backups (sbr), CSV or NDJSON')
+    .description('write part or all of the archive: restore-ready backups (sbr), an offline HTML site, CSV or NDJSON')
     .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .requiredOption('--out <dir>', 'output folder (created if missing)')
     .option('--contact <number-or-name>', 'only conversations (and calls) with this contact, any number format')
@@ -59,6 +60,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     .option('--types <list>', 'comma-separated: sms, mms, calls', parseTypes, new Set<ExportKind>(['sms', 'mms', 'calls']))
     .option('--split <n>', `records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
     .option('--legacy-emoji', 'sbr: write emoji as surrogate-pair references like old app versions')
+    .option('--page-size <n>', 'html: messages per page (default 1,000)', parseCount)
     .option('--bom', 'csv: start each file with a UTF-8 byte order mark (for Excel)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExportCliOptions) => {
@@ -71,6 +73,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
           split: opts.split,
           legacyEmoji: opts.legacyEmoji === true,
           bom: opts.bom === true,
+          pageSize: opts.pageSize,
           onProgress: (done, total) => {
             bar.update(done, total, done);
           },

@@ -11,13 +11,14 @@
 import type { Vault } from '../vault.js';
 import { exportCsv } from './csv-export.js';
 import type { ExportProgress, ExportResult } from './export-result.js';
+import { exportHtml } from './html-export.js';
 import { exportNdjson } from './ndjson-export.js';
 import { exportSbr } from './sbr-export.js';
 import type { ExportSelection } from './selection.js';
 
-export type ExportFormat = 'sbr' | 'csv' | 'ndjson';
+export type ExportFormat = 'sbr' | 'csv' | 'ndjson' | 'html';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['sbr', 'csv', 'ndjson'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['sbr', 'csv', 'ndjson', 'html'];
 
 export interface ExportRequest extends ExportProgress {
   format: ExportFormat;
@@ -29,6 +30,8 @@ export interface ExportRequest extends ExportProgress {
   legacyEmoji?: boolean;
   /** csv: start files with a UTF-8 BOM. */
   bom?: boolean;
+  /** html: messages per page (default 1,000). */
+  pageSize?: number;
 }
 
 export async function runExport(vault: Vault, request: ExportRequest): Promise<ExportResult> {
@@ -42,5 +45,7 @@ export async function runExport(vault: Vault, request: ExportRequest): Promise<E
       return exportCsv(vault, selection, { outDir, bom: request.bom, onProgress });
     case 'ndjson':
       return exportNdjson(vault, selection, { outDir, onProgress });
+    case 'html':
+      return exportHtml(vault, selection, { outDir, pageSize: request.pageSize, onProgress });
   }
 }
