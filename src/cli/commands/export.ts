@@ -50,7 +50,7 @@ function parseCount(value: string): number {
 export function registerExport(program: Command, globals: () => GlobalOptions): void {
   program
     .command('export')
-    .description('write part or all of the archive: restore-ready backups (sbr), an offline HTML site, CSV or NDJSON')
+    .description('write part or all of the archive: restore-ready backups (sbr), an offline HTML site, PDF transcripts, CSV or NDJSON')
     .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .requiredOption('--out <dir>', 'output folder (created if missing)')
     .option('--contact <number-or-name>', 'only conversations (and calls) with this contact, any number format')

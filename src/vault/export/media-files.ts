@@ -28,10 +28,14 @@ export class ExportMedia {
     private readonly vault: Vault,
     /** The export's root folder. */
     private readonly root: string,
-    private readonly options: { thumbnails: boolean; warnings: string[] },
+    private readonly options: { thumbnails: boolean; warnings: string[]; thumbCssPx?: number },
   ) {
     fs.mkdirSync(path.join(root, 'media'), { recursive: true });
     if (options.thumbnails) fs.mkdirSync(path.join(root, 'thumbs'), { recursive: true });
+  }
+
+  private get thumbPx(): number {
+    return this.options.thumbCssPx ?? THUMB_CSS_PX;
   }
 
   /** Copies the attachment's media (and makes its thumbnail) unless done before; undefined when the archive lacks it. */
@@ -85,7 +89,7 @@ export class ExportMedia {
       if (!fs.existsSync(target)) {
         await sharp(image, { limitInputPixels: 100_000_000, failOn: 'none' })
           .rotate()
-          .resize(THUMB_CSS_PX * 2, THUMB_CSS_PX * 2, { fit: 'inside', withoutEnlargement: true })
+          .resize(this.thumbPx * 2, this.thumbPx * 2, { fit: 'inside', withoutEnlargement: true })
           .webp({ quality: 70 })
           .toFile(target);
       }
@@ -93,7 +97,7 @@ export class ExportMedia {
       const w = meta.width;
       const h = meta.height;
       // Shown at most THUMB_CSS_PX wide or high, keeping the aspect ratio.
-      const scale = Math.min(1, THUMB_CSS_PX / Math.max(w, h));
+      const scale = Math.min(1, this.thumbPx / Math.max(w, h));
       return { file, width: Math.max(1, Math.round(w * scale)), height: Math.max(1, Math.round(h * scale)) };
     } catch {
       // Not an image libvips can read (damaged, or a format it lacks): linked without a thumbnail.

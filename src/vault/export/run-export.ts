@@ -13,12 +13,13 @@ import { exportCsv } from './csv-export.js';
 import type { ExportProgress, ExportResult } from './export-result.js';
 import { exportHtml } from './html-export.js';
 import { exportNdjson } from './ndjson-export.js';
+import { exportPdf } from './pdf-export.js';
 import { exportSbr } from './sbr-export.js';
 import type { ExportSelection } from './selection.js';
 
-export type ExportFormat = 'sbr' | 'csv' | 'ndjson' | 'html';
+export type ExportFormat = 'sbr' | 'csv' | 'ndjson' | 'html' | 'pdf';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['sbr', 'csv', 'ndjson', 'html'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['sbr', 'csv', 'ndjson', 'html', 'pdf'];
 
 export interface ExportRequest extends ExportProgress {
   format: ExportFormat;
@@ -47,5 +48,7 @@ export async function runExport(vault: Vault, request: ExportRequest): Promise<E
       return exportNdjson(vault, selection, { outDir, onProgress });
     case 'html':
       return exportHtml(vault, selection, { outDir, pageSize: request.pageSize, onProgress });
+    case 'pdf':
+      return exportPdf(vault, selection, { outDir, onProgress });
   }
 }
