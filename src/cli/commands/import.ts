@@ -18,7 +18,9 @@ function summary(r: ImportResult): string {
   const what =
     r.content === 'calls'
       ? `${formatCount(r.calls)} calls`
-      : `${formatCount(r.sms)} SMS, ${formatCount(r.mms)} MMS`;
+      : r.content === 'contacts'
+        ? `${formatCount(r.contacts)} contacts`
+        : `${formatCount(r.sms)} SMS, ${formatCount(r.mms)} MMS`;
   const lines = [
     `${r.file}: ${r.status === 'partial' ? 'PARTIAL import' : 'imported'} ${formatCount(c.read)} records (${what}) in ${r.seconds.toFixed(1)} s: ` +
       `${formatCount(c.new)} new, ${formatCount(c.duplicate)} duplicate, ${formatCount(c.updated)} updated, ${formatCount(c.rejected)} rejected`,

@@ -3,7 +3,7 @@
  * import leaves no trace) and completed with the run's counts just before the commit.
  */
 import path from 'node:path';
-import type { InputEntry } from '../../formats/container.js';
+import type { BackupUnit } from '../../formats/backup-unit.js';
 import { attr, type BackupHeader } from '../../formats/records.js';
 import type { Vault } from '../vault.js';
 
@@ -22,15 +22,15 @@ export function backupDateOf(header: BackupHeader): number {
   return Number.isSafeInteger(d) ? d : 0;
 }
 
-export async function startBackupRun(vault: Vault, entry: InputEntry, regionNote: string, startedAt: number): Promise<number> {
+export async function startBackupRun(vault: Vault, entry: BackupUnit, regionNote: string, startedAt: number): Promise<number> {
   const file = path.resolve(entry.file);
   const inserted = await vault.db
     .insertInto('backups')
     .values({
       source_path: entry.entryName === undefined ? file : `${file}!${entry.entryName}`,
       file_name: path.basename(entry.entryName ?? entry.file),
-      format: 'sbr',
-      content: 'messages',
+      format: entry.format,
+      content: entry.content,
       file_size: 0,
       file_sha256: '',
       started_at: startedAt,
@@ -54,12 +54,11 @@ export async function startBackupRun(vault: Vault, entry: InputEntry, regionNote
 export async function finishBackupRun(
   vault: Vault,
   id: number,
-  run: { header: BackupHeader; digest: { sha256: string; size: number }; status: 'complete' | 'partial'; counts: RunCounts; notes: string[]; format?: string },
+  run: { header: BackupHeader; digest: { sha256: string; size: number }; status: 'complete' | 'partial'; counts: RunCounts; notes: string[] },
 ): Promise<void> {
   await vault.db
     .updateTable('backups')
     .set({
-      ...(run.format === undefined ? {} : { format: run.format }),
       content: run.header.content,
       file_size: run.digest.size,
       file_sha256: run.digest.sha256,

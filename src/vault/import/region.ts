@@ -3,9 +3,8 @@
  * by the user, or inferred once from the first backup that carries country codes and then stored,
  * so that every later import normalises the same way (dedup depends on it).
  */
-import { readHead, type InputEntry } from '../../formats/container.js';
+import type { BackupUnit } from '../../formats/backup-unit.js';
 import type { Vault } from '../vault.js';
-import { looksLikeNdjson } from '../../formats/ndjson/reader.js';
 import { formatRegion, inferRegion, parseRegion, type Region } from '../phone.js';
 
 export interface RegionChoice {
@@ -18,10 +17,11 @@ export interface RegionChoice {
 }
 
 const SNIFF_BYTES = 4 << 20;
-const NUMBER_ATTR = /\s(?:address|number)=["'](\+[^"'~]{6,20})/g;
+// XML attributes (SBR) and JSON members (SMS Import/Export, Fossify) holding a number.
+const NUMBER_ATTR = /(?:\s(?:address|number)=["']|"(?:address|number)"\s*:\s*")(\+[^"'~]{6,20})/g;
 const FALLBACK = 'US';
 
-export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<RegionChoice> {
+export async function chooseRegion(vault: Vault, entry: BackupUnit): Promise<RegionChoice> {
   const configuredRegion = await vault.config.region();
   if (configuredRegion !== undefined) {
     const configured = formatRegion(configuredRegion);
@@ -35,8 +35,8 @@ export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<Reg
           : `region ${configured} (configured)`,
     };
   }
-  const headBytes = await readHead(entry, SNIFF_BYTES);
-  const exported = looksLikeNdjson(headBytes) ? regionOfExport(headBytes) : undefined;
+  const head = await entry.sampleText(SNIFF_BYTES);
+  const exported = entry.format === 'textvault-ndjson' ? regionOfExport(head) : undefined;
   if (exported !== undefined) {
     const name = formatRegion(exported);
     return {
@@ -46,7 +46,6 @@ export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<Reg
       explanation: `region ${name}, the region of the vault this export came from; change with: textvault config set region XX`,
     };
   }
-  const head = headBytes.toString('utf8');
   const numbers = Array.from(head.matchAll(NUMBER_ATTR), (m) => m[1] ?? '');
   const inferred = inferRegion(numbers);
   const region = inferred?.region ?? parseRegion(FALLBACK);
@@ -62,8 +61,8 @@ export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<Reg
 }
 
 /** The region a Textvault NDJSON export's header names, when it names a valid one. */
-function regionOfExport(head: Buffer): Region | undefined {
-  const firstLine = head.toString('utf8').replace(/^\uFEFF/, '').split('\n', 1)[0] ?? '';
+function regionOfExport(head: string): Region | undefined {
+  const firstLine = head.replace(/^\uFEFF/, '').split('\n', 1)[0] ?? '';
   try {
     const header = JSON.parse(firstLine) as { region?: unknown };
     return typeof header.region === 'string' ? parseRegion(header.region) : undefined;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { classify } from '../../../src/formats/detect.js';
 import { hashOnlySink } from '../../../src/formats/hash-sink.js';
 import { looksLikeNdjson, readNdjson } from '../../../src/formats/ndjson/reader.js';
 import type { ArchiveRecord, ReadWarning } from '../../../src/formats/records.js';
@@ -64,5 +65,9 @@ describe('NDJSON reader', () => {
     expect(looksLikeNdjson(Buffer.from(`\uFEFF  ${HEADER}`))).toBe(true);
     expect(looksLikeNdjson(Buffer.from('{"type":"message"}'))).toBe(false);
     expect(looksLikeNdjson(Buffer.from("<?xml version='1.0'?><smses>"))).toBe(false);
+    // Format detection picks it out from SMS Import/Export's NDJSON, which also starts with '{'.
+    expect(classify({ container: 'plain', head: Buffer.from(`${HEADER}\n`), zipNames: [] })).toBe('textvault-ndjson');
+    expect(classify({ container: 'gzip', head: Buffer.from(`${HEADER}\n`), zipNames: [] })).toBe('textvault-ndjson');
+    expect(classify({ container: 'plain', head: Buffer.from('{"address":"+15550001001","date":"1","type":"1"}\n'), zipNames: [] })).toBe('sms-ie');
   });
 });

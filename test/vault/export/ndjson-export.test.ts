@@ -23,7 +23,7 @@ async function roundTrip(v: Vault): Promise<string> {
   expect(result.warnings).toEqual([]);
   const fresh = await vault();
   const imported = await importAll(fresh, [path.join(out, NDJSON_FILE)]);
-  expect(imported.map((r) => [r.format, r.status, r.counts.rejected])).toEqual([['ndjson', 'complete', 0]]);
+  expect(imported.map((r) => [r.format, r.status, r.counts.rejected])).toEqual([['textvault-ndjson', 'complete', 0]]);
   expect(await dumpVault(fresh)).toEqual(await dumpVault(v));
   // The blobs came from the export's media folder and hash right.
   for (const m of fs.readdirSync(path.join(out, 'media'), { withFileTypes: true })) expect(fresh.blobs.has(m.name)).toBe(true);
@@ -72,13 +72,12 @@ describe('NDJSON export', () => {
     await roundTrip(v);
   }, 60_000);
 
-  it('imports into the same vault without the media folder, but refuses a fresh vault without it', async () => {
+  it('refuses an export whose media folder is missing, and changes nothing', async () => {
     const v = await vault();
     await importExportFixture(v);
     const out = tempDir();
     await exportNdjson(v, { kinds: ALL }, { outDir: out, now: NOW });
     fs.rmSync(path.join(out, 'media'), { recursive: true });
-    for (const r of await importAll(v, [path.join(out, NDJSON_FILE)])) expect(r.counts).toMatchObject({ new: 0, updated: 0 });
     const fresh = await vault();
     await expect(importAll(fresh, [path.join(out, NDJSON_FILE)])).rejects.toThrow(/put the export's media\/ folder beside the NDJSON file/);
     expect(await dumpVault(fresh)).toEqual({ messages: [], calls: [], contacts: [] });
