@@ -11,9 +11,7 @@
 import type { Vault } from '../vault.js';
 import { exportCsv } from './csv-export.js';
 import type { ExportProgress, ExportResult } from './export-result.js';
-import { exportHtml } from './html-export.js';
 import { exportNdjson } from './ndjson-export.js';
-import { exportPdf } from './pdf-export.js';
 import { exportSbr } from './sbr-export.js';
 import type { ExportSelection } from './selection.js';
 
@@ -46,9 +44,10 @@ export async function runExport(vault: Vault, request: ExportRequest): Promise<E
       return exportCsv(vault, selection, { outDir, bom: request.bom, onProgress });
     case 'ndjson':
       return exportNdjson(vault, selection, { outDir, onProgress });
+    // sharp, playwright-core and pdf-lib load only when used: every other command starts faster.
     case 'html':
-      return exportHtml(vault, selection, { outDir, pageSize: request.pageSize, onProgress });
+      return (await import('./html-export.js')).exportHtml(vault, selection, { outDir, pageSize: request.pageSize, onProgress });
     case 'pdf':
-      return exportPdf(vault, selection, { outDir, onProgress });
+      return (await import('./pdf-export.js')).exportPdf(vault, selection, { outDir, onProgress });
   }
 }
