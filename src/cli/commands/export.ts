@@ -50,15 +50,15 @@ function parseCount(value: string): number {
 export function registerExport(program: Command, globals: () => GlobalOptions): void {
   program
     .command('export')
-    .description('write part or all of the archive: restore-ready backups (sbr), an offline HTML site, PDF transcripts, CSV or NDJSON')
-    .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .description('write part or all of the archive: backups the phone apps restore (sbr, sms-ie, fossify), an offline HTML site, PDF transcripts, CSV or NDJSON')
+    .addOption(new Option('--format <format>', 'sbr (SMS Backup & Restore XML), sms-ie (SMS Import/Export ZIP + calls JSON), fossify (Fossify Messages JSON), html, pdf, csv, ndjson').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .requiredOption('--out <dir>', 'output folder (created if missing)')
     .option('--contact <number-or-name>', 'only conversations (and calls) with this contact, any number format')
     .option('--conversation <id>', 'only this conversation', parseCount)
     .option('--since <date>', 'from this date (inclusive), YYYY-MM-DD or ISO 8601', parseDate)
     .option('--until <date>', 'up to this date (exclusive)', parseDate)
     .option('--types <list>', 'comma-separated: sms, mms, calls', parseTypes, new Set<ExportKind>(['sms', 'mms', 'calls']))
-    .option('--split <n>', `records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
+    .option('--split <n>', `sbr: records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
     .option('--legacy-emoji', 'sbr: write emoji as surrogate-pair references like old app versions')
     .option('--page-size <n>', 'html: messages per page (default 1,000)', parseCount)
     .option('--bom', 'csv: start each file with a UTF-8 byte order mark (for Excel)')

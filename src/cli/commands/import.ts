@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { passphraseSource } from '../passphrase.js';
 import { importFile, type ImportResult } from '../../vault/import/import-backup.js';
 import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
@@ -10,6 +11,7 @@ interface ImportCliOptions {
   ignoreMilliseconds?: boolean;
   crossProtocol?: boolean;
   force?: boolean;
+  passphraseFile?: string;
 }
 
 function summary(r: ImportResult): string {
@@ -38,11 +40,14 @@ function summary(r: ImportResult): string {
 export function registerImport(program: Command, globals: () => GlobalOptions): void {
   program
     .command('import')
-    .description('import SMS Backup & Restore backups (.xml, .xml.gz, or .zip of them) into the vault')
+    .description(
+      'import backups into the vault; the format is detected from the content: SMS Backup & Restore XML (also gzip/ZIP), SMS Import/Export ZIP, .ssef, calls and contacts JSON, Fossify Messages JSON, vCard contacts',
+    )
     .argument('<files...>', 'backup files')
     .option('--json', 'print the result of each import as JSON')
     .option('--salvage', 'keep every complete record before damage in a broken file (recorded as a partial import)')
     .option('--force', 'read the file even if exactly the same bytes were imported before')
+    .option('--passphrase-file <file>', 'passphrase of encrypted SMS Import/Export (.ssef) backups, read from this file (else asked in the terminal)')
     .option('--ignore-whitespace', 'for this run, treat bodies that differ only in whitespace as the same message')
     .option('--ignore-milliseconds', 'for this run, treat dates that differ only in milliseconds as the same')
     .option('--cross-protocol', 'for this run, treat an SMS and a text-only MMS/RCS copy of it as one message')
@@ -56,6 +61,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
             const rs = await importFile(vault, file, {
               salvage: opts.salvage === true,
               force: opts.force === true,
+              passphrase: passphraseSource(opts.passphraseFile),
               match: {
                 ...(opts.ignoreWhitespace ? { ignoreWhitespace: true } : {}),
                 ...(opts.ignoreMilliseconds ? { ignoreMilliseconds: true } : {}),

@@ -1,6 +1,9 @@
+/** A Fossify Messages JSON export (plain or gzip) as a BackupUnit. */
 import type { BackupUnit } from '../backup-unit.js';
-import { NotABackupError } from '../errors.js';
+import { PROVIDER_FIELDS } from '../provider-fields.js';
+import { streamUnits } from '../stream-unit.js';
+import { readFossify } from './reader.js';
 
 export function fossifyUnits(file: string): Promise<BackupUnit[]> {
-  return Promise.reject(new NotABackupError(file, 'this reader is being built', 'a supported backup'));
+  return streamUnits(file, 'fossify', 'messages', (source, name, ctx) => readFossify(source, { file: name, sink: ctx.sink, handler: ctx.handler, salvage: ctx.salvage }), PROVIDER_FIELDS);
 }

@@ -19,15 +19,32 @@ export class LineTooLongError extends Error {
   }
 }
 
-export async function* readLines(source: AsyncIterable<Buffer>): AsyncGenerator<Line> {
+/** The stream without a leading UTF-8 byte-order mark, however the chunks split it. */
+export async function* stripBom(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let head = Buffer.alloc(0);
+  let started = false;
+  for await (const chunk of source) {
+    if (started) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    if (head.length < 3 && head.equals(BOM.subarray(0, head.length))) continue;
+    started = true;
+    const rest = head.subarray(0, 3).equals(BOM) ? head.subarray(3) : head;
+    if (rest.length > 0) yield rest;
+  }
+  if (!started && head.length > 0 && !head.equals(BOM.subarray(0, head.length))) yield head;
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+export async function* readLines(input: AsyncIterable<Buffer>): AsyncGenerator<Line> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
-  let first = true;
-  for await (const chunk of source) {
+  for await (const chunk of stripBom(input)) {
     let start = 0;
-    if (first && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
-    first = false;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
       if (nl === -1) break;

@@ -1,6 +1,12 @@
+/** vCard files as BackupUnits of contacts. */
 import type { BackupUnit } from '../backup-unit.js';
-import { NotABackupError } from '../errors.js';
+import { streamUnits } from '../stream-unit.js';
+import { readVcards } from './parser.js';
 
 export function vcardUnits(file: string): Promise<BackupUnit[]> {
-  return Promise.reject(new NotABackupError(file, 'this reader is being built', 'a supported backup'));
+  return streamUnits(file, 'vcard', 'contacts', async (source, _name, ctx) => {
+    ctx.handler.header({ content: 'contacts', rootAttrs: [] });
+    for await (const c of readVcards(source)) ctx.handler.contact?.(c);
+    return { skipped: 0 };
+  });
 }

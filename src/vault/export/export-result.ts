@@ -9,7 +9,7 @@ export interface ExportOutputFile {
 }
 
 export interface ExportResult {
-  format: 'sbr' | 'csv' | 'ndjson' | 'html' | 'pdf';
+  format: 'sbr' | 'sms-ie' | 'fossify' | 'csv' | 'ndjson' | 'html' | 'pdf';
   files: ExportOutputFile[];
   messages: number;
   calls: number;

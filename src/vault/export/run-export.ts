@@ -12,12 +12,14 @@ import type { Vault } from '../vault.js';
 import { exportCsv } from './csv-export.js';
 import type { ExportProgress, ExportResult } from './export-result.js';
 import { exportNdjson } from './ndjson-export.js';
+import { exportFossify } from './fossify-export.js';
 import { exportSbr } from './sbr-export.js';
+import { exportSmsIe } from './smsie-export.js';
 import type { ExportSelection } from './selection.js';
 
-export type ExportFormat = 'sbr' | 'csv' | 'ndjson' | 'html' | 'pdf';
+export type ExportFormat = 'sbr' | 'sms-ie' | 'fossify' | 'csv' | 'ndjson' | 'html' | 'pdf';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['sbr', 'csv', 'ndjson', 'html', 'pdf'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['sbr', 'sms-ie', 'fossify', 'csv', 'ndjson', 'html', 'pdf'];
 
 export interface ExportRequest extends ExportProgress {
   format: ExportFormat;
@@ -40,6 +42,10 @@ export async function runExport(vault: Vault, request: ExportRequest): Promise<E
       const r = await exportSbr(vault, selection, { outDir, split: request.split, legacyEmoji: request.legacyEmoji, onProgress });
       return { format: 'sbr', files: r.files, messages: r.messages, calls: r.calls, warnings: r.warnings };
     }
+    case 'sms-ie':
+      return { format: 'sms-ie', ...(await exportSmsIe(vault, selection, { outDir })) };
+    case 'fossify':
+      return { format: 'fossify', ...(await exportFossify(vault, selection, { outDir })) };
     case 'csv':
       return exportCsv(vault, selection, { outDir, bom: request.bom, onProgress });
     case 'ndjson':
