@@ -76,7 +76,10 @@ if (mode === 'read') {
   // PDF runs Chromium in child processes: sample the whole process tree's RSS.
   if (mode === 'export-pdf') treeSampler = setInterval(sampleTree, 250);
   const vault = await Vault.open(file);
-  const result = await runExport(vault, { format: EXPORTS[mode], selection: { kinds: new Set(['sms', 'mms', 'calls'] as const) }, outDir: vaultDir });
+  const result = await runExport(vault, { format: EXPORTS[mode], selection: { kinds: new Set(['sms', 'mms', 'calls'] as const) },
+    outDir: vaultDir,
+    ...(process.env.BENCH_PDF_CHUNK === undefined ? {} : { chunkSize: Number(process.env.BENCH_PDF_CHUNK) }),
+  });
   records = result.messages + result.calls;
   bytes = Number(execFileSync('du', ['-sb', vaultDir], { encoding: 'utf8' }).split('\t')[0]);
   await vault.close();
@@ -99,4 +102,5 @@ if (mode === 'read') {
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 clearInterval(treeSampler);
 const maxRssMB = Math.max(process.resourceUsage().maxRSS / 1024, treePeakKB / 1024);
-process.stdout.write(JSON.stringify({ seconds, records, bytes, maxRssMB }) + '\n');
+// nodeRssMB: this process alone (for PDF, maxRssMB adds Chromium's processes).
+process.stdout.write(JSON.stringify({ seconds, records, bytes, maxRssMB, nodeRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');

@@ -8,7 +8,7 @@ import type { ConversationView } from '../../formats/export-view.js';
 import type { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
 import { throttled, type ExportProgress, type ExportResult } from './export-result.js';
-import { prepareOutDir, writeAtomically } from './output.js';
+import { BatchedWriter, prepareOutDir, writeAtomically } from './output.js';
 import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
 import { ViewReader } from './view-reader.js';
 
@@ -35,15 +35,17 @@ export async function exportCsv(vault: Vault, selection: ExportSelection, option
     const file = path.join(options.outDir, 'messages.csv');
     let records = 0;
     const bytes = await writeAtomically(file, async (out) => {
-      await out.write(bom + csvLine(MESSAGE_COLUMNS));
+      const batch = new BatchedWriter(out);
+      await batch.add(bom + csvLine(MESSAGE_COLUMNS));
       for (const m of views.messages(sel, conversations)) {
         const conv = conversations.get(m.conversationId);
         if (conv === undefined) continue;
-        const wait = out.write(messageCsvLine(m, conv));
+        const wait = batch.add(messageCsvLine(m, conv));
         if (wait) await wait;
         records++;
         progress.tick();
       }
+      await batch.flush();
     });
     result.files.push({ path: file, kind: 'messages', records, bytes });
   }
@@ -51,13 +53,15 @@ export async function exportCsv(vault: Vault, selection: ExportSelection, option
     const file = path.join(options.outDir, 'calls.csv');
     let records = 0;
     const bytes = await writeAtomically(file, async (out) => {
-      await out.write(bom + csvLine(CALL_COLUMNS));
+      const batch = new BatchedWriter(out);
+      await batch.add(bom + csvLine(CALL_COLUMNS));
       for (const c of views.calls(sel)) {
-        const wait = out.write(callCsvLine(c));
+        const wait = batch.add(callCsvLine(c));
         if (wait) await wait;
         records++;
         progress.tick();
       }
+      await batch.flush();
     });
     result.files.push({ path: file, kind: 'calls', records, bytes });
   }

@@ -12,7 +12,7 @@ import { formatRegion } from '../phone.js';
 import type { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
 import { throttled, type ExportProgress, type ExportResult } from './export-result.js';
-import { copyAtomically, prepareOutDir, writeAtomically } from './output.js';
+import { BatchedWriter, copyAtomically, prepareOutDir, writeAtomically } from './output.js';
 import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
 import { ViewReader } from './view-reader.js';
 
@@ -56,13 +56,14 @@ export async function exportNdjson(vault: Vault, selection: ExportSelection, opt
   };
 
   const file = path.join(options.outDir, NDJSON_FILE);
-  const bytes = await writeAtomically(file, async (out) => {
-    await out.write(headerLine((options.now ?? new Date()).getTime(), region === undefined ? undefined : formatRegion(region), GENERATOR));
+  const bytes = await writeAtomically(file, async (file) => {
+    const out = new BatchedWriter(file);
+    await out.add(headerLine((options.now ?? new Date()).getTime(), region === undefined ? undefined : formatRegion(region), GENERATOR));
     for (const e of archive.entries(sel)) {
       if (e.record.kind === 'mms') {
         for (const p of e.record.parts) if (p.media) await copyMedia(p.media.sha256);
       }
-      const wait = out.write(
+      const wait = out.add(
         messageLine(e.record, {
           dateMs: e.dateMs,
           direction: e.direction,
@@ -76,14 +77,15 @@ export async function exportNdjson(vault: Vault, selection: ExportSelection, opt
     }
     for (const c of archive.callEntries(sel)) {
       if (c.numberNorm !== '') people.add(c.numberNorm);
-      const wait = out.write(callLine(c.record, views.callView(c)));
+      const wait = out.add(callLine(c.record, views.callView(c)));
       if (wait) await wait;
       progress.tick();
     }
     for (const address of [...people].sort()) {
       const name = views.nameOf(address);
-      if (name !== null) await out.write(contactLine(address, name));
+      if (name !== null) await out.add(contactLine(address, name));
     }
+    await out.flush();
   });
   result.files.push({ path: file, kind: 'ndjson', records: messageTotal + callTotal, bytes });
   if (mediaFiles > 0) result.files.push({ path: mediaDir, kind: 'media', records: mediaFiles, bytes: mediaBytes });

@@ -75,6 +75,35 @@ export class AtomicFile {
   }
 }
 
+/**
+ * Gathers small strings (CSV rows, NDJSON lines) into ~256 KB writes: one Buffer and one stream
+ * write per row would cost more than making the row.
+ */
+export class BatchedWriter {
+  private pending: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly out: AtomicFile,
+    private readonly limit = 256 * 1024,
+  ) {}
+
+  /** Resolves at once unless a batch went to disk and the disk is behind. */
+  add(text: string): Promise<void> | undefined {
+    this.pending.push(text);
+    this.size += text.length;
+    return this.size >= this.limit ? this.flush() : undefined;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.pending.length === 0) return undefined;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.size = 0;
+    return this.out.write(text);
+  }
+}
+
 /** Runs `body` on a new AtomicFile, committing it on success and removing it on failure. */
 export async function writeAtomically(file: string, body: (f: AtomicFile) => Promise<void>): Promise<number> {
   fs.mkdirSync(path.dirname(file), { recursive: true });

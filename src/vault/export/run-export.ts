@@ -33,6 +33,8 @@ export interface ExportRequest extends ExportProgress {
   bom?: boolean;
   /** html: messages per page (default 1,000). */
   pageSize?: number;
+  /** pdf: messages per Chromium page load (default 2,000; bounds Chromium's memory). */
+  chunkSize?: number;
 }
 
 export async function runExport(vault: Vault, request: ExportRequest): Promise<ExportResult> {
@@ -54,6 +56,6 @@ export async function runExport(vault: Vault, request: ExportRequest): Promise<E
     case 'html':
       return (await import('./html-export.js')).exportHtml(vault, selection, { outDir, pageSize: request.pageSize, onProgress });
     case 'pdf':
-      return (await import('./pdf-export.js')).exportPdf(vault, selection, { outDir, onProgress });
+      return (await import('./pdf-export.js')).exportPdf(vault, selection, { outDir, chunkSize: request.chunkSize, onProgress });
   }
 }

@@ -23,6 +23,7 @@ interface MessageRow {
   conversation_id: number;
   date_ms: number;
   direction: string;
+  body: string | null;
 }
 
 interface PartRow {
@@ -97,8 +98,7 @@ export class ViewReader {
     if (q === undefined) return;
     if (only !== undefined) q = q.where('conversation_id', '=', only);
     const sqlite = this.vault.store.sqlite;
-    const rows = prepare<MessageRow>(sqlite, q.select(['id', 'kind', 'conversation_id', 'date_ms', 'direction']).orderBy('date_ms').orderBy('id'));
-    const texts = prepare<{ body: string | null }>(sqlite, this.vault.db.selectFrom('messages').select('body').where('id', '=', param<number>('id')));
+    const rows = prepare<MessageRow>(sqlite, q.select(['id', 'kind', 'conversation_id', 'date_ms', 'direction', 'body']).orderBy('date_ms').orderBy('id'));
     const parts = prepare<PartRow>(
       sqlite,
       this.vault.db
@@ -131,8 +131,7 @@ export class ViewReader {
       } else if (direction === 'unknown') {
         sender = members[0] ?? this.person('');
       }
-      // The body is read on its own so the row iteration never carries long texts twice.
-      const text = texts.get({ id: r.id })?.body ?? '';
+      const text = r.body ?? '';
       yield {
         conversationId: r.conversation_id,
         kind: r.kind,
