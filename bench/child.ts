@@ -1,7 +1,8 @@
 /**
  * One benchmark measurement in its own process, so peak RSS belongs to that measurement alone.
- * Usage: tsx bench/child.ts read FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR
+ * Usage: tsx bench/child.ts read FILE | read-format FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR
  *        | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR
+ * (`read-format` reads any format through its detected reader, e.g. sms-ie ZIP or Fossify JSON.)
  * Prints one JSON line: { seconds, records, bytes, maxRssMB }.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import fs from 'node:fs';
 import { openInput } from '../src/formats/container.js';
 import { readSbr } from '../src/formats/sbr/reader.js';
 import { hashOnlySink } from '../src/formats/hash-sink.js';
+import { openBackup } from '../src/formats/registry.js';
 import { runExport } from '../src/vault/export/run-export.js';
 import { exportSbr } from '../src/vault/export/sbr-export.js';
 import { importFile } from '../src/vault/import/import-backup.js';
@@ -17,8 +19,8 @@ import { Vault } from '../src/vault/vault.js';
 const [mode, file, vaultDir] = process.argv.slice(2);
 const EXPORTS = { 'export-csv': 'csv', 'export-html': 'html', 'export-pdf': 'pdf' } as const;
 const isExport = (m: string | undefined): m is keyof typeof EXPORTS => m !== undefined && m in EXPORTS;
-if (file === undefined || (mode !== 'read' && mode !== 'import' && mode !== 'export' && !isExport(mode))) {
-  process.stderr.write('usage: tsx bench/child.ts read FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR\n');
+if (file === undefined || (mode !== 'read' && mode !== 'read-format' && mode !== 'import' && mode !== 'export' && !isExport(mode))) {
+  process.stderr.write('usage: tsx bench/child.ts read FILE | read-format FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR\n');
   process.exit(2);
 }
 
@@ -83,6 +85,27 @@ if (mode === 'read') {
   records = result.messages + result.calls;
   bytes = Number(execFileSync('du', ['-sb', vaultDir], { encoding: 'utf8' }).split('\t')[0]);
   await vault.close();
+} else if (mode === 'read-format') {
+  // The same for any format: its reader, media hashed, nothing stored.
+  const opened = await openBackup(file);
+  try {
+    for (const unit of opened.units) {
+      await unit.read({
+        sink: hashOnlySink(),
+        salvage: false,
+        onBytes: () => undefined,
+        handler: {
+          header: () => undefined,
+          record: () => {
+            records++;
+          },
+          warning: () => undefined,
+        },
+      });
+    }
+  } finally {
+    opened.dispose();
+  }
 } else if (mode === 'export') {
   // Here `file` is the vault and `vaultDir` the output folder.
   if (vaultDir === undefined) throw new Error('export needs an output folder');
@@ -101,6 +124,9 @@ if (mode === 'read') {
 
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 clearInterval(treeSampler);
-const maxRssMB = Math.max(process.resourceUsage().maxRSS / 1024, treePeakKB / 1024);
-// nodeRssMB: this process alone (for PDF, maxRssMB adds Chromium's processes).
-process.stdout.write(JSON.stringify({ seconds, records, bytes, maxRssMB, nodeRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+const usage = process.resourceUsage();
+// CPU seconds too: on a shared, loaded machine they say more than the wall clock.
+const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+// maxRssMB adds Chromium's processes for PDF (as PSS); nodeRssMB is this process alone.
+const maxRssMB = Math.max(usage.maxRSS / 1024, treePeakKB / 1024);
+process.stdout.write(JSON.stringify({ seconds, records, bytes, maxRssMB, nodeRssMB: usage.maxRSS / 1024, cpuSeconds }) + '\n');

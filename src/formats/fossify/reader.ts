@@ -8,7 +8,15 @@ import { MAX_RAW_DAMAGED_DATA, type MediaSink, type PartRecord, type RecordHandl
 import { addrAttrs, isMms, mmsTopAttrs, partColumn, smsAttrs } from './mapping.js';
 import { scalarText } from '../json/values.js';
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/**
+ * Strict base64 (standard alphabet, padded), checked natively: Node's decoder skips characters
+ * outside the alphabet and stops at a misplaced "=", so anything else decodes to fewer bytes.
+ */
+function isStrictBase64(text: string, decoded: Buffer): boolean {
+  if (text.length % 4 !== 0 || text.includes('-') || text.includes('_')) return false;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return decoded.length === (text.length / 4) * 3 - pad;
+}
 
 export interface FossifyReadOptions {
   file: string;
@@ -58,11 +66,11 @@ function part(p: JsonObject, opts: FossifyReadOptions, line: number, column: num
       opts.handler.warning({ code: 'media-empty', message: 'MMS part with empty data', line, column });
       continue;
     }
-    const valid = text.length % 4 === 0 && BASE64.test(text);
+    const bytes = Buffer.from(text, 'base64');
     const w = opts.sink.begin();
-    w.write(Buffer.from(text, 'base64'));
+    w.write(bytes);
     rec.media = w.finish();
-    if (!valid) {
+    if (!isStrictBase64(text, bytes)) {
       rec.damage = 'corrupt';
       if (text.length <= MAX_RAW_DAMAGED_DATA) rec.rawData = text;
       opts.handler.warning({ code: 'media-corrupt', message: 'MMS part data is not valid base64; the decodable bytes were kept', line, column });

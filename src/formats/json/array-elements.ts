@@ -66,20 +66,33 @@ export async function* arrayElements(input: AsyncIterable<Buffer>): AsyncGenerat
     let i = 0;
     let elementFrom = state === S.InElement ? 0 : -1;
     const n = chunk.length;
+    // Next quote and backslash at or after i in this chunk (-1: none), found natively: strings
+    // (bodies, base64 media) are most of the bytes, and nothing in them but these two matters.
+    let nextQuote = -2;
+    let nextSlash = -2;
     while (i < n) {
-      const c = chunk[i] ?? 0;
-      if (state === S.InElement) {
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (c === 0x5c) escaped = true;
-          else if (c === 0x22) inString = false;
-          else if (c === 0x0a) {
-            line++;
-            lineStart = base + i + 1;
-          }
+      if (state === S.InElement && inString) {
+        if (escaped) {
+          escaped = false;
           i++;
           continue;
         }
+        if (nextQuote !== -1 && nextQuote < i) nextQuote = chunk.indexOf(0x22, i);
+        if (nextSlash !== -1 && nextSlash < i) nextSlash = chunk.indexOf(0x5c, i);
+        if (nextSlash !== -1 && (nextQuote === -1 || nextSlash < nextQuote)) {
+          escaped = true;
+          i = nextSlash + 1;
+        } else if (nextQuote !== -1) {
+          inString = false;
+          i = nextQuote + 1;
+        } else {
+          // Raw newlines are invalid in JSON strings (JSON.parse reports them); no line counting.
+          i = n;
+        }
+        continue;
+      }
+      const c = chunk[i] ?? 0;
+      if (state === S.InElement) {
         if (c === 0x22) inString = true;
         else if (c === 0x7b || c === 0x5b) depth++;
         else if (c === 0x7d || c === 0x5d) {

@@ -183,7 +183,21 @@ export function readEmbedded(o: JsonObject): Embedded | undefined {
 
 /** Equality of two line objects as sms-ie sees them: `_data` paths and the embed aside. */
 export function sameVisible(a: JsonObject, b: JsonObject): boolean {
-  return stableVisible(a) === stableVisible(b);
+  // Flat string values (every SMS, most of an MMS) compare directly; the rest as JSON.
+  let nested = false;
+  let count = 0;
+  for (const k in a) {
+    if (k === EMBED_KEY) continue;
+    count++;
+    const x = a[k];
+    const y = b[k];
+    if (typeof x === 'string') {
+      if (x !== y) return false;
+    } else nested = true;
+  }
+  for (const k in b) if (k !== EMBED_KEY) count--;
+  if (count !== 0) return false;
+  return !nested || stableVisible(a) === stableVisible(b);
 }
 
 function stableVisible(o: JsonObject): string {

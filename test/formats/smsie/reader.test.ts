@@ -114,6 +114,17 @@ describe('SMS Import/Export ZIP reader', () => {
     await expect(read(file)).rejects.toThrow(/damaged ZIP archive/);
   });
 
+  it('damaged compressed data inside messages.ndjson is an error, not silently short', async () => {
+    const dir = tempDir();
+    const lines = Array.from({ length: 2000 }, (_x, i) => smsLine({ _id: String(i), body: `message ${i} ${'x'.repeat(i % 50)}` }));
+    const file = await smsIeZip(dir, lines, {});
+    const bytes = fs.readFileSync(file);
+    // Inside the deflated ndjson (it starts after the 30-byte local header and the name).
+    for (let k = 200; k < 260; k++) bytes.writeUInt8(bytes.readUInt8(k) ^ 0x55, k);
+    fs.writeFileSync(file, bytes);
+    await expect(read(file)).rejects.toThrow(/damaged ZIP entry|not valid JSON/);
+  });
+
   it('reads a bare messages.ndjson (CRLF, BOM) without its media', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'messages.ndjson');
