@@ -6,7 +6,7 @@
  * file is never used: the reader only ever asks for `media/<sha256>` with a validated hash.
  */
 import { MalformedBackupError } from '../errors.js';
-import type { Attrs, MediaSink, PartRecord, RecordHandler } from '../records.js';
+import type { Attrs, MediaSink, PartRecord, RecordHandler, StoredMedia } from '../records.js';
 import { CallLine, ContactLine, HeaderLine, MessageLine, NDJSON_SCHEMA, NDJSON_VERSION, SHA256, mediaPath, type PartLineT } from './schema.js';
 
 export interface NdjsonReadOptions {
@@ -35,7 +35,7 @@ export async function readNdjson(source: AsyncIterable<Buffer>, opts: NdjsonRead
   let lineNo = 0;
   // An object, so that TypeScript sees the closures' writes.
   const state = { sawHeader: false };
-  const index = { sms: 0, mms: 0, call: 0 };
+  const index = { sms: 0, mms: 0, call: 0, contact: 0 };
 
   const fail = (line: number, reason: string): never => {
     throw new MalformedBackupError(opts.file, line, 1, reason);
@@ -102,8 +102,12 @@ export async function readNdjson(source: AsyncIterable<Buffer>, opts: NdjsonRead
       return;
     }
     if (type === 'contact') {
-      // Names come back with the records (their contact_name); these lines are for scripts.
-      if (!ContactLine.safeParse(value).success) fail(lineNo, 'bad contact line');
+      // The archive's names (address book entries included), applied after the records' own names.
+      const c = ContactLine.safeParse(value);
+      if (!c.success) return fail(lineNo, `bad contact: ${issue(c.error.issues)}`);
+      if (opts.handler.contact === undefined) return;
+      const photo = c.data.photo === undefined ? undefined : await readMedia(c.data.photo.sha256, lineNo);
+      opts.handler.contact({ name: c.data.name, numbers: [c.data.address], ...(photo ? { photo } : {}), position: { ...position, index: index.contact++ } });
       return;
     }
     opts.handler.warning({ code: 'unknown-element', message: `line of unknown type ${JSON.stringify(type)} skipped`, line: lineNo, column: 1 });
@@ -114,7 +118,11 @@ export async function readNdjson(source: AsyncIterable<Buffer>, opts: NdjsonRead
     if (p.damage !== undefined) part.damage = p.damage;
     if (p.raw_data !== undefined) part.rawData = p.raw_data;
     if (p.media === undefined) return part;
-    const sha = p.media.sha256;
+    part.media = await readMedia(p.media.sha256, line);
+    return part;
+  };
+
+  const readMedia = async (sha: string, line: number): Promise<StoredMedia> => {
     if (!SHA256.test(sha)) fail(line, 'media sha256 is not 64 lowercase hex digits');
     const writer = opts.sink.begin();
     try {
@@ -127,8 +135,7 @@ export async function readNdjson(source: AsyncIterable<Buffer>, opts: NdjsonRead
     if (stored.sha256 !== sha) {
       return fail(line, `${mediaPath(sha)} does not hold the media it names (its bytes hash to ${stored.sha256}); restore the media folder from the export`);
     }
-    part.media = stored;
-    return part;
+    return stored;
   };
 
   for await (const chunk of source) {

@@ -34,7 +34,7 @@ const Person = z.object({ address: z.string(), name: z.string().nullable() });
 
 const Part = z.object({
   attrs: Attrs,
-  media: z.object({ sha256: z.string().regex(SHA256), size: z.number().int().nonnegative(), path: z.string() }).optional(),
+  media: z.lazy(() => MediaRef).optional(),
   damage: z.enum(['empty', 'corrupt']).optional(),
   raw_data: z.string().optional(),
 });
@@ -62,7 +62,9 @@ export const CallLine = z.object({
   attrs: Attrs,
 });
 
-export const ContactLine = z.object({ type: z.literal('contact'), address: z.string(), name: z.string() });
+const MediaRef = z.object({ sha256: z.string().regex(SHA256), size: z.number().int().nonnegative(), path: z.string() });
+
+export const ContactLine = z.object({ type: z.literal('contact'), address: z.string(), name: z.string(), photo: MediaRef.optional() });
 
 export type HeaderLineT = z.infer<typeof HeaderLine>;
 export type MessageLineT = z.infer<typeof MessageLine>;

@@ -76,7 +76,8 @@ export function callLine(r: CallRecord, view: CallView): string {
   return JSON.stringify(line) + '\n';
 }
 
-export function contactLine(address: string, name: string): string {
+export function contactLine(address: string, name: string, photo?: { sha256: string; size: number }): string {
   const line: ContactLineT = { type: 'contact', address, name };
+  if (photo) line.photo = { sha256: photo.sha256, size: photo.size, path: mediaPath(photo.sha256) };
   return JSON.stringify(line) + '\n';
 }

@@ -13,7 +13,7 @@ import type { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
 import { throttled, type ExportProgress, type ExportResult } from './export-result.js';
 import { BatchedWriter, copyAtomically, prepareOutDir, writeAtomically } from './output.js';
-import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
+import { resolveSelection, SelectionError, type ExportKind, type ExportSelection } from './selection.js';
 import { ViewReader } from './view-reader.js';
 
 export const NDJSON_FILE = 'textvault.ndjson';
@@ -81,9 +81,19 @@ export async function exportNdjson(vault: Vault, selection: ExportSelection, opt
       if (wait) await wait;
       progress.tick();
     }
-    for (const address of [...people].sort()) {
-      const name = views.nameOf(address);
-      if (name !== null) await out.add(contactLine(address, name));
+    // The whole archive: every contact (address-book entries without messages too); a selection:
+    // the names of the people in it.
+    const whole = isWholeArchive(selection);
+    // Contacts grow with people, not messages: read at once.
+    const contacts = await vault.db.selectFrom('contacts').select(['address_norm', 'name', 'photo_sha256']).orderBy('address_norm').execute();
+    for (const c of contacts) {
+      if (!whole && !people.has(c.address_norm)) continue;
+      let photo: { sha256: string; size: number } | undefined;
+      if (c.photo_sha256 !== null) {
+        await copyMedia(c.photo_sha256);
+        photo = { sha256: c.photo_sha256, size: fs.statSync(path.join(mediaDir, c.photo_sha256), { throwIfNoEntry: false })?.size ?? 0 };
+      }
+      await out.add(contactLine(c.address_norm, c.name, photo));
     }
     await out.flush();
   });
@@ -91,4 +101,8 @@ export async function exportNdjson(vault: Vault, selection: ExportSelection, opt
   if (mediaFiles > 0) result.files.push({ path: mediaDir, kind: 'media', records: mediaFiles, bytes: mediaBytes });
   progress.done();
   return result;
+}
+
+function isWholeArchive(s: ExportSelection): boolean {
+  return s.contact === undefined && s.conversationId === undefined && s.since === undefined && s.until === undefined && ['sms', 'mms', 'calls'].every((k) => s.kinds.has(k as ExportKind));
 }

@@ -162,11 +162,6 @@ export class ViewReader {
       durationS: e.durationS,
     };
   }
-
-  /** The name the archive knows for an address, if any. */
-  nameOf(address: string): string | null {
-    return this.person(address).name;
-  }
 }
 
 function attachments(parts: PartRow[]): AttachmentView[] {

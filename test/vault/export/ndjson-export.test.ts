@@ -72,6 +72,28 @@ describe('NDJSON export', () => {
     await roundTrip(v);
   }, 60_000);
 
+  it('carries the address book: contacts without messages, names that override the backups, photos', async () => {
+    const v = await vault();
+    await importExportFixture(v);
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const vcf = path.join(tempDir(), 'contacts.vcf');
+    fs.writeFileSync(
+      vcf,
+      `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zed Only-In-Address-Book\r\nTEL:+15550009999\r\nPHOTO;ENCODING=b;TYPE=PNG:${png}\r\nEND:VCARD\r\n` +
+        'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Alice Renamed\r\nTEL:+15550001001\r\nEND:VCARD\r\n',
+    );
+    await importAll(v, [vcf]);
+    const contactsOf = (x: Vault): Promise<unknown[]> => x.db.selectFrom('contacts').select(['address_norm', 'name', 'photo_sha256']).orderBy('address_norm').execute();
+    expect(await contactsOf(v)).toContainEqual({ address_norm: '+15550001001', name: 'Alice Renamed', photo_sha256: null });
+    const out = await roundTrip(v);
+    const lines = fs.readFileSync(path.join(out, NDJSON_FILE), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; photo?: { path: string } });
+    const zed = lines.find((l) => l.type === 'contact' && JSON.stringify(l).includes('Zed'));
+    expect(zed?.photo?.path).toMatch(/^media\/[0-9a-f]{64}$/);
+    const fresh = await vault();
+    await importAll(fresh, [path.join(out, NDJSON_FILE)]);
+    expect(await contactsOf(fresh)).toEqual(await contactsOf(v));
+  });
+
   it('refuses an export whose media folder is missing, and changes nothing', async () => {
     const v = await vault();
     await importExportFixture(v);
