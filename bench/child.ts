@@ -1,27 +1,58 @@
 /**
  * One benchmark measurement in its own process, so peak RSS belongs to that measurement alone.
  * Usage: tsx bench/child.ts read FILE | read-format FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR
+ *        | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR
  * (`read-format` reads any format through its detected reader, e.g. sms-ie ZIP or Fossify JSON.)
  * Prints one JSON line: { seconds, records, bytes, maxRssMB }.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { openInput } from '../src/formats/container.js';
 import { readSbr } from '../src/formats/sbr/reader.js';
 import { hashOnlySink } from '../src/formats/hash-sink.js';
 import { openBackup } from '../src/formats/registry.js';
+import { runExport } from '../src/vault/export/run-export.js';
 import { exportSbr } from '../src/vault/export/sbr-export.js';
 import { importFile } from '../src/vault/import/import-backup.js';
 import { Vault } from '../src/vault/vault.js';
 
 const [mode, file, vaultDir] = process.argv.slice(2);
-if (file === undefined || (mode !== 'read' && mode !== 'read-format' && mode !== 'import' && mode !== 'export')) {
-  process.stderr.write('usage: tsx bench/child.ts read FILE | read-format FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR\n');
+const EXPORTS = { 'export-csv': 'csv', 'export-html': 'html', 'export-pdf': 'pdf' } as const;
+const isExport = (m: string | undefined): m is keyof typeof EXPORTS => m !== undefined && m in EXPORTS;
+if (file === undefined || (mode !== 'read' && mode !== 'read-format' && mode !== 'import' && mode !== 'export' && !isExport(mode))) {
+  process.stderr.write('usage: tsx bench/child.ts read FILE | read-format FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR\n');
   process.exit(2);
 }
 
-let bytes = mode === 'export' ? 0 : fs.statSync(file).size;
+let bytes = mode === 'export' || isExport(mode) ? 0 : fs.statSync(file).size;
 const started = process.hrtime.bigint();
 let records = 0;
+let treePeakKB = 0;
+let treeSampler: NodeJS.Timeout | undefined;
+
+/** Memory of this process and all its descendants (Chromium's browser and renderers), as PSS. */
+function sampleTree(): void {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
+  const family = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of rows) if (pid !== undefined && ppid !== undefined && family.has(ppid) && !family.has(pid)) grew = family.add(pid).size > 0;
+  }
+  // PSS, not RSS: Chromium's processes share most of their pages, and RSS would count them again in each.
+  let kb = 0;
+  for (const pid of family) {
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      kb += Number(m?.[1] ?? 0);
+    } catch {
+      // the process ended between ps and the read
+    }
+  }
+  treePeakKB = Math.max(treePeakKB, kb);
+}
 
 if (mode === 'read') {
   // The disk/decode limit: read, scan and base64-decode, hashing media like the blob store does,
@@ -41,6 +72,19 @@ if (mode === 'read') {
       },
     });
   }
+} else if (isExport(mode)) {
+  // `file` is the vault, `vaultDir` the output folder; bytes = what the export wrote.
+  if (vaultDir === undefined) throw new Error('export needs an output folder');
+  // PDF runs Chromium in child processes: sample the whole process tree's RSS.
+  if (mode === 'export-pdf') treeSampler = setInterval(sampleTree, 250);
+  const vault = await Vault.open(file);
+  const result = await runExport(vault, { format: EXPORTS[mode], selection: { kinds: new Set(['sms', 'mms', 'calls'] as const) },
+    outDir: vaultDir,
+    ...(process.env.BENCH_PDF_CHUNK === undefined ? {} : { chunkSize: Number(process.env.BENCH_PDF_CHUNK) }),
+  });
+  records = result.messages + result.calls;
+  bytes = Number(execFileSync('du', ['-sb', vaultDir], { encoding: 'utf8' }).split('\t')[0]);
+  await vault.close();
 } else if (mode === 'read-format') {
   // The same for any format: its reader, media hashed, nothing stored.
   const opened = await openBackup(file);
@@ -79,7 +123,10 @@ if (mode === 'read') {
 }
 
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+clearInterval(treeSampler);
 const usage = process.resourceUsage();
 // CPU seconds too: on a shared, loaded machine they say more than the wall clock.
 const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-process.stdout.write(JSON.stringify({ seconds, records, bytes, maxRssMB: usage.maxRSS / 1024, cpuSeconds }) + '\n');
+// maxRssMB adds Chromium's processes for PDF (as PSS); nodeRssMB is this process alone.
+const maxRssMB = Math.max(usage.maxRSS / 1024, treePeakKB / 1024);
+process.stdout.write(JSON.stringify({ seconds, records, bytes, maxRssMB, nodeRssMB: usage.maxRSS / 1024, cpuSeconds }) + '\n');

@@ -48,7 +48,7 @@ async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
   return file;
 }
 
-function child(mode: 'read' | 'read-format' | 'import' | 'export', ...args: string[]): Measure {
+function child(mode: 'read' | 'read-format' | 'import' | 'export' | 'export-csv' | 'export-html' | 'export-pdf', ...args: string[]): Measure {
   const out = execFileSync(
     process.execPath,
     // The same heap cap as the textvault binary (see src/cli/main.ts).
@@ -138,6 +138,26 @@ if (!ONLY || ONLY.includes('imap')) {
   // SMS Backup+ over IMAP from a local Dovecot (#5).
   for (const m of await imapBench(n(20_000))) rows.push(row('imap', m.step, m));
   process.stderr.write('imap done\n');
+}
+
+// Issue #6: human-facing exports. CSV and HTML of the 1M-SMS vault; PDF of one 10,000-message thread.
+const exportScenarios: { name: string; opts: GeneratorOptions; formats: ('csv' | 'html' | 'pdf')[] }[] = [
+  { name: 'sms-heavy', opts: { seed: 1, sms: n(1_000_000), mms: 0 }, formats: ['csv', 'html'] },
+  { name: 'pdf-thread-10k', opts: { seed: 7, sms: n(10_000), mms: 0, contacts: 1 }, formats: ['pdf'] },
+];
+for (const s of exportScenarios) {
+  if (ONLY && !ONLY.includes(`exports-${s.name}`)) continue;
+  const file = await dataset(s.name, s.opts);
+  const vault = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-'));
+  try {
+    rows.push(row(`exports-${s.name}`, 'import into empty vault', child('import', file, vault)));
+    for (const f of s.formats) {
+      rows.push(row(`exports-${s.name}`, `export to ${f.toUpperCase()} (MB/s = output)`, child(`export-${f}`, vault, path.join(vault, `out-${f}`))));
+    }
+  } finally {
+    fs.rmSync(vault, { recursive: true, force: true });
+  }
+  process.stderr.write(`exports-${s.name} done\n`);
 }
 
 // #5: the sms-ie ZIP and Fossify JSON readers, on files exported from a generated archive.

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { listZip, sniff } from './container.js';
 import { NotABackupError } from './errors.js';
+import { looksLikeNdjson } from './ndjson/reader.js';
 
 export type FormatId =
   | 'sbr'
@@ -22,7 +23,8 @@ export type FormatId =
   | 'smsbackupplus-mbox'
   | 'smsbackupplus-eml'
   /** Not a file: an IMAP folder read by src/sources/imap. */
-  | 'smsbackupplus-imap';
+  | 'smsbackupplus-imap'
+  | 'textvault-ndjson';
 
 export interface KnownFormat {
   id: FormatId;
@@ -40,6 +42,7 @@ export const KNOWN_FORMATS: readonly KnownFormat[] = [
   { id: 'vcard', description: 'vCard contacts (.vcf, versions 2.1, 3.0, 4.0)' },
   { id: 'smsbackupplus-mbox', description: 'SMS Backup+ mailbox (mbox, e.g. a Google Takeout of the SMS label)' },
   { id: 'smsbackupplus-eml', description: 'SMS Backup+ message (.eml)' },
+  { id: 'textvault-ndjson', description: 'Textvault NDJSON export (textvault.ndjson + media/)' },
 ];
 
 export function describeFormat(id: FormatId): string {
@@ -105,6 +108,8 @@ export function classify(s: Sniffed): FormatId | undefined {
   if (text.startsWith('From ')) return 'smsbackupplus-mbox';
   if (/^X-smssync-[A-Za-z_]+:/im.test(text) && /^[\w-]+:/.test(text)) return 'smsbackupplus-eml';
   if (text.startsWith('[')) return classifyJsonArray(text);
+  // Our own export announces itself in its first line, before any message line.
+  if (looksLikeNdjson(s.head)) return 'textvault-ndjson';
   if (text.startsWith('{')) return looksLikeMessageLine(text) ? 'sms-ie' : undefined;
   return undefined;
 }

@@ -14,6 +14,7 @@ import { openEncryptedSmsIe } from './smsie/encrypted-unit.js';
 import { vcardUnits } from './vcard/unit.js';
 import { emlFolderUnits, emlUnits, isEmlFolder, mboxUnits } from './smsbackupplus/unit.js';
 import fs from 'node:fs';
+import { ndjsonUnits } from './ndjson/unit.js';
 
 export type Opener = (file: string, options: OpenOptions) => Promise<OpenedBackup>;
 
@@ -32,6 +33,7 @@ export const OPENERS: Partial<Record<FormatId, Opener>> = {
   vcard: plain('vcard', vcardUnits),
   'smsbackupplus-mbox': plain('smsbackupplus-mbox', mboxUnits),
   'smsbackupplus-eml': plain('smsbackupplus-eml', emlUnits),
+  'textvault-ndjson': plain('textvault-ndjson', ndjsonUnits),
 };
 
 export async function openBackup(file: string, options: OpenOptions = {}): Promise<OpenedBackup> {

@@ -132,7 +132,7 @@ describe('textvault CLI', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no messages or calls with/);
     expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
-    expect(cli(['--vault', vault, 'export', '--format', 'pdf', '--out', out]).code).toBe(2);
+    expect(cli(['--vault', vault, 'export', '--format', 'docx', '--out', out]).code).toBe(2);
     expect(cli(['--vault', vault, 'export', '--format', 'sbr', '--out', out, '--since', 'yesterday-ish']).code).toBe(2);
     expect(cli(['--vault', vault, 'export', '--out', out]).code).toBe(2);
   });

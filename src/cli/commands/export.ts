@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { exportFossify } from '../../vault/export/fossify-export.js';
-import { DEFAULT_SPLIT, exportSbr } from '../../vault/export/sbr-export.js';
-import { exportSmsIe } from '../../vault/export/smsie-export.js';
+import { EXPORT_FORMATS, runExport, type ExportFormat } from '../../vault/export/run-export.js';
+import type { FossifyKeys } from '../../formats/fossify/mapping.js';
+import { DEFAULT_SPLIT } from '../../vault/export/sbr-export.js';
 import type { ExportKind } from '../../vault/export/selection.js';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
@@ -10,8 +10,10 @@ import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap
 import { exportToImap } from '../../sources/imap/export.js';
 import { isImapUrl, parseImapUrl } from '../../sources/imap/target.js';
 
+type CliFormat = ExportFormat | 'smsbackupplus';
+
 interface ExportCliOptions extends ImapCliOptions {
-  format: 'sbr' | 'sms-ie' | 'fossify' | 'smsbackupplus';
+  format: CliFormat;
   out?: string;
   to?: string;
   contact?: string;
@@ -21,9 +23,13 @@ interface ExportCliOptions extends ImapCliOptions {
   types: Set<ExportKind>;
   split: number;
   legacyEmoji?: boolean;
-  fossifyKeys: 'kotlin' | 'columns';
+  bom?: boolean;
+  pageSize?: number;
+  fossifyKeys: FossifyKeys;
   json?: boolean;
 }
+
+const UNITS: Record<string, string> = { messages: 'messages', calls: 'calls', media: 'media files', ndjson: 'records', conversation: 'messages', site: 'records' };
 
 function parseDate(value: string): number {
   // A bare date means local midnight, as a person reading "2024-01-01" expects.
@@ -80,13 +86,13 @@ async function exportSmsBackupPlusCli(globals: GlobalOptions, opts: ExportCliOpt
 export function registerExport(program: Command, globals: () => GlobalOptions): void {
   const command = program
     .command('export')
-    .description('write part or all of the archive as restore-ready backup files')
+    .description('write part or all of the archive: backups the phone apps restore (sbr, sms-ie, fossify, smsbackupplus), an offline HTML site, PDF transcripts, CSV or NDJSON')
     .addOption(
       new Option(
         '--format <format>',
-        'output format: sbr (SMS Backup & Restore XML), sms-ie (SMS Import/Export ZIP + calls JSON), fossify (Fossify Messages JSON), smsbackupplus (mail appended to an IMAP folder; needs --to)',
+        'sbr (SMS Backup & Restore XML), sms-ie (SMS Import/Export ZIP + calls JSON), fossify (Fossify Messages JSON), smsbackupplus (mail appended to an IMAP folder; needs --to), html, pdf, csv, ndjson',
       )
-        .choices(['sbr', 'sms-ie', 'fossify', 'smsbackupplus'])
+        .choices([...EXPORT_FORMATS, 'smsbackupplus'])
         .makeOptionMandatory(),
     )
     .option('--out <dir>', 'output folder (created if missing); for every format but smsbackupplus')
@@ -97,7 +103,9 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     .option('--until <date>', 'up to this date (exclusive)', parseDate)
     .option('--types <list>', 'comma-separated: sms, mms, calls', parseTypes, new Set<ExportKind>(['sms', 'mms', 'calls']))
     .option('--split <n>', `sbr: records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
-    .option('--legacy-emoji', 'write emoji as surrogate-pair references like old app versions')
+    .option('--legacy-emoji', 'sbr: write emoji as surrogate-pair references like old app versions')
+    .option('--page-size <n>', 'html: messages per page (default 1,000)', parseCount)
+    .option('--bom', 'csv: start each file with a UTF-8 byte order mark (for Excel)')
     .addOption(
       new Option('--fossify-keys <keys>', 'fossify: kotlin (current Fossify Messages) or columns (snake_case, older Simple SMS Messenger)')
         .choices(['kotlin', 'columns'])
@@ -106,32 +114,36 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     .option('--json', 'print the result as JSON');
   addImapOptions(command).action(async (opts: ExportCliOptions) => {
     const selection = { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types };
-    if (opts.format === 'smsbackupplus') {
+    const format = opts.format;
+    if (format === 'smsbackupplus') {
       await exportSmsBackupPlusCli(globals(), opts, selection);
       return;
     }
     const out = opts.out;
-    if (out === undefined) throw new CommandFailed(`--format ${opts.format} writes files: give the folder with --out DIR`);
-    const bar = progressBar('exporting', opts.json !== true && opts.format === 'sbr');
-    const result = await withVault(globals(), false, (vault) => {
-      if (opts.format === 'sms-ie') return exportSmsIe(vault, selection, { outDir: out });
-      if (opts.format === 'fossify') return exportFossify(vault, selection, { outDir: out, keys: opts.fossifyKeys });
-      return exportSbr(vault, selection, {
+    if (out === undefined) throw new CommandFailed(`--format ${format} writes files: give the folder with --out DIR`);
+    const bar = progressBar('exporting', opts.json !== true);
+    const result = await withVault(globals(), false, (vault) =>
+      runExport(vault, {
+        format,
+        selection,
         outDir: out,
         split: opts.split,
         legacyEmoji: opts.legacyEmoji === true,
+        bom: opts.bom === true,
+        pageSize: opts.pageSize,
+        fossifyKeys: opts.fossifyKeys,
         onProgress: (done, total) => {
           bar.update(done, total, done);
         },
-      });
-    }).finally(() => {
+      }),
+    ).finally(() => {
       bar.stop();
     });
     if (opts.json === true) {
       printJson(result);
       return;
     }
-    for (const f of result.files) process.stdout.write(`${f.path}: ${formatCount(f.records)} ${f.kind === 'calls' ? 'calls' : 'messages'}, ${formatBytes(f.bytes)}\n`);
+    for (const f of result.files) process.stdout.write(`${f.path}: ${formatCount(f.records)} ${UNITS[f.kind] ?? 'records'}, ${formatBytes(f.bytes)}\n`);
     for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
     process.stdout.write(`exported ${formatCount(result.messages)} messages and ${formatCount(result.calls)} calls\n`);
   });

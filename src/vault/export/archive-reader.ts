@@ -14,6 +14,19 @@ interface MessageRow {
   kind: 'sms' | 'mms';
   attrs: string;
   has_addrs: number;
+  conversation_id: number;
+  date_ms: number;
+  direction: string;
+  body: string | null;
+}
+
+/** A stored message with what the vault derived from it (for exports that show both). */
+export interface MessageEntry {
+  record: MessageRecord;
+  conversationId: number;
+  dateMs: number;
+  direction: string;
+  text: string;
 }
 
 interface PartRow {
@@ -29,7 +42,8 @@ const NO_POSITION = { line: 0, column: 0, index: 0 };
 export class ArchiveReader {
   constructor(private readonly vault: Vault) {}
 
-  private messageQuery(sel: ResolvedSelection): SelectQueryBuilder<Schema, 'messages', object> | undefined {
+  /** The selection's messages, for the other export readers to select from. */
+  messageQuery(sel: ResolvedSelection): SelectQueryBuilder<Schema, 'messages', object> | undefined {
     const kinds = (['sms', 'mms'] as const).filter((k) => sel.kinds.has(k));
     if (kinds.length === 0) return undefined;
     let q = this.vault.db.selectFrom('messages').where('kind', 'in', kinds);
@@ -42,7 +56,7 @@ export class ArchiveReader {
     return q;
   }
 
-  private callQuery(sel: ResolvedSelection): SelectQueryBuilder<Schema, 'calls', object> | undefined {
+  callQuery(sel: ResolvedSelection): SelectQueryBuilder<Schema, 'calls', object> | undefined {
     if (!sel.kinds.has('calls') || (sel.conversationIds !== undefined && sel.addresses === undefined)) return undefined;
     let q = this.vault.db.selectFrom('calls');
     if (sel.since !== undefined) q = q.where('date_ms', '>=', sel.since);
@@ -65,10 +79,15 @@ export class ArchiveReader {
 
   /** Messages of the selection, SMS and MMS interleaved by date. */
   *messages(sel: ResolvedSelection): Generator<MessageRecord> {
+    for (const e of this.entries(sel)) yield e.record;
+  }
+
+  /** Messages of the selection with their derived columns, in date order. */
+  *entries(sel: ResolvedSelection): Generator<MessageEntry> {
     const q = this.messageQuery(sel);
     if (q === undefined) return;
     const sqlite = this.vault.store.sqlite;
-    const rows = prepare<MessageRow>(sqlite, q.select(['id', 'kind', 'attrs', 'has_addrs']).orderBy('date_ms').orderBy('id'));
+    const rows = prepare<MessageRow>(sqlite, q.select(['id', 'kind', 'attrs', 'has_addrs', 'conversation_id', 'date_ms', 'direction', 'body']).orderBy('date_ms').orderBy('id'));
     const parts = prepare<PartRow>(
       sqlite,
       this.vault.db
@@ -85,27 +104,44 @@ export class ArchiveReader {
     for (const r of rows.statement.iterate(...rows.bind())) {
       const attrs = JSON.parse(r.attrs) as Attrs;
       const position = { ...NO_POSITION, index: index++ };
+      const meta = { conversationId: r.conversation_id, dateMs: r.date_ms, direction: r.direction, text: r.body ?? '' };
       if (r.kind === 'sms') {
-        yield { kind: 'sms', attrs, position };
+        yield { record: { kind: 'sms', attrs, position }, ...meta };
         continue;
       }
-      yield {
+      const record: MessageRecord = {
         kind: 'mms',
         attrs,
         parts: parts.all({ id: r.id }).map(toPart),
         addrs: r.has_addrs ? addrs.all({ id: r.id }).map((a): AddrRecord => ({ attrs: JSON.parse(a.attrs) as Attrs })) : null,
         position,
       };
+      yield { record, ...meta };
     }
   }
 
   *calls(sel: ResolvedSelection): Generator<CallRecord> {
+    for (const c of this.callEntries(sel)) yield c.record;
+  }
+
+  /** Calls of the selection in date order, with their normalised number. */
+  *callEntries(sel: ResolvedSelection): Generator<{ record: CallRecord; numberNorm: string; number: string | null; dateMs: number; durationS: number | null; type: number | null }> {
     const q = this.callQuery(sel);
     if (q === undefined) return;
-    const rows = prepare<{ attrs: string }>(this.vault.store.sqlite, q.select('attrs').orderBy('date_ms').orderBy('id'));
+    const rows = prepare<{ attrs: string; number: string | null; number_norm: string; date_ms: number; duration_s: number | null; type: number | null }>(
+      this.vault.store.sqlite,
+      q.select(['attrs', 'number', 'number_norm', 'date_ms', 'duration_s', 'type']).orderBy('date_ms').orderBy('id'),
+    );
     let index = 0;
     for (const r of rows.statement.iterate(...rows.bind())) {
-      yield { kind: 'call', attrs: JSON.parse(r.attrs) as Attrs, position: { ...NO_POSITION, index: index++ } };
+      yield {
+        record: { kind: 'call', attrs: JSON.parse(r.attrs) as Attrs, position: { ...NO_POSITION, index: index++ } },
+        numberNorm: r.number_norm,
+        number: r.number,
+        dateMs: r.date_ms,
+        durationS: r.duration_s,
+        type: r.type,
+      };
     }
   }
 }

@@ -39,6 +39,16 @@ export async function chooseRegion(vault: Vault, entry: BackupUnit): Promise<Reg
     };
   }
   const head = await entry.sampleText(SNIFF_BYTES);
+  const exported = entry.format === 'textvault-ndjson' ? regionOfExport(head) : undefined;
+  if (exported !== undefined) {
+    const name = formatRegion(exported);
+    return {
+      persist: { region: name, source: 'inferred' },
+      region: exported,
+      source: 'inferred',
+      explanation: `region ${name}, the region of the vault this export came from; change with: textvault config set region XX`,
+    };
+  }
   const numbers = [...Array.from(head.matchAll(NUMBER_ATTR), (m) => m[1] ?? ''), ...Array.from(head.matchAll(NUMBER_HEADER), (m) => (m[1] ?? '').trim())];
   const inferred = inferRegion(numbers);
   const region = inferred?.region ?? parseRegion(FALLBACK);
@@ -51,4 +61,15 @@ export async function chooseRegion(vault: Vault, entry: BackupUnit): Promise<Reg
       ? `assumed region ${name} for numbers without a country code (inferred from ${inferred.evidence} numbers with one); change with: textvault config set region XX`
       : `assumed region ${name} for numbers without a country code (no number with one found); change with: textvault config set region XX`,
   };
+}
+
+/** The region a Textvault NDJSON export's header names, when it names a valid one. */
+function regionOfExport(head: string): Region | undefined {
+  const firstLine = head.replace(/^\uFEFF/, '').split('\n', 1)[0] ?? '';
+  try {
+    const header = JSON.parse(firstLine) as { region?: unknown };
+    return typeof header.region === 'string' ? parseRegion(header.region) : undefined;
+  } catch {
+    return undefined;
+  }
 }

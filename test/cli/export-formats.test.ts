@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { cli } from '../helpers/cli.js';
+import { THREAD_CALLS, THREAD_MESSAGES } from '../helpers/export-fixture.js';
+import { tempDir } from '../helpers/temp.js';
+
+const ResultJson = z.object({
+  format: z.string(),
+  files: z.array(z.object({ path: z.string(), kind: z.string(), records: z.number() })),
+  messages: z.number(),
+  calls: z.number(),
+  warnings: z.array(z.string()),
+});
+
+describe('textvault export --format csv|ndjson|html|pdf', () => {
+  it('exports every format from the command line and imports its own NDJSON back', () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'v');
+    expect(cli(['--vault', vault, 'import', THREAD_MESSAGES, THREAD_CALLS]).code).toBe(0);
+
+    const csv = cli(['--vault', vault, 'export', '--format', 'csv', '--out', path.join(dir, 'csv'), '--bom', '--contact', '+1 (555) 000-1002']);
+    expect(csv.stderr).toBe('');
+    expect(csv.stdout).toMatch(/messages\.csv: 5 messages/);
+    expect(csv.stdout).toMatch(/calls\.csv: 1 calls/);
+    expect(fs.readFileSync(path.join(dir, 'csv', 'messages.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+
+    const html = ResultJson.parse(JSON.parse(cli(['--vault', vault, 'export', '--format', 'html', '--out', path.join(dir, 'html'), '--page-size', '2', '--json']).stdout));
+    expect(html).toMatchObject({ format: 'html', messages: 10, calls: 3 });
+    expect(fs.existsSync(path.join(dir, 'html', 'textvault-html', 'c', '1', 'page-0002.html'))).toBe(true);
+
+    const pdf = cli(['--vault', vault, 'export', '--format', 'pdf', '--out', path.join(dir, 'pdf'), '--since', '2024-06-02', '--types', 'messages']);
+    expect(pdf.stderr).toBe('');
+    expect(fs.readdirSync(path.join(dir, 'pdf'))).toEqual(['15550001003-4.pdf']);
+
+    const nd = cli(['--vault', vault, 'export', '--format', 'ndjson', '--out', path.join(dir, 'nd')]);
+    expect(nd.stdout).toMatch(/textvault\.ndjson: 13 records/);
+    const again = cli(['--vault', path.join(dir, 'v2'), 'import', path.join(dir, 'nd', 'textvault.ndjson')]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    const Stats = z.object({ sms: z.number(), mms: z.number(), calls: z.number(), conversations: z.number() });
+    const stats = (v: string): z.infer<typeof Stats> => Stats.parse(JSON.parse(cli(['--vault', v, 'stats', '--json']).stdout));
+    expect(stats(path.join(dir, 'v2'))).toEqual(stats(vault));
+    expect(stats(vault)).toEqual({ sms: 7, mms: 3, calls: 3, conversations: 4 });
+  }, 60_000);
+
+  it('rejects an unknown format and a bad page size as usage errors', () => {
+    const vault = path.join(tempDir(), 'v');
+    expect(cli(['--vault', vault, 'export', '--format', 'docx', '--out', tempDir()]).code).toBe(2);
+    expect(cli(['--vault', vault, 'export', '--format', 'html', '--page-size', 'x', '--out', tempDir()]).code).toBe(2);
+  });
+});
