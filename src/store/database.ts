@@ -5,11 +5,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-search.js';
+import * as m0007 from './migrations/0007-dated-keys.js';
 import type { Schema } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-search': m0002,
+  '0007-dated-keys': m0007,
 };
 
 class StaticMigrations implements MigrationProvider {
