@@ -98,4 +98,24 @@ describe('BlobStore', () => {
     expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
     expect([...store.list()]).toEqual([]);
   });
+
+  it('reads a blob back in chunks: a small one in one buffer of its size, a big one in pieces of 1 MiB', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const small = store.putBuffer(Buffer.from('a small picture'));
+    const bigBytes = crypto.randomBytes(2 * 1024 * 1024 + 5);
+    const big = store.putBuffer(bigBytes);
+    await store.commitStaged();
+    const read = async (sha256: string): Promise<Buffer[]> => {
+      const out: Buffer[] = [];
+      for await (const c of store.chunks(sha256)) out.push(c);
+      return out;
+    };
+    const smallChunks = await read(small.sha256);
+    expect(smallChunks.map((c) => c.toString())).toEqual(['a small picture']);
+    expect(smallChunks[0]?.buffer.byteLength).toBeLessThan(1024 * 1024);
+    const bigChunks = await read(big.sha256);
+    expect(bigChunks.map((c) => c.length)).toEqual([1024 * 1024, 1024 * 1024, 5]);
+    expect(Buffer.concat(bigChunks).equals(bigBytes)).toBe(true);
+    await expect(read('0'.repeat(64))).rejects.toThrow(/ENOENT/);
+  });
 });

@@ -60,7 +60,7 @@ export async function exportSbr(vault: Vault, selection: ExportSelection, option
 
   const warnings: string[] = [];
   const media: MediaSource = {
-    open: (sha256) => vault.blobs.openRead(sha256) as AsyncIterable<Buffer>,
+    open: (sha256) => vault.blobs.chunks(sha256),
   };
   const files: ExportedFile[] = [];
   const total = messageTotal + callTotal;
