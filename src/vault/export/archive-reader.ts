@@ -24,7 +24,6 @@ interface PartRow {
   raw_data: string | null;
 }
 
-const NO_POSITION = { line: 0, column: 0, index: 0 };
 
 export class ArchiveReader {
   constructor(private readonly vault: Vault) {}
@@ -84,7 +83,7 @@ export class ArchiveReader {
     let index = 0;
     for (const r of rows.statement.iterate(...rows.bind())) {
       const attrs = JSON.parse(r.attrs) as Attrs;
-      const position = { ...NO_POSITION, index: index++ };
+      const position = { line: 0, column: 0, index: index++ };
       if (r.kind === 'sms') {
         yield { kind: 'sms', attrs, position };
         continue;
@@ -105,7 +104,7 @@ export class ArchiveReader {
     const rows = prepare<{ attrs: string }>(this.vault.store.sqlite, q.select('attrs').orderBy('date_ms').orderBy('id'));
     let index = 0;
     for (const r of rows.statement.iterate(...rows.bind())) {
-      yield { kind: 'call', attrs: JSON.parse(r.attrs) as Attrs, position: { ...NO_POSITION, index: index++ } };
+      yield { kind: 'call', attrs: JSON.parse(r.attrs) as Attrs, position: { line: 0, column: 0, index: index++ } };
     }
   }
 }
