@@ -1,7 +1,7 @@
 /**
  * One benchmark measurement in its own process, so peak RSS belongs to that measurement alone.
  * Usage: tsx bench/child.ts read FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR
- * Prints one JSON line: { seconds, records, bytes, maxRssMB }.
+ * Prints one JSON line: { seconds, records, bytes, maxRssMB, cpuSeconds } (CPU of the whole process).
  */
 import fs from 'node:fs';
 import { openInput } from '../src/formats/container.js';
@@ -56,4 +56,7 @@ if (mode === 'read') {
 }
 
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(JSON.stringify({ seconds, records, bytes, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+const usage = process.resourceUsage();
+// CPU time (user + system, all threads) moves far less than wall time when other work shares the machine.
+const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+process.stdout.write(JSON.stringify({ seconds, records, bytes, maxRssMB: usage.maxRSS / 1024, cpuSeconds }) + '\n');

@@ -21,6 +21,7 @@ interface Measure {
   records: number;
   bytes: number;
   maxRssMB: number;
+  cpuSeconds: number;
 }
 
 interface Row {
@@ -32,6 +33,7 @@ interface Row {
   msgPerS: number;
   mbPerS: number;
   maxRssMB: number;
+  cpuSeconds: number;
 }
 
 async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
@@ -68,6 +70,7 @@ function row(scenario: string, step: string, m: Measure): Row {
     msgPerS: m.records / m.seconds,
     mbPerS: m.bytes / 1e6 / m.seconds,
     maxRssMB: m.maxRssMB,
+    cpuSeconds: m.cpuSeconds,
   };
 }
 
@@ -103,9 +106,9 @@ for (const s of scenarios) {
 
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const lines = [
-  `| scenario | step | file MB | records | seconds | messages/s | MB/s | peak RSS MB |`,
-  `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
-  ...rows.map((r) => `| ${r.scenario} | ${r.step} | ${fmt(r.fileMB)} | ${fmt(r.records)} | ${fmt(r.seconds, 1)} | ${fmt(r.msgPerS)} | ${fmt(r.mbPerS, 1)} | ${fmt(r.maxRssMB)} |`),
+  `| scenario | step | file MB | records | seconds | messages/s | MB/s | peak RSS MB | CPU s |`,
+  `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+  ...rows.map((r) => `| ${r.scenario} | ${r.step} | ${fmt(r.fileMB)} | ${fmt(r.records)} | ${fmt(r.seconds, 1)} | ${fmt(r.msgPerS)} | ${fmt(r.mbPerS, 1)} | ${fmt(r.maxRssMB)} | ${fmt(r.cpuSeconds, 1)} |`),
 ];
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = `${new Date().toISOString()} · ${cpu} · ${os.cpus().length} cores · ${fmt(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · scale ${SCALE}`;
