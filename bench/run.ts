@@ -22,6 +22,7 @@ interface Measure {
   records: number;
   bytes: number;
   maxRssMB: number;
+  cpuSeconds: number;
 }
 
 interface Row {
@@ -33,6 +34,7 @@ interface Row {
   msgPerS: number;
   mbPerS: number;
   maxRssMB: number;
+  cpuSeconds: number;
 }
 
 async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
@@ -69,6 +71,7 @@ function row(scenario: string, step: string, m: Measure): Row {
     msgPerS: m.records / m.seconds,
     mbPerS: m.bytes / 1e6 / m.seconds,
     maxRssMB: m.maxRssMB,
+    cpuSeconds: m.cpuSeconds,
   };
 }
 
@@ -232,9 +235,9 @@ async function nativeSmsIe(from: string, to: string): Promise<void> {
 
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const lines: string[] = [
-  `| scenario | step | file MB | records | seconds | messages/s | MB/s | peak RSS MB |`,
-  `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
-  ...rows.map((r) => `| ${r.scenario} | ${r.step} | ${fmt(r.fileMB)} | ${fmt(r.records)} | ${fmt(r.seconds, 1)} | ${fmt(r.msgPerS)} | ${fmt(r.mbPerS, 1)} | ${fmt(r.maxRssMB)} |`),
+  `| scenario | step | file MB | records | seconds | messages/s | MB/s | peak RSS MB | CPU s |`,
+  `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+  ...rows.map((r) => `| ${r.scenario} | ${r.step} | ${fmt(r.fileMB)} | ${fmt(r.records)} | ${fmt(r.seconds, 1)} | ${fmt(r.msgPerS)} | ${fmt(r.mbPerS, 1)} | ${fmt(r.maxRssMB)} | ${fmt(r.cpuSeconds, 1)} |`),
 ];
 if (apiRows.length > 0)
   lines.push(

@@ -2,7 +2,11 @@
  * Content-addressed media files: `blobs/ab/cd/<sha256>`.
  *
  * A blob is written to `blobs/tmp/` while it is hashed, then staged; its fsync starts right away
- * on libuv's thread pool, overlapping with the rest of the import. The import calls
+ * on libuv's thread pool, overlapping with the rest of the import. Small blobs (most MMS media)
+ * are held in memory until their hash is known and then written, fsynced and closed on the thread
+ * pool too: creating a file while other files are being fsynced waits for the file system's
+ * journal, and doing that on the main thread for every picture stalled the whole import. A
+ * duplicate is recognised before anything is written. The import calls
  * `commitStaged()` right before it commits the database: it waits for those fsyncs, renames the
  * blobs into place and fsyncs the directories. So a database row never points at a blob that is
  * not safely on disk, and a crash before that leaves only temp files, which the next import
@@ -19,6 +23,12 @@ const closeAsync = promisify(fs.close);
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/** A blob up to this size is held in memory until it is complete; a bigger one streams to its file. */
+export const SPOOL_BYTES = 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
+/** Held blobs waiting to be written, at most; past this a blob is written at once (memory bound). */
+const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+
 export interface BlobInfo {
   sha256: string;
   size: number;
@@ -31,6 +41,10 @@ export class BlobStore {
   private readonly staged = new Map<string, string>();
   /** fsyncs started as blobs are staged, so they overlap with the rest of the import. */
   private syncing: Promise<void>[] = [];
+  /** Held blobs being written on the thread pool, by temp path. */
+  private readonly writing = new Map<string, Promise<void>>();
+  private pendingBytes = 0;
+  private removing: Promise<void>[] = [];
 
   constructor(readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
@@ -58,7 +72,7 @@ export class BlobStore {
 
   begin(): BlobWriter {
     const tmp = path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
-    return new BlobWriter(tmp, (sha256, tmpPath) => this.stage(sha256, tmpPath));
+    return new BlobWriter(tmp, (sha256, tmpPath, held, size) => this.stage(sha256, tmpPath, held, size));
   }
 
   /** Writes a whole buffer (small media, tests). */
@@ -68,14 +82,27 @@ export class BlobStore {
     return w.finish();
   }
 
-  private stage(sha256: string, tmpPath: string): boolean {
+  /** `held`: the blob's bytes when they are still in memory (no file yet). */
+  private stage(sha256: string, tmpPath: string, held: Buffer[] | null, size: number): boolean {
     if (this.has(sha256)) {
-      fs.rmSync(tmpPath, { force: true });
+      if (held === null) fs.rmSync(tmpPath, { force: true });
       return false;
     }
     this.staged.set(sha256, tmpPath);
+    let sync: Promise<void>;
+    if (held === null) {
+      sync = fsyncFile(tmpPath);
+    } else if (this.pendingBytes + size <= MAX_PENDING_BYTES) {
+      this.pendingBytes += size;
+      sync = writeDurably(tmpPath, held).finally(() => {
+        this.pendingBytes -= size;
+      });
+      this.writing.set(tmpPath, sync);
+    } else {
+      writeAll(tmpPath, held);
+      sync = fsyncFile(tmpPath);
+    }
     // Errors are kept in the promise and surface in commitStaged(), before anything is committed.
-    const sync = fsyncFile(tmpPath);
     sync.catch(() => undefined);
     this.syncing.push(sync);
     return true;
@@ -91,28 +118,96 @@ export class BlobStore {
     const syncing = this.syncing;
     this.syncing = [];
     await Promise.all(syncing);
-    const dirs = new Set<string>();
-    for (const [sha256, tmp] of entries) {
-      const final = this.pathFor(sha256);
-      const dir = path.dirname(final);
-      if (!dirs.has(dir)) fs.mkdirSync(dir, { recursive: true });
-      dirs.add(dir);
-      fs.renameSync(tmp, final);
-    }
-    for (const dir of dirs) await fsyncFile(dir);
+    this.writing.clear();
+    // On the thread pool, all at once: thousands of small media each need a mkdir and a rename.
+    const dirs = new Map<string, Promise<unknown>>();
+    await Promise.all(
+      entries.map(async ([sha256, tmp]) => {
+        const final = this.pathFor(sha256);
+        const dir = path.dirname(final);
+        let made = dirs.get(dir);
+        if (made === undefined) {
+          made = fs.promises.mkdir(dir, { recursive: true });
+          dirs.set(dir, made);
+        }
+        await made;
+        await fs.promises.rename(tmp, final);
+      }),
+    );
+    // The new names, and the folders mkdir may have created (blobs/ab), reach the disk too.
+    const parents = new Set([...dirs.keys()].map((d) => path.dirname(d)));
+    await Promise.all([...dirs.keys(), ...parents].map(fsyncFile));
     if (dirs.size > 0) await fsyncFile(this.root);
     this.staged.clear();
   }
 
   /** Drops every staged blob (the import failed). */
   discardStaged(): void {
-    for (const tmp of this.staged.values()) fs.rmSync(tmp, { force: true });
+    for (const tmp of this.staged.values()) {
+      fs.rmSync(tmp, { force: true });
+      // A held blob still being written would otherwise appear after this; cleanTemp() is the backstop.
+      const writing = this.writing.get(tmp);
+      if (writing !== undefined) {
+        this.removing.push(
+          writing.then(ignore, ignore).then(() => {
+            fs.rmSync(tmp, { force: true });
+          }),
+        );
+      }
+    }
+    this.writing.clear();
     this.staged.clear();
     this.syncing = [];
   }
 
+  /** Resolves when the temp files of discarded blobs that were still being written are gone. */
+  async settled(): Promise<void> {
+    const removing = this.removing;
+    this.removing = [];
+    await Promise.allSettled(removing);
+  }
+
   openRead(sha256: string): fs.ReadStream {
     return fs.createReadStream(this.pathFor(sha256), { highWaterMark: 1 << 20 });
+  }
+
+  /**
+   * The bytes of a blob in chunks of at most 1 MiB, each in a buffer of its own. A blob of up to
+   * 1 MiB (most MMS media) is read at once, synchronously, into a buffer of its size: its reader
+   * waits for it anyway, and each trip through the thread pool cost more than the read itself
+   * (the 1 MiB buffer a read stream allocated per blob was worse still: mostly garbage collection).
+   */
+  async *chunks(sha256: string): AsyncGenerator<Buffer> {
+    const file = this.pathFor(sha256);
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size <= READ_CHUNK_BYTES) {
+        const buffer = Buffer.allocUnsafe(size);
+        let at = 0;
+        while (at < size) {
+          const n = fs.readSync(fd, buffer, at, size - at, null);
+          if (n === 0) break;
+          at += n;
+        }
+        if (at > 0) yield at === size ? buffer : buffer.subarray(0, at);
+        return;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    const handle = await fs.promises.open(file, 'r');
+    try {
+      for (;;) {
+        const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK_BYTES, null);
+        if (bytesRead > 0) yield bytesRead === READ_CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead);
+        // A short read of a regular file is its end.
+        if (bytesRead < READ_CHUNK_BYTES) break;
+      }
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Re-hashes a stored blob. */
@@ -159,40 +254,85 @@ export type BlobCheck =
   | { status: 'corrupt'; actual: string; size: number };
 
 export class BlobWriter {
-  private fd: number | null;
+  private fd: number | null = null;
+  /** The bytes so far while they fit in SPOOL_BYTES; null once they went to the file. */
+  private held: Buffer[] | null = [];
+  private closed = false;
   private readonly hash: Hash = createHash('sha256');
   private size = 0;
 
   constructor(
     private readonly tmpPath: string,
-    private readonly onDone: (sha256: string, tmpPath: string) => boolean,
-  ) {
-    this.fd = fs.openSync(tmpPath, 'wx');
-  }
+    private readonly onDone: (sha256: string, tmpPath: string, held: Buffer[] | null, size: number) => boolean,
+  ) {}
 
   write(bytes: Buffer): void {
-    if (this.fd === null) throw new Error('blob writer already closed');
+    if (this.closed) throw new Error('blob writer already closed');
     if (bytes.length === 0) return;
     this.hash.update(bytes);
-    let off = 0;
-    while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off);
     this.size += bytes.length;
+    if (this.held !== null && this.size <= SPOOL_BYTES) {
+      // A copy: the caller may reuse its buffer.
+      this.held.push(Buffer.from(bytes));
+      return;
+    }
+    if (this.fd === null) {
+      this.fd = fs.openSync(this.tmpPath, 'wx');
+      for (const b of this.held ?? []) writeFully(this.fd, b);
+      this.held = null;
+    }
+    writeFully(this.fd, bytes);
   }
 
   finish(): BlobInfo {
-    if (this.fd === null) throw new Error('blob writer already closed');
-    fs.closeSync(this.fd);
+    if (this.closed) throw new Error('blob writer already closed');
+    this.closed = true;
+    if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
     const sha256 = this.hash.digest('hex');
-    const isNew = this.onDone(sha256, this.tmpPath);
+    const isNew = this.onDone(sha256, this.tmpPath, this.held, this.size);
+    this.held = null;
     return { sha256, size: this.size, isNew };
   }
 
   abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.held = null;
     if (this.fd === null) return;
     fs.closeSync(this.fd);
     this.fd = null;
     fs.rmSync(this.tmpPath, { force: true });
+  }
+}
+
+const ignore = (): void => undefined;
+
+function writeFully(fd: number, bytes: Buffer): void {
+  let off = 0;
+  while (off < bytes.length) off += fs.writeSync(fd, bytes, off);
+}
+
+function writeAll(file: string, chunks: Buffer[]): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    for (const b of chunks) writeFully(fd, b);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Creates the file, writes it, fsyncs it and closes it, all on the thread pool. */
+async function writeDurably(file: string, chunks: Buffer[]): Promise<void> {
+  const handle = await fs.promises.open(file, 'wx');
+  try {
+    for (const b of chunks) {
+      let off = 0;
+      while (off < b.length) off += (await handle.write(b, off)).bytesWritten;
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -2,7 +2,7 @@
  * Opens the embedded SQLite archive: one file, WAL journal, migrated to the latest schema.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-search.js';
 import * as m0003auth from './migrations/0003-auth.js';
@@ -11,6 +11,7 @@ import * as m0004deletions from './migrations/0004-phone-deletions.js';
 import type { ControlSchema } from './control-schema.js';
 import * as m0005 from './migrations/0005-contact-photos.js';
 import * as m0006 from './migrations/0006-imap-sync.js';
+import * as m0007 from './migrations/0007-dated-keys.js';
 import type { Schema } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-phone-deletions': m0004deletions,
   '0005-contact-photos': m0005,
   '0006-imap-sync': m0006,
+  '0007-dated-keys': m0007,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */
@@ -58,13 +60,28 @@ export async function openStore(file: string, options: { readonly?: boolean } = 
   // Bounded page cache (32 MiB) keeps peak RSS flat for any archive size.
   sqlite.pragma('cache_size = -32768');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
-  if (!options.readonly) {
-    const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
+  if (!options.readonly && hasPendingMigrations(sqlite)) {
+    // One transaction for all pending migrations: Kysely runs SQLite migrations without one, so a
+    // process killed while creating a vault left half a schema that no later open could migrate.
+    // IMMEDIATE also makes a second process opening the vault wait instead of migrating twice. Only
+    // taken when something is pending, as it waits for a running import to finish.
+    sqlite.exec('BEGIN IMMEDIATE');
+    let outcome: MigrationResultSet;
+    try {
+      outcome = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
+    } catch (e) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      await db.destroy();
+      throw e;
+    }
+    const { error, results } = outcome;
     if (error !== undefined) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
       await db.destroy();
       throw new MigrationError(`database migration ${failed} failed for ${file}: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
     }
+    sqlite.exec('COMMIT');
   }
   return {
     sqlite,
@@ -93,4 +110,11 @@ export async function openControlStore(file: string): Promise<ControlStore> {
     throw new MigrationError(`database migration ${failed} failed for ${file}: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
   }
   return { sqlite, db, close: () => db.destroy() };
+}
+
+function hasPendingMigrations(sqlite: BetterSqlite3.Database): boolean {
+  const table = sqlite.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'kysely_migration'").get();
+  if (table === undefined) return true;
+  const done = new Set(sqlite.prepare<[], { name: string }>('SELECT name FROM kysely_migration').all().map((r) => r.name));
+  return Object.keys(MIGRATIONS).some((name) => !done.has(name));
 }

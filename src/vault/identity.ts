@@ -39,13 +39,30 @@ export function mediaSignature(f: MessageFields): string {
     .join(',');
 }
 
+/**
+ * A stored identity key: the record's date as a big-endian 64-bit two's-complement integer, then
+ * the 128-bit digest of the whole identity. The date adds nothing to what the digest decides;
+ * it is there so that the keys of a backup, which is written in date order, land next to each
+ * other in the key index instead of at random places: past a few hundred thousand messages the
+ * index no longer fits in the page cache, and random inserts made every key a disk read
+ * (1,000,000 SMS: inserts 23 s -> 14 s). Migration 0007 gave existing keys the same prefix.
+ */
+function datedKey(dateMs: number, identity: string): Buffer {
+  const key = Buffer.allocUnsafe(8 + 16);
+  const high = Math.floor(dateMs / 0x1_0000_0000);
+  key.writeInt32BE(high, 0);
+  key.writeUInt32BE(dateMs - high * 0x1_0000_0000, 4);
+  digest128(identity).copy(key, 8);
+  return key;
+}
+
 /** Exact identity: kind, the other parties, the instant, the direction and the content. */
 export function messageStrictKey(f: MessageFields, participantsKey: string, dateMs: number): Buffer {
-  return digest128(`${f.kind}${SEP}${participantsKey}${SEP}${dateMs}${SEP}${f.direction}${SEP}${f.text}${SEP}${mediaSignature(f)}`);
+  return datedKey(dateMs, `${f.kind}${SEP}${participantsKey}${SEP}${dateMs}${SEP}${f.direction}${SEP}${f.text}${SEP}${mediaSignature(f)}`);
 }
 
 export function callStrictKey(numberNorm: string, dateMs: number): Buffer {
-  return digest128(`call${SEP}${numberNorm}${SEP}${dateMs}`);
+  return datedKey(dateMs, `call${SEP}${numberNorm}${SEP}${dateMs}`);
 }
 
 export function contentHash(...serialized: string[]): Buffer {

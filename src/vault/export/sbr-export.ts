@@ -60,7 +60,7 @@ export async function exportSbr(vault: Vault, selection: ExportSelection, option
 
   const warnings: string[] = [];
   const media: MediaSource = {
-    open: (sha256) => vault.blobs.openRead(sha256) as AsyncIterable<Buffer>,
+    open: (sha256) => vault.blobs.chunks(sha256),
   };
   const files: ExportedFile[] = [];
   const total = messageTotal + callTotal;
@@ -69,29 +69,38 @@ export async function exportSbr(vault: Vault, selection: ExportSelection, option
     { kind: 'messages' as const, root: 'smses' as const, count: messageTotal, records: () => reader.messages(sel) },
     { kind: 'calls' as const, root: 'calls' as const, count: callTotal, records: () => reader.calls(sel) },
   ];
-  for (const job of jobs) {
-    if (job.count === 0) continue;
-    const per = split > 0 ? split : job.count;
-    const parts = Math.ceil(job.count / per);
-    const prefix = job.kind === 'messages' ? 'sms' : 'calls';
-    const iterator = job.records()[Symbol.iterator]();
-    for (let part = 0; part < parts; part++) {
-      const count = Math.min(per, job.count - part * per);
-      const name = parts === 1 ? `${prefix}-${stamp(now)}.xml` : `${prefix}-${stamp(now)}-${String(part + 1).padStart(String(parts).length, '0')}.xml`;
-      const file = await writeFile(path.join(options.outDir, name), async (writer) => {
-        await writer.begin({ root: job.root, count, backupSet: randomUUID(), backupDate: now.getTime() });
-        for (let i = 0; i < count; i++) {
-          const next = iterator.next();
-          if (next.done === true) throw new ExportError(`the archive changed during the export (expected ${count} records in ${name})`);
-          await writer.write(next.value);
-          options.onProgress?.(++done, total);
-        }
-        await writer.end();
-      }, media, options, warnings);
-      files.push({ path: file.path, kind: job.kind, records: count, bytes: file.bytes });
+  // Each file's fsync and rename run while the next file is written; all are awaited at the end.
+  const finishing: Promise<void>[] = [];
+  try {
+    for (const job of jobs) {
+      if (job.count === 0) continue;
+      const per = split > 0 ? split : job.count;
+      const parts = Math.ceil(job.count / per);
+      const prefix = job.kind === 'messages' ? 'sms' : 'calls';
+      const iterator = job.records()[Symbol.iterator]();
+      for (let part = 0; part < parts; part++) {
+        const count = Math.min(per, job.count - part * per);
+        const name = parts === 1 ? `${prefix}-${stamp(now)}.xml` : `${prefix}-${stamp(now)}-${String(part + 1).padStart(String(parts).length, '0')}.xml`;
+        const file = await writeFile(path.join(options.outDir, name), async (writer) => {
+          await writer.begin({ root: job.root, count, backupSet: randomUUID(), backupDate: now.getTime() });
+          for (let i = 0; i < count; i++) {
+            const next = iterator.next();
+            if (next.done === true) throw new ExportError(`the archive changed during the export (expected ${count} records in ${name})`);
+            if (!writer.writeNow(next.value)) await writer.write(next.value);
+            options.onProgress?.(++done, total);
+          }
+          await writer.end();
+        }, media, options, warnings);
+        finishing.push(file.finished);
+        files.push({ path: file.path, kind: job.kind, records: count, bytes: file.bytes });
+      }
+      iterator.return(undefined);
     }
-    iterator.return(undefined);
+  } catch (e) {
+    await Promise.allSettled(finishing);
+    throw e;
   }
+  await Promise.all(finishing);
   return { files, messages: messageTotal, calls: callTotal, warnings };
 }
 
@@ -110,7 +119,7 @@ async function writeFile(
   media: MediaSource,
   options: SbrExportOptions,
   warnings: string[],
-): Promise<{ path: string; bytes: number }> {
+): Promise<{ path: string; bytes: number; finished: Promise<void> }> {
   const temp = `${final}.partial-${process.pid}`;
   const out = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
   let bytes = 0;
@@ -146,11 +155,24 @@ async function writeFile(
         else resolve();
       });
     });
-    const fd = fs.openSync(temp, 'r');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(temp, final);
-    return { path: final, bytes };
+    // The file reaches the disk and its final name on the thread pool, while the next is written.
+    const finished = (async (): Promise<void> => {
+      try {
+        const handle = await fs.promises.open(temp, 'r');
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await fs.promises.rename(temp, final);
+      } catch (e) {
+        fs.rmSync(temp, { force: true });
+        throw e;
+      }
+    })();
+    // Awaited by the caller later; until then a failure must not count as unhandled.
+    finished.catch(() => undefined);
+    return { path: final, bytes, finished };
   } catch (e) {
     out.destroy();
     fs.rmSync(temp, { force: true });

@@ -649,6 +649,32 @@ describe('usage', () => {
     await expect(twice.begin(header(0))).rejects.toThrow(/already called/);
   });
 
+  it('writeNow writes an SMS or call at once exactly as write() would, and leaves an MMS to write()', async () => {
+    const records: ArchiveRecord[] = [];
+    for (let i = 0; i < 3000; i++) records.push(sms([['address', `+1555000${i}`], ['date', String(i)], ['body', `line ${i} & <more> "quoted"`]]));
+    records.push(mms([['date', '9']], [], null));
+    const chunks: Buffer[] = [];
+    const writer = new SbrXmlWriter((chunk) => {
+      chunks.push(chunk);
+    }, NO_MEDIA);
+    await writer.begin(header(records.length));
+    let now = 0;
+    for (const r of records) {
+      if (writer.writeNow(r)) now++;
+      else await writer.write(r);
+    }
+    await writer.end();
+    // Most went without a promise; the rest when output was due, and the MMS.
+    expect(now).toBeGreaterThan(2900);
+    expect(now).toBeLessThan(records.length - 1);
+    expect(Buffer.concat(chunks).equals(await write(records, header(records.length), NO_MEDIA))).toBe(true);
+
+    const calls = new SbrXmlWriter(() => undefined, NO_MEDIA);
+    await calls.begin(header(1, 'calls'));
+    expect(() => calls.writeNow(sms([]))).toThrow('a sms record cannot be written into a <calls> file');
+    await expect(calls.end()).rejects.toThrow(/an earlier call failed/);
+  });
+
   it('refuses a write while the previous one is still running', async () => {
     const writer = new SbrXmlWriter(() => new Promise((resolve) => setTimeout(resolve, 5)), NO_MEDIA);
     const first = writer.begin(header(0));

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import * as m0007 from '../../../src/store/migrations/0007-dated-keys.js';
+import { dumpVault } from '../../../src/vault/dump.js';
+import { DB_FILE, Vault } from '../../../src/vault/vault.js';
+import { fixture, tempDir } from '../../helpers/temp.js';
+import { importAll } from '../../helpers/vault.js';
+
+const keyLengths = (db: BetterSqlite3.Database): number[] =>
+  db
+    .prepare<[], { n: number }>(
+      'SELECT DISTINCT length(strict_key) AS n FROM (SELECT strict_key FROM message_keys UNION ALL SELECT strict_key FROM messages UNION ALL SELECT strict_key FROM calls)',
+    )
+    .all()
+    .map((r) => r.n);
+
+/** Takes a vault back to the keys it had before 0007 (the down step), as an older version left it. */
+async function undo0007(dir: string): Promise<void> {
+  const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await m0007.down(db);
+  sqlite.prepare("DELETE FROM kysely_migration WHERE name = '0007-dated-keys'").run();
+  expect(keyLengths(sqlite)).toEqual([16]);
+  await db.destroy();
+}
+
+describe('migration 0007: identity keys start with the date', () => {
+  it('gives keys from before it the prefix an import computes, so a re-import finds every record', async () => {
+    const dir = path.join(tempDir(), 'vault');
+    const calls = path.join(tempDir(), 'calls.xml');
+    fs.writeFileSync(
+      calls,
+      `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count="2">\n` +
+        `  <call number="+15550001111" duration="12" date="1420070445866" type="1" />\n` +
+        `  <call number="+15550002222" duration="0" date="-5" type="3" />\n</calls>\n`,
+    );
+    const files = [fixture('sbr', 'e2e-sample_mms.xml'), fixture('sbr', 'sms_small.xml'), calls];
+    let vault = await Vault.open(dir, { create: true });
+    await importAll(vault, files);
+    const before = await dumpVault(vault);
+    expect(keyLengths(vault.store.sqlite)).toEqual([24]);
+    await vault.close();
+
+    await undo0007(dir);
+
+    vault = await Vault.open(dir);
+    try {
+      expect(keyLengths(vault.store.sqlite)).toEqual([24]);
+      const prefixes = vault.store.sqlite
+        .prepare<[], { ok: number }>("SELECT hex(substr(strict_key, 1, 8)) = printf('%016X', date_ms) AS ok FROM calls")
+        .all();
+      expect(prefixes).toEqual([{ ok: 1 }, { ok: 1 }]);
+      const again = await importAll(vault, files, { force: true });
+      for (const r of again) {
+        expect(r.counts.new).toBe(0);
+        expect(r.counts.updated).toBe(0);
+        expect(r.counts.duplicate).toBe(r.counts.read - r.counts.rejected);
+      }
+      expect(await dumpVault(vault)).toEqual(before);
+    } finally {
+      await vault.close();
+    }
+  });
+});
