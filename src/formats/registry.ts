@@ -8,7 +8,7 @@ import { describeFormat, detectFormat, type FormatId } from './detect.js';
 import { NotABackupError } from './errors.js';
 import { sbrUnits } from './sbr/unit.js';
 import { fossifyUnits } from './fossify/unit.js';
-import { sniff } from './container.js';
+import { InputError, sniff } from './container.js';
 import { smsIeCallsUnits, smsIeContactsUnits, smsIeNdjsonUnits, smsIeZipUnits } from './smsie/unit.js';
 import { openEncryptedSmsIe } from './smsie/encrypted-unit.js';
 import { vcardUnits } from './vcard/unit.js';
@@ -37,6 +37,13 @@ export const OPENERS: Partial<Record<FormatId, Opener>> = {
 };
 
 export async function openBackup(file: string, options: OpenOptions = {}): Promise<OpenedBackup> {
+  try {
+    await fs.promises.access(file, fs.constants.R_OK);
+  } catch (e) {
+    // Name the file and say what is wrong, not the syscall that noticed.
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`);
+  }
   // A folder is read only as SMS Backup+ mail saved as .eml files (one import for the folder).
   if (isEmlFolder(file)) return { format: 'smsbackupplus-eml', units: await emlFolderUnits(file), dispose: () => undefined };
   if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() === true) {

@@ -67,7 +67,7 @@ describe('uploads', () => {
     const job = await waitForJob(client, ((await res.json()) as { jobId: number }).jobId);
     expect(job.status).toBe('failed');
     expect(job.file).toBe('holiday.jpg');
-    expect(job.error).toBe('holiday.jpg: not an SMS Backup & Restore backup: file does not start with XML');
+    expect(job.error).toMatch(/^holiday\.jpg: not a backup Textvault can read: .* It reads: SMS Backup & Restore XML/);
     expect(await client.json<Summary>('/api/stats/summary')).toEqual(before);
     expect(fs.readdirSync(path.join(server.dir, UPLOAD_DIR))).toEqual([]);
     expect(fs.existsSync(path.join(server.dir, '..', 'holiday.jpg'))).toBe(false);
