@@ -21,6 +21,7 @@ interface ExportCliOptions extends ImapCliOptions {
   types: Set<ExportKind>;
   split: number;
   legacyEmoji?: boolean;
+  fossifyKeys: 'kotlin' | 'columns';
   json?: boolean;
 }
 
@@ -97,6 +98,11 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     .option('--types <list>', 'comma-separated: sms, mms, calls', parseTypes, new Set<ExportKind>(['sms', 'mms', 'calls']))
     .option('--split <n>', `sbr: records per file (0 = one file)`, parseCount, DEFAULT_SPLIT)
     .option('--legacy-emoji', 'write emoji as surrogate-pair references like old app versions')
+    .addOption(
+      new Option('--fossify-keys <keys>', 'fossify: kotlin (current Fossify Messages) or columns (snake_case, older Simple SMS Messenger)')
+        .choices(['kotlin', 'columns'])
+        .default('kotlin'),
+    )
     .option('--json', 'print the result as JSON');
   addImapOptions(command).action(async (opts: ExportCliOptions) => {
     const selection = { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types };
@@ -109,7 +115,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     const bar = progressBar('exporting', opts.json !== true && opts.format === 'sbr');
     const result = await withVault(globals(), false, (vault) => {
       if (opts.format === 'sms-ie') return exportSmsIe(vault, selection, { outDir: out });
-      if (opts.format === 'fossify') return exportFossify(vault, selection, { outDir: out });
+      if (opts.format === 'fossify') return exportFossify(vault, selection, { outDir: out, keys: opts.fossifyKeys });
       return exportSbr(vault, selection, {
         outDir: out,
         split: opts.split,
