@@ -13,6 +13,11 @@ export interface SplitMail {
 }
 
 const FROM = Buffer.from('From ');
+/**
+ * One mail is held whole while it is parsed; a "mail" bigger than this is a damaged mbox (a lost
+ * `From ` line) or not an mbox, and is refused before it can exhaust memory.
+ */
+export const MAX_MBOX_MAIL_BYTES = 1 << 30;
 const LF = 0x0a;
 const GT = 0x3e;
 
@@ -23,10 +28,11 @@ function isQuotedFrom(line: Buffer): boolean {
   return i > 0 && line.subarray(i, i + FROM.length).equals(FROM);
 }
 
-export async function* splitMbox(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<SplitMail> {
+export async function* splitMbox(chunks: AsyncIterable<Buffer>, file: string, maxMailBytes = MAX_MBOX_MAIL_BYTES): AsyncGenerator<SplitMail> {
   let carry: Buffer = Buffer.alloc(0);
   let lineNo = 0;
   let current: Buffer[] | undefined;
+  let currentBytes = 0;
   let start = 0;
 
   const finish = (): SplitMail | undefined => {
@@ -42,6 +48,7 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer>, file: string): A
     if (line.subarray(0, FROM.length).equals(FROM)) {
       const done = finish();
       current = [];
+      currentBytes = 0;
       start = lineNo;
       return done;
     }
@@ -50,6 +57,10 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer>, file: string): A
       throw new MalformedBackupError(file, lineNo, 1, 'not an mbox file: text before the first "From " line');
     }
     current.push(isQuotedFrom(line) ? line.subarray(1) : line);
+    currentBytes += line.length;
+    if (currentBytes > maxMailBytes) {
+      throw new MalformedBackupError(file, start, 1, `the mail starting here is over ${maxMailBytes} bytes: a damaged mbox (a lost "From " line?) or not one`);
+    }
     return undefined;
   };
 

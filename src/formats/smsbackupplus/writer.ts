@@ -179,6 +179,7 @@ async function writeMms(r: MmsRecord, ctx: MailWriteContext): Promise<WrittenMai
   const names = (nameOf(r.attrs) ?? '').split(', ');
   const people = recipients.map((n, i) => contact(recipients.length === names.length && names[i] !== '' ? (names[i] ?? null) : null, n));
   const incoming = box === 1;
+  const mediaErrors: Error[] = [];
   const attachments = r.parts.flatMap((p, i): MailComposerAttachment[] => {
     const ct = attr(p.attrs, 'ct');
     if (isLayoutPart(ct)) return [];
@@ -189,7 +190,10 @@ async function writeMms(r: MmsRecord, ctx: MailWriteContext): Promise<WrittenMai
     const media = p.media;
     if (media === undefined) return [];
     const filename = [attr(p.attrs, 'cl'), attr(p.attrs, 'name'), attr(p.attrs, 'fn')].find((n) => n !== undefined && n !== '' && n !== 'null') ?? `part-${i}`;
-    return [{ content: Readable.from(ctx.media.open(media.sha256)), contentType: ct ?? 'application/octet-stream', filename }];
+    const content = Readable.from(ctx.media.open(media.sha256));
+    // Every media stream has a listener, so a failing one rejects this write instead of being unhandled.
+    content.on('error', (e: Error) => mediaErrors.push(e));
+    return [{ content, contentType: ct ?? 'application/octet-stream', filename }];
   });
   const messageId = smsBackupPlusMessageId(seconds * 1000, first, box);
   const raw = await build({
@@ -200,7 +204,10 @@ async function writeMms(r: MmsRecord, ctx: MailWriteContext): Promise<WrittenMai
     headers: h,
     messageId,
     date: new Date(seconds * 1000),
+  }).finally(() => {
+    for (const a of attachments) if (a.content instanceof Readable) a.content.destroy();
   });
+  if (mediaErrors[0] !== undefined) throw mediaErrors[0];
   return { raw, messageId, datatype: 'MMS', date: new Date(seconds * 1000), seen: attr(r.attrs, 'read') !== '0' };
 }
 

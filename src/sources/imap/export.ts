@@ -6,7 +6,7 @@ import type { ExportSelection } from '../../vault/export/selection.js';
 import { exportSmsBackupPlus, type SmsBackupPlusExportResult } from '../../vault/export/smsbackupplus-export.js';
 import type { Vault } from '../../vault/vault.js';
 import { connectImap, type ConnectOptions } from './connection.js';
-import { folderOptions, type ImapTarget } from './target.js';
+import { ownerAddress, type ImapTarget } from './target.js';
 import { imapFolders } from './folders.js';
 import { DEFAULT_CALL_FOLDER } from './import.js';
 
@@ -21,7 +21,7 @@ export async function exportToImap(vault: Vault, selection: ExportSelection, tar
     return await exportSmsBackupPlus(vault, selection, imapFolders(client), {
       messagesFolder: target.folder,
       callsFolder: options.callFolder ?? DEFAULT_CALL_FOLDER,
-      userAddress: folderOptions(target).userAddress,
+      userAddress: ownerAddress(target),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
   } finally {

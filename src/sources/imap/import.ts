@@ -161,6 +161,8 @@ function folderUnit(client: ImapFlow, url: string, content: BackupContent, from:
         if (m.uid >= from) list.push({ uid: m.uid, size: m.size ?? 0 });
       }
       list.sort((a, b) => a.uid - b.uid);
+      // Known only now: the progress total.
+      unit.sizeOnDisk = list.reduce((n, m) => n + m.size, 0);
       type Mail = { bytes: Buffer | Readable; line: number; name: string; label: string };
       const label = (uid: number): Pick<Mail, 'line' | 'name' | 'label'> => ({ line: 1, name: `${url} UID ${uid}`, label: `UID ${uid}` });
       async function* mails(): AsyncGenerator<Mail> {

@@ -51,6 +51,6 @@ export function displayUrl(t: ImapTarget, folder: string): string {
 }
 
 /** The owner's mail address for the From/To of exported mail: the login when it is an address. */
-export function folderOptions(t: ImapTarget): { userAddress: string } {
-  return { userAddress: t.user.includes('@') ? t.user : `${t.user}@${t.host}` };
+export function ownerAddress(t: ImapTarget): string {
+  return t.user.includes('@') ? t.user : `${t.user}@${t.host}`;
 }

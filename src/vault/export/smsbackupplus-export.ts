@@ -15,6 +15,7 @@ import { mailIdentity, messageIdOf, writeMail } from '../../formats/smsbackupplu
 import { parseRegion, PhoneNormalizer } from '../phone.js';
 import type { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
+import { ExportError } from './sbr-export.js';
 import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
 
 /** What a folder already holds, one entry per mail. */
@@ -108,7 +109,13 @@ export async function exportSmsBackupPlus(
     await vault.config.setRaw(REFERENCE_KEY, reference);
   }
 
-  const media = { open: (sha256: string) => vault.blobs.openRead(sha256) as AsyncIterable<Buffer> };
+  // Opened only when the composer reads it: a file stream opens eagerly and would fail unheard.
+  const media = {
+    open: (sha256: string): AsyncIterable<Buffer> =>
+      (async function* () {
+        yield* vault.blobs.openRead(sha256) as AsyncIterable<Buffer>;
+      })(),
+  };
   const result: SmsBackupPlusExportResult = { appended: { messages: 0, calls: 0 }, alreadyThere: { messages: 0, calls: 0 }, reference };
   const total = messageTotal + callTotal;
   let done = 0;
@@ -131,7 +138,16 @@ export async function exportSmsBackupPlus(
       const party = partyOf(record);
       const norm = phones.normalize(party);
       const thread = index.threads.get(norm) ?? (norm.replace(/[^0-9A-Za-z+]/g, '') || 'unknown');
-      const mail = await writeMail(record, { userAddress: options.userAddress, reference, thread, fallbackId: String(fallbackId), media });
+      let mail: Awaited<ReturnType<typeof writeMail>>;
+      try {
+        mail = await writeMail(record, { userAddress: options.userAddress, reference, thread, fallbackId: String(fallbackId), media });
+      } catch (e) {
+        // A media file missing or unreadable in the vault: stop, and say which record and what to run.
+        const date = attr(record.attrs, 'date') ?? '?';
+        throw new ExportError(
+          `cannot write the ${record.kind} of ${partyOf(record) || 'an unknown number'} dated ${date}: ${e instanceof Error ? e.message : String(e)}; run textvault verify. Mail appended before it stays; running the export again continues where it stopped`,
+        );
+      }
       await folders.append(job.folder, mail.raw, { seen: mail.seen, date: mail.date });
       index.textvaultIds.add(identity);
       result.appended[job.key]++;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MalformedBackupError } from '../../../src/formats/errors.js';
 import { splitMbox } from '../../../src/formats/smsbackupplus/mbox.js';
 
-async function split(text: string, chunkSize: number): Promise<{ text: string; line: number }[]> {
+async function split(text: string, chunkSize: number, maxMailBytes?: number): Promise<{ text: string; line: number }[]> {
   const bytes = Buffer.from(text);
   async function* chunks(): AsyncGenerator<Buffer> {
     for (let i = 0; i < bytes.length; i += chunkSize) {
@@ -11,7 +11,7 @@ async function split(text: string, chunkSize: number): Promise<{ text: string; l
     }
   }
   const out: { text: string; line: number }[] = [];
-  for await (const m of splitMbox(chunks(), 'test.mbox')) out.push({ text: m.bytes.toString(), line: m.line });
+  for await (const m of splitMbox(chunks(), 'test.mbox', maxMailBytes)) out.push({ text: m.bytes.toString(), line: m.line });
   return out;
 }
 
@@ -32,6 +32,10 @@ describe('mbox splitter', () => {
   it('refuses text before the first From line', async () => {
     await expect(split('Subject: x\r\n\r\nbody\r\n', 5)).rejects.toThrow(MalformedBackupError);
     await expect(split('Subject: x\r\n\r\nbody\r\n', 5)).rejects.toThrow(/test\.mbox:1:1: not an mbox file/);
+  });
+
+  it('refuses a mail bigger than the limit (a lost From line) before holding it', async () => {
+    await expect(split(MBOX, 16, 20)).rejects.toThrow(/test\.mbox:1:1: the mail starting here is over 20 bytes/);
   });
 
   it('reads an empty file as no mail', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpVault } from '../../../src/vault/dump.js';
+import { ExportError } from '../../../src/vault/export/sbr-export.js';
 import { exportToImap } from '../../../src/sources/imap/export.js';
 import { importImap } from '../../../src/sources/imap/import.js';
 import { startDovecot, type Dovecot } from '../../helpers/dovecot.js';
@@ -59,6 +60,16 @@ describe('exporting to an IMAP folder in SMS Backup+ layout (real Dovecot)', () 
     expect(again.appended).toEqual({ messages: 0, calls: 0 });
     expect(again.alreadyThere).toEqual({ messages: c.sms + c.mms, calls: c.calls });
     expect(await folderCount('Export SMS')).toBe(c.sms + c.mms);
+  });
+
+  it('a media file missing from the vault stops the export with the record and what to run', async () => {
+    const v = await vault();
+    await importAll(v, [fixture('sbr', 'e2e-sample_mms.xml')]);
+    const blob = await v.db.selectFrom('blobs').select('sha256').executeTakeFirstOrThrow();
+    fs.rmSync(v.blobs.pathFor(blob.sha256));
+    const err = await exportToImap(v, ALL, target(dovecot, 'Missing media'), { password: dovecot.password, ca: [dovecot.certPem] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExportError);
+    expect((err as Error).message).toMatch(/cannot write the mms of .* dated \d+: .*run textvault verify/);
   });
 
   it('reuses the app\'s install reference and contact threads, and skips mail the app already wrote', async () => {
