@@ -2,7 +2,7 @@
  * Opens the embedded SQLite archive: one file, WAL journal, migrated to the latest schema.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteAdapter, SqliteDialect, type DialectAdapter, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-search.js';
 import * as m0005 from './migrations/0005-contact-photos.js';
@@ -17,6 +17,24 @@ const MIGRATIONS: Record<string, Migration> = {
 class StaticMigrations implements MigrationProvider {
   getMigrations(): Promise<Record<string, Migration>> {
     return Promise.resolve(MIGRATIONS);
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions; Kysely's adapter does not claim it, so its migrator would
+ * apply each migration statement by statement, and a process killed during the first open (or a
+ * failing migration) would leave half-created tables that make every later open fail. With this
+ * the pending migrations apply in one transaction: all or nothing.
+ */
+class TransactionalDdlAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TextvaultSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlAdapter();
   }
 }
 
@@ -41,7 +59,7 @@ export async function openStore(file: string, options: { readonly?: boolean } = 
   sqlite.pragma('busy_timeout = 10000');
   // Bounded page cache (32 MiB) keeps peak RSS flat for any archive size.
   sqlite.pragma('cache_size = -32768');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new TextvaultSqliteDialect({ database: sqlite }) });
   if (!options.readonly) {
     const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
     if (error !== undefined) {

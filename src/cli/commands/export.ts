@@ -17,6 +17,7 @@ interface ExportCliOptions {
   legacyEmoji?: boolean;
   bom?: boolean;
   pageSize?: number;
+  fossifyKeys: 'kotlin' | 'columns';
   json?: boolean;
 }
 
@@ -62,6 +63,11 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     .option('--legacy-emoji', 'sbr: write emoji as surrogate-pair references like old app versions')
     .option('--page-size <n>', 'html: messages per page (default 1,000)', parseCount)
     .option('--bom', 'csv: start each file with a UTF-8 byte order mark (for Excel)')
+    .addOption(
+      new Option('--fossify-keys <keys>', 'fossify: kotlin (current Fossify Messages) or columns (snake_case, older Simple SMS Messenger)')
+        .choices(['kotlin', 'columns'])
+        .default('kotlin'),
+    )
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExportCliOptions) => {
       const bar = progressBar('exporting', opts.json !== true);
@@ -74,6 +80,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
           legacyEmoji: opts.legacyEmoji === true,
           bom: opts.bom === true,
           pageSize: opts.pageSize,
+          fossifyKeys: opts.fossifyKeys,
           onProgress: (done, total) => {
             bar.update(done, total, done);
           },

@@ -60,9 +60,11 @@ export function smsAttrs(o: JsonObject): Attr[] {
 
 export function mmsTopAttrs(o: JsonObject): Attr[] {
   const attrs: Attr[] = [];
+  // In the Kotlin names an MMS's `status` is the `st` column (an SMS's `status` is `status`).
+  const kotlin = 'messageBox' in o || 'messageType' in o || 'subscriptionId' in o;
   for (const k in o) {
     if (k === 'backupType' || k === 'addresses' || k === 'parts') continue;
-    const name = column(k);
+    const name = kotlin && k === 'status' ? 'st' : column(k);
     const v = scalarText(o[k]);
     attrs.push([name, name === 'date' ? secondsToMs(v) : v]);
   }
@@ -76,6 +78,37 @@ export function addrAttrs(o: JsonObject): Attr[] {
 }
 
 // ---- writing ----
+
+/**
+ * Which keys to write. `kotlin`: the property names of Fossify's models, which its importer
+ * (kotlinx.serialization, strict: an unknown key fails the import) expects, since the models'
+ * `@SerializedName` annotations are Gson's and kotlinx ignores them. `columns`: the provider's
+ * snake_case columns, as Simple SMS Messenger's Gson export wrote them (FORMATS.md section 4).
+ */
+export type FossifyKeys = 'kotlin' | 'columns';
+
+const SMS_KOTLIN: Record<string, string> = { sub_id: 'subscriptionId', date_sent: 'dateSent', service_center: 'serviceCenter' };
+const MMS_KOTLIN: Record<string, string> = {
+  ct_t: 'contentType',
+  d_rpt: 'deliveryReport',
+  date_sent: 'dateSent',
+  m_type: 'messageType',
+  msg_box: 'messageBox',
+  rr: 'readReport',
+  text_only: 'textOnly',
+  st: 'status',
+  sub: 'subject',
+  sub_cs: 'subjectCharSet',
+  sub_id: 'subscriptionId',
+  tr_id: 'transactionId',
+};
+const PART_KOTLIN: Record<string, string> = Object.fromEntries(Object.entries(PART_COLUMN_OF).map(([k, v]) => [v, k]));
+
+function rename(o: JsonObject, names: Record<string, string>): JsonObject {
+  const out: JsonObject = {};
+  for (const k in o) out[names[k] ?? k] = o[k];
+  return out;
+}
 
 type Kind = 'int' | 'str' | 'str!';
 const SMS_FIELDS: [string, Kind, number?][] = [
@@ -141,20 +174,25 @@ function fill(fields: [string, Kind, number?][], attrs: Attrs, transform: Record
   return o;
 }
 
-export function smsElement(attrs: Attrs): JsonObject {
-  return { backupType: 'sms', ...fill(SMS_FIELDS, attrs) };
+export function smsElement(attrs: Attrs, keys: FossifyKeys = 'kotlin'): JsonObject {
+  const o = fill(SMS_FIELDS, attrs);
+  return { ...(keys === 'kotlin' ? rename(o, SMS_KOTLIN) : o), backupType: 'sms' };
 }
 
 /** An MMS element; `data` of part i is `dataOf(i)` (base64 text, or a placeholder the writer streams). */
-export function mmsElement(attrs: Attrs, addrs: AddrRecord[] | null, parts: readonly PartRecord[], dataOf: (i: number) => string | null): JsonObject {
+export function mmsElement(attrs: Attrs, addrs: AddrRecord[] | null, parts: readonly PartRecord[], dataOf: (i: number) => string | null, keys: FossifyKeys = 'kotlin'): JsonObject {
+  const top = fill(MMS_FIELDS, attrs, { date: msToSeconds });
   return {
-    backupType: 'mms',
-    ...fill(MMS_FIELDS, attrs, { date: msToSeconds }),
+    ...(keys === 'kotlin' ? rename(top, MMS_KOTLIN) : top),
     addresses: (addrs ?? []).map((a) => ({
       address: value(a.attrs, 'address', 'str!', undefined),
       type: value(a.attrs, 'type', 'int', 151),
       charset: value(a.attrs, 'charset', 'int', 106),
     })),
-    parts: parts.map((p, i) => ({ ...fill(PART_FIELDS, p.attrs), data: dataOf(i) })),
+    parts: parts.map((p, i) => {
+      const part = { ...fill(PART_FIELDS, p.attrs), data: dataOf(i) };
+      return keys === 'kotlin' ? rename(part, PART_KOTLIN) : part;
+    }),
+    backupType: 'mms',
   };
 }

@@ -2,15 +2,15 @@
  * Writes records as a Fossify Messages JSON export its importer restores (FORMATS.md section 4):
  * one array of `sms` and `mms` elements with Fossify's keys and JSON types, MMS `date` in
  * seconds, media as inline base64 streamed from the MediaSource (an attachment is never held in
- * memory). Fossify has no call log: calls are not written.
+ * memory). Fossify has no call log: calls are not written. Keys: see FossifyKeys.
  */
 import { randomBytes } from 'node:crypto';
 import { base64Of, verifiedMedia } from '../media-base64.js';
 import type { MessageRecord } from '../records.js';
 import type { MediaSource } from '../sbr/writer.js';
-import { mmsElement, smsElement } from './mapping.js';
+import { mmsElement, smsElement, type FossifyKeys } from './mapping.js';
 
-export async function* fossifyJson(records: Iterable<MessageRecord>, media: MediaSource): AsyncGenerator<Buffer> {
+export async function* fossifyJson(records: Iterable<MessageRecord>, media: MediaSource, keys: FossifyKeys = 'kotlin'): AsyncGenerator<Buffer> {
   // A token no message text can contain marks where a part's base64 goes.
   const token = `tv-media-${randomBytes(12).toString('hex')}-`;
   let first = true;
@@ -19,7 +19,7 @@ export async function* fossifyJson(records: Iterable<MessageRecord>, media: Medi
     const sep = first ? '\n' : ',\n';
     first = false;
     if (r.kind === 'sms') {
-      batch.push(sep + JSON.stringify(smsElement(r.attrs)));
+      batch.push(sep + JSON.stringify(smsElement(r.attrs, keys)));
       if (batch.length >= 256) {
         yield Buffer.from(batch.join(''));
         batch = [];
@@ -33,7 +33,7 @@ export async function* fossifyJson(records: Iterable<MessageRecord>, media: Medi
         if (p?.rawData !== undefined) return p.rawData;
         if (p?.damage === 'empty') return '';
         return p?.media !== undefined ? `${token}${i}` : null;
-      }),
+      }, keys),
     );
     const pieces = text.split(new RegExp(`"${token}(\\d+)"`));
     batch.push(sep + (pieces[0] ?? ''));

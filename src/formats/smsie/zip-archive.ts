@@ -135,11 +135,21 @@ export async function openSafeZip(file: string): Promise<SafeZip> {
       return checked;
     },
     readStored: async (entry) => {
-      if (entry.compressionMethod !== 0) return undefined;
+      if (entry.compressionMethod !== 0 || (entry.generalPurposeBitFlag & 1) !== 0) return undefined;
+      // One read for header and data: the local header's name and extra field are almost always
+      // those of the central directory (a little slack covers a longer extra field).
+      const guess = 30 + entry.fileNameLength + entry.extraFieldLength + 256;
+      const at = entry.relativeOffsetOfLocalHeader;
+      const buf = Buffer.alloc(Math.min(guess + entry.uncompressedSize, Math.max(0, fileSize - at)));
+      const n = await pread(buf, at);
+      if (n >= 30 && buf.readUInt32LE(0) === 0x04034b50) {
+        const start = 30 + buf.readUInt16LE(26) + buf.readUInt16LE(28);
+        if (start + entry.uncompressedSize <= n) return Buffer.from(buf.subarray(start, start + entry.uncompressedSize));
+      }
       const start = await dataStart(entry);
-      const buf = Buffer.alloc(entry.uncompressedSize);
-      if (buf.length > 0 && (await pread(buf, start)) !== buf.length) throw new InputError(`${file}!${entry.fileName}: damaged ZIP entry (truncated)`);
-      return buf;
+      const data = Buffer.alloc(entry.uncompressedSize);
+      if (data.length > 0 && (await pread(data, start)) !== data.length) throw new InputError(`${file}!${entry.fileName}: damaged ZIP entry (truncated)`);
+      return data;
     },
     close: () => {
       zip.close();

@@ -3,6 +3,7 @@
  * (`messages-<date>.json`). Fossify keeps no call log, so calls are left out with a warning.
  */
 import path from 'node:path';
+import type { FossifyKeys } from '../../formats/fossify/mapping.js';
 import { fossifyJson } from '../../formats/fossify/writer.js';
 import type { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
@@ -10,7 +11,7 @@ import { writeOutput } from './output-file.js';
 import { blobSource, dateStamp, prepareOutDir, type FormatExportOptions, type FormatExportResult } from './smsie-export.js';
 import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
 
-export async function exportFossify(vault: Vault, selection: ExportSelection, options: FormatExportOptions): Promise<FormatExportResult> {
+export async function exportFossify(vault: Vault, selection: ExportSelection, options: FormatExportOptions & { keys?: FossifyKeys }): Promise<FormatExportResult> {
   const sel = await resolveSelection(vault, selection);
   const reader = new ArchiveReader(vault);
   const messages = reader.countMessages(sel);
@@ -19,7 +20,7 @@ export async function exportFossify(vault: Vault, selection: ExportSelection, op
     throw new SelectionError(calls > 0 ? 'nothing to export: Fossify Messages has no call log, and the selection holds only calls' : 'nothing to export: the selection holds no messages');
   }
   prepareOutDir(options.outDir);
-  const out = await writeOutput(path.join(options.outDir, `messages-${dateStamp(options.now ?? new Date())}.json`), fossifyJson(reader.messages(sel), blobSource(vault)));
+  const out = await writeOutput(path.join(options.outDir, `messages-${dateStamp(options.now ?? new Date())}.json`), fossifyJson(reader.messages(sel), blobSource(vault), options.keys ?? 'kotlin'));
   return {
     files: [{ path: out.path, kind: 'messages', records: messages, bytes: out.bytes }],
     messages,

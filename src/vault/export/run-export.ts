@@ -33,6 +33,8 @@ export interface ExportRequest extends ExportProgress {
   bom?: boolean;
   /** html: messages per page (default 1,000). */
   pageSize?: number;
+  /** fossify: key style, kotlin (current app, default) or columns (older Simple SMS Messenger). */
+  fossifyKeys?: 'kotlin' | 'columns';
   /** pdf: messages per Chromium page load (default 2,000; bounds Chromium's memory). */
   chunkSize?: number;
 }
@@ -47,7 +49,7 @@ export async function runExport(vault: Vault, request: ExportRequest): Promise<E
     case 'sms-ie':
       return { format: 'sms-ie', ...(await exportSmsIe(vault, selection, { outDir })) };
     case 'fossify':
-      return { format: 'fossify', ...(await exportFossify(vault, selection, { outDir })) };
+      return { format: 'fossify', ...(await exportFossify(vault, selection, { outDir, ...(request.fossifyKeys ? { keys: request.fossifyKeys } : {}) })) };
     case 'csv':
       return exportCsv(vault, selection, { outDir, bom: request.bom, onProgress });
     case 'ndjson':

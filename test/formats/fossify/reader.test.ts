@@ -43,6 +43,39 @@ describe('Fossify Messages reader', () => {
     expect(f.text).toBe('Group hello');
   });
 
+  it('reads an export in Kotlin property names (as current Fossify writes it) into the same columns', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'kotlin.json');
+    const mms = {
+      creator: null,
+      contentType: 'application/vnd.wap.multipart.related',
+      deliveryReport: 129,
+      date: 1700000100,
+      dateSent: 0,
+      locked: 0,
+      messageType: 132,
+      messageBox: 1,
+      read: 1,
+      readReport: 129,
+      seen: 1,
+      textOnly: 1,
+      status: '128',
+      subject: null,
+      subjectCharSet: null,
+      subscriptionId: 1,
+      transactionId: 'T',
+      addresses: [{ address: '+15550001111', type: 137, charset: 106 }],
+      parts: [{ contentDisposition: null, charset: '106', contentId: null, contentLocation: null, contentType: 'text/plain', ctStart: null, ctType: null, filename: null, name: null, sequenceOrder: 0, text: 'hi', data: null }],
+      backupType: 'mms',
+    };
+    fs.writeFileSync(file, JSON.stringify([mms]));
+    const { records } = await read(file);
+    const r = records[0] as MmsRecord;
+    expect(r.attrs.map((a) => a[0])).toEqual(['creator', 'ct_t', 'd_rpt', 'date', 'date_sent', 'locked', 'm_type', 'msg_box', 'read', 'rr', 'seen', 'text_only', 'st', 'sub', 'sub_cs', 'sub_id', 'tr_id']);
+    expect(attr(r.attrs, 'st')).toBe('128');
+    expect(r.parts[0]?.attrs).toEqual([['cd', 'null'], ['chset', '106'], ['cid', 'null'], ['cl', 'null'], ['ct', 'text/plain'], ['ctt_s', 'null'], ['ctt_t', 'null'], ['fn', 'null'], ['name', 'null'], ['seq', '0'], ['text', 'hi']]);
+  });
+
   it('reads gzip too, and flags corrupt base64 keeping its decodable bytes', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'export.json.gz');

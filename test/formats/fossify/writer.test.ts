@@ -7,14 +7,14 @@ import { PNG } from './build.js';
 const pos = { line: 1, column: 1, index: 0 };
 const sha = createHash('sha256').update(PNG).digest('hex');
 
-async function write(records: MessageRecord[], chunk = 5): Promise<unknown> {
+async function write(records: MessageRecord[], chunk = 5, keys: 'kotlin' | 'columns' = 'columns'): Promise<unknown> {
   const source = {
     open: async function* (): AsyncGenerator<Uint8Array> {
       for (let i = 0; i < PNG.length; i += chunk) yield await Promise.resolve(PNG.subarray(i, i + chunk));
     },
   };
   const out: Buffer[] = [];
-  for await (const b of fossifyJson(records, source)) out.push(b);
+  for await (const b of fossifyJson(records, source, keys)) out.push(b);
   return JSON.parse(Buffer.concat(out).toString('utf8'));
 }
 
@@ -62,6 +62,35 @@ describe('Fossify Messages writer', () => {
       },
     ]);
     expect(await write([])).toEqual([]);
+  });
+
+  it('writes the Kotlin property names current Fossify decodes by default', async () => {
+    const mms: MessageRecord = {
+      kind: 'mms',
+      attrs: [['date', '1700000100000'], ['msg_box', '2'], ['st', 'null'], ['sub_id', '1']],
+      addrs: [{ attrs: [['address', '+1555'], ['type', '151'], ['charset', '106']] }],
+      parts: [{ attrs: [['seq', '0'], ['ct', 'text/plain'], ['chset', '106'], ['text', 'hi']] }],
+      position: pos,
+    };
+    const sms: MessageRecord = { kind: 'sms', attrs: [['address', '+1555'], ['date', '5'], ['sub_id', '2'], ['date_sent', '4']], position: pos };
+    const [s, m] = (await write([sms, mms], 5, 'kotlin')) as Record<string, unknown>[];
+    expect(Object.keys(s ?? {})).toEqual(['subscriptionId', 'address', 'body', 'date', 'dateSent', 'locked', 'protocol', 'read', 'status', 'type', 'serviceCenter', 'backupType']);
+    expect(s).toMatchObject({ subscriptionId: 2, dateSent: 4, backupType: 'sms' });
+    expect(m).toMatchObject({ messageBox: 2, status: null, subscriptionId: 1, date: 1700000100, backupType: 'mms' });
+    expect((m?.parts as Record<string, unknown>[])[0]).toEqual({
+      contentDisposition: null,
+      charset: '106',
+      contentId: null,
+      contentLocation: null,
+      contentType: 'text/plain',
+      ctStart: null,
+      ctType: null,
+      filename: null,
+      name: null,
+      sequenceOrder: 0,
+      text: 'hi',
+      data: null,
+    });
   });
 
   it('refuses to write media whose bytes no longer match their hash', async () => {
