@@ -2,11 +2,11 @@
  * The HTTP server: the JSON API (docs/api.md) and the built web app. A factory, so tests can run
  * the real thing on a real socket (listen on port 0) against a real vault.
  */
+import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_SESSION_TTL_MS } from '../vault/auth/sessions.js';
-import path from 'node:path';
 import type { SourceService } from '../sources/source-service.js';
 import type { JobQueue } from '../vault/jobs/index.js';
 import type { Vault } from '../vault/vault.js';
@@ -15,11 +15,12 @@ import { authRoutes } from './auth/routes.js';
 import { errorHandler } from './errors.js';
 import { archiveRoutes } from './routes/archive.js';
 import { ingestMaxBytes, ingestRoutes } from './routes/ingest.js';
-import { jobRoutes, UPLOAD_DIR } from './routes/jobs.js';
+import { jobRoutes } from './routes/jobs.js';
 import { mediaRoutes } from './routes/media.js';
 import { sourceRoutes } from './routes/sources.js';
 import { securityHeaders } from './security-headers.js';
 import { staticApp } from './static.js';
+import { UPLOAD_DIR } from './routes/jobs.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,7 +29,7 @@ export interface ServerOptions {
   vault: Vault;
   /** Runs uploads and verifies; its control database also holds the accounts. */
   jobs: JobQueue;
-  /** Watched folders, schedules and alerts (docs/sources.md); omitted: no /api/sources, /api/status... */
+  /** The vault's sources, alerts and device tokens (docs/sources.md); omitted: those routes are absent. */
   sources?: SourceService;
   /** The built web app (dist/web); omitted or missing: API only. */
   webRoot?: string;
@@ -57,7 +58,12 @@ declare module 'fastify' {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Request lines would put search words and contact numbers in the log: log failures only.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: options.trustProxy ?? false,
+  });
   const routes: RouteInfo[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
@@ -84,7 +90,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   archiveRoutes(app, options.vault);
   mediaRoutes(app, options.vault);
   jobRoutes(app, options.jobs, options.vault.dir);
-  // Device uploads with API tokens (their own auth, see routes/ingest.ts).
+  // Phones and sync apps upload here with a device token instead of a session (docs/sources.md).
   await app.register(ingestRoutes, { queue: options.jobs, spoolDir: path.join(options.vault.dir, UPLOAD_DIR), maxBytes: () => ingestMaxBytes(options.vault) });
   if (options.sources !== undefined) await app.register(sourceRoutes, { service: options.sources });
   await staticApp(app, options.webRoot);

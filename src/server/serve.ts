@@ -40,8 +40,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const vault = await Vault.open(options.dir, { create: true });
   const jobVault = await Vault.open(options.dir);
   const queue = await JobQueue.open(jobVault);
-  // Sources read through the API's connection: what they report (deletion counts) is committed data.
-  const sources = new SourceService(vault, queue, { notifiers: await notifiersFromConfig(vault) });
+  // Sources write through the job side, like `textvault daemon` does.
+  const sources = new SourceService(jobVault, queue, { notifiers: await notifiersFromConfig(jobVault) });
   let app: FastifyInstance | undefined;
   try {
     const setupToken = (await userCount(queue.control)) === 0 ? randomBytes(24).toString('base64url') : null;
@@ -70,14 +70,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       });
     });
     await app.listen({ host: options.host, port: options.port });
-    await queue.start();
-    await sources.start();
+    // Printed before anything else is awaited, so the setup link is out before the first request
+    // can be answered (a test or script waiting for /api/health then finds it).
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${shownHost}:${port}`;
     options.announce(`Textvault is serving ${vault.dir} at ${url}`);
     if (setupToken !== null) options.announce(`No account yet. Create the owner account within this run at: ${url}/setup#token=${setupToken}`);
+    await queue.start();
+    await sources.start();
     const running = app;
     return {
       app: running,

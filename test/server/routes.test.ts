@@ -21,7 +21,7 @@ describe('every route', () => {
     const routes = server.app.registeredRoutes;
     // The list must really hold the API, or this test would prove nothing.
     const keys = routes.map((r) => `${r.method} ${r.url}`);
-    for (const k of ['GET /api/conversations', 'GET /api/conversations/:id/messages', 'GET /api/media/:id', 'POST /api/uploads', 'POST /api/verify', 'GET /api/jobs/:id', 'GET /api/search', 'POST /api/logout', 'PUT /api/ingest/:filename', 'POST /api/ingest', 'GET /api/status', 'POST /api/sources', 'POST /api/tokens'])
+    for (const k of ['GET /api/status', 'PUT /api/ingest/:filename', 'GET /api/conversations', 'GET /api/conversations/:id/messages', 'GET /api/media/:id', 'POST /api/uploads', 'POST /api/verify', 'GET /api/jobs/:id', 'GET /api/search', 'POST /api/logout'])
       expect(keys).toContain(k);
     expect(routes.length).toBeGreaterThan(20);
 
@@ -32,6 +32,9 @@ describe('every route', () => {
       if (!route.url.startsWith('/api')) {
         expect(res.status, key).toBe(200);
         expect(route.public || !route.url.startsWith('/api'), key).toBe(true);
+      } else if (route.url.startsWith('/api/ingest')) {
+        // Device uploads authenticate with a token instead of a session: anonymous is refused too.
+        expect(res.status, key).toBe(401);
       } else if (PUBLIC_API.has(key)) {
         expect(res.status, key).not.toBe(401);
         expect(route.public, key).toBe(true);
@@ -40,8 +43,10 @@ describe('every route', () => {
         if (route.method !== 'HEAD') expect(((await res.json()) as { error: { code: string } }).error.code, key).toBe('unauthenticated');
       }
     }
-    // Paths no route matches say nothing either.
-    expect((await anon.get('/api/no-such-thing')).status).toBe(401);
+    // Paths no route matches say nothing either, and an encoded path that the router decodes to an
+    // API route is that route.
+    for (const p of ['/api/no-such-thing', '/%61pi/conversations', '/api/%63onversations', '/%61pi/media/1', '/API/conversations'])
+      expect((await anon.get(p)).status, p).toBe(401);
   });
 
   it('serves the app with its security headers and falls back to index.html for client routes', async () => {

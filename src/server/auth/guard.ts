@@ -25,6 +25,25 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Whether a request is for the API. Decided by the route it matched, not by the raw URL: the
+ * router decodes the path, so `/%61pi/conversations` reaches the `/api/conversations` route while
+ * its raw URL does not start with `/api`. Unmatched requests (404) are judged by the decoded path.
+ */
+function isApiRequest(request: FastifyRequest): boolean {
+  const raw = request.url.split('?')[0] ?? '';
+  let path = request.routeOptions.url ?? raw;
+  if (request.routeOptions.url === undefined) {
+    try {
+      path = decodeURIComponent(raw);
+    } catch {
+      // Malformed escapes: judge the raw path.
+    }
+  }
+  const lower = path.toLowerCase();
+  return lower === '/api' || lower.startsWith('/api/');
+}
+
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -34,9 +53,8 @@ function sameToken(a: string, b: string): boolean {
 export function installGuard(app: FastifyInstance, control: ControlStore, sessionTtlMs: number): void {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0] ?? '';
     // Everything outside /api is the single-page app's static files: public by design.
-    if (path !== '/api' && !path.startsWith('/api/')) return;
+    if (!isApiRequest(request)) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token !== undefined && token !== '') request.session = (await findSession(control, token, sessionTtlMs)) ?? null;
     if (request.routeOptions.config.public === true) return;

@@ -69,6 +69,7 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
         await pipeline(body, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
       } catch (e) {
         await fs.promises.rm(file, { force: true });
+        if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new ApiError(507, 'insufficient_storage', "the vault's disk is full; the upload was not kept");
         throw new ApiError(400, 'upload_failed', `the upload did not complete (${e instanceof Error ? e.message : String(e)}); nothing was imported`);
       }
       const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: uploadName(name) });

@@ -53,19 +53,18 @@ export const MESSAGE_COLUMNS = ['id', 'conversation_id', 'kind', 'date_ms', 'dat
 /** vCards up to this size are inlined so the client can draw a contact card without a request. */
 const VCARD_INLINE_BYTES = 64 * 1024;
 
-function attrOf(attrsJson: string, name: string): string | null {
-  const attrs = JSON.parse(attrsJson) as [string, string][];
+function attrOf(attrs: readonly [string, string][], name: string): string | null {
   const v = attrs.find(([n]) => n === name)?.[1];
   return v === undefined || v === 'null' || v === '' ? null : v;
 }
 
-function statusOf(kind: 'sms' | 'mms', box: number | null, attrsJson: string): string | null {
+function statusOf(kind: 'sms' | 'mms', box: number | null, attrs: readonly [string, string][]): string | null {
   switch (box) {
     case 1:
       return 'received';
     case 2: {
       if (kind === 'sms') {
-        const st = attrOf(attrsJson, 'status');
+        const st = attrOf(attrs, 'status');
         if (st === '0') return 'delivered';
         if (st === '64' || st === '128') return 'failed';
         if (st === '32') return 'pending';
@@ -190,20 +189,23 @@ export async function sendersOf(
 export async function viewMessages(vault: Vault, rows: readonly MessageRow[], members: readonly Person[]): Promise<MessageView[]> {
   const parts = await partsFor(vault, rows.filter((r) => r.kind === 'mms').map((r) => r.id));
   const senders = await sendersOf(vault, rows, () => members);
-  return rows.map((r) => ({
-    id: r.id,
-    conversationId: r.conversation_id,
-    kind: r.kind,
-    date: r.date_ms,
-    dateSent: r.date_sent_ms !== null && r.date_sent_ms > 0 ? r.date_sent_ms : null,
-    direction: directionOf(r.direction),
-    status: statusOf(r.kind, r.box, r.attrs),
-    read: r.read === null ? null : r.read !== 0,
-    sender: senders.get(r.id) ?? null,
-    body: r.body,
-    subject: attrOf(r.attrs, r.kind === 'sms' ? 'subject' : 'sub'),
-    parts: parts.get(r.id) ?? [],
-  }));
+  return rows.map((r) => {
+    const attrs = JSON.parse(r.attrs) as [string, string][];
+    return {
+      id: r.id,
+      conversationId: r.conversation_id,
+      kind: r.kind,
+      date: r.date_ms,
+      dateSent: r.date_sent_ms !== null && r.date_sent_ms > 0 ? r.date_sent_ms : null,
+      direction: directionOf(r.direction),
+      status: statusOf(r.kind, r.box, attrs),
+      read: r.read === null ? null : r.read !== 0,
+      sender: senders.get(r.id) ?? null,
+      body: r.body,
+      subject: attrOf(attrs, r.kind === 'sms' ? 'subject' : 'sub'),
+      parts: parts.get(r.id) ?? [],
+    };
+  });
 }
 
 export function directionOf(d: string): 'in' | 'out' | 'unknown' {
