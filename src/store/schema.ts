@@ -127,6 +127,8 @@ export interface ContactsTable {
   name: string;
   /** `backup_date` of the backup that named this contact, so newer names win. */
   named_at: number;
+  /** SHA-256 of the contact's photo in the blob store (from a vCard or sms-ie contacts file). */
+  photo_sha256: string | null;
 }
 
 export interface BlobsTable {

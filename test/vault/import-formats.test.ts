@@ -2,11 +2,13 @@
  * Importing sms-ie, Fossify and vCard files into a vault: the same message from different apps
  * is one message; encrypted files need their passphrase and are all-or-nothing.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBackups } from '../../src/vault/backups.js';
 import { dumpVault } from '../../src/vault/dump.js';
+import { verifyVault } from '../../src/vault/verify.js';
 import { encryptSsef } from '../../src/formats/smsie/ssef.js';
 import { DecryptionError } from '../../src/formats/smsie/ssef.js';
 import { tempDir } from '../helpers/temp.js';
@@ -161,5 +163,69 @@ describe('contacts files name numbers', () => {
     // An older backup naming Ann differently does not undo the address book.
     await importAll(v, [sbrCopy(tempDir())], { force: true });
     expect((await v.db.selectFrom('contacts').select('name').where('address_norm', '=', '+15550001111').executeTakeFirst())?.name).toBe('Ann Smith');
+  });
+});
+
+describe('contact photos', () => {
+  it('vCard (3.0 ENCODING=b, 4.0 data: URI) and sms-ie photos are stored as verified blobs', async () => {
+    const dir = tempDir();
+    const v = await vault({ region: 'US' });
+    const b64 = JPEG.toString('base64');
+    const vcf = path.join(dir, 'c.vcf');
+    fs.writeFileSync(
+      vcf,
+      `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nTEL:+15550001111\r\nPHOTO;ENCODING=b;TYPE=JPEG:${b64.slice(0, 20)}\r\n ${b64.slice(20)}\r\nEND:VCARD\r\n` +
+        `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bob\r\nTEL:+15550002222\r\nPHOTO:data:image/jpeg;base64,${b64}\r\nEND:VCARD\r\n` +
+        `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Url Only\r\nTEL:+15550003333\r\nPHOTO:https://example.com/p.jpg\r\nEND:VCARD\r\n`,
+    );
+    await importAll(v, [vcf]);
+    const sha = createHash('sha256').update(JPEG).digest('hex');
+    const rows = await v.db.selectFrom('contacts').select(['address_norm', 'photo_sha256']).orderBy('address_norm').execute();
+    expect(rows).toEqual([
+      { address_norm: '+15550001111', photo_sha256: sha },
+      { address_norm: '+15550002222', photo_sha256: sha },
+      { address_norm: '+15550003333', photo_sha256: null },
+    ]);
+    const report = await verifyVault(v);
+    expect(report.problems).toEqual([]);
+    expect(report.unreferencedBlobs).toBe(0);
+    expect(fs.existsSync(v.blobs.pathFor(sha))).toBe(true);
+
+    const json = path.join(dir, 'contacts-2024-01-01.json');
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    fs.writeFileSync(
+      json,
+      JSON.stringify([
+        {
+          display_name: 'Carol',
+          raw_contacts: [
+            {
+              contacts_data: [
+                { mimetype: 'vnd.android.cursor.item/phone_v2', data1: '+15550004444' },
+                { mimetype: 'vnd.android.cursor.item/photo', data15__base64__: png.toString('base64') },
+              ],
+            },
+          ],
+        },
+      ]),
+    );
+    await importAll(v, [json]);
+    const carol = await v.db.selectFrom('contacts').select('photo_sha256').where('address_norm', '=', '+15550004444').executeTakeFirst();
+    expect(carol?.photo_sha256).toBe(createHash('sha256').update(png).digest('hex'));
+  });
+});
+
+describe('region inference from other formats', () => {
+  it('a vCard imported first infers the region from its numbers, not a default', async () => {
+    const dir = tempDir();
+    const v = await vault();
+    const vcf = path.join(dir, 'c.vcf');
+    fs.writeFileSync(vcf, 'BEGIN:VCARD\nVERSION:4.0\nFN:Jo\nTEL;TYPE=cell:tel:+44 7700 900123\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Al\nTEL:+44 20 7946 0000\nEND:VCARD\n');
+    const [r] = await importAll(v, [vcf]);
+    expect(r?.region).toBe('GB');
+    const json = path.join(dir, 'messages.ndjson');
+    fs.writeFileSync(json, smsLine({ address: '+33612345678' }) + '\n');
+    const w = await vault();
+    expect((await importAll(w, [json]))[0]?.region).toBe('FR');
   });
 });

@@ -25,7 +25,7 @@ function summary(r: ImportResult): string {
       ? `${formatCount(r.calls)} calls`
       : r.content === 'contacts'
         ? `${formatCount(r.contacts)} contacts`
-        : `${formatCount(r.sms)} SMS, ${formatCount(r.mms)} MMS`;
+        : `${formatCount(r.sms)} SMS, ${formatCount(r.mms)} MMS${r.calls > 0 ? `, ${formatCount(r.calls)} calls` : ''}`;
   const lines = [
     `${r.file}: ${r.status === 'partial' ? 'PARTIAL import' : 'imported'} ${formatCount(c.read)} records (${what}) in ${r.seconds.toFixed(1)} s: ` +
       `${formatCount(c.new)} new, ${formatCount(c.duplicate)} duplicate, ${formatCount(c.updated)} updated, ${formatCount(c.rejected)} rejected`,
@@ -51,7 +51,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
   const command = program
     .command('import')
     .description(
-      'import backups into the vault; the format is detected from the content: SMS Backup & Restore XML (also gzip/ZIP), SMS Import/Export ZIP, .ssef, calls and contacts JSON, Fossify Messages JSON, vCard contacts',
+      'import backups into the vault; the format is detected from the content: SMS Backup & Restore XML (also gzip/ZIP), SMS Import/Export ZIP, .ssef, calls and contacts JSON, Fossify Messages JSON, vCard contacts, SMS Backup+ mail (mbox, .eml files or folder, or imap://user@host/SMS)',
     )
     .argument('<files...>', 'backup files, folders of SMS Backup+ .eml files, or SMS Backup+ IMAP folders as imap://user@host[:port]/SMS')
     .option('--json', 'print the result of each import as JSON')

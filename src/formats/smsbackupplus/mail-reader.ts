@@ -90,7 +90,13 @@ function parse(input: Buffer | Readable, ctx: MailContext, keepMedia: (headers: 
       if (!failed) resolve({ headers, text, attachments });
     });
     const source = Buffer.isBuffer(input) ? Readable.from([input]) : input;
-    source.on('error', fail);
+    // The source failing (a dropped connection) is not damage in the mail: pass it on as it is.
+    source.on('error', (e: Error) => {
+      if (failed) return;
+      failed = true;
+      parser.destroy();
+      reject(e);
+    });
     source.pipe(parser);
   });
 }

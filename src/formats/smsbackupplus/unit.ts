@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { BackupUnit, ReadContext, ReadOutcome } from '../backup-unit.js';
 import { openInput, readHead, type InputEntry } from '../container.js';
 import type { BackupContent } from '../records.js';
@@ -14,7 +15,8 @@ import { splitMbox } from './mbox.js';
 
 export interface MailSource {
   /** The mails, in order; `line` is where each starts in its file (1 for a mail of its own). */
-  mails: AsyncIterable<{ bytes: Buffer; line: number; name?: string; label?: string }>;
+  /** `bytes` is the whole mail, or a stream of it for mail too big to hold (read to its end before the next). */
+  mails: AsyncIterable<{ bytes: Buffer | Readable; line: number; name?: string; label?: string }>;
 }
 
 export interface MailReadSummary {

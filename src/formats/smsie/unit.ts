@@ -15,6 +15,7 @@ import { openSafeZip } from './zip-archive.js';
 
 export const MESSAGES_ENTRY = 'messages.ndjson';
 const SAMPLE_CAP = 4 << 20;
+const SMALL_MEDIA = 4 << 20;
 
 async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
@@ -87,10 +88,13 @@ export async function smsIeZipUnits(file: string): Promise<BackupUnit[]> {
             media: async (mediaName) => {
               const e = zip.entries.get(`data/${mediaName}`);
               if (e === undefined) return undefined;
-              const s = await zip.open(e);
+              const ratio = e.uncompressedSize > 0 ? e.compressedSize / e.uncompressedSize : 1;
+              // Small stored media (photos) in one read; the rest streamed.
+              const whole = e.uncompressedSize <= SMALL_MEDIA ? await zip.readStored(e) : undefined;
+              const s = whole === undefined ? await zip.open(e) : [whole];
               return (async function* () {
                 for await (const chunk of s) {
-                  ctx.onBytes((chunk as Buffer).length * (e.uncompressedSize > 0 ? e.compressedSize / e.uncompressedSize : 1));
+                  ctx.onBytes((chunk as Buffer).length * ratio);
                   yield chunk as Buffer;
                 }
               })();
@@ -128,5 +132,5 @@ export function smsIeCallsUnits(file: string): Promise<BackupUnit[]> {
 }
 
 export function smsIeContactsUnits(file: string): Promise<BackupUnit[]> {
-  return streamUnits(file, 'sms-ie-contacts', 'contacts', (source, name, ctx) => readSmsIeContacts(source, { file: name, handler: ctx.handler, salvage: ctx.salvage }));
+  return streamUnits(file, 'sms-ie-contacts', 'contacts', (source, name, ctx) => readSmsIeContacts(source, { file: name, handler: ctx.handler, salvage: ctx.salvage, sink: ctx.sink }));
 }

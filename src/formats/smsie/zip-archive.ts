@@ -9,6 +9,7 @@
  * bomb has. yauzl checks that every entry inflates to exactly its declared size, so the
  * declared-size checks bound the actual bytes too.
  */
+import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -26,6 +27,8 @@ const MAX_ENTRIES = 10_000_000;
 export interface SafeZip {
   entries: Map<string, yauzl.Entry>;
   open(entry: yauzl.Entry): Promise<Readable>;
+  /** A stored (uncompressed) entry's bytes in one read; undefined for a compressed entry. */
+  readStored(entry: yauzl.Entry): Promise<Buffer | undefined>;
   close(): void;
 }
 
@@ -73,41 +76,74 @@ export async function openSafeZip(file: string): Promise<SafeZip> {
     zip.close();
     throw e;
   }
-  const raw = (entry: yauzl.Entry, decompress: boolean): Promise<Readable> =>
+  const fd = fs.openSync(file, 'r');
+  const fileSize = fs.fstatSync(fd).size;
+  const pread = (buf: Buffer, position: number): Promise<number> =>
     new Promise((resolve, reject) => {
-      zip.openReadStream(entry, decompress ? {} : { decodeFileData: false }, (err, s) => {
-        if (err) reject(new InputError(`${file}!${entry.fileName}: cannot read entry (${err.message})`));
-        else resolve(s);
+      fs.read(fd, buf, 0, buf.length, position, (err, n) => {
+        if (err) reject(err);
+        else resolve(n);
       });
     });
+  /** Where an entry's stored bytes start (its local header read and checked, as yauzl does). */
+  const dataStart = async (entry: yauzl.Entry): Promise<number> => {
+    const where = `${file}!${entry.fileName}`;
+    if ((entry.generalPurposeBitFlag & 1) !== 0) throw new InputError(`${where}: the entry is encrypted with ZIP encryption, which no backup app uses; refusing it`);
+    if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw new InputError(`${where}: unsupported compression method ${entry.compressionMethod}`);
+    const head = Buffer.alloc(30);
+    if ((await pread(head, entry.relativeOffsetOfLocalHeader)) !== 30 || head.readUInt32LE(0) !== 0x04034b50) {
+      throw new InputError(`${where}: damaged ZIP entry (no local file header)`);
+    }
+    const start = entry.relativeOffsetOfLocalHeader + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+    if (start + entry.compressedSize > fileSize) throw new InputError(`${where}: damaged ZIP entry (its data runs past the end of the file)`);
+    if (entry.compressionMethod === 0 && entry.compressedSize !== entry.uncompressedSize) throw new InputError(`${where}: damaged ZIP entry (stored sizes disagree)`);
+    return start;
+  };
   return {
     entries,
     open: async (entry) => {
-      if (entry.compressionMethod !== 8) return raw(entry, true);
-      // Inflated here in 1 MiB steps rather than yauzl's 16 KiB: far fewer thread-pool round trips.
-      const deflated = await raw(entry, false);
-      const inflate = createInflateRaw({ chunkSize: 1 << 20 });
+      const start = await dataStart(entry);
+      const where = `${file}!${entry.fileName}`;
+      // Read through our own descriptor in 1 MiB steps (yauzl reads 16 KiB at a time), and
+      // inflated here with our own size check: far fewer thread-pool round trips.
+      const stored = fs.createReadStream('', { fd, start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20, autoClose: false });
+      if (entry.compressedSize === 0) stored.destroy();
       let size = 0;
       const checked = new Transform({
         transform(chunk: Buffer, _enc, done) {
           size += chunk.length;
-          if (size > entry.uncompressedSize) done(new InputError(`${file}!${entry.fileName}: inflates to more than its declared ${entry.uncompressedSize} bytes; refusing it`));
+          if (size > entry.uncompressedSize) done(new InputError(`${where}: inflates to more than its declared ${entry.uncompressedSize} bytes; refusing it`));
           else done(null, chunk);
         },
         flush(done) {
-          done(size === entry.uncompressedSize ? null : new InputError(`${file}!${entry.fileName}: damaged ZIP entry (${size} bytes instead of ${entry.uncompressedSize})`));
+          done(size === entry.uncompressedSize ? null : new InputError(`${where}: damaged ZIP entry (${size} bytes instead of ${entry.uncompressedSize})`));
         },
       });
       const fail = (err: Error): void => {
-        checked.destroy(err instanceof InputError ? err : new InputError(`${file}!${entry.fileName}: damaged ZIP entry (${err.message})`));
+        checked.destroy(err instanceof InputError ? err : new InputError(`${where}: damaged ZIP entry (${err.message})`));
       };
-      deflated.on('error', fail);
-      inflate.on('error', fail);
-      deflated.pipe(inflate).pipe(checked);
+      stored.on('error', fail);
+      if (entry.compressedSize === 0) {
+        checked.end();
+      } else if (entry.compressionMethod === 8) {
+        const inflate = createInflateRaw({ chunkSize: 1 << 20 });
+        inflate.on('error', fail);
+        stored.pipe(inflate).pipe(checked);
+      } else {
+        stored.pipe(checked);
+      }
       return checked;
+    },
+    readStored: async (entry) => {
+      if (entry.compressionMethod !== 0) return undefined;
+      const start = await dataStart(entry);
+      const buf = Buffer.alloc(entry.uncompressedSize);
+      if (buf.length > 0 && (await pread(buf, start)) !== buf.length) throw new InputError(`${file}!${entry.fileName}: damaged ZIP entry (truncated)`);
+      return buf;
     },
     close: () => {
       zip.close();
+      fs.closeSync(fd);
     },
   };
 }

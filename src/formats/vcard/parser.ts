@@ -6,7 +6,7 @@
  * line breaks and CHARSET parameter, 3.0/4.0 backslash escapes and 4.0 `tel:` URIs.
  */
 import { readLines } from '../json/lines.js';
-import type { ContactRecord } from '../records.js';
+import type { ContactRecord, MediaSink, StoredMedia } from '../records.js';
 
 interface Property {
   name: string;
@@ -81,10 +81,26 @@ interface Card {
   fn?: string;
   n?: string;
   numbers: string[];
+  photo?: Buffer;
   line: number;
 }
 
-export async function* readVcards(source: AsyncIterable<Buffer>): AsyncGenerator<ContactRecord> {
+/** Photos larger than this are skipped: an address-book photo is a thumbnail. */
+const MAX_PHOTO_BYTES = 16 << 20;
+
+/** An embedded photo's bytes: `ENCODING=b`/`BASE64` (2.1, 3.0) or a `data:` URI (4.0); not URLs. */
+export function photoBytes(p: Property): Buffer | undefined {
+  const encoding = (p.params.get('ENCODING') ?? '').toUpperCase();
+  let b64: string | undefined;
+  if (encoding === 'B' || encoding === 'BASE64') b64 = p.value;
+  else if (/^data:[^,]*;base64,/i.test(p.value)) b64 = p.value.slice(p.value.indexOf(',') + 1);
+  if (b64 === undefined) return undefined;
+  const clean = b64.replace(/\s+/g, '');
+  if (clean.length === 0 || clean.length > (MAX_PHOTO_BYTES / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return undefined;
+  return Buffer.from(clean, 'base64');
+}
+
+export async function* readVcards(source: AsyncIterable<Buffer>, sink?: MediaSink): AsyncGenerator<ContactRecord> {
   let card: Card | undefined;
   let logical: { text: string; line: number } | undefined;
   let index = 0;
@@ -100,7 +116,16 @@ export async function* readVcards(source: AsyncIterable<Buffer>): AsyncGenerator
     if (p.name === 'END' && p.value.trim().toUpperCase() === 'VCARD') {
       const name = (card.fn ?? card.n ?? '').trim();
       const numbers = [...new Set(card.numbers.filter((n) => n !== ''))];
-      if (name !== '' && numbers.length > 0) yield { name, numbers, position: { line: card.line, column: 1, index: index++ } };
+      if (name !== '' && numbers.length > 0) {
+        // Stored only for a card that names a number, so no photo is kept for nothing.
+        let photo: StoredMedia | undefined;
+        if (card.photo !== undefined && sink !== undefined) {
+          const w = sink.begin();
+          w.write(card.photo);
+          photo = w.finish();
+        }
+        yield { name, numbers, ...(photo ? { photo } : {}), position: { line: card.line, column: 1, index: index++ } };
+      }
       card = undefined;
       return;
     }
@@ -109,6 +134,7 @@ export async function* readVcards(source: AsyncIterable<Buffer>): AsyncGenerator
     else if (p.name === 'N') card.n = nameFromN(decodeValue(p, card.version));
     else if (p.name === 'TEL') card.numbers.push(telValue(decodeValue(p, card.version)));
     else if (p.name === 'EMAIL') card.numbers.push(decodeValue(p, card.version).trim());
+    else if (p.name === 'PHOTO' && card.photo === undefined) card.photo = photoBytes(p);
   };
 
   for await (const { text, line } of readLines(source)) {

@@ -42,6 +42,13 @@ function describeTarget(t: ImapTarget, port: number): string {
   return `${t.user}@${t.host}:${port}`;
 }
 
+/** An error imapflow raised (a command the server refused, a connection that closed), not ours or the disk's. */
+export function isImapFlowError(e: unknown): e is Error {
+  if (!(e instanceof Error) || e instanceof ImapError) return false;
+  const x = e as { responseStatus?: unknown; executedCommand?: unknown; rejectedFrom?: unknown; code?: unknown };
+  return x.responseStatus !== undefined || x.executedCommand !== undefined || x.rejectedFrom !== undefined || x.code === 'NoConnection' || x.code === 'EConnectionClosed';
+}
+
 export function defaultPort(security: ImapSecurity): number {
   return security === 'tls' ? 993 : 143;
 }

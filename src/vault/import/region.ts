@@ -17,8 +17,9 @@ export interface RegionChoice {
 }
 
 const SNIFF_BYTES = 4 << 20;
-// XML attributes (SBR) and JSON members (SMS Import/Export, Fossify) holding a number.
-const NUMBER_ATTR = /(?:\s(?:address|number)=["']|"(?:address|number)"\s*:\s*")(\+[^"'~]{6,20})/g;
+// XML attributes (SBR), JSON members (SMS Import/Export, Fossify; `data1` of sms-ie contacts)
+// and vCard TEL lines holding a number with a country code.
+const NUMBER_ATTR = /(?:\s(?:address|number)=["']|"(?:address|number|data1)"\s*:\s*"|\bTEL[^:\r\n]*:(?:tel:)?)(\+[^"'~;\r\n]{6,20})/g;
 // SMS Backup+ mail headers holding the number.
 const NUMBER_HEADER = /^X-smssync-address:[ \t]*(\+[^\r\n]{6,20})/gim;
 const FALLBACK = 'US';

@@ -60,6 +60,35 @@ describe('importing SMS Backup+ mail files', () => {
     await expect(importAll(v, [tempDir()])).rejects.toThrow(NotABackupError);
   });
 
+  it('a number written differently in the mail (national format, MMS date in seconds) is still the same message', async () => {
+    const v = await vault();
+    const dir = tempDir();
+    const xml = path.join(dir, 'sms.xml');
+    fs.writeFileSync(
+      xml,
+      `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="2">\n` +
+        `  <sms protocol="0" address="+15550001111" date="1600000000123" type="1" body="hello there" read="1" status="-1" />\n` +
+        `  <mms date="1600000005000" msg_box="1" address="+15550001111" m_type="132" read="1"><parts><part seq="0" ct="text/plain" text="look" /></parts></mms>\n` +
+        `</smses>\n`,
+    );
+    await importAll(v, [xml]);
+    const mailDir = tempDir();
+    const app = await mails(
+      [
+        { kind: 'sms', attrs: [['address', '(555) 000-1111'], ['date', '1600000000123'], ['type', '1'], ['body', 'hello there']], position: { line: 0, column: 0, index: 0 } },
+        { kind: 'mms', attrs: [['date', '1600000005000'], ['msg_box', '1'], ['address', '555-000-1111'], ['m_type', '132']], parts: [{ attrs: [['ct', 'text/plain'], ['text', 'look']] }], addrs: null, position: { line: 0, column: 0, index: 0 } },
+      ],
+      false,
+    );
+    app.forEach((m, i) => {
+      fs.writeFileSync(path.join(mailDir, `${i}.eml`), m);
+    });
+    expect(app[1]?.toString()).toMatch(/^X-smssync-date: 1600000005\r$/m);
+    const [result] = await importAll(v, [mailDir]);
+    expect(result?.counts).toMatchObject({ read: 2, new: 0 });
+    expect(await counts(v)).toEqual({ sms: 1, mms: 1, calls: 0 });
+  });
+
   it('the same messages from SBR XML and from mail the app wrote are one message each', async () => {
     const v = await vault();
     const files = [fixture('sbr', 'e2e-sample_small.xml'), fixture('sbr', 'e2e-sample_mms.xml')];
