@@ -40,8 +40,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const vault = await Vault.open(options.dir, { create: true });
   const jobVault = await Vault.open(options.dir);
   const queue = await JobQueue.open(jobVault);
-  // Sources read through the API's connection: what they report (deletion counts) is committed data.
-  const sources = new SourceService(vault, queue, { notifiers: await notifiersFromConfig(vault) });
+  // Sources write through the job side, like `textvault daemon` does.
+  const sources = new SourceService(jobVault, queue, { notifiers: await notifiersFromConfig(jobVault) });
   let app: FastifyInstance | undefined;
   try {
     const setupToken = (await userCount(queue.control)) === 0 ? randomBytes(24).toString('base64url') : null;

@@ -28,8 +28,13 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
   let current = '';
   let currentBytes = 0;
   // The file's size on disk: what the entries' compressed bytes add up to.
-  // A missing file is reported by importFile with a readable message.
-  const total = await fs.promises.stat(file).then((s) => s.size, () => null);
+  let total: number;
+  try {
+    total = (await fs.promises.stat(file)).size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${file}: no such file (moved or deleted before its import job ran)` : `${file}: cannot read (${code ?? String(e)})`, { cause: e });
+  }
   onProgress({ done: 0, total, unit: 'bytes' });
   const backups = await importFile(vault, file, {
     onProgress: (p) => {
@@ -38,7 +43,7 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
         current = p.file;
       }
       currentBytes = p.bytesRead;
-      onProgress({ done: total === null ? finishedBytes + p.bytesRead : Math.min(total, finishedBytes + p.bytesRead), total, unit: 'bytes' });
+      onProgress({ done: Math.min(total, finishedBytes + p.bytesRead), total, unit: 'bytes' });
     },
   });
   return { backups };
