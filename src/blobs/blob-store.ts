@@ -27,7 +27,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export const SPOOL_BYTES = 1024 * 1024;
 const READ_CHUNK_BYTES = 1024 * 1024;
 /** Held blobs waiting to be written, at most; past this a blob is written at once (memory bound). */
-const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 export interface BlobInfo {
   sha256: string;
@@ -119,24 +119,22 @@ export class BlobStore {
     this.syncing = [];
     await Promise.all(syncing);
     this.writing.clear();
-    // On the thread pool, all at once: thousands of small media each need a mkdir and a rename.
+    // On the thread pool, many at a time: thousands of small media each need a mkdir and a rename.
     const dirs = new Map<string, Promise<unknown>>();
-    await Promise.all(
-      entries.map(async ([sha256, tmp]) => {
-        const final = this.pathFor(sha256);
-        const dir = path.dirname(final);
-        let made = dirs.get(dir);
-        if (made === undefined) {
-          made = fs.promises.mkdir(dir, { recursive: true });
-          dirs.set(dir, made);
-        }
-        await made;
-        await fs.promises.rename(tmp, final);
-      }),
-    );
+    await inParallel(entries, async ([sha256, tmp]) => {
+      const final = this.pathFor(sha256);
+      const dir = path.dirname(final);
+      let made = dirs.get(dir);
+      if (made === undefined) {
+        made = fs.promises.mkdir(dir, { recursive: true });
+        dirs.set(dir, made);
+      }
+      await made;
+      await fs.promises.rename(tmp, final);
+    });
     // The new names, and the folders mkdir may have created (blobs/ab), reach the disk too.
     const parents = new Set([...dirs.keys()].map((d) => path.dirname(d)));
-    await Promise.all([...dirs.keys(), ...parents].map(fsyncFile));
+    await inParallel([...dirs.keys(), ...parents], fsyncFile);
     if (dirs.size > 0) await fsyncFile(this.root);
     this.staged.clear();
   }
@@ -307,6 +305,21 @@ export class BlobWriter {
 }
 
 const ignore = (): void => undefined;
+
+/** Operations the commit keeps in flight: enough to keep the disk busy, not one per blob at once. */
+const PARALLEL_FS_OPS = 32;
+
+/** Runs `op` on every item, at most PARALLEL_FS_OPS at a time; rejects with the first failure. */
+async function inParallel<T>(items: readonly T[], op: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await op(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_FS_OPS, items.length) }, worker));
+}
 
 function writeFully(fd: number, bytes: Buffer): void {
   let off = 0;
