@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeSmsBackup, type GeneratorOptions } from './generator.js';
+import { imapBench } from './imap.js';
 
 const HERE = import.meta.dirname;
 const DATA = path.join(HERE, 'data');
@@ -47,7 +48,7 @@ async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
   return file;
 }
 
-function child(mode: 'read' | 'import' | 'export', ...args: string[]): Measure {
+function child(mode: 'read' | 'read-format' | 'import' | 'export', ...args: string[]): Measure {
   const out = execFileSync(
     process.execPath,
     // The same heap cap as the textvault binary (see src/cli/main.ts).
@@ -85,6 +86,7 @@ interface ApiRow {
   p50: number;
   p95: number;
   max: number;
+  cpu: number;
 }
 
 /** API latency (bench/api.ts) on a vault of the 1,000,000-message SMS-heavy file. */
@@ -133,6 +135,82 @@ for (const s of scenarios) {
   process.stderr.write(`${s.name} done\n`);
 }
 
+if (!ONLY || ONLY.includes('imap')) {
+  // SMS Backup+ over IMAP from a local Dovecot (#5).
+  for (const m of await imapBench(n(20_000))) rows.push(row('imap', m.step, m));
+  process.stderr.write('imap done\n');
+}
+
+// #5: the sms-ie ZIP and Fossify JSON readers, on files exported from a generated archive.
+if (!ONLY || ONLY.includes('formats')) {
+  const files = await formatDatasets();
+  for (const f of files) rows.push(row('formats', `read ${f.label}`, child('read-format', f.file)));
+  process.stderr.write('formats done\n');
+}
+
+async function formatDatasets(): Promise<{ label: string; file: string }[]> {
+  const dir = path.join(DATA, `formats-x${SCALE}`);
+  const want = [
+    { label: 'sms-ie ZIP (messages.ndjson + data/)', file: path.join(dir, 'messages.zip') },
+    { label: 'Fossify JSON (inline base64 media)', file: path.join(dir, 'fossify.json') },
+  ];
+  if (want.every((w) => fs.existsSync(w.file))) return want;
+  process.stderr.write(`generating ${dir} (import a generated SBR file, export it as sms-ie and Fossify) ...\n`);
+  const { Vault } = await import('../src/vault/vault.js');
+  const { importFile } = await import('../src/vault/import/import-backup.js');
+  const { exportSmsIe } = await import('../src/vault/export/smsie-export.js');
+  const { exportFossify } = await import('../src/vault/export/fossify-export.js');
+  const xml = await dataset('formats-source', { seed: 7, sms: n(200_000), mms: n(4_000), mediaBytes: 20_000 });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-formats-'));
+  try {
+    const vault = await Vault.open(path.join(tmp, 'vault'), { create: true });
+    await importFile(vault, xml);
+    const all = { kinds: new Set(['sms', 'mms'] as const) };
+    const smsie = await exportSmsIe(vault, all, { outDir: path.join(tmp, 'smsie') });
+    const fossify = await exportFossify(vault, all, { outDir: path.join(tmp, 'fossify') });
+    await vault.close();
+    fs.mkdirSync(dir, { recursive: true });
+    await nativeSmsIe(smsie.files[0]?.path ?? '', want[0]?.file ?? '');
+    fs.copyFileSync(fossify.files[0]?.path ?? '', want[1]?.file ?? '');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return want;
+}
+
+/**
+ * The app's own files carry no `__textvault` key (Textvault adds it to its exports to stay
+ * exact): the benchmark reads the messages as the phone would have written them.
+ */
+async function nativeSmsIe(from: string, to: string): Promise<void> {
+  const { openSafeZip } = await import('../src/formats/smsie/zip-archive.js');
+  const { readLines } = await import('../src/formats/json/lines.js');
+  const yazl = (await import('yazl')).default;
+  const src = await openSafeZip(from);
+  const out = new yazl.ZipFile();
+  const done = new Promise<void>((resolve, reject) => {
+    out.outputStream.pipe(fs.createWriteStream(to)).on('close', resolve).on('error', reject);
+  });
+  const ndjson = src.entries.get('messages.ndjson');
+  if (ndjson === undefined) throw new Error('no messages.ndjson');
+  const lines: string[] = [];
+  for await (const { text } of readLines((await src.open(ndjson)) as AsyncIterable<Buffer>)) {
+    const o = JSON.parse(text) as Record<string, unknown>;
+    delete o.__textvault;
+    lines.push(JSON.stringify(o));
+  }
+  out.addBuffer(Buffer.from(lines.join('\n') + '\n'), 'messages.ndjson');
+  for (const [name, e] of src.entries) {
+    if (!name.startsWith('data/')) continue;
+    const chunks: Buffer[] = [];
+    for await (const c of await src.open(e)) chunks.push(c as Buffer);
+    out.addBuffer(Buffer.concat(chunks), name, { compress: false });
+  }
+  out.end();
+  await done;
+  src.close();
+}
+
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const lines: string[] = [
   `| scenario | step | file MB | records | seconds | messages/s | MB/s | peak RSS MB |`,
@@ -142,9 +220,9 @@ const lines: string[] = [
 if (apiRows.length > 0)
   lines.push(
     '',
-    '| API endpoint (1,000,000-message vault) | requests | p50 ms | p95 ms | max ms |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...apiRows.map((r) => `| ${r.endpoint} | ${r.requests} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.max, 1)} |`),
+    '| API endpoint (1,000,000-message vault) | requests | p50 ms | p95 ms | max ms | CPU ms/request |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...apiRows.map((r) => `| ${r.endpoint} | ${r.requests} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.max, 1)} | ${fmt(r.cpu, 1)} |`),
   );
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = `${new Date().toISOString()} · ${cpu} · ${os.cpus().length} cores · ${fmt(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · scale ${SCALE}`;

@@ -115,15 +115,16 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
   });
 }
 
-async function listZip(file: string): Promise<yauzl.Entry[]> {
+/** The entries of a ZIP archive (central directory only; nothing is decompressed). */
+export async function listZip(file: string, maxEntries = MAX_ZIP_ENTRIES): Promise<yauzl.Entry[]> {
   const zip = await openZip(file);
   try {
     return await new Promise<yauzl.Entry[]>((resolve, reject) => {
       const entries: yauzl.Entry[] = [];
       zip.on('entry', (e: yauzl.Entry) => {
         entries.push(e);
-        if (entries.length > MAX_ZIP_ENTRIES) {
-          reject(new InputError(`${file}: more than ${MAX_ZIP_ENTRIES} entries; not a backup archive`));
+        if (entries.length > maxEntries) {
+          reject(new InputError(`${file}: more than ${maxEntries} entries; not a backup archive`));
           return;
         }
         zip.readEntry();
@@ -132,13 +133,21 @@ async function listZip(file: string): Promise<yauzl.Entry[]> {
         resolve(entries);
       });
       zip.on('error', (err: Error) => {
-        reject(new InputError(`${file}: damaged ZIP archive (${err.message})`));
+        reject(zipError(file, err));
       });
       zip.readEntry();
     });
   } finally {
     zip.close();
   }
+}
+
+/** yauzl's error for an archive, said so the user knows whether it is damaged or hostile. */
+export function zipError(file: string, err: Error): InputError {
+  const traversal = /invalid relative path|absolute path|invalid characters in fileName/.test(err.message);
+  return new InputError(
+    traversal ? `${file}: refusing the archive: an entry name points outside the archive (${err.message})` : `${file}: damaged ZIP archive (${err.message})`,
+  );
 }
 
 async function zipEntries(file: string): Promise<InputEntry[]> {

@@ -9,8 +9,10 @@ export class NotABackupError extends Error {
   constructor(
     readonly file: string,
     readonly reason: string,
+    /** What the file was expected to be, as a phrase ("an SMS Backup & Restore backup"). */
+    readonly expected = 'an SMS Backup & Restore backup',
   ) {
-    super(`${file}: not an SMS Backup & Restore backup: ${reason}`);
+    super(`${file}: not ${expected}: ${reason}`);
   }
 }
 

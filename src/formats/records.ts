@@ -77,10 +77,12 @@ export interface CallRecord {
 export type MessageRecord = SmsRecord | MmsRecord;
 export type ArchiveRecord = SmsRecord | MmsRecord | CallRecord;
 
+export type BackupContent = 'messages' | 'calls' | 'contacts';
+
 /** Facts about a backup file itself, read from its root element and prolog. */
 export interface BackupHeader {
-  /** `sms` for a messages file, `calls` for a call-log file. */
-  content: 'messages' | 'calls';
+  /** `messages` for a messages file, `calls` for a call-log file, `contacts` for an address book. */
+  content: BackupContent;
   /** Attributes of the root element (`count`, `backup_set`, `backup_date`, `type`, ...). */
   rootAttrs: Attrs;
   /** The app's "File Created By ..." comment, when present. */
@@ -95,7 +97,10 @@ export type WarningCode =
   | 'media-corrupt'
   | 'unknown-element'
   | 'stray-text'
-  | 'record-rejected';
+  | 'record-rejected'
+  | 'line-skipped'
+  /** A mail in a mailbox that is not an SMS Backup+ message (skipped, counted as a warning). */
+  | 'mail-skipped';
 
 export interface ReadWarning {
   code: WarningCode;
@@ -120,11 +125,23 @@ export interface MediaWriter {
   abort(): void;
 }
 
+/** A name for one or more numbers, from a contacts file (vCard, SMS Import/Export contacts). */
+export interface ContactRecord {
+  name: string;
+  /** The numbers (or e-mail addresses) as the file wrote them. */
+  numbers: string[];
+  /** A photo stored through the MediaSink, when the file embedded one. */
+  photo?: StoredMedia;
+  position: SourcePosition;
+}
+
 /** Callbacks a streaming reader calls, in file order. */
 export interface RecordHandler {
   header(header: BackupHeader): void;
   record(record: ArchiveRecord): void;
   warning(warning: ReadWarning): void;
+  /** Contacts files only. */
+  contact?(contact: ContactRecord): void;
 }
 
 /** Damaged `data` values up to this many characters are kept verbatim for a faithful export. */

@@ -20,13 +20,20 @@ import type { Vault } from '../vault/vault.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import { FolderWatcher } from './folder-watcher.js';
 import type { AlertEvent, Notifier } from './notify/notifier.js';
+import { importMailboxViaImap } from './imap-mailbox.js';
 import { Scheduler } from './scheduler.js';
+import { registerMailboxImporter } from '../vault/sources/mailbox.js';
+
+// Any process that runs sources (serve, daemon, source run) can poll IMAP mailboxes.
+registerMailboxImporter(importMailboxViaImap);
 
 export interface SourceServiceOptions {
   clock?: Clock;
   notifiers?: Notifier[];
   /** How often source health is checked (ms). Default 10 minutes. */
   alertCheckMs?: number;
+  /** How often the sources table is checked for changes made by another process, e.g. the CLI (ms). Default 30 s. */
+  reloadCheckMs?: number;
   /** Where notifier failures go (default: stderr). */
   onNotifyError?: (error: Error) => void;
 }
@@ -47,9 +54,12 @@ export class SourceService {
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
   private readonly watchers = new Map<number, FolderWatcher>();
+  private readonly watchedConfig = new Map<number, string>();
   /** Watchers of one-off runs, kept until their files' after-import steps are done. */
   private readonly oneShots = new Set<FolderWatcher>();
   private alertTimer: Timer | undefined;
+  private reloadTimer: Timer | undefined;
+  private fingerprint = '';
   private checking: Promise<void> = Promise.resolve();
   private started = false;
   private readonly onFinished = (job: Job): void => {
@@ -77,12 +87,34 @@ export class SourceService {
     await this.reload();
     await this.checkAlerts();
     this.armAlertCheck();
+    this.armReloadCheck();
+  }
+
+  /** Sources added or removed by another process (`textvault source add`) are picked up. */
+  private armReloadCheck(): void {
+    this.reloadTimer = this.clock.setTimer(this.options.reloadCheckMs ?? 30_000, () => {
+      if (!this.started) return;
+      void this.sourcesFingerprint()
+        .then(async (f) => {
+          if (f !== this.fingerprint) await this.reload();
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.started) this.armReloadCheck();
+        });
+    });
+  }
+
+  private async sourcesFingerprint(): Promise<string> {
+    const rows = await this.db.selectFrom('sources').select(['id', 'schedule', 'config_json', 'enabled']).orderBy('id').execute();
+    return JSON.stringify(rows);
   }
 
   async stop(): Promise<void> {
     this.started = false;
     this.queue.off('finished', this.onFinished);
     this.alertTimer?.cancel();
+    this.reloadTimer?.cancel();
     this.scheduler.stop();
     for (const w of [...this.watchers.values(), ...this.oneShots]) await w.stop();
     this.watchers.clear();
@@ -92,9 +124,11 @@ export class SourceService {
 
   /** Brings watchers and schedules in line with the sources table. */
   async reload(): Promise<void> {
+    this.fingerprint = await this.sourcesFingerprint();
     const sources = (await listSources(this.db, this.clock.now())).filter((s) => s.enabled);
     for (const [id, w] of this.watchers) {
-      if (!sources.some((s) => s.id === id && s.schedule === 'continuous')) {
+      // Gone, no longer continuous, or pointed elsewhere: that watcher stops (a new one may start).
+      if (!sources.some((s) => s.id === id && s.schedule === 'continuous' && JSON.stringify(s.config) === this.watchedConfig.get(id))) {
         await w.stop();
         this.watchers.delete(id);
       }
@@ -103,6 +137,7 @@ export class SourceService {
     for (const s of sources) {
       if (s.kind === 'folder' && s.schedule === 'continuous') {
         if (this.watchers.has(s.id)) continue;
+        this.watchedConfig.set(s.id, JSON.stringify(s.config));
         const w = new FolderWatcher({ sourceId: s.id, config: s.config as FolderConfig, queue: this.queue, control: this.db, clock: this.clock });
         try {
           await w.start();

@@ -9,12 +9,16 @@ import * as m0003auth from './migrations/0003-auth.js';
 import * as m0004control from './migrations/0004-control.js';
 import * as m0004deletions from './migrations/0004-phone-deletions.js';
 import type { ControlSchema } from './control-schema.js';
+import * as m0005 from './migrations/0005-contact-photos.js';
+import * as m0006 from './migrations/0006-imap-sync.js';
 import type { Schema } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-search': m0002,
   '0004-phone-deletions': m0004deletions,
+  '0005-contact-photos': m0005,
+  '0006-imap-sync': m0006,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */

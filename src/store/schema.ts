@@ -127,6 +127,8 @@ export interface ContactsTable {
   name: string;
   /** `backup_date` of the backup that named this contact, so newer names win. */
   named_at: number;
+  /** SHA-256 of the contact's photo in the blob store (from a vCard or sms-ie contacts file). */
+  photo_sha256: string | null;
 }
 
 export interface BlobsTable {
@@ -158,6 +160,16 @@ export interface PhoneDeletionsTable {
   backup_id: number;
 }
 
+/** Where an IMAP import of one folder stopped (migration 0006). */
+export interface ImapSyncStateTable {
+  source: string;
+  folder: string;
+  /** UIDVALIDITY as decimal text (it is an unsigned 32-bit value; text keeps it exact everywhere). */
+  uid_validity: string;
+  last_uid: number;
+  updated_at: number;
+}
+
 export interface Schema {
   backups: BackupsTable;
   conversations: ConversationsTable;
@@ -172,4 +184,5 @@ export interface Schema {
   config: ConfigTable;
   backup_sources: BackupSourcesTable;
   phone_deletions: PhoneDeletionsTable;
+  imap_sync_state: ImapSyncStateTable;
 }

@@ -40,6 +40,14 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
     .select(['mms_parts.message_id', 'mms_parts.blob_sha256'])
     .execute();
   for (const r of missingRows) problems.push(`media ${r.blob_sha256 ?? ''} of message ${r.message_id} is not registered in the blob table`);
+  const missingPhotos = await db
+    .selectFrom('contacts')
+    .leftJoin('blobs', 'blobs.sha256', 'contacts.photo_sha256')
+    .where('contacts.photo_sha256', 'is not', null)
+    .where('blobs.sha256', 'is', null)
+    .select(['contacts.address_norm', 'contacts.photo_sha256'])
+    .execute();
+  for (const r of missingPhotos) problems.push(`photo ${r.photo_sha256 ?? ''} of contact ${r.address_norm} is not registered in the blob table`);
 
   // Keyset pages keep memory flat however many media files the vault holds.
   const total = (await db.selectFrom('blobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;

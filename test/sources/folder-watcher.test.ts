@@ -54,6 +54,23 @@ async function finished(queue: JobQueue, id: number): Promise<Job> {
 const bodies = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
 
 describe('a watched folder', () => {
+  it('is picked up while the service runs when another process (the CLI) adds it', async () => {
+    const vault = await newVault();
+    const queue = await JobQueue.open(vault);
+    await queue.start();
+    const service = new SourceService(vault, queue, { alertCheckMs: 3_600_000, reloadCheckMs: 100 });
+    await service.start();
+    running.push({ service, queue });
+    const folder = tempDir();
+    // A second connection to the control database, as `textvault source add` would use.
+    const cli = await JobQueue.open(vault);
+    await addSource(cli.control.db, { name: 'late', kind: 'folder', config: { path: folder, settleMs: SETTLE } });
+    await cli.close();
+    await sleep(300);
+    fs.writeFileSync(path.join(folder, 'sms.xml'), sbrXml(bodies(1, 3)));
+    await waitFor('the import', async () => ((await counts(vault)).sms === 3 ? true : undefined));
+  });
+
   it('imports a file written slowly in pieces once, after it stopped changing', async () => {
     const vault = await newVault();
     const folder = tempDir();
@@ -119,7 +136,7 @@ describe('a watched folder', () => {
     const job = await finished(queue, (await waitFor('the job', () => jobs[0])).id);
     expect(job.status).toBe('failed');
     const moved = path.join(folder, 'rejected', 'holiday.jpg');
-    await waitFor('the file in rejected/', () => (fs.existsSync(moved) ? true : undefined));
+    await waitFor('the file and its reason in rejected/', () => (fs.existsSync(moved) && fs.existsSync(`${moved}.reason.txt`) ? true : undefined));
     expect(fs.existsSync(path.join(folder, 'holiday.jpg'))).toBe(false);
     expect(fs.readFileSync(`${moved}.reason.txt`, 'utf8')).toMatch(/holiday\.jpg was not imported: .*not/);
     const rejected = await waitFor('the rejection record', async () => {

@@ -1,15 +1,20 @@
 import type { Command } from 'commander';
+import { passphraseSource } from '../passphrase.js';
 import { importFile, type ImportResult } from '../../vault/import/import-backup.js';
 import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
+import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap.js';
+import { importImap, type ImapFolderResult } from '../../sources/imap/import.js';
+import { isImapUrl, parseImapUrl } from '../../sources/imap/target.js';
 
-interface ImportCliOptions {
+interface ImportCliOptions extends ImapCliOptions {
   json?: boolean;
   salvage?: boolean;
   ignoreWhitespace?: boolean;
   ignoreMilliseconds?: boolean;
   crossProtocol?: boolean;
   force?: boolean;
+  passphraseFile?: string;
 }
 
 function summary(r: ImportResult): string {
@@ -18,7 +23,9 @@ function summary(r: ImportResult): string {
   const what =
     r.content === 'calls'
       ? `${formatCount(r.calls)} calls`
-      : `${formatCount(r.sms)} SMS, ${formatCount(r.mms)} MMS`;
+      : r.content === 'contacts'
+        ? `${formatCount(r.contacts)} contacts`
+        : `${formatCount(r.sms)} SMS, ${formatCount(r.mms)} MMS${r.calls > 0 ? `, ${formatCount(r.calls)} calls` : ''}`;
   const lines = [
     `${r.file}: ${r.status === 'partial' ? 'PARTIAL import' : 'imported'} ${formatCount(c.read)} records (${what}) in ${r.seconds.toFixed(1)} s: ` +
       `${formatCount(c.new)} new, ${formatCount(c.duplicate)} duplicate, ${formatCount(c.updated)} updated, ${formatCount(c.rejected)} rejected`,
@@ -33,48 +40,82 @@ function summary(r: ImportResult): string {
   return lines.join('\n');
 }
 
+function folderSummary(f: ImapFolderResult): string {
+  if (f.status === 'missing') return `${f.url}: no such folder on the server; skipped`;
+  if (f.status === 'up-to-date') return `${f.url}: nothing new since the last import`;
+  const note = f.reread ? '\n  the folder was renumbered (UIDVALIDITY changed) and read again from the start' : '';
+  return f.result === undefined ? `${f.url}: fetched ${formatCount(f.fetched)} mails` : summary(f.result) + note;
+}
+
 export function registerImport(program: Command, globals: () => GlobalOptions): void {
-  program
+  const command = program
     .command('import')
-    .description('import SMS Backup & Restore backups (.xml, .xml.gz, or .zip of them) into the vault')
-    .argument('<files...>', 'backup files')
+    .description(
+      'import backups into the vault; the format is detected from the content: SMS Backup & Restore XML (also gzip/ZIP), SMS Import/Export ZIP, .ssef, calls and contacts JSON, Fossify Messages JSON, vCard contacts, SMS Backup+ mail (mbox, .eml files or folder, or imap://user@host/SMS)',
+    )
+    .argument('<files...>', 'backup files, folders of SMS Backup+ .eml files, or SMS Backup+ IMAP folders as imap://user@host[:port]/SMS')
     .option('--json', 'print the result of each import as JSON')
     .option('--salvage', 'keep every complete record before damage in a broken file (recorded as a partial import)')
     .option('--force', 'read the file even if exactly the same bytes were imported before')
+    .option('--passphrase-file <file>', 'passphrase of encrypted SMS Import/Export (.ssef) backups, read from this file (else asked in the terminal)')
     .option('--ignore-whitespace', 'for this run, treat bodies that differ only in whitespace as the same message')
     .option('--ignore-milliseconds', 'for this run, treat dates that differ only in milliseconds as the same')
-    .option('--cross-protocol', 'for this run, treat an SMS and a text-only MMS/RCS copy of it as one message')
-    .action(async (files: string[], opts: ImportCliOptions) => {
-      const results: ImportResult[] = [];
-      const failures: string[] = [];
-      await withVault(globals(), true, async (vault) => {
-        for (const file of files) {
-          const bar = progressBar(file.length > 30 ? `…${file.slice(-29)}` : file, opts.json !== true);
-          try {
-            const rs = await importFile(vault, file, {
-              salvage: opts.salvage === true,
-              force: opts.force === true,
+    .option('--cross-protocol', 'for this run, treat an SMS and a text-only MMS/RCS copy of it as one message');
+  addImapOptions(command).action(async (files: string[], opts: ImportCliOptions) => {
+    const results: (ImportResult | ImapFolderResult)[] = [];
+    const failures: string[] = [];
+    await withVault(globals(), true, async (vault) => {
+      for (const file of files) {
+        const bar = progressBar(file.length > 30 ? `…${file.slice(-29)}` : file, opts.json !== true);
+        try {
+          if (isImapUrl(file)) {
+            const target = parseImapUrl(file);
+            const folders = await importImap(vault, target, {
+              ...(await imapConnectOptions(target, opts)),
+              ...(opts.callsFolder === undefined ? {} : { callFolder: opts.callsFolder }),
               match: {
                 ...(opts.ignoreWhitespace ? { ignoreWhitespace: true } : {}),
                 ...(opts.ignoreMilliseconds ? { ignoreMilliseconds: true } : {}),
                 ...(opts.crossProtocol ? { crossProtocol: true } : {}),
               },
               onProgress: (p) => {
-                bar.update(p.bytesRead, p.bytesTotal, p.records);
+                bar.update(p.bytesRead, Math.max(p.bytesTotal, p.bytesRead), p.records);
               },
             });
             bar.stop();
-            results.push(...rs);
-            if (opts.json !== true) for (const r of rs) process.stdout.write(summary(r) + '\n');
-          } catch (e) {
-            bar.stop();
-            const msg = e instanceof Error ? e.message : String(e);
-            failures.push(msg);
-            process.stderr.write(`textvault: ${msg}\n  nothing from this file was imported; the vault is unchanged.\n`);
+            results.push(...folders);
+            if (opts.json !== true) for (const f of folders) process.stdout.write(folderSummary(f) + '\n');
+            continue;
           }
+          const rs = await importFile(vault, file, {
+            salvage: opts.salvage === true,
+            force: opts.force === true,
+            passphrase: passphraseSource(opts.passphraseFile),
+            match: {
+              ...(opts.ignoreWhitespace ? { ignoreWhitespace: true } : {}),
+              ...(opts.ignoreMilliseconds ? { ignoreMilliseconds: true } : {}),
+              ...(opts.crossProtocol ? { crossProtocol: true } : {}),
+            },
+            onProgress: (p) => {
+              bar.update(p.bytesRead, p.bytesTotal, p.records);
+            },
+          });
+          bar.stop();
+          results.push(...rs);
+          if (opts.json !== true) for (const r of rs) process.stdout.write(summary(r) + '\n');
+        } catch (e) {
+          bar.stop();
+          const msg = e instanceof Error ? e.message : String(e);
+          failures.push(msg);
+          process.stderr.write(
+            isImapUrl(file)
+              ? `textvault: ${msg}\n  folders imported before this error are kept; the one that failed changed nothing.\n`
+              : `textvault: ${msg}\n  nothing from this file was imported; the vault is unchanged.\n`,
+          );
         }
-      });
-      if (opts.json === true) printJson(results);
-      if (failures.length > 0) throw new CommandFailed(`${failures.length} of ${files.length} file(s) could not be imported`);
+      }
     });
+    if (opts.json === true) printJson(results);
+    if (failures.length > 0) throw new CommandFailed(`${failures.length} of ${files.length} file(s) could not be imported`);
+  });
 }

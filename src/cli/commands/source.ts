@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SourceService } from '../../sources/source-service.js';
 import { JobQueue, type Job } from '../../vault/jobs/index.js';
 import { addSource, listSources, removeSource, type Source } from '../../vault/sources/registry.js';
@@ -16,6 +16,10 @@ interface AddOptions {
   expect?: string;
   settle?: string;
   after?: string;
+  imapSecurity?: 'tls' | 'starttls' | 'plain';
+  insecure?: boolean;
+  caFile?: string;
+  callsFolder?: string;
   json?: boolean;
 }
 
@@ -42,6 +46,10 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
     .option('--imap <url>', 'poll this mailbox folder, e.g. imaps://me@imap.gmail.com/SMS')
     .option('--password-file <file>', 'IMAP: read the password from this file')
     .option('--password-env <name>', 'IMAP: read the password from this environment variable')
+    .addOption(new Option('--imap-security <mode>', 'IMAP: tls (default), or starttls / plain for a server on your own network').choices(['tls', 'starttls', 'plain']))
+    .option('--insecure', 'IMAP: accept a certificate that does not verify (only for a server you control)')
+    .option('--ca-file <pem>', "IMAP: trust this certificate (a self-hosted server's own)")
+    .option('--calls-folder <name>', 'IMAP: the call-log folder (SMS Backup+ default "Call log")')
     .option('--schedule <when>', 'continuous (folders only), hourly, daily, weekly, or a cron expression like "30 2 * * *"')
     .option('--expect <duration>', 'raise an alert when no new backup arrived for this long (default 3d)')
     .option('--settle <duration>', 'folders: a file is complete once unchanged for this long (default 10s)')
@@ -63,7 +71,15 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
           if (opts.imap !== undefined && /^imaps?:\/\/[^/]*:[^/]*@/i.test(opts.imap)) {
             throw new SourceConfigError('do not put the password in the IMAP URL (it would be stored and shown): use --password-file or --password-env');
           }
-          const config: Partial<ImapConfig> = { url: opts.imap, passwordFile: opts.passwordFile === undefined ? undefined : path.resolve(opts.passwordFile), passwordEnv: opts.passwordEnv };
+          const config: Partial<ImapConfig> = {
+            url: opts.imap,
+            passwordFile: opts.passwordFile === undefined ? undefined : path.resolve(opts.passwordFile),
+            passwordEnv: opts.passwordEnv,
+            security: opts.imapSecurity,
+            insecure: opts.insecure === true,
+            caFile: opts.caFile === undefined ? undefined : path.resolve(opts.caFile),
+            callsFolder: opts.callsFolder,
+          };
           return await addSource(queue.control.db, { name, kind: 'imap', config, schedule: opts.schedule, expectedIntervalMs: expected });
         } finally {
           await queue.close();

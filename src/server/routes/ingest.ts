@@ -15,7 +15,8 @@
  *
  * Register it with the vault's job queue (the server does this in buildServer):
  *   await app.register(ingestRoutes, { queue, spoolDir: path.join(vault.dir, 'uploads'), maxBytes: () => ingestMaxBytes(vault) });
- * Its routes are marked `config.public` because they do their own (token) authentication.
+ * Its routes are marked `config.public` (see auth/guard.ts) because they do their own (token)
+ * authentication: no session cookie, no CSRF header.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -28,6 +29,7 @@ import { parseByteSize } from '../../vault/config.js';
 import type { Job, JobQueue } from '../../vault/jobs/index.js';
 import { checkToken, type TokenOwner } from '../../vault/sources/tokens.js';
 import type { Vault } from '../../vault/vault.js';
+import { presentJob } from './jobs.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 ** 3;
 
@@ -49,10 +51,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The device whose token authenticated an ingest request. */
     ingestDevice?: TokenOwner;
-  }
-  interface FastifyContextConfig {
-    /** Not behind the session login (the route authenticates on its own). */
-    public?: boolean;
   }
 }
 
@@ -111,7 +109,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     const owner = token === undefined ? undefined : await checkToken(queue.control.db, token);
     if (owner === undefined) {
       void reply.header('www-authenticate', 'Bearer realm="textvault ingest"').header('connection', 'close');
-      await problem(reply, 401, 'unauthorized', token === undefined ? 'send the device token as "Authorization: Bearer <token>" (textvault token create --name NAME)' : 'this token is unknown or revoked');
+      await problem(reply, 401, 'unauthenticated', token === undefined ? 'send the device token as "Authorization: Bearer <token>" (textvault token create --name NAME)' : 'this token is unknown or revoked');
       return;
     }
     request.ingestDevice = owner;
@@ -227,7 +225,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     const job = Number.isSafeInteger(id) ? await queue.get(id) : undefined;
     // A device sees only the jobs its own uploads started.
     if (job?.sourceId !== device(request).sourceId) return problem(reply, 404, 'not_found', `no job ${request.params.id} from this device`);
-    return reply.send(job);
+    return reply.send(presentJob(job));
   });
 }
 

@@ -3,7 +3,7 @@
  * import leaves no trace) and completed with the run's counts just before the commit.
  */
 import path from 'node:path';
-import type { InputEntry } from '../../formats/container.js';
+import type { BackupUnit } from '../../formats/backup-unit.js';
 import { attr, type BackupHeader } from '../../formats/records.js';
 import type { Vault } from '../vault.js';
 
@@ -22,15 +22,16 @@ export function backupDateOf(header: BackupHeader): number {
   return Number.isSafeInteger(d) ? d : 0;
 }
 
-export async function startBackupRun(vault: Vault, entry: InputEntry, regionNote: string, startedAt: number): Promise<number> {
-  const file = path.resolve(entry.file);
+export async function startBackupRun(vault: Vault, entry: BackupUnit, regionNote: string, startedAt: number): Promise<number> {
+  // A source URL (imap://user@host/SMS) is kept as it is; a file is made absolute.
+  const file = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry.file) ? entry.file : path.resolve(entry.file);
   const inserted = await vault.db
     .insertInto('backups')
     .values({
       source_path: entry.entryName === undefined ? file : `${file}!${entry.entryName}`,
       file_name: path.basename(entry.entryName ?? entry.file),
-      format: 'sbr',
-      content: 'messages',
+      format: entry.format,
+      content: entry.content,
       file_size: 0,
       file_sha256: '',
       started_at: startedAt,

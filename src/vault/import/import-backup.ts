@@ -5,11 +5,14 @@
  * leaves the archive exactly as it was. Media is streamed into the blob store while the file is
  * read and made durable just before the commit.
  */
-import { openInput, type InputEntry } from '../../formats/container.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BackupUnit, ReadOutcome } from '../../formats/backup-unit.js';
+import type { FormatId } from '../../formats/detect.js';
 import { MalformedBackupError } from '../../formats/errors.js';
+import { openBackup } from '../../formats/registry.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
-import { readSbr } from '../../formats/sbr/reader.js';
-import type { ArchiveRecord, BackupHeader, ReadWarning } from '../../formats/records.js';
+import type { ArchiveRecord, BackupContent, BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
 import { acquireLock } from '../lock.js';
 import type { MatchOptions } from '../identity.js';
 import { formatRegion, PhoneNormalizer } from '../phone.js';
@@ -18,6 +21,7 @@ import { ArchiveWriter, type Outcome } from './archive-writer.js';
 import { backupDateOf, finishBackupRun, startBackupRun, type RunCounts } from './backup-run.js';
 import { findIdenticalBackup, type KnownBackup } from './known-backup.js';
 import { blobMediaSink } from './media-sink.js';
+import { ContactWriter } from './contact-writer.js';
 import { chooseRegion } from './region.js';
 
 export interface ImportOptions {
@@ -27,7 +31,14 @@ export interface ImportOptions {
   match?: Partial<MatchOptions>;
   /** Read the file even when exactly the same bytes were imported before. */
   force?: boolean;
+  /** Asked for the passphrase of an encrypted backup (SMS Import/Export .ssef), only when needed. */
+  passphrase?: () => Promise<string>;
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * Runs inside each unit's transaction after its records are written and before the commit, so
+   * what it stores (an IMAP source's sync mark) is committed with them or not at all.
+   */
+  beforeCommit?: (unit: BackupUnit) => Promise<void>;
 }
 
 export interface ImportProgress {
@@ -41,8 +52,8 @@ export type ImportCounts = RunCounts;
 
 export interface ImportResult {
   file: string;
-  format: 'sbr';
-  content: 'messages' | 'calls';
+  format: FormatId;
+  content: BackupContent;
   /** `skipped`: the same bytes were imported before (`backupId` is that import); nothing was read. */
   status: 'complete' | 'partial' | 'skipped';
   backupId: number;
@@ -50,6 +61,8 @@ export interface ImportResult {
   sms: number;
   mms: number;
   calls: number;
+  /** Contacts files: how many named numbers were read. */
+  contacts: number;
   region: string;
   regionNote: string;
   /** The first warnings (at most MAX_KEPT_WARNINGS), for the summary. */
@@ -61,21 +74,46 @@ export interface ImportResult {
 
 const MAX_KEPT_WARNINGS = 100;
 
-/** Imports every backup in a file (one for XML or gzip, one per entry for ZIP). */
+/**
+ * Imports every backup in a file, whatever its format (detected from the content): one for an
+ * XML, gzip or JSON file, one per entry for a ZIP of XML files, one for an SMS Import/Export ZIP.
+ */
 export async function importFile(vault: Vault, file: string, options: ImportOptions = {}): Promise<ImportResult[]> {
-  const entries = await openInput(file);
+  const lock = acquireLock(vault.dir);
+  try {
+    vault.blobs.cleanTemp();
+    const tempDir = path.join(vault.dir, 'tmp');
+    fs.rmSync(tempDir, { recursive: true, force: true });
+    const opened = await openBackup(file, { ...(options.passphrase ? { passphrase: options.passphrase } : {}), tempDir });
+    try {
+      const results: ImportResult[] = [];
+      for (const unit of opened.units) results.push(await importEntry(vault, unit, options));
+      return results;
+    } finally {
+      opened.dispose();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Imports units a source produced itself (an IMAP folder), each in its own transaction, under
+ * the vault's import lock.
+ */
+export async function importUnits(vault: Vault, units: BackupUnit[], options: ImportOptions = {}): Promise<ImportResult[]> {
   const lock = acquireLock(vault.dir);
   try {
     vault.blobs.cleanTemp();
     const results: ImportResult[] = [];
-    for (const entry of entries) results.push(await importEntry(vault, entry, options));
+    for (const unit of units) results.push(await importEntry(vault, unit, options));
     return results;
   } finally {
     lock.release();
   }
 }
 
-async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptions): Promise<ImportResult> {
+async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptions): Promise<ImportResult> {
   const started = Date.now();
   if (options.force !== true) {
     const known = await findIdenticalBackup(vault, entry);
@@ -86,7 +124,8 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
   const phones = new PhoneNormalizer(regionChoice.region);
   const sqlite = vault.store.sqlite;
   const counts: ImportCounts = { read: 0, new: 0, duplicate: 0, updated: 0, rejected: 0, warnings: 0 };
-  const kinds = { sms: 0, mms: 0, calls: 0 };
+  const kinds = { sms: 0, mms: 0, calls: 0, contacts: 0 };
+  const contactWriter = new ContactWriter(sqlite, phones);
   const warnings: ReadWarning[] = [];
   let header: BackupHeader | undefined;
   let writer: ArchiveWriter | undefined;
@@ -94,6 +133,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
   let bytesRead = 0;
 
   const sink = blobMediaSink(vault.blobs);
+  const fields = entry.fields ?? { sms: smsFields, mms: mmsFields, call: callFields };
 
   const warn = (w: ReadWarning): void => {
     counts.warnings++;
@@ -113,7 +153,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
       if (writer === undefined) throw new Error('record before header');
       let outcome: Outcome;
       if (r.kind === 'call') {
-        const f = callFields(r);
+        const f = fields.call(r);
         if (f.dateMs === undefined) {
           reject(r, 'call without a valid date');
           return;
@@ -121,7 +161,7 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
         kinds.calls++;
         outcome = writer.call({ fields: f, attrs: r.attrs }, f.dateMs);
       } else {
-        const f = r.kind === 'sms' ? smsFields(r) : mmsFields(r);
+        const f = r.kind === 'sms' ? fields.sms(r) : fields.mms(r);
         if (f.dateMs === undefined) {
           reject(r, `${r.kind} without a valid date`);
           return;
@@ -144,55 +184,57 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
       });
     };
 
-    const opened = await entry.open((n) => {
-      bytesRead += n;
-    });
     let lastProgress = 0;
     const progress = (): void => {
       options.onProgress?.({ file: entry.name, bytesRead, bytesTotal: entry.sizeOnDisk, records: counts.read });
     };
+    const onContact = (c: ContactRecord): void => {
+      counts.read++;
+      kinds.contacts++;
+      counts[contactWriter.add(c)]++;
+    };
+    let outcome: ReadOutcome | undefined;
     try {
-      await readSbr(
-        (async function* () {
-          for await (const chunk of opened.stream) {
-            yield chunk as Buffer;
-            const now = Date.now();
-            if (now - lastProgress > 100) {
-              lastProgress = now;
-              progress();
-            }
+      outcome = await entry.read({
+        sink,
+        salvage: options.salvage === true,
+        onBytes: (n) => {
+          bytesRead += n;
+          const now = Date.now();
+          if (now - lastProgress > 100) {
+            lastProgress = now;
+            progress();
           }
-        })(),
-        {
-          file: entry.name,
-          sink,
-          handler: {
-            header: (h) => {
-              header = h;
-              writer = new ArchiveWriter(sqlite, vault.search, phones, match, backupId, backupDateOf(h));
-            },
-            record: onRecord,
-            warning: warn,
-          },
         },
-      );
+        handler: {
+          header: (h) => {
+            header = h;
+            writer = new ArchiveWriter(sqlite, vault.search, phones, match, backupId, backupDateOf(h));
+          },
+          record: onRecord,
+          warning: warn,
+          contact: onContact,
+        },
+      });
     } catch (e) {
       if (!(options.salvage === true && e instanceof MalformedBackupError && header !== undefined)) throw e;
       salvageReason = e.message;
-      opened.stream.destroy();
     }
     progress();
     if (header === undefined || writer === undefined) throw new MalformedBackupError(entry.name, 1, 1, 'the file is empty');
     writer.finish();
-    const digest = salvageReason === undefined ? opened.digest() : { sha256: '', size: bytesRead };
+    contactWriter.finish(backupDateOf(header));
+    if (salvageReason === undefined && outcome?.skipped !== undefined) salvageReason = outcome.skipped;
+    const digest = outcome !== undefined && salvageReason === undefined ? outcome.digest : { sha256: '', size: bytesRead };
     const status = salvageReason === undefined ? 'complete' : 'partial';
     const notes = [...(salvageReason ? [`salvaged: ${salvageReason}`] : []), ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`)];
     await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
+    await options.beforeCommit?.(entry);
     await vault.blobs.commitStaged();
     sqlite.exec('COMMIT');
     return {
       file: entry.name,
-      format: 'sbr',
+      format: entry.format,
       content: header.content,
       status,
       backupId,
@@ -211,11 +253,11 @@ async function importEntry(vault: Vault, entry: InputEntry, options: ImportOptio
   }
 }
 
-async function skipped(vault: Vault, entry: InputEntry, known: KnownBackup, started: number): Promise<ImportResult> {
+async function skipped(vault: Vault, entry: BackupUnit, known: KnownBackup, started: number): Promise<ImportResult> {
   const region = (await vault.config.get('region')) ?? '';
   return {
     file: entry.name,
-    format: 'sbr',
+    format: entry.format,
     content: known.content,
     status: 'skipped',
     backupId: known.id,
@@ -223,6 +265,7 @@ async function skipped(vault: Vault, entry: InputEntry, known: KnownBackup, star
     sms: 0,
     mms: 0,
     calls: 0,
+    contacts: 0,
     region,
     regionNote: `the same file (SHA-256 ${known.sha256.slice(0, 12)}…) was imported as backup #${known.id} on ${new Date(known.startedAt).toISOString().slice(0, 10)}; nothing new (use --force to read it again)`,
     warnings: [],

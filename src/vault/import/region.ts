@@ -3,7 +3,7 @@
  * by the user, or inferred once from the first backup that carries country codes and then stored,
  * so that every later import normalises the same way (dedup depends on it).
  */
-import { readHead, type InputEntry } from '../../formats/container.js';
+import type { BackupUnit } from '../../formats/backup-unit.js';
 import type { Vault } from '../vault.js';
 import { formatRegion, inferRegion, parseRegion, type Region } from '../phone.js';
 
@@ -17,10 +17,14 @@ export interface RegionChoice {
 }
 
 const SNIFF_BYTES = 4 << 20;
-const NUMBER_ATTR = /\s(?:address|number)=["'](\+[^"'~]{6,20})/g;
+// XML attributes (SBR), JSON members (SMS Import/Export, Fossify; `data1` of sms-ie contacts)
+// and vCard TEL lines holding a number with a country code.
+const NUMBER_ATTR = /(?:\s(?:address|number)=["']|"(?:address|number|data1)"\s*:\s*"|\bTEL[^:\r\n]*:(?:tel:)?)(\+[^"'~;\r\n]{6,20})/g;
+// SMS Backup+ mail headers holding the number.
+const NUMBER_HEADER = /^X-smssync-address:[ \t]*(\+[^\r\n]{6,20})/gim;
 const FALLBACK = 'US';
 
-export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<RegionChoice> {
+export async function chooseRegion(vault: Vault, entry: BackupUnit): Promise<RegionChoice> {
   const configuredRegion = await vault.config.region();
   if (configuredRegion !== undefined) {
     const configured = formatRegion(configuredRegion);
@@ -34,8 +38,8 @@ export async function chooseRegion(vault: Vault, entry: InputEntry): Promise<Reg
           : `region ${configured} (configured)`,
     };
   }
-  const head = (await readHead(entry, SNIFF_BYTES)).toString('utf8');
-  const numbers = Array.from(head.matchAll(NUMBER_ATTR), (m) => m[1] ?? '');
+  const head = await entry.sampleText(SNIFF_BYTES);
+  const numbers = [...Array.from(head.matchAll(NUMBER_ATTR), (m) => m[1] ?? ''), ...Array.from(head.matchAll(NUMBER_HEADER), (m) => (m[1] ?? '').trim())];
   const inferred = inferRegion(numbers);
   const region = inferred?.region ?? parseRegion(FALLBACK);
   const name = formatRegion(region);

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ControlStore } from '../../store/database.js';
+import { param, prepare, type Prepared } from '../../store/prepared.js';
 import { openControl } from '../control.js';
 import { processAlive, VaultBusyError } from '../lock.js';
 import { noteSourceFailure, noteSourceImport } from '../sources/deliveries.js';
@@ -53,6 +54,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
+  private readonly saveProgress: Prepared<unknown>;
 
   constructor(
     readonly vault: Vault,
@@ -65,6 +67,13 @@ export class JobQueue extends EventEmitter<JobEvents> {
     this.busyRetryMs = options.busyRetryMs ?? 2000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.pollMs = options.pollMs ?? 5000;
+    this.saveProgress = prepare(
+      control.sqlite,
+      control.db
+        .updateTable('jobs')
+        .set({ progress_done: param<number>('done'), progress_total: param<number | null>('total'), progress_unit: param<string>('unit') })
+        .where('id', '=', param<number>('id')),
+    );
   }
 
   /** Opens the vault's control database and a queue over it; `close()` closes both. */
@@ -253,7 +262,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
       if (t - lastPersist >= this.progressPersistMs) {
         lastPersist = t;
         // The control database is never locked by an import, so this cannot stall the job.
-        this.control.sqlite.prepare('UPDATE jobs SET progress_done = ?, progress_total = ?, progress_unit = ? WHERE id = ?').run(p.done, p.total, p.unit, id);
+        // Synchronous (a prepared statement): progress arrives from inside the import's read loop.
+        this.saveProgress.run({ done: p.done, total: p.total, unit: p.unit, id });
       }
     };
 

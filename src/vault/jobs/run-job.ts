@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { importFile, type ImportResult } from '../import/import-backup.js';
 import { acquireLock } from '../lock.js';
-import { mailboxImporter, mailboxPassword } from '../sources/mailbox.js';
+import { mailboxCa, mailboxImporter, mailboxPassword } from '../sources/mailbox.js';
 import { findSource, type ControlDb } from '../sources/registry.js';
 import type { ImapConfig } from '../sources/source-config.js';
 import { verifyVault, type VerifyReport } from '../verify.js';
@@ -28,8 +28,13 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
   let current = '';
   let currentBytes = 0;
   // The file's size on disk: what the entries' compressed bytes add up to.
-  // A missing file is reported by importFile with a readable message.
-  const total = await fs.promises.stat(file).then((s) => s.size, () => null);
+  let total: number;
+  try {
+    total = (await fs.promises.stat(file)).size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${file}: no such file (moved or deleted before its import job ran)` : `${file}: cannot read (${code ?? String(e)})`, { cause: e });
+  }
   onProgress({ done: 0, total, unit: 'bytes' });
   const backups = await importFile(vault, file, {
     onProgress: (p) => {
@@ -38,7 +43,7 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
         current = p.file;
       }
       currentBytes = p.bytesRead;
-      onProgress({ done: total === null ? finishedBytes + p.bytesRead : Math.min(total, finishedBytes + p.bytesRead), total, unit: 'bytes' });
+      onProgress({ done: Math.min(total, finishedBytes + p.bytesRead), total, unit: 'bytes' });
     },
   });
   return { backups };
@@ -54,6 +59,10 @@ export async function runMailbox(vault: Vault, control: ControlDb, sourceId: num
   const backups = await importer(vault, {
     url: config.url,
     password: mailboxPassword(config),
+    security: config.security,
+    insecure: config.insecure,
+    ...(config.caFile === undefined ? {} : { ca: mailboxCa(config) }),
+    ...(config.callsFolder === undefined ? {} : { callsFolder: config.callsFolder }),
     onProgress: (done, total) => {
       onProgress({ done, total, unit: 'bytes' });
     },

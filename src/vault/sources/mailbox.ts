@@ -12,6 +12,11 @@ export interface MailboxImportOptions {
   /** imap[s]://user@host[:port]/Folder */
   url: string;
   password: string;
+  security: 'tls' | 'starttls' | 'plain';
+  insecure: boolean;
+  /** Extra trusted certificates (PEM). */
+  ca?: string[];
+  callsFolder?: string;
   onProgress?: (done: number, total: number | null) => void;
 }
 
@@ -21,7 +26,7 @@ export type MailboxImporter = (vault: Vault, options: MailboxImportOptions) => P
 export class MailboxUnavailableError extends Error {
   override readonly name = 'MailboxUnavailableError';
   constructor() {
-    super('IMAP mailbox sources are not available in this build: the SMS Backup+ IMAP reader is not included yet. Export the mailbox as mbox and drop it into a watched folder meanwhile');
+    super('IMAP mailbox sources are not available in this process: the SMS Backup+ IMAP reader was not registered (run the source from textvault serve, daemon or source run)');
   }
 }
 
@@ -38,6 +43,16 @@ export function mailboxImporter(): MailboxImporter {
 
 export function isMailboxUrl(s: string): boolean {
   return /^imaps?:\/\//i.test(s);
+}
+
+/** The extra trusted certificate of a source, if it names one. */
+export function mailboxCa(config: ImapConfig): string[] | undefined {
+  if (config.caFile === undefined) return undefined;
+  try {
+    return [fs.readFileSync(config.caFile, 'utf8')];
+  } catch (e) {
+    throw new Error(`cannot read the IMAP server certificate ${config.caFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+  }
 }
 
 /** The mailbox password from the source's password file or environment variable. */

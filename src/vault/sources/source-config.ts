@@ -26,6 +26,14 @@ export const imapConfig = z.object({
   /** Where the password comes from: a file, or an environment variable of the server. */
   passwordFile: z.string().optional(),
   passwordEnv: z.string().optional(),
+  /** tls (default), or starttls / plain for a server on the local network only. */
+  security: z.enum(['tls', 'starttls', 'plain']).default('tls'),
+  /** Accept a certificate that does not verify: only for a server you control. */
+  insecure: z.boolean().default(false),
+  /** A PEM file of an extra trusted certificate (a self-hosted server's own). */
+  caFile: z.string().optional(),
+  /** SMS Backup+'s call-log folder (default "Call log"). */
+  callsFolder: z.string().optional(),
 });
 export type ImapConfig = z.infer<typeof imapConfig>;
 

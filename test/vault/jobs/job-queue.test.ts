@@ -126,7 +126,9 @@ describe('the job queue', () => {
       await queue.start();
       const job = await queue.enqueue({ kind: 'import', file: a });
       await new Promise((r) => setTimeout(r, 500));
-      expect((await queue.get(job.id))?.status).toBe('queued');
+      // Tried (briefly `running`) and put back each time: never imported, never failed.
+      expect(['queued', 'running']).toContain((await queue.get(job.id))?.status);
+      expect(await counts(vault)).toEqual({ sms: 0, mms: 0, calls: 0 });
       holder.kill('SIGKILL');
       await new Promise((r) => holder.on('close', r));
       await queue.idle();

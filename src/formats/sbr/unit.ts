@@ -1,0 +1,37 @@
+/**
+ * SMS Backup & Restore files as BackupUnits: one per XML file, or one per XML entry of a ZIP.
+ */
+import { digestEntry, openInput, readHead, type InputEntry } from '../container.js';
+import type { BackupUnit, ReadContext, ReadOutcome } from '../backup-unit.js';
+import { readSbr } from './reader.js';
+
+export async function sbrUnits(file: string): Promise<BackupUnit[]> {
+  const entries = await openInput(file);
+  return entries.map(sbrUnit);
+}
+
+export function sbrUnit(entry: InputEntry): BackupUnit {
+  return {
+    format: 'sbr',
+    // Refined by the root element when read; calls files are known only then.
+    content: 'messages',
+    name: entry.name,
+    file: entry.file,
+    ...(entry.entryName === undefined ? {} : { entryName: entry.entryName }),
+    sizeOnDisk: entry.sizeOnDisk,
+    digestSize: entry.digestSize,
+    digest: () => digestEntry(entry),
+    sampleText: async (limit) => (await readHead(entry, limit)).toString('utf8'),
+    read: async (ctx: ReadContext): Promise<ReadOutcome> => {
+      const opened = await entry.open((n) => {
+        ctx.onBytes(n);
+      });
+      try {
+        await readSbr(opened.stream as AsyncIterable<Buffer>, { file: entry.name, sink: ctx.sink, handler: ctx.handler });
+      } finally {
+        opened.stream.destroy();
+      }
+      return { digest: opened.digest() };
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * SMS Import/Export files as BackupUnits: the messages ZIP (messages.ndjson + data/), a bare
+ * messages.ndjson, the calls and the contacts JSON.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { BackupUnit } from '../backup-unit.js';
+import { InputError } from '../container.js';
+import { PROVIDER_FIELDS } from '../provider-fields.js';
+import { streamUnits } from '../stream-unit.js';
+import { readSmsIeCalls } from './calls-reader.js';
+import { readSmsIeContacts } from './contacts-reader.js';
+import { readSmsIeMessages } from './messages-reader.js';
+import { openSafeZip } from './zip-archive.js';
+
+export const MESSAGES_ENTRY = 'messages.ndjson';
+const SAMPLE_CAP = 4 << 20;
+const SMALL_MEDIA = 4 << 20;
+
+async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+export async function smsIeZipUnits(file: string): Promise<BackupUnit[]> {
+  const size = fs.statSync(file).size;
+  // Checked now, so a refused archive fails before anything else happens.
+  const probe = await openSafeZip(file);
+  const hasMessages = probe.entries.has(MESSAGES_ENTRY);
+  probe.close();
+  if (!hasMessages) throw new InputError(`${file}: no ${MESSAGES_ENTRY} in this SMS Import/Export archive`);
+  const name = `${file}!${MESSAGES_ENTRY}`;
+  return [
+    {
+      format: 'sms-ie',
+      content: 'messages',
+      name: file,
+      file,
+      sizeOnDisk: size,
+      digestSize: size,
+      fields: PROVIDER_FIELDS,
+      digest: () => hashFile(file),
+      sampleText: async (limit) => {
+        const zip = await openSafeZip(file);
+        try {
+          const entry = zip.entries.get(MESSAGES_ENTRY);
+          if (entry === undefined) return '';
+          const stream = await zip.open(entry);
+          const chunks: Buffer[] = [];
+          let n = 0;
+          for await (const chunk of stream) {
+            chunks.push(chunk as Buffer);
+            n += (chunk as Buffer).length;
+            if (n >= Math.min(limit, SAMPLE_CAP)) break;
+          }
+          stream.destroy();
+          return Buffer.concat(chunks).toString('utf8');
+        } finally {
+          zip.close();
+        }
+      },
+      read: async (ctx) => {
+        // The file's digest is taken alongside the read (it is only known once all is read).
+        const digest = hashFile(file);
+        const zip = await openSafeZip(file);
+        try {
+          const entry = zip.entries.get(MESSAGES_ENTRY);
+          if (entry === undefined) throw new InputError(`${file}: ${MESSAGES_ENTRY} disappeared while importing`);
+          const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
+          const lines = await zip.open(entry);
+          const counted = (async function* () {
+            for await (const chunk of lines) {
+              ctx.onBytes((chunk as Buffer).length * ratio);
+              yield chunk as Buffer;
+            }
+          })();
+          const stats = await readSmsIeMessages(counted, {
+            file: name,
+            sink: ctx.sink,
+            handler: ctx.handler,
+            salvage: ctx.salvage,
+            mediaSize: (mediaName) => zip.entries.get(`data/${mediaName}`)?.uncompressedSize,
+            media: async (mediaName) => {
+              const e = zip.entries.get(`data/${mediaName}`);
+              if (e === undefined) return undefined;
+              const ratio = e.uncompressedSize > 0 ? e.compressedSize / e.uncompressedSize : 1;
+              // Small stored media (photos) in one read; the rest streamed.
+              const whole = e.uncompressedSize <= SMALL_MEDIA ? await zip.readStored(e) : undefined;
+              const s = whole === undefined ? await zip.open(e) : [whole];
+              return (async function* () {
+                for await (const chunk of s) {
+                  ctx.onBytes((chunk as Buffer).length * ratio);
+                  yield chunk as Buffer;
+                }
+              })();
+            },
+          });
+          return {
+            digest: await digest,
+            ...(stats.skipped > 0 ? { skipped: `skipped ${stats.skipped} damaged line(s), the first: ${stats.firstSkipped ?? ''}` } : {}),
+          };
+        } finally {
+          zip.close();
+          await digest.catch(() => undefined);
+        }
+      },
+    },
+  ];
+}
+
+/** A messages.ndjson on its own (unzipped by the user): messages without their media files. */
+export function smsIeNdjsonUnits(file: string): Promise<BackupUnit[]> {
+  return streamUnits(
+    file,
+    'sms-ie',
+    'messages',
+    async (source, name, ctx) => {
+      const stats = await readSmsIeMessages(source, { file: name, sink: ctx.sink, handler: ctx.handler, salvage: ctx.salvage, media: () => Promise.resolve(undefined) });
+      return { skipped: stats.skipped, ...(stats.firstSkipped ? { firstSkipped: stats.firstSkipped } : {}) };
+    },
+    PROVIDER_FIELDS,
+  );
+}
+
+export function smsIeCallsUnits(file: string): Promise<BackupUnit[]> {
+  return streamUnits(file, 'sms-ie-calls', 'calls', (source, name, ctx) => readSmsIeCalls(source, { file: name, handler: ctx.handler, salvage: ctx.salvage }), PROVIDER_FIELDS);
+}
+
+export function smsIeContactsUnits(file: string): Promise<BackupUnit[]> {
+  return streamUnits(file, 'sms-ie-contacts', 'contacts', (source, name, ctx) => readSmsIeContacts(source, { file: name, handler: ctx.handler, salvage: ctx.salvage, sink: ctx.sink }));
+}

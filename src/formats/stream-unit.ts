@@ -1,0 +1,39 @@
+/**
+ * A backup that is one stream of bytes (a JSON, NDJSON or vCard file, plain or gzip) as a
+ * BackupUnit; the format supplies only how to read the stream.
+ */
+import type { BackupUnit, ReadContext, RecordFields } from './backup-unit.js';
+import { digestEntry, openInput, readHead } from './container.js';
+import type { FormatId } from './detect.js';
+import type { BackupContent } from './records.js';
+
+export type StreamReader = (source: AsyncIterable<Buffer>, name: string, ctx: ReadContext) => Promise<{ skipped: number; firstSkipped?: string }>;
+
+export async function streamUnits(file: string, format: FormatId, content: BackupContent, read: StreamReader, fields?: RecordFields): Promise<BackupUnit[]> {
+  const entries = await openInput(file);
+  return entries.map((entry) => ({
+    format,
+    content,
+    name: entry.name,
+    file: entry.file,
+    sizeOnDisk: entry.sizeOnDisk,
+    digestSize: entry.digestSize,
+    ...(fields ? { fields } : {}),
+    digest: () => digestEntry(entry),
+    sampleText: async (limit) => (await readHead(entry, limit)).toString('utf8'),
+    read: async (ctx) => {
+      const opened = await entry.open((n) => {
+        ctx.onBytes(n);
+      });
+      try {
+        const stats = await read(opened.stream as AsyncIterable<Buffer>, entry.name, ctx);
+        return {
+          digest: opened.digest(),
+          ...(stats.skipped > 0 ? { skipped: `skipped ${stats.skipped} damaged record(s), the first: ${stats.firstSkipped ?? ''}` } : {}),
+        };
+      } finally {
+        opened.stream.destroy();
+      }
+    },
+  }));
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { classify, detectFormat, KNOWN_FORMATS, SSEF_MAGIC } from '../../src/formats/detect.js';
+import { NotABackupError } from '../../src/formats/errors.js';
+import { fixture, tempDir } from '../helpers/temp.js';
+import { writeZip } from '../helpers/zip.js';
+
+const text = (s: string): { container: 'plain'; head: Buffer; zipNames: string[] } => ({ container: 'plain', head: Buffer.from(s), zipNames: [] });
+
+describe('format detection looks at content, never at the name', () => {
+  it('recognises each format from its first characters or entry names', () => {
+    expect(classify(text(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="1">`))).toBe('sbr');
+    expect(classify(text(`\uFEFF  <calls count="1">`))).toBe('sbr');
+    expect(classify(text('[{"backupType":"sms","address":"1"}]'))).toBe('fossify');
+    expect(classify(text(' [ ] '))).toBe('fossify');
+    expect(classify(text('[{"_id":"1","number":"+15550001111","date":"1","duration":"3","type":"1"}]'))).toBe('sms-ie-calls');
+    expect(classify(text('[{"display_name":"Ann","raw_contacts":[]}]'))).toBe('sms-ie-contacts');
+    expect(classify(text('{"_id":"1","address":"+1555","date":"1"}\n{"_id":"2"}'))).toBe('sms-ie');
+    expect(classify(text('BEGIN:VCARD\r\nVERSION:3.0\r\n'))).toBe('vcard');
+    expect(classify(text('From 1234@xxx Sat Jan 01 00:00:00 +0000 2022\nX-GM-THRID: 1\n'))).toBe('smsbackupplus-mbox');
+    expect(classify(text('Subject: SMS with Ann\nX-smssync-id: 5\n\nhi'))).toBe('smsbackupplus-eml');
+    expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['messages.ndjson', 'data/PART_1.jpg'] })).toBe('sms-ie');
+    expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['backups/sms-20240101.xml'] })).toBe('sbr');
+    expect(classify({ container: 'ssef', head: Buffer.alloc(0), zipNames: [] })).toBe('sms-ie-encrypted');
+  });
+
+  it('rejects look-alikes', () => {
+    expect(classify(text('<!doctype html><html>'))).toBeUndefined();
+    expect(classify(text('[1, 2, 3]'))).toBeUndefined();
+    expect(classify(text('{"messages": []}'))).toBeUndefined();
+    expect(classify(text('[{"name":"x"}]'))).toBeUndefined();
+    expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['photo.jpg'] })).toBeUndefined();
+  });
+
+  it('detects real files: SBR fixture, gzip, sms-ie ZIP (whatever its name), SSEF', async () => {
+    const dir = tempDir();
+    expect(await detectFormat(fixture('sbr', 'sms_small.xml'))).toBe('sbr');
+    const gz = path.join(dir, 'backup.bin');
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(fixture('sbr', 'sms_small.xml'))));
+    expect(await detectFormat(gz)).toBe('sbr');
+    const zip = await writeZip(path.join(dir, 'misnamed.xml'), { 'messages.ndjson': '{"address":"1","date":"2"}\n', 'data/a.jpg': 'x' });
+    expect(await detectFormat(zip)).toBe('sms-ie');
+    const ssef = path.join(dir, 'messages.zip');
+    fs.writeFileSync(ssef, Buffer.concat([SSEF_MAGIC, Buffer.alloc(60)]));
+    expect(await detectFormat(ssef)).toBe('sms-ie-encrypted');
+  });
+
+  it('an unknown file gets one line naming the file and every known format', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'notes.txt');
+    fs.writeFileSync(file, 'shopping list: milk');
+    const err = await detectFormat(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotABackupError);
+    const msg = (err as Error).message;
+    expect(msg.split('\n')).toHaveLength(1);
+    expect(msg).toContain(file);
+    expect(msg).toContain('"shopping list: milk"');
+    for (const f of KNOWN_FORMATS) expect(msg).toContain(f.description);
+    const empty = path.join(dir, 'empty');
+    fs.writeFileSync(empty, '');
+    await expect(detectFormat(empty)).rejects.toThrow(/an empty file/);
+  });
+});
