@@ -62,6 +62,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Request lines would put search words and contact numbers in the log: log failures only.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
+    // Closing the server ends every connection, busy or idle: a client that stopped reading a
+    // response (or a browser's keep-alive) must not hold up shutdown.
+    forceCloseConnections: true,
   });
   const routes: RouteInfo[] = [];
   app.decorate('registeredRoutes', routes);

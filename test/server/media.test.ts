@@ -60,6 +60,7 @@ describe('media', () => {
       expect(res.headers.get('content-type'), type).toBe('application/octet-stream');
       expect(res.headers.get('content-disposition'), type).toMatch(/^attachment;/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      await res.arrayBuffer();
     }
     const weird = await client.get(url(parts, 'application/x-unknown'));
     expect(weird.headers.get('x-evil')).toBeNull();
