@@ -12,7 +12,10 @@ export interface ProgressReporter {
 
 const SILENT: ProgressReporter = { update: () => undefined, stop: () => undefined };
 
-export function progressBar(label: string, enabled: boolean): ProgressReporter {
+/** What `done` and `total` count: bytes of input (imports) or records written (exports). */
+export type ProgressUnit = 'bytes' | 'records';
+
+export function progressBar(label: string, enabled: boolean, unit: ProgressUnit = 'bytes'): ProgressReporter {
   if (!enabled || !process.stderr.isTTY) return SILENT;
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
@@ -29,7 +32,8 @@ export function progressBar(label: string, enabled: boolean): ProgressReporter {
   return {
     update(done, total, records) {
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-      const payload = { doneBytes: formatBytes(done), totalBytes: formatBytes(total), rate: Math.round(records / seconds).toLocaleString('en-US') };
+      const amount = unit === 'bytes' ? formatBytes : (n: number): string => n.toLocaleString('en-US');
+      const payload = { doneBytes: amount(done), totalBytes: amount(total), rate: Math.round(records / seconds).toLocaleString('en-US') };
       if (!begun) {
         bar.start(Math.max(total, 1), Math.min(done, total), payload);
         begun = true;
@@ -41,4 +45,16 @@ export function progressBar(label: string, enabled: boolean): ProgressReporter {
       if (begun) bar.stop();
     },
   };
+}
+
+/** Runs work that reports (done, total) with a bar that is always taken down, even on failure. */
+export async function withProgressBar<T>(label: string, enabled: boolean, unit: ProgressUnit, work: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  const bar = progressBar(label, enabled, unit);
+  try {
+    return await work((done, total) => {
+      bar.update(done, total, done);
+    });
+  } finally {
+    bar.stop();
+  }
 }

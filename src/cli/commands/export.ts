@@ -4,7 +4,7 @@ import type { FossifyKeys } from '../../formats/fossify/mapping.js';
 import { DEFAULT_SPLIT } from '../../vault/export/sbr-export.js';
 import type { ExportKind } from '../../vault/export/selection.js';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
-import { progressBar } from '../progress.js';
+import { withProgressBar } from '../progress.js';
 import { CommandFailed } from '../context.js';
 import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap.js';
 import { exportToImap } from '../../sources/imap/export.js';
@@ -63,18 +63,15 @@ async function exportSmsBackupPlusCli(globals: GlobalOptions, opts: ExportCliOpt
   }
   const target = parseImapUrl(opts.to);
   const connect = await imapConnectOptions(target, opts);
-  const bar = progressBar('appending', opts.json !== true);
-  const result = await withVault(globals, false, (vault) =>
-    exportToImap(vault, selection, target, {
-      ...connect,
-      ...(opts.callsFolder === undefined ? {} : { callFolder: opts.callsFolder }),
-      onProgress: (done, total) => {
-        bar.update(done, total, done);
-      },
-    }),
-  ).finally(() => {
-    bar.stop();
-  });
+  const result = await withProgressBar('appending', opts.json !== true, 'records', (onProgress) =>
+    withVault(globals, false, (vault) =>
+      exportToImap(vault, selection, target, {
+        ...connect,
+        ...(opts.callsFolder === undefined ? {} : { callFolder: opts.callsFolder }),
+        onProgress,
+      }),
+    ),
+  );
   if (opts.json === true) {
     printJson(result);
     return;
@@ -121,24 +118,21 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     }
     const out = opts.out;
     if (out === undefined) throw new CommandFailed(`--format ${format} writes files: give the folder with --out DIR`);
-    const bar = progressBar('exporting', opts.json !== true);
-    const result = await withVault(globals(), false, (vault) =>
-      runExport(vault, {
-        format,
-        selection,
-        outDir: out,
-        split: opts.split,
-        legacyEmoji: opts.legacyEmoji === true,
-        bom: opts.bom === true,
-        pageSize: opts.pageSize,
-        fossifyKeys: opts.fossifyKeys,
-        onProgress: (done, total) => {
-          bar.update(done, total, done);
-        },
-      }),
-    ).finally(() => {
-      bar.stop();
-    });
+    const result = await withProgressBar('exporting', opts.json !== true, 'records', (onProgress) =>
+      withVault(globals(), false, (vault) =>
+        runExport(vault, {
+          format,
+          selection,
+          outDir: out,
+          split: opts.split,
+          legacyEmoji: opts.legacyEmoji === true,
+          bom: opts.bom === true,
+          pageSize: opts.pageSize,
+          fossifyKeys: opts.fossifyKeys,
+          onProgress,
+        }),
+      ),
+    );
     if (opts.json === true) {
       printJson(result);
       return;
