@@ -203,7 +203,9 @@ describe('killing the process that runs jobs', () => {
   it('loses nothing and leaves no duplicates: the interrupted job is re-run at the next start', async () => {
     const dir = tempDir();
     const big = path.join(dir, 'sms-big.xml');
-    await writeSmsBackup(big, { seed: 11, sms: 40_000, mms: 200, mediaBytes: 20_000 });
+    // Big enough that its import lasts seconds even on an idle machine, or the kill could come
+    // after the job ended (40,000 SMS took under a second once the import got faster).
+    await writeSmsBackup(big, { seed: 11, sms: 200_000, mms: 200, mediaBytes: 20_000 });
     const small = await smallBackup(dir, 'sms-small.xml', 12);
 
     const reference = await Vault.open(path.join(dir, 'reference'), { create: true });
