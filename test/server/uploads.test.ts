@@ -30,8 +30,10 @@ describe('uploads', () => {
     const summary = await client.json<Summary>('/api/stats/summary');
     expect(summary.backups).toBe(1);
     expect(summary.sms + summary.mms).toBeGreaterThan(0);
-    const backups = await client.json<{ items: { status: string }[] }>('/api/backups');
+    const backups = await client.json<{ items: { status: string; file: string }[] }>('/api/backups');
     expect(backups.items.map((b) => b.status)).toEqual(['complete']);
+    // The import history names the file as it was uploaded, not as it was spooled.
+    expect(backups.items.map((b) => b.file)).toEqual(['sms-2024.xml']);
     const jobs = await client.json<{ items: { id: number; kind: string; createdAt: number }[] }>('/api/jobs');
     expect(jobs.items[0]).toMatchObject({ id: jobId, kind: 'import' });
     expect(typeof jobs.items[0]?.createdAt).toBe('number');

@@ -22,14 +22,15 @@ export function backupDateOf(header: BackupHeader): number {
   return Number.isSafeInteger(d) ? d : 0;
 }
 
-export async function startBackupRun(vault: Vault, entry: BackupUnit, regionNote: string, startedAt: number): Promise<number> {
+export async function startBackupRun(vault: Vault, entry: BackupUnit, regionNote: string, startedAt: number, displayName?: string): Promise<number> {
   // A source URL (imap://user@host/SMS) is kept as it is; a file is made absolute.
   const file = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry.file) ? entry.file : path.resolve(entry.file);
   const inserted = await vault.db
     .insertInto('backups')
     .values({
       source_path: entry.entryName === undefined ? file : `${file}!${entry.entryName}`,
-      file_name: path.basename(entry.entryName ?? entry.file),
+      // An entry of a ZIP keeps its own name; a whole file takes the name it was given, if any.
+      file_name: entry.entryName !== undefined ? path.basename(entry.entryName) : (displayName ?? path.basename(entry.file)),
       format: entry.format,
       content: entry.content,
       file_size: 0,

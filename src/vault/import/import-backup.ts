@@ -39,6 +39,12 @@ export interface ImportOptions {
    * what it stores (an IMAP source's sync mark) is committed with them or not at all.
    */
   beforeCommit?: (unit: BackupUnit) => Promise<void>;
+  /**
+   * The name a person knows the file by, recorded as the run's file name instead of the path's
+   * last segment: an upload is spooled under a generated name, but the import history should say
+   * "sms-2024.xml".
+   */
+  displayName?: string;
 }
 
 export interface ImportProgress {
@@ -146,7 +152,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       await vault.config.setRaw('region', regionChoice.persist.region);
       await vault.config.setRaw('region.source', regionChoice.persist.source);
     }
-    const backupId = await startBackupRun(vault, entry, regionChoice.explanation, started);
+    const backupId = await startBackupRun(vault, entry, regionChoice.explanation, started, options.displayName);
 
     const onRecord = (r: ArchiveRecord): void => {
       counts.read++;

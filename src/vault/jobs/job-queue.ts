@@ -267,14 +267,14 @@ export class JobQueue extends EventEmitter<JobEvents> {
       }
     };
 
-    const { sourceId } = parseParams(row.params_json);
+    const { sourceId, originalName } = parseParams(row.params_json);
     try {
       let result: object;
       if (row.kind === 'verify') result = await runVerify(this.vault, onProgress);
       else {
         if (sourceId !== undefined) await noteRun(this.control.db, sourceId);
         const file = this.fileOf(row.file);
-        const imported = isMailboxUrl(file) ? await runMailbox(this.vault, this.control.db, sourceId, onProgress) : await runImport(this.vault, file, onProgress);
+        const imported = isMailboxUrl(file) ? await runMailbox(this.vault, this.control.db, sourceId, onProgress) : await runImport(this.vault, file, onProgress, originalName === undefined ? undefined : path.basename(originalName));
         // Before the job is marked done: a crash in between re-runs the job, which skips the
         // already imported file and repeats this idempotent step.
         const deletions = sourceId === undefined ? undefined : await noteSourceImport(this.vault, this.control.db, sourceId, imported.backups);

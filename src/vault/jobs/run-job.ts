@@ -22,7 +22,7 @@ export interface VerifyJobResult extends VerifyReport {
   blobsChecked: number;
 }
 
-export async function runImport(vault: Vault, file: string, onProgress: (p: JobProgress) => void): Promise<ImportJobResult> {
+export async function runImport(vault: Vault, file: string, onProgress: (p: JobProgress) => void, displayName?: string): Promise<ImportJobResult> {
   // A ZIP holds several backups, each reported from 0: add up the entries already finished.
   let finishedBytes = 0;
   let current = '';
@@ -37,6 +37,7 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
   }
   onProgress({ done: 0, total, unit: 'bytes' });
   const backups = await importFile(vault, file, {
+    ...(displayName === undefined ? {} : { displayName }),
     onProgress: (p) => {
       if (p.file !== current) {
         finishedBytes += currentBytes;
