@@ -263,7 +263,13 @@ export class JobQueue extends EventEmitter<JobEvents> {
         lastPersist = t;
         // The control database is never locked by an import, so this cannot stall the job.
         // Synchronous (a prepared statement): progress arrives from inside the import's read loop.
-        this.saveProgress.run({ done: p.done, total: p.total, unit: p.unit, id });
+        // Best effort: on a full disk this write fails too, and a progress figure must not turn
+        // into an exception thrown inside the reader's stream (the import reports the real error).
+        try {
+          this.saveProgress.run({ done: p.done, total: p.total, unit: p.unit, id });
+        } catch {
+          lastPersist = 0;
+        }
       }
     };
 
