@@ -18,11 +18,16 @@ export interface ApiMeasure {
   p50: number;
   p95: number;
   max: number;
+  /** CPU time per request (server and client share this process): what a request costs without waiting for a core. */
+  cpu: number;
 }
 
 const started = performance.now();
+const startCpu0 = process.cpuUsage();
 const server = await serve({ dir, host: '127.0.0.1', port: 0, announce: () => undefined, loginRateLimit: { max: 1000, windowMs: 60_000 } });
 const startMs = performance.now() - started;
+const startUsage = process.cpuUsage(startCpu0);
+const startCpu = (startUsage.user + startUsage.system) / 1000;
 const base = server.url;
 let cookie = '';
 
@@ -40,17 +45,21 @@ else await call('/api/login', { method: 'POST', headers: { 'content-type': 'appl
 
 const results: ApiMeasure[] = [];
 
-async function measure(endpoint: string, urls: () => string | Promise<string>, n: number): Promise<void> {
+/** Times `n` requests; `seen` gets each answer (to follow cursors). */
+async function measure(endpoint: string, urls: () => string, n: number, seen?: (body: unknown) => void): Promise<void> {
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
-    const url = await urls();
+    const url = urls();
     const t = performance.now();
-    await call(url);
+    const body = await call(url);
     times.push(performance.now() - t);
+    seen?.(body);
   }
+  const used = process.cpuUsage(cpu0);
   times.sort((a, b) => a - b);
   const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
-  results.push({ endpoint, requests: n, p50: at(0.5), p95: at(0.95), max: at(1) });
+  results.push({ endpoint, requests: n, p50: at(0.5), p95: at(0.95), max: at(1), cpu: (used.user + used.system) / 1000 / n });
   process.stderr.write(`${endpoint}: p95 ${at(0.95).toFixed(1)} ms\n`);
 }
 
@@ -64,18 +73,19 @@ interface Thread {
 }
 
 // serve() builds the cached aggregates before listening; this is how long start-up took.
-results.push({ endpoint: 'server start, incl. cached summaries (again after each import job)', requests: 1, p50: startMs, p95: startMs, max: startMs });
+results.push({ endpoint: 'server start, incl. cached summaries (again after each import job)', requests: 1, p50: startMs, p95: startMs, max: startMs, cpu: startCpu });
 const first = (await call('/api/conversations?limit=50')) as { items: Conv[]; nextCursor: string | null };
 
 await measure('GET /api/conversations (first page, 50)', () => '/api/conversations?limit=50', 200);
 let cursor = first.nextCursor;
-await measure('GET /api/conversations (next pages, 50)', () => {
-  const url = `/api/conversations?limit=50${cursor === null ? '' : `&cursor=${cursor}`}`;
-  return call(url).then((p) => {
+await measure(
+  'GET /api/conversations (next pages, 50)',
+  () => `/api/conversations?limit=50${cursor === null ? '' : `&cursor=${cursor}`}`,
+  50,
+  (p) => {
     cursor = (p as { nextCursor: string | null }).nextCursor;
-    return url;
-  });
-}, 50);
+  },
+);
 await measure('GET /api/conversations?q= (filter)', () => '/api/conversations?q=55', 100);
 
 let longest: Conv | undefined;
@@ -93,12 +103,14 @@ await measure('GET messages?date= (jump to a date, 200)', () => `/api/conversati
 // Deep: scroll back from 10% into the thread's history.
 const deep = (await call(`/api/conversations/${tid}/messages?limit=200&date=${info.firstDate + Math.floor(0.1 * (info.lastDate - info.firstDate))}`)) as Thread;
 let before = deep.prevCursor;
-await measure('GET messages?before= (deep scroll-back, 200)', async () => {
-  const url = `/api/conversations/${tid}/messages?limit=200${before === null ? '' : `&before=${before}`}`;
-  const page = (await call(url)) as Thread;
-  before = page.prevCursor;
-  return url;
-}, 50);
+await measure(
+  'GET messages?before= (deep scroll-back, 200)',
+  () => `/api/conversations/${tid}/messages?limit=200${before === null ? '' : `&before=${before}`}`,
+  50,
+  (page) => {
+    before = (page as Thread).prevCursor;
+  },
+);
 const around = deep.items[100]?.id ?? 0;
 await measure('GET messages?around= (search hit, 200)', () => `/api/conversations/${tid}/messages?limit=200&around=${around}`, 50);
 

@@ -90,6 +90,7 @@ interface ApiRow {
   p50: number;
   p95: number;
   max: number;
+  cpu: number;
 }
 
 /** API latency (bench/api.ts) on a vault of the 1,000,000-message SMS-heavy file. */
@@ -243,9 +244,9 @@ const lines: string[] = [
 if (apiRows.length > 0)
   lines.push(
     '',
-    '| API endpoint (1,000,000-message vault) | requests | p50 ms | p95 ms | max ms |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...apiRows.map((r) => `| ${r.endpoint} | ${r.requests} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.max, 1)} |`),
+    '| API endpoint (1,000,000-message vault) | requests | p50 ms | p95 ms | max ms | CPU ms/request |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...apiRows.map((r) => `| ${r.endpoint} | ${r.requests} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.max, 1)} | ${fmt(r.cpu, 1)} |`),
   );
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = `${new Date().toISOString()} · ${cpu} · ${os.cpus().length} cores · ${fmt(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · scale ${SCALE}`;

@@ -88,7 +88,7 @@ export function App(): ReactNode {
     routes = (
       <Routes>
         <Route path="/login" element={<LoginPage />} />
-        <Route path="*" element={<Navigate to={`/login?next=${next}`} replace />} />
+        <Route path="*" element={<Navigate to={path === '/' ? '/login' : `/login?next=${next}`} replace />} />
       </Routes>
     );
   } else {
@@ -142,11 +142,12 @@ export function App(): ReactNode {
                 type="button"
                 className="link-button"
                 onClick={() => {
+                  // A full page load, not a route change: nothing of the archive stays in memory.
                   void apiPost('/api/logout')
                     .catch(() => undefined)
                     .finally(() => {
-                      setSession(null);
-                      void navigate('/login');
+                      setCsrfToken(null);
+                      window.location.assign('/login');
                     });
                 }}
               >

@@ -137,7 +137,8 @@ export function ThreadPage(): ReactNode {
       {conv.error !== null && <p className="error" role="alert">{conv.error}</p>}
       {loaded === null && error === null && <p role="status">Loading messages…</p>}
       {loaded !== null && messages.length === 0 && <p className="empty">No messages in this conversation.</p>}
-      {loaded !== null && messages.length > 0 && (
+      {/* Waits for the conversation too: whether it is a group decides the sender lines (and row heights). */}
+      {loaded !== null && messages.length > 0 && (c !== null || conv.error !== null) && (
         <Virtuoso
           key={`${id}|${around ?? ''}|${date ?? ''}`}
           ref={listRef}
