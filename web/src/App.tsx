@@ -3,6 +3,7 @@ import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'reac
 import { apiGet, apiPost, setCsrfToken, setUnauthenticatedHandler } from './api/client';
 import type { Session } from './api/types';
 import { BannerArea, BannerProvider } from './components/Banners';
+import { StatusBanners } from './components/StatusBanners';
 import { ThemeToggle } from './components/ThemeToggle';
 import { BackupsPage } from './pages/BackupsPage';
 import { CallsPage } from './pages/CallsPage';
@@ -156,6 +157,7 @@ export function App(): ReactNode {
             )}
           </div>
         </header>
+        {session !== null && !setupNeeded && <StatusBanners />}
         <BannerArea />
         <main id="main" tabIndex={-1}>
           {routes}

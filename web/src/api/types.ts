@@ -159,3 +159,50 @@ export interface Job {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+export interface SourceHealth {
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  nextRunAt: string | null;
+  newestMessageAt: string | null;
+  lastDeliveryAt: string | null;
+}
+
+export interface Source {
+  id: number;
+  name: string;
+  kind: 'folder' | 'imap' | 'upload';
+  config: Record<string, unknown>;
+  schedule: string;
+  expectedIntervalMs: number;
+  enabled: boolean;
+  createdAt: string;
+  health: SourceHealth;
+}
+
+export interface Alert {
+  id: number;
+  sourceId: number;
+  sourceName: string;
+  kind: string;
+  message: string;
+  raisedAt: string;
+  clearedAt: string | null;
+}
+
+export interface VaultStatus {
+  sources: Source[];
+  alerts: Alert[];
+  deletedOnPhone: number;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  sourceId: number;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
