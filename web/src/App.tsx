@@ -11,6 +11,7 @@ import { ConversationsPage } from './pages/ConversationsPage';
 import { AfterLogin, LoginPage } from './pages/LoginPage';
 import { SearchPage } from './pages/SearchPage';
 import { SetupPage } from './pages/SetupPage';
+import { SourcesPage } from './pages/SourcesPage';
 import { ThreadPage } from './pages/ThreadPage';
 import { SessionContext } from './session';
 
@@ -25,6 +26,7 @@ const NAV: [string, string][] = [
   ['/calls', 'Calls'],
   ['/stats', 'Statistics'],
   ['/backups', 'Backups'],
+  ['/sources', 'Sources'],
 ];
 
 export function App(): ReactNode {
@@ -108,6 +110,7 @@ export function App(): ReactNode {
           }
         />
         <Route path="/backups" element={<BackupsPage />} />
+        <Route path="/sources" element={<SourcesPage />} />
         <Route path="/login" element={<AfterLogin />} />
         <Route path="/setup" element={<Navigate to="/" replace />} />
         <Route path="*" element={<p className="centered">Page not found.</p>} />
