@@ -8,6 +8,7 @@ import { ThemeToggle } from './components/ThemeToggle';
 import { BackupsPage } from './pages/BackupsPage';
 import { CallsPage } from './pages/CallsPage';
 import { ConversationsPage } from './pages/ConversationsPage';
+import { ExportPage } from './pages/ExportPage';
 import { AfterLogin, LoginPage } from './pages/LoginPage';
 import { SearchPage } from './pages/SearchPage';
 import { SetupPage } from './pages/SetupPage';
@@ -27,6 +28,7 @@ const NAV: [string, string][] = [
   ['/stats', 'Statistics'],
   ['/backups', 'Backups'],
   ['/sources', 'Sources'],
+  ['/export', 'Export'],
 ];
 
 export function App(): ReactNode {
@@ -111,6 +113,7 @@ export function App(): ReactNode {
         />
         <Route path="/backups" element={<BackupsPage />} />
         <Route path="/sources" element={<SourcesPage />} />
+        <Route path="/export" element={<ExportPage />} />
         <Route path="/login" element={<AfterLogin />} />
         <Route path="/setup" element={<Navigate to="/" replace />} />
         <Route path="*" element={<p className="centered">Page not found.</p>} />

@@ -144,13 +144,13 @@ export interface VerifyProblem {
 
 export interface Job {
   id: number | string;
-  kind: 'import' | 'verify';
+  kind: 'import' | 'verify' | 'export';
   status: 'queued' | 'running' | 'done' | 'failed';
   /** Epoch ms or an ISO string (the server sends ISO); not shown. */
   createdAt: number | string;
   startedAt: number | string | null;
   endedAt: number | string | null;
-  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' };
+  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' | 'records' };
   file: string | null;
   result: Record<string, unknown> | null;
   error: string | null;
