@@ -76,7 +76,7 @@ export function ExportPage(): ReactNode {
         <label>
           Until (inclusive) <input type="date" value={until} onChange={(e) => { setUntil(e.target.value); }} />
         </label>
-        <fieldset>
+        <fieldset className="kinds">
           <legend>Include</legend>
           {KINDS.map(([k, l]) => (
             <label key={k}>
