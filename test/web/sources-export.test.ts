@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DAY, sbrXml, T0 } from '../helpers/sbr-files.js';
 import { cliAsync } from '../helpers/cli.js';
 import { launchBrowser, startServer, type RunningServer } from './harness.js';
 import { loginCookies } from './login.js';
@@ -75,18 +76,29 @@ test('the Sources page adds a watched folder and creates a device token, shown o
   expect(value.length).toBeGreaterThan(20);
   await page.locator('li[data-token="Pixel 8 (synthetic)"]').getByRole('button', { name: /Revoke/ }).waitFor();
 
-  // The token works for the ingest API: the page showed the real one.
-  const ingest = await fetch(`${server.url}/api/ingest/sms-empty.xml`, {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${value}`, 'Content-Type': 'application/octet-stream' },
-    body: "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"0\">\n</smses>\n",
-  });
-  expect(ingest.status).toBeLessThan(300);
+  // The token works for the ingest API (the page showed the real one). Two full backups from that
+  // device, the second without one message: the app then says one deleted message is still here.
+  const put = async (name: string, bodies: string[], backupDate: number): Promise<void> => {
+    const res = await fetch(`${server.url}/api/ingest/${name}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${value}`, 'Content-Type': 'application/octet-stream' },
+      body: sbrXml(bodies, { backupDate, type: 'full' }),
+    });
+    expect(res.status, await res.text()).toBeLessThan(300);
+  };
+  await put('sms-1.xml', ['synthetic one', 'synthetic two', 'synthetic three'], T0 + DAY);
+  await put('sms-2.xml', ['synthetic one', 'synthetic three'], T0 + 2 * DAY);
+  for (let i = 0; i < 200; i++) {
+    const status = (await page.evaluate(async () => (await fetch('/api/status')).json())) as { deletedOnPhone: number };
+    if (status.deletedOnPhone === 1) break;
+    await page.waitForTimeout(100);
+  }
 
   // The server's list has both; the token itself is never listed again.
   await page.reload();
   await page.locator('tr[data-source="Phone sync folder"]').waitFor();
   expect(await page.locator('.new-token').count()).toBe(0);
+  await page.getByRole('region', { name: 'Notices' }).getByText('1 message you deleted on your phone is still here.').waitFor();
   await shot('sources');
 });
 
@@ -114,5 +126,25 @@ test('the Export page exports one conversation to CSV and downloads it', async (
   expect(text.split('\n').length).toBeGreaterThan(10);
   expect(text).toContain(alice);
   expect(text).not.toContain(PEOPLE[1].name);
+  expect(pageErrors).toEqual([]);
+});
+
+test('"Export this conversation" in a thread exports just that conversation', async () => {
+  const alice = PEOPLE[0].name;
+  await page.goto(`${server.url}/`);
+  await page.locator('.conversation', { hasText: alice }).first().click();
+  await page.getByRole('heading', { name: alice, level: 1 }).waitFor();
+  await page.getByLabel('Export format').selectOption('sbr');
+  await page.getByRole('button', { name: 'Export this conversation' }).click();
+  const link = page.getByRole('link', { name: /^Download / });
+  await link.waitFor({ timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const saved = path.join(dir, 'thread-download');
+  await download.saveAs(saved);
+  const xml = fs.readFileSync(saved, 'utf8');
+  expect(download.suggestedFilename()).toMatch(/\.xml$/);
+  expect(xml).toContain('<smses');
+  expect(xml).toContain(PEOPLE[0].number);
+  expect(xml).not.toContain(PEOPLE[1].number);
   expect(pageErrors).toEqual([]);
 });
