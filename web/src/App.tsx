@@ -3,13 +3,16 @@ import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'reac
 import { apiGet, apiPost, setCsrfToken, setUnauthenticatedHandler } from './api/client';
 import type { Session } from './api/types';
 import { BannerArea, BannerProvider } from './components/Banners';
+import { StatusBanners } from './components/StatusBanners';
 import { ThemeToggle } from './components/ThemeToggle';
 import { BackupsPage } from './pages/BackupsPage';
 import { CallsPage } from './pages/CallsPage';
 import { ConversationsPage } from './pages/ConversationsPage';
+import { ExportPage } from './pages/ExportPage';
 import { AfterLogin, LoginPage } from './pages/LoginPage';
 import { SearchPage } from './pages/SearchPage';
 import { SetupPage } from './pages/SetupPage';
+import { SourcesPage } from './pages/SourcesPage';
 import { ThreadPage } from './pages/ThreadPage';
 import { SessionContext } from './session';
 
@@ -24,6 +27,8 @@ const NAV: [string, string][] = [
   ['/calls', 'Calls'],
   ['/stats', 'Statistics'],
   ['/backups', 'Backups'],
+  ['/sources', 'Sources'],
+  ['/export', 'Export'],
 ];
 
 export function App(): ReactNode {
@@ -107,6 +112,8 @@ export function App(): ReactNode {
           }
         />
         <Route path="/backups" element={<BackupsPage />} />
+        <Route path="/sources" element={<SourcesPage />} />
+        <Route path="/export" element={<ExportPage />} />
         <Route path="/login" element={<AfterLogin />} />
         <Route path="/setup" element={<Navigate to="/" replace />} />
         <Route path="*" element={<p className="centered">Page not found.</p>} />
@@ -156,6 +163,7 @@ export function App(): ReactNode {
             )}
           </div>
         </header>
+        {session !== null && !setupNeeded && <StatusBanners />}
         <BannerArea />
         <main id="main" tabIndex={-1}>
           {routes}

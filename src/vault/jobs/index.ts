@@ -13,6 +13,7 @@
  *   await queue.get(job.id);                           // Job, or undefined
  *   await queue.list({ limit: 50, cursor });           // { items (newest first), nextCursor }
  *   await queue.enqueue({ kind: 'verify' });
+ *   await queue.enqueue({ kind: 'export', format: 'csv', conversationId: 3 });  // -> <vault>/exports/<id>/
  *   await queue.close();                               // waits for the running job, then closes
  *
  * Guarantees:
@@ -31,5 +32,6 @@
  */
 export { CONTROL_DB_FILE } from '../control.js';
 export { JobNotFoundError, JobQueue, type JobEvents, type JobPage, type JobQueueOptions } from './job-queue.js';
-export type { ImportJobInput, Job, JobInput, JobKind, JobProgress, JobStatus, ProgressUnit, VerifyJobInput } from './job.js';
+export type { ExportJobInput, ExportJobParams, ImportJobInput, Job, JobInput, JobKind, JobProgress, JobStatus, ProgressUnit, VerifyJobInput } from './job.js';
 export type { ImportJobResult, VerifyJobResult } from './run-job.js';
+export { EXPORTS_DIR, type ExportJobResult } from './run-export-job.js';

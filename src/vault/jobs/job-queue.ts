@@ -13,6 +13,7 @@ import { isMailboxUrl } from '../sources/mailbox.js';
 import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
 import { jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
+import { runExportJob } from './run-export-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
 
 export interface JobQueueOptions {
@@ -83,14 +84,17 @@ export class JobQueue extends EventEmitter<JobEvents> {
   }
 
   async enqueue(input: JobInput): Promise<Job> {
-    const params =
-      input.kind === 'import'
-        ? {
-            ...(input.deleteAfter === undefined ? {} : { deleteAfter: input.deleteAfter }),
-            ...(input.sourceId === undefined ? {} : { sourceId: input.sourceId }),
-            ...(input.originalName === undefined ? {} : { originalName: input.originalName }),
-          }
-        : {};
+    let params = {};
+    if (input.kind === 'import') {
+      params = {
+        ...(input.deleteAfter === undefined ? {} : { deleteAfter: input.deleteAfter }),
+        ...(input.sourceId === undefined ? {} : { sourceId: input.sourceId }),
+        ...(input.originalName === undefined ? {} : { originalName: input.originalName }),
+      };
+    } else if (input.kind === 'export') {
+      const { kind: _kind, ...exportParams } = input;
+      params = { export: exportParams };
+    }
     const row = await this.control.db
       .insertInto('jobs')
       .values({
@@ -101,7 +105,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
         ended_at: null,
         progress_done: 0,
         progress_total: null,
-        progress_unit: input.kind === 'verify' ? 'blobs' : 'bytes',
+        progress_unit: input.kind === 'verify' ? 'blobs' : input.kind === 'export' ? 'records' : 'bytes',
         file: input.kind !== 'import' ? null : isMailboxUrl(input.file) ? input.file : path.resolve(input.file),
         params_json: JSON.stringify(params),
         result_json: null,
@@ -273,10 +277,11 @@ export class JobQueue extends EventEmitter<JobEvents> {
       }
     };
 
-    const { sourceId, originalName } = parseParams(row.params_json);
+    const { sourceId, originalName, export: exportParams } = parseParams(row.params_json);
     try {
       let result: object;
       if (row.kind === 'verify') result = await runVerify(this.vault, onProgress);
+      else if (row.kind === 'export') result = await runExportJob(this.vault, id, exportParams, onProgress);
       else {
         if (sourceId !== undefined) await noteRun(this.control.db, sourceId);
         const file = this.fileOf(row.file);

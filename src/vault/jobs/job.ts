@@ -4,10 +4,12 @@
  */
 import type { Selectable } from 'kysely';
 import type { JobsTable } from '../../store/control-schema.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/run-export.js';
+import type { ExportKind } from '../export/selection.js';
 
-export type JobKind = 'import' | 'verify';
+export type JobKind = 'import' | 'verify' | 'export';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
-export type ProgressUnit = 'bytes' | 'blobs';
+export type ProgressUnit = 'bytes' | 'blobs' | 'records';
 
 export interface JobProgress {
   done: number;
@@ -25,7 +27,7 @@ export interface Job {
   progress: JobProgress;
   /** The file an import reads: its original name when it was uploaded, else its path. */
   file: string | null;
-  /** Import: `{ backups: ImportResult[] }`; verify: the verify report. */
+  /** Import: `{ backups: ImportResult[] }`; verify: the verify report; export: ExportJobResult. */
   result: object | null;
   error: string | null;
   /** The source that delivered the file, if any. */
@@ -48,13 +50,54 @@ export interface VerifyJobInput {
   kind: 'verify';
 }
 
-export type JobInput = ImportJobInput | VerifyJobInput;
+/** What an export job writes: a format and the same selection as `textvault export`. */
+export interface ExportJobParams {
+  format: ExportFormat;
+  conversationId?: number;
+  contact?: string;
+  /** Inclusive, ms since the epoch. */
+  since?: number;
+  /** Exclusive, ms since the epoch. */
+  until?: number;
+  /** Default: everything (sms, mms, calls). */
+  kinds?: ExportKind[];
+}
+
+export interface ExportJobInput extends ExportJobParams {
+  kind: 'export';
+}
+
+export type JobInput = ImportJobInput | VerifyJobInput | ExportJobInput;
 
 /** What an import job keeps besides `file`. */
 export interface ImportParams {
   deleteAfter?: boolean;
   sourceId?: number;
   originalName?: string;
+  /** Export jobs: what to export. */
+  export?: ExportJobParams;
+}
+
+const KINDS: readonly ExportKind[] = ['sms', 'mms', 'calls'];
+
+function parseExport(v: unknown): ExportJobParams | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const format = EXPORT_FORMATS.find((f) => f === o.format);
+  if (format === undefined) return undefined;
+  const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const conversationId = num(o.conversationId);
+  const since = num(o.since);
+  const until = num(o.until);
+  const kinds = Array.isArray(o.kinds) ? KINDS.filter((k) => (o.kinds as unknown[]).includes(k)) : undefined;
+  return {
+    format,
+    ...(conversationId === undefined ? {} : { conversationId }),
+    ...(typeof o.contact === 'string' ? { contact: o.contact } : {}),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+    ...(kinds === undefined ? {} : { kinds }),
+  };
 }
 
 export function parseParams(json: string): ImportParams {
@@ -65,6 +108,7 @@ export function parseParams(json: string): ImportParams {
     ...(typeof o.deleteAfter === 'boolean' ? { deleteAfter: o.deleteAfter } : {}),
     ...(typeof o.sourceId === 'number' ? { sourceId: o.sourceId } : {}),
     ...(typeof o.originalName === 'string' ? { originalName: o.originalName } : {}),
+    ...(parseExport(o.export) === undefined ? {} : { export: parseExport(o.export) }),
   };
 }
 
@@ -74,12 +118,12 @@ export function jobFromRow(r: Selectable<JobsTable>): Job {
   const params = parseParams(r.params_json);
   return {
     id: r.id,
-    kind: r.kind === 'verify' ? 'verify' : 'import',
+    kind: r.kind === 'verify' ? 'verify' : r.kind === 'export' ? 'export' : 'import',
     status: r.status as JobStatus,
     createdAt: new Date(r.created_at).toISOString(),
     startedAt: iso(r.started_at),
     endedAt: iso(r.ended_at),
-    progress: { done: r.progress_done, total: r.progress_total, unit: r.progress_unit === 'blobs' ? 'blobs' : 'bytes' },
+    progress: { done: r.progress_done, total: r.progress_total, unit: r.progress_unit === 'blobs' || r.progress_unit === 'records' ? r.progress_unit : 'bytes' },
     file: params.originalName ?? r.file,
     result: r.result_json === null ? null : (JSON.parse(r.result_json) as object),
     error: r.error,

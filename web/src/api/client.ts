@@ -75,6 +75,10 @@ export function apiPost<T>(path: string, body?: unknown): Promise<T> {
   return request<T>('POST', path, body ?? {});
 }
 
+export async function apiDelete(path: string): Promise<void> {
+  await request<unknown>('DELETE', path);
+}
+
 /** Builds `path?k=v&...`, leaving out empty values. */
 export function withQuery(path: string, params: Record<string, string | number | null | undefined>): string {
   const q = new URLSearchParams();

@@ -144,13 +144,13 @@ export interface VerifyProblem {
 
 export interface Job {
   id: number | string;
-  kind: 'import' | 'verify';
+  kind: 'import' | 'verify' | 'export';
   status: 'queued' | 'running' | 'done' | 'failed';
   /** Epoch ms or an ISO string (the server sends ISO); not shown. */
   createdAt: number | string;
   startedAt: number | string | null;
   endedAt: number | string | null;
-  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' };
+  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' | 'records' };
   file: string | null;
   result: Record<string, unknown> | null;
   error: string | null;
@@ -158,4 +158,51 @@ export interface Job {
 
 export interface ApiErrorBody {
   error: { code: string; message: string };
+}
+
+export interface SourceHealth {
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  nextRunAt: string | null;
+  newestMessageAt: string | null;
+  lastDeliveryAt: string | null;
+}
+
+export interface Source {
+  id: number;
+  name: string;
+  kind: 'folder' | 'imap' | 'upload';
+  config: Record<string, unknown>;
+  schedule: string;
+  expectedIntervalMs: number;
+  enabled: boolean;
+  createdAt: string;
+  health: SourceHealth;
+}
+
+export interface Alert {
+  id: number;
+  sourceId: number;
+  sourceName: string;
+  kind: string;
+  message: string;
+  raisedAt: string;
+  clearedAt: string | null;
+}
+
+export interface VaultStatus {
+  sources: Source[];
+  alerts: Alert[];
+  deletedOnPhone: number;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  sourceId: number;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }

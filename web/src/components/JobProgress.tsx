@@ -3,7 +3,8 @@ import type { Job } from '../api/types';
 import { formatBytes, formatCount } from '../format';
 
 function amount(n: number, unit: Job['progress']['unit']): string {
-  return unit === 'bytes' ? formatBytes(n) : `${formatCount(n)} files`;
+  if (unit === 'bytes') return formatBytes(n);
+  return `${formatCount(n)} ${unit === 'records' ? 'records' : 'files'}`;
 }
 
 export function JobProgress({ job, label }: { job: Job; label: string }): ReactNode {

@@ -4,6 +4,7 @@ import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { apiGet, errorMessage, withQuery } from '../api/client';
 import { useApi } from '../api/hooks';
 import type { Conversation, Message, MessagePage, Part } from '../api/types';
+import { EXPORT_FORMATS, useExport } from '../components/ExportRunner';
 import { Lightbox } from '../components/Lightbox';
 import { MessageBubble } from '../components/MessageBubble';
 import { dateInputToMs, dayKey, formatCount } from '../format';
@@ -31,6 +32,8 @@ export function ThreadPage(): ReactNode {
   const [error, setError] = useState<string | null>(null);
   const [image, setImage] = useState<Part | null>(null);
   const [jumpDate, setJumpDate] = useState('');
+  const [exportFormat, setExportFormat] = useState('pdf');
+  const exporter = useExport();
   const busy = useRef({ older: false, newer: false });
   const listRef = useRef<VirtuosoHandle>(null);
   const base = `/api/conversations/${encodeURIComponent(id)}/messages`;
@@ -132,7 +135,29 @@ export function ThreadPage(): ReactNode {
             </button>
           )}
         </form>
+        <form
+          className="jump-form thread-export"
+          onSubmit={(e) => {
+            e.preventDefault();
+            exporter.start({ format: exportFormat, conversationId: Number(id) });
+          }}
+        >
+          <label>
+            <span className="visually-hidden">Export format</span>
+            <select value={exportFormat} onChange={(e) => { setExportFormat(e.target.value); }}>
+              {EXPORT_FORMATS.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={exporter.busy}>
+            Export this conversation
+          </button>
+        </form>
       </header>
+      {exporter.view}
       {error !== null && <p className="error" role="alert">{error}</p>}
       {conv.error !== null && <p className="error" role="alert">{conv.error}</p>}
       {loaded === null && error === null && <p role="status">Loading messages…</p>}

@@ -1,0 +1,82 @@
+/**
+ * Exports from the web app: an export runs as a background job of the vault's queue (it can take
+ * minutes for PDF), and its one file (or ZIP of files) is downloaded once the job is done.
+ *
+ *   POST /api/exports               { format, conversationId?, contact?, since?, until?, kinds? } -> 202 { jobId }
+ *   GET  /api/exports/:id/download  the file, as an attachment
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { EXPORT_FORMATS } from '../../vault/export/run-export.js';
+import { EXPORTS_DIR, type ExportJobResult, type JobQueue } from '../../vault/jobs/index.js';
+import { ApiError } from '../errors.js';
+import { IdParam, printable } from '../params.js';
+
+const NewExport = z
+  .object({
+    format: z.enum(EXPORT_FORMATS as [string, ...string[]]).transform((f) => EXPORT_FORMATS.find((x) => x === f) ?? 'sbr'),
+    conversationId: z.number().int().positive().optional(),
+    contact: z.string().min(1).max(200).optional(),
+    since: z.number().int().optional(),
+    until: z.number().int().optional(),
+    kinds: z.array(z.enum(['sms', 'mms', 'calls'])).max(3).optional(),
+  })
+  .strict();
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.zip': 'application/zip',
+  '.xml': 'application/xml',
+  '.csv': 'text/csv; charset=utf-8',
+  '.ndjson': 'application/x-ndjson',
+  '.pdf': 'application/pdf',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/** A download name safe in a header: printable ASCII, no quotes or path separators. */
+function headerName(name: string): string {
+  const clean = printable(name).replace(/[^\w.\- ]/g, '_').slice(0, 150);
+  return clean === '' ? 'export' : clean;
+}
+
+function isExportResult(r: object | null): r is ExportJobResult {
+  return r !== null && 'download' in r && typeof r.download === 'string' && 'downloadName' in r && typeof r.downloadName === 'string';
+}
+
+export function exportRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: string): void {
+  const root = path.resolve(vaultDir, EXPORTS_DIR);
+
+  app.post('/api/exports', async (request, reply) => {
+    const body = NewExport.parse(request.body);
+    if (body.since !== undefined && body.until !== undefined && body.since >= body.until) throw new ApiError(400, 'bad_request', 'since must be before until');
+    const job = await queue.enqueue({ kind: 'export', ...body });
+    return reply.status(202).send({ jobId: job.id });
+  });
+
+  app.get('/api/exports/:id/download', async (request, reply) => {
+    const { id } = IdParam.parse(request.params);
+    const job = await queue.get(id);
+    if (job?.kind !== 'export') throw new ApiError(404, 'not_found', `there is no export job ${id}`);
+    if (job.status !== 'done' || !isExportResult(job.result)) throw new ApiError(409, 'conflict', `export job ${id} is ${job.status}: download it once it is done`);
+    // The stored name comes from our own job row, but stays confined to the exports folder anyway.
+    const file = path.resolve(root, job.result.download);
+    if (!file.startsWith(root + path.sep)) throw new ApiError(404, 'not_found', `there is no export job ${id}`);
+    let size: number;
+    try {
+      size = (await fs.promises.stat(file)).size;
+    } catch {
+      throw new ApiError(410, 'gone', `the file of export job ${id} is no longer on the server; export again`);
+    }
+    const name = headerName(job.result.downloadName);
+    return reply
+      .header('Content-Type', CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream')
+      .header('Content-Length', size)
+      .header('Content-Disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .header('X-Content-Type-Options', 'nosniff')
+      // A download is the end of the exchange: closing keeps a shutdown from waiting on this socket.
+      .header('Connection', 'close')
+      .send(fs.createReadStream(file));
+  });
+}

@@ -1,0 +1,70 @@
+import { useState, type ReactNode } from 'react';
+import { apiPost, errorMessage } from '../api/client';
+import { useJob } from '../api/useJob';
+import { formatBytes } from '../format';
+import { JobProgress } from './JobProgress';
+
+export const EXPORT_FORMATS: [string, string][] = [
+  ['pdf', 'PDF'],
+  ['html', 'HTML (web page, zipped)'],
+  ['csv', 'CSV (spreadsheet)'],
+  ['sbr', 'SMS Backup & Restore XML'],
+  ['sms-ie', 'SMS Import / Export (ZIP)'],
+  ['fossify', 'Fossify Messages (JSON)'],
+  ['ndjson', 'NDJSON'],
+];
+
+export interface ExportRequest {
+  format: string;
+  conversationId?: number;
+  contact?: string;
+  since?: number;
+  until?: number;
+  kinds?: string[];
+}
+
+/** Starts an export job, shows its progress and, once done, the download link. */
+export function useExport(): { start: (r: ExportRequest) => void; view: ReactNode; busy: boolean } {
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const { job, error: pollError } = useJob(jobId);
+  const start = (r: ExportRequest): void => {
+    setError(null);
+    setJobId(null);
+    apiPost<{ jobId: number }>('/api/exports', r)
+      .then((res) => {
+        setJobId(res.jobId);
+      })
+      .catch((e: unknown) => {
+        setError(errorMessage(e));
+      });
+  };
+  const result = job?.result ?? null;
+  const name = typeof result?.downloadName === 'string' ? result.downloadName : 'export';
+  const bytes = typeof result?.bytes === 'number' ? result.bytes : null;
+  const view = (
+    <div className="export-status">
+      {job !== null && <JobProgress job={job} label="Export" />}
+      {job?.status === 'done' && (
+        <p className="success" role="status">
+          Export ready:{' '}
+          <a href={`/api/exports/${encodeURIComponent(String(job.id))}/download`} download={name}>
+            Download {name}
+          </a>
+          {bytes !== null && <span className="muted"> ({formatBytes(bytes)})</span>}
+        </p>
+      )}
+      {job?.status === 'failed' && (
+        <p className="error" role="alert">
+          The export failed: {job.error ?? 'unknown error'}
+        </p>
+      )}
+      {(error ?? pollError) !== null && (
+        <p className="error" role="alert">
+          {error ?? pollError}
+        </p>
+      )}
+    </div>
+  );
+  return { start, view, busy: job !== null && (job.status === 'queued' || job.status === 'running') };
+}

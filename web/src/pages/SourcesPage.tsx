@@ -1,0 +1,266 @@
+import { useState, type ReactNode, type SyntheticEvent } from 'react';
+import { apiDelete, apiPost, errorMessage } from '../api/client';
+import { useApi } from '../api/hooks';
+import type { Alert, ApiToken, Source, VaultStatus } from '../api/types';
+import { formatDateTime } from '../format';
+
+const SCHEDULES: [string, string][] = [
+  ['continuous', 'As soon as a file appears'],
+  ['hourly', 'Every hour'],
+  ['daily', 'Every day (03:00)'],
+  ['weekly', 'Every week'],
+];
+const AFTER_IMPORT: [string, string][] = [
+  ['keep', 'Keep the file'],
+  ['move', 'Move it to an "imported" folder'],
+  ['delete', 'Delete it'],
+];
+const HOUR = 3_600_000;
+
+function when(iso: string | null): string {
+  return iso === null ? '—' : formatDateTime(Date.parse(iso));
+}
+
+function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert | undefined; onChanged: () => void }): ReactNode {
+  const [note, setNote] = useState<string | null>(null);
+  const h = source.health;
+  const path = typeof source.config.path === 'string' ? source.config.path : null;
+  return (
+    <tr className={alert === undefined ? 'source' : 'source source-alert'} data-source={source.name}>
+      <th scope="row">
+        {source.name}
+        <div className="muted">
+          {source.kind}
+          {path !== null && `: ${path}`}
+        </div>
+      </th>
+      <td>{source.schedule}</td>
+      <td>{when(h.lastSuccessAt)}</td>
+      <td>{h.lastError === null ? '—' : <span className="error">{h.lastError}</span>}</td>
+      <td>{when(h.nextRunAt)}</td>
+      <td>{when(h.newestMessageAt)}</td>
+      <td>{alert === undefined ? 'OK' : <span className="error">{alert.message}</span>}</td>
+      <td>
+        {source.kind !== 'upload' && (
+          <button
+            type="button"
+            onClick={() => {
+              setNote(null);
+              apiPost<{ jobIds: number[] }>(`/api/sources/${source.id}/run`)
+                .then((r) => {
+                  setNote(r.jobIds.length === 0 ? 'Nothing new to import.' : `Queued ${r.jobIds.length} import job(s); see Backups.`);
+                  onChanged();
+                })
+                .catch((e: unknown) => {
+                  setNote(errorMessage(e));
+                });
+            }}
+          >
+            Run now <span className="visually-hidden">{source.name}</span>
+          </button>
+        )}{' '}
+        <button
+          type="button"
+          onClick={() => {
+            if (!window.confirm(`Remove the source "${source.name}"? What it imported stays in the archive.`)) return;
+            apiDelete(`/api/sources/${source.id}`)
+              .then(onChanged)
+              .catch((e: unknown) => {
+                setNote(errorMessage(e));
+              });
+          }}
+        >
+          Remove <span className="visually-hidden">{source.name}</span>
+        </button>
+        {note !== null && (
+          <div className="muted" role="status">
+            {note}
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function AddFolder({ onAdded }: { onAdded: () => void }): ReactNode {
+  const [name, setName] = useState('');
+  const [path, setPath] = useState('');
+  const [schedule, setSchedule] = useState('continuous');
+  const [afterImport, setAfterImport] = useState('keep');
+  const [hours, setHours] = useState('48');
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: SyntheticEvent): void => {
+    e.preventDefault();
+    setError(null);
+    const h = Number(hours);
+    if (!Number.isFinite(h) || h <= 0) {
+      setError('The expected interval is a number of hours above 0.');
+      return;
+    }
+    apiPost<Source>('/api/sources', { name, kind: 'folder', config: { path, afterImport }, schedule, expectedIntervalMs: Math.round(h * HOUR) })
+      .then(() => {
+        setName('');
+        setPath('');
+        onAdded();
+      })
+      .catch((err: unknown) => {
+        setError(errorMessage(err));
+      });
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="add-folder-title">
+      <h2 id="add-folder-title">Watch a folder</h2>
+      <p className="muted">Backups that appear in a folder on the server (e.g. one Syncthing fills) are imported on their own.</p>
+      <label>
+        Name <input required maxLength={200} value={name} onChange={(e) => { setName(e.target.value); }} />
+      </label>
+      <label>
+        Folder path on the server <input required value={path} onChange={(e) => { setPath(e.target.value); }} />
+      </label>
+      <label>
+        Schedule{' '}
+        <select value={schedule} onChange={(e) => { setSchedule(e.target.value); }}>
+          {SCHEDULES.map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        After import{' '}
+        <select value={afterImport} onChange={(e) => { setAfterImport(e.target.value); }}>
+          {AFTER_IMPORT.map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Alert when no new backup for (hours) <input type="number" min="1" step="1" value={hours} onChange={(e) => { setHours(e.target.value); }} />
+      </label>
+      <div className="row">
+        <button type="submit">Add folder source</button>
+      </div>
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function Tokens(): ReactNode {
+  const tokens = useApi<{ items: ApiToken[] }>('/api/tokens');
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: SyntheticEvent): void => {
+    e.preventDefault();
+    setError(null);
+    apiPost<ApiToken & { token: string }>('/api/tokens', { name })
+      .then((t) => {
+        setCreated({ name: t.name, token: t.token });
+        setName('');
+        tokens.reload();
+      })
+      .catch((err: unknown) => {
+        setError(errorMessage(err));
+      });
+  };
+  return (
+    <section className="card" aria-labelledby="tokens-title">
+      <h2 id="tokens-title">Device tokens</h2>
+      <p className="muted">A phone app or script uploads backups with a token (POST /api/ingest). Each token is its own source.</p>
+      <form onSubmit={submit} className="row">
+        <label>
+          Device name <input required maxLength={200} value={name} onChange={(e) => { setName(e.target.value); }} />
+        </label>
+        <button type="submit">Create token</button>
+      </form>
+      {created !== null && (
+        <div className="success" role="status">
+          Token for {created.name} (shown only this once; copy it now): <code className="new-token">{created.token}</code>
+        </div>
+      )}
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {tokens.error !== null && <p className="error">{tokens.error}</p>}
+      <ul className="token-list">
+        {(tokens.data?.items ?? []).map((t) => (
+          <li key={t.id} data-token={t.name}>
+            <strong>{t.name}</strong> <span className="muted">created {when(t.createdAt)}, last used {when(t.lastUsedAt)}</span>{' '}
+            {t.revokedAt === null ? (
+              <button
+                type="button"
+                onClick={() => {
+                  apiDelete(`/api/tokens/${t.id}`)
+                    .then(tokens.reload)
+                    .catch((err: unknown) => {
+                      setError(errorMessage(err));
+                    });
+                }}
+              >
+                Revoke <span className="visually-hidden">{t.name}</span>
+              </button>
+            ) : (
+              <span className="muted">revoked {when(t.revokedAt)}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function SourcesPage(): ReactNode {
+  const status = useApi<VaultStatus>('/api/status');
+  const sources = status.data?.sources ?? [];
+  const alerts = new Map((status.data?.alerts ?? []).map((a) => [a.sourceId, a]));
+  return (
+    <section className="sources-page" aria-labelledby="sources-title">
+      <header className="page-header">
+        <h1 id="sources-title">Sources</h1>
+      </header>
+      {status.error !== null && (
+        <p className="error" role="alert">
+          {status.error}
+        </p>
+      )}
+      {!status.loading && status.error === null && sources.length === 0 && <p className="empty">No source yet: add a watched folder or create a device token.</p>}
+      {sources.length > 0 && (
+        <div className="table-scroll">
+          <table className="sources-table">
+            <caption className="visually-hidden">Sources and their health</caption>
+            <thead>
+              <tr>
+                <th scope="col">Source</th>
+                <th scope="col">Schedule</th>
+                <th scope="col">Last success</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Next run</th>
+                <th scope="col">Newest message</th>
+                <th scope="col">Alert</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sources.map((s) => (
+                <SourceRow key={s.id} source={s} alert={alerts.get(s.id)} onChanged={status.reload} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="chart-grid">
+        <AddFolder onAdded={status.reload} />
+        <Tokens />
+      </div>
+    </section>
+  );
+}
