@@ -7,12 +7,16 @@
  * Memory stays bounded for any conversation length: messages are printed in chunks of
  * `chunkSize` (default 2,000), each a separate page load whose PDF goes to a temp file. A
  * conversation that fits in one chunk is that PDF, page-numbered by Chromium's footerTemplate.
- * Longer ones are concatenated with pdf-lib, which also stamps the page numbers (Chromium
- * numbers each chunk from 1). Each PDF is written under a temp name and renamed when complete.
+ * Longer ones: each chunk's PDF is stamped with its global page numbers by pdf-lib on its own
+ * (Chromium numbers each chunk from 1), then the stamped chunks are joined on disk by poppler's
+ * `pdfunite`, so no process ever holds the whole transcript (pdf-lib joining in memory took
+ * 367 MB for 50,000 messages). Each PDF is written under a temp name and renamed when complete.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { conversationTitle, type ConversationView, type MessageView } from '../../formats/export-view.js';
@@ -27,6 +31,8 @@ import { resolveSelection, SelectionError, type ExportSelection } from './select
 import { ViewReader } from './view-reader.js';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+/** Joins chunk PDFs on disk (Debian: poppler-utils); only needed for conversations longer than a chunk. */
+export const DEFAULT_PDFUNITE = 'pdfunite';
 export const DEFAULT_CHUNK = 2_000;
 /** Print size of inline images, in CSS pixels (rendered from a thumbnail twice that size). */
 const PRINT_IMAGE_PX = 360;
@@ -143,31 +149,58 @@ async function printConversation(
         await out.write(fs.readFileSync(only));
       });
     }
-    const merged = await concatenate(parts);
-    return await writeAtomically(ctx.file, async (out) => {
-      await out.write(Buffer.from(merged));
-    });
+    const joined = await concatenate(parts, ctx.work);
+    try {
+      return await writeAtomically(ctx.file, async (out) => {
+        for await (const chunk of fs.createReadStream(joined, { highWaterMark: 1 << 20 })) await out.write(chunk as Buffer);
+      });
+    } finally {
+      fs.rmSync(joined, { force: true });
+    }
   } finally {
     for (const p of parts) fs.rmSync(p, { force: true });
   }
 }
 
-/** Joins chunk PDFs and numbers the pages "Page n of N" where Chromium's footer leaves room. */
-async function concatenate(parts: string[]): Promise<Uint8Array> {
-  const out = await PDFDocument.create();
-  for (const part of parts) {
-    const doc = await PDFDocument.load(fs.readFileSync(part));
-    for (const p of await out.copyPages(doc, doc.getPageIndices())) out.addPage(p);
-  }
-  const font = await out.embedFont(StandardFonts.Helvetica);
-  const pages = out.getPages();
+/**
+ * Numbers the pages of every chunk "Page n of N" where Chromium's footer leaves room, one chunk
+ * in memory at a time, then joins the stamped chunks with pdfunite. Returns the joined file.
+ */
+async function concatenate(parts: string[], work: string): Promise<string> {
+  const counts: number[] = [];
+  for (const part of parts) counts.push((await PDFDocument.load(fs.readFileSync(part), { updateMetadata: false })).getPageCount());
+  const total = counts.reduce((a, b) => a + b, 0);
   const mm = 72 / 25.4;
-  pages.forEach((p, i) => {
-    const text = `Page ${i + 1} of ${pages.length}`;
-    const size = 6;
-    const width = font.widthOfTextAtSize(text, size);
-    // Chromium's footer sits in the bottom margin; the number goes at its right end.
-    p.drawText(text, { x: p.getWidth() - 14 * mm - width, y: 16 * mm * 0.37, size, font, color: rgb(0.33, 0.33, 0.33) });
-  });
-  return out.save();
+  let first = 0;
+  const stamped: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    const doc = await PDFDocument.load(fs.readFileSync(part));
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    doc.getPages().forEach((p, k) => {
+      const text = `Page ${first + k + 1} of ${total}`;
+      const size = 6;
+      const width = font.widthOfTextAtSize(text, size);
+      // Chromium's footer sits in the bottom margin; the number goes at its right end.
+      p.drawText(text, { x: p.getWidth() - 14 * mm - width, y: 16 * mm * 0.37, size, font, color: rgb(0.33, 0.33, 0.33) });
+    });
+    first += counts[i] ?? 0;
+    const out = path.join(work, `stamped-${i}.pdf`);
+    fs.writeFileSync(out, await doc.save());
+    stamped.push(out);
+  }
+  const joined = path.join(work, 'joined.pdf');
+  const pdfunite = process.env.TEXTVAULT_PDFUNITE ?? DEFAULT_PDFUNITE;
+  try {
+    await promisify(execFile)(pdfunite, [...stamped, joined]);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ExportError(
+      code === 'ENOENT'
+        ? `a transcript longer than one chunk is joined with pdfunite, which is not installed: apt install poppler-utils (or set TEXTVAULT_PDFUNITE)`
+        : `pdfunite could not join the transcript's chunks: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  } finally {
+    for (const f of stamped) fs.rmSync(f, { force: true });
+  }
+  return joined;
 }
