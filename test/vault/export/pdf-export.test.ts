@@ -73,6 +73,21 @@ describe('PDF export', () => {
     for (const t of ['Hello, "world"', '你好世界 🎉', 'A photo for you']) expect(squash(text)).toContain(squash(t));
   }, 60_000);
 
+  it('says what to install when pdfunite (which joins long transcripts) is missing, and leaves no PDF', async () => {
+    const v = await vault();
+    await importExportFixture(v);
+    const out = tempDir();
+    const saved = process.env.TEXTVAULT_PDFUNITE;
+    process.env.TEXTVAULT_PDFUNITE = '/nonexistent/pdfunite';
+    try {
+      await expect(exportPdf(v, { conversationId: 1, kinds: MESSAGES }, { outDir: out, chunkSize: 1 })).rejects.toThrow(/pdfunite, which is not installed: apt install poppler-utils/);
+    } finally {
+      if (saved === undefined) delete process.env.TEXTVAULT_PDFUNITE;
+      else process.env.TEXTVAULT_PDFUNITE = saved;
+    }
+    expect(fs.readdirSync(out).filter((f) => f.endsWith('.pdf'))).toEqual([]);
+  }, 60_000);
+
   it('says what to do when Chromium is missing, and writes nothing', async () => {
     const v = await vault();
     await importExportFixture(v);
