@@ -6,11 +6,10 @@ import path from 'node:path';
 import { CALL_COLUMNS, callCsvLine, csvLine, MESSAGE_COLUMNS, messageCsvLine, UTF8_BOM } from '../../formats/csv/writer.js';
 import type { ConversationView } from '../../formats/export-view.js';
 import type { Vault } from '../vault.js';
-import { ArchiveReader } from './archive-reader.js';
 import { throttled, type ExportProgress, type ExportResult } from './export-result.js';
 import { BatchedWriter, prepareOutDir, writeAtomically } from './output.js';
-import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
-import { ViewReader } from './view-reader.js';
+import { exportScope } from './export-scope.js';
+import type { ExportSelection } from './selection.js';
 
 export interface CsvExportOptions extends ExportProgress {
   outDir: string;
@@ -19,12 +18,7 @@ export interface CsvExportOptions extends ExportProgress {
 }
 
 export async function exportCsv(vault: Vault, selection: ExportSelection, options: CsvExportOptions): Promise<ExportResult> {
-  const sel = await resolveSelection(vault, selection);
-  const archive = new ArchiveReader(vault);
-  const views = new ViewReader(vault);
-  const messageTotal = archive.countMessages(sel);
-  const callTotal = archive.countCalls(sel);
-  if (messageTotal + callTotal === 0) throw new SelectionError('nothing to export: the selection holds no messages or calls');
+  const { sel, views, messageTotal, callTotal } = await exportScope(vault, selection);
   prepareOutDir(options.outDir);
   const bom = options.bom === true ? UTF8_BOM : '';
   const progress = throttled(options.onProgress, messageTotal + callTotal);

@@ -8,7 +8,8 @@ import { fossifyJson } from '../../formats/fossify/writer.js';
 import type { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
 import { writeOutput } from './output-file.js';
-import { blobSource, dateStamp, prepareOutDir, type FormatExportOptions, type FormatExportResult } from './smsie-export.js';
+import { prepareOutDir } from './output.js';
+import { blobSource, dateStamp, type FormatExportOptions, type FormatExportResult } from './smsie-export.js';
 import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
 
 export async function exportFossify(vault: Vault, selection: ExportSelection, options: FormatExportOptions & { keys?: FossifyKeys }): Promise<FormatExportResult> {

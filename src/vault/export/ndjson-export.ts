@@ -10,11 +10,10 @@ import { MEDIA_DIR } from '../../formats/ndjson/schema.js';
 import { callLine, contactLine, headerLine, messageLine } from '../../formats/ndjson/writer.js';
 import { formatRegion } from '../phone.js';
 import type { Vault } from '../vault.js';
-import { ArchiveReader } from './archive-reader.js';
 import { throttled, type ExportProgress, type ExportResult } from './export-result.js';
 import { BatchedWriter, copyAtomically, prepareOutDir, writeAtomically } from './output.js';
-import { resolveSelection, SelectionError, type ExportKind, type ExportSelection } from './selection.js';
-import { ViewReader } from './view-reader.js';
+import { exportScope } from './export-scope.js';
+import type { ExportKind, ExportSelection } from './selection.js';
 
 export const NDJSON_FILE = 'textvault.ndjson';
 const GENERATOR = 'textvault 0.1.0';
@@ -26,12 +25,7 @@ export interface NdjsonExportOptions extends ExportProgress {
 }
 
 export async function exportNdjson(vault: Vault, selection: ExportSelection, options: NdjsonExportOptions): Promise<ExportResult> {
-  const sel = await resolveSelection(vault, selection);
-  const archive = new ArchiveReader(vault);
-  const views = new ViewReader(vault);
-  const messageTotal = archive.countMessages(sel);
-  const callTotal = archive.countCalls(sel);
-  if (messageTotal + callTotal === 0) throw new SelectionError('nothing to export: the selection holds no messages or calls');
+  const { sel, archive, views, messageTotal, callTotal } = await exportScope(vault, selection);
   prepareOutDir(options.outDir);
   const region = await vault.config.region();
   const progress = throttled(options.onProgress, messageTotal + callTotal);

@@ -2,7 +2,6 @@
  * Writes a selection of the archive as SMS Import/Export files the app restores:
  * `messages-<date>.zip` (messages.ndjson + data/) and `calls-<date>.json`.
  */
-import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import { callsJson, smsIeZip } from '../../formats/smsie/writer.js';
@@ -11,7 +10,8 @@ import type { MmsRecord, SmsRecord } from '../../formats/records.js';
 import type { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
 import { writeOutput } from './output-file.js';
-import { ExportError, type ExportedFile } from './sbr-export.js';
+import { prepareOutDir } from './output.js';
+import type { ExportedFile } from './sbr-export.js';
 import { resolveSelection, SelectionError, type ExportSelection, type ResolvedSelection } from './selection.js';
 
 export interface FormatExportOptions {
@@ -30,15 +30,6 @@ export interface FormatExportResult {
 export function dateStamp(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
-export function prepareOutDir(dir: string): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch (e) {
-    throw new ExportError(`cannot write to ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; choose another folder with --out`);
-  }
 }
 
 export function blobSource(vault: Vault): MediaSource {
