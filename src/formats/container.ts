@@ -71,14 +71,18 @@ function hashTap(hash: Hash, counter: { n: number }, onRawBytes?: (n: number) =>
   });
 }
 
-export async function openInput(file: string): Promise<InputEntry[]> {
-  let stat: fs.Stats;
+/** The file's stat, or an InputError that names the file and says what is wrong, not the syscall. */
+export async function statInput(file: string): Promise<fs.Stats> {
   try {
-    stat = await fs.promises.stat(file);
+    return await fs.promises.stat(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`);
   }
+}
+
+export async function openInput(file: string): Promise<InputEntry[]> {
+  const stat = await statInput(file);
   if (stat.isDirectory()) throw new InputError(`${file}: is a folder; give the backup files inside it`);
   const kind = await sniff(file);
   if (kind === 'zip') return zipEntries(file);

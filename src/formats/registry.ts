@@ -8,12 +8,11 @@ import { describeFormat, detectFormat, type FormatId } from './detect.js';
 import { NotABackupError } from './errors.js';
 import { sbrUnits } from './sbr/unit.js';
 import { fossifyUnits } from './fossify/unit.js';
-import { InputError, sniff } from './container.js';
+import { sniff, statInput } from './container.js';
 import { smsIeCallsUnits, smsIeContactsUnits, smsIeNdjsonUnits, smsIeZipUnits } from './smsie/unit.js';
 import { openEncryptedSmsIe } from './smsie/encrypted-unit.js';
 import { vcardUnits } from './vcard/unit.js';
 import { emlFolderUnits, emlUnits, isEmlFolder, mboxUnits } from './smsbackupplus/unit.js';
-import fs from 'node:fs';
 import { ndjsonUnits } from './ndjson/unit.js';
 
 export type Opener = (file: string, options: OpenOptions) => Promise<OpenedBackup>;
@@ -37,16 +36,10 @@ export const OPENERS: Partial<Record<FormatId, Opener>> = {
 };
 
 export async function openBackup(file: string, options: OpenOptions = {}): Promise<OpenedBackup> {
-  try {
-    await fs.promises.access(file, fs.constants.R_OK);
-  } catch (e) {
-    // Name the file and say what is wrong, not the syscall that noticed.
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`);
-  }
+  const stat = await statInput(file);
   // A folder is read only as SMS Backup+ mail saved as .eml files (one import for the folder).
   if (isEmlFolder(file)) return { format: 'smsbackupplus-eml', units: await emlFolderUnits(file), dispose: () => undefined };
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() === true) {
+  if (stat.isDirectory()) {
     throw new NotABackupError(file, 'it is a folder without .eml files; give the backup files inside it', 'a backup file');
   }
   return openBackupAs(file, await detectFormat(file), options);

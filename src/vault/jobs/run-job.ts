@@ -2,7 +2,7 @@
  * What a job does: an import through the vault's import pipeline, or a verify of the whole vault.
  * Both report progress as they go; the queue decides what to persist and when.
  */
-import fs from 'node:fs';
+import { statInput } from '../../formats/container.js';
 import { importFile, type ImportResult } from '../import/import-backup.js';
 import { acquireLock } from '../lock.js';
 import { mailboxCa, mailboxImporter, mailboxPassword } from '../sources/mailbox.js';
@@ -28,13 +28,7 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
   let current = '';
   let currentBytes = 0;
   // The file's size on disk: what the entries' compressed bytes add up to.
-  let total: number;
-  try {
-    total = (await fs.promises.stat(file)).size;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${file}: no such file (moved or deleted before its import job ran)` : `${file}: cannot read (${code ?? String(e)})`, { cause: e });
-  }
+  const total = (await statInput(file)).size;
   onProgress({ done: 0, total, unit: 'bytes' });
   const backups = await importFile(vault, file, {
     ...(displayName === undefined ? {} : { displayName }),
