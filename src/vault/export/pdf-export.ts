@@ -109,6 +109,7 @@ async function printConversation(
 ): Promise<number> {
   const chunks = Math.max(1, Math.ceil(c.messages / ctx.chunkSize));
   const parts: string[] = [];
+  const pageCounts: number[] = [];
   let batch: MessageView[] = [];
   const flush = async (): Promise<void> => {
     const index = parts.length;
@@ -134,6 +135,8 @@ async function printConversation(
     const part = path.join(ctx.work, `part-${index}.pdf`);
     fs.writeFileSync(part, pdf);
     parts.push(part);
+    // Counted while the chunk is in hand: the joined numbering needs every chunk's page count.
+    if (chunks > 1) pageCounts.push((await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount());
     batch = [];
   };
   for (const m of messages) {
@@ -149,7 +152,7 @@ async function printConversation(
         await out.write(fs.readFileSync(only));
       });
     }
-    const joined = await concatenate(parts, ctx.work);
+    const joined = await concatenate(parts, pageCounts, ctx.work);
     try {
       return await writeAtomically(ctx.file, async (out) => {
         for await (const chunk of fs.createReadStream(joined, { highWaterMark: 1 << 20 })) await out.write(chunk as Buffer);
@@ -166,9 +169,7 @@ async function printConversation(
  * Numbers the pages of every chunk "Page n of N" where Chromium's footer leaves room, one chunk
  * in memory at a time, then joins the stamped chunks with pdfunite. Returns the joined file.
  */
-async function concatenate(parts: string[], work: string): Promise<string> {
-  const counts: number[] = [];
-  for (const part of parts) counts.push((await PDFDocument.load(fs.readFileSync(part), { updateMetadata: false })).getPageCount());
+async function concatenate(parts: string[], counts: number[], work: string): Promise<string> {
   const total = counts.reduce((a, b) => a + b, 0);
   const mm = 72 / 25.4;
   let first = 0;
