@@ -3,6 +3,7 @@ import { useApi } from '../api/hooks';
 import type { ConversationItem, Page } from '../api/types';
 import { EXPORT_FORMATS, useExport, type ExportRequest } from '../components/ExportRunner';
 import { dateInputToMs } from '../format';
+import { Choice } from '../components/Choice';
 
 const KINDS: [string, string][] = [
   ['sms', 'SMS'],
@@ -46,16 +47,7 @@ export function ExportPage(): ReactNode {
       </header>
       <form className="card" onSubmit={submit} aria-labelledby="export-title">
         <p className="muted">Everything, or one conversation, contact or date range, in any format Textvault writes. The export runs on the server; download it when it is ready.</p>
-        <label>
-          Format{' '}
-          <select value={format} onChange={(e) => { setFormat(e.target.value); }}>
-            {EXPORT_FORMATS.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Format" value={format} options={EXPORT_FORMATS} onChange={setFormat} />
         <label>
           Conversation{' '}
           <select value={conversation} onChange={(e) => { setConversation(e.target.value); }}>

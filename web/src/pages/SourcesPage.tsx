@@ -3,6 +3,7 @@ import { apiDelete, apiPost, errorMessage } from '../api/client';
 import { useApi } from '../api/hooks';
 import type { Alert, ApiToken, Source, VaultStatus } from '../api/types';
 import { formatDateTime } from '../format';
+import { Choice } from '../components/Choice';
 
 const SCHEDULES: [string, string][] = [
   ['continuous', 'As soon as a file appears'],
@@ -117,26 +118,8 @@ function AddFolder({ onAdded }: { onAdded: () => void }): ReactNode {
       <label>
         Folder path on the server <input required value={path} onChange={(e) => { setPath(e.target.value); }} />
       </label>
-      <label>
-        Schedule{' '}
-        <select value={schedule} onChange={(e) => { setSchedule(e.target.value); }}>
-          {SCHEDULES.map(([v, l]) => (
-            <option key={v} value={v}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        After import{' '}
-        <select value={afterImport} onChange={(e) => { setAfterImport(e.target.value); }}>
-          {AFTER_IMPORT.map(([v, l]) => (
-            <option key={v} value={v}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label="Schedule" value={schedule} options={SCHEDULES} onChange={setSchedule} />
+      <Choice label="After import" value={afterImport} options={AFTER_IMPORT} onChange={setAfterImport} />
       <label>
         Alert when no new backup for (hours) <input type="number" min="1" step="1" value={hours} onChange={(e) => { setHours(e.target.value); }} />
       </label>

@@ -8,6 +8,7 @@ import { EXPORT_FORMATS, useExport } from '../components/ExportRunner';
 import { Lightbox } from '../components/Lightbox';
 import { MessageBubble } from '../components/MessageBubble';
 import { dateInputToMs, dayKey, formatCount } from '../format';
+import { Choice } from '../components/Choice';
 
 const PAGE = 200;
 /** Virtuoso wants a positive first index that only ever decreases as older pages are prepended. */
@@ -142,16 +143,7 @@ export function ThreadPage(): ReactNode {
             exporter.start({ format: exportFormat, conversationId: Number(id) });
           }}
         >
-          <label>
-            <span className="visually-hidden">Export format</span>
-            <select value={exportFormat} onChange={(e) => { setExportFormat(e.target.value); }}>
-              {EXPORT_FORMATS.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Export format" hideLabel value={exportFormat} options={EXPORT_FORMATS} onChange={setExportFormat} />
           <button type="submit" disabled={exporter.busy}>
             Export this conversation
           </button>
