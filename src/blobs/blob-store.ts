@@ -29,6 +29,12 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 /** Held blobs waiting to be written, at most; past this a blob is written at once (memory bound). */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
+/** A blob written and fsynced under a temp name, waiting for the import's commit. */
+export interface StagedBlob {
+  sha256: string;
+  tmpPath: string;
+}
+
 export interface BlobInfo {
   sha256: string;
   size: number;
@@ -137,6 +143,29 @@ export class BlobStore {
     await inParallel([...dirs.keys(), ...parents], fsyncFile);
     if (dirs.size > 0) await fsyncFile(this.root);
     this.staged.clear();
+  }
+
+  /**
+   * Waits until every staged blob is durable in its temp file and gives them up: another thread
+   * wrote them (an import's reader worker) and the importing thread adopts them.
+   */
+  async handOver(): Promise<StagedBlob[]> {
+    const syncing = this.syncing;
+    this.syncing = [];
+    await Promise.all(syncing);
+    this.writing.clear();
+    const entries = [...this.staged].map(([sha256, tmpPath]) => ({ sha256, tmpPath }));
+    this.staged.clear();
+    return entries;
+  }
+
+  /** Takes blobs another thread staged and made durable (see handOver) into this store's commit. */
+  adopt(blobs: readonly StagedBlob[]): void {
+    for (const b of blobs) {
+      if (!SHA256_HEX.test(b.sha256) || path.dirname(b.tmpPath) !== this.tmpDir) throw new Error(`not a staged blob of this store: ${b.tmpPath}`);
+      if (this.has(b.sha256)) fs.rmSync(b.tmpPath, { force: true });
+      else this.staged.set(b.sha256, b.tmpPath);
+    }
   }
 
   /** Drops every staged blob (the import failed). */

@@ -82,18 +82,28 @@ export interface StoredMessageSummary {
   body: string | null;
 }
 
+/** What loose matching compares of an incoming message (see prepare-record.ts). */
+export interface IncomingSummary {
+  kind: string;
+  direction: string;
+  text: string;
+  /** mediaSignature of the message's media; '' when it has none. */
+  mediaSignature: string;
+  mediaCount: number;
+}
+
 /**
  * Whether a stored message of the same conversation and date range (see looseDateRange) matches an incoming one
  * under the options. `storedMedia` is the stored message's media signature.
  */
-export function looselyEqual(incoming: MessageFields, stored: StoredMessageSummary, storedMedia: string, o: MatchOptions): boolean {
+export function looselyEqual(incoming: IncomingSummary, stored: StoredMessageSummary, storedMedia: string, o: MatchOptions): boolean {
   const sameKind = incoming.kind === stored.kind;
   if (sameKind) {
     if (incoming.direction !== stored.direction) return false;
-    if (mediaSignature(incoming) !== storedMedia) return false;
+    if (incoming.mediaSignature !== storedMedia) return false;
   } else {
     // Cross-protocol: only a text-only MMS can be the copy of an SMS.
-    if (!o.crossProtocol || incoming.media.length > 0 || storedMedia !== '') return false;
+    if (!o.crossProtocol || incoming.mediaCount > 0 || storedMedia !== '') return false;
     if (incoming.direction !== stored.direction && incoming.direction !== 'unknown' && stored.direction !== 'unknown') return false;
   }
   const body = stored.body ?? '';

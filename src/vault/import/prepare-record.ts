@@ -1,0 +1,171 @@
+/**
+ * Everything an import derives from a record before it looks at the archive: the fields the
+ * vault keeps as columns, the normalised participants, the identity key, the content hash and
+ * the serialised attributes. Pure (no database), so it runs where the file is read, which is a
+ * worker thread for large files (read-worker.ts) while the main thread only writes SQLite.
+ *
+ * Prepared records cross threads by structured clone, so they hold only plain values; keys and
+ * hashes are Uint8Arrays (a Buffer arrives as a Uint8Array).
+ */
+import type { RecordFields } from '../../formats/backup-unit.js';
+import type { MessageFields } from '../../formats/fields.js';
+import { attr, type ArchiveRecord, type ReadWarning } from '../../formats/records.js';
+import { callStrictKey, contentHash, mediaSignature, messageStrictKey, progressRank } from '../identity.js';
+import type { PhoneNormalizer } from '../phone.js';
+
+export interface PreparedPart {
+  attrsJson: string;
+  contentType: string | null;
+  blobSha256: string | null;
+  size: number | null;
+  damage: string | null;
+  rawData: string | null;
+}
+
+export interface PreparedAddr {
+  attrsJson: string;
+  address: string | null;
+  addressNorm: string | null;
+  type: number | null;
+}
+
+export interface PreparedMessage {
+  type: 'message';
+  kind: 'sms' | 'mms';
+  dateMs: number;
+  dateSentMs: number | null;
+  direction: MessageFields['direction'];
+  box: number | null;
+  address: string | null;
+  /** SMS body, or the MMS text parts; what the search index holds. */
+  text: string;
+  read: number | null;
+  attrsJson: string;
+  /** MMS only: null when the backup had no `<addrs>` element. */
+  addrs: PreparedAddr[] | null;
+  parts: PreparedPart[] | null;
+  /** Sorted normalised participants joined by a space: the conversation's identity. */
+  participantsKey: string;
+  members: string[];
+  /** [normalised number, name] pairs the record gave. */
+  names: [string, string][];
+  strictKey: Uint8Array;
+  contentHash: Uint8Array;
+  rank: number;
+  /** identity.mediaSignature; '' for an SMS. */
+  mediaSignature: string;
+  mediaCount: number;
+}
+
+export interface PreparedCall {
+  type: 'call';
+  number: string | null;
+  numberNorm: string;
+  dateMs: number;
+  durationS: number | null;
+  callType: number | null;
+  contactName: string | null;
+  attrsJson: string;
+  strictKey: Uint8Array;
+}
+
+/** A record the import cannot keep (no usable date): counted as rejected, with a warning. */
+export interface PreparedRejection {
+  type: 'reject';
+  warning: ReadWarning;
+}
+
+export type PreparedRecord = PreparedMessage | PreparedCall | PreparedRejection;
+
+export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: PhoneNormalizer): PreparedRecord {
+  if (r.kind === 'call') {
+    const f = fields.call(r);
+    if (f.dateMs === undefined) return rejection(r, 'call without a valid date');
+    const numberNorm = f.number === null ? '' : phones.normalize(f.number);
+    return {
+      type: 'call',
+      number: f.number,
+      numberNorm,
+      dateMs: f.dateMs,
+      durationS: f.durationS,
+      callType: f.type,
+      contactName: f.contactName,
+      attrsJson: JSON.stringify(r.attrs),
+      strictKey: callStrictKey(numberNorm, f.dateMs),
+    };
+  }
+  const f = r.kind === 'sms' ? fields.sms(r) : fields.mms(r);
+  const dateMs = f.dateMs;
+  if (dateMs === undefined) return rejection(r, `${r.kind} without a valid date`);
+  const names: [string, string][] = [];
+  const members = new Set<string>();
+  f.participants.forEach((raw, i) => {
+    const norm = phones.normalize(raw);
+    if (norm === '') return;
+    members.add(norm);
+    const name = f.participantNames[i];
+    if (name !== null && name !== undefined) names.push([norm, name]);
+  });
+  const sorted = [...members].sort();
+  const participantsKey = sorted.join(' ');
+  const attrsJson = JSON.stringify(r.attrs);
+  const base = {
+    type: 'message' as const,
+    kind: f.kind,
+    dateMs,
+    dateSentMs: f.dateSentMs,
+    direction: f.direction,
+    box: f.box,
+    address: f.address,
+    text: f.text,
+    read: f.read,
+    attrsJson,
+    participantsKey,
+    members: sorted,
+    names,
+    strictKey: messageStrictKey(f, participantsKey, dateMs),
+    rank: progressRank(f.kind, f.box, f.read),
+    mediaCount: f.media.length,
+  };
+  if (r.kind === 'sms') return { ...base, addrs: null, parts: null, contentHash: contentHash(attrsJson), mediaSignature: '' };
+
+  const parts = r.parts.map(
+    (p): PreparedPart => ({
+      attrsJson: JSON.stringify(p.attrs),
+      contentType: attr(p.attrs, 'ct') ?? null,
+      blobSha256: p.media?.sha256 ?? null,
+      size: p.media?.size ?? null,
+      damage: p.damage ?? null,
+      rawData: p.rawData ?? null,
+    }),
+  );
+  const addrs =
+    r.addrs === null
+      ? null
+      : r.addrs.map((a): PreparedAddr => {
+          const address = attr(a.attrs, 'address') ?? null;
+          const type = Number(attr(a.attrs, 'type'));
+          return {
+            attrsJson: JSON.stringify(a.attrs),
+            address,
+            addressNorm: address === null ? null : phones.normalize(address),
+            type: Number.isSafeInteger(type) ? type : null,
+          };
+        });
+  const media = r.parts.map((p) => `${p.media?.sha256 ?? ''}:${p.damage ?? ''}:${p.rawData ?? ''}`).join('|');
+  const addrsSig = r.addrs === null ? 'no-addrs' : JSON.stringify(r.addrs.map((a) => a.attrs));
+  return {
+    ...base,
+    parts,
+    addrs,
+    contentHash: contentHash(attrsJson, ...parts.map((p) => p.attrsJson), media, addrsSig),
+    mediaSignature: mediaSignature(f),
+  };
+}
+
+function rejection(r: ArchiveRecord, why: string): PreparedRejection {
+  return {
+    type: 'reject',
+    warning: { code: 'record-rejected', message: `${r.kind} #${r.position.index + 1} rejected: ${why}`, line: r.position.line, column: r.position.column },
+  };
+}

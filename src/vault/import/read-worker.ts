@@ -1,0 +1,118 @@
+/**
+ * The import's reader thread: opens the backup, reads one unit, stages its media in the blob
+ * store and prepares every record (prepare-record.ts), handing the main thread batches it only
+ * has to write to SQLite. Both cores work: on a large SMS backup, reading and preparing cost
+ * about as much CPU as the database writes.
+ */
+import { parentPort } from 'node:worker_threads';
+import { BlobStore } from '../../blobs/blob-store.js';
+import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
+import type { OpenedBackup } from '../../formats/backup-unit.js';
+import { openBackup } from '../../formats/registry.js';
+import { parseRegion, PhoneNormalizer } from '../phone.js';
+import { workerPayload } from '../threads/spawn-worker.js';
+import { blobMediaSink } from './media-sink.js';
+import { prepareRecord } from './prepare-record.js';
+import { ABORT, IN_FLIGHT, serializeError, type FromWorker, type ReadItem, type ReadJob } from './read-protocol.js';
+
+/** Records per batch, and batches the main thread may have waiting: bounds the memory in between. */
+const BATCH_RECORDS = 2_000;
+const MAX_IN_FLIGHT = 4;
+/** A batch is also sent once its records' bytes reach this, so progress moves on media-heavy files. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+class Aborted extends Error {
+  override readonly name = 'Aborted';
+  constructor() {
+    super('import cancelled');
+  }
+}
+
+const port = parentPort;
+if (port === null) throw new Error('read-worker.ts runs as a worker thread');
+const job = workerPayload() as ReadJob;
+const control = new Int32Array(job.control);
+const post = (m: FromWorker): void => {
+  port.postMessage(m);
+};
+
+let items: ReadItem[] = [];
+let bytes = 0;
+
+function flush(): void {
+  if (items.length === 0 && bytes === 0) return;
+  // Wait (blocking: the reader calls us synchronously) while the main thread is behind.
+  for (;;) {
+    if (Atomics.load(control, ABORT) !== 0) throw new Aborted();
+    const inFlight = Atomics.load(control, IN_FLIGHT);
+    if (inFlight < MAX_IN_FLIGHT) break;
+    Atomics.wait(control, IN_FLIGHT, inFlight, 1_000);
+  }
+  Atomics.add(control, IN_FLIGHT, 1);
+  post({ type: 'batch', items, bytes });
+  items = [];
+  bytes = 0;
+}
+
+function add(item: ReadItem): void {
+  items.push(item);
+  if (items.length >= BATCH_RECORDS) flush();
+}
+
+const blobs = new BlobStore(job.blobsRoot);
+let opened: OpenedBackup | undefined;
+try {
+  opened = await openBackup(job.file);
+  const unit = opened.units[job.unitIndex];
+  if (unit === undefined) throw new Error(`${job.file}: backup unit ${job.unitIndex} not found`);
+  const fields = unit.fields ?? { sms: smsFields, mms: mmsFields, call: callFields };
+  const phones = new PhoneNormalizer(parseRegion(job.region));
+  let unflushedBytes = 0;
+  const outcome = await unit.read({
+    sink: blobMediaSink(blobs),
+    salvage: job.salvage,
+    onBytes: (n) => {
+      bytes += n;
+      unflushedBytes += n;
+      if (unflushedBytes >= BATCH_BYTES) {
+        unflushedBytes = 0;
+        flush();
+      }
+    },
+    handler: {
+      header: (header) => {
+        post({ type: 'header', header });
+      },
+      record: (r) => {
+        add(prepareRecord(r, fields, phones));
+      },
+      warning: (warning) => {
+        add({ type: 'warning', warning });
+      },
+      contact: (contact) => {
+        add({ type: 'contact', contact });
+      },
+    },
+  });
+  flush();
+  post({ type: 'done', outcome, staged: await blobs.handOver() });
+} catch (e) {
+  if (e instanceof Aborted) {
+    blobs.discardStaged();
+    await blobs.settled();
+    post({ type: 'failed', error: serializeError(e), staged: [] });
+  } else {
+    // Records before the damage are sent, and their media handed over, so that a salvaging
+    // import keeps them; an import that fails drops them with its other staged blobs.
+    try {
+      flush();
+      post({ type: 'failed', error: serializeError(e), staged: await blobs.handOver() });
+    } catch (again) {
+      blobs.discardStaged();
+      await blobs.settled();
+      post({ type: 'failed', error: serializeError(again instanceof Aborted ? e : again), staged: [] });
+    }
+  }
+} finally {
+  opened?.dispose();
+}
