@@ -39,6 +39,12 @@ interface PartRow {
 
 const NO_POSITION = { line: 0, column: 0, index: 0 };
 
+/** A place in the date order of messages: this message and everything after it. */
+export interface MessageCursor {
+  dateMs: number;
+  id: number;
+}
+
 export class ArchiveReader {
   constructor(private readonly vault: Vault) {}
 
@@ -77,15 +83,25 @@ export class ArchiveReader {
     return prepare<{ n: number }>(this.vault.store.sqlite, q.select((eb) => eb.fn.countAll<number>().as('n'))).get()?.n ?? 0;
   }
 
-  /** Messages of the selection, SMS and MMS interleaved by date. */
-  *messages(sel: ResolvedSelection): Generator<MessageRecord> {
-    for (const e of this.entries(sel)) yield e.record;
+  /** Messages of the selection, SMS and MMS interleaved by date (from `from` on, when given). */
+  *messages(sel: ResolvedSelection, from?: MessageCursor): Generator<MessageRecord> {
+    for (const e of this.entries(sel, from)) yield e.record;
   }
 
-  /** Messages of the selection with their derived columns, in date order. */
-  *entries(sel: ResolvedSelection): Generator<MessageEntry> {
+  /** Where the message `offset` places into the selection's date order is (undefined past the end). */
+  messageAt(sel: ResolvedSelection, offset: number): MessageCursor | undefined {
     const q = this.messageQuery(sel);
+    if (q === undefined) return undefined;
+    const row = prepare<{ date_ms: number; id: number }>(this.vault.store.sqlite, q.select(['date_ms', 'id']).orderBy('date_ms').orderBy('id').limit(1).offset(offset)).get();
+    return row === undefined ? undefined : { dateMs: row.date_ms, id: row.id };
+  }
+
+  /** Messages of the selection with their derived columns, in date order (from `from` on, when given). */
+  *entries(sel: ResolvedSelection, from?: MessageCursor): Generator<MessageEntry> {
+    let q = this.messageQuery(sel);
     if (q === undefined) return;
+    // date_ms alone keeps the date index usable; the few rows of that date before `from` are skipped below.
+    if (from !== undefined) q = q.where('date_ms', '>=', from.dateMs);
     const sqlite = this.vault.store.sqlite;
     const rows = prepare<MessageRow>(sqlite, q.select(['id', 'kind', 'attrs', 'has_addrs', 'conversation_id', 'date_ms', 'direction', 'body']).orderBy('date_ms').orderBy('id'));
     const parts = prepare<PartRow>(
@@ -102,6 +118,7 @@ export class ArchiveReader {
     );
     let index = 0;
     for (const r of rows.statement.iterate(...rows.bind())) {
+      if (from !== undefined && r.date_ms === from.dateMs && r.id < from.id) continue;
       const attrs = JSON.parse(r.attrs) as Attrs;
       const position = { ...NO_POSITION, index: index++ };
       const meta = { conversationId: r.conversation_id, dateMs: r.date_ms, direction: r.direction, text: r.body ?? '' };

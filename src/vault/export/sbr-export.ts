@@ -2,16 +2,23 @@
  * Writes a selection of the archive as SMS Backup & Restore XML files the app restores:
  * `sms-<timestamp>.xml` (SMS and MMS interleaved by date) and `calls-<timestamp>.xml`, split into
  * files of at most `split` records. Each file is written under a temporary name and renamed only
- * when complete, so a partial file never sits under a final name.
+ * when complete, so a partial file never sits under a final name. A large message export is
+ * written in two halves at once, the second by a worker thread (sbr-export-worker.ts).
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 
-import { SbrXmlWriter, type MediaSource } from '../../formats/sbr/writer.js';
+import type { MediaSource } from '../../formats/sbr/writer.js';
+import { spawnWorker } from '../threads/spawn-worker.js';
+import { reviveError } from '../threads/thread-errors.js';
 import type { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
-import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
+import { ExportError } from './export-error.js';
+import { PROGRESS, STOP, type FromExportWorker, type SbrExportJob } from './sbr-export-protocol.js';
+import { writeSbrFiles, type ExportedFile, type SbrFilePlan, type SbrFilesContext } from './sbr-files.js';
+import { resolveSelection, SelectionError, type ExportSelection, type ResolvedSelection } from './selection.js';
+
+export { ExportError } from './export-error.js';
+export type { ExportedFile } from './sbr-files.js';
 
 export interface SbrExportOptions {
   outDir: string;
@@ -21,13 +28,8 @@ export interface SbrExportOptions {
   /** The export's timestamp (file names, backup_date); defaults to now. */
   now?: Date;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface ExportedFile {
-  path: string;
-  kind: 'messages' | 'calls';
-  records: number;
-  bytes: number;
+  /** Write a large message export in two halves at once (default); false keeps it on this thread. */
+  parallel?: boolean;
 }
 
 export interface SbrExportResult {
@@ -38,14 +40,21 @@ export interface SbrExportResult {
 }
 
 export const DEFAULT_SPLIT = 5_000;
-
-export class ExportError extends Error {
-  override readonly name = 'ExportError';
-}
+/** Below this many messages a worker's start-up costs more than the second core saves. */
+const PARALLEL_MIN_MESSAGES = 20_000;
 
 function stamp(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+function planFiles(prefix: string, count: number, split: number, now: Date): SbrFilePlan[] {
+  const per = split > 0 ? split : count;
+  const parts = Math.ceil(count / per);
+  return Array.from({ length: parts }, (_, part) => ({
+    name: parts === 1 ? `${prefix}-${stamp(now)}.xml` : `${prefix}-${stamp(now)}-${String(part + 1).padStart(String(parts).length, '0')}.xml`,
+    count: Math.min(per, count - part * per),
+  }));
 }
 
 export async function exportSbr(vault: Vault, selection: ExportSelection, options: SbrExportOptions): Promise<SbrExportResult> {
@@ -59,49 +68,115 @@ export async function exportSbr(vault: Vault, selection: ExportSelection, option
   prepareOutDir(options.outDir);
 
   const warnings: string[] = [];
-  const media: MediaSource = {
-    open: (sha256) => vault.blobs.chunks(sha256),
-  };
-  const files: ExportedFile[] = [];
+  const media: MediaSource = { open: (sha256) => vault.blobs.chunks(sha256) };
   const total = messageTotal + callTotal;
   let done = 0;
-  const jobs = [
-    { kind: 'messages' as const, root: 'smses' as const, count: messageTotal, records: () => reader.messages(sel) },
-    { kind: 'calls' as const, root: 'calls' as const, count: callTotal, records: () => reader.calls(sel) },
-  ];
-  // Each file's fsync and rename run while the next file is written; all are awaited at the end.
-  const finishing: Promise<void>[] = [];
-  try {
-    for (const job of jobs) {
-      if (job.count === 0) continue;
-      const per = split > 0 ? split : job.count;
-      const parts = Math.ceil(job.count / per);
-      const prefix = job.kind === 'messages' ? 'sms' : 'calls';
-      const iterator = job.records()[Symbol.iterator]();
-      for (let part = 0; part < parts; part++) {
-        const count = Math.min(per, job.count - part * per);
-        const name = parts === 1 ? `${prefix}-${stamp(now)}.xml` : `${prefix}-${stamp(now)}-${String(part + 1).padStart(String(parts).length, '0')}.xml`;
-        const file = await writeFile(path.join(options.outDir, name), async (writer) => {
-          await writer.begin({ root: job.root, count, backupSet: randomUUID(), backupDate: now.getTime() });
-          for (let i = 0; i < count; i++) {
-            const next = iterator.next();
-            if (next.done === true) throw new ExportError(`the archive changed during the export (expected ${count} records in ${name})`);
-            if (!writer.writeNow(next.value)) await writer.write(next.value);
-            options.onProgress?.(++done, total);
-          }
-          await writer.end();
-        }, media, options, warnings);
-        finishing.push(file.finished);
-        files.push({ path: file.path, kind: job.kind, records: count, bytes: file.bytes });
-      }
-      iterator.return(undefined);
+  const context = (kind: 'messages' | 'calls'): SbrFilesContext => ({
+    outDir: options.outDir,
+    kind,
+    now,
+    legacyEmoji: options.legacyEmoji === true,
+    media,
+    warnings,
+    onRecord: () => {
+      options.onProgress?.(++done, total);
+    },
+  });
+  const files: ExportedFile[] = [];
+  if (messageTotal > 0) {
+    const plans = planFiles('sms', messageTotal, split, now);
+    if (options.parallel !== false && plans.length >= 2 && messageTotal >= PARALLEL_MIN_MESSAGES) {
+      const onProgress = options.onProgress;
+      const progress = onProgress === undefined ? undefined : (n: number) => {
+        onProgress(n, total);
+      };
+      files.push(...(await writeInTwoHalves(vault, reader, sel, plans, context('messages'), progress)));
+      done = messageTotal;
+    } else {
+      files.push(...(await writeSbrFiles(reader.messages(sel), plans, context('messages'))));
     }
-  } catch (e) {
-    await Promise.allSettled(finishing);
-    throw e;
   }
-  await Promise.all(finishing);
+  if (callTotal > 0) files.push(...(await writeSbrFiles(reader.calls(sel), planFiles('calls', callTotal, split, now), context('calls'))));
   return { files, messages: messageTotal, calls: callTotal, warnings };
+}
+
+/**
+ * This thread writes the first half of the files while a worker writes the second, starting at
+ * the first message of its first file. Both read the archive through their own connection; the
+ * import lock and the job queue keep imports from committing during an export, and a count that
+ * no longer matches fails the export ("the archive changed").
+ */
+async function writeInTwoHalves(
+  vault: Vault,
+  reader: ArchiveReader,
+  sel: ResolvedSelection,
+  plans: SbrFilePlan[],
+  ctx: SbrFilesContext,
+  onProgress: ((done: number) => void) | undefined,
+): Promise<ExportedFile[]> {
+  const half = Math.ceil(plans.length / 2);
+  const mine = plans.slice(0, half);
+  const theirs = plans.slice(half);
+  const from = reader.messageAt(sel, mine.reduce((n, p) => n + p.count, 0));
+  if (from === undefined) throw new ExportError('the archive changed during the export (fewer messages than counted)');
+  const control = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const shared = new Int32Array(control);
+  const job: SbrExportJob = {
+    vaultDir: vault.dir,
+    selection: sel,
+    from,
+    plans: theirs,
+    outDir: ctx.outDir,
+    nowMs: ctx.now.getTime(),
+    legacyEmoji: ctx.legacyEmoji,
+    control,
+  };
+  const worker = spawnWorker('./sbr-export-worker', import.meta.url, job);
+  const theirsDone = new Promise<{ files: ExportedFile[]; warnings: string[] }>((resolve, reject) => {
+    worker.once('message', (m: FromExportWorker) => {
+      if (m.type === 'done') resolve(m);
+      else reject(reviveError(m.error));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      reject(new Error(`the export's second writer stopped unexpectedly (exit code ${code})`));
+    });
+  });
+  // Rejections are handled below; until then they must not count as unhandled.
+  theirsDone.catch(() => undefined);
+  let mineDone = 0;
+  /** A progress callback that threw from the timer: the export stops with its error. */
+  let failure: Error | undefined;
+  const report = (): void => onProgress?.(mineDone + Atomics.load(shared, PROGRESS));
+  const ticker = setInterval(() => {
+    try {
+      report();
+    } catch (e) {
+      failure ??= e instanceof Error ? e : new Error(String(e));
+      Atomics.store(shared, STOP, 1);
+    }
+  }, 200);
+  try {
+    const first = await writeSbrFiles(reader.messages(sel), mine, {
+      ...ctx,
+      onRecord: () => {
+        if (failure !== undefined) throw failure;
+        if (++mineDone % 256 === 0) report();
+      },
+    });
+    const second = await theirsDone;
+    if (failure !== undefined) throw failure;
+    ctx.warnings.push(...second.warnings);
+    report();
+    return [...first, ...second.files];
+  } catch (e) {
+    // The worker stops at its next record, removing the file it was writing, and reports.
+    Atomics.store(shared, STOP, 1);
+    await theirsDone.catch(() => undefined);
+    throw failure ?? e;
+  } finally {
+    clearInterval(ticker);
+  }
 }
 
 function prepareOutDir(dir: string): void {
@@ -112,71 +187,3 @@ function prepareOutDir(dir: string): void {
     throw new ExportError(`cannot write to ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; choose another folder with --out`);
   }
 }
-
-async function writeFile(
-  final: string,
-  body: (writer: SbrXmlWriter) => Promise<void>,
-  media: MediaSource,
-  options: SbrExportOptions,
-  warnings: string[],
-): Promise<{ path: string; bytes: number; finished: Promise<void> }> {
-  const temp = `${final}.partial-${process.pid}`;
-  const out = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
-  let bytes = 0;
-  const sink = (chunk: Buffer): Promise<void> | void => {
-    bytes += chunk.length;
-    if (out.write(chunk)) return;
-    return new Promise((resolve, reject) => {
-      const onError = (e: Error): void => {
-        reject(e);
-      };
-      out.once('error', onError);
-      out.once('drain', () => {
-        out.off('error', onError);
-        resolve();
-      });
-    });
-  };
-  try {
-    const writer = new SbrXmlWriter(sink, media, {
-      legacyEmoji: options.legacyEmoji === true,
-      onMediaUnavailable: (sha, err, writtenBytes) => {
-        warnings.push(
-          writtenBytes === 0
-            ? `media ${sha} could not be read (${err.message}); its part was written without data`
-            : `media ${sha} failed after ${writtenBytes} bytes (${err.message}); its part holds only those bytes`,
-        );
-      },
-    });
-    await body(writer);
-    await new Promise<void>((resolve, reject) => {
-      out.end((err?: Error | null) => {
-        if (err) reject(err);
-        else resolve();
-      });
-    });
-    // The file reaches the disk and its final name on the thread pool, while the next is written.
-    const finished = (async (): Promise<void> => {
-      try {
-        const handle = await fs.promises.open(temp, 'r');
-        try {
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await fs.promises.rename(temp, final);
-      } catch (e) {
-        fs.rmSync(temp, { force: true });
-        throw e;
-      }
-    })();
-    // Awaited by the caller later; until then a failure must not count as unhandled.
-    finished.catch(() => undefined);
-    return { path: final, bytes, finished };
-  } catch (e) {
-    out.destroy();
-    fs.rmSync(temp, { force: true });
-    throw e;
-  }
-}
-

@@ -13,7 +13,8 @@ import { parseRegion, PhoneNormalizer } from '../phone.js';
 import { workerPayload } from '../threads/spawn-worker.js';
 import { blobMediaSink } from './media-sink.js';
 import { prepareRecord } from './prepare-record.js';
-import { ABORT, IN_FLIGHT, serializeError, type FromWorker, type ReadItem, type ReadJob } from './read-protocol.js';
+import { serializeError } from '../threads/thread-errors.js';
+import { ABORT, IN_FLIGHT, type FromWorker, type ReadItem, type ReadJob } from './read-protocol.js';
 
 /** Records per batch, and batches the main thread may have waiting: bounds the memory in between. */
 const BATCH_RECORDS = 2_000;

@@ -9,7 +9,8 @@ import type { ReadOutcome } from '../../formats/backup-unit.js';
 import type { BackupHeader } from '../../formats/records.js';
 import type { BlobStore } from '../../blobs/blob-store.js';
 import { spawnWorker } from '../threads/spawn-worker.js';
-import { ABORT, CONTROL_SLOTS, IN_FLIGHT, reviveError, type FromWorker, type ReadItem } from './read-protocol.js';
+import { reviveError } from '../threads/thread-errors.js';
+import { ABORT, CONTROL_SLOTS, IN_FLIGHT, type FromWorker, type ReadItem } from './read-protocol.js';
 
 export interface WorkerReadContext {
   file: string;
@@ -22,8 +23,12 @@ export interface WorkerReadContext {
   item(i: ReadItem): void;
 }
 
-/** The worker's heap: enough for the largest record a reader holds, bounded like the main thread's. */
-const WORKER_HEAP_MB = 192;
+/**
+ * The worker's heap. It holds a few batches and the reader's buffers, never a whole media value
+ * (those stream to the blob store), so a small heap keeps the import's peak memory down.
+ */
+const WORKER_OLD_MB = 64;
+const WORKER_YOUNG_MB = 16;
 
 export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
@@ -32,7 +37,7 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
     './read-worker',
     import.meta.url,
     { file: ctx.file, unitIndex: ctx.unitIndex, blobsRoot: blobs.root, region: ctx.region, salvage: ctx.salvage, control },
-    { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 64 } },
+    { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } },
   );
   return new Promise<ReadOutcome>((resolve, reject) => {
     /** Set when this side failed: the worker is told to stop, and this is what the read rejects with. */
