@@ -10,6 +10,7 @@ import type { ReadOutcome } from '../../formats/backup-unit.js';
 import type { BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
 import type { StagedBlob } from '../../blobs/blob-store.js';
 import type { SerializedError } from '../threads/thread-errors.js';
+import type { WireBatch } from './batch-codec.js';
 import type { PreparedRecord } from './prepare-record.js';
 
 export interface ReadJob {
@@ -34,6 +35,6 @@ export type ReadItem = PreparedRecord | { type: 'warning'; warning: ReadWarning 
 
 export type FromWorker =
   | { type: 'header'; header: BackupHeader }
-  | { type: 'batch'; items: ReadItem[]; bytes: number }
+  | { type: 'batch'; batch: WireBatch; bytes: number }
   | { type: 'done'; outcome: ReadOutcome; staged: StagedBlob[] }
   | { type: 'failed'; error: SerializedError; staged: StagedBlob[] };

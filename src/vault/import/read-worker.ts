@@ -11,6 +11,7 @@ import type { OpenedBackup } from '../../formats/backup-unit.js';
 import { openBackup } from '../../formats/registry.js';
 import { parseRegion, PhoneNormalizer } from '../phone.js';
 import { workerPayload } from '../threads/spawn-worker.js';
+import { BatchEncoder } from './batch-codec.js';
 import { blobMediaSink } from './media-sink.js';
 import { prepareRecord } from './prepare-record.js';
 import { serializeError } from '../threads/thread-errors.js';
@@ -37,11 +38,11 @@ const post = (m: FromWorker): void => {
   port.postMessage(m);
 };
 
-let items: ReadItem[] = [];
+const batch = new BatchEncoder();
 let bytes = 0;
 
 function flush(): void {
-  if (items.length === 0 && bytes === 0) return;
+  if (batch.count === 0 && bytes === 0) return;
   // Wait (blocking: the reader calls us synchronously) while the main thread is behind.
   for (;;) {
     if (Atomics.load(control, ABORT) !== 0) throw new Aborted();
@@ -50,14 +51,13 @@ function flush(): void {
     Atomics.wait(control, IN_FLIGHT, inFlight, 1_000);
   }
   Atomics.add(control, IN_FLIGHT, 1);
-  post({ type: 'batch', items, bytes });
-  items = [];
+  post({ type: 'batch', batch: batch.take(), bytes });
   bytes = 0;
 }
 
 function add(item: ReadItem): void {
-  items.push(item);
-  if (items.length >= BATCH_RECORDS) flush();
+  batch.add(item);
+  if (batch.count >= BATCH_RECORDS) flush();
 }
 
 const blobs = new BlobStore(job.blobsRoot);

@@ -10,6 +10,7 @@ import type { BackupHeader } from '../../formats/records.js';
 import type { BlobStore } from '../../blobs/blob-store.js';
 import { spawnWorker } from '../threads/spawn-worker.js';
 import { reviveError } from '../threads/thread-errors.js';
+import { decodeBatch } from './batch-codec.js';
 import { ABORT, CONTROL_SLOTS, IN_FLIGHT, type FromWorker, type ReadItem } from './read-protocol.js';
 
 export interface WorkerReadContext {
@@ -68,7 +69,9 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
           return;
         }
         try {
-          for (const item of m.items) ctx.item(item);
+          decodeBatch(m.batch, (item) => {
+            ctx.item(item);
+          });
           ctx.onBytes(m.bytes);
         } finally {
           Atomics.sub(slots, IN_FLIGHT, 1);

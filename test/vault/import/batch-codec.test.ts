@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { BatchEncoder, decodeBatch } from '../../../src/vault/import/batch-codec.js';
+import type { PreparedCall, PreparedMessage } from '../../../src/vault/import/prepare-record.js';
+import type { ReadItem } from '../../../src/vault/import/read-protocol.js';
+
+const key = (n: number, length: number): Buffer => Buffer.alloc(length, n);
+
+function message(over: Partial<PreparedMessage>): PreparedMessage {
+  return {
+    type: 'message',
+    kind: 'sms',
+    dateMs: 1_700_000_000_123,
+    dateSentMs: null,
+    direction: 'in',
+    box: 1,
+    address: '+15550001111',
+    text: 'héllo 👋\n',
+    read: 1,
+    attrsJson: '[["body","héllo"]]',
+    participantsKey: '+15550001111',
+    members: ['+15550001111'],
+    names: [],
+    strictKey: key(1, 24),
+    contentHash: key(2, 16),
+    rank: 1,
+    mediaSignature: '',
+    mediaCount: 0,
+    parts: null,
+    addrs: null,
+    ...over,
+  };
+}
+
+describe('the reader worker batch codec', () => {
+  it('gives back every item, in order, through a structured clone', () => {
+    const call: PreparedCall = {
+      type: 'call',
+      number: null,
+      numberNorm: '',
+      dateMs: -5,
+      durationS: null,
+      callType: 3,
+      contactName: 'Ann',
+      attrsJson: '[]',
+      strictKey: key(9, 24),
+    };
+    const items: ReadItem[] = [
+      message({}),
+      // A member with a space (an e-mail sender written oddly) and a group with names.
+      message({ participantsKey: 'a b +1555', members: ['a b', '+1555'], names: [['+1555', 'Bo']], strictKey: key(3, 24), contentHash: key(4, 16) }),
+      message({ participantsKey: '', members: [], kind: 'mms', mediaCount: 1, mediaSignature: 'abc', parts: [{ attrsJson: '[]', contentType: 'image/png', blobSha256: 'abc', size: 3, damage: null, rawData: null }], addrs: [] }),
+      call,
+      { type: 'warning', warning: { code: 'lone-surrogate', message: 'm', line: 1, column: 2 } },
+      { type: 'reject', warning: { code: 'record-rejected', message: 'sms #1 rejected', line: 3, column: 4 } },
+    ];
+    const encoder = new BatchEncoder();
+    for (const i of items) encoder.add(i);
+    expect(encoder.count).toBe(items.length);
+    const wire = structuredClone(encoder.take());
+    expect(encoder.count).toBe(0);
+    const back: ReadItem[] = [];
+    decodeBatch(wire, (i) => back.push(i));
+    const plain = (list: ReadItem[]): unknown =>
+      list.map((i) => (i.type === 'message' ? { ...i, strictKey: [...i.strictKey], contentHash: [...i.contentHash] } : i.type === 'call' ? { ...i, strictKey: [...i.strictKey] } : i));
+    expect(plain(back)).toEqual(plain(items));
+  });
+
+  it('refuses a damaged batch instead of misreading it', () => {
+    expect(() => {
+      decodeBatch({ values: [7], bytes: new Uint8Array(0) }, () => undefined);
+    }).toThrow(/unknown tag 7/);
+  });
+});
