@@ -109,8 +109,43 @@ export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: Ph
   const sorted = [...members].sort();
   const participantsKey = sorted.join(' ');
   const attrsJson = JSON.stringify(r.attrs);
-  const base = {
-    type: 'message' as const,
+  let parts: PreparedPart[] | null = null;
+  let addrs: PreparedAddr[] | null = null;
+  let hash: Uint8Array;
+  if (r.kind === 'sms') {
+    hash = contentHash(attrsJson);
+  } else {
+    parts = r.parts.map(
+      (p): PreparedPart => ({
+        attrsJson: JSON.stringify(p.attrs),
+        contentType: attr(p.attrs, 'ct') ?? null,
+        blobSha256: p.media?.sha256 ?? null,
+        size: p.media?.size ?? null,
+        damage: p.damage ?? null,
+        rawData: p.rawData ?? null,
+      }),
+    );
+    addrs =
+      r.addrs === null
+        ? null
+        : r.addrs.map((a): PreparedAddr => {
+            const address = attr(a.attrs, 'address') ?? null;
+            const type = Number(attr(a.attrs, 'type'));
+            return {
+              attrsJson: JSON.stringify(a.attrs),
+              address,
+              addressNorm: address === null ? null : phones.normalize(address),
+              type: Number.isSafeInteger(type) ? type : null,
+            };
+          });
+    const media = r.parts.map((p) => `${p.media?.sha256 ?? ''}:${p.damage ?? ''}:${p.rawData ?? ''}`).join('|');
+    const addrsSig = r.addrs === null ? 'no-addrs' : JSON.stringify(r.addrs.map((a) => a.attrs));
+    hash = contentHash(attrsJson, ...parts.map((p) => p.attrsJson), media, addrsSig);
+  }
+  // One literal with every field (no spreads): the import makes a million of these, and V8 keeps
+  // a literal's objects compact and fast where spread copies were not (measured: 2x the CPU).
+  return {
+    type: 'message',
     kind: f.kind,
     dateMs,
     dateSentMs: f.dateSentMs,
@@ -120,46 +155,16 @@ export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: Ph
     text: f.text,
     read: f.read,
     attrsJson,
+    addrs,
+    parts,
     participantsKey,
     members: sorted,
     names,
     strictKey: messageStrictKey(f, participantsKey, dateMs),
+    contentHash: hash,
     rank: progressRank(f.kind, f.box, f.read),
+    mediaSignature: r.kind === 'sms' ? '' : mediaSignature(f),
     mediaCount: f.media.length,
-  };
-  if (r.kind === 'sms') return { ...base, addrs: null, parts: null, contentHash: contentHash(attrsJson), mediaSignature: '' };
-
-  const parts = r.parts.map(
-    (p): PreparedPart => ({
-      attrsJson: JSON.stringify(p.attrs),
-      contentType: attr(p.attrs, 'ct') ?? null,
-      blobSha256: p.media?.sha256 ?? null,
-      size: p.media?.size ?? null,
-      damage: p.damage ?? null,
-      rawData: p.rawData ?? null,
-    }),
-  );
-  const addrs =
-    r.addrs === null
-      ? null
-      : r.addrs.map((a): PreparedAddr => {
-          const address = attr(a.attrs, 'address') ?? null;
-          const type = Number(attr(a.attrs, 'type'));
-          return {
-            attrsJson: JSON.stringify(a.attrs),
-            address,
-            addressNorm: address === null ? null : phones.normalize(address),
-            type: Number.isSafeInteger(type) ? type : null,
-          };
-        });
-  const media = r.parts.map((p) => `${p.media?.sha256 ?? ''}:${p.damage ?? ''}:${p.rawData ?? ''}`).join('|');
-  const addrsSig = r.addrs === null ? 'no-addrs' : JSON.stringify(r.addrs.map((a) => a.attrs));
-  return {
-    ...base,
-    parts,
-    addrs,
-    contentHash: contentHash(attrsJson, ...parts.map((p) => p.attrsJson), media, addrsSig),
-    mediaSignature: mediaSignature(f),
   };
 }
 
