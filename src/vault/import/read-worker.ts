@@ -18,8 +18,8 @@ import { serializeError } from '../threads/thread-errors.js';
 import { ABORT, IN_FLIGHT, type FromWorker, type ReadItem, type ReadJob } from './read-protocol.js';
 
 /** Records per batch, and batches the main thread may have waiting: bounds the memory in between. */
-const BATCH_RECORDS = 2_000;
-const MAX_IN_FLIGHT = 4;
+const BATCH_RECORDS = 1000;
+const MAX_IN_FLIGHT = 2;
 /** A batch is also sent once its records' bytes reach this, so progress moves on media-heavy files. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 

@@ -28,8 +28,8 @@ export interface WorkerReadContext {
  * The worker's heap. It holds a few batches and the reader's buffers, never a whole media value
  * (those stream to the blob store), so a small heap keeps the import's peak memory down.
  */
-const WORKER_OLD_MB = 64;
-const WORKER_YOUNG_MB = 16;
+const WORKER_OLD_MB = 32;
+const WORKER_YOUNG_MB = 8;
 
 export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
