@@ -29,7 +29,7 @@ export interface WorkerReadContext {
  * (those stream to the blob store), so a small heap keeps the import's peak memory down.
  */
 const WORKER_OLD_MB = 32;
-const WORKER_YOUNG_MB = 8;
+const WORKER_YOUNG_MB = 16;
 
 export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
