@@ -25,10 +25,12 @@ export interface WorkerReadContext {
 }
 
 /**
- * The worker's heap. It holds a few batches and the reader's buffers, never a whole media value
- * (those stream to the blob store), so a small heap keeps the import's peak memory down.
+ * The worker's heap. It holds a few batches, the reader's buffers and the blob store's small
+ * media waiting to be written, never a whole large media value (those stream to the blob store),
+ * so a small heap keeps the import's peak memory down. 32 MB was too little for an MMS file
+ * (the worker test's media-heavy file ran out); 64 MB keeps a 1M-SMS import at ~254 MB.
  */
-const WORKER_OLD_MB = 32;
+const WORKER_OLD_MB = 64;
 const WORKER_YOUNG_MB = 16;
 
 export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
