@@ -3,21 +3,15 @@
  * read connection while the export's thread writes the first half: formatting XML costs more
  * CPU than reading the archive, so two cores write about twice as fast.
  */
-import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../threads/thread-errors.js';
-import { workerPayload } from '../threads/spawn-worker.js';
+import { workerSide } from '../threads/spawn-worker.js';
 import { Vault } from '../vault.js';
 import { ArchiveReader } from './archive-reader.js';
 import { PROGRESS, STOP, type FromExportWorker, type SbrExportJob } from './sbr-export-protocol.js';
 import { writeSbrFiles } from './sbr-files.js';
 
-const port = parentPort;
-if (port === null) throw new Error('sbr-export-worker.ts runs as a worker thread');
-const job = workerPayload() as SbrExportJob;
+const { job, post } = workerSide<SbrExportJob, FromExportWorker>('sbr-export-worker.ts');
 const control = new Int32Array(job.control);
-const post = (m: FromExportWorker): void => {
-  port.postMessage(m);
-};
 
 let vault: Vault | undefined;
 try {

@@ -24,7 +24,7 @@ import { blobMediaSink } from './media-sink.js';
 import { ContactWriter } from './contact-writer.js';
 import { chooseRegion } from './region.js';
 import { prepareRecord, type PreparedRecord } from './prepare-record.js';
-import { readInWorker } from './worker-reader.js';
+import { readInWorker, readsInWorker, type UnitOrigin } from './worker-reader.js';
 
 export interface ImportOptions {
   /** Keep every complete record before damage in the file, and record the run as partial. */
@@ -126,51 +126,6 @@ export async function importUnits(vault: Vault, units: BackupUnit[], options: Im
   }
 }
 
-/** A unit that a worker thread can open again by itself: the `index`th unit of openBackup(file). */
-interface UnitOrigin {
-  file: string;
-  index: number;
-}
-
-/** Formats whose units a worker reopens from the file alone (no passphrase). */
-const WORKER_FORMATS: ReadonlySet<FormatId> = new Set(['sbr', 'sms-ie', 'sms-ie-calls', 'fossify', 'textvault-ndjson']);
-/** Below this a worker's start-up (tens of milliseconds) costs more than it saves. */
-const WORKER_MIN_BYTES = 8 * 1024 * 1024;
-
-/**
- * A text-heavy backup spends well under this many bytes per message (SBR ~340, less compressed),
- * so a file of N bytes holds at least N / this many.
- */
-const BYTES_PER_MESSAGE_BOUND = 1_000;
-/** How much of the file's start is looked at to tell a text-heavy backup from a media-heavy one. */
-const SAMPLE_CHARS = 1024 * 1024;
-/** A file whose sample is this much media (or more) is media-heavy (the MMS benchmark file: 98%). */
-const MEDIA_HEAVY = 0.9;
-/** Base64 runs at least this long are media. */
-const MEDIA_RUN = /[A-Za-z0-9+/=]{2048,}/g;
-
-/**
- * A worker pays off where records are many and new (reading, hashing and serialising them costs
- * as much as writing them to SQLite). A backup that is nearly all media is bound by the disk instead, and
- * its blobs are cheaper to stage on this thread (measured: 30% less CPU), so it stays here.
- */
-async function readsInWorker(vault: Vault, entry: BackupUnit, origin: UnitOrigin | undefined, options: ImportOptions): Promise<boolean> {
-  const mode = options.readIn ?? 'auto';
-  if (mode === 'thread' || origin === undefined || !WORKER_FORMATS.has(entry.format)) return false;
-  if (mode === 'worker') return true;
-  if (entry.sizeOnDisk < WORKER_MIN_BYTES) return false;
-  // A vault that already holds about as many messages as the file can is most likely getting an
-  // overlapping backup, mostly duplicates: then the import thread's own work is light, the
-  // worker's hand-over is not, and one thread is faster (1M SMS read again: 30.8 s on one thread,
-  // 33-35 s with the worker at 60% more CPU).
-  const stored = (await vault.db.selectFrom('messages').select((eb) => eb.fn.max('id').as('n')).executeTakeFirst())?.n ?? 0;
-  if (stored >= entry.sizeOnDisk / BYTES_PER_MESSAGE_BOUND) return false;
-  const sample = await entry.sampleText(SAMPLE_CHARS);
-  let media = 0;
-  for (const m of sample.matchAll(MEDIA_RUN)) media += m[0].length;
-  return media < sample.length * MEDIA_HEAVY;
-}
-
 async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptions, origin?: UnitOrigin): Promise<ImportResult> {
   const started = Date.now();
   if (options.force !== true) {
@@ -246,7 +201,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     };
     let outcome: ReadOutcome | undefined;
     try {
-      if (origin !== undefined && (await readsInWorker(vault, entry, origin, options))) {
+      if (origin !== undefined && (await readsInWorker(vault, entry, origin, options.readIn ?? 'auto'))) {
         outcome = await readInWorker(vault.blobs, {
           file: origin.file,
           unitIndex: origin.index,

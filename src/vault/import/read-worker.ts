@@ -4,13 +4,12 @@
  * has to write to SQLite. Both cores work: on a large SMS backup, reading and preparing cost
  * about as much CPU as the database writes.
  */
-import { parentPort } from 'node:worker_threads';
 import { BlobStore } from '../../blobs/blob-store.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
 import type { OpenedBackup } from '../../formats/backup-unit.js';
 import { openBackup } from '../../formats/registry.js';
 import { parseRegion, PhoneNormalizer } from '../phone.js';
-import { workerPayload } from '../threads/spawn-worker.js';
+import { workerSide } from '../threads/spawn-worker.js';
 import { BatchEncoder } from './batch-codec.js';
 import { blobMediaSink } from './media-sink.js';
 import { prepareRecord } from './prepare-record.js';
@@ -30,29 +29,36 @@ class Aborted extends Error {
   }
 }
 
-const port = parentPort;
-if (port === null) throw new Error('read-worker.ts runs as a worker thread');
-const job = workerPayload() as ReadJob;
+const { job, post } = workerSide<ReadJob, FromWorker>('read-worker.ts');
 const control = new Int32Array(job.control);
-const post = (m: FromWorker): void => {
-  port.postMessage(m);
-};
 
 const batch = new BatchEncoder();
 let bytes = 0;
 
-function flush(): void {
-  if (batch.count === 0 && bytes === 0) return;
-  // Wait (blocking: the reader calls us synchronously) while the main thread is behind.
+/**
+ * Waits (blocking: the reader calls us synchronously) while the main thread is behind; false
+ * once the main thread asked to stop.
+ */
+function waitForRoom(): boolean {
   for (;;) {
-    if (Atomics.load(control, ABORT) !== 0) throw new Aborted();
+    if (Atomics.load(control, ABORT) !== 0) return false;
     const inFlight = Atomics.load(control, IN_FLIGHT);
-    if (inFlight < MAX_IN_FLIGHT) break;
+    if (inFlight < MAX_IN_FLIGHT) return true;
     Atomics.wait(control, IN_FLIGHT, inFlight, 1_000);
   }
+}
+
+function send(): void {
+  if (batch.count === 0 && bytes === 0) return;
   Atomics.add(control, IN_FLIGHT, 1);
   post({ type: 'batch', batch: batch.take(), bytes });
   bytes = 0;
+}
+
+/** Sends the batch; throws Aborted (out of the reader, which then stops) when asked to stop. */
+function flush(): void {
+  if (!waitForRoom()) throw new Aborted();
+  send();
 }
 
 function add(item: ReadItem): void {
@@ -75,9 +81,11 @@ try {
     onBytes: (n) => {
       bytes += n;
       unflushedBytes += n;
+      // Never throws: readers call this from stream callbacks, where a throw would escape them
+      // and end the worker without its clean-up. A stop is noticed at the next record instead.
       if (unflushedBytes >= BATCH_BYTES) {
         unflushedBytes = 0;
-        flush();
+        if (waitForRoom()) send();
       }
     },
     handler: {

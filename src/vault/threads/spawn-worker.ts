@@ -4,7 +4,7 @@
  * the module is a `.ts` file that a worker cannot load on its own, so it starts through
  * tsx-loader.mjs, which registers tsx in the worker first.
  */
-import { Worker, workerData, type WorkerOptions } from 'node:worker_threads';
+import { parentPort, Worker, workerData, type WorkerOptions } from 'node:worker_threads';
 
 interface Envelope {
   /** The module the loader imports (development only). */
@@ -23,7 +23,16 @@ export function spawnWorker(module: string, callerUrl: string, data: unknown, op
   return new Worker(fromSource ? new URL('./tsx-loader.mjs', import.meta.url) : moduleUrl, { ...options, workerData: envelope });
 }
 
-/** Inside a worker started by spawnWorker: the data it was given. */
-export function workerPayload(): unknown {
-  return (workerData as Envelope).data;
+/** Inside a worker started by spawnWorker: the job it was given, and how to answer its parent. */
+// The type parameters say what the caller sent and accepts; the values are not checked here.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+export function workerSide<Job, Message>(module: string): { job: Job; post: (message: Message) => void } {
+  const port = parentPort;
+  if (port === null) throw new Error(`${module} runs as a worker thread (see spawnWorker)`);
+  return {
+    job: (workerData as Envelope).data as Job,
+    post: (message) => {
+      port.postMessage(message);
+    },
+  };
 }
