@@ -47,6 +47,7 @@ export class Vault {
   }
 
   async close(): Promise<void> {
+    this.blobs.close();
     await this.store.close();
   }
 }

@@ -64,7 +64,7 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
       batch.forEach((b, j) => {
         const check = checks[j];
         if (check === undefined) return;
-        if (check.status === 'missing') problems.push(`media ${b.sha256} is missing from ${vault.blobs.pathFor(b.sha256)}`);
+        if (check.status === 'missing') problems.push(`media ${b.sha256} is missing from ${vault.blobs.describe(b.sha256)}`);
         else if (check.status === 'corrupt')
           problems.push(`media ${b.sha256} is damaged: its bytes hash to ${check.actual} (${check.size} bytes, expected ${b.size})`);
         else bytes += check.size;

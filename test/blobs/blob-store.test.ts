@@ -7,17 +7,47 @@ import { tempDir } from '../helpers/temp.js';
 
 const sha = (b: Buffer): string => crypto.createHash('sha256').update(b).digest('hex');
 
+const packs = (store: BlobStore): string[] =>
+  fs
+    .readdirSync(path.join(store.root, 'packs'))
+    .filter((n) => n.endsWith('.pack'))
+    .sort();
+
+async function bytesOf(store: BlobStore, sha256: string, range?: { start: number; end: number }): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const c of store.openRead(sha256, range)) out.push(c as Buffer);
+  return Buffer.concat(out);
+}
+
+/** The bytes as another process sees them: a store of its own on the same folder. */
+async function fromAnotherStore(root: string, sha256: string): Promise<Buffer | 'missing'> {
+  const other = new BlobStore(root);
+  try {
+    return other.has(sha256) ? await bytesOf(other, sha256) : 'missing';
+  } finally {
+    other.close();
+  }
+}
+
 describe('BlobStore', () => {
-  it('stores bytes under blobs/ab/cd/<sha256> only once they are committed', async () => {
+  it('keeps a small blob in a pack and a big one under blobs/ab/cd/<sha256>, found only once committed', async () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
-    const bytes = crypto.randomBytes(10_000);
-    const info = store.putBuffer(bytes);
-    expect(info).toEqual({ sha256: sha(bytes), size: 10_000, isNew: true });
-    expect(fs.existsSync(store.pathFor(info.sha256))).toBe(false);
+    const small = crypto.randomBytes(10_000);
+    const big = crypto.randomBytes(SPOOL_BYTES + 1);
+    expect(store.putBuffer(small)).toEqual({ sha256: sha(small), size: 10_000, isNew: true });
+    store.putBuffer(big);
+    expect(await fromAnotherStore(store.root, sha(small))).toBe('missing');
+    expect(fs.existsSync(store.pathFor(sha(big)))).toBe(false);
     await store.commitStaged();
-    const file = store.pathFor(info.sha256);
-    expect(file.endsWith(path.join(info.sha256.slice(0, 2), info.sha256.slice(2, 4), info.sha256))).toBe(true);
-    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    expect((await fromAnotherStore(store.root, sha(small))) as Buffer).toEqual(small);
+    expect((await fromAnotherStore(store.root, sha(big))) as Buffer).toEqual(big);
+    const file = store.pathFor(sha(big));
+    expect(file.endsWith(path.join(sha(big).slice(0, 2), sha(big).slice(2, 4), sha(big)))).toBe(true);
+    expect(fs.readFileSync(file).equals(big)).toBe(true);
+    expect(fs.existsSync(store.pathFor(sha(small)))).toBe(false);
+    expect(packs(store)).toHaveLength(1);
+    expect(store.describe(sha(small))).toMatch(/packs\/.+\.pack \(bytes 0-9999\)$/);
+    store.close();
   });
 
   it('stores the same bytes once, however often they arrive', async () => {
@@ -27,49 +57,145 @@ describe('BlobStore', () => {
     expect(store.putBuffer(bytes).isNew).toBe(false);
     await store.commitStaged();
     expect(store.putBuffer(bytes).isNew).toBe(false);
+    await store.commitStaged();
     expect([...store.list()]).toEqual([sha(bytes)]);
+    expect(fs.statSync(path.join(store.root, 'packs', packs(store)[0] ?? '')).size).toBe(bytes.length);
     expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    store.close();
   });
 
-  it('leaves nothing behind when staged blobs are discarded', async () => {
+  it('leaves nothing behind when staged blobs are discarded', () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
-    store.putBuffer(Buffer.from('a'));
+    for (let i = 0; i < 50; i++) store.putBuffer(crypto.randomBytes(20_000));
+    store.putBuffer(crypto.randomBytes(SPOOL_BYTES + 10));
     store.discardStaged();
-    // A small blob is written on the thread pool; on a busy machine its temp file can appear
-    // after the discard, and is removed once that write settles.
-    await store.settled();
     expect([...store.list()]).toEqual([]);
+    expect(packs(store)).toEqual([]);
     expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    store.close();
   });
 
-  it('detects a damaged and a missing blob when re-hashing', async () => {
+  it('truncates its pack back to the last commit when an import fails, and appends after it again', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const a = crypto.randomBytes(30_000);
+    store.putBuffer(a);
+    await store.commitStaged();
+    const b = store.putBuffer(crypto.randomBytes(20_000));
+    store.discardStaged();
+    const [pack] = packs(store);
+    expect(fs.statSync(path.join(store.root, 'packs', pack ?? '')).size).toBe(30_000);
+    expect(store.has(b.sha256)).toBe(false);
+    const c = crypto.randomBytes(5_000);
+    store.putBuffer(c);
+    await store.commitStaged();
+    expect(packs(store)).toEqual([pack]);
+    expect((await fromAnotherStore(store.root, sha(a))) as Buffer).toEqual(a);
+    expect((await fromAnotherStore(store.root, sha(c))) as Buffer).toEqual(c);
+    expect(await fromAnotherStore(store.root, b.sha256)).toBe('missing');
+    store.close();
+  });
+
+  it('starts a new pack when one is full, and discards the full ones of a failed import too', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'), { packMaxBytes: 100_000 });
+    const blobs = Array.from({ length: 5 }, () => crypto.randomBytes(40_000));
+    for (const b of blobs) store.putBuffer(b);
+    await store.commitStaged();
+    expect(packs(store)).toHaveLength(3);
+    for (const b of blobs) expect((await fromAnotherStore(store.root, sha(b))) as Buffer).toEqual(b);
+    for (let i = 0; i < 5; i++) store.putBuffer(crypto.randomBytes(40_000));
+    store.discardStaged();
+    expect(packs(store)).toHaveLength(3);
+    expect([...store.list()].sort()).toEqual(blobs.map(sha).sort());
+    store.close();
+  });
+
+  it('detects a damaged, a cut and a missing blob when re-hashing, in packs and in files', async () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
     const a = store.putBuffer(Buffer.from('alpha'));
     const b = store.putBuffer(Buffer.from('bravo'));
+    const bigBytes = crypto.randomBytes(SPOOL_BYTES + 3);
+    const big = store.putBuffer(bigBytes);
     await store.commitStaged();
     expect((await store.check(a.sha256, 5)).status).toBe('ok');
-    fs.writeFileSync(store.pathFor(a.sha256), 'alphA');
-    expect((await store.check(a.sha256, 5)).status).toBe('corrupt');
-    fs.rmSync(store.pathFor(b.sha256));
+    expect((await store.check(b.sha256, 5)).status).toBe('ok');
+    expect((await store.check(big.sha256, big.size)).status).toBe('ok');
+    const pack = path.join(store.root, 'packs', packs(store)[0] ?? '');
+    // "alpha" then "bravo": damage the first blob only.
+    const fd = fs.openSync(pack, 'r+');
+    fs.writeSync(fd, Buffer.from('A'), 0, 1, 4);
+    fs.closeSync(fd);
+    expect(await store.check(a.sha256, 5)).toMatchObject({ status: 'corrupt', size: 5 });
+    expect((await store.check(b.sha256, 5)).status).toBe('ok');
+    fs.truncateSync(pack, 7);
+    expect(await store.check(b.sha256, 5)).toMatchObject({ status: 'corrupt', size: 2 });
+    fs.rmSync(pack);
     expect((await store.check(b.sha256, 5)).status).toBe('missing');
+    fs.writeFileSync(store.pathFor(big.sha256), bigBytes.subarray(1));
+    expect((await store.check(big.sha256, big.size)).status).toBe('corrupt');
+    fs.rmSync(store.pathFor(big.sha256));
+    expect((await store.check(big.sha256, big.size)).status).toBe('missing');
+    store.close();
   });
 
-  it('cleans temp files left by an interrupted write', () => {
-    const store = new BlobStore(path.join(tempDir(), 'blobs'));
-    const w = store.begin();
+  it('cleans temp files and packs left by an interrupted import, and keeps committed packs', async () => {
+    const root = path.join(tempDir(), 'blobs');
+    const kept = new BlobStore(root);
+    const committed = crypto.randomBytes(1_000);
+    kept.putBuffer(committed);
+    await kept.commitStaged();
+    kept.close();
+    const dying = new BlobStore(root);
+    dying.putBuffer(crypto.randomBytes(1_000));
+    const w = dying.begin();
     // More than is held in memory, so the blob streams to a temp file.
     w.write(crypto.randomBytes(SPOOL_BYTES + 1));
-    // the process "dies" here: no finish(), no abort()
-    expect(store.cleanTemp()).toBe(1);
-    expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    // the process "dies" here: no finish(), no commit, no discard
+    const next = new BlobStore(root);
+    expect(packs(next)).toHaveLength(2);
+    expect(next.cleanTemp()).toBe(2);
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+    expect(packs(next)).toHaveLength(1);
+    expect(await bytesOf(next, sha(committed))).toEqual(committed);
+    next.close();
   });
 
   it('refuses names that are not SHA-256 hex (no path from a backup reaches the file system)', () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
     expect(() => store.pathFor('../../etc/passwd')).toThrow(/not a SHA-256/);
+    expect(() => {
+      store.adopt([{ sha256: '0'.repeat(64), pack: '../../x.pack', offset: 0, size: 1 }]);
+    }).toThrow(/not a pack/);
+    store.close();
   });
 
-  it('writes small and big blobs (held in memory, streamed) to the same place, and a duplicate only once', async () => {
+  it('takes over blobs another thread staged; a failure removes that thread’s pack', async () => {
+    const root = path.join(tempDir(), 'blobs');
+    const worker = new BlobStore(root);
+    const small = crypto.randomBytes(3_000);
+    const big = crypto.randomBytes(SPOOL_BYTES + 5);
+    worker.putBuffer(small);
+    worker.putBuffer(big);
+    const handed = await worker.handOver();
+    worker.close();
+    const main = new BlobStore(root);
+    main.adopt(handed);
+    expect(main.stagedCount).toBe(2);
+    await main.commitStaged();
+    expect((await fromAnotherStore(root, sha(small))) as Buffer).toEqual(small);
+    expect((await fromAnotherStore(root, sha(big))) as Buffer).toEqual(big);
+
+    const again = new BlobStore(root);
+    again.putBuffer(crypto.randomBytes(3_000));
+    const failed = await again.handOver();
+    again.close();
+    expect(packs(main)).toHaveLength(2);
+    main.adopt(failed);
+    main.discardStaged();
+    expect(packs(main)).toHaveLength(1);
+    main.close();
+  });
+
+  it('writes a blob handed over in pieces without keeping the caller’s buffers', async () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
     const small = crypto.randomBytes(40_000);
     const big = crypto.randomBytes(SPOOL_BYTES * 2 + 7);
@@ -88,18 +214,28 @@ describe('BlobStore', () => {
     expect(s.finish().isNew).toBe(true);
     expect(store.putBuffer(small).isNew).toBe(false);
     await store.commitStaged();
-    expect(fs.readFileSync(store.pathFor(sha(small))).equals(small)).toBe(true);
+    expect(await bytesOf(store, sha(small))).toEqual(small);
     expect(fs.readFileSync(store.pathFor(sha(big))).equals(big)).toBe(true);
     expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    store.close();
   });
 
-  it('removes a held blob discarded while it is still being written', async () => {
+  it('reads a range of a packed or a file blob (the media route)', async () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
-    for (let i = 0; i < 50; i++) store.putBuffer(crypto.randomBytes(20_000));
-    store.discardStaged();
-    await store.settled();
-    expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
-    expect([...store.list()]).toEqual([]);
+    store.putBuffer(Buffer.from('first'));
+    const small = Buffer.from('0123456789');
+    const big = crypto.randomBytes(SPOOL_BYTES + 100);
+    store.putBuffer(small);
+    store.putBuffer(big);
+    await store.commitStaged();
+    expect((await bytesOf(store, sha(small), { start: 2, end: 4 })).toString()).toBe('234');
+    // A range past the end stops at the blob's end, never in the next blob of the pack.
+    expect((await bytesOf(store, sha(small), { start: 8, end: 50 })).toString()).toBe('89');
+    expect(await bytesOf(store, sha(big), { start: SPOOL_BYTES, end: SPOOL_BYTES + 99 })).toEqual(big.subarray(SPOOL_BYTES));
+    const target = path.join(tempDir(), 'copy');
+    store.copyTo(sha(small), target);
+    expect(fs.readFileSync(target).toString()).toBe('0123456789');
+    store.close();
   });
 
   it('reads a blob back in chunks: a small one in one buffer of its size, a big one in pieces of 1 MiB', async () => {
@@ -120,5 +256,6 @@ describe('BlobStore', () => {
     expect(bigChunks.map((c) => c.length)).toEqual([1024 * 1024, 1024 * 1024, 5]);
     expect(Buffer.concat(bigChunks).equals(bigBytes)).toBe(true);
     await expect(read('0'.repeat(64))).rejects.toThrow(/ENOENT/);
+    store.close();
   });
 });

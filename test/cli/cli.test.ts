@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { cli } from '../helpers/cli.js';
 import { fixture, tempDir } from '../helpers/temp.js';
@@ -84,22 +85,27 @@ describe('textvault CLI', () => {
   it('verify exits 1 and names the blob when media is damaged or missing', () => {
     const vault = path.join(tempDir(), 'v');
     expect(cli(['--vault', vault, 'import', fixture('sbr', 'e2e-sample_mms.xml')]).code).toBe(0);
-    const blobs = path.join(vault, 'blobs');
-    const files = fs
-      .readdirSync(blobs, { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile() && /^[0-9a-f]{64}$/.test(d.name))
-      .map((d) => path.join(d.parentPath, d.name));
-    expect(files.length).toBe(4);
-    const [damaged, missing] = files;
+    // The four pictures are small, so they share one pack: damage the first, cut the pack
+    // before the last.
+    const packs = path.join(vault, 'blobs', 'packs');
+    const index = new Database(path.join(packs, 'index.db'), { readonly: true });
+    const blobs = index.prepare<[], { sha256: string; pack: string; offset: number }>('SELECT sha256, pack, offset FROM packed ORDER BY offset').all();
+    index.close();
+    expect(blobs.length).toBe(4);
+    const damaged = blobs[0];
+    const missing = blobs[3];
     if (damaged === undefined || missing === undefined) throw new Error('expected blobs');
-    fs.appendFileSync(damaged, 'x');
-    fs.rmSync(missing);
+    const fd = fs.openSync(path.join(packs, damaged.pack), 'r+');
+    fs.writeSync(fd, Buffer.from([0xff]), 0, 1, damaged.offset + 10);
+    fs.ftruncateSync(fd, missing.offset);
+    fs.closeSync(fd);
     const r = cli(['--vault', vault, 'verify', '--json']);
     expect(r.code).toBe(1);
     const report = z.object({ ok: z.boolean(), problems: z.array(z.string()) }).parse(JSON.parse(r.stdout));
     expect(report.ok).toBe(false);
-    expect(report.problems.some((p) => p.includes(path.basename(damaged)) && p.includes('damaged'))).toBe(true);
-    expect(report.problems.some((p) => p.includes(path.basename(missing)) && p.includes('missing'))).toBe(true);
+    expect(report.problems.some((p) => p.includes(damaged.sha256) && p.includes('damaged'))).toBe(true);
+    expect(report.problems.some((p) => p.includes(missing.sha256) && p.includes('missing'))).toBe(true);
+    expect(report.problems).toHaveLength(2);
   });
 
   it('config set validates values and refuses to change the region of a filled vault', () => {

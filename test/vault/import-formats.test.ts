@@ -189,7 +189,7 @@ describe('contact photos', () => {
     const report = await verifyVault(v);
     expect(report.problems).toEqual([]);
     expect(report.unreferencedBlobs).toBe(0);
-    expect(fs.existsSync(v.blobs.pathFor(sha))).toBe(true);
+    expect(await v.blobs.check(sha)).toMatchObject({ status: 'ok' });
 
     const json = path.join(dir, 'contacts-2024-01-01.json');
     const png = Buffer.from('89504e470d0a1a0a', 'hex');

@@ -19,6 +19,8 @@ const SPACES = /[\t\n\r ]+/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Text decoded at once: big writes, bounded memory. */
 const BLOCK = 256 * 1024;
+/** A slice at least this long is decoded by itself when it is clean base64 (see decodeDirect). */
+const DIRECT = 4096;
 
 /**
  * Decodes the base64 of a `data` attribute as its text arrives, slice by slice, into a
@@ -46,8 +48,32 @@ export class Base64Stream {
   write(text: string): void {
     this.keepRaw(text);
     if (this.corrupt) return;
+    if (text.length >= DIRECT && this.carry.length < 4 && this.padding === 0) {
+      this.decodeDirect(text);
+      return;
+    }
+    this.append(text);
+  }
+
+  private append(text: string): void {
     this.carry += text;
     if (this.carry.length >= BLOCK) this.decodeCarry(false);
+  }
+
+  /**
+   * Decodes a long slice where it lies: the carry's group completed by the slice's first
+   * characters, then the slice's whole groups. Gathering slices into a block first copied every
+   * byte of media once more, into strings big enough to count as old objects: a fifth of an MMS
+   * import's time went to collecting them.
+   */
+  private decodeDirect(text: string): void {
+    const need = (4 - this.carry.length) % 4;
+    if (need > 0 && !this.decodeIfClean(this.carry + text.slice(0, need), false)) {
+      this.append(text);
+      return;
+    }
+    const rest = need > 0 ? text.slice(need) : text;
+    if (!this.decodeIfClean(rest, false)) this.append(rest);
   }
 
   finish(): DecodedMedia {

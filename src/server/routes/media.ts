@@ -7,10 +7,9 @@
  * response carries nosniff and a sandboxing CSP. Single byte ranges are served for seeking in
  * audio and video; the bytes never change (the name is their hash), so the ETag is the hash.
  */
-import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { mediaPart, mediaPath } from '../../vault/queries/media.js';
+import { mediaPart, mediaStream } from '../../vault/queries/media.js';
 import type { Vault } from '../../vault/vault.js';
 import { IdParam, printable } from '../params.js';
 import { MEDIA_CSP } from '../security-headers.js';
@@ -81,16 +80,15 @@ export function mediaRoutes(app: FastifyInstance, vault: Vault): void {
       reply.header('Content-Range', `bytes */${part.size}`);
       return reply.status(416).send();
     }
-    const file = mediaPath(vault, part);
     if (range === undefined) {
       reply.header('Content-Length', part.size);
       if (request.method === 'HEAD') return reply.send();
-      return reply.send(fs.createReadStream(file));
+      return reply.send(mediaStream(vault, part));
     }
     reply.status(206);
     reply.header('Content-Range', `bytes ${range.start}-${range.end}/${part.size}`);
     reply.header('Content-Length', range.end - range.start + 1);
     if (request.method === 'HEAD') return reply.send();
-    return reply.send(fs.createReadStream(file, { start: range.start, end: range.end }));
+    return reply.send(mediaStream(vault, part, range));
   });
 }

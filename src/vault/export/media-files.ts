@@ -64,10 +64,9 @@ export class ExportMedia {
   private async make(sha: string, contentType: string): Promise<MediaLink | undefined> {
     const file = `media/${mediaFileName(sha, contentType)}`;
     const target = path.join(this.root, file);
-    const source = this.vault.blobs.pathFor(sha);
     if (!fs.existsSync(target)) {
       try {
-        fs.copyFileSync(source, target, fs.constants.COPYFILE_FICLONE);
+        this.vault.blobs.copyTo(sha, target);
       } catch (e) {
         this.missing++;
         this.options.warnings.push(`media ${sha} could not be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); it is listed but not included`);

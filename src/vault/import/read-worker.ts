@@ -108,7 +108,6 @@ try {
 } catch (e) {
   if (e instanceof Aborted) {
     blobs.discardStaged();
-    await blobs.settled();
     post({ type: 'failed', error: serializeError(e), staged: [] });
   } else {
     // Records before the damage are sent, and their media handed over, so that a salvaging
@@ -118,10 +117,10 @@ try {
       post({ type: 'failed', error: serializeError(e), staged: await blobs.handOver() });
     } catch (again) {
       blobs.discardStaged();
-      await blobs.settled();
       post({ type: 'failed', error: serializeError(again instanceof Aborted ? e : again), staged: [] });
     }
   }
 } finally {
   opened?.dispose();
+  blobs.close();
 }

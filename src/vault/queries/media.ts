@@ -1,6 +1,7 @@
 /**
  * Finds the stored bytes behind an MMS part, for the media route.
  */
+import type { Readable } from 'node:stream';
 import type { Vault } from '../vault.js';
 
 export interface MediaPart {
@@ -33,7 +34,7 @@ export async function mediaPart(vault: Vault, partId: number): Promise<MediaPart
   return { id: r.id, messageId: r.message_id, contentType: r.content_type, name, sha256: r.sha256, size: r.size };
 }
 
-/** The media file's path, for streaming; the name is the hash, never anything from a backup. */
-export function mediaPath(vault: Vault, part: MediaPart): string {
-  return vault.blobs.pathFor(part.sha256);
+/** The media's bytes, or an inclusive range of them; found by hash, never by anything from a backup. */
+export function mediaStream(vault: Vault, part: MediaPart, range?: { start: number; end: number }): Readable {
+  return vault.blobs.openRead(part.sha256, range);
 }

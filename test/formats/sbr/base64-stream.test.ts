@@ -89,6 +89,30 @@ describe('Base64Stream', () => {
     expect(result.rawData).toBeUndefined();
   });
 
+  it('decodes long slices where they lie, with the same bytes and damage as short ones', () => {
+    const value = Buffer.from(Array.from({ length: 100_003 }, (_, i) => (i * 131 + (i >> 7)) % 256)).toString('base64');
+    const spaced = (value.match(/.{1,76}/g) ?? []).join('\n');
+    const damaged = (at: number, bad: string): string => `${value.slice(0, at)}${bad}${value.slice(at)}`;
+    const values = [value, spaced, damaged(40_000, '*'), damaged(40_001, '*'), damaged(70_002, '='), damaged(9_000, ' '), `${value}==`];
+    /** Slices of up to 12,000 characters: most long enough to be decoded where they lie. */
+    const long = (text: string, seed: number): string[] => {
+      const random = seeded(seed);
+      const slices: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        const size = random() < 0.2 ? Math.floor(random() * 8) : 4096 + Math.floor(random() * 8000);
+        slices.push(text.slice(at, at + size));
+        at += size;
+      }
+      return slices;
+    };
+    for (const [i, text] of values.entries()) {
+      // Slices of at most 8 characters never take the direct path: they are the oracle.
+      const expected = decode(split(text, 99)).result;
+      for (let seed = 1; seed <= 8; seed++) expect(decode(long(text, seed)).result, `value ${i}, seed ${seed}`).toEqual(expected);
+    }
+    expect(decode(split(value, 99)).result.media?.size).toBe(100_003);
+  });
+
   it('aborts the writer it opened', () => {
     const sink = new HashingSink();
     const stream = new Base64Stream(sink);

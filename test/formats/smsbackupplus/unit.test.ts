@@ -27,7 +27,7 @@ describe('importing SMS Backup+ mail files', () => {
     expect(body.body).toBe('From the start\nof a line');
     const part = await v.db.selectFrom('mms_parts').select('blob_sha256').where('blob_sha256', 'is not', null).executeTakeFirstOrThrow();
     expect(part.blob_sha256).toBe(PNG_SHA);
-    expect(fs.existsSync(v.blobs.pathFor(PNG_SHA))).toBe(true);
+    expect(await v.blobs.check(PNG_SHA)).toMatchObject({ status: 'ok' });
   });
 
   it('a folder of .eml files is one all-or-nothing import; a single .eml file too', async () => {

@@ -66,7 +66,7 @@ describe('exporting to an IMAP folder in SMS Backup+ layout (real Dovecot)', () 
     const v = await vault();
     await importAll(v, [fixture('sbr', 'e2e-sample_mms.xml')]);
     const blob = await v.db.selectFrom('blobs').select('sha256').executeTakeFirstOrThrow();
-    fs.rmSync(v.blobs.pathFor(blob.sha256));
+    v.blobs.remove(blob.sha256);
     const err = await exportToImap(v, ALL, target(dovecot, 'Missing media'), { password: dovecot.password, ca: [dovecot.certPem] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExportError);
     expect((err as Error).message).toMatch(/cannot write the mms of .* dated \d+: .*run textvault verify/);

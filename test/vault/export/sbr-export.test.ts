@@ -135,7 +135,7 @@ describe('export files', () => {
     await importAll(v, [fixture('sbr', 'e2e-sample_mms.xml')]);
     const [sha] = [...v.blobs.list()];
     if (sha === undefined) throw new Error('expected media');
-    fs.rmSync(v.blobs.pathFor(sha));
+    v.blobs.remove(sha);
     const r = await exportSbr(v, { kinds: ALL }, { outDir: tempDir() });
     expect(r.warnings.some((w) => w.includes(sha))).toBe(true);
     expect(await readRecords(r.files[0]?.path ?? '')).toHaveLength((await counts(v)).mms);

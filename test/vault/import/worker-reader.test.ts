@@ -111,11 +111,12 @@ describe('reading a backup in a worker thread', () => {
       },
     }).catch((e: unknown) => e);
     expect((err as Error).message).toBe('stop here');
-    await v.blobs.settled();
     expect((await dumpVault(v)).messages).toEqual([]);
     expect(await listBackups(v)).toEqual([]);
     expect(blobFiles(v)).toEqual([]);
     expect(fs.readdirSync(path.join(v.dir, 'blobs', 'tmp'))).toEqual([]);
+    // The packs the worker and the import thread appended to are gone too.
+    expect(fs.readdirSync(path.join(v.dir, 'blobs', 'packs')).filter((n) => n.endsWith('.pack'))).toEqual([]);
     // The vault still imports the file afterwards, completely.
     const [r] = await importAll(v, [file], { readIn: 'worker' });
     expect(r?.counts.new).toBe(4_000);

@@ -1,0 +1,72 @@
+/**
+ * One pack file of a blob store: small blobs appended one after another, found through the
+ * PackIndex. Only the BlobStore that created a pack ever appends to it.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const fsyncAsync = promisify(fs.fsync);
+
+export const PACK_SUFFIX = '.pack';
+
+export class PackFile {
+  /** Bytes written. */
+  size = 0;
+  /** Bytes covered by a commit of the index: a discard truncates the pack back to this. */
+  committed = 0;
+  private fd: number | null;
+
+  private constructor(
+    readonly name: string,
+    readonly file: string,
+  ) {
+    // 'wx': the name is new, so no other store can be appending to this file.
+    this.fd = fs.openSync(file, 'wx');
+  }
+
+  /** A new, empty pack with a name no other store will pick. */
+  static create(dir: string): PackFile {
+    const name = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}${PACK_SUFFIX}`;
+    return new PackFile(name, path.join(dir, name));
+  }
+
+  /** Appends a blob's bytes; returns where it starts. */
+  append(chunks: readonly Buffer[]): number {
+    const fd = this.openFd();
+    const offset = this.size;
+    for (const chunk of chunks) {
+      let done = 0;
+      while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done, this.size + done);
+      this.size += chunk.length;
+    }
+    return offset;
+  }
+
+  /** Makes what was appended durable (on the thread pool). */
+  async sync(): Promise<void> {
+    await fsyncAsync(this.openFd());
+  }
+
+  /** Drops what was appended since the last commit; a pack that never held a commit is removed. */
+  rollBack(): void {
+    if (this.committed === 0) {
+      this.close();
+      fs.rmSync(this.file, { force: true });
+    } else if (this.fd !== null) {
+      fs.ftruncateSync(this.fd, this.committed);
+      this.size = this.committed;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private openFd(): number {
+    if (this.fd === null) throw new Error(`pack ${this.file} is already closed`);
+    return this.fd;
+  }
+}
