@@ -23,11 +23,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { BlobWriter, type BlobInfo } from './blob-writer.js';
+import { BlobWriter, writeFully, type BlobInfo } from './blob-writer.js';
 import { PackIndex, type PackedBlob } from './pack-index.js';
 import { PACK_SUFFIX, PackFile } from './pack-file.js';
+import { PackStreamWriter, type BlobSink, type PackStreamHost } from './pack-stream-writer.js';
 
 export { SPOOL_BYTES, type BlobInfo } from './blob-writer.js';
+export type { BlobSink } from './pack-stream-writer.js';
 
 const fsyncAsync = promisify(fs.fsync);
 const openAsync = promisify(fs.open);
@@ -35,7 +37,7 @@ const closeAsync = promisify(fs.close);
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const READ_CHUNK_BYTES = 1024 * 1024;
-/** A pack is closed and a new one started past this size (files stay easy to copy anywhere). */
+/** A pack that reached this size is closed and a new one started (files stay easy to copy anywhere). */
 const PACK_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** A blob staged for the next commit: in a pack, or in a temp file of its own. */
@@ -59,6 +61,23 @@ export class BlobStore {
   private adopted = new Set<string>();
   /** A pack was created since the last commit: its directory entry must reach the disk too. */
   private newPack = false;
+  /** A blob is streaming into the pack: another one begun meanwhile goes to a file of its own. */
+  private streaming = false;
+  private readonly host: PackStreamHost = {
+    done: (sha256, pack, offset, size) => {
+      if (size === 0) return this.stage(sha256, this.tmpName(), []);
+      if (this.has(sha256)) {
+        pack.rewind(offset);
+        return false;
+      }
+      this.staged.set(sha256, { sha256, pack: pack.name, offset, size });
+      return true;
+    },
+    spill: () => this.fileWriter(),
+    release: () => {
+      this.streaming = false;
+    },
+  };
 
   private readonly packMaxBytes: number;
 
@@ -103,9 +122,22 @@ export class BlobStore {
     return this.staged.has(sha256) || this.index.locate(sha256) !== undefined || fs.existsSync(this.pathFor(sha256));
   }
 
-  begin(): BlobWriter {
-    const tmp = path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
-    return new BlobWriter(tmp, (sha256, tmpPath, held, size) => this.stage(sha256, tmpPath, held, size));
+  /**
+   * A writer for the next blob. Media arrive one after another, so it nearly always streams into
+   * this store's pack; one begun while another is still open holds its bytes and gets a file.
+   */
+  begin(): BlobSink {
+    if (this.streaming) return this.fileWriter();
+    this.streaming = true;
+    return new PackStreamWriter(this.packFor(), this.host);
+  }
+
+  private fileWriter(): BlobWriter {
+    return new BlobWriter(this.tmpName(), (sha256, tmpPath, held) => this.stage(sha256, tmpPath, held));
+  }
+
+  private tmpName(): string {
+    return path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
   }
 
   /** Writes a whole buffer (small media, tests). */
@@ -115,21 +147,22 @@ export class BlobStore {
     return w.finish();
   }
 
-  /** `held`: the blob's bytes when they are still in memory (no file yet). */
-  private stage(sha256: string, tmpPath: string, held: Buffer[] | null, size: number): boolean {
+  /**
+   * Stages a blob that gets a file of its own: `held` are its bytes when they are still in memory
+   * (no file yet): an empty blob, or one written while another streamed into the pack.
+   */
+  private stage(sha256: string, tmpPath: string, held: Buffer[] | null): boolean {
     if (this.has(sha256)) {
       if (held === null) fs.rmSync(tmpPath, { force: true });
       return false;
     }
-    if (held !== null && size > 0) {
-      const pack = this.packFor(size);
-      this.staged.set(sha256, { sha256, pack: pack.name, offset: pack.append(held), size });
-      return true;
-    }
     if (held !== null) {
-      // An empty blob: a file of its own, as a pack cannot tell it apart.
       const fd = fs.openSync(tmpPath, 'wx');
-      fs.closeSync(fd);
+      try {
+        for (const b of held) writeFully(fd, b);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
     this.staged.set(sha256, { sha256, tmpPath });
     const sync = fsyncFile(tmpPath);
@@ -139,8 +172,8 @@ export class BlobStore {
     return true;
   }
 
-  private packFor(size: number): PackFile {
-    if (this.pack !== null && this.pack.size > 0 && this.pack.size + size > this.packMaxBytes) {
+  private packFor(): PackFile {
+    if (this.pack !== null && this.pack.size >= this.packMaxBytes) {
       this.full.push(this.pack);
       this.pack = null;
     }
@@ -174,6 +207,7 @@ export class BlobStore {
     if (this.pack !== null) this.pack.committed = this.pack.size;
     this.adopted.clear();
     this.staged.clear();
+    this.streaming = false;
   }
 
   /** Waits for the temp files' fsyncs, and fsyncs this store's packs and the folder of new ones. */
@@ -181,7 +215,7 @@ export class BlobStore {
     const syncing = this.syncing;
     this.syncing = [];
     await Promise.all(syncing);
-    const own = this.pack !== null && this.pack.size > this.pack.committed ? [this.pack] : [];
+    const own = this.pack?.changed === true ? [this.pack] : [];
     await Promise.all([...this.full, ...own].map((p) => p.sync()));
     if (this.newPack) {
       await fsyncFile(this.packDir);
@@ -221,6 +255,7 @@ export class BlobStore {
     this.full = [];
     this.pack?.close();
     this.pack = null;
+    this.streaming = false;
     return entries;
   }
 
@@ -254,6 +289,8 @@ export class BlobStore {
     this.adopted.clear();
     this.staged.clear();
     this.syncing = [];
+    // A writer the failed reader left open never writes again.
+    this.streaming = false;
   }
 
   private locate(sha256: string): Location {

@@ -17,13 +17,15 @@ export class PackFile {
   /** Bytes covered by a commit of the index: a discard truncates the pack back to this. */
   committed = 0;
   private fd: number | null;
+  /** The file may hold bytes past `size`, left by rewind(). */
+  private stale = false;
 
   private constructor(
     readonly name: string,
     readonly file: string,
   ) {
-    // 'wx': the name is new, so no other store can be appending to this file.
-    this.fd = fs.openSync(file, 'wx');
+    // 'wx+': the name is new, so no other store can be appending to this file; read back by readFrom.
+    this.fd = fs.openSync(file, 'wx+');
   }
 
   /** A new, empty pack with a name no other store will pick. */
@@ -32,21 +34,43 @@ export class PackFile {
     return new PackFile(name, path.join(dir, name));
   }
 
-  /** Appends a blob's bytes; returns where it starts. */
-  append(chunks: readonly Buffer[]): number {
+  /** Appends one piece of the blob being streamed in (see BlobStore.begin). */
+  write(chunk: Buffer): void {
     const fd = this.openFd();
-    const offset = this.size;
-    for (const chunk of chunks) {
-      let done = 0;
-      while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done, this.size + done);
-      this.size += chunk.length;
+    let done = 0;
+    while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done, this.size + done);
+    this.size += chunk.length;
+  }
+
+  /** The bytes at [offset, this.size), to move a blob that outgrew packs into a file of its own. */
+  readFrom(offset: number): Buffer {
+    const buffer = Buffer.allocUnsafe(this.size - offset);
+    let at = 0;
+    while (at < buffer.length) {
+      const n = fs.readSync(this.openFd(), buffer, at, buffer.length - at, offset + at);
+      if (n === 0) throw new Error(`${this.file} ends before byte ${offset + at}`);
+      at += n;
     }
-    return offset;
+    return buffer;
+  }
+
+  /** Forgets the bytes past `size` (a blob that turned out to be stored already); the next write overwrites them. */
+  rewind(size: number): void {
+    this.size = size;
+    this.stale = true;
+  }
+
+  /** Something was written, or rewound, since the last commit. */
+  get changed(): boolean {
+    return this.size !== this.committed || this.stale;
   }
 
   /** Makes what was appended durable (on the thread pool). */
   async sync(): Promise<void> {
-    await fsyncAsync(this.openFd());
+    const fd = this.openFd();
+    if (this.stale) fs.ftruncateSync(fd, this.size);
+    this.stale = false;
+    await fsyncAsync(fd);
   }
 
   /** Drops what was appended since the last commit; a pack that never held a commit is removed. */

@@ -118,6 +118,7 @@ export interface MediaSink {
 }
 
 export interface MediaWriter {
+  /** `bytes` are the caller's to reuse once this returns: keep a copy, not the buffer. */
   write(bytes: Buffer): void;
   /** Completes the media; returns its hash and size. */
   finish(): StoredMedia;

@@ -100,11 +100,12 @@ describe('BlobStore', () => {
     const blobs = Array.from({ length: 5 }, () => crypto.randomBytes(40_000));
     for (const b of blobs) store.putBuffer(b);
     await store.commitStaged();
-    expect(packs(store)).toHaveLength(3);
+    // 40, 80, 120 KB: full after the third blob.
+    expect(packs(store)).toHaveLength(2);
     for (const b of blobs) expect((await fromAnotherStore(store.root, sha(b))) as Buffer).toEqual(b);
     for (let i = 0; i < 5; i++) store.putBuffer(crypto.randomBytes(40_000));
     store.discardStaged();
-    expect(packs(store)).toHaveLength(3);
+    expect(packs(store)).toHaveLength(2);
     expect([...store.list()].sort()).toEqual(blobs.map(sha).sort());
     store.close();
   });
@@ -217,6 +218,39 @@ describe('BlobStore', () => {
     expect(await bytesOf(store, sha(small))).toEqual(small);
     expect(fs.readFileSync(store.pathFor(sha(big))).equals(big)).toBe(true);
     expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    store.close();
+  });
+
+  it('streams a blob into the pack as it arrives: a duplicate or an aborted one leaves no bytes, one that grows too big moves to a file', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const first = crypto.randomBytes(50_000);
+    store.putBuffer(first);
+    const packFile = (): string => path.join(store.root, 'packs', packs(store)[0] ?? '');
+    const inPieces = (bytes: Buffer): ReturnType<BlobStore['begin']> => {
+      const w = store.begin();
+      for (let at = 0; at < bytes.length; at += 64 * 1024) w.write(bytes.subarray(at, at + 64 * 1024));
+      return w;
+    };
+    expect(inPieces(first).finish().isNew).toBe(false);
+    const aborted = inPieces(crypto.randomBytes(30_000));
+    aborted.abort();
+    const grown = crypto.randomBytes(SPOOL_BYTES + 10);
+    expect(inPieces(grown).finish()).toEqual({ sha256: sha(grown), size: grown.length, isNew: true });
+    // Two at once (a reader that interleaves media): the second is held and gets a file.
+    const a = crypto.randomBytes(1_000);
+    const b = crypto.randomBytes(2_000);
+    const wa = store.begin();
+    const wb = store.begin();
+    wa.write(a);
+    wb.write(b);
+    expect(wb.finish().isNew).toBe(true);
+    expect(wa.finish().isNew).toBe(true);
+    await store.commitStaged();
+    expect(fs.statSync(packFile()).size).toBe(50_000 + 1_000);
+    expect(fs.existsSync(store.pathFor(sha(grown)))).toBe(true);
+    expect(fs.existsSync(store.pathFor(sha(b)))).toBe(true);
+    for (const bytes of [first, grown, a, b]) expect((await fromAnotherStore(store.root, sha(bytes))) as Buffer).toEqual(bytes);
+    expect([...store.list()].sort()).toEqual([first, grown, a, b].map(sha).sort());
     store.close();
   });
 

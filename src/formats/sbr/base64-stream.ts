@@ -19,6 +19,12 @@ const SPACES = /[\t\n\r ]+/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Text decoded at once: big writes, bounded memory. */
 const BLOCK = 256 * 1024;
+/**
+ * Where clean base64 is decoded: the writer takes its bytes at once (MediaWriter.write may not
+ * keep them), so one buffer serves every slice instead of a new one each (a copy of all media
+ * bytes, for the collector).
+ */
+const SCRATCH = Buffer.allocUnsafe(((BLOCK + 64 * 1024) * 3) / 4);
 /** A slice at least this long is decoded by itself when it is clean base64 (see decodeDirect). */
 const DIRECT = 4096;
 
@@ -121,10 +127,11 @@ export class Base64Stream {
     const data = n - pads;
     if (data % 4 === 1 || (pads > 0 && n % 4 !== 0)) return false;
     const chars = text.slice(0, data);
-    const bytes = Buffer.from(chars, 'base64');
+    const expected = Math.floor((data * 3) / 4);
+    const bytes = expected <= SCRATCH.length ? SCRATCH.subarray(0, SCRATCH.write(chars, 0, 'base64')) : Buffer.from(chars, 'base64');
     // Node skips what is not base64, so anything else decodes to fewer bytes (a length of 4k+1
     // excepted, hence the test above); it reads the URL-safe alphabet too, which backups never use.
-    if (bytes.length !== Math.floor((data * 3) / 4) || chars.includes('-') || chars.includes('_')) return false;
+    if (bytes.length !== expected || chars.includes('-') || chars.includes('_')) return false;
     this.store(bytes);
     this.length += n;
     this.padding += pads;

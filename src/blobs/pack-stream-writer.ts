@@ -1,0 +1,84 @@
+/**
+ * Streams a blob straight into the store's pack as its bytes arrive, hashing them on the way:
+ * nothing is held in memory or copied. If the bytes turn out to be stored already, the pack is
+ * rewound over them; if the blob outgrows SPOOL_BYTES, what was written moves to a file of its
+ * own (a BlobWriter) and the rest follows it there.
+ */
+import { createHash } from 'node:crypto';
+import { SPOOL_BYTES, type BlobInfo, type BlobWriter } from './blob-writer.js';
+import type { PackFile } from './pack-file.js';
+
+/** What BlobStore.begin() hands out. */
+export interface BlobSink {
+  write(bytes: Buffer): void;
+  finish(): BlobInfo;
+  abort(): void;
+}
+
+export interface PackStreamHost {
+  /** Stages the blob at [offset, offset + size) of `pack`; false (and the pack rewound) when it was stored already. */
+  done(sha256: string, pack: PackFile, offset: number, size: number): boolean;
+  /** A writer to a file of its own, for a blob too big for packs. */
+  spill(): BlobWriter;
+  /** This writer no longer writes to the pack; the next blob may. */
+  release(): void;
+}
+
+export class PackStreamWriter implements BlobSink {
+  private readonly hash = createHash('sha256');
+  private readonly start: number;
+  private size = 0;
+  private file: BlobWriter | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly pack: PackFile,
+    private readonly host: PackStreamHost,
+  ) {
+    this.start = pack.size;
+  }
+
+  write(bytes: Buffer): void {
+    if (this.closed) throw new Error('blob writer already closed');
+    if (bytes.length === 0) return;
+    if (this.file !== null) {
+      this.file.write(bytes);
+      return;
+    }
+    if (this.size + bytes.length > SPOOL_BYTES) {
+      const file = this.host.spill();
+      if (this.size > 0) file.write(this.pack.readFrom(this.start));
+      this.pack.rewind(this.start);
+      this.host.release();
+      this.file = file;
+      file.write(bytes);
+      return;
+    }
+    this.hash.update(bytes);
+    this.pack.write(bytes);
+    this.size += bytes.length;
+  }
+
+  finish(): BlobInfo {
+    if (this.closed) throw new Error('blob writer already closed');
+    this.closed = true;
+    if (this.file !== null) return this.file.finish();
+    const sha256 = this.hash.digest('hex');
+    try {
+      return { sha256, size: this.size, isNew: this.host.done(sha256, this.pack, this.start, this.size) };
+    } finally {
+      this.host.release();
+    }
+  }
+
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.file !== null) {
+      this.file.abort();
+      return;
+    }
+    this.pack.rewind(this.start);
+    this.host.release();
+  }
+}
