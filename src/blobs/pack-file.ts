@@ -8,6 +8,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const fsyncAsync = promisify(fs.fsync);
+const fdatasyncAsync = promisify(fs.fdatasync);
+
+/**
+ * Written bytes after which their flush to disk starts in the background: the commit's fsync
+ * then waits for the last few MB instead of the whole pack (220 MB of MMS media: 130 ms).
+ */
+const FLUSH_BYTES = 32 * 1024 * 1024;
 
 export const PACK_SUFFIX = '.pack';
 
@@ -19,6 +26,9 @@ export class PackFile {
   private fd: number | null;
   /** The file may hold bytes past `size`, left by rewind(). */
   private stale = false;
+  private unflushed = 0;
+  /** The background flush in progress; a failed one stays here for sync() to report. */
+  private flushing: Promise<void> | null = null;
 
   private constructor(
     readonly name: string,
@@ -40,6 +50,20 @@ export class PackFile {
     let done = 0;
     while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done, this.size + done);
     this.size += chunk.length;
+    this.unflushed += chunk.length;
+    if (this.unflushed >= FLUSH_BYTES && this.flushing === null) this.startFlush(fd);
+  }
+
+  private startFlush(fd: number): void {
+    this.unflushed = 0;
+    const flush = fdatasyncAsync(fd);
+    this.flushing = flush;
+    flush.then(
+      () => {
+        if (this.flushing === flush) this.flushing = null;
+      },
+      () => undefined,
+    );
   }
 
   /** The bytes at [offset, this.size), to move a blob that outgrew packs into a file of its own. */
@@ -70,7 +94,9 @@ export class PackFile {
     const fd = this.openFd();
     if (this.stale) fs.ftruncateSync(fd, this.size);
     this.stale = false;
+    await this.flushing;
     await fsyncAsync(fd);
+    this.unflushed = 0;
   }
 
   /** Drops what was appended since the last commit; a pack that never held a commit is removed. */
