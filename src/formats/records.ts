@@ -57,6 +57,12 @@ export interface SmsRecord {
   kind: 'sms';
   attrs: Attrs;
   position: SourcePosition;
+  /**
+   * The same attributes as SbrXmlWriter writes them in its default mode (sbr/attribute-text.ts),
+   * when the archive kept them so (readers pass theirs beside the record: RecordHandler.record):
+   * that writer copies this instead of escaping `attrs` again.
+   */
+  attrText?: string;
 }
 
 export interface MmsRecord {
@@ -139,7 +145,11 @@ export interface ContactRecord {
 /** Callbacks a streaming reader calls, in file order. */
 export interface RecordHandler {
   header(header: BackupHeader): void;
-  record(record: ArchiveRecord): void;
+  /**
+   * `attrText`: an SMS that SBR XML held in its plain form comes with its attributes exactly as
+   * attribute text (sbr/attribute-text.ts), straight from the file, for the archive to keep.
+   */
+  record(record: ArchiveRecord, attrText?: string): void;
   warning(warning: ReadWarning): void;
   /** Contacts files only. */
   contact?(contact: ContactRecord): void;

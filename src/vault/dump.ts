@@ -3,6 +3,7 @@
  * vaults with equal dumps hold the same messages, media and calls, whatever order they were
  * imported in. Used by tests and by round-trip checks.
  */
+import { decodeStoredAttrs } from './stored-attrs.js';
 import type { Vault } from './vault.js';
 
 export interface DumpedMessage {
@@ -34,7 +35,7 @@ export async function dumpVault(vault: Vault): Promise<VaultDump> {
   const partsOf = group(parts, (p) => p.message_id);
   const addrsOf = group(addrs, (a) => a.message_id);
   const messages = rows.map((r): DumpedMessage => {
-    const m: DumpedMessage = { kind: r.kind, conversation: r.participants_key, date_ms: r.date_ms, attrs: JSON.parse(r.attrs) as unknown };
+    const m: DumpedMessage = { kind: r.kind, conversation: r.participants_key, date_ms: r.date_ms, attrs: decodeStoredAttrs(r.attrs) };
     if (r.kind === 'mms') {
       m.parts = (partsOf.get(r.id) ?? []).map((p) => ({ attrs: JSON.parse(p.attrs) as unknown, blob: p.blob_sha256, damage: p.damage, raw: p.raw_data }));
       m.addrs = r.has_addrs ? (addrsOf.get(r.id) ?? []).map((a) => JSON.parse(a.attrs) as unknown) : null;

@@ -49,6 +49,8 @@ interface Pending {
   attrs: Attr[];
   line: number;
   column: number;
+  /** SmsRecord.attrText, when the tag was written as that text. */
+  attrText?: string;
 }
 
 interface PendingMms extends Pending {
@@ -133,6 +135,10 @@ export class RecordBuilder implements ScanHandler {
     }
   }
 
+  attributeText(text: string): void {
+    if (this.skipping === 0 && this.path.at(-1) === Ctx.Sms) this.record.attrText = text;
+  }
+
   /** `data` of a part is streamed to the sink; in skipped elements, to nowhere. */
   streamValue(name: string): boolean {
     return name === 'data' && (this.skipping > 0 || this.path.at(-1) === Ctx.Part);
@@ -194,7 +200,7 @@ export class RecordBuilder implements ScanHandler {
     this.names.pop();
     switch (ctx) {
       case Ctx.Sms:
-        this.out.record({ kind: 'sms', attrs: this.record.attrs, position: this.position(this.record, 'sms') });
+        this.out.record({ kind: 'sms', attrs: this.record.attrs, position: this.position(this.record, 'sms') }, this.record.attrText);
         break;
       case Ctx.Call:
         this.out.record({ kind: 'call', attrs: this.record.attrs, position: this.position(this.record, 'call') });

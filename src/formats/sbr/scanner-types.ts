@@ -15,6 +15,11 @@ export interface ScanHandler {
   streamValue(name: string): boolean;
   valueChunk(text: string): void;
   valueEnd(): void;
+  /**
+   * The start tag's attributes, read in one piece, are exactly their attribute text
+   * (attribute-text.ts): one space and double quotes each, no reference, no control character.
+   */
+  attributeText?(text: string): void;
   /** The start tag ended with `>` or, when `selfClosing`, with `/>` (an `endTag` follows). */
   startTagEnd(selfClosing: boolean): void;
   endTag(name: string): void;

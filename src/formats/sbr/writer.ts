@@ -245,7 +245,8 @@ export class SbrXmlWriter {
 
   private writeElement(record: ArchiveRecord & { kind: 'sms' | 'call' }): void {
     this.out.ascii(record.kind === 'sms' ? '  <sms' : '  <call');
-    this.appendAttributes(record.attrs, record.kind, this.written);
+    if (record.kind === 'sms' && record.attrText !== undefined && !this.legacyEmoji) this.out.text(record.attrText);
+    else this.appendAttributes(record.attrs, record.kind, this.written);
     this.out.ascii(' />\n');
   }
 

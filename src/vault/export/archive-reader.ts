@@ -3,7 +3,8 @@
  * these and never hold the selection in memory.
  */
 import type { SelectQueryBuilder } from 'kysely';
-import type { AddrRecord, Attrs, CallRecord, MessageRecord, MediaDamage, PartRecord } from '../../formats/records.js';
+import type { AddrRecord, Attrs, CallRecord, MessageRecord, MediaDamage, PartRecord, SmsRecord, SourcePosition } from '../../formats/records.js';
+import { decodeStoredAttrs, storedAttributeText } from '../stored-attrs.js';
 import { param, prepare } from '../../store/prepared.js';
 import type { Schema } from '../../store/schema.js';
 import type { Vault } from '../vault.js';
@@ -38,6 +39,28 @@ interface PartRow {
 }
 
 const NO_POSITION = { line: 0, column: 0, index: 0 };
+
+/**
+ * A stored SMS: its attributes are decoded only when asked for. The SBR export never asks: it
+ * copies the stored attribute text (SmsRecord.attrText).
+ */
+class StoredSms implements SmsRecord {
+  readonly kind = 'sms';
+  readonly attrText: string | undefined;
+  private decoded: Attrs | undefined;
+
+  constructor(
+    private readonly stored: string,
+    readonly position: SourcePosition,
+  ) {
+    this.attrText = storedAttributeText(stored);
+  }
+
+  get attrs(): Attrs {
+    this.decoded ??= decodeStoredAttrs(this.stored);
+    return this.decoded;
+  }
+}
 
 /** A place in the date order of messages: this message and everything after it. */
 export interface MessageCursor {
@@ -119,16 +142,15 @@ export class ArchiveReader {
     let index = 0;
     for (const r of rows.statement.iterate(...rows.bind())) {
       if (from !== undefined && r.date_ms === from.dateMs && r.id < from.id) continue;
-      const attrs = JSON.parse(r.attrs) as Attrs;
       const position = { ...NO_POSITION, index: index++ };
       const meta = { conversationId: r.conversation_id, dateMs: r.date_ms, direction: r.direction, text: r.body ?? '' };
       if (r.kind === 'sms') {
-        yield { record: { kind: 'sms', attrs, position }, ...meta };
+        yield { record: new StoredSms(r.attrs, position), ...meta };
         continue;
       }
       const record: MessageRecord = {
         kind: 'mms',
-        attrs,
+        attrs: decodeStoredAttrs(r.attrs),
         parts: parts.all({ id: r.id }).map(toPart),
         addrs: r.has_addrs ? addrs.all({ id: r.id }).map((a): AddrRecord => ({ attrs: JSON.parse(a.attrs) as Attrs })) : null,
         position,

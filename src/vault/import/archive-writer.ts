@@ -83,7 +83,7 @@ export class ArchiveWriter {
       address: m.address,
       body: m.kind === 'sms' || m.text !== '' ? m.text : null,
       read: m.read,
-      attrs: m.attrsJson,
+      attrs: m.attrsStored,
       has_addrs: m.addrs === null ? 0 : 1,
       strict_key: strictKey,
       media_signature: m.kind === 'mms' ? m.mediaSignature : null,

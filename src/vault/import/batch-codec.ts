@@ -34,7 +34,7 @@ export class BatchEncoder {
       const m = item;
       // participantsKey is the members joined by spaces: send them only when a member has one.
       const members = m.members.some((x) => x.includes(' ')) ? m.members : null;
-      v.push(MESSAGE, m.kind, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, m.text, m.read, m.attrsJson, m.participantsKey);
+      v.push(MESSAGE, m.kind, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, m.text, m.read, m.attrsStored, m.participantsKey);
       v.push(members, m.names.length === 0 ? null : m.names, m.rank, m.mediaSignature, m.mediaCount, m.parts, m.addrs);
       this.pushBytes(m.strictKey);
       this.pushBytes(m.contentHash);
@@ -96,7 +96,7 @@ export function decodeBatch(batch: WireBatch, each: (item: ReadItem) => void): v
         address: v[i + 5] as string | null,
         text: v[i + 6] as string,
         read: v[i + 7] as number | null,
-        attrsJson: v[i + 8] as string,
+        attrsStored: v[i + 8] as string,
         participantsKey,
         members,
         names: (v[i + 11] as [string, string][] | null) ?? [],

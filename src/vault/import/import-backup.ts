@@ -222,8 +222,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
           onBytes,
           handler: {
             header: onHeader,
-            record: (r) => {
-              onPrepared(prepareRecord(r, fields, phones));
+            record: (r, attrText) => {
+              onPrepared(prepareRecord(r, fields, phones, attrText));
             },
             warning: warn,
             contact: onContact,

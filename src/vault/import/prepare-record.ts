@@ -12,6 +12,7 @@ import type { MessageFields } from '../../formats/fields.js';
 import { attr, type ArchiveRecord, type ReadWarning } from '../../formats/records.js';
 import { callStrictKey, contentHash, mediaSignature, messageStrictKey, progressRank } from '../identity.js';
 import type { PhoneNormalizer } from '../phone.js';
+import { encodeStoredAttrs } from '../stored-attrs.js';
 
 export interface PreparedPart {
   attrsJson: string;
@@ -40,7 +41,8 @@ export interface PreparedMessage {
   /** SMS body, or the MMS text parts; what the search index holds. */
   text: string;
   read: number | null;
-  attrsJson: string;
+  /** The attributes as messages.attrs keeps them (stored-attrs.ts). */
+  attrsStored: string;
   /** MMS only: null when the backup had no `<addrs>` element. */
   addrs: PreparedAddr[] | null;
   parts: PreparedPart[] | null;
@@ -77,7 +79,8 @@ export interface PreparedRejection {
 
 export type PreparedRecord = PreparedMessage | PreparedCall | PreparedRejection;
 
-export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: PhoneNormalizer): PreparedRecord {
+/** `attrText`: the SMS's attributes as attribute text, when its reader had them so (RecordHandler.record). */
+export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: PhoneNormalizer, attrText?: string): PreparedRecord {
   if (r.kind === 'call') {
     const f = fields.call(r);
     if (f.dateMs === undefined) return rejection(r, 'call without a valid date');
@@ -108,6 +111,7 @@ export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: Ph
   });
   const sorted = [...members].sort();
   const participantsKey = sorted.join(' ');
+  // The content hash is of the JSON form, as it always was: stored hashes stay comparable.
   const attrsJson = JSON.stringify(r.attrs);
   let parts: PreparedPart[] | null = null;
   let addrs: PreparedAddr[] | null = null;
@@ -154,7 +158,7 @@ export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: Ph
     address: f.address,
     text: f.text,
     read: f.read,
-    attrsJson,
+    attrsStored: r.kind === 'sms' && attrText !== undefined ? attrText : encodeStoredAttrs(r.attrs, attrsJson),
     addrs,
     parts,
     participantsKey,

@@ -18,7 +18,7 @@ import { ABORT, IN_FLIGHT, type FromWorker, type ReadItem, type ReadJob } from '
 
 /** Records per batch, and batches the main thread may have waiting: bounds the memory in between. */
 const BATCH_RECORDS = 1000;
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 4;
 /** A batch is also sent once its records' bytes reach this, so progress moves on media-heavy files. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 
@@ -92,8 +92,8 @@ try {
       header: (header) => {
         post({ type: 'header', header });
       },
-      record: (r) => {
-        add(prepareRecord(r, fields, phones));
+      record: (r, attrText) => {
+        add(prepareRecord(r, fields, phones, attrText));
       },
       warning: (warning) => {
         add({ type: 'warning', warning });

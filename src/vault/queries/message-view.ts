@@ -2,6 +2,8 @@
  * Presents stored messages as the API shows them: direction, delivery state, sender, and MMS
  * parts with what kind of thing each one is. Reads the lossless attributes, never changes them.
  */
+import type { Attrs } from '../../formats/records.js';
+import { decodeStoredAttrs } from '../stored-attrs.js';
 import type { Vault } from '../vault.js';
 import { namesFor, type Person } from './names.js';
 
@@ -53,12 +55,12 @@ export const MESSAGE_COLUMNS = ['id', 'conversation_id', 'kind', 'date_ms', 'dat
 /** vCards up to this size are inlined so the client can draw a contact card without a request. */
 const VCARD_INLINE_BYTES = 64 * 1024;
 
-function attrOf(attrs: readonly [string, string][], name: string): string | null {
+function attrOf(attrs: Attrs, name: string): string | null {
   const v = attrs.find(([n]) => n === name)?.[1];
   return v === undefined || v === 'null' || v === '' ? null : v;
 }
 
-function statusOf(kind: 'sms' | 'mms', box: number | null, attrs: readonly [string, string][]): string | null {
+function statusOf(kind: 'sms' | 'mms', box: number | null, attrs: Attrs): string | null {
   switch (box) {
     case 1:
       return 'received';
@@ -190,7 +192,7 @@ export async function viewMessages(vault: Vault, rows: readonly MessageRow[], me
   const parts = await partsFor(vault, rows.filter((r) => r.kind === 'mms').map((r) => r.id));
   const senders = await sendersOf(vault, rows, () => members);
   return rows.map((r) => {
-    const attrs = JSON.parse(r.attrs) as [string, string][];
+    const attrs = decodeStoredAttrs(r.attrs);
     return {
       id: r.id,
       conversationId: r.conversation_id,

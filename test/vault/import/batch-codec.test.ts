@@ -16,7 +16,7 @@ function message(over: Partial<PreparedMessage>): PreparedMessage {
     address: '+15550001111',
     text: 'héllo 👋\n',
     read: 1,
-    attrsJson: '[["body","héllo"]]',
+    attrsStored: ' body="héllo"',
     participantsKey: '+15550001111',
     members: ['+15550001111'],
     names: [],

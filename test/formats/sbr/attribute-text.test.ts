@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ArchiveRecord, Attrs, SmsRecord } from '../../../src/formats/records.js';
+import { parseAttributeText, renderAttributeText } from '../../../src/formats/sbr/attribute-text.js';
+import { SbrReader } from '../../../src/formats/sbr/reader.js';
+import { SbrXmlWriter } from '../../../src/formats/sbr/writer.js';
+import { smsBackupChunks } from '../../../bench/generator.js';
+import { generateMessages } from './generate.js';
+import { HashingSink, readBuffer, SBR_FIXTURES } from './helpers.js';
+
+/** Each SMS as the writer writes it (attributes escaped one by one): the text between `<sms` and ` />`. */
+async function writtenAttributes(records: readonly SmsRecord[]): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  const writer = new SbrXmlWriter(
+    (chunk) => {
+      chunks.push(chunk);
+    },
+    { open: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('no media')) }) }) },
+  );
+  await writer.begin({ root: 'smses', count: records.length, backupSet: 'x', backupDate: 0 });
+  for (const r of records) if (!writer.writeNow({ kind: 'sms', attrs: r.attrs, position: r.position })) await writer.write({ kind: 'sms', attrs: r.attrs, position: r.position });
+  await writer.end();
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('  <sms'))
+    .map((l) => l.slice('  <sms'.length, -' />'.length));
+}
+
+/** The SMS of a file with the attribute text the reader passed beside each (a damaged fixture's up to its damage). */
+function smsWithText(data: Buffer): [SmsRecord, string | undefined][] {
+  const out: [SmsRecord, string | undefined][] = [];
+  const reader = new SbrReader({
+    file: 'test.xml',
+    sink: new HashingSink(),
+    handler: {
+      header: () => undefined,
+      record: (r, attrText) => {
+        if (r.kind === 'sms') out.push([r, attrText]);
+      },
+      warning: () => undefined,
+    },
+  });
+  try {
+    reader.push(data);
+    reader.end();
+  } catch {
+    // a damaged fixture: the records before the damage
+  }
+  return out;
+}
+
+/** The SMS of a file (a damaged fixture's up to its damage). */
+function smsOf(data: Buffer): SmsRecord[] {
+  const { records } = readBuffer(data);
+  return records.filter((r: ArchiveRecord): r is SmsRecord => r.kind === 'sms');
+}
+
+async function benchFile(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of smsBackupChunks({ seed: 5, sms: 3_000, mms: 0 })) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+describe('attribute text', async () => {
+  const files = [
+    ...fs.readdirSync(SBR_FIXTURES).map((n) => fs.readFileSync(path.join(SBR_FIXTURES, n))),
+    ...[1, 2, 3, 4].map((seed) => Buffer.from(generateMessages(seed, 300))),
+    // Realistic text, with bodies in many scripts, emoji and line breaks (the benchmark's).
+    await benchFile(),
+  ];
+
+  it('is what the writer writes for the same attributes, and reads back to them', async () => {
+    let rendered = 0;
+    for (const data of files) {
+      const sms = smsOf(data);
+      const written = await writtenAttributes(sms);
+      sms.forEach((r, i) => {
+        const text = renderAttributeText(r.attrs);
+        if (text === undefined) return;
+        rendered++;
+        expect(text).toBe(written[i]);
+        expect(parseAttributeText(text)).toEqual(r.attrs);
+      });
+    }
+    expect(rendered).toBeGreaterThan(3_000);
+  });
+
+  it('comes from the reader as the file has it only where that is exactly the rendered text', () => {
+    let fromFile = 0;
+    let withReferences = 0;
+    for (const data of files) {
+      for (const [r, attrText] of smsWithText(data)) {
+        if (attrText === undefined) {
+          if (r.attrs.some(([, v]) => /[&<>"\t\n\r]/.test(v))) withReferences++;
+          continue;
+        }
+        fromFile++;
+        expect(attrText).toBe(renderAttributeText(r.attrs));
+      }
+    }
+    // Both kinds are there: plain tags (read in one piece) and tags with references.
+    expect(fromFile).toBeGreaterThan(2_000);
+    expect(withReferences).toBeGreaterThan(100);
+  });
+
+  it('escapes and restores every character that needs it', () => {
+    const attrs: Attrs = [
+      ['body', 'a & b < c > d "e" \'f\'\tg\nh\r\ni &amp; 😀'],
+      ['empty', ''],
+      ['subject', 'null'],
+    ];
+    const text = renderAttributeText(attrs);
+    expect(text).toBe(' body="a &amp; b &lt; c &gt; d &quot;e&quot; \'f\'&#9;g&#10;h&#13;&#10;i &amp;amp; 😀" empty="" subject="null"');
+    expect(parseAttributeText(text ?? '')).toEqual(attrs);
+    expect(renderAttributeText([])).toBe('');
+    expect(parseAttributeText('')).toEqual([]);
+  });
+
+  it('cannot hold what the writer would have to change or refuse', () => {
+    for (const attrs of [
+      [['body', 'lone \ud83d surrogate']],
+      [['body', 'control \u0001']],
+      [['body', 'not a character \uffff']],
+      [['1name', 'x']],
+      [['body', 'a'], ['body', 'b']],
+    ] as Attrs[]) {
+      expect(renderAttributeText(attrs), JSON.stringify(attrs)).toBeUndefined();
+    }
+  });
+});
