@@ -1,14 +1,19 @@
 import { type MalformedBackupError, NotABackupError } from '../errors.js';
 import { isNameChar, isSpace } from './names.js';
 import { type Position, State } from './scanner-types.js';
+import { isAscii } from 'node:buffer';
 import { GT, SLASH, TagReader, indexOrLength } from './tag-reader.js';
 import { Utf8Decoder } from './utf8-decoder.js';
 
 /** An unfinished token kept for the next chunk (a name, `</name>`...) may be this long. */
 const MAX_TOKEN_LENGTH = 64 * 1024;
 const MAX_COMMENT_KEPT = 4096;
-/** Bytes decoded at once; as UTF-16 they stay under V8's 128 KiB limit for regular objects. */
-const MAX_PIECE = 60 * 1024;
+/**
+ * Bytes decoded at once. A piece with one character beyond ASCII becomes two-byte text, and
+ * MMS media in the same piece then cost twice their size: 16 KiB pieces leave most of the media
+ * in pieces of their own (one-byte text); an MMS import ran 10% faster than with 60 KiB.
+ */
+const MAX_PIECE = 16 * 1024;
 const CREATOR_PREFIX = 'File Created By';
 
 const LT = 60;
@@ -43,11 +48,33 @@ export class XmlScanner extends TagReader {
 
   push(chunk: Buffer): void {
     // Text of a bigger piece would be a "large object" to V8: allocated and freed by mmap, slowly.
-    for (let at = 0; at < chunk.length; at += MAX_PIECE) {
+    for (let at = 0; at < chunk.length; ) {
+      const ascii = this.streamedAscii(chunk, at);
+      if (ascii > at) {
+        this.invalidUtf8 = false;
+        this.feed(chunk.toString('latin1', at, ascii));
+        at = ascii;
+        continue;
+      }
       const text = this.utf8.decode(chunk.subarray(at, at + MAX_PIECE), this.pending);
       this.invalidUtf8 = this.utf8.invalid;
       this.feed(text);
+      at += MAX_PIECE;
     }
+  }
+
+  /**
+   * Inside a streamed value (media's base64), where its ASCII bytes starting at `at` end (at the
+   * closing quote at the latest); `at` when they are not there. Decoded apart from what follows,
+   * they become one-byte text: a piece with any other character in it becomes two-byte text,
+   * and MMS media then cost twice their size in strings (measured: 380 MB of 1 GB allocated in
+   * an MMS import).
+   */
+  private streamedAscii(chunk: Buffer, at: number): number {
+    if (this.state !== State.Stream || this.pending !== '' || this.utf8.holding) return at;
+    const q = chunk.indexOf(this.quote === '"' ? 0x22 : 0x27, at);
+    const end = Math.min(q === -1 ? chunk.length : q, at + MAX_PIECE);
+    return end > at && isAscii(chunk.subarray(at, end)) ? end : at;
   }
 
   /** The input is complete: anything left open is a truncated file. */

@@ -59,7 +59,7 @@ export abstract class TagReader {
 
   // The attribute value being read.
   protected attrName = '';
-  private quote = '"';
+  protected quote = '"';
   /** Index of the value in the current text, or -1 once it began in an earlier chunk. */
   private valueStart = -1;
   private valueLine = 0;

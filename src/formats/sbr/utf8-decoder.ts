@@ -35,6 +35,11 @@ export class Utf8Decoder {
     return this.decoder.decode(whole, { stream: true });
   }
 
+  /** Whether the last chunk ended inside a character (its bytes wait for the next chunk). */
+  get holding(): boolean {
+    return this.carry !== null;
+  }
+
   /** The text of bytes still held back at the end of the input (an unfinished character). */
   end(prefix = ''): string {
     const rest = this.carry;
