@@ -254,6 +254,29 @@ describe('BlobStore', () => {
     store.close();
   });
 
+  it('rewinds over a duplicate whose bytes were already written out, and keeps its neighbours', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const inPieces = (bytes: Buffer): ReturnType<BlobStore['begin']> => {
+      const w = store.begin();
+      for (let at = 0; at < bytes.length; at += 16 * 1024) w.write(bytes.subarray(at, at + 16 * 1024));
+      return w;
+    };
+    // Big enough that the pack's 1 MiB write buffer is written out in the middle of each.
+    const a = crypto.randomBytes(700_000);
+    const b = crypto.randomBytes(900_000);
+    inPieces(a).finish();
+    await store.commitStaged();
+    inPieces(b).finish();
+    expect(inPieces(a).finish().isNew).toBe(false);
+    expect(inPieces(b).finish().isNew).toBe(false);
+    const c = crypto.randomBytes(5_000);
+    inPieces(c).finish();
+    await store.commitStaged();
+    expect(fs.statSync(path.join(store.root, 'packs', packs(store)[0] ?? '')).size).toBe(700_000 + 900_000 + 5_000);
+    for (const bytes of [a, b, c]) expect((await fromAnotherStore(store.root, sha(bytes))) as Buffer).toEqual(bytes);
+    store.close();
+  });
+
   it('reads a range of a packed or a file blob (the media route)', async () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
     store.putBuffer(Buffer.from('first'));
