@@ -25,7 +25,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { BlobWriter, writeFully, type BlobInfo } from './blob-writer.js';
 import { PackIndex, type PackedBlob } from './pack-index.js';
-import { PACK_SUFFIX, PackFile } from './pack-file.js';
+import { PACK_SUFFIX, PackFile, UNPUBLISHED_SUFFIX } from './pack-file.js';
 import { PackStreamWriter, type BlobSink, type PackStreamHost } from './pack-stream-writer.js';
 
 export { SPOOL_BYTES, type BlobInfo } from './blob-writer.js';
@@ -59,8 +59,6 @@ export class BlobStore {
   private full: PackFile[] = [];
   /** Packs another thread wrote for this import (see adopt). */
   private adopted = new Set<string>();
-  /** A pack was created since the last commit: its directory entry must reach the disk too. */
-  private newPack = false;
   /** A blob is streaming into the pack: another one begun meanwhile goes to a file of its own. */
   private streaming = false;
   private readonly host: PackStreamHost = {
@@ -94,8 +92,10 @@ export class BlobStore {
   }
 
   /**
-   * Removes temp files and packs left by an interrupted import (no index row refers to them).
-   * Only call when no import is running.
+   * Removes temp files and unpublished packs left by an interrupted import. Only call when no
+   * import is running. A published pack that no index row refers to (a crash between publishing
+   * it and committing the index) is kept: it cannot be told from the packs of a lost index, and
+   * verify counts it.
    */
   cleanTemp(): number {
     let removed = 0;
@@ -103,13 +103,19 @@ export class BlobStore {
       fs.rmSync(path.join(this.tmpDir, name), { force: true });
       removed++;
     }
-    const indexed = this.index.packs();
     for (const name of fs.readdirSync(this.packDir)) {
-      if (!name.endsWith(PACK_SUFFIX) || indexed.has(name) || name === this.pack?.name) continue;
-      fs.rmSync(path.join(this.packDir, name), { force: true });
+      const file = path.join(this.packDir, name);
+      if (!name.endsWith(UNPUBLISHED_SUFFIX) || file === this.pack?.file) continue;
+      fs.rmSync(file, { force: true });
       removed++;
     }
     return removed;
+  }
+
+  /** Pack files no index row refers to (see cleanTemp). */
+  unindexedPacks(): string[] {
+    const indexed = this.index.packs();
+    return fs.readdirSync(this.packDir).filter((name) => name.endsWith(PACK_SUFFIX) && !indexed.has(name));
   }
 
   /** Where a blob stored as a file of its own is (or would be). */
@@ -177,10 +183,7 @@ export class BlobStore {
       this.full.push(this.pack);
       this.pack = null;
     }
-    if (this.pack === null) {
-      this.pack = PackFile.create(this.packDir);
-      this.newPack = true;
-    }
+    this.pack ??= PackFile.create(this.packDir);
     return this.pack;
   }
 
@@ -210,17 +213,19 @@ export class BlobStore {
     this.streaming = false;
   }
 
-  /** Waits for the temp files' fsyncs, and fsyncs this store's packs and the folder of new ones. */
+  /**
+   * Waits for the temp files' fsyncs, fsyncs this store's packs, and publishes new ones (their
+   * final names reach the disk before any index row refers to them).
+   */
   private async syncPacks(): Promise<void> {
     const syncing = this.syncing;
     this.syncing = [];
     await Promise.all(syncing);
-    const own = this.pack?.changed === true ? [this.pack] : [];
-    await Promise.all([...this.full, ...own].map((p) => p.sync()));
-    if (this.newPack) {
-      await fsyncFile(this.packDir);
-      this.newPack = false;
-    }
+    const packs = [...this.full, ...(this.pack?.changed === true ? [this.pack] : [])];
+    await Promise.all(packs.map((p) => p.sync()));
+    let renamed = false;
+    for (const p of packs) if (p.size > 0 && p.publish()) renamed = true;
+    if (renamed) await fsyncFile(this.packDir);
   }
 
   /** Renames big blobs into place; the new names, and folders mkdir made (blobs/ab), reach the disk. */
@@ -253,7 +258,9 @@ export class BlobStore {
     this.staged.clear();
     for (const p of this.full) p.close();
     this.full = [];
-    this.pack?.close();
+    // A pack begun for a blob that never finished holds nothing of use.
+    if (this.pack?.published === false) this.pack.rollBack();
+    else this.pack?.close();
     this.pack = null;
     this.streaming = false;
     return entries;

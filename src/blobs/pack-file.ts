@@ -17,6 +17,11 @@ const fdatasyncAsync = promisify(fs.fdatasync);
 const FLUSH_BYTES = 32 * 1024 * 1024;
 
 export const PACK_SUFFIX = '.pack';
+/**
+ * A pack's name until its first commit: no index row can refer to it yet, so one left by a crash
+ * can be removed. A pack is never removed once it has its final name (see BlobStore.cleanTemp).
+ */
+export const UNPUBLISHED_SUFFIX = `${PACK_SUFFIX}.tmp`;
 
 /**
  * Appended bytes are gathered into writes of this size: base64 decodes media a few KB at a time,
@@ -38,18 +43,40 @@ export class PackFile {
   /** The background flush in progress; a failed one stays here for sync() to report. */
   private flushing: Promise<void> | null = null;
 
+  /** Where the pack is now: its unpublished name until publish(). */
+  file: string;
+  private isPublished = false;
+
   private constructor(
+    /** Its final name in the pack folder, which the index refers to. */
     readonly name: string,
-    readonly file: string,
+    private readonly dir: string,
   ) {
+    this.file = path.join(dir, `${name}.tmp`);
     // 'wx+': the name is new, so no other store can be appending to this file; read back by readFrom.
-    this.fd = fs.openSync(file, 'wx+');
+    this.fd = fs.openSync(this.file, 'wx+');
   }
 
   /** A new, empty pack with a name no other store will pick. */
   static create(dir: string): PackFile {
-    const name = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}${PACK_SUFFIX}`;
-    return new PackFile(name, path.join(dir, name));
+    return new PackFile(`${Date.now().toString(36)}-${randomBytes(6).toString('hex')}${PACK_SUFFIX}`, dir);
+  }
+
+  get published(): boolean {
+    return this.isPublished;
+  }
+
+  /**
+   * Gives the pack its final name, before the index first refers to it; true when it was renamed
+   * now (the folder's entry must then reach the disk).
+   */
+  publish(): boolean {
+    if (this.isPublished) return false;
+    const final = path.join(this.dir, this.name);
+    fs.renameSync(this.file, final);
+    this.file = final;
+    this.isPublished = true;
+    return true;
   }
 
   /** Appends one piece of the blob being streamed in (see BlobStore.begin). */

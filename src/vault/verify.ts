@@ -14,6 +14,8 @@ export interface VerifyReport {
   checked: { messages: number; calls: number; blobs: number; bytes: number };
   /** Blob files no record points to: left by an interrupted import; harmless. */
   unreferencedBlobs: number;
+  /** Media packs no index row refers to (an import stopped between writing and committing them). */
+  unindexedPacks: number;
   seconds: number;
 }
 
@@ -86,6 +88,7 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
     problems,
     checked: { messages, calls, blobs: total, bytes },
     unreferencedBlobs: unreferenced,
+    unindexedPacks: vault.blobs.unindexedPacks().length,
     seconds: (Date.now() - started) / 1000,
   };
 }

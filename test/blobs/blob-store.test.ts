@@ -138,13 +138,19 @@ describe('BlobStore', () => {
     store.close();
   });
 
-  it('cleans temp files and packs left by an interrupted import, and keeps committed packs', async () => {
+  it('cleans temp files and unpublished packs left by an interrupted import; never a published pack', async () => {
     const root = path.join(tempDir(), 'blobs');
     const kept = new BlobStore(root);
     const committed = crypto.randomBytes(1_000);
     kept.putBuffer(committed);
     await kept.commitStaged();
     kept.close();
+    // A worker that handed its blobs over to an import that died before committing: its pack is
+    // published, no index row refers to it.
+    const handed = new BlobStore(root);
+    handed.putBuffer(crypto.randomBytes(1_000));
+    await handed.handOver();
+    handed.close();
     const dying = new BlobStore(root);
     dying.putBuffer(crypto.randomBytes(1_000));
     const w = dying.begin();
@@ -152,10 +158,14 @@ describe('BlobStore', () => {
     w.write(crypto.randomBytes(SPOOL_BYTES + 1));
     // the process "dies" here: no finish(), no commit, no discard
     const next = new BlobStore(root);
+    const unpublished = (): string[] => fs.readdirSync(path.join(root, 'packs')).filter((n) => n.endsWith('.pack.tmp'));
+    expect(unpublished()).toHaveLength(1);
     expect(packs(next)).toHaveLength(2);
     expect(next.cleanTemp()).toBe(2);
     expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
-    expect(packs(next)).toHaveLength(1);
+    expect(unpublished()).toEqual([]);
+    expect(packs(next)).toHaveLength(2);
+    expect(next.unindexedPacks()).toHaveLength(1);
     expect(await bytesOf(next, sha(committed))).toEqual(committed);
     next.close();
   });

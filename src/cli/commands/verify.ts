@@ -24,6 +24,8 @@ export function registerVerify(program: Command, globals: () => GlobalOptions): 
         );
         if (report.unreferencedBlobs > 0)
           process.stdout.write(`${formatCount(report.unreferencedBlobs)} media file(s) no message uses (left by an interrupted import; harmless)\n`);
+        if (report.unindexedPacks > 0)
+          process.stdout.write(`${formatCount(report.unindexedPacks)} media pack(s) in blobs/packs that no index entry refers to (left by an interrupted import; harmless, kept in case they hold media)\n`);
         for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
         process.stdout.write(report.ok ? 'vault OK\n' : `${formatCount(report.problems.length)} problem(s) found\n`);
       }
