@@ -16,9 +16,15 @@ import { prepareRecord } from './prepare-record.js';
 import { serializeError } from '../threads/thread-errors.js';
 import { ABORT, IN_FLIGHT, type FromWorker, type ReadItem, type ReadJob } from './read-protocol.js';
 
-/** Records per batch, and batches the main thread may have waiting: bounds the memory in between. */
-const BATCH_RECORDS = 1000;
-const MAX_IN_FLIGHT = 4;
+/**
+ * Records per batch, and batches the main thread may have waiting: bounds the memory in between.
+ * Small batches, many in flight: a batch being filled survives the worker's young-generation
+ * collections and gets copied and promoted, and 1,000 records at a time made the collector a
+ * third of the worker's time. 200,000 SMS: 1000 x 4: 4.9-5.2 s, 250 x 16: 4.3 s, 100 x 40:
+ * 3.7-3.8 s, 50 x 80: 3.9 s, same peak memory.
+ */
+const BATCH_RECORDS = 100;
+const MAX_IN_FLIGHT = 40;
 /** A batch is also sent once its records' bytes reach this, so progress moves on media-heavy files. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 
