@@ -201,7 +201,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     };
     let outcome: ReadOutcome | undefined;
     try {
-      if (origin !== undefined && (await readsInWorker(vault, entry, origin, options.readIn ?? 'auto'))) {
+      if (origin !== undefined && (await readsInWorker(entry, options.readIn ?? 'auto'))) {
         outcome = await readInWorker(vault.blobs, {
           file: origin.file,
           unitIndex: origin.index,
