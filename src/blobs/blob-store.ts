@@ -285,8 +285,10 @@ export class BlobStore {
   /** Drops every staged blob (the import failed). */
   discardStaged(): void {
     for (const b of this.staged.values()) if (!('pack' in b)) fs.rmSync(b.tmpPath, { force: true });
-    for (const p of this.full) p.rollBack();
-    for (const p of this.full) p.close();
+    for (const p of this.full) {
+      p.rollBack();
+      p.close();
+    }
     this.full = [];
     if (this.pack !== null) {
       this.pack.rollBack();
@@ -314,13 +316,7 @@ export class BlobStore {
 
   /** A blob's bytes, or the inclusive byte range `range` of them. */
   openRead(sha256: string, range?: { start: number; end: number }): Readable {
-    const at = this.locate(sha256);
-    const base = at.offset ?? 0;
-    const last = at.size === undefined ? Infinity : at.size - 1;
-    const start = base + (range?.start ?? 0);
-    const end = base + Math.min(range?.end ?? last, last);
-    if (end < start) return Readable.from([]);
-    return fs.createReadStream(at.file, { highWaterMark: 1 << 20, start, ...(end === Infinity ? {} : { end }) });
+    return openLocated(this.locate(sha256), range);
   }
 
   /**
@@ -386,7 +382,7 @@ export class BlobStore {
     let size = 0;
     const hash = createHash('sha256');
     try {
-      for await (const chunk of this.openRead(sha256)) {
+      for await (const chunk of openLocated(at)) {
         const b = chunk as Buffer;
         size += b.length;
         hash.update(b);
@@ -445,6 +441,15 @@ async function inParallel<T>(items: readonly T[], op: (item: T) => Promise<void>
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FS_OPS, items.length) }, worker));
+}
+
+function openLocated(at: Location, range?: { start: number; end: number }): Readable {
+  const base = at.offset ?? 0;
+  const last = at.size === undefined ? Infinity : at.size - 1;
+  const start = base + (range?.start ?? 0);
+  const end = base + Math.min(range?.end ?? last, last);
+  if (end < start) return Readable.from([]);
+  return fs.createReadStream(at.file, { highWaterMark: 1 << 20, start, ...(end === Infinity ? {} : { end }) });
 }
 
 /** Up to `size` bytes at `position` (fewer if the file ends first). */

@@ -16,7 +16,7 @@ export interface BlobInfo {
 }
 
 /** Called once the blob is complete: `held` are its bytes when they never went to `tmpPath`. */
-export type BlobDone = (sha256: string, tmpPath: string, held: Buffer[] | null, size: number) => boolean;
+export type BlobDone = (sha256: string, tmpPath: string, held: Buffer[] | null) => boolean;
 
 export class BlobWriter {
   private fd: number | null = null;
@@ -55,7 +55,7 @@ export class BlobWriter {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
     const sha256 = this.hash.digest('hex');
-    const isNew = this.onDone(sha256, this.tmpPath, this.held, this.size);
+    const isNew = this.onDone(sha256, this.tmpPath, this.held);
     this.held = null;
     return { sha256, size: this.size, isNew };
   }

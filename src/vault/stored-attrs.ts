@@ -10,29 +10,9 @@
 import type { Attrs } from '../formats/records.js';
 import { parseAttributeText, renderAttributeText } from '../formats/sbr/attribute-text.js';
 
-/** In the JSON of attributes: an escape, or what XML must escape or cannot hold. */
-const NOT_PLAIN = /[\\&<>\ufffe\uffff]/;
-const PAIR = /\["([^"]*)","([^"]*)"\],?/g;
-const XML_NAME = /^[:A-Z_a-z][-.0-9:A-Z_a-z]*$/;
-
-/**
- * `json` is JSON.stringify(attrs), which the import makes anyway for the content hash. Without
- * escapes and XML specials its strings are already the attribute text's values, and one replace
- * turns it into that text (the general path escapes value by value: twice the import's CPU).
- */
+/** `json` is JSON.stringify(attrs), which the import makes anyway for the content hash. */
 export function encodeStoredAttrs(attrs: Attrs, json: string): string {
-  if (!NOT_PLAIN.test(json) && plainNames(attrs)) return json.slice(1, -1).replace(PAIR, ' $1="$2"');
-  return renderAttributeText(attrs) ?? json;
-}
-
-/** ASCII XML names, none twice. */
-function plainNames(attrs: Attrs): boolean {
-  for (let i = 0; i < attrs.length; i++) {
-    const name = (attrs[i] as Attrs[number])[0];
-    if (!XML_NAME.test(name)) return false;
-    for (let k = 0; k < i; k++) if ((attrs[k] as Attrs[number])[0] === name) return false;
-  }
-  return true;
+  return renderAttributeText(attrs, json) ?? json;
 }
 
 function isJson(stored: string): boolean {

@@ -12,31 +12,59 @@ const SPECIAL = specialCharacters(false);
 const checkedNames = new Set<string>();
 const MAX_CHECKED_NAMES = 1024;
 
+/** In the JSON of attributes: an escape, or what attribute text must escape or cannot hold. */
+const NOT_PLAIN_JSON = /[\\&<>\ufffe\uffff]/;
+const JSON_PAIR = /\["([^"]*)","([^"]*)"\],?/g;
+/**
+ * In a start tag's raw attributes (no reference in them): what attribute text never holds as it
+ * is: control characters (written as references), `>`, U+FFFE, U+FFFF.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what is looked for
+const NOT_VERBATIM = /[\u0000-\u001f>\ufffe\uffff]/;
+
 /**
  * The text, or undefined when it could not hold these attributes exactly: a value the writer
  * would have to change (a lone surrogate, a C0 control, U+FFFE/U+FFFF), a name that is not an
- * XML name, or a name given twice.
+ * XML name, or a name given twice. `json`, JSON.stringify(attrs) when the caller has it, is a
+ * quicker way to the same text: without escapes and characters to escape its strings are the
+ * values already, and one replace makes the text (escaping value by value cost the import
+ * twice the CPU).
  */
-export function renderAttributeText(attrs: Attrs): string | undefined {
+export function renderAttributeText(attrs: Attrs, json?: string): string | undefined {
+  if (!namesFit(attrs)) return undefined;
+  if (json !== undefined && !NOT_PLAIN_JSON.test(json)) return json.slice(1, -1).replace(JSON_PAIR, ' $1="$2"');
   let out = '';
   const replaced = { count: 0 };
   const onReplaced = (): void => {
     replaced.count++;
   };
-  for (let i = 0; i < attrs.length; i++) {
-    const entry = attrs[i];
-    if (entry === undefined) continue;
-    const [name, value] = entry;
-    if (!checkedNames.has(name)) {
-      if (!isXmlName(name)) return undefined;
-      if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.add(name);
-    }
-    for (let k = 0; k < i; k++) if (attrs[k]?.[0] === name) return undefined;
+  for (const [name, value] of attrs) {
     const escaped = SPECIAL.test(value) ? escapeValue(value, false, onReplaced) : value;
     if (replaced.count > 0) return undefined;
     out += ` ${name}="${escaped}"`;
   }
   return out;
+}
+
+/** XML names, none given twice (the writer refuses anything else). */
+function namesFit(attrs: Attrs): boolean {
+  for (let i = 0; i < attrs.length; i++) {
+    const name = (attrs[i] as Attr)[0];
+    if (!checkedNames.has(name)) {
+      if (!isXmlName(name)) return false;
+      if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.add(name);
+    }
+    for (let k = 0; k < i; k++) if ((attrs[k] as Attr)[0] === name) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a start tag's attributes as they stand in the file (one space and double quotes each,
+ * no reference) are exactly their attribute text.
+ */
+export function isVerbatimAttributeText(raw: string): boolean {
+  return !NOT_VERBATIM.test(raw);
 }
 
 const REFERENCE = /&(?:amp|lt|gt|quot|#9|#10|#13);/g;

@@ -8,6 +8,7 @@ import {
   referenceEnd,
   undefinedEntity,
 } from './entities.js';
+import { isVerbatimAttributeText } from './attribute-text.js';
 import { LineTracker } from './line-tracker.js';
 import { type NameInfo, NameTable, internalized, isNameChar, isNameStart, isSpace } from './names.js';
 import { type OpenElement, type Position, type ScanHandler, State } from './scanner-types.js';
@@ -17,9 +18,6 @@ import { type Shape, ShapeTable } from './shapes.js';
 export const MAX_VALUE_LENGTH = 64 * 1024 * 1024;
 /** Backups nest 5 deep; the limit bounds memory for hostile files. */
 const MAX_DEPTH = 256;
-/** What attribute text (attribute-text.ts) never holds raw: control characters, `>`, U+FFFE, U+FFFF. */
-// eslint-disable-next-line no-control-regex -- control characters are what is looked for
-const NOT_ATTRIBUTE_TEXT = /[\u0000-\u001f>\ufffe\uffff]/;
 
 export const GT = 62;
 export const SLASH = 47;
@@ -153,10 +151,8 @@ export abstract class TagReader {
     if (this.nextAmp >= end) {
       for (let k = 0; k < names.length; k++) attrs.push([names[k] ?? '', match[k + 1] ?? '']);
       if (names.length > 0 && this.handler.attributeText !== undefined) {
-        // Without references, the file's text is the attribute text unless a value holds a raw
-        // control character (written back as a reference) or a character XML cannot hold.
         const text = s.slice(j, s.lastIndexOf('"', end) + 1);
-        if (!NOT_ATTRIBUTE_TEXT.test(text)) this.handler.attributeText(text);
+        if (isVerbatimAttributeText(text)) this.handler.attributeText(text);
       }
     } else {
       // The regex admits exactly ` name="`, so each value's index follows from the lengths.
