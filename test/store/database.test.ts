@@ -24,4 +24,23 @@ describe('openStore', () => {
     expect(applied).toEqual([]);
     await store.close();
   });
+
+  it('gives a new archive 8 KiB pages and leaves an existing archive its own page size', async () => {
+    const fresh = path.join(tempDir(), 'textvault.db');
+    const created = await openStore(fresh);
+    expect(created.sqlite.pragma('page_size', { simple: true })).toBe(8192);
+    await created.close();
+
+    // An archive made before the change: 4 KiB pages, already holding data.
+    const old = path.join(tempDir(), 'textvault.db');
+    const raw = new BetterSqlite3(old);
+    raw.pragma('page_size = 4096');
+    raw.exec('CREATE TABLE keep (x)');
+    raw.exec("INSERT INTO keep VALUES ('still here')");
+    raw.close();
+    const reopened = await openStore(old);
+    expect(reopened.sqlite.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.sqlite.prepare('SELECT x FROM keep').pluck().get()).toBe('still here');
+    await reopened.close();
+  });
 });
