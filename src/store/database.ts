@@ -12,6 +12,7 @@ import type { ControlSchema } from './control-schema.js';
 import * as m0005 from './migrations/0005-contact-photos.js';
 import * as m0006 from './migrations/0006-imap-sync.js';
 import * as m0007 from './migrations/0007-dated-keys.js';
+import * as m0008 from './migrations/0008-sms-content-by-attrs.js';
 import type { Schema } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-contact-photos': m0005,
   '0006-imap-sync': m0006,
   '0007-dated-keys': m0007,
+  '0008-sms-content-by-attrs': m0008,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */

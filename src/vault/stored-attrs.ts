@@ -27,3 +27,11 @@ export function decodeStoredAttrs(stored: string): Attrs {
 export function storedAttributeText(stored: string): string | undefined {
   return isJson(stored) ? undefined : stored;
 }
+
+/**
+ * One form per set of attributes (JSON), whichever form each was stored in: what comparing two
+ * stored attribute sets needs when their texts differ.
+ */
+export function canonicalStoredAttrs(stored: string): string {
+  return isJson(stored) ? stored : JSON.stringify(parseAttributeText(stored));
+}

@@ -5,6 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchIndex } from '../../store/search-index.js';
+import { canonicalStoredAttrs } from '../stored-attrs.js';
 import { incomingWins, isStrict, looseDateRange, looselyEqual, type MatchOptions } from '../identity.js';
 import type { PreparedAddr, PreparedCall, PreparedMessage, PreparedPart } from './prepare-record.js';
 import { importStatements, type ImportStatements, type LooseCandidateRow, type StoredKeyRow } from './statements.js';
@@ -62,12 +63,7 @@ export class ArchiveWriter {
       }
     }
     if (stored !== undefined) {
-      const wins =
-        !stored.content_hash.equals(hash) &&
-        incomingWins(
-          { stateDate: this.stateDate, rank: m.rank, signature: hash.toString('hex') },
-          { stateDate: stored.state_date, rank: stored.rank, signature: stored.content_hash.toString('hex') },
-        );
+      const wins = m.kind === 'sms' ? this.smsWins(m, stored) : this.mmsWins(m, hash, stored);
       if (!wins) {
         this.touch(this.touchedMessages, stored.message_id);
         return 'duplicate';
@@ -152,6 +148,34 @@ export class ArchiveWriter {
       if (current !== undefined && current.named_at > this.stateDate) continue;
       this.st.upsertContact.run({ address_norm, name, named_at: this.stateDate });
     }
+  }
+
+  /**
+   * An SMS is its attributes: two copies are the same when their attributes are (compared as
+   * text, and only when the texts differ in the one stored form that is unique), and between
+   * different ones the canonical text is the deterministic tie-break. Keys of SMS carry no
+   * content hash (migration 0008).
+   */
+  private smsWins(m: PreparedMessage, stored: StoredKeyRow): boolean {
+    const storedAttrs = this.st.attrsById.get({ id: stored.message_id })?.attrs;
+    if (storedAttrs === undefined) throw new Error(`message ${stored.message_id} has an identity key but no row: run textvault verify`);
+    if (storedAttrs === m.attrsStored) return false;
+    const incoming = canonicalStoredAttrs(m.attrsStored);
+    const current = canonicalStoredAttrs(storedAttrs);
+    return (
+      incoming !== current &&
+      incomingWins({ stateDate: this.stateDate, rank: m.rank, signature: incoming }, { stateDate: stored.state_date, rank: stored.rank, signature: current })
+    );
+  }
+
+  private mmsWins(m: PreparedMessage, hash: Buffer, stored: StoredKeyRow): boolean {
+    return (
+      !stored.content_hash.equals(hash) &&
+      incomingWins(
+        { stateDate: this.stateDate, rank: m.rank, signature: hash.toString('hex') },
+        { stateDate: stored.state_date, rank: stored.rank, signature: stored.content_hash.toString('hex') },
+      )
+    );
   }
 
   private looseMatch(m: PreparedMessage, conversationId: number): LooseCandidateRow | undefined {

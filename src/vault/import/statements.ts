@@ -68,6 +68,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
       sqlite,
       q.selectFrom('message_keys').select(['message_id', 'content_hash', 'state_date', 'rank']).where('strict_key', '=', p<Buffer>('key')),
     ),
+    attrsById: prepare<{ attrs: string }>(sqlite, q.selectFrom('messages').select('attrs').where('id', '=', p<number>('id'))),
     candidatesInRange: prepare<LooseCandidateRow>(
       sqlite,
       q

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { dumpVault } from '../../../src/vault/dump.js';
+import { DB_FILE, Vault } from '../../../src/vault/vault.js';
+import { fixture, tempDir } from '../../helpers/temp.js';
+import { importAll } from '../../helpers/vault.js';
+
+const hashLengths = (db: BetterSqlite3.Database): { kind: string; n: number }[] =>
+  db
+    .prepare<[], { kind: string; n: number }>(
+      'SELECT DISTINCT kind, length(content_hash) AS n FROM message_keys JOIN messages ON messages.id = message_id ORDER BY kind',
+    )
+    .all();
+
+describe('migration 0008: SMS are compared by their attributes', () => {
+  it('drops the hashes older versions stored for SMS, so a re-import finds every copy unchanged', async () => {
+    const dir = path.join(tempDir(), 'vault');
+    const files = [fixture('sbr', 'e2e-sample_mms.xml'), fixture('sbr', 'sms_small.xml')];
+    let vault = await Vault.open(dir, { create: true });
+    await importAll(vault, files);
+    const before = await dumpVault(vault);
+    expect(hashLengths(vault.store.sqlite)).toEqual([
+      { kind: 'mms', n: 16 },
+      { kind: 'sms', n: 0 },
+    ]);
+    await vault.close();
+
+    // As a version before 0008 left it: every SMS key with a 16-byte hash of its JSON.
+    const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
+    sqlite.exec("UPDATE message_keys SET content_hash = randomblob(16) WHERE message_id IN (SELECT id FROM messages WHERE kind = 'sms')");
+    sqlite.exec("DELETE FROM kysely_migration WHERE name = '0008-sms-content-by-attrs'");
+    sqlite.close();
+
+    vault = await Vault.open(dir);
+    try {
+      expect(hashLengths(vault.store.sqlite)).toEqual([
+        { kind: 'mms', n: 16 },
+        { kind: 'sms', n: 0 },
+      ]);
+      const again = await importAll(vault, files, { force: true });
+      for (const r of again) {
+        expect(r.counts.read).toBeGreaterThan(0);
+        expect(r.counts.new).toBe(0);
+        expect(r.counts.updated).toBe(0);
+        expect(r.counts.duplicate).toBe(r.counts.read - r.counts.rejected);
+      }
+      expect(await dumpVault(vault)).toEqual(before);
+    } finally {
+      await vault.close();
+    }
+  });
+});
