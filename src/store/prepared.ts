@@ -54,3 +54,31 @@ export function prepare<Row = unknown>(sqlite: BetterSqlite3.Database, query: Co
     all: (params) => statement.all(...bind(params)),
   };
 }
+
+/** A statement whose values are passed by position, in the order of `preparePositional`'s names. */
+export interface Positional<Args extends unknown[], Row> {
+  run(...args: Args): BetterSqlite3.RunResult;
+  get(...args: Args): Row | undefined;
+}
+
+/**
+ * For the few statements an import runs for every message: values are bound by position, with
+ * no object to build and read back per row (measured: ~0.4 us less per 15-value insert, which
+ * is ~0.5 s of an import's 1,000,000 SMS). `names` are the query's `param` names in the order
+ * its SQL binds them (a name bound twice is listed twice); a query whose parameters differ
+ * throws here, when the statement is prepared, so a reordered builder cannot bind a value to
+ * the wrong column.
+ */
+export function preparePositional<Args extends unknown[], Row = unknown>(
+  sqlite: BetterSqlite3.Database,
+  query: Compilable,
+  names: { [K in keyof Args]: string },
+): Positional<Args, Row> {
+  const compiled = query.compile();
+  const actual = compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(PARAM_PREFIX) ? p.slice(PARAM_PREFIX.length) : `(constant ${String(p)})`));
+  if (actual.join(',') !== names.join(',')) {
+    throw new Error(`positional parameters [${names.join(', ')}] do not match the query's [${actual.join(', ')}]: ${compiled.sql}`);
+  }
+  // The statement itself: a wrapper that forwards its arguments would cost what this saves.
+  return sqlite.prepare<Args, Row>(compiled.sql);
+}

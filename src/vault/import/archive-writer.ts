@@ -30,6 +30,8 @@ export class ArchiveWriter {
   private touchedCalls: number[] = [];
   /** Messages from this id on are new in this import and not in the search index yet. */
   private unindexedFrom: number;
+  /** Of those, the ones whose text the index does not take as it is (SearchIndex.addFrom). */
+  private searchTexts = new Map<number, string>();
 
   constructor(
     sqlite: BetterSqlite3.Database,
@@ -48,7 +50,7 @@ export class ArchiveWriter {
     const conversationId = this.conversation(m.participantsKey, m.members);
     const strictKey = asBuffer(m.strictKey);
     const hash = asBuffer(m.contentHash);
-    let stored: StoredKeyRow | undefined = this.st.keyByStrictKey.get({ key: strictKey });
+    let stored: StoredKeyRow | undefined = this.st.keyByStrictKey.get(strictKey);
     let storedKey = strictKey;
     if (stored === undefined && !isStrict(this.match)) {
       const candidate = this.looseMatch(m, conversationId);
@@ -69,42 +71,47 @@ export class ArchiveWriter {
         return 'duplicate';
       }
     }
-    const row = {
-      kind: m.kind,
-      conversation_id: conversationId,
-      date_ms: m.dateMs,
-      date_sent_ms: m.dateSentMs,
-      direction: m.direction,
-      box: m.box,
-      address: m.address,
-      body: m.kind === 'sms' || m.text !== '' ? m.text : null,
-      read: m.read,
-      attrs: m.attrsStored,
-      has_addrs: m.addrs === null ? 0 : 1,
-      strict_key: strictKey,
-      media_signature: m.kind === 'mms' ? m.mediaSignature : null,
-      backup_id: this.backupId,
-    };
+    const body = m.kind === 'sms' || m.text !== '' ? m.text : null;
+    const hasAddrs = m.addrs === null ? 0 : 1;
+    const mediaSignature = m.kind === 'mms' ? m.mediaSignature : null;
     let id: number;
     if (stored === undefined) {
-      id = Number(this.st.insertMessage.run(row).lastInsertRowid);
+      id = Number(this.st.insertMessage.run(m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, body, m.read, m.attrsStored, hasAddrs, strictKey, mediaSignature, this.backupId, this.backupId).lastInsertRowid);
     } else {
       id = stored.message_id;
-      this.st.replaceMessage.run({ ...row, id });
+      this.st.replaceMessage.run({
+        kind: m.kind,
+        conversation_id: conversationId,
+        date_ms: m.dateMs,
+        date_sent_ms: m.dateSentMs,
+        direction: m.direction,
+        box: m.box,
+        address: m.address,
+        body,
+        read: m.read,
+        attrs: m.attrsStored,
+        has_addrs: hasAddrs,
+        strict_key: strictKey,
+        media_signature: mediaSignature,
+        backup_id: this.backupId,
+        id,
+      });
       this.st.deleteKey.run({ key: storedKey });
       this.st.deleteParts.run({ id });
       this.st.deleteAddrs.run({ id });
     }
-    this.st.insertKey.run({ strict_key: strictKey, message_id: id, content_hash: hash, state_date: this.stateDate, rank: m.rank });
+    this.st.insertKey.run(strictKey, id, hash, this.stateDate, m.rank);
     if (m.parts !== null) this.insertParts(id, m.parts);
     if (m.addrs !== null) this.insertAddrs(id, m.addrs);
     if (stored !== undefined && id < this.unindexedFrom) {
       // Already in the search index (an older message, or one this import indexed earlier).
       this.search.remove(id);
       this.search.add(id, m.text);
-    } else if (id - this.unindexedFrom >= INDEX_BATCH) {
-      this.search.addFrom(this.unindexedFrom);
-      this.unindexedFrom = id + 1;
+    } else {
+      // New, or new in this import and replaced before it was indexed: the latest text counts.
+      if (m.searchText !== null) this.searchTexts.set(id, m.searchText);
+      else if (stored !== undefined) this.searchTexts.delete(id);
+      if (id - this.unindexedFrom >= INDEX_BATCH) this.indexNew();
     }
     return stored === undefined ? 'new' : 'updated';
   }
@@ -142,7 +149,7 @@ export class ArchiveWriter {
   /** Writes what is still batched and the contact names this backup gave. Call once at the end. */
   finish(): void {
     this.flushTouches();
-    this.search.addFrom(this.unindexedFrom);
+    this.indexNew();
     for (const [address_norm, name] of this.names) {
       const current = this.st.contactNamedAt.get({ address_norm });
       if (current !== undefined && current.named_at > this.stateDate) continue;
@@ -176,6 +183,14 @@ export class ArchiveWriter {
         { stateDate: stored.state_date, rank: stored.rank, signature: stored.content_hash.toString('hex') },
       )
     );
+  }
+
+  /** Adds every message from unindexedFrom on to the search index. */
+  private indexNew(): void {
+    const next = (this.st.maxMessageId.get()?.id ?? 0) + 1;
+    this.search.addFrom(this.unindexedFrom, this.searchTexts);
+    this.unindexedFrom = Math.max(next, this.unindexedFrom);
+    this.searchTexts = new Map();
   }
 
   private looseMatch(m: PreparedMessage, conversationId: number): LooseCandidateRow | undefined {

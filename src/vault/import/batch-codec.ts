@@ -35,7 +35,7 @@ export class BatchEncoder {
       // participantsKey is the members joined by spaces: send them only when a member has one.
       const members = m.members.some((x) => x.includes(' ')) ? m.members : null;
       v.push(MESSAGE, m.kind, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, m.text, m.read, m.attrsStored, m.participantsKey);
-      v.push(members, m.names.length === 0 ? null : m.names, m.rank, m.mediaSignature, m.mediaCount, m.parts, m.addrs);
+      v.push(members, m.names.length === 0 ? null : m.names, m.rank, m.mediaSignature, m.mediaCount, m.parts, m.addrs, m.searchText);
       this.pushBytes(m.strictKey);
       this.pushBytes(m.contentHash);
     } else if (item.type === 'call') {
@@ -105,10 +105,11 @@ export function decodeBatch(batch: WireBatch, each: (item: ReadItem) => void): v
         mediaCount: v[i + 14] as number,
         parts: v[i + 15] as PreparedMessage['parts'],
         addrs: v[i + 16] as PreparedMessage['addrs'],
-        strictKey: bytes(v[i + 17] as number),
-        contentHash: bytes(v[i + 18] as number),
+        searchText: v[i + 17] as string | null,
+        strictKey: bytes(v[i + 18] as number),
+        contentHash: bytes(v[i + 19] as number),
       };
-      i += 19;
+      i += 20;
       each(m);
     } else if (tag === CALL) {
       const c: PreparedCall = {

@@ -8,6 +8,7 @@
  * hashes are Uint8Arrays (a Buffer arrives as a Uint8Array).
  */
 import type { RecordFields } from '../../formats/backup-unit.js';
+import { searchableText } from '../../store/search-text.js';
 import type { MessageFields } from '../../formats/fields.js';
 import { attr, type ArchiveRecord, type ReadWarning } from '../../formats/records.js';
 import { callStrictKey, contentHash, mediaSignature, messageStrictKey, progressRank } from '../identity.js';
@@ -40,6 +41,8 @@ export interface PreparedMessage {
   address: string | null;
   /** SMS body, or the MMS text parts; what the search index holds. */
   text: string;
+  /** What the search index takes for `text` (store/search-text.ts) when that is not `text` itself. */
+  searchText: string | null;
   read: number | null;
   /** The attributes as messages.attrs keeps them (stored-attrs.ts). */
   attrsStored: string;
@@ -73,6 +76,11 @@ export interface PreparedCall {
 }
 
 const NO_CONTENT_HASH = new Uint8Array(0);
+
+function searchTextOf(text: string): string | null {
+  const searchable = searchableText(text);
+  return searchable === text ? null : searchable;
+}
 
 /** A record the import cannot keep (no usable date): counted as rejected, with a warning. */
 export interface PreparedRejection {
@@ -166,6 +174,7 @@ export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: Ph
     box: f.box,
     address: f.address,
     text: f.text,
+    searchText: searchTextOf(f.text),
     read: f.read,
     attrsStored,
     addrs,

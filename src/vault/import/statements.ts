@@ -3,7 +3,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, Kysely, DummyDriver, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
-import { param, prepare, type Prepared } from '../../store/prepared.js';
+import { param, prepare, preparePositional, type Positional, type Prepared } from '../../store/prepared.js';
 import type { Schema } from '../../store/schema.js';
 
 /** A Kysely instance that only compiles (never executes) SQLite SQL. */
@@ -40,6 +40,25 @@ export interface StoredCallRow {
 }
 
 
+/** messages' columns in the order insertMessage binds them; the backup id is the first and the last sighting. */
+type InsertMessageArgs = [
+  kind: 'sms' | 'mms',
+  conversationId: number,
+  dateMs: number,
+  dateSentMs: number | null,
+  direction: string,
+  box: number | null,
+  address: string | null,
+  body: string | null,
+  read: number | null,
+  attrs: string,
+  hasAddrs: number,
+  strictKey: Buffer,
+  mediaSignature: string | null,
+  firstBackupId: number,
+  lastBackupId: number,
+];
+
 /** Ids as a JSON array, expanded by SQLite's json_each: one statement touches thousands of rows. */
 const idList = (name: string) => sql<number>`(SELECT value FROM json_each(${param<string>(name)}))`;
 
@@ -64,9 +83,10 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
   };
   return {
     maxMessageId: prepare<{ id: number | null }>(sqlite, q.selectFrom('messages').select((eb) => eb.fn.max('id').as('id'))),
-    keyByStrictKey: prepare<StoredKeyRow>(
+    keyByStrictKey: preparePositional<[key: Buffer], StoredKeyRow>(
       sqlite,
       q.selectFrom('message_keys').select(['message_id', 'content_hash', 'state_date', 'rank']).where('strict_key', '=', p<Buffer>('key')),
+      ['key'],
     ),
     attrsById: prepare<{ attrs: string }>(sqlite, q.selectFrom('messages').select('attrs').where('id', '=', p<number>('id'))),
     candidatesInRange: prepare<LooseCandidateRow>(
@@ -90,7 +110,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
         .where('messages.date_ms', '<=', p<number>('to'))
         .orderBy('messages.id'),
     ),
-    insertKey: prepare(
+    insertKey: preparePositional<[strictKey: Buffer, messageId: number, contentHash: Buffer, stateDate: number, rank: number]>(
       sqlite,
       q.insertInto('message_keys').values({
         strict_key: p<Buffer>('strict_key'),
@@ -99,15 +119,17 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
         state_date: p<number>('state_date'),
         rank: p<number>('rank'),
       }),
+      ['strict_key', 'message_id', 'content_hash', 'state_date', 'rank'],
     ),
     deleteKey: prepare(sqlite, q.deleteFrom('message_keys').where('strict_key', '=', p<Buffer>('key'))),
-    insertMessage: prepare(
+    insertMessage: preparePositional<InsertMessageArgs>(
       sqlite,
       q.insertInto('messages').values({
         ...messageValues,
         first_backup_id: p<number>('backup_id'),
         last_backup_id: p<number>('backup_id'),
       }),
+      ['kind', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'has_addrs', 'strict_key', 'media_signature', 'backup_id', 'backup_id'],
     ),
     replaceMessage: prepare(
       sqlite,
@@ -219,7 +241,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
           oc.column('address_norm').doUpdateSet({ name: p<string>('name'), named_at: p<number>('named_at') }),
         ),
     ),
-  } satisfies Record<string, Prepared<unknown>>;
+  } satisfies Record<string, Prepared<unknown> | Positional<never[], unknown>>;
 }
 
 export type ImportStatements = ReturnType<typeof importStatements>;

@@ -15,6 +15,7 @@ function message(over: Partial<PreparedMessage>): PreparedMessage {
     box: 1,
     address: '+15550001111',
     text: 'héllo 👋\n',
+    searchText: null,
     read: 1,
     attrsStored: ' body="héllo"',
     participantsKey: '+15550001111',
@@ -48,6 +49,7 @@ describe('the reader worker batch codec', () => {
       message({}),
       // A member with a space (an e-mail sender written oddly) and a group with names.
       message({ participantsKey: 'a b +1555', members: ['a b', '+1555'], names: [['+1555', 'Bo']], strictKey: key(3, 24), contentHash: key(4, 16) }),
+      message({ text: '你好', searchText: ' 你  好 ' }),
       message({ participantsKey: '', members: [], kind: 'mms', mediaCount: 1, mediaSignature: 'abc', parts: [{ attrsJson: '[]', contentType: 'image/png', blobSha256: 'abc', size: 3, damage: null, rawData: null }], addrs: [] }),
       call,
       { type: 'warning', warning: { code: 'lone-surrogate', message: 'm', line: 1, column: 2 } },
