@@ -63,7 +63,7 @@ export async function imapBench(count: number): Promise<ImapMeasure[]> {
     process.stderr.write(`imap: ${count} mails (${(mails.reduce((n, m) => n + m.length, 0) / 1e6).toFixed(0)} MB) generated in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
     const url = `imap://${dovecot.user}@localhost:${dovecot.tlsPort}/SMS`;
     const run = (step: string): ImapMeasure => {
-      const out = execFileSync(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=8', '--import', 'tsx', path.join(import.meta.dirname, 'imap-child.ts'), url, vault, dovecot.certFile], {
+      const out = execFileSync(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=4', '--import', 'tsx', path.join(import.meta.dirname, 'imap-child.ts'), url, vault, dovecot.certFile], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, TEXTVAULT_IMAP_PASSWORD: dovecot.password },

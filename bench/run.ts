@@ -55,7 +55,7 @@ function child(mode: 'read' | 'read-format' | 'import' | 'export' | 'export-csv'
   const out = execFileSync(
     process.execPath,
     // The same heap cap as the textvault binary (see src/cli/main.ts).
-    ['--max-old-space-size=256', '--max-semi-space-size=8', '--import', 'tsx', path.join(HERE, 'child.ts'), mode, ...args],
+    ['--max-old-space-size=256', '--max-semi-space-size=4', '--import', 'tsx', path.join(HERE, 'child.ts'), mode, ...args],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   const last = out.trim().split('\n').pop() ?? '{}';

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 export const CLI = path.resolve(import.meta.dirname, '../../dist/cli/main.js');
 /** The flags the `textvault` binary runs with (its shebang). */
-export const NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=8'];
+export const NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4'];
 
 export interface CliResult {
   code: number | null;
