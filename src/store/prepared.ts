@@ -7,7 +7,19 @@
  * Kysely, so a PostgreSQL dialect compiles the same builders to its own SQL.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Compilable } from 'kysely';
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Compilable } from 'kysely';
+
+/** A Kysely instance that only compiles SQLite SQL (never executes): the builder for `prepare`. */
+export function sqliteCompiler<DB>(): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+}
 
 const PARAM_PREFIX = '\u0000textvault-param:';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { importFile, type ImportOptions, type ImportResult } from '../../src/vault/import/import-backup.js';
 import { Vault } from '../../src/vault/vault.js';
 import { tempDir } from './temp.js';
@@ -34,4 +34,14 @@ export function useVaults(): (settings?: Record<string, string>) => Promise<Vaul
     open.push(v);
     return v;
   };
+}
+
+/** A forced re-import of what the vault holds: every record read is a duplicate, none new or updated. */
+export function expectAllDuplicates(results: ImportResult[]): void {
+  for (const r of results) {
+    expect(r.counts.read).toBeGreaterThan(0);
+    expect(r.counts.new).toBe(0);
+    expect(r.counts.updated).toBe(0);
+    expect(r.counts.duplicate).toBe(r.counts.read - r.counts.rejected);
+  }
 }

@@ -1,20 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, DummyDriver, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { param, preparePositional } from '../../src/store/prepared.js';
+import { param, preparePositional, sqliteCompiler } from '../../src/store/prepared.js';
 
 interface Db {
   t: { a: string; b: number; c: string };
 }
 
-const q = new Kysely<Db>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
+const q = sqliteCompiler<Db>();
 
 describe('preparePositional', () => {
   it('binds values in the order of the names it was given, which must be the order of the SQL', () => {

@@ -3,21 +3,13 @@
  * every view uses to name a number. Runs inside the import's transaction.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, DummyDriver } from 'kysely';
 import type { ContactRecord, StoredMedia } from '../../formats/records.js';
-import { param as p, prepare, type Prepared } from '../../store/prepared.js';
+import { param as p, prepare, sqliteCompiler, type Prepared } from '../../store/prepared.js';
 import type { Schema } from '../../store/schema.js';
 import type { PhoneNormalizer } from '../phone.js';
 
 /** Compiles only; the statements run on the import's own connection. */
-const q = new Kysely<Schema>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
+const q = sqliteCompiler<Schema>();
 
 export class ContactWriter {
   private readonly names = new Map<string, { name: string; photo?: StoredMedia }>();

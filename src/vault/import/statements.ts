@@ -2,19 +2,11 @@
  * The import hot path's statements, built with Kysely and run as prepared statements.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql, Kysely, DummyDriver, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
-import { param, prepare, preparePositional, type Positional, type Prepared } from '../../store/prepared.js';
+import { sql } from 'kysely';
+import { param, prepare, preparePositional, sqliteCompiler, type Positional, type Prepared } from '../../store/prepared.js';
 import type { Schema } from '../../store/schema.js';
 
-/** A Kysely instance that only compiles (never executes) SQLite SQL. */
-const compiler = new Kysely<Schema>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
+const compiler = sqliteCompiler<Schema>();
 
 /** What deciding between an incoming record and its stored copy needs. */
 export interface StoredKeyRow {

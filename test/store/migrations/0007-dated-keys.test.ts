@@ -7,7 +7,7 @@ import * as m0007 from '../../../src/store/migrations/0007-dated-keys.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { DB_FILE, Vault } from '../../../src/vault/vault.js';
 import { fixture, tempDir } from '../../helpers/temp.js';
-import { importAll } from '../../helpers/vault.js';
+import { expectAllDuplicates, importAll } from '../../helpers/vault.js';
 
 const keyLengths = (db: BetterSqlite3.Database): number[] =>
   db
@@ -55,11 +55,7 @@ describe('migration 0007: identity keys start with the date', () => {
         .all();
       expect(prefixes).toEqual([{ ok: 1 }, { ok: 1 }]);
       const again = await importAll(vault, files, { force: true });
-      for (const r of again) {
-        expect(r.counts.new).toBe(0);
-        expect(r.counts.updated).toBe(0);
-        expect(r.counts.duplicate).toBe(r.counts.read - r.counts.rejected);
-      }
+      expectAllDuplicates(again);
       expect(await dumpVault(vault)).toEqual(before);
     } finally {
       await vault.close();
