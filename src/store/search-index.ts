@@ -13,7 +13,7 @@ export interface SearchIndex {
    * new messages this way at the end, about twice as fast as one insert per message.
    * `searchTexts` holds, by id, the searchableText of the bodies that are not their own
    * searchable text (CJK): the import makes it where it reads the file, so the rest go into the
-   * index as they are, with no function call per row (1,000,000 SMS: 3.1 s -> 2.3 s).
+   * index as they are, with no function call per row (1,000,000 bodies: 2.8 s -> 2.1 s).
    */
   addFrom(firstId: number, searchTexts: ReadonlyMap<number, string>): void;
   /** Message ids whose text contains every word of the query (CJK matched by characters). */
@@ -57,7 +57,7 @@ export class SqliteSearchIndex implements SearchIndex {
 
   addFrom(firstId: number, searchTexts: ReadonlyMap<number, string>): void {
     this.bulk.run(firstId, JSON.stringify([...searchTexts.keys()]));
-    for (const [id, text] of searchTexts) if (text.length > 0) this.insert.run(id, text);
+    for (const [id, text] of searchTexts) this.insert.run(id, text);
   }
 
   match(query: string, limit: number): number[] {

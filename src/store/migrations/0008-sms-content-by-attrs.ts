@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * An SMS is compared with its stored copy by its attributes (vault/import/archive-writer.ts), no
- * longer by a hash of their JSON, which the reader thread spent a third of its time making. The
+ * longer by a hash of their JSON, which cost the reader thread a fifth of its time. The
  * SMS keys' hashes go: an empty one is what the import writes for an SMS now.
  *
  * No down step: the old hashes cannot be remade in SQL, and a vault this version wrote has none

@@ -111,7 +111,10 @@ export class ArchiveWriter {
       // New, or new in this import and replaced before it was indexed: the latest text counts.
       if (m.searchText !== null) this.searchTexts.set(id, m.searchText);
       else if (stored !== undefined) this.searchTexts.delete(id);
-      if (id - this.unindexedFrom >= INDEX_BATCH) this.indexNew();
+      if (id - this.unindexedFrom >= INDEX_BATCH) {
+        this.indexNew();
+        this.unindexedFrom = id + 1;
+      }
     }
     return stored === undefined ? 'new' : 'updated';
   }
@@ -187,9 +190,7 @@ export class ArchiveWriter {
 
   /** Adds every message from unindexedFrom on to the search index. */
   private indexNew(): void {
-    const next = (this.st.maxMessageId.get()?.id ?? 0) + 1;
     this.search.addFrom(this.unindexedFrom, this.searchTexts);
-    this.unindexedFrom = Math.max(next, this.unindexedFrom);
     this.searchTexts = new Map();
   }
 

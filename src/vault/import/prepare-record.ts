@@ -8,9 +8,9 @@
  * hashes are Uint8Arrays (a Buffer arrives as a Uint8Array).
  */
 import type { RecordFields } from '../../formats/backup-unit.js';
-import { searchableText } from '../../store/search-text.js';
 import type { MessageFields } from '../../formats/fields.js';
 import { attr, type ArchiveRecord, type ReadWarning } from '../../formats/records.js';
+import { searchableText } from '../../store/search-text.js';
 import { callStrictKey, contentHash, mediaSignature, messageStrictKey, progressRank } from '../identity.js';
 import type { PhoneNormalizer } from '../phone.js';
 import { encodeStoredAttrs } from '../stored-attrs.js';

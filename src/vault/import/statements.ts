@@ -31,7 +31,6 @@ export interface StoredCallRow {
   state_date: number;
 }
 
-
 /** messages' columns in the order insertMessage binds them; the backup id is the first and the last sighting. */
 type InsertMessageArgs = [
   kind: 'sms' | 'mms',
