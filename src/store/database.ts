@@ -13,6 +13,7 @@ import * as m0005 from './migrations/0005-contact-photos.js';
 import * as m0006 from './migrations/0006-imap-sync.js';
 import * as m0007 from './migrations/0007-dated-keys.js';
 import * as m0008 from './migrations/0008-sms-content-by-attrs.js';
+import * as m0009 from './migrations/0009-search-hash-size.js';
 import type { Schema } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-imap-sync': m0006,
   '0007-dated-keys': m0007,
   '0008-sms-content-by-attrs': m0008,
+  '0009-search-hash-size': m0009,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */

@@ -20,6 +20,9 @@ export interface SearchIndex {
   match(query: string, limit: number): number[];
 }
 
+/** FTS5's in-memory term buffer before it writes a segment (migration 0009). */
+export const SEARCH_HASH_BYTES = 16 * 1024 * 1024;
+
 export const SQLITE_FTS_DDL =
   "CREATE VIRTUAL TABLE message_fts USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')";
 
@@ -35,12 +38,9 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly insert: BetterSqlite3.Statement;
   private readonly delete: BetterSqlite3.Statement;
   private readonly query: BetterSqlite3.Statement<[string, number], { rowid: number }>;
-  private readonly bulk: BetterSqlite3.Statement<[number, string]>;
+  private bulk: { stage: BetterSqlite3.Statement<[number, string]>; add: BetterSqlite3.Statement<[number]>; clear: BetterSqlite3.Statement } | undefined;
 
-  constructor(db: BetterSqlite3.Database) {
-    this.bulk = db.prepare(
-      "INSERT INTO message_fts(rowid, text) SELECT id, body FROM messages WHERE id >= ? AND id NOT IN (SELECT value FROM json_each(?)) AND body IS NOT NULL AND body <> ''",
-    );
+  constructor(private readonly db: BetterSqlite3.Database) {
     this.insert = db.prepare('INSERT INTO message_fts(rowid, text) VALUES (?, ?)');
     this.delete = db.prepare('DELETE FROM message_fts WHERE rowid = ?');
     this.query = db.prepare('SELECT rowid FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC LIMIT ?');
@@ -56,13 +56,36 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   addFrom(firstId: number, searchTexts: ReadonlyMap<number, string>): void {
-    this.bulk.run(firstId, JSON.stringify([...searchTexts.keys()]));
-    for (const [id, text] of searchTexts) this.insert.run(id, text);
+    const bulk = this.bulkStatements();
+    for (const [id, text] of searchTexts) bulk.stage.run(id, text);
+    bulk.add.run(firstId);
+    bulk.clear.run();
   }
 
   match(query: string, limit: number): number[] {
     const q = ftsQuery(query);
     if (q.length === 0) return [];
     return this.query.all(q, limit).map((r) => r.rowid);
+  }
+
+  /**
+   * One pass over the new rows in rowid order, prepared texts joined in from a temporary table:
+   * FTS5 writes out its buffered terms whenever a rowid is lower than the last one, so adding
+   * the prepared texts after the rest flushed a small segment every batch, and the merges of
+   * those segments cost more than the terms themselves. Made on first use (an import), so that
+   * a read-only vault never creates the temporary table.
+   */
+  private bulkStatements() {
+    if (this.bulk === undefined) {
+      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_prepared (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+      this.bulk = {
+        stage: this.db.prepare('INSERT INTO temp.search_prepared (id, text) VALUES (?, ?)'),
+        add: this.db.prepare(
+          "INSERT INTO message_fts(rowid, text) SELECT m.id, coalesce(p.text, m.body) FROM messages m LEFT JOIN temp.search_prepared p ON p.id = m.id WHERE m.id >= ? AND coalesce(p.text, m.body) <> ''",
+        ),
+        clear: this.db.prepare('DELETE FROM temp.search_prepared'),
+      };
+    }
+    return this.bulk;
   }
 }

@@ -29,7 +29,8 @@ describe('migration 0008: SMS are compared by their attributes', () => {
     // As a version before 0008 left it: every SMS key with a 16-byte hash of its JSON.
     const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
     sqlite.exec("UPDATE message_keys SET content_hash = randomblob(16) WHERE message_id IN (SELECT id FROM messages WHERE kind = 'sms')");
-    sqlite.exec("DELETE FROM kysely_migration WHERE name = '0008-sms-content-by-attrs'");
+    // Later migrations are forgotten too; their steps are idempotent and run again on open.
+    sqlite.exec("DELETE FROM kysely_migration WHERE name >= '0008-sms-content-by-attrs'");
     sqlite.close();
 
     vault = await Vault.open(dir);
