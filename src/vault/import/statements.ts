@@ -31,8 +31,12 @@ export interface StoredCallRow {
   state_date: number;
 }
 
-/** messages' columns in the order insertMessage binds them; the backup id is the first and the last sighting. */
+/**
+ * messages' columns in the order insertMessage binds them; the id is the one the writer took
+ * (nextMessageId), the backup id is the first and the last sighting.
+ */
 type InsertMessageArgs = [
+  id: number,
   kind: 'sms' | 'mms',
   conversationId: number,
   dateMs: number,
@@ -73,7 +77,13 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     media_signature: p<string | null>('media_signature'),
   };
   return {
-    maxMessageId: prepare<{ id: number | null }>(sqlite, q.selectFrom('messages').select((eb) => eb.fn.max('id').as('id'))),
+    /** The id AUTOINCREMENT would give the next message: never one a deleted message had. */
+    nextMessageId: prepare<{ id: number }>(
+      sqlite,
+      q.selectNoFrom(
+        sql<number>`max(coalesce((SELECT max(id) FROM messages), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) + 1`.as('id'),
+      ),
+    ),
     keyByStrictKey: preparePositional<[key: Buffer], StoredKeyRow>(
       sqlite,
       q.selectFrom('message_keys').select(['message_id', 'content_hash', 'state_date', 'rank']).where('strict_key', '=', p<Buffer>('key')),
@@ -112,15 +122,31 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
       }),
       ['strict_key', 'message_id', 'content_hash', 'state_date', 'rank'],
     ),
+    /** The key of a message that is new unless the key is already there (changes 0). */
+    insertKeyIfNew: preparePositional<[strictKey: Buffer, messageId: number, contentHash: Buffer, stateDate: number, rank: number]>(
+      sqlite,
+      q
+        .insertInto('message_keys')
+        .values({
+          strict_key: p<Buffer>('strict_key'),
+          message_id: p<number>('message_id'),
+          content_hash: p<Buffer>('content_hash'),
+          state_date: p<number>('state_date'),
+          rank: p<number>('rank'),
+        })
+        .onConflict((oc) => oc.column('strict_key').doNothing()),
+      ['strict_key', 'message_id', 'content_hash', 'state_date', 'rank'],
+    ),
     deleteKey: prepare(sqlite, q.deleteFrom('message_keys').where('strict_key', '=', p<Buffer>('key'))),
     insertMessage: preparePositional<InsertMessageArgs>(
       sqlite,
       q.insertInto('messages').values({
+        id: p<number>('id'),
         ...messageValues,
         first_backup_id: p<number>('backup_id'),
         last_backup_id: p<number>('backup_id'),
       }),
-      ['kind', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'has_addrs', 'strict_key', 'media_signature', 'backup_id', 'backup_id'],
+      ['id', 'kind', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'has_addrs', 'strict_key', 'media_signature', 'backup_id', 'backup_id'],
     ),
     replaceMessage: prepare(
       sqlite,
