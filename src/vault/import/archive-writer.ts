@@ -63,7 +63,9 @@ export class ArchiveWriter {
     if (isStrict(this.match)) {
       // Most messages of an import are new: the key goes in first, under the id the message will
       // get, and only a key that is there already is looked up. A lookup before every insert
-      // cost ~2.8 us a message (a second descent of the key b-tree from JavaScript).
+      // cost ~2.8 us a message (a second descent of the key b-tree from JavaScript). The key
+      // refers to a message not written yet: the import runs with foreign keys off
+      // (import-backup.ts), and the message follows in the same transaction.
       keyWritten = this.st.insertKeyIfNew.run(strictKey, this.nextId, hash, this.stateDate, m.rank).changes === 1;
       if (!keyWritten) {
         stored = this.st.keyByStrictKey.get(strictKey);

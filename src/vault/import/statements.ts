@@ -76,6 +76,13 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     strict_key: p<Buffer>('strict_key'),
     media_signature: p<string | null>('media_signature'),
   };
+  const keyValues = {
+    strict_key: p<Buffer>('strict_key'),
+    message_id: p<number>('message_id'),
+    content_hash: p<Buffer>('content_hash'),
+    state_date: p<number>('state_date'),
+    rank: p<number>('rank'),
+  };
   return {
     /** The id AUTOINCREMENT would give the next message: never one a deleted message had. */
     nextMessageId: prepare<{ id: number }>(
@@ -113,13 +120,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     ),
     insertKey: preparePositional<[strictKey: Buffer, messageId: number, contentHash: Buffer, stateDate: number, rank: number]>(
       sqlite,
-      q.insertInto('message_keys').values({
-        strict_key: p<Buffer>('strict_key'),
-        message_id: p<number>('message_id'),
-        content_hash: p<Buffer>('content_hash'),
-        state_date: p<number>('state_date'),
-        rank: p<number>('rank'),
-      }),
+      q.insertInto('message_keys').values(keyValues),
       ['strict_key', 'message_id', 'content_hash', 'state_date', 'rank'],
     ),
     /** The key of a message that is new unless the key is already there (changes 0). */
@@ -127,13 +128,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
       sqlite,
       q
         .insertInto('message_keys')
-        .values({
-          strict_key: p<Buffer>('strict_key'),
-          message_id: p<number>('message_id'),
-          content_hash: p<Buffer>('content_hash'),
-          state_date: p<number>('state_date'),
-          rank: p<number>('rank'),
-        })
+        .values(keyValues)
         .onConflict((oc) => oc.column('strict_key').doNothing()),
       ['strict_key', 'message_id', 'content_hash', 'state_date', 'rank'],
     ),
