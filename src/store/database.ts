@@ -49,12 +49,29 @@ class StaticMigrations implements MigrationProvider {
  */
 const NEW_PAGE_SIZE = 8192;
 
+/** How long a connection waits for another process's lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
 function isEmptyDatabase(sqlite: BetterSqlite3.Database): boolean {
   return sqlite.prepare('SELECT count(*) AS n FROM sqlite_schema').pluck().get() === 0;
 }
 
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
+}
+
+/** Another process holds the archive's write lock for longer than a connection waits. */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError';
+  constructor(readonly file: string) {
+    super(
+      `${file} is locked by another process: a large import holds it until it commits (see import.lock in the vault folder for its process id); try again when it has finished`,
+    );
+  }
+}
+
+function isBusy(e: unknown): boolean {
+  return e instanceof BetterSqlite3.SqliteError && (e.code === 'SQLITE_BUSY' || e.code.startsWith('SQLITE_BUSY_'));
 }
 
 export interface Store {
@@ -67,13 +84,19 @@ export interface Store {
 
 export async function openStore(file: string, options: { readonly?: boolean } = {}): Promise<Store> {
   const sqlite = new BetterSqlite3(file, { readonly: options.readonly ?? false });
-  // Only a new, empty file takes a page size (and only before WAL is on): existing archives keep theirs.
-  if (!options.readonly && isEmptyDatabase(sqlite)) sqlite.pragma(`page_size = ${NEW_PAGE_SIZE}`);
+  // Before anything reads the file: a large import in another process can hold it (bulk-journal.ts).
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  try {
+    // Only a new, empty file takes a page size (and only before WAL is on): existing archives keep theirs.
+    if (!options.readonly && isEmptyDatabase(sqlite)) sqlite.pragma(`page_size = ${NEW_PAGE_SIZE}`);
+    sqlite.pragma('journal_mode = WAL');
+  } catch (e) {
+    sqlite.close();
+    throw isBusy(e) ? new StoreLockedError(file) : e;
+  }
   // FULL: a commit is on disk before we report success; the cost is one fsync per import.
-  sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 10000');
   // Bounded page cache (32 MiB) keeps peak RSS flat for any archive size.
   sqlite.pragma('cache_size = -32768');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -118,7 +141,7 @@ export async function openControlStore(file: string): Promise<ControlStore> {
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const db = new Kysely<ControlSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations(CONTROL_MIGRATIONS) }).migrateToLatest();
   if (error !== undefined) {

@@ -3,10 +3,12 @@
  * the vault verifies and that a re-run completes with no duplicates.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../bench/generator.js';
 import { dumpVault } from '../../src/vault/dump.js';
+import { BULK_JOURNAL_MIN_BYTES } from '../../src/vault/import/import-backup.js';
 import { Vault } from '../../src/vault/vault.js';
 import { CLI, cli, NODE_FLAGS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
@@ -33,6 +35,8 @@ describe('killing an import', () => {
     const dir = tempDir();
     const file = path.join(dir, 'sms-big.xml');
     await writeSmsBackup(file, { seed: 7, sms: 60_000, mms: 300, mediaBytes: 30_000 });
+    // Large enough that the import writes through the bulk journal: the kills hit that path too.
+    expect(fs.statSync(file).size).toBeGreaterThanOrEqual(BULK_JOURNAL_MIN_BYTES);
 
     // Reference: the same file imported without interruption.
     const reference = path.join(dir, 'reference');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { MigrationError, openStore } from '../../src/store/database.js';
+import { BUSY_TIMEOUT_MS, MigrationError, openStore, StoreLockedError } from '../../src/store/database.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('openStore', () => {
@@ -43,4 +43,26 @@ describe('openStore', () => {
     expect(reopened.sqlite.prepare('SELECT x FROM keep').pluck().get()).toBe('still here');
     await reopened.close();
   });
+
+  it('says which lock is in the way when a large import in another process holds the archive', async () => {
+    const file = path.join(tempDir(), 'textvault.db');
+    await (await openStore(file)).close();
+    // What a bulk import holds once its pages reach the file (store/bulk-journal.ts).
+    const importer = new BetterSqlite3(file);
+    importer.pragma('journal_mode = DELETE');
+    importer.exec('BEGIN EXCLUSIVE');
+    const started = Date.now();
+    try {
+      const opening = openStore(file);
+      await expect(opening).rejects.toThrow(StoreLockedError);
+      await expect(opening).rejects.toThrow(/locked by another process: a large import .* try again when it has finished/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(BUSY_TIMEOUT_MS - 100);
+    } finally {
+      importer.exec('ROLLBACK');
+      importer.close();
+    }
+    const after = await openStore(file);
+    expect(after.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    await after.close();
+  }, 30_000);
 });

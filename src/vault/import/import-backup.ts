@@ -12,6 +12,7 @@ import type { FormatId } from '../../formats/detect.js';
 import { MalformedBackupError } from '../../formats/errors.js';
 import { openBackup } from '../../formats/registry.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
+import { enterBulkJournal, leaveBulkJournal } from '../../store/bulk-journal.js';
 import type { BackupContent, BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
 import { acquireLock } from '../lock.js';
 import type { MatchOptions } from '../identity.js';
@@ -88,6 +89,13 @@ export interface ImportResult {
 const MAX_KEPT_WARNINGS = 100;
 
 /**
+ * From this size a backup that has the vault to itself is written through a rollback journal
+ * (store/bulk-journal.ts): its pages are written once instead of twice. Smaller imports, such as a
+ * watched folder's daily file, keep the WAL and never block a reader in another process.
+ */
+export const BULK_JOURNAL_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
  * Imports every backup in a file, whatever its format (detected from the content): one for an
  * XML, gzip or JSON file, one per entry for a ZIP of XML files, one for an SMS Import/Export ZIP.
  */
@@ -157,8 +165,9 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
   // every reference again (four b-tree lookups per message) cost ~10% of an import. verify runs
   // foreign_key_check over the whole archive.
   sqlite.pragma('foreign_keys = OFF');
-  sqlite.exec('BEGIN IMMEDIATE');
+  const bulk = entry.sizeOnDisk >= BULK_JOURNAL_MIN_BYTES && enterBulkJournal(sqlite);
   try {
+    sqlite.exec('BEGIN IMMEDIATE');
     if (regionChoice.persist) {
       await vault.config.setRaw('region', regionChoice.persist.region);
       await vault.config.setRaw('region.source', regionChoice.persist.source);
@@ -266,6 +275,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     throw e;
   } finally {
     sqlite.pragma('foreign_keys = ON');
+    if (bulk) leaveBulkJournal(sqlite);
   }
 }
 
