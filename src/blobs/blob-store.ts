@@ -36,6 +36,8 @@ const openAsync = promisify(fs.open);
 const closeAsync = promisify(fs.close);
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** The first level of the folders blobs of their own are in (pathFor). */
+const LOOSE_DIR = /^[0-9a-f]{2}$/;
 const READ_CHUNK_BYTES = 1024 * 1024;
 /** A pack that reached this size is closed and a new one started (files stay easy to copy anywhere). */
 const PACK_MAX_BYTES = 1024 * 1024 * 1024;
@@ -61,6 +63,13 @@ export class BlobStore {
   private adopted = new Set<string>();
   /** A blob is streaming into the pack: another one begun meanwhile goes to a file of its own. */
   private streaming = false;
+  /**
+   * Whether any blob is a file of its own (blobs/ab/...). A vault that never had a blob over
+   * SPOOL_BYTES has none, and then `has` needs no stat per new blob (a syscall each: 0.1-0.14 s
+   * of a 26,000-message MMS import). Read when the store opens and again by cleanTemp, which
+   * every import calls first, so another process's files are seen by the next import.
+   */
+  private looseFiles: boolean;
   private readonly host: PackStreamHost = {
     done: (sha256, pack, offset, size) => {
       if (size === 0) return this.stage(sha256, this.tmpName(), []);
@@ -89,6 +98,23 @@ export class BlobStore {
     fs.mkdirSync(this.tmpDir, { recursive: true });
     fs.mkdirSync(this.packDir, { recursive: true });
     this.index = new PackIndex(path.join(this.packDir, 'index.db'));
+    this.looseFiles = this.findLooseFiles();
+  }
+
+  private findLooseFiles(): boolean {
+    return fs.readdirSync(this.root).some((name) => LOOSE_DIR.test(name));
+  }
+
+  /**
+   * Every import calls this first, under the vault's import lock: it removes what an interrupted
+   * import left (cleanTemp) and looks again at what other processes may have added since this
+   * store opened. The pack index is opened, and made if there is none yet: the import looks up
+   * every new blob there, and an index that is not there would be looked for on disk each time.
+   */
+  beginImport(): void {
+    this.looseFiles = this.findLooseFiles();
+    this.index.create();
+    this.cleanTemp();
   }
 
   /**
@@ -125,7 +151,7 @@ export class BlobStore {
   }
 
   has(sha256: string): boolean {
-    return this.staged.has(sha256) || this.index.locate(sha256) !== undefined || fs.existsSync(this.pathFor(sha256));
+    return this.staged.has(sha256) || this.index.locate(sha256) !== undefined || (this.looseFiles && fs.existsSync(this.pathFor(sha256)));
   }
 
   /**
@@ -241,6 +267,7 @@ export class BlobStore {
       }
       await made;
       await fs.promises.rename(tmpPath, final);
+      this.looseFiles = true;
     });
     const parents = new Set([...dirs.keys()].map((d) => path.dirname(d)));
     await inParallel([...dirs.keys(), ...parents], fsyncFile);

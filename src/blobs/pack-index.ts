@@ -70,6 +70,11 @@ export class PackIndex {
     }
   }
 
+  /** Opens the index, making it if there is none (an import is about to use it). */
+  create(): void {
+    this.statements(true);
+  }
+
   locate(sha256: string): PackedBlob | undefined {
     return this.statements(false)?.locate.get(sha256);
   }

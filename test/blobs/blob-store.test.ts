@@ -64,6 +64,29 @@ describe('BlobStore', () => {
     store.close();
   });
 
+  it('stores a big blob once: one it wrote, or one another store wrote before the next import began', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const big = crypto.randomBytes(SPOOL_BYTES + 1);
+    expect(store.putBuffer(big).isNew).toBe(true);
+    await store.commitStaged();
+    expect(store.putBuffer(big).isNew).toBe(false);
+    store.close();
+
+    // A store that opened with no blob files of its own, while another process's import adds one:
+    // every import begins with beginImport, from where the new file is known.
+    const open = new BlobStore(path.join(tempDir(), 'blobs'));
+    open.beginImport();
+    // Made up front: the import looks up every new blob in it.
+    expect(fs.existsSync(path.join(open.root, 'packs', 'index.db'))).toBe(true);
+    const other = new BlobStore(open.root);
+    other.putBuffer(big);
+    await other.commitStaged();
+    other.close();
+    open.beginImport();
+    expect(open.putBuffer(big).isNew).toBe(false);
+    open.close();
+  });
+
   it('leaves nothing behind when staged blobs are discarded', () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
     for (let i = 0; i < 50; i++) store.putBuffer(crypto.randomBytes(20_000));

@@ -102,7 +102,7 @@ export const BULK_JOURNAL_MIN_BYTES = 16 * 1024 * 1024;
 export async function importFile(vault: Vault, file: string, options: ImportOptions = {}): Promise<ImportResult[]> {
   const lock = acquireLock(vault.dir);
   try {
-    vault.blobs.cleanTemp();
+    vault.blobs.beginImport();
     const tempDir = path.join(vault.dir, 'tmp');
     fs.rmSync(tempDir, { recursive: true, force: true });
     const opened = await openBackup(file, { ...(options.passphrase ? { passphrase: options.passphrase } : {}), tempDir });
@@ -125,7 +125,7 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
 export async function importUnits(vault: Vault, units: BackupUnit[], options: ImportOptions = {}): Promise<ImportResult[]> {
   const lock = acquireLock(vault.dir);
   try {
-    vault.blobs.cleanTemp();
+    vault.blobs.beginImport();
     const results: ImportResult[] = [];
     for (const unit of units) results.push(await importEntry(vault, unit, options));
     return results;
