@@ -123,7 +123,8 @@ if (mode === 'read') {
 } else {
   if (vaultDir === undefined) throw new Error('import needs a vault folder');
   const vault = await Vault.open(vaultDir, { create: true });
-  const results = await importFile(vault, file, { force: process.argv.includes('--force') });
+  // As `textvault import` runs it.
+  const results = await importFile(vault, file, { force: process.argv.includes('--force'), bulkJournal: true });
   records = results.reduce((n, r) => n + r.counts.read, 0);
   await vault.close();
 }

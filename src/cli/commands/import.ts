@@ -88,6 +88,8 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
             continue;
           }
           const rs = await importFile(vault, file, {
+            // The person waits for this import: a large one may lock other processes out meanwhile.
+            bulkJournal: true,
             salvage: opts.salvage === true,
             force: opts.force === true,
             passphrase: passphraseSource(opts.passphraseFile),

@@ -53,6 +53,14 @@ export interface ImportOptions {
    * that can be reopened there, this thread otherwise), or always `worker` / `thread` (tests).
    */
   readIn?: 'auto' | 'worker' | 'thread';
+  /**
+   * Lets a backup of BULK_JOURNAL_MIN_BYTES or more, imported while no other connection has the
+   * vault open, write through a rollback journal (store/bulk-journal.ts): faster, but other
+   * processes cannot read the vault until it commits. For imports a person started and waits for
+   * (`textvault import`); background imports (jobs, sources, the daemon) keep the WAL so they
+   * never lock anyone out.
+   */
+  bulkJournal?: boolean;
 }
 
 export interface ImportProgress {
@@ -89,9 +97,9 @@ export interface ImportResult {
 const MAX_KEPT_WARNINGS = 100;
 
 /**
- * From this size a backup that has the vault to itself is written through a rollback journal
- * (store/bulk-journal.ts): its pages are written once instead of twice. Smaller imports, such as a
- * watched folder's daily file, keep the WAL and never block a reader in another process.
+ * From this size a backup imported with `bulkJournal` that has the vault to itself is written
+ * through a rollback journal (store/bulk-journal.ts): its pages are written once instead of twice.
+ * Smaller imports keep the WAL: for them the saving is small and not worth blocking a reader.
  */
 export const BULK_JOURNAL_MIN_BYTES = 16 * 1024 * 1024;
 
@@ -165,7 +173,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
   // every reference again (four b-tree lookups per message) cost ~10% of an import. verify runs
   // foreign_key_check over the whole archive.
   sqlite.pragma('foreign_keys = OFF');
-  const bulk = entry.sizeOnDisk >= BULK_JOURNAL_MIN_BYTES && enterBulkJournal(sqlite);
+  const bulk = options.bulkJournal === true && entry.sizeOnDisk >= BULK_JOURNAL_MIN_BYTES && enterBulkJournal(sqlite);
   try {
     sqlite.exec('BEGIN IMMEDIATE');
     if (regionChoice.persist) {

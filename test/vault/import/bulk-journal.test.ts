@@ -29,7 +29,7 @@ async function largeBackup(): Promise<string> {
 /** Imports and returns the journal modes the archive was in while the import ran. */
 async function modesDuring(v: Vault, file: string): Promise<Set<unknown>> {
   const modes = new Set<unknown>();
-  await importFile(v, file, { readIn: 'thread', onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) });
+  await importFile(v, file, { readIn: 'thread', bulkJournal: true, onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) });
   return modes;
 }
 
@@ -69,11 +69,18 @@ describe('a large import', () => {
     expect(fs.statSync(truncated).size).toBeGreaterThanOrEqual(BULK_JOURNAL_MIN_BYTES);
     const modes = new Set<unknown>();
     await expect(
-      importFile(v, truncated, { readIn: 'thread', onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) }),
+      importFile(v, truncated, { readIn: 'thread', bulkJournal: true, onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) }),
     ).rejects.toThrow(MalformedBackupError);
     expect(modes).toEqual(new Set(['delete']));
     expect(v.store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(await dumpVault(v)).toEqual(before);
+  });
+
+  it('not asked for it (a background job, a source), keeps the WAL', async () => {
+    const v = await vault();
+    const modes = new Set<unknown>();
+    await importFile(v, await largeBackup(), { readIn: 'thread', onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) });
+    expect(modes).toEqual(new Set(['wal']));
   });
 
   it('a small import keeps the WAL', async () => {
