@@ -66,8 +66,8 @@ export class BlobStore {
   /**
    * Whether any blob is a file of its own (blobs/ab/...). A vault that never had a blob over
    * SPOOL_BYTES has none, and then `has` needs no stat per new blob (a syscall each: 0.1-0.14 s
-   * of a 26,000-message MMS import). Read when the store opens and again by cleanTemp, which
-   * every import calls first, so another process's files are seen by the next import.
+   * of a 26,000-message MMS import). Read when the store opens and again by beginImport, so the
+   * next import sees files another process added meanwhile.
    */
   private looseFiles: boolean;
   private readonly host: PackStreamHost = {
