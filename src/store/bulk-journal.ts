@@ -10,7 +10,7 @@
  * (SQLite refuses to leave WAL mode otherwise) and given back as soon as the transaction ends.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS } from './database.js';
+import { BUSY_TIMEOUT_MS, SYNCHRONOUS } from './database.js';
 
 /**
  * Switches the connection to a rollback journal for the next transaction, if no other connection
@@ -40,7 +40,7 @@ export function enterBulkJournal(sqlite: BetterSqlite3.Database): boolean {
  * and the archive is consistent in either mode, so that is not an error.
  */
 export function leaveBulkJournal(sqlite: BetterSqlite3.Database): void {
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(`synchronous = ${SYNCHRONOUS}`);
   try {
     sqlite.pragma('journal_mode = WAL');
   } catch {

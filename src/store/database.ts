@@ -52,6 +52,9 @@ const NEW_PAGE_SIZE = 8192;
 /** How long a connection waits for another process's lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
 
+/** FULL: a commit is on disk before we report success; the cost is one fsync per import. */
+export const SYNCHRONOUS = 'FULL';
+
 function isEmptyDatabase(sqlite: BetterSqlite3.Database): boolean {
   return sqlite.prepare('SELECT count(*) AS n FROM sqlite_schema').pluck().get() === 0;
 }
@@ -71,7 +74,8 @@ export class StoreLockedError extends Error {
 }
 
 function isBusy(e: unknown): boolean {
-  return e instanceof BetterSqlite3.SqliteError && (e.code === 'SQLITE_BUSY' || e.code.startsWith('SQLITE_BUSY_'));
+  // SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, ...).
+  return e instanceof BetterSqlite3.SqliteError && e.code.startsWith('SQLITE_BUSY');
 }
 
 export interface Store {
@@ -94,8 +98,7 @@ export async function openStore(file: string, options: { readonly?: boolean } = 
     sqlite.close();
     throw isBusy(e) ? new StoreLockedError(file) : e;
   }
-  // FULL: a commit is on disk before we report success; the cost is one fsync per import.
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(`synchronous = ${SYNCHRONOUS}`);
   sqlite.pragma('foreign_keys = ON');
   // Bounded page cache (32 MiB) keeps peak RSS flat for any archive size.
   sqlite.pragma('cache_size = -32768');

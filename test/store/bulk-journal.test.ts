@@ -5,30 +5,27 @@ import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enterBulkJournal, leaveBulkJournal } from '../../src/store/bulk-journal.js';
-import { BUSY_TIMEOUT_MS } from '../../src/store/database.js';
+import { BUSY_TIMEOUT_MS, openStore, type Store } from '../../src/store/database.js';
 import { tempDir } from '../helpers/temp.js';
 
-const open: BetterSqlite3.Database[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
+const open: Store[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
 });
 
-/** A connection set up as openStore sets up the archive's. */
-function connect(file: string): BetterSqlite3.Database {
-  const c = new BetterSqlite3(file);
-  open.push(c);
-  c.pragma('journal_mode = WAL');
-  c.pragma('synchronous = FULL');
-  c.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  return c;
+/** The archive's own connection (openStore), on a file of the test's. */
+async function connect(file: string): Promise<BetterSqlite3.Database> {
+  const store = await openStore(file);
+  open.push(store);
+  return store.sqlite;
 }
 
 const mode = (c: BetterSqlite3.Database): unknown => c.pragma('journal_mode', { simple: true });
 const synchronous = (c: BetterSqlite3.Database): unknown => c.pragma('synchronous', { simple: true });
 
 describe('the bulk journal', () => {
-  it('is taken by the only connection, with the directory synced at commit, and given back as WAL', () => {
-    const c = connect(path.join(tempDir(), 'a.db'));
+  it('is taken by the only connection, with the directory synced at commit, and given back as WAL', async () => {
+    const c = await connect(path.join(tempDir(), 'a.db'));
     c.exec('CREATE TABLE t (x)');
     expect(enterBulkJournal(c)).toBe(true);
     expect(mode(c)).toBe('delete');
@@ -40,11 +37,11 @@ describe('the bulk journal', () => {
     expect(c.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
   });
 
-  it('is not taken, without waiting, while another connection has the file open', () => {
+  it('is not taken, without waiting, while another connection has the file open', async () => {
     const file = path.join(tempDir(), 'a.db');
-    const c = connect(file);
+    const c = await connect(file);
     c.exec('CREATE TABLE t (x)');
-    const other = connect(file);
+    const other = await connect(file);
     expect(other.prepare('SELECT count(*) FROM t').pluck().get()).toBe(0);
     const started = Date.now();
     expect(enterBulkJournal(c)).toBe(false);
@@ -56,10 +53,9 @@ describe('the bulk journal', () => {
 
   it('a transaction killed half way leaves a journal that the next open rolls back', async () => {
     const file = path.join(tempDir(), 'a.db');
-    const c = connect(file);
+    const c = await connect(file);
     c.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
-    c.close();
-    open.splice(0);
+    for (const s of open.splice(0)) await s.close();
     // A child process (the built module, as the CLI runs it) fills more pages than its cache holds,
     // so they reach the file, then is killed.
     const script = `
@@ -80,7 +76,7 @@ describe('the bulk journal', () => {
     expect(fs.statSync(file).size).toBeGreaterThan(1024 * 1024);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('close', resolve));
-    const again = connect(file);
+    const again = await connect(file);
     expect(again.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
     expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(fs.existsSync(`${file}-journal`)).toBe(false);

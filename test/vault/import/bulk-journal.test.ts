@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../../bench/generator.js';
 import { MalformedBackupError } from '../../../src/formats/errors.js';
 import { dumpVault } from '../../../src/vault/dump.js';
-import { BULK_JOURNAL_MIN_BYTES, importFile } from '../../../src/vault/import/import-backup.js';
+import { BULK_JOURNAL_MIN_BYTES, importFile, type ImportOptions } from '../../../src/vault/import/import-backup.js';
 import type { Vault } from '../../../src/vault/vault.js';
 import { tempDir } from '../../helpers/temp.js';
 import { counts, useVaults } from '../../helpers/vault.js';
@@ -26,11 +26,17 @@ async function largeBackup(): Promise<string> {
   return file;
 }
 
-/** Imports and returns the journal modes the archive was in while the import ran. */
-async function modesDuring(v: Vault, file: string): Promise<Set<unknown>> {
+/** Import options that note the journal modes the archive is in while the import runs. */
+function watchingModes(v: Vault, options: ImportOptions = { bulkJournal: true }): { modes: Set<unknown>; options: ImportOptions } {
   const modes = new Set<unknown>();
-  await importFile(v, file, { readIn: 'thread', bulkJournal: true, onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) });
-  return modes;
+  return { modes, options: { ...options, readIn: 'thread', onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) } };
+}
+
+/** Imports and returns the journal modes the archive was in while the import ran. */
+async function modesDuring(v: Vault, file: string, options?: ImportOptions): Promise<Set<unknown>> {
+  const watch = watchingModes(v, options);
+  await importFile(v, file, watch.options);
+  return watch.modes;
 }
 
 const dbFile = (v: Vault): string => path.join(v.dir, 'textvault.db');
@@ -67,20 +73,16 @@ describe('a large import', () => {
     const bytes = fs.readFileSync(await largeBackup());
     fs.writeFileSync(truncated, bytes.subarray(0, bytes.length - 5000));
     expect(fs.statSync(truncated).size).toBeGreaterThanOrEqual(BULK_JOURNAL_MIN_BYTES);
-    const modes = new Set<unknown>();
-    await expect(
-      importFile(v, truncated, { readIn: 'thread', bulkJournal: true, onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) }),
-    ).rejects.toThrow(MalformedBackupError);
-    expect(modes).toEqual(new Set(['delete']));
+    const watch = watchingModes(v);
+    await expect(importFile(v, truncated, watch.options)).rejects.toThrow(MalformedBackupError);
+    expect(watch.modes).toEqual(new Set(['delete']));
     expect(v.store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(await dumpVault(v)).toEqual(before);
   });
 
   it('not asked for it (a background job, a source), keeps the WAL', async () => {
     const v = await vault();
-    const modes = new Set<unknown>();
-    await importFile(v, await largeBackup(), { readIn: 'thread', onProgress: () => modes.add(v.store.sqlite.pragma('journal_mode', { simple: true })) });
-    expect(modes).toEqual(new Set(['wal']));
+    expect(await modesDuring(v, await largeBackup(), {})).toEqual(new Set(['wal']));
   });
 
   it('a small import keeps the WAL', async () => {
