@@ -7,7 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchIndex } from '../../store/search-index.js';
 import { canonicalStoredAttrs } from '../stored-attrs.js';
 import { incomingWins, isStrict, looseDateRange, looselyEqual, type MatchOptions } from '../identity.js';
-import type { PreparedAddr, PreparedCall, PreparedMessage, PreparedPart } from './prepare-record.js';
+import { textOf, type PreparedAddr, type PreparedCall, type PreparedMessage, type PreparedPart } from './prepare-record.js';
 import { importStatements, type ImportStatements, type LooseCandidateRow, type StoredKeyRow } from './statements.js';
 
 export type Outcome = 'new' | 'duplicate' | 'updated';
@@ -93,7 +93,7 @@ export class ArchiveWriter {
         return 'duplicate';
       }
     }
-    const body = m.kind === 'sms' || m.text !== '' ? m.text : null;
+    const body = m.kind === 'sms' || m.text.length !== 0 ? m.text : null;
     const hasAddrs = m.addrs === null ? 0 : 1;
     const mediaSignature = m.kind === 'mms' ? m.mediaSignature : null;
     let id: number;
@@ -129,7 +129,7 @@ export class ArchiveWriter {
     if (stored !== undefined && id < this.unindexedFrom) {
       // Already in the search index (an older message, or one this import indexed earlier).
       this.search.remove(id);
-      this.search.add(id, m.text);
+      this.search.add(id, textOf(m.text));
     } else {
       // New, or new in this import and replaced before it was indexed: the latest text counts.
       if (m.searchText !== null) this.searchTexts.set(id, m.searchText);
@@ -192,8 +192,9 @@ export class ArchiveWriter {
   private smsWins(m: PreparedMessage, stored: StoredKeyRow): boolean {
     const storedAttrs = this.st.attrsById.get({ id: stored.message_id })?.attrs;
     if (storedAttrs === undefined) throw new Error(`message ${stored.message_id} has an identity key but no row: run textvault verify`);
-    if (storedAttrs === m.attrsStored) return false;
-    const incoming = canonicalStoredAttrs(m.attrsStored);
+    const attrs = textOf(m.attrsStored);
+    if (storedAttrs === attrs) return false;
+    const incoming = canonicalStoredAttrs(attrs);
     const current = canonicalStoredAttrs(storedAttrs);
     return (
       incoming !== current &&
@@ -219,9 +220,10 @@ export class ArchiveWriter {
 
   private looseMatch(m: PreparedMessage, conversationId: number): LooseCandidateRow | undefined {
     const [from, to] = looseDateRange(m.dateMs, this.match);
+    const incoming = { ...m, text: textOf(m.text) };
     return this.st.candidatesInRange
       .all({ conversation_id: conversationId, from, to })
-      .find((s) => looselyEqual(m, s, s.media_signature ?? '', this.match));
+      .find((s) => looselyEqual(incoming, s, s.media_signature ?? '', this.match));
   }
 
   private touch(list: number[], id: number): void {

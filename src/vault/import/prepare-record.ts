@@ -31,6 +31,18 @@ export interface PreparedAddr {
   type: number | null;
 }
 
+/**
+ * Text as a string where it was made, or as its UTF-8 bytes once it crossed from the reader
+ * worker (batch-codec.ts): the import thread binds the bytes as they are (statements.ts) instead
+ * of converting a string to UTF-8 for SQLite again.
+ */
+export type Utf8Text = string | Buffer;
+
+/** A Utf8Text as a string, for the rare paths that compare or index it. */
+export function textOf(t: Utf8Text): string {
+  return typeof t === 'string' ? t : t.toString('utf8');
+}
+
 export interface PreparedMessage {
   type: 'message';
   kind: 'sms' | 'mms';
@@ -38,14 +50,14 @@ export interface PreparedMessage {
   dateSentMs: number | null;
   direction: MessageFields['direction'];
   box: number | null;
-  address: string | null;
+  address: Utf8Text | null;
   /** SMS body, or the MMS text parts; what the search index holds. */
-  text: string;
+  text: Utf8Text;
   /** What the search index takes for `text` (store/search-text.ts) when that is not `text` itself. */
   searchText: string | null;
   read: number | null;
   /** The attributes as messages.attrs keeps them (stored-attrs.ts). */
-  attrsStored: string;
+  attrsStored: Utf8Text;
   /** MMS only: null when the backup had no `<addrs>` element. */
   addrs: PreparedAddr[] | null;
   parts: PreparedPart[] | null;

@@ -57,7 +57,8 @@ function waitForRoom(): boolean {
 function send(): void {
   if (batch.count === 0 && bytes === 0) return;
   Atomics.add(control, IN_FLIGHT, 1);
-  post({ type: 'batch', batch: batch.take(), bytes });
+  const wire = batch.take();
+  post({ type: 'batch', batch: wire, bytes }, [wire.bytes.buffer]);
   bytes = 0;
 }
 

@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { param, prepare, preparePositional, sqliteCompiler, type Positional, type Prepared } from '../../store/prepared.js';
 import type { Schema } from '../../store/schema.js';
+import type { Utf8Text } from './prepare-record.js';
 
 const compiler = sqliteCompiler<Schema>();
 
@@ -43,10 +44,10 @@ type InsertMessageArgs = [
   dateSentMs: number | null,
   direction: string,
   box: number | null,
-  address: string | null,
-  body: string | null,
+  address: Utf8Text | null,
+  body: Utf8Text | null,
   read: number | null,
-  attrs: string,
+  attrs: Utf8Text,
   hasAddrs: number,
   strictKey: Buffer,
   mediaSignature: string | null,
@@ -59,6 +60,13 @@ const idList = (name: string) => sql<number>`(SELECT value FROM json_each(${para
 
 const p = param;
 
+/**
+ * A text column's value, bound as a string or as its UTF-8 bytes (Utf8Text, as records arrive
+ * from the reader worker): bytes are bound as a blob and CAST to text, which SQLite takes as
+ * they are, so the import thread never converts the string to UTF-8 itself.
+ */
+const utf8 = (name: string) => sql<string>`CAST(${param<Utf8Text>(name)} AS TEXT)`;
+
 export function importStatements(sqlite: BetterSqlite3.Database) {
   const q = compiler;
   const messageValues = {
@@ -68,10 +76,10 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     date_sent_ms: p<number | null>('date_sent_ms'),
     direction: p<string>('direction'),
     box: p<number | null>('box'),
-    address: p<string | null>('address'),
-    body: p<string | null>('body'),
+    address: utf8('address'),
+    body: utf8('body'),
     read: p<number | null>('read'),
-    attrs: p<string>('attrs'),
+    attrs: utf8('attrs'),
     has_addrs: p<number>('has_addrs'),
     strict_key: p<Buffer>('strict_key'),
     media_signature: p<string | null>('media_signature'),

@@ -26,13 +26,13 @@ export function spawnWorker(module: string, callerUrl: string, data: unknown, op
 /** Inside a worker started by spawnWorker: the job it was given, and how to answer its parent. */
 // The type parameters say what the caller sent and accepts; the values are not checked here.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-export function workerSide<Job, Message>(module: string): { job: Job; post: (message: Message) => void } {
+export function workerSide<Job, Message>(module: string): { job: Job; post: (message: Message, transfer?: ArrayBuffer[]) => void } {
   const port = parentPort;
   if (port === null) throw new Error(`${module} runs as a worker thread (see spawnWorker)`);
   return {
     job: (workerData as Envelope).data as Job,
-    post: (message) => {
-      port.postMessage(message);
+    post: (message, transfer) => {
+      port.postMessage(message, transfer);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchEncoder, decodeBatch } from '../../../src/vault/import/batch-codec.js';
-import type { PreparedCall, PreparedMessage } from '../../../src/vault/import/prepare-record.js';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { textOf, type PreparedCall, type PreparedMessage } from '../../../src/vault/import/prepare-record.js';
 import type { ReadItem } from '../../../src/vault/import/read-protocol.js';
 
 const key = (n: number, length: number): Buffer => Buffer.alloc(length, n);
@@ -49,7 +50,9 @@ describe('the reader worker batch codec', () => {
       message({}),
       // A member with a space (an e-mail sender written oddly) and a group with names.
       message({ participantsKey: 'a b +1555', members: ['a b', '+1555'], names: [['+1555', 'Bo']], strictKey: key(3, 24), contentHash: key(4, 16) }),
-      message({ text: '你好', searchText: ' 你  好 ' }),
+      message({ text: '你好', searchText: ' 你  好 ', address: null }),
+      // Longer than the batch's first buffer: it grows.
+      message({ text: 'é'.repeat(300_000), attrsStored: ` body="${'é'.repeat(300_000)}"`, address: '' }),
       message({ participantsKey: '', members: [], kind: 'mms', mediaCount: 1, mediaSignature: 'abc', parts: [{ attrsJson: '[]', contentType: 'image/png', blobSha256: 'abc', size: 3, damage: null, rawData: null }], addrs: [] }),
       call,
       { type: 'warning', warning: { code: 'lone-surrogate', message: 'm', line: 1, column: 2 } },
@@ -58,13 +61,28 @@ describe('the reader worker batch codec', () => {
     const encoder = new BatchEncoder();
     for (const i of items) encoder.add(i);
     expect(encoder.count).toBe(items.length);
-    const wire = structuredClone(encoder.take());
+    const sent = encoder.take();
     expect(encoder.count).toBe(0);
+    // As the worker posts it: the bytes are moved, not copied.
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(sent, [sent.bytes.buffer]);
+    expect(sent.bytes.byteLength).toBe(0);
+    const wire = receiveMessageOnPort(port2)?.message as typeof sent;
+    port1.close();
     const back: ReadItem[] = [];
     decodeBatch(wire, (i) => back.push(i));
     const plain = (list: ReadItem[]): unknown =>
-      list.map((i) => (i.type === 'message' ? { ...i, strictKey: [...i.strictKey], contentHash: [...i.contentHash] } : i.type === 'call' ? { ...i, strictKey: [...i.strictKey] } : i));
+      list.map((i) =>
+        i.type === 'message'
+          ? { ...i, address: i.address === null ? null : textOf(i.address), text: textOf(i.text), attrsStored: textOf(i.attrsStored), strictKey: [...i.strictKey], contentHash: [...i.contentHash] }
+          : i.type === 'call'
+            ? { ...i, strictKey: [...i.strictKey] }
+            : i,
+      );
     expect(plain(back)).toEqual(plain(items));
+    // The large texts arrive as the UTF-8 SQLite stores, not as strings to convert again.
+    const first = back[0];
+    expect(first?.type === 'message' && Buffer.isBuffer(first.attrsStored)).toBe(true);
   });
 
   it('refuses a damaged batch instead of misreading it', () => {

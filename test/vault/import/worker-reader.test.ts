@@ -59,6 +59,9 @@ describe('reading a backup in a worker thread', () => {
     await writeCallsBackup(calls, { seed: 6, calls: 500 });
     const zip = await writeZip(path.join(dir, 'both.zip'), { 'calls.xml': fs.readFileSync(calls), 'sms.xml': fs.readFileSync(messages) });
     const { thread, worker } = await both([messages, calls]);
+    // Texts crossed from the worker as UTF-8 bytes; the archive holds them as text, not blobs.
+    const notText = "SELECT count(*) FROM messages WHERE typeof(attrs) <> 'text' OR typeof(body) NOT IN ('text', 'null') OR typeof(address) NOT IN ('text', 'null')";
+    expect(worker.store.sqlite.prepare(notText).pluck().get()).toBe(0);
     // The same bytes again, from a ZIP whose second entry is the messages file: all duplicates.
     const again = await importAll(worker, [zip], { readIn: 'worker', force: true });
     expect(again.map((r) => r.counts.new)).toEqual([0, 0]);
