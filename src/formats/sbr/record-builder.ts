@@ -9,6 +9,7 @@ import {
   type ReadWarning,
   type SourcePosition,
 } from '../records.js';
+import { attributeTextOfTag } from './attribute-text.js';
 import { Base64Stream } from './base64-stream.js';
 import type { ScanHandler } from './scanner-types.js';
 
@@ -135,8 +136,8 @@ export class RecordBuilder implements ScanHandler {
     }
   }
 
-  attributeText(text: string): void {
-    if (this.skipping === 0 && this.path.at(-1) === Ctx.Sms) this.record.attrText = text;
+  attributeText(raw: string): void {
+    if (this.skipping === 0 && this.path.at(-1) === Ctx.Sms) this.record.attrText = attributeTextOfTag(raw);
   }
 
   /** `data` of a part is streamed to the sink; in skipped elements, to nowhere. */

@@ -16,10 +16,10 @@ export interface ScanHandler {
   valueChunk(text: string): void;
   valueEnd(): void;
   /**
-   * The start tag's attributes, read in one piece, are exactly their attribute text
-   * (attribute-text.ts): one space and double quotes each, no reference, no control character.
+   * The start tag's attributes as the file has them, read in one piece: one space and double
+   * quotes each (what attributeTextOfTag in attribute-text.ts takes).
    */
-  attributeText?(text: string): void;
+  attributeText?(raw: string): void;
   /** The start tag ended with `>` or, when `selfClosing`, with `/>` (an `endTag` follows). */
   startTagEnd(selfClosing: boolean): void;
   endTag(name: string): void;

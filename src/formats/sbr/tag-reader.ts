@@ -8,7 +8,6 @@ import {
   referenceEnd,
   undefinedEntity,
 } from './entities.js';
-import { isVerbatimAttributeText } from './attribute-text.js';
 import { LineTracker } from './line-tracker.js';
 import { type NameInfo, NameTable, internalized, isNameChar, isNameStart, isSpace } from './names.js';
 import { type OpenElement, type Position, type ScanHandler, State } from './scanner-types.js';
@@ -150,10 +149,6 @@ export abstract class TagReader {
     if (this.nextAmp < j) this.nextAmp = indexOrLength(s, '&', j);
     if (this.nextAmp >= end) {
       for (let k = 0; k < names.length; k++) attrs.push([names[k] ?? '', match[k + 1] ?? '']);
-      if (names.length > 0 && this.handler.attributeText !== undefined) {
-        const text = s.slice(j, s.lastIndexOf('"', end) + 1);
-        if (isVerbatimAttributeText(text)) this.handler.attributeText(text);
-      }
     } else {
       // The regex admits exactly ` name="`, so each value's index follows from the lengths.
       let at = j;
@@ -166,6 +161,7 @@ export abstract class TagReader {
         attrs.push([name, raw.includes('&') ? this.decodeValue(raw, false) : raw]);
       }
     }
+    if (names.length > 0) this.handler.attributeText?.(s.slice(j, s.lastIndexOf('"', end) + 1));
     this.endOfStartTag(match[names.length + 1] === '/', shape.names, names.length);
     return end;
   }

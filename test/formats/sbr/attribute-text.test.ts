@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ArchiveRecord, Attrs, SmsRecord } from '../../../src/formats/records.js';
-import { parseAttributeText, renderAttributeText } from '../../../src/formats/sbr/attribute-text.js';
+import { parseAttributeText, attributeTextOfTag, renderAttributeText } from '../../../src/formats/sbr/attribute-text.js';
 import { SbrReader } from '../../../src/formats/sbr/reader.js';
 import { SbrXmlWriter } from '../../../src/formats/sbr/writer.js';
 import { smsBackupChunks } from '../../../bench/generator.js';
@@ -87,22 +87,48 @@ describe('attribute text', async () => {
     expect(rendered).toBeGreaterThan(3_000);
   });
 
-  it('comes from the reader as the file has it only where that is exactly the rendered text', () => {
-    let fromFile = 0;
+  it('comes from the reader, from the tag as the file has it, only where that is exactly the rendered text', () => {
+    let plain = 0;
     let withReferences = 0;
+    let rendered = 0;
     for (const data of files) {
       for (const [r, attrText] of smsWithText(data)) {
         if (attrText === undefined) {
-          if (r.attrs.some(([, v]) => /[&<>"\t\n\r]/.test(v))) withReferences++;
+          // What only the values one by one can give (or nothing can).
+          if (renderAttributeText(r.attrs) !== undefined) rendered++;
           continue;
         }
-        fromFile++;
         expect(attrText).toBe(renderAttributeText(r.attrs));
+        if (r.attrs.some(([, v]) => /[&<>"\t\n\r]|[\u{10000}-\u{10ffff}]/u.test(v))) withReferences++;
+        else plain++;
       }
     }
-    // Both kinds are there: plain tags (read in one piece) and tags with references.
-    expect(fromFile).toBeGreaterThan(2_000);
-    expect(withReferences).toBeGreaterThan(100);
+    // Both kinds are there: plain tags and tags whose references the text writes its own way.
+    expect(plain).toBeGreaterThan(2_000);
+    expect(withReferences).toBeGreaterThan(500);
+    expect(rendered).toBeGreaterThan(0);
+  });
+
+  it('from a tag as the file has it: each reference, line break and > written as the text writes its character', () => {
+    const cases: [string, string | undefined][] = [
+      [' body="plain" x=""', ' body="plain" x=""'],
+      [' body="a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;&#39;"', ' body="a &amp; b &lt; c &gt; d &quot;e&quot; \'f\'\'"'],
+      [' body="line&#10;break&#13;&#10;tab&#9;" x="&#xA;"', ' body="line&#10;break&#13;&#10;tab&#9;" x="&#10;"'],
+      // Surrogate references as old app versions wrote emoji, and a character beyond the BMP.
+      [' body="&#55357;&#56832; &#128512; &#x1F600; &#233;"', ' body="😀 😀 😀 é"'],
+      [' body="&#55357; lone"', undefined],
+      [' body="&#56832;"', undefined],
+      [' body="&#55357;&#65;"', undefined],
+      [' body="&#0;"', undefined],
+      [' body="&#1;"', undefined],
+      [' body="&#65535;"', undefined],
+      [' body="&bogus;"', undefined],
+      [' body="a > b &amp; c"', ' body="a &gt; b &amp; c"'],
+      [' body="raw\nline\r\n\ttab"', ' body="raw&#10;line&#13;&#10;&#9;tab"'],
+      [' body="raw \u0001"', undefined],
+      [' body="raw \uffff"', undefined],
+    ];
+    for (const [raw, text] of cases) expect(attributeTextOfTag(raw), raw).toBe(text);
   });
 
   it('escapes and restores every character that needs it', () => {
