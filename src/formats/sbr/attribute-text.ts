@@ -53,8 +53,6 @@ function namesFit(attrs: Attrs): boolean {
   return true;
 }
 
-/** How attribute text writes a character, where that is not the character itself. */
-const ESCAPED: Record<number, string> = { 9: '&#9;', 10: '&#10;', 13: '&#13;', 34: '&quot;', 38: '&amp;', 60: '&lt;', 62: '&gt;' };
 /** In a start tag's raw attributes: a reference, or a character attribute text writes otherwise. */
 // eslint-disable-next-line no-control-regex -- control characters are what is looked for
 const NOT_AS_IS = /[&>\u0000-\u001f\ufffe\uffff]/g;
@@ -62,43 +60,42 @@ const NOT_AS_IS = /[&>\u0000-\u001f\ufffe\uffff]/g;
 /**
  * The attribute text of a start tag's attributes as they stand in the file (one space and double
  * quotes each): most tags are it already; in the others each reference, raw line break or `>`
- * is written as the text writes its character, so that tags with line breaks, emoji as
+ * is replaced by its character as escapeValue writes it, so that tags with line breaks, emoji as
  * surrogate references or `&amp;` need neither JSON nor escaping value by value
  * (renderAttributeText: 1,000,000 benchmark SMS, 30% of them -> 13%). Undefined where the text
- * could not hold the values exactly (a lone surrogate, `&#0;`, another control character,
- * U+FFFE, U+FFFF) or a reference is not one: the caller renders the decoded values then.
+ * could not hold the values exactly (what escapeValue would replace: a lone surrogate, `&#0;`,
+ * another control character, U+FFFE, U+FFFF) or a reference is not one: the caller renders the
+ * decoded values then.
  */
 export function attributeTextOfTag(raw: string): string | undefined {
   let out = '';
   let last = 0;
+  const replaced = { count: 0 };
+  const onReplaced = (): void => {
+    replaced.count++;
+  };
   NOT_AS_IS.lastIndex = 0;
   for (let m = NOT_AS_IS.exec(raw); m !== null; m = NOT_AS_IS.exec(raw)) {
     const at = m.index;
-    const c = raw.charCodeAt(at);
-    let char: string | undefined;
+    let char = m[0];
     let end = at + 1;
-    if (c !== 0x26) {
-      char = ESCAPED[c];
-    } else {
+    if (char === '&') {
       const semi = referenceEnd(raw, at);
       const code = semi === -1 ? -1 : referenceCode(raw, at + 1, semi);
+      if (code < 0) return undefined;
       end = semi + 1;
-      if ((code >= 0x20 && code < 0xd800) || code === 9 || code === 10 || code === 13) {
-        char = ESCAPED[code] ?? String.fromCharCode(code);
-      } else if (code >= 0xd800 && code <= 0xdbff) {
-        // Old app versions' emoji: a high surrogate's reference directly followed by a low one's.
-        const lowSemi = raw.charCodeAt(end) === 0x26 ? referenceEnd(raw, end) : -1;
-        const low = lowSemi === -1 ? -1 : referenceCode(raw, end + 1, lowSemi);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          char = String.fromCharCode(code, low);
-          end = lowSemi + 1;
-        }
-      } else if (code > 0xdfff && code !== 0xfffe && code !== 0xffff) {
+      // Old app versions' emoji: a high surrogate's reference directly followed by a low one's.
+      const lowSemi = code >= 0xd800 && code <= 0xdbff && raw.charCodeAt(end) === 0x26 ? referenceEnd(raw, end) : -1;
+      const low = lowSemi === -1 ? -1 : referenceCode(raw, end + 1, lowSemi);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        char = String.fromCharCode(code, low);
+        end = lowSemi + 1;
+      } else {
         char = String.fromCodePoint(code);
       }
     }
-    if (char === undefined) return undefined;
-    out += raw.slice(last, at) + char;
+    out += raw.slice(last, at) + escapeValue(char, false, onReplaced);
+    if (replaced.count > 0) return undefined;
     last = end;
     NOT_AS_IS.lastIndex = end;
   }
