@@ -14,6 +14,7 @@ import * as m0006 from './migrations/0006-imap-sync.js';
 import * as m0007 from './migrations/0007-dated-keys.js';
 import * as m0008 from './migrations/0008-sms-content-by-attrs.js';
 import * as m0009 from './migrations/0009-search-hash-size.js';
+import * as m0010 from './migrations/0010-keys-in-messages.js';
 import type { Schema } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-dated-keys': m0007,
   '0008-sms-content-by-attrs': m0008,
   '0009-search-hash-size': m0009,
+  '0010-keys-in-messages': m0010,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */

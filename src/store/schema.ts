@@ -65,19 +65,16 @@ export interface MessagesTable {
   attrs: string;
   /** MMS only: 1 when the backup had an `<addrs>` element. */
   has_addrs: number;
-  /** The identity (see message_keys, which enforces its uniqueness). */
+  /** The identity: unique (index messages_strict_key, migration 0010). */
   strict_key: Buffer;
   /** MMS: sorted media hashes (see identity.mediaSignature), for option-based matching. */
   media_signature: string | null;
   first_backup_id: number;
   last_backup_id: number;
-}
-
-/** One row per message: its identity and what deciding between two copies needs. */
-export interface MessageKeysTable {
-  strict_key: Buffer;
-  message_id: number;
-  /** Hash of the whole record (attributes, MMS parts and addresses): equal means nothing changed. */
+  /**
+   * MMS: hash of the whole record (attributes, parts and addresses), equal means nothing changed;
+   * empty for SMS, which are compared by their attributes (migration 0008).
+   */
   content_hash: Buffer;
   /** `backup_date` of the backup whose copy is stored, for newest-wins state updates. */
   state_date: number;
@@ -175,7 +172,6 @@ export interface Schema {
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
-  message_keys: MessageKeysTable;
   mms_parts: MmsPartsTable;
   mms_addrs: MmsAddrsTable;
   calls: CallsTable;

@@ -56,18 +56,18 @@ export class ArchiveWriter {
     const conversationId = this.conversation(m.participantsKey, m.members);
     const strictKey = asBuffer(m.strictKey);
     const hash = asBuffer(m.contentHash);
+    const body = m.kind === 'sms' || m.text.length !== 0 ? m.text : null;
+    const hasAddrs = m.addrs === null ? 0 : 1;
+    const mediaSignature = m.kind === 'mms' ? m.mediaSignature : null;
     let stored: StoredKeyRow | undefined;
-    let storedKey = strictKey;
-    /** Whether this message's key row is written already (it is then new). */
-    let keyWritten = false;
+    /** Whether this message is written already (it is then new). */
+    let written = false;
     if (isStrict(this.match)) {
-      // Most messages of an import are new: the key goes in first, under the id the message will
-      // get, and only a key that is there already is looked up. A lookup before every insert
-      // cost ~2.8 us a message (a second descent of the key b-tree from JavaScript). The key
-      // refers to a message not written yet: the import runs with foreign keys off
-      // (import-backup.ts), and the message follows in the same transaction.
-      keyWritten = this.st.insertKeyIfNew.run(strictKey, this.nextId, hash, this.stateDate, m.rank).changes === 1;
-      if (!keyWritten) {
+      // Most messages of an import are new: the message goes in unless its key is there, and
+      // only a key that is there already is looked up. A lookup before every insert cost ~2.8 us
+      // a message (a second descent of the key b-tree from JavaScript).
+      written = this.st.insertMessageIfNew.run(this.nextId, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, body, m.read, m.attrsStored, hasAddrs, strictKey, mediaSignature, hash, this.stateDate, m.rank, this.backupId, this.backupId).changes === 1;
+      if (!written) {
         stored = this.st.keyByStrictKey.get(strictKey);
         if (stored === undefined) throw new Error('message key neither inserted nor found: the archive changed during the import');
       }
@@ -82,7 +82,6 @@ export class ArchiveWriter {
             return 'duplicate';
           }
           stored = candidate;
-          storedKey = candidate.strict_key;
         }
       }
     }
@@ -93,13 +92,10 @@ export class ArchiveWriter {
         return 'duplicate';
       }
     }
-    const body = m.kind === 'sms' || m.text.length !== 0 ? m.text : null;
-    const hasAddrs = m.addrs === null ? 0 : 1;
-    const mediaSignature = m.kind === 'mms' ? m.mediaSignature : null;
     let id: number;
     if (stored === undefined) {
       id = this.nextId++;
-      this.st.insertMessage.run(id, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, body, m.read, m.attrsStored, hasAddrs, strictKey, mediaSignature, this.backupId, this.backupId);
+      if (!written) this.st.insertMessage.run(id, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, body, m.read, m.attrsStored, hasAddrs, strictKey, mediaSignature, hash, this.stateDate, m.rank, this.backupId, this.backupId);
     } else {
       id = stored.message_id;
       this.st.replaceMessage.run({
@@ -116,14 +112,15 @@ export class ArchiveWriter {
         has_addrs: hasAddrs,
         strict_key: strictKey,
         media_signature: mediaSignature,
+        content_hash: hash,
+        state_date: this.stateDate,
+        rank: m.rank,
         backup_id: this.backupId,
         id,
       });
-      this.st.deleteKey.run({ key: storedKey });
       this.st.deleteParts.run({ id });
       this.st.deleteAddrs.run({ id });
     }
-    if (!keyWritten) this.st.insertKey.run(strictKey, id, hash, this.stateDate, m.rank);
     if (m.parts !== null) this.insertParts(id, m.parts);
     if (m.addrs !== null) this.insertAddrs(id, m.addrs);
     if (stored !== undefined && id < this.unindexedFrom) {
@@ -190,8 +187,7 @@ export class ArchiveWriter {
    * content hash (migration 0008).
    */
   private smsWins(m: PreparedMessage, stored: StoredKeyRow): boolean {
-    const storedAttrs = this.st.attrsById.get({ id: stored.message_id })?.attrs;
-    if (storedAttrs === undefined) throw new Error(`message ${stored.message_id} has an identity key but no row: run textvault verify`);
+    const storedAttrs = stored.attrs;
     const attrs = textOf(m.attrsStored);
     if (storedAttrs === attrs) return false;
     const incoming = canonicalStoredAttrs(attrs);

@@ -15,6 +15,8 @@ export interface StoredKeyRow {
   content_hash: Buffer;
   state_date: number;
   rank: number;
+  /** Compared for SMS (their content_hash is empty). */
+  attrs: string;
 }
 
 /** A candidate for option-based (loose) matching. */
@@ -51,6 +53,9 @@ type InsertMessageArgs = [
   hasAddrs: number,
   strictKey: Buffer,
   mediaSignature: string | null,
+  contentHash: Buffer,
+  stateDate: number,
+  rank: number,
   firstBackupId: number,
   lastBackupId: number,
 ];
@@ -59,6 +64,9 @@ type InsertMessageArgs = [
 const idList = (name: string) => sql<number>`(SELECT value FROM json_each(${param<string>(name)}))`;
 
 const p = param;
+
+/** One parameter name per position of a statement's arguments. */
+type ParamNames<Args extends unknown[]> = { [K in keyof Args]: string };
 
 /**
  * A text column's value, bound as a string or as its UTF-8 bytes (Utf8Text, as records arrive
@@ -83,14 +91,17 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     has_addrs: p<number>('has_addrs'),
     strict_key: p<Buffer>('strict_key'),
     media_signature: p<string | null>('media_signature'),
-  };
-  const keyValues = {
-    strict_key: p<Buffer>('strict_key'),
-    message_id: p<number>('message_id'),
     content_hash: p<Buffer>('content_hash'),
     state_date: p<number>('state_date'),
     rank: p<number>('rank'),
   };
+  const insertMessage = q.insertInto('messages').values({
+    id: p<number>('id'),
+    ...messageValues,
+    first_backup_id: p<number>('backup_id'),
+    last_backup_id: p<number>('backup_id'),
+  });
+  const insertOrder: ParamNames<InsertMessageArgs> = ['id', 'kind', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'has_addrs', 'strict_key', 'media_signature', 'content_hash', 'state_date', 'rank', 'backup_id', 'backup_id'];
   return {
     /** The id AUTOINCREMENT would give the next message: never one a deleted message had. */
     nextMessageId: prepare<{ id: number }>(
@@ -101,55 +112,31 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     ),
     keyByStrictKey: preparePositional<[key: Buffer], StoredKeyRow>(
       sqlite,
-      q.selectFrom('message_keys').select(['message_id', 'content_hash', 'state_date', 'rank']).where('strict_key', '=', p<Buffer>('key')),
+      q
+        .selectFrom('messages')
+        .select(['id as message_id', 'content_hash', 'state_date', 'rank', 'attrs'])
+        .where('strict_key', '=', p<Buffer>('key')),
       ['key'],
     ),
-    attrsById: prepare<{ attrs: string }>(sqlite, q.selectFrom('messages').select('attrs').where('id', '=', p<number>('id'))),
     candidatesInRange: prepare<LooseCandidateRow>(
       sqlite,
       q
         .selectFrom('messages')
-        .innerJoin('message_keys', 'message_keys.strict_key', 'messages.strict_key')
-        .select([
-          'message_keys.message_id',
-          'message_keys.content_hash',
-          'message_keys.state_date',
-          'message_keys.rank',
-          'messages.kind',
-          'messages.direction',
-          'messages.body',
-          'messages.media_signature',
-          'messages.strict_key',
-        ])
-        .where('messages.conversation_id', '=', p<number>('conversation_id'))
-        .where('messages.date_ms', '>=', p<number>('from'))
-        .where('messages.date_ms', '<=', p<number>('to'))
-        .orderBy('messages.id'),
+        .select(['id as message_id', 'content_hash', 'state_date', 'rank', 'attrs', 'kind', 'direction', 'body', 'media_signature', 'strict_key'])
+        .where('conversation_id', '=', p<number>('conversation_id'))
+        .where('date_ms', '>=', p<number>('from'))
+        .where('date_ms', '<=', p<number>('to'))
+        .orderBy('id'),
     ),
-    insertKey: preparePositional<[strictKey: Buffer, messageId: number, contentHash: Buffer, stateDate: number, rank: number]>(
+    insertMessage: preparePositional<InsertMessageArgs>(sqlite, insertMessage, insertOrder),
+    /**
+     * A message unless one with its key is there already (changes 0): most messages of an import
+     * are new, so the insert is tried first and only a key that is there is looked up.
+     */
+    insertMessageIfNew: preparePositional<InsertMessageArgs>(
       sqlite,
-      q.insertInto('message_keys').values(keyValues),
-      ['strict_key', 'message_id', 'content_hash', 'state_date', 'rank'],
-    ),
-    /** The key of a message that is new unless the key is already there (changes 0). */
-    insertKeyIfNew: preparePositional<[strictKey: Buffer, messageId: number, contentHash: Buffer, stateDate: number, rank: number]>(
-      sqlite,
-      q
-        .insertInto('message_keys')
-        .values(keyValues)
-        .onConflict((oc) => oc.column('strict_key').doNothing()),
-      ['strict_key', 'message_id', 'content_hash', 'state_date', 'rank'],
-    ),
-    deleteKey: prepare(sqlite, q.deleteFrom('message_keys').where('strict_key', '=', p<Buffer>('key'))),
-    insertMessage: preparePositional<InsertMessageArgs>(
-      sqlite,
-      q.insertInto('messages').values({
-        id: p<number>('id'),
-        ...messageValues,
-        first_backup_id: p<number>('backup_id'),
-        last_backup_id: p<number>('backup_id'),
-      }),
-      ['id', 'kind', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'has_addrs', 'strict_key', 'media_signature', 'backup_id', 'backup_id'],
+      insertMessage.onConflict((oc) => oc.column('strict_key').doNothing()),
+      insertOrder,
     ),
     replaceMessage: prepare(
       sqlite,

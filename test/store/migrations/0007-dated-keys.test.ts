@@ -4,23 +4,28 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import * as m0007 from '../../../src/store/migrations/0007-dated-keys.js';
+import * as m0010 from '../../../src/store/migrations/0010-keys-in-messages.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { DB_FILE, Vault } from '../../../src/vault/vault.js';
 import { fixture, tempDir } from '../../helpers/temp.js';
 import { expectAllDuplicates, importAll } from '../../helpers/vault.js';
 
-const keyLengths = (db: BetterSqlite3.Database): number[] =>
-  db
+/** Every identity key's length; message_keys held messages' keys before migration 0010. */
+const keyLengths = (db: BetterSqlite3.Database): number[] => {
+  const keyTable = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'message_keys'").pluck().get() === 1;
+  return db
     .prepare<[], { n: number }>(
-      'SELECT DISTINCT length(strict_key) AS n FROM (SELECT strict_key FROM message_keys UNION ALL SELECT strict_key FROM messages UNION ALL SELECT strict_key FROM calls)',
+      `SELECT DISTINCT length(strict_key) AS n FROM (${keyTable ? 'SELECT strict_key FROM message_keys UNION ALL ' : ''}SELECT strict_key FROM messages UNION ALL SELECT strict_key FROM calls)`,
     )
     .all()
     .map((r) => r.n);
+};
 
 /** Takes a vault back to the keys it had before 0007 (the down step), as an older version left it. */
 async function undo0007(dir: string): Promise<void> {
   const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await m0010.down(db);
   await m0007.down(db);
   // The later ones are forgotten too (their steps are idempotent: they run again on open).
   sqlite.prepare("DELETE FROM kysely_migration WHERE name >= '0007-dated-keys'").run();

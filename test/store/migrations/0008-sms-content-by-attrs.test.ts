@@ -1,6 +1,8 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import * as m0010 from '../../../src/store/migrations/0010-keys-in-messages.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { DB_FILE, Vault } from '../../../src/vault/vault.js';
 import { fixture, tempDir } from '../../helpers/temp.js';
@@ -9,7 +11,7 @@ import { expectAllDuplicates, importAll } from '../../helpers/vault.js';
 const hashLengths = (db: BetterSqlite3.Database): { kind: string; n: number }[] =>
   db
     .prepare<[], { kind: string; n: number }>(
-      'SELECT DISTINCT kind, length(content_hash) AS n FROM message_keys JOIN messages ON messages.id = message_id ORDER BY kind',
+      'SELECT DISTINCT kind, length(content_hash) AS n FROM messages ORDER BY kind',
     )
     .all();
 
@@ -28,10 +30,12 @@ describe('migration 0008: SMS are compared by their attributes', () => {
 
     // As a version before 0008 left it: every SMS key with a 16-byte hash of its JSON.
     const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await m0010.down(db);
     sqlite.exec("UPDATE message_keys SET content_hash = randomblob(16) WHERE message_id IN (SELECT id FROM messages WHERE kind = 'sms')");
     // Later migrations are forgotten too; their steps are idempotent and run again on open.
     sqlite.exec("DELETE FROM kysely_migration WHERE name >= '0008-sms-content-by-attrs'");
-    sqlite.close();
+    await db.destroy();
 
     vault = await Vault.open(dir);
     try {
