@@ -8,7 +8,7 @@ import type { SearchIndex } from '../../store/search-index.js';
 import { canonicalStoredAttrs } from '../stored-attrs.js';
 import { incomingWins, isStrict, looseDateRange, looselyEqual, type MatchOptions } from '../identity.js';
 import { textOf, type PreparedAddr, type PreparedCall, type PreparedMessage, type PreparedPart } from './prepare-record.js';
-import { importStatements, type ImportStatements, type LooseCandidateRow, type StoredKeyRow } from './statements.js';
+import { importStatements, type ImportStatements, type LooseCandidateRow, type StoredCopy } from './statements.js';
 
 export type Outcome = 'new' | 'duplicate' | 'updated';
 
@@ -56,23 +56,20 @@ export class ArchiveWriter {
     const conversationId = this.conversation(m.participantsKey, m.members);
     const strictKey = asBuffer(m.strictKey);
     const hash = asBuffer(m.contentHash);
-    const body = m.kind === 'sms' || m.text.length !== 0 ? m.text : null;
-    const hasAddrs = m.addrs === null ? 0 : 1;
-    const mediaSignature = m.kind === 'mms' ? m.mediaSignature : null;
-    let stored: StoredKeyRow | undefined;
+    let stored: StoredCopy | undefined;
     /** Whether this message is written already (it is then new). */
     let written = false;
     if (isStrict(this.match)) {
       // Most messages of an import are new: the message goes in unless its key is there, and
       // only a key that is there already is looked up. A lookup before every insert cost ~2.8 us
       // a message (a second descent of the key b-tree from JavaScript).
-      written = this.st.insertMessageIfNew.run(this.nextId, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, body, m.read, m.attrsStored, hasAddrs, strictKey, mediaSignature, hash, this.stateDate, m.rank, this.backupId, this.backupId).changes === 1;
+      written = this.insertNew(this.st.insertMessageIfNew, m, conversationId, strictKey, hash);
       if (!written) {
-        stored = this.st.keyByStrictKey.get(strictKey);
+        stored = this.st.storedByKey.get(strictKey);
         if (stored === undefined) throw new Error('message key neither inserted nor found: the archive changed during the import');
       }
     } else {
-      stored = this.st.keyByStrictKey.get(strictKey);
+      stored = this.st.storedByKey.get(strictKey);
       if (stored === undefined) {
         const candidate = this.looseMatch(m, conversationId);
         if (candidate !== undefined) {
@@ -95,7 +92,7 @@ export class ArchiveWriter {
     let id: number;
     if (stored === undefined) {
       id = this.nextId++;
-      if (!written) this.st.insertMessage.run(id, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, body, m.read, m.attrsStored, hasAddrs, strictKey, mediaSignature, hash, this.stateDate, m.rank, this.backupId, this.backupId);
+      if (!written) this.insertNew(this.st.insertMessage, m, conversationId, strictKey, hash);
     } else {
       id = stored.message_id;
       this.st.replaceMessage.run({
@@ -106,12 +103,12 @@ export class ArchiveWriter {
         direction: m.direction,
         box: m.box,
         address: m.address,
-        body,
+        body: bodyOf(m),
         read: m.read,
         attrs: m.attrsStored,
-        has_addrs: hasAddrs,
+        has_addrs: hasAddrsOf(m),
         strict_key: strictKey,
-        media_signature: mediaSignature,
+        media_signature: mediaSignatureOf(m),
         content_hash: hash,
         state_date: this.stateDate,
         rank: m.rank,
@@ -186,7 +183,7 @@ export class ArchiveWriter {
    * different ones the canonical text is the deterministic tie-break. Keys of SMS carry no
    * content hash (migration 0008).
    */
-  private smsWins(m: PreparedMessage, stored: StoredKeyRow): boolean {
+  private smsWins(m: PreparedMessage, stored: StoredCopy): boolean {
     const storedAttrs = stored.attrs;
     const attrs = textOf(m.attrsStored);
     if (storedAttrs === attrs) return false;
@@ -198,7 +195,7 @@ export class ArchiveWriter {
     );
   }
 
-  private mmsWins(m: PreparedMessage, hash: Buffer, stored: StoredKeyRow): boolean {
+  private mmsWins(m: PreparedMessage, hash: Buffer, stored: StoredCopy): boolean {
     return (
       !stored.content_hash.equals(hash) &&
       incomingWins(
@@ -206,6 +203,15 @@ export class ArchiveWriter {
         { stateDate: stored.state_date, rank: stored.rank, signature: stored.content_hash.toString('hex') },
       )
     );
+  }
+
+  /**
+   * Writes `m` as a new message under the next id (the caller takes it); false when the
+   * statement is insertMessageIfNew and a message with the key is there already.
+   */
+  private insertNew(statement: ImportStatements['insertMessage'], m: PreparedMessage, conversationId: number, strictKey: Buffer, hash: Buffer): boolean {
+    const row = statement.run(this.nextId, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, bodyOf(m), m.read, m.attrsStored, hasAddrsOf(m), strictKey, mediaSignatureOf(m), hash, this.stateDate, m.rank, this.backupId, this.backupId);
+    return row.changes === 1;
   }
 
   /** Adds every message from unindexedFrom on to the search index. */
@@ -280,6 +286,19 @@ export class ArchiveWriter {
       });
     });
   }
+}
+
+/** The body column: an MMS without text parts has none. */
+function bodyOf(m: PreparedMessage): PreparedMessage['text'] | null {
+  return m.kind === 'sms' || m.text.length !== 0 ? m.text : null;
+}
+
+function hasAddrsOf(m: PreparedMessage): number {
+  return m.addrs === null ? 0 : 1;
+}
+
+function mediaSignatureOf(m: PreparedMessage): string | null {
+  return m.kind === 'mms' ? m.mediaSignature : null;
 }
 
 /** A key that crossed threads arrives as a plain Uint8Array; SQLite and Buffer.equals want a Buffer. */

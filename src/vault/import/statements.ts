@@ -9,8 +9,8 @@ import type { Utf8Text } from './prepare-record.js';
 
 const compiler = sqliteCompiler<Schema>();
 
-/** What deciding between an incoming record and its stored copy needs. */
-export interface StoredKeyRow {
+/** What deciding between an incoming message and its stored copy needs. */
+export interface StoredCopy {
   message_id: number;
   content_hash: Buffer;
   state_date: number;
@@ -20,7 +20,7 @@ export interface StoredKeyRow {
 }
 
 /** A candidate for option-based (loose) matching. */
-export interface LooseCandidateRow extends StoredKeyRow {
+export interface LooseCandidateRow extends StoredCopy {
   kind: 'sms' | 'mms';
   direction: string;
   body: string | null;
@@ -110,7 +110,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
         sql<number>`max(coalesce((SELECT max(id) FROM messages), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) + 1`.as('id'),
       ),
     ),
-    keyByStrictKey: preparePositional<[key: Buffer], StoredKeyRow>(
+    storedByKey: preparePositional<[key: Buffer], StoredCopy>(
       sqlite,
       q
         .selectFrom('messages')

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import * as m0007 from '../../../src/store/migrations/0007-dated-keys.js';
 import * as m0010 from '../../../src/store/migrations/0010-keys-in-messages.js';
 import { dumpVault } from '../../../src/vault/dump.js';
-import { DB_FILE, Vault } from '../../../src/vault/vault.js';
+import { Vault } from '../../../src/vault/vault.js';
+import { migrateBack } from '../../helpers/migrations.js';
 import { fixture, tempDir } from '../../helpers/temp.js';
 import { expectAllDuplicates, importAll } from '../../helpers/vault.js';
 
@@ -21,16 +21,10 @@ const keyLengths = (db: BetterSqlite3.Database): number[] => {
     .map((r) => r.n);
 };
 
-/** Takes a vault back to the keys it had before 0007 (the down step), as an older version left it. */
+/** Takes a vault back to the keys it had before 0007 (the down steps), as an older version left it. */
 async function undo0007(dir: string): Promise<void> {
-  const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await m0010.down(db);
-  await m0007.down(db);
   // The later ones are forgotten too (their steps are idempotent: they run again on open).
-  sqlite.prepare("DELETE FROM kysely_migration WHERE name >= '0007-dated-keys'").run();
-  expect(keyLengths(sqlite)).toEqual([16]);
-  await db.destroy();
+  await migrateBack(dir, '0007-dated-keys', [m0010, m0007], (sqlite) => { expect(keyLengths(sqlite)).toEqual([16]); });
 }
 
 describe('migration 0007: identity keys start with the date', () => {

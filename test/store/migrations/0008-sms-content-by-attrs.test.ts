@@ -1,10 +1,10 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import * as m0010 from '../../../src/store/migrations/0010-keys-in-messages.js';
 import { dumpVault } from '../../../src/vault/dump.js';
-import { DB_FILE, Vault } from '../../../src/vault/vault.js';
+import { Vault } from '../../../src/vault/vault.js';
+import { migrateBack } from '../../helpers/migrations.js';
 import { fixture, tempDir } from '../../helpers/temp.js';
 import { expectAllDuplicates, importAll } from '../../helpers/vault.js';
 
@@ -29,13 +29,10 @@ describe('migration 0008: SMS are compared by their attributes', () => {
     await vault.close();
 
     // As a version before 0008 left it: every SMS key with a 16-byte hash of its JSON.
-    const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
-    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
-    await m0010.down(db);
-    sqlite.exec("UPDATE message_keys SET content_hash = randomblob(16) WHERE message_id IN (SELECT id FROM messages WHERE kind = 'sms')");
     // Later migrations are forgotten too; their steps are idempotent and run again on open.
-    sqlite.exec("DELETE FROM kysely_migration WHERE name >= '0008-sms-content-by-attrs'");
-    await db.destroy();
+    await migrateBack(dir, '0008-sms-content-by-attrs', [m0010], (sqlite) =>
+      sqlite.exec("UPDATE message_keys SET content_hash = randomblob(16) WHERE message_id IN (SELECT id FROM messages WHERE kind = 'sms')"),
+    );
 
     vault = await Vault.open(dir);
     try {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import * as m0010 from '../../../src/store/migrations/0010-keys-in-messages.js';
 import { dumpVault } from '../../../src/vault/dump.js';
-import { DB_FILE, Vault } from '../../../src/vault/vault.js';
+import { Vault } from '../../../src/vault/vault.js';
+import { migrateBack } from '../../helpers/migrations.js';
 import { fixture, tempDir } from '../../helpers/temp.js';
 import { expectAllDuplicates, importAll } from '../../helpers/vault.js';
 
@@ -26,13 +26,10 @@ describe('migration 0010: identity keys live in the messages row', () => {
     await vault.close();
 
     // As a version before 0010 left it.
-    const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
-    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
-    await m0010.down(db);
-    expect(sqlite.prepare('SELECT count(*) FROM message_keys').pluck().get()).toBe(keys.length);
-    expect(sqlite.prepare("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'content_hash'").pluck().get()).toBe(0);
-    sqlite.prepare("DELETE FROM kysely_migration WHERE name = '0010-keys-in-messages'").run();
-    await db.destroy();
+    await migrateBack(dir, '0010-keys-in-messages', [m0010], (sqlite) => {
+      expect(sqlite.prepare('SELECT count(*) FROM message_keys').pluck().get()).toBe(keys.length);
+      expect(sqlite.prepare("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'content_hash'").pluck().get()).toBe(0);
+    });
 
     vault = await Vault.open(dir);
     try {

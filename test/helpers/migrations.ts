@@ -1,0 +1,29 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type Migration } from 'kysely';
+import { DB_FILE } from '../../src/vault/vault.js';
+
+/**
+ * Takes a closed vault back to the schema an older version left: runs `downs` (latest first),
+ * then `edit` on the raw file, and forgets migration `name` and every later one, so the next
+ * open runs them again.
+ */
+export async function migrateBack(
+  dir: string,
+  name: string,
+  downs: Pick<Migration, 'down'>[],
+  edit?: (sqlite: BetterSqlite3.Database) => void,
+): Promise<void> {
+  const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    for (const m of downs) {
+      if (m.down === undefined) throw new Error(`a migration before ${name} has no down step`);
+      await m.down(db);
+    }
+    edit?.(sqlite);
+    sqlite.prepare('DELETE FROM kysely_migration WHERE name >= ?').run(name);
+  } finally {
+    await db.destroy();
+  }
+}
