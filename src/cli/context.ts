@@ -2,7 +2,7 @@
  * What every command shares: which vault, how to print, how failures become exit codes.
  */
 import path from 'node:path';
-import { Vault } from '../vault/vault.js';
+import type { Vault } from '../vault/vault.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -27,7 +27,13 @@ export function vaultDir(opts: GlobalOptions): string {
   return path.resolve(opts.vault ?? process.env.TEXTVAULT_DIR ?? 'vault');
 }
 
+/**
+ * Opens the vault for `fn` and closes it after. The vault's modules (SQLite, Kysely, phone
+ * numbers) are loaded here, not when the command line starts: `--help` and usage errors need
+ * none of them.
+ */
 export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (vault: Vault) => Promise<T>): Promise<T> {
+  const { Vault } = await import('../vault/vault.js');
   const vault = await Vault.open(vaultDir(opts), { create });
   try {
     return await fn(vault);

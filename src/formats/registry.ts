@@ -6,14 +6,8 @@
 import type { OpenedBackup, OpenOptions } from './backup-unit.js';
 import { describeFormat, detectFormat, type FormatId } from './detect.js';
 import { NotABackupError } from './errors.js';
-import { sbrUnits } from './sbr/unit.js';
-import { fossifyUnits } from './fossify/unit.js';
 import { sniff, statInput } from './container.js';
-import { smsIeCallsUnits, smsIeContactsUnits, smsIeNdjsonUnits, smsIeZipUnits } from './smsie/unit.js';
-import { openEncryptedSmsIe } from './smsie/encrypted-unit.js';
-import { vcardUnits } from './vcard/unit.js';
-import { emlFolderUnits, emlUnits, isEmlFolder, mboxUnits } from './smsbackupplus/unit.js';
-import { ndjsonUnits } from './ndjson/unit.js';
+import { isEmlFolder } from './smsbackupplus/eml-folder.js';
 
 export type Opener = (file: string, options: OpenOptions) => Promise<OpenedBackup>;
 
@@ -21,24 +15,36 @@ const plain =
   (format: FormatId, units: (file: string) => Promise<OpenedBackup['units']>): Opener =>
   async (file) => ({ format, units: await units(file), dispose: () => undefined });
 
+/*
+ * Each format's reader is loaded when a file of that format is opened: all of them together
+ * (a mail parser, libsodium, zip, JSON streaming) took ~0.3 s to load, in every import's
+ * reader thread and every CLI command, for the one format a file has.
+ */
+const sbr = () => import('./sbr/unit.js');
+const smsIe = () => import('./smsie/unit.js');
+const smsBackupPlus = () => import('./smsbackupplus/unit.js');
+
 /** Formats with a reader. Formats detected but missing here get a clear "not supported" error. */
 export const OPENERS: Partial<Record<FormatId, Opener>> = {
-  sbr: plain('sbr', sbrUnits),
-  'sms-ie': plain('sms-ie', async (file) => ((await sniff(file)) === 'zip' ? smsIeZipUnits(file) : smsIeNdjsonUnits(file))),
-  'sms-ie-calls': plain('sms-ie-calls', smsIeCallsUnits),
-  'sms-ie-contacts': plain('sms-ie-contacts', smsIeContactsUnits),
-  'sms-ie-encrypted': (file, options) => openEncryptedSmsIe(file, options, openBackupAs),
-  fossify: plain('fossify', fossifyUnits),
-  vcard: plain('vcard', vcardUnits),
-  'smsbackupplus-mbox': plain('smsbackupplus-mbox', mboxUnits),
-  'smsbackupplus-eml': plain('smsbackupplus-eml', emlUnits),
-  'textvault-ndjson': plain('textvault-ndjson', ndjsonUnits),
+  sbr: plain('sbr', async (file) => (await sbr()).sbrUnits(file)),
+  'sms-ie': plain('sms-ie', async (file) => {
+    const m = await smsIe();
+    return (await sniff(file)) === 'zip' ? m.smsIeZipUnits(file) : m.smsIeNdjsonUnits(file);
+  }),
+  'sms-ie-calls': plain('sms-ie-calls', async (file) => (await smsIe()).smsIeCallsUnits(file)),
+  'sms-ie-contacts': plain('sms-ie-contacts', async (file) => (await smsIe()).smsIeContactsUnits(file)),
+  'sms-ie-encrypted': async (file, options) => (await import('./smsie/encrypted-unit.js')).openEncryptedSmsIe(file, options, openBackupAs),
+  fossify: plain('fossify', async (file) => (await import('./fossify/unit.js')).fossifyUnits(file)),
+  vcard: plain('vcard', async (file) => (await import('./vcard/unit.js')).vcardUnits(file)),
+  'smsbackupplus-mbox': plain('smsbackupplus-mbox', async (file) => (await smsBackupPlus()).mboxUnits(file)),
+  'smsbackupplus-eml': plain('smsbackupplus-eml', async (file) => (await smsBackupPlus()).emlUnits(file)),
+  'textvault-ndjson': plain('textvault-ndjson', async (file) => (await import('./ndjson/unit.js')).ndjsonUnits(file)),
 };
 
 export async function openBackup(file: string, options: OpenOptions = {}): Promise<OpenedBackup> {
   const stat = await statInput(file);
   // A folder is read only as SMS Backup+ mail saved as .eml files (one import for the folder).
-  if (isEmlFolder(file)) return { format: 'smsbackupplus-eml', units: await emlFolderUnits(file), dispose: () => undefined };
+  if (isEmlFolder(file)) return { format: 'smsbackupplus-eml', units: await (await smsBackupPlus()).emlFolderUnits(file), dispose: () => undefined };
   if (stat.isDirectory()) {
     throw new NotABackupError(file, 'it is a folder without .eml files; give the backup files inside it', 'a backup file');
   }

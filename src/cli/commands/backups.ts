@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { listBackups } from '../../vault/backups.js';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 
 export function registerBackups(program: Command, globals: () => GlobalOptions): void {
@@ -9,6 +8,7 @@ export function registerBackups(program: Command, globals: () => GlobalOptions):
     .option('--json', 'print as JSON')
     .option('--limit <n>', 'only the most recent N runs', (v) => Number.parseInt(v, 10))
     .action(async (opts: { json?: boolean; limit?: number }) => {
+      const { listBackups } = await import('../../vault/backups.js');
       const runs = await withVault(globals(), false, (vault) => listBackups(vault, { limit: opts.limit }));
       if (opts.json === true) {
         printJson(runs);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { SETTINGS } from '../../vault/config.js';
 import { CommandFailed, printJson, withVault, type GlobalOptions } from '../context.js';
 
 export function registerConfig(program: Command, globals: () => GlobalOptions): void {
@@ -9,6 +8,7 @@ export function registerConfig(program: Command, globals: () => GlobalOptions): 
     .description('every setting and its value')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { SETTINGS } = await import('../../vault/config.js');
       const values = await withVault(globals(), true, (vault) => vault.config.all());
       if (opts.json === true) {
         printJson(values);

@@ -1,13 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { EXPORT_FORMATS, runExport, type ExportFormat } from '../../vault/export/run-export.js';
+import { DEFAULT_SPLIT, EXPORT_FORMATS, type ExportFormat } from '../../vault/export/export-formats.js';
 import type { FossifyKeys } from '../../formats/fossify/mapping.js';
-import { DEFAULT_SPLIT } from '../../vault/export/sbr-export.js';
 import type { ExportKind } from '../../vault/export/selection.js';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { withProgressBar } from '../progress.js';
 import { CommandFailed } from '../context.js';
 import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap.js';
-import { exportToImap } from '../../sources/imap/export.js';
+import type { exportToImap } from '../../sources/imap/export.js';
 import { isImapUrl, parseImapUrl } from '../../sources/imap/target.js';
 
 type CliFormat = ExportFormat | 'smsbackupplus';
@@ -63,6 +62,7 @@ async function exportSmsBackupPlusCli(globals: GlobalOptions, opts: ExportCliOpt
   }
   const target = parseImapUrl(opts.to);
   const connect = await imapConnectOptions(target, opts);
+  const { exportToImap } = await import('../../sources/imap/export.js');
   const result = await withProgressBar('appending', opts.json !== true, 'records', (onProgress) =>
     withVault(globals, false, (vault) =>
       exportToImap(vault, selection, target, {
@@ -118,6 +118,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     }
     const out = opts.out;
     if (out === undefined) throw new CommandFailed(`--format ${format} writes files: give the folder with --out DIR`);
+    const { runExport } = await import('../../vault/export/run-export.js');
     const result = await withProgressBar('exporting', opts.json !== true, 'records', (onProgress) =>
       withVault(globals(), false, (vault) =>
         runExport(vault, {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { passphraseSource } from '../passphrase.js';
-import { importFile, type ImportResult } from '../../vault/import/import-backup.js';
+import type { ImportResult } from '../../vault/import/import-backup.js';
 import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
 import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap.js';
-import { importImap, type ImapFolderResult } from '../../sources/imap/import.js';
+import type { ImapFolderResult } from '../../sources/imap/import.js';
 import { isImapUrl, parseImapUrl } from '../../sources/imap/target.js';
 
 interface ImportCliOptions extends ImapCliOptions {
@@ -70,6 +70,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
         try {
           if (isImapUrl(file)) {
             const target = parseImapUrl(file);
+            const { importImap } = await import('../../sources/imap/import.js');
             const folders = await importImap(vault, target, {
               ...(await imapConnectOptions(target, opts)),
               ...(opts.callsFolder === undefined ? {} : { callFolder: opts.callsFolder }),
@@ -87,6 +88,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
             if (opts.json !== true) for (const f of folders) process.stdout.write(folderSummary(f) + '\n');
             continue;
           }
+          const { importFile } = await import('../../vault/import/import-backup.js');
           const rs = await importFile(vault, file, {
             // The person waits for this import: a large one may lock other processes out meanwhile.
             bulkJournal: true,

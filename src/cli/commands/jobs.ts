@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { JobQueue, type Job } from '../../vault/jobs/index.js';
+import type { Job } from '../../vault/jobs/index.js';
 import { CommandFailed, formatBytes, printJson, withVault, type GlobalOptions } from '../context.js';
 
 function progressText(j: Job): string {
@@ -25,6 +25,7 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
     .option('--json', 'print as JSON')
     .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 20)
     .action(async (opts: { json?: boolean; limit: number }) => {
+      const { JobQueue } = await import('../../vault/jobs/index.js');
       const page = await withVault(globals(), false, async (vault) => {
         const queue = await JobQueue.open(vault);
         try {
@@ -41,6 +42,7 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
     .command('run')
     .description('run queued jobs (and resume interrupted ones) until none is left')
     .action(async () => {
+      const { JobQueue } = await import('../../vault/jobs/index.js');
       const failed = await withVault(globals(), false, async (vault) => {
         const queue = await JobQueue.open(vault);
         let failures = 0;

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { serve } from '../../server/serve.js';
 import { CommandFailed, vaultDir, type GlobalOptions } from '../context.js';
 
 interface ServeCliOptions {
@@ -42,6 +41,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
           `WARNING: listening on ${opts.host}: passwords and messages travel unencrypted unless a TLS reverse proxy is in front of it (see README, "Running behind a reverse proxy").\n`,
         );
       }
+      const { serve } = await import('../../server/serve.js');
       const running = await serve({
         dir: vaultDir(globals()),
         host: opts.host,

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { SourceService } from '../../sources/source-service.js';
-import { JobQueue, type Job } from '../../vault/jobs/index.js';
-import { addSource, listSources, removeSource, type Source } from '../../vault/sources/registry.js';
-import { AFTER_IMPORT, formatDuration, parseDuration, SourceConfigError, type AfterImport, type FolderConfig, type ImapConfig } from '../../vault/sources/source-config.js';
+import type { JobQueue, Job } from '../../vault/jobs/index.js';
+import type { Source } from '../../vault/sources/registry.js';
+import type { Vault } from '../../vault/vault.js';
+import type { FolderConfig, ImapConfig } from '../../vault/sources/source-config.js';
+import { AFTER_IMPORT, formatDuration, parseDuration, SourceConfigError, type AfterImport } from '../../vault/sources/source-options.js';
 import { CommandFailed, printJson, withVault, type GlobalOptions } from '../context.js';
 import { jobLine } from './jobs.js';
 
@@ -36,6 +37,21 @@ export function sourceLines(s: Source): string {
   return lines.join('\n');
 }
 
+const registry = () => import('../../vault/sources/registry.js');
+
+/** The vault and its job queue (where sources are kept), open for `fn`. */
+async function withQueue<T>(globals: GlobalOptions, create: boolean, fn: (queue: JobQueue, vault: Vault) => Promise<T>): Promise<T> {
+  const { JobQueue } = await import('../../vault/jobs/index.js');
+  return withVault(globals, create, async (vault) => {
+    const queue = await JobQueue.open(vault);
+    try {
+      return await fn(queue, vault);
+    } finally {
+      await queue.close();
+    }
+  });
+}
+
 export function registerSource(program: Command, globals: () => GlobalOptions): void {
   const source = program.command('source').description('where backups come from: watched folders, IMAP mailboxes, upload devices');
   source
@@ -58,32 +74,28 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
     .action(async (name: string, opts: AddOptions) => {
       if ((opts.folder === undefined) === (opts.imap === undefined)) throw new CommandFailed('give exactly one of --folder DIR or --imap URL');
       if (opts.after !== undefined && !(AFTER_IMPORT as readonly string[]).includes(opts.after)) throw new CommandFailed(`--after must be one of ${AFTER_IMPORT.join(', ')}`);
-      const added = await withVault(globals(), true, async (vault) => {
-        const queue = await JobQueue.open(vault);
-        try {
-          const expected = opts.expect === undefined ? undefined : parseDuration(opts.expect);
-          if (opts.folder !== undefined) {
-            const config: Partial<FolderConfig> = { path: path.resolve(opts.folder) };
-            if (opts.settle !== undefined) config.settleMs = parseDuration(opts.settle);
-            if (opts.after !== undefined) config.afterImport = opts.after as AfterImport;
-            return await addSource(queue.control.db, { name, kind: 'folder', config, schedule: opts.schedule, expectedIntervalMs: expected });
-          }
-          if (opts.imap !== undefined && /^imaps?:\/\/[^/]*:[^/]*@/i.test(opts.imap)) {
-            throw new SourceConfigError('do not put the password in the IMAP URL (it would be stored and shown): use --password-file or --password-env');
-          }
-          const config: Partial<ImapConfig> = {
-            url: opts.imap,
-            passwordFile: opts.passwordFile === undefined ? undefined : path.resolve(opts.passwordFile),
-            passwordEnv: opts.passwordEnv,
-            security: opts.imapSecurity,
-            insecure: opts.insecure === true,
-            caFile: opts.caFile === undefined ? undefined : path.resolve(opts.caFile),
-            callsFolder: opts.callsFolder,
-          };
-          return await addSource(queue.control.db, { name, kind: 'imap', config, schedule: opts.schedule, expectedIntervalMs: expected });
-        } finally {
-          await queue.close();
+      const { addSource } = await registry();
+      const added = await withQueue(globals(), true, async (queue) => {
+        const expected = opts.expect === undefined ? undefined : parseDuration(opts.expect);
+        if (opts.folder !== undefined) {
+          const config: Partial<FolderConfig> = { path: path.resolve(opts.folder) };
+          if (opts.settle !== undefined) config.settleMs = parseDuration(opts.settle);
+          if (opts.after !== undefined) config.afterImport = opts.after as AfterImport;
+          return await addSource(queue.control.db, { name, kind: 'folder', config, schedule: opts.schedule, expectedIntervalMs: expected });
         }
+        if (opts.imap !== undefined && /^imaps?:\/\/[^/]*:[^/]*@/i.test(opts.imap)) {
+          throw new SourceConfigError('do not put the password in the IMAP URL (it would be stored and shown): use --password-file or --password-env');
+        }
+        const config: Partial<ImapConfig> = {
+          url: opts.imap,
+          passwordFile: opts.passwordFile === undefined ? undefined : path.resolve(opts.passwordFile),
+          passwordEnv: opts.passwordEnv,
+          security: opts.imapSecurity,
+          insecure: opts.insecure === true,
+          caFile: opts.caFile === undefined ? undefined : path.resolve(opts.caFile),
+          callsFolder: opts.callsFolder,
+        };
+        return await addSource(queue.control.db, { name, kind: 'imap', config, schedule: opts.schedule, expectedIntervalMs: expected });
       });
       if (opts.json === true) printJson(added);
       else process.stdout.write(`added source ${sourceLines(added)}\n(it runs while textvault serve or textvault daemon is running; textvault source run ${added.id} runs it once now)\n`);
@@ -93,14 +105,8 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
     .description('every source with its health')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const sources = await withVault(globals(), true, async (vault) => {
-        const queue = await JobQueue.open(vault);
-        try {
-          return await listSources(queue.control.db);
-        } finally {
-          await queue.close();
-        }
-      });
+      const { listSources } = await registry();
+      const sources = await withQueue(globals(), true, (queue) => listSources(queue.control.db));
       if (opts.json === true) printJson(sources);
       else if (sources.length === 0) process.stdout.write('no sources (textvault source add NAME --folder DIR)\n');
       else for (const s of sources) process.stdout.write(sourceLines(s) + '\n');
@@ -110,14 +116,8 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
     .description('remove a source (what it imported stays in the vault)')
     .argument('<source>', 'source id or name')
     .action(async (ref: string) => {
-      const removed = await withVault(globals(), false, async (vault) => {
-        const queue = await JobQueue.open(vault);
-        try {
-          return await removeSource(queue.control.db, ref);
-        } finally {
-          await queue.close();
-        }
-      });
+      const { removeSource } = await registry();
+      const removed = await withQueue(globals(), false, (queue) => removeSource(queue.control.db, ref));
       process.stdout.write(`removed source #${removed.id} ${removed.name}; its backups stay in the vault\n`);
     });
   source
@@ -126,8 +126,8 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
     .argument('<source>', 'source id or name')
     .option('--json', 'print the jobs as JSON')
     .action(async (ref: string, opts: { json?: boolean }) => {
-      const jobs = await withVault(globals(), false, async (vault) => {
-        const queue = await JobQueue.open(vault);
+      const { SourceService } = await import('../../sources/source-service.js');
+      const jobs = await withQueue(globals(), false, async (queue, vault) => {
         const service = new SourceService(vault, queue);
         try {
           const queued = await service.runNow(ref);
@@ -141,7 +141,6 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
           return ended;
         } finally {
           await service.stop();
-          await queue.close();
         }
       });
       if (opts.json === true) printJson(jobs);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { vaultStats } from '../../vault/stats.js';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 
 export function registerStats(program: Command, globals: () => GlobalOptions): void {
@@ -9,6 +8,7 @@ export function registerStats(program: Command, globals: () => GlobalOptions): v
     .option('--json', 'print as JSON')
     .option('--top <n>', 'how many top contacts', (v) => Number.parseInt(v, 10), 10)
     .action(async (opts: { json?: boolean; top: number }) => {
+      const { vaultStats } = await import('../../vault/stats.js');
       const s = await withVault(globals(), false, (vault) => vaultStats(vault, opts.top));
       if (opts.json === true) {
         printJson(s);

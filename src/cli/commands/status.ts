@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { notifiersFromConfig } from '../../sources/notify/index.js';
-import { SourceService } from '../../sources/source-service.js';
-import { JobQueue } from '../../vault/jobs/index.js';
-import { evaluateAlerts } from '../../vault/sources/alerts.js';
 import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { jobLine } from './jobs.js';
 import { sourceLines } from './source.js';
+
+const sourceService = () => import('../../sources/source-service.js');
+const jobQueue = () => import('../../vault/jobs/index.js');
 
 export function registerStatus(program: Command, globals: () => GlobalOptions): void {
   program
@@ -13,6 +12,7 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
     .description('are backups still arriving? sources, alerts, jobs; exits 1 while an alert is active')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const [{ SourceService }, { JobQueue }, { evaluateAlerts }] = await Promise.all([sourceService(), jobQueue(), import('../../vault/sources/alerts.js')]);
       const { status, running } = await withVault(globals(), false, async (vault) => {
         const queue = await JobQueue.open(vault);
         try {
@@ -47,6 +47,7 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
     .command('daemon')
     .description('run sources, jobs and alerts without the web server (until Ctrl-C)')
     .action(async () => {
+      const [{ SourceService }, { JobQueue }, { notifiersFromConfig }] = await Promise.all([sourceService(), jobQueue(), import('../../sources/notify/index.js')]);
       await withVault(globals(), true, async (vault) => {
         const queue = await JobQueue.open(vault);
         const service = new SourceService(vault, queue, { notifiers: await notifiersFromConfig(vault) });

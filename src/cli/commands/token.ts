@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { openControl } from '../../vault/control.js';
-import { createToken, listTokens, revokeToken } from '../../vault/sources/tokens.js';
+import type { openControl } from '../../vault/control.js';
 import { printJson, withVault, type GlobalOptions } from '../context.js';
+
+const tokens = () => import('../../vault/sources/tokens.js');
 
 export function registerToken(program: Command, globals: () => GlobalOptions): void {
   const token = program.command('token').description('API tokens that let a device upload backups (PUT /api/ingest/FILENAME)');
   const withControl = <T>(fn: (db: Awaited<ReturnType<typeof openControl>>['db']) => Promise<T>): Promise<T> =>
     withVault(globals(), true, async (vault) => {
-      const control = await openControl(vault);
+      const control = await (await import('../../vault/control.js')).openControl(vault);
       try {
         return await fn(control.db);
       } finally {
@@ -20,6 +21,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .requiredOption('--name <name>', 'the device, e.g. "Pixel 8" (also the name of its upload source)')
     .option('--json', 'print as JSON')
     .action(async (opts: { name: string; json?: boolean }) => {
+      const { createToken } = await tokens();
       const { token: secret, record } = await withControl((db) => createToken(db, opts.name));
       if (opts.json === true) {
         printJson({ ...record, token: secret });
@@ -35,11 +37,12 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .description('every token (never the tokens themselves)')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const tokens = await withControl((db) => listTokens(db));
-      if (opts.json === true) printJson(tokens);
-      else if (tokens.length === 0) process.stdout.write('no tokens (textvault token create --name "Pixel 8")\n');
+      const { listTokens } = await tokens();
+      const all = await withControl((db) => listTokens(db));
+      if (opts.json === true) printJson(all);
+      else if (all.length === 0) process.stdout.write('no tokens (textvault token create --name "Pixel 8")\n');
       else
-        for (const t of tokens) {
+        for (const t of all) {
           const state = t.revokedAt === null ? 'active' : `revoked ${t.revokedAt.slice(0, 10)}`;
           process.stdout.write(`#${t.id} ${t.name}  ${state}  created ${t.createdAt.slice(0, 10)}  last used ${t.lastUsedAt?.replace('T', ' ').slice(0, 16) ?? 'never'}\n`);
         }
@@ -49,6 +52,7 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .description('revoke a token (by id or device name); it stops working at once')
     .argument('<token>', 'token id or name')
     .action(async (ref: string) => {
+      const { revokeToken } = await tokens();
       const t = await withControl((db) => revokeToken(db, ref));
       process.stdout.write(`revoked token #${t.id} (${t.name})\n`);
     });

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openControlStore } from '../../store/database.js';
-import { addUser, setPassword } from '../../vault/auth/users.js';
-import { CONTROL_DB_FILE } from '../../vault/jobs/index.js';
+import type { openControlStore } from '../../store/database.js';
 import { CommandFailed, withVault, type GlobalOptions } from '../context.js';
 import { readNewPassword } from '../password-input.js';
 
 async function withAccounts(globals: GlobalOptions, fn: (control: Awaited<ReturnType<typeof openControlStore>>) => Promise<void>): Promise<void> {
+  const [{ openControlStore }, { CONTROL_DB_FILE }] = await Promise.all([import('../../store/database.js'), import('../../vault/jobs/index.js')]);
   await withVault(globals, true, async (vault) => {
     const control = await openControlStore(path.join(vault.dir, CONTROL_DB_FILE));
     try {
@@ -17,6 +16,8 @@ async function withAccounts(globals: GlobalOptions, fn: (control: Awaited<Return
   });
 }
 
+const users = () => import('../../vault/auth/users.js');
+
 export function registerUser(program: Command, globals: () => GlobalOptions): void {
   const user = program.command('user').description('accounts of the web app (the password is prompted for, or read from stdin when piped)');
   user
@@ -25,6 +26,7 @@ export function registerUser(program: Command, globals: () => GlobalOptions): vo
     .argument('<name>', 'user name')
     .action(async (name: string) => {
       const password = await readNewPassword();
+      const { addUser } = await users();
       await withAccounts(globals(), async (control) => {
         try {
           await addUser(control, name, password);
@@ -40,6 +42,7 @@ export function registerUser(program: Command, globals: () => GlobalOptions): vo
     .argument('<name>', 'user name')
     .action(async (name: string) => {
       const password = await readNewPassword();
+      const { setPassword } = await users();
       await withAccounts(globals(), async (control) => {
         try {
           await setPassword(control, name, password);

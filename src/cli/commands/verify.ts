@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { verifyVault } from '../../vault/verify.js';
 import { CommandFailed, formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
 
@@ -9,6 +8,7 @@ export function registerVerify(program: Command, globals: () => GlobalOptions): 
     .description('check database integrity and re-hash every media file; exits 1 on any problem')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { verifyVault } = await import('../../vault/verify.js');
       const bar = progressBar('verifying media', opts.json !== true);
       const report = await withVault(globals(), false, (vault) =>
         verifyVault(vault, (done, total) => {

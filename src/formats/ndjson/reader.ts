@@ -21,12 +21,6 @@ export interface NdjsonReadOptions {
 /** A line longer than this is not an export of ours (the longest is an MMS with 64 KiB raw data). */
 export const MAX_LINE_BYTES = 64 << 20;
 
-/** True when `head` (the first bytes of a file) starts like a Textvault NDJSON export. */
-export function looksLikeNdjson(head: Buffer): boolean {
-  const text = head.subarray(0, 256).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  return /^\{\s*"type"\s*:\s*"header"\s*,\s*"schema"\s*:\s*"textvault-ndjson"/.test(text);
-}
-
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export async function readNdjson(source: AsyncIterable<Buffer>, opts: NdjsonReadOptions): Promise<void> {

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { BackupUnit, ReadContext, ReadOutcome } from '../backup-unit.js';
 import { openInput, readHead, type InputEntry } from '../container.js';
 import type { BackupContent } from '../records.js';
+import { emlFiles } from './eml-folder.js';
 import { readMail } from './mail-reader.js';
 import { splitMbox } from './mbox.js';
 
@@ -94,23 +95,6 @@ function mboxUnit(entry: InputEntry): BackupUnit {
 // ---- .eml files ----
 
 /** The .eml files of a folder, sorted by name (symbolic links and sub-folders are not followed). */
-export function emlFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.toLowerCase().endsWith('.eml'))
-    .map((d) => d.name)
-    .sort()
-    .map((n) => path.join(dir, n));
-}
-
-export function isEmlFolder(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory() && emlFiles(dir).length > 0;
-  } catch {
-    return false;
-  }
-}
-
 export function emlUnits(file: string): Promise<BackupUnit[]> {
   return Promise.resolve([emlUnit(file, [file])]);
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { EXPORT_FORMATS } from '../../vault/export/run-export.js';
+import { EXPORT_FORMATS } from '../../vault/export/export-formats.js';
 import { EXPORTS_DIR, type ExportJobResult, type JobQueue } from '../../vault/jobs/index.js';
 import { ApiError } from '../errors.js';
 import { IdParam, printable } from '../params.js';

@@ -16,11 +16,8 @@ import { exportFossify } from './fossify-export.js';
 import type { FossifyKeys } from '../../formats/fossify/mapping.js';
 import { exportSbr } from './sbr-export.js';
 import { exportSmsIe } from './smsie-export.js';
+import type { ExportFormat } from './export-formats.js';
 import type { ExportSelection } from './selection.js';
-
-export type ExportFormat = 'sbr' | 'sms-ie' | 'fossify' | 'csv' | 'ndjson' | 'html' | 'pdf';
-
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['sbr', 'sms-ie', 'fossify', 'csv', 'ndjson', 'html', 'pdf'];
 
 export interface ExportRequest extends ExportProgress {
   format: ExportFormat;

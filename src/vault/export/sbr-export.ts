@@ -6,6 +6,7 @@
  * written in two halves at once, the second by a worker thread (sbr-export-worker.ts).
  */
 import fs from 'node:fs';
+import { DEFAULT_SPLIT } from './export-formats.js';
 
 import type { MediaSource } from '../../formats/sbr/writer.js';
 import { spawnWorker } from '../threads/spawn-worker.js';
@@ -39,7 +40,6 @@ export interface SbrExportResult {
   warnings: string[];
 }
 
-export const DEFAULT_SPLIT = 5_000;
 /** Below this many messages a worker's start-up costs more than the second core saves. */
 const PARALLEL_MIN_MESSAGES = 20_000;
 

@@ -4,7 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { JobsTable } from '../../store/control-schema.js';
-import { EXPORT_FORMATS, type ExportFormat } from '../export/run-export.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/export-formats.js';
 import type { ExportKind } from '../export/selection.js';
 
 export type JobKind = 'import' | 'verify' | 'export';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../../src/formats/detect.js';
+import { classify, looksLikeNdjson } from '../../../src/formats/detect.js';
 import { hashOnlySink } from '../../../src/formats/hash-sink.js';
-import { looksLikeNdjson, readNdjson } from '../../../src/formats/ndjson/reader.js';
+import { readNdjson } from '../../../src/formats/ndjson/reader.js';
 import type { ArchiveRecord, ReadWarning } from '../../../src/formats/records.js';
 
 const HEADER = '{"type":"header","schema":"textvault-ndjson","version":1,"exported_at":"x","exported_at_ms":5}';
