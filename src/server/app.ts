@@ -8,7 +8,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_SESSION_TTL_MS } from '../vault/auth/sessions.js';
 import type { SourceService } from '../sources/source-service.js';
-import type { JobQueue } from '../vault/jobs/index.js';
+import { UPLOADS_DIR, type JobQueue } from '../vault/jobs/index.js';
 import type { Vault } from '../vault/vault.js';
 import { installGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
@@ -16,7 +16,7 @@ import { errorHandler } from './errors.js';
 import { archiveRoutes } from './routes/archive.js';
 import { ingestMaxBytes, ingestRoutes } from './routes/ingest.js';
 import { exportRoutes } from './routes/exports.js';
-import { jobRoutes, UPLOAD_DIR } from './routes/jobs.js';
+import { jobRoutes } from './routes/jobs.js';
 import { mediaRoutes } from './routes/media.js';
 import { sourceRoutes } from './routes/sources.js';
 import { securityHeaders } from './security-headers.js';
@@ -95,7 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   jobRoutes(app, options.jobs, options.vault.dir);
   exportRoutes(app, options.jobs, options.vault.dir);
   // Phones and sync apps upload here with a device token instead of a session (docs/sources.md).
-  await app.register(ingestRoutes, { queue: options.jobs, spoolDir: path.join(options.vault.dir, UPLOAD_DIR), maxBytes: () => ingestMaxBytes(options.vault) });
+  await app.register(ingestRoutes, { queue: options.jobs, spoolDir: path.join(options.vault.dir, UPLOADS_DIR), maxBytes: () => ingestMaxBytes(options.vault) });
   if (options.sources !== undefined) await app.register(sourceRoutes, { service: options.sources });
   await staticApp(app, options.webRoot);
   return app;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UPLOAD_DIR, uploadName } from '../../src/server/routes/jobs.js';
+import { uploadName } from '../../src/server/routes/jobs.js';
+import { UPLOADS_DIR } from '../../src/vault/jobs/index.js';
 import { writeBackup } from '../helpers/sbr-xml.js';
 import { fixture } from '../helpers/temp.js';
 import { ownerClient, startServer, waitForJob, type Body } from './harness.js';
@@ -38,7 +39,7 @@ describe('uploads', () => {
     expect(jobs.items[0]).toMatchObject({ id: jobId, kind: 'import' });
     expect(typeof jobs.items[0]?.createdAt).toBe('number');
     // The spooled copy is gone once the job has ended.
-    expect(fs.readdirSync(path.join(server.dir, UPLOAD_DIR))).toEqual([]);
+    expect(fs.readdirSync(path.join(server.dir, UPLOADS_DIR))).toEqual([]);
   });
 
   it('takes uploads far above the JSON body limit (streamed, not buffered)', async () => {
@@ -73,7 +74,7 @@ describe('uploads', () => {
     expect(job.error).toMatch(/^holiday\.jpg: not a backup Textvault can read: .*matches no format Textvault knows/);
     expect(job.error).not.toMatch(/uploads[\\/]/);
     expect(await client.json<Summary>('/api/stats/summary')).toEqual(before);
-    expect(fs.readdirSync(path.join(server.dir, UPLOAD_DIR))).toEqual([]);
+    expect(fs.readdirSync(path.join(server.dir, UPLOADS_DIR))).toEqual([]);
     expect(fs.existsSync(path.join(server.dir, '..', 'holiday.jpg'))).toBe(false);
   });
 

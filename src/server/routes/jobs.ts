@@ -10,11 +10,10 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Job, JobQueue } from '../../vault/jobs/index.js';
+import { UPLOADS_DIR, type Job, type JobQueue } from '../../vault/jobs/index.js';
 import { ApiError } from '../errors.js';
 import { IdParam, Paging, printable } from '../params.js';
 
-export const UPLOAD_DIR = 'uploads';
 
 /** The name to show for an upload: the last path segment, printable, bounded. Never a path. */
 export function uploadName(raw: string | undefined): string {
@@ -51,7 +50,7 @@ export function presentJob(job: Job): Record<string, unknown> {
 }
 
 export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: string): void {
-  const spool = path.join(vaultDir, UPLOAD_DIR);
+  const spool = path.join(vaultDir, UPLOADS_DIR);
 
   // Encapsulated so the pass-through body parser applies to the upload route only.
   void app.register((scope, _options, registered) => {

@@ -28,10 +28,11 @@
  * - Progress is persisted at most once a second (`progressPersistMs`) and is live in `get()`,
  *   `list()` and the `progress` event in between.
  * - `deleteAfter: true` deletes the job's file once the job has ended, whatever the outcome: for
- *   uploads spooled to disk, which the queue then owns.
+ *   uploads spooled to disk (`UPLOADS_DIR`), which the queue then owns. `start()` also removes
+ *   spooled uploads that no job refers to (a process died while one arrived).
  */
 export { CONTROL_DB_FILE } from '../control.js';
-export { JobNotFoundError, JobQueue, type JobEvents, type JobPage, type JobQueueOptions } from './job-queue.js';
+export { JobNotFoundError, JobQueue, UPLOADS_DIR, type JobEvents, type JobPage, type JobQueueOptions } from './job-queue.js';
 export type { ExportJobInput, ExportJobParams, ImportJobInput, Job, JobInput, JobKind, JobProgress, JobStatus, ProgressUnit, VerifyJobInput } from './job.js';
 export type { ImportJobResult, VerifyJobResult } from './run-job.js';
 export { EXPORTS_DIR, type ExportJobResult } from './run-export-job.js';

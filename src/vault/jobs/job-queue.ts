@@ -16,6 +16,14 @@ import { jobFromRow, parseParams, type Job, type JobInput, type JobProgress } fr
 import { runExportJob } from './run-export-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
 
+/** Where uploads are spooled (`<vault>/uploads/`) until the import job that owns each has ended. */
+export const UPLOADS_DIR = 'uploads';
+/**
+ * An upload no job refers to is removed once unchanged this long: one still arriving (at another
+ * server of the vault, say) is written to all the time, and is queued the moment it is complete.
+ */
+const ORPHAN_UPLOAD_MS = 60 * 60 * 1000;
+
 export interface JobQueueOptions {
   /** How often a running job's progress is written to the control database (ms). Default 1000. */
   progressPersistMs?: number;
@@ -150,6 +158,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
     if (this.running) return;
     await this.requeueInterrupted();
     await this.removeLeftoverFiles();
+    await this.removeOrphanUploads();
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -191,6 +200,29 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private async removeLeftoverFiles(): Promise<void> {
     const ended = await this.control.db.selectFrom('jobs').select(['file', 'params_json']).where('status', 'in', ['done', 'failed']).where('file', 'is not', null).execute();
     for (const j of ended) if (j.file !== null && parseParams(j.params_json).deleteAfter === true) await fs.promises.rm(j.file, { force: true });
+  }
+
+  /**
+   * Spooled uploads that never became a job: the process died while the upload arrived, or
+   * before it was queued. Nobody will import them, and they are someone's messages.
+   */
+  private async removeOrphanUploads(now = Date.now()): Promise<void> {
+    const dir = path.join(this.vault.dir, UPLOADS_DIR);
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(dir);
+    } catch {
+      return;
+    }
+    if (names.length === 0) return;
+    const owned = await this.control.db.selectFrom('jobs').select('file').where('file', 'like', `${dir}${path.sep}%`).execute();
+    const referenced = new Set(owned.map((j) => j.file));
+    for (const name of names) {
+      const file = path.join(dir, name);
+      if (referenced.has(file)) continue;
+      const stat = await fs.promises.lstat(file).catch(() => undefined);
+      if (stat?.isFile() === true && now - stat.mtimeMs >= ORPHAN_UPLOAD_MS) await fs.promises.rm(file, { force: true });
+    }
   }
 
   private withLive(job: Job): Job {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../../bench/generator.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { importFile } from '../../../src/vault/import/import-backup.js';
-import { JobQueue, type Job } from '../../../src/vault/jobs/index.js';
+import { JobQueue, UPLOADS_DIR, type Job } from '../../../src/vault/jobs/index.js';
 import { acquireLock } from '../../../src/vault/lock.js';
 import { Vault } from '../../../src/vault/vault.js';
 import { CLI, NODE_FLAGS } from '../../helpers/cli.js';
@@ -109,6 +109,41 @@ describe('the job queue', () => {
       expect(fs.existsSync(copy)).toBe(false);
       expect(fs.existsSync(junk)).toBe(false);
       expect(fs.existsSync(a)).toBe(true);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('removes spooled uploads no job refers to once they are an hour old, and keeps the rest', async () => {
+    const vault = await newVault();
+    const spool = path.join(vault.dir, UPLOADS_DIR);
+    fs.mkdirSync(spool, { recursive: true });
+    const hourAgo = (Date.now() - 61 * 60 * 1000) / 1000;
+    const upload = (name: string, old: boolean): string => {
+      const file = path.join(spool, name);
+      fs.writeFileSync(file, 'part of an upload');
+      if (old) fs.utimesSync(file, hourAgo, hourAgo);
+      return file;
+    };
+    // A process died while these arrived (the first before it was complete): no job has them.
+    const orphans = [upload('1-a.upload', true), upload('2-b.upload', true)];
+    // Still arriving (written to a moment ago), and one an old queued job owns.
+    const arriving = upload('3-c.upload', false);
+    const owned = upload('4-d.upload', true);
+    const unrelated = path.join(vault.dir, 'notes.txt');
+    fs.writeFileSync(unrelated, 'mine');
+    fs.utimesSync(unrelated, hourAgo, hourAgo);
+    const queue = await JobQueue.open(vault);
+    try {
+      const job = await queue.enqueue({ kind: 'import', file: owned, deleteAfter: true });
+      await queue.start();
+      expect(orphans.filter((f) => fs.existsSync(f))).toEqual([]);
+      expect(fs.existsSync(arriving)).toBe(true);
+      expect(fs.existsSync(unrelated)).toBe(true);
+      await queue.idle();
+      // The owned upload went the usual way: imported (it is not a backup: failed), then deleted.
+      expect((await queue.get(job.id))?.status).toBe('failed');
+      expect(fs.readdirSync(spool)).toEqual(['3-c.upload']);
     } finally {
       await queue.close();
     }
