@@ -79,6 +79,15 @@ describe('textvault token / source / jobs / status', () => {
     expect(alert.stdout).toMatch(/^ALERT since .*: No new backup from "tablet" for 1 hour\(s\) \(expected at least every 1s\): it has not delivered a backup since it was added/m);
     const json = JSON.parse(cli(['--vault', vault, 'status', '--json']).stdout) as { alerts: unknown[]; sources: unknown[] };
     expect(json.alerts).toHaveLength(1);
+    // Paused, it raises no alert; resumed, it does again.
+    const pause = cli(['--vault', vault, 'source', 'disable', 'tablet']);
+    expect(pause.code).toBe(0);
+    expect(pause.stdout).toMatch(/^paused source #2 tablet \(folder: .*\) {2}schedule continuous {2}PAUSED/);
+    expect(cli(['--vault', vault, 'status']).code).toBe(0);
+    expect(cli(['--vault', vault, 'source', 'list']).stdout).toMatch(/#2 tablet .* {2}PAUSED/);
+    expect(JSON.parse(cli(['--vault', vault, 'source', 'enable', '2', '--json']).stdout)).toMatchObject({ id: 2, enabled: true });
+    expect(cli(['--vault', vault, 'status']).code).toBe(1);
+    expect(cli(['--vault', vault, 'source', 'disable', 'nosuch']).stderr).toMatch(/nosuch/);
     expect(cli(['--vault', vault, 'source', 'remove', 'tablet']).code).toBe(0);
     expect(cli(['--vault', vault, 'status']).code).toBe(0);
   });

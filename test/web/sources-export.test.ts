@@ -100,6 +100,19 @@ test('the Sources page adds a watched folder and creates a device token, shown o
   expect(await page.locator('.new-token').count()).toBe(0);
   await page.getByRole('region', { name: 'Notices' }).getByText('1 message you deleted on your phone is still here.').waitFor();
   await shot('sources');
+
+  // Pausing the device refuses its uploads; resuming takes them again.
+  const device = page.locator('tr[data-source="Pixel 8 (synthetic)"]');
+  await device.getByRole('button', { name: /^Pause/ }).click();
+  await device.getByRole('button', { name: /^Resume/ }).waitFor();
+  expect(await device.textContent()).toContain('Paused');
+  const refused = await fetch(`${server.url}/api/ingest/sms-3.xml`, { method: 'PUT', headers: { Authorization: `Bearer ${value}` }, body: sbrXml(['synthetic four'], { backupDate: T0 + 3 * DAY, type: 'full' }) });
+  expect(refused.status).toBe(403);
+  await device.getByRole('button', { name: /^Resume/ }).click();
+  await device.getByRole('button', { name: /^Pause/ }).waitFor();
+  expect(await device.textContent()).not.toContain('Paused');
+  await put('sms-3.xml', ['synthetic four'], T0 + 3 * DAY);
+  expect(pageErrors).toEqual([]);
 });
 
 test('the Export page exports one conversation to CSV and downloads it', async () => {

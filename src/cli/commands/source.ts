@@ -29,7 +29,7 @@ export function sourceLines(s: Source): string {
   const h = s.health;
   const when = (iso: string | null): string => (iso === null ? 'never' : iso.replace('T', ' ').slice(0, 16));
   const lines = [
-    `#${s.id} ${s.name} (${s.kind}: ${where})  schedule ${s.schedule}${s.enabled ? '' : '  DISABLED'}`,
+    `#${s.id} ${s.name} (${s.kind}: ${where})  schedule ${s.schedule}${s.enabled ? '' : '  PAUSED'}`,
     `    last run ${when(h.lastRunAt)}, last success ${when(h.lastSuccessAt)}, last new backup ${when(h.lastDeliveryAt)}, newest message ${when(h.newestMessageAt)}`,
     `    alert after ${formatDuration(s.expectedIntervalMs)} without a new backup${h.nextRunAt === null ? '' : `; next run ${when(h.nextRunAt)}`}`,
   ];
@@ -120,6 +120,23 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
       const removed = await withQueue(globals(), false, (queue) => removeSource(queue.control.db, ref));
       process.stdout.write(`removed source #${removed.id} ${removed.name}; its backups stay in the vault\n`);
     });
+  for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
+    source
+      .command(name)
+      .description(
+        enabled
+          ? 'resume a paused source'
+          : 'pause a source: a folder is not watched, a mailbox not polled, a device\'s uploads are refused, and it raises no alert (its backups stay)',
+      )
+      .argument('<source>', 'source id or name')
+      .option('--json', 'print the source as JSON')
+      .action(async (ref: string, opts: { json?: boolean }) => {
+        const { setSourceEnabled } = await registry();
+        const changed = await withQueue(globals(), false, (queue) => setSourceEnabled(queue.control.db, ref, enabled));
+        if (opts.json === true) printJson(changed);
+        else process.stdout.write(`${enabled ? 'resumed' : 'paused'} source ${sourceLines(changed)}\n(a running textvault serve or daemon picks this up within 30 s)\n`);
+      });
+  }
   source
     .command('run')
     .description('run a source once now (scan the folder, poll the mailbox) and import what it finds')

@@ -114,6 +114,11 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     }
     request.ingestDevice = owner;
     if (request.method === 'GET') return;
+    if (!owner.sourceEnabled) {
+      void reply.header('connection', 'close');
+      await problem(reply, 403, 'source_paused', `uploads from "${owner.name}" are paused; nothing was kept. Resume them on the Sources page or with: textvault source enable "${owner.name}"`);
+      return;
+    }
     const limit = await limitNow();
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > limit) {

@@ -6,6 +6,7 @@
  *   GET    /api/alerts            { items: Alert[] }
  *   GET    /api/sources           { items: Source[] }
  *   POST   /api/sources           { name, kind: "folder"|"imap", config, schedule?, expectedIntervalMs? } -> 201 Source
+ *   PATCH  /api/sources/:id       { enabled: boolean } -> Source (false pauses it: not watched or polled, uploads refused, no alerts)
  *   DELETE /api/sources/:id       -> 204 (what it imported stays)
  *   POST   /api/sources/:id/run   -> 202 { jobIds }
  *   GET    /api/tokens            { items: ApiToken[] } (never the tokens)
@@ -18,7 +19,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { SourceService, SourceUnavailableError } from '../../sources/source-service.js';
-import { addSource, listSources, removeSource, SourceNotFoundError } from '../../vault/sources/registry.js';
+import { addSource, listSources, removeSource, setSourceEnabled, SourceNotFoundError } from '../../vault/sources/registry.js';
 import { SourceConfigError } from '../../vault/sources/source-config.js';
 import { createToken, listTokens, revokeToken } from '../../vault/sources/tokens.js';
 
@@ -33,6 +34,7 @@ const NewSource = z.object({
   schedule: z.string().max(200).optional(),
   expectedIntervalMs: z.number().int().positive().optional(),
 });
+const SourceChange = z.object({ enabled: z.boolean() }).strict();
 const NewToken = z.object({ name: z.string().min(1).max(200) });
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -61,6 +63,13 @@ export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions)
     const source = await addSource(db, body);
     await service.reload();
     return reply.status(201).send(source);
+  });
+  app.patch('/api/sources/:id', async (request) => {
+    const { id } = IdParam.parse(request.params);
+    const { enabled } = SourceChange.parse(request.body);
+    const source = await setSourceEnabled(db, id, enabled);
+    await service.reload();
+    return source;
   });
   app.delete('/api/sources/:id', async (request, reply) => {
     const { id } = IdParam.parse(request.params);

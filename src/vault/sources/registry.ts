@@ -123,6 +123,17 @@ export async function findSource(db: ControlDb, ref: string | number, now = Date
   return sourceFromRow(row, now);
 }
 
+/**
+ * Pauses (false) or resumes (true) a source: a paused folder or mailbox is neither watched nor
+ * polled (SourceService reloads on the change), a paused upload device's uploads are refused,
+ * and a paused source raises no alert (evaluateAlerts clears an open one). `runNow` still runs it.
+ */
+export async function setSourceEnabled(db: ControlDb, ref: string | number, enabled: boolean, now = Date.now()): Promise<Source> {
+  const source = await findSource(db, ref, now);
+  await db.updateTable('sources').set({ enabled: enabled ? 1 : 0 }).where('id', '=', source.id).execute();
+  return findSource(db, source.id, now);
+}
+
 /** Removes a source, its tokens and its alerts; what it imported stays in the vault. */
 export async function removeSource(db: ControlDb, ref: string | number): Promise<Source> {
   const source = await findSource(db, ref);

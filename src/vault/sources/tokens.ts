@@ -20,6 +20,8 @@ export interface TokenOwner {
   tokenId: number;
   name: string;
   sourceId: number;
+  /** False while the device's source is paused (registry.setSourceEnabled): its uploads are refused. */
+  sourceEnabled: boolean;
 }
 
 const PREFIX = 'tv_';
@@ -79,8 +81,14 @@ export async function revokeToken(db: ControlDb, ref: string, now = Date.now()):
 export async function checkToken(db: ControlDb, token: string, now = Date.now()): Promise<TokenOwner | undefined> {
   if (!token.startsWith(PREFIX) || token.length > 200) return undefined;
   // Looked up by hash: the secret itself is never compared, so there is no timing to measure.
-  const row = await db.selectFrom('api_tokens').select(['id', 'name', 'source_id']).where('token_sha256', '=', hashToken(token)).where('revoked_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('api_tokens')
+    .innerJoin('sources', 'sources.id', 'api_tokens.source_id')
+    .select(['api_tokens.id', 'api_tokens.name', 'api_tokens.source_id', 'sources.enabled'])
+    .where('api_tokens.token_sha256', '=', hashToken(token))
+    .where('api_tokens.revoked_at', 'is', null)
+    .executeTakeFirst();
   if (row === undefined) return undefined;
   await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
-  return { tokenId: row.id, name: row.name, sourceId: row.source_id };
+  return { tokenId: row.id, name: row.name, sourceId: row.source_id, sourceEnabled: row.enabled === 1 };
 }

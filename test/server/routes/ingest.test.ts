@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestRoutes } from '../../../src/server/routes/ingest.js';
 import { JobQueue, type Job } from '../../../src/vault/jobs/index.js';
+import { setSourceEnabled } from '../../../src/vault/sources/registry.js';
 import { createToken, revokeToken } from '../../../src/vault/sources/tokens.js';
 import { sbrXml } from '../../helpers/sbr-files.js';
 import { counts, useVaults } from '../../helpers/vault.js';
@@ -140,6 +141,22 @@ describe('PUT /api/ingest/:filename', () => {
     const third = await createToken(s.queue.control.db, 'Work phone');
     const peek = await send(`${s.base}/api/ingest/jobs/${mine.jobId}`, { method: 'GET', headers: { authorization: `Bearer ${third.token}` } });
     expect(peek.status).toBe(404);
+  });
+
+  it("refuses a paused device's uploads (403, nothing kept) and takes them again once it is resumed", async () => {
+    const s = await setup(10 * 1024 ** 2);
+    const xml = Buffer.from(sbrXml(['m1']));
+    const put = (): Promise<RawResponse> =>
+      send(`${s.base}/api/ingest/x.xml`, { method: 'PUT', headers: { authorization: `Bearer ${s.token}`, 'content-length': xml.length }, body: xml });
+    await setSourceEnabled(s.queue.control.db, 'Pixel 8', false);
+    const paused = await put();
+    expect(paused.status).toBe(403);
+    expect(JSON.parse(paused.body)).toMatchObject({ error: { code: 'source_paused', message: expect.stringMatching(/uploads from "Pixel 8" are paused; nothing was kept.*textvault source enable "Pixel 8"/) as string } });
+    expect(spooledFiles(s.spool)).toEqual([]);
+    await setSourceEnabled(s.queue.control.db, 'Pixel 8', true);
+    expect((await put()).status).toBe(202);
+    await s.queue.idle();
+    expect(await counts(s.queue.vault)).toEqual({ sms: 1, mms: 0, calls: 0 });
   });
 
   it('refuses with 413 an upload whose Content-Length is over the limit, without writing anything', async () => {

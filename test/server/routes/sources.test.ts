@@ -79,6 +79,29 @@ describe('the sources API', () => {
     expect((await call('GET', '/api/sources')).json).toEqual({ items: [] });
   });
 
+  it('pauses a watched folder (nothing it receives is imported) and resumes it (what arrived meanwhile is)', async () => {
+    const { call, queue } = await api();
+    const folder = tempDir();
+    const added = await call('POST', '/api/sources', { name: 'phone', kind: 'folder', config: { path: folder, settleMs: 200 }, schedule: 'continuous' });
+    const id = (added.json as { id: number }).id;
+    const paused = await call('PATCH', `/api/sources/${id}`, { enabled: false });
+    expect(paused.status).toBe(200);
+    expect(paused.json).toMatchObject({ id, enabled: false, health: { nextRunAt: null } });
+    expect((await call('GET', '/api/sources')).json).toMatchObject({ items: [{ id, enabled: false }] });
+    fs.writeFileSync(path.join(folder, 'sms.xml'), sbrXml(['m1', 'm2']));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await queue.list()).items).toEqual([]);
+
+    expect((await call('PATCH', `/api/sources/${id}`, { enabled: true })).json).toMatchObject({ enabled: true });
+    for (let i = 0; i < 100 && (await queue.list()).items.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await queue.idle();
+    expect(await counts(queue.vault)).toEqual({ sms: 2, mms: 0, calls: 0 });
+
+    expect((await call('PATCH', `/api/sources/${id}`, { enabled: 'no' })).status).toBe(400);
+    expect((await call('PATCH', `/api/sources/${id}`, { enabled: false, name: 'x' })).status).toBe(400);
+    expect((await call('PATCH', '/api/sources/999', { enabled: false })).status).toBe(404);
+  });
+
   it('creates a device token once, lists it without the secret, and revokes it', async () => {
     const { call, queue } = await api();
     const created = await call('POST', '/api/tokens', { name: 'Pixel 8' });

@@ -75,6 +75,10 @@ export function apiPost<T>(path: string, body?: unknown): Promise<T> {
   return request<T>('POST', path, body ?? {});
 }
 
+export function apiPatch<T>(path: string, body: unknown): Promise<T> {
+  return request<T>('PATCH', path, body);
+}
+
 export async function apiDelete(path: string): Promise<void> {
   await request<unknown>('DELETE', path);
 }

@@ -1,5 +1,5 @@
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
-import { apiDelete, apiPost, errorMessage } from '../api/client';
+import { apiDelete, apiPatch, apiPost, errorMessage } from '../api/client';
 import { useApi } from '../api/hooks';
 import type { Alert, ApiToken, Source, VaultStatus } from '../api/types';
 import { formatDateTime } from '../format';
@@ -27,7 +27,7 @@ function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert 
   const h = source.health;
   const path = typeof source.config.path === 'string' ? source.config.path : null;
   return (
-    <tr className={alert === undefined ? 'source' : 'source source-alert'} data-source={source.name}>
+    <tr className={alert === undefined ? (source.enabled ? 'source' : 'source source-paused') : 'source source-alert'} data-source={source.name}>
       <th scope="row">
         {source.name}
         <div className="muted">
@@ -40,7 +40,7 @@ function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert 
       <td>{h.lastError === null ? '—' : <span className="error">{h.lastError}</span>}</td>
       <td>{when(h.nextRunAt)}</td>
       <td>{when(h.newestMessageAt)}</td>
-      <td>{alert === undefined ? 'OK' : <span className="error">{alert.message}</span>}</td>
+      <td>{!source.enabled ? 'Paused' : alert === undefined ? 'OK' : <span className="error">{alert.message}</span>}</td>
       <td>
         {source.kind !== 'upload' && (
           <button
@@ -60,6 +60,26 @@ function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert 
             Run now <span className="visually-hidden">{source.name}</span>
           </button>
         )}{' '}
+        <button
+          type="button"
+          title={
+            source.enabled
+              ? source.kind === 'upload'
+                ? "Refuse this device's uploads until resumed; no alerts meanwhile"
+                : 'Stop watching or polling it until resumed; no alerts meanwhile'
+              : 'Watch, poll or accept uploads again'
+          }
+          onClick={() => {
+            setNote(null);
+            apiPatch(`/api/sources/${source.id}`, { enabled: !source.enabled })
+              .then(onChanged)
+              .catch((e: unknown) => {
+                setNote(errorMessage(e));
+              });
+          }}
+        >
+          {source.enabled ? 'Pause' : 'Resume'} <span className="visually-hidden">{source.name}</span>
+        </button>{' '}
         <button
           type="button"
           onClick={() => {
