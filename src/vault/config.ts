@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import type { MatchOptions } from './identity.js';
 import { formatRegion, parseRegion, type Region } from './phone.js';
+import { DAY_MS, formatDuration, parseDuration } from './sources/source-options.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -75,7 +76,31 @@ export const SETTINGS: Record<string, Setting> = {
     description: 'largest upload the ingest endpoint accepts, e.g. 4GB (default 8GB)',
     parse: (v) => String(parseByteSize(v)),
   },
+  'exports.keep': {
+    description: 'how long an export made in the web app stays on the server for download, e.g. 30d or 12h (default 7d)',
+    parse: (v) => formatDuration(parseKeep(v)),
+  },
 };
+
+/** Exports made in the web app are deleted from the server this long after they were made. */
+export const DEFAULT_EXPORTS_KEEP_MS = 7 * DAY_MS;
+
+function parseKeep(v: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(v);
+  } catch (e) {
+    throw new ConfigError(e instanceof Error ? e.message : String(e));
+  }
+  if (ms <= 0) throw new ConfigError(`"${v}" would delete exports before they can be downloaded: use e.g. 1h, 7d or 30d`);
+  return ms;
+}
+
+/** `exports.keep` in milliseconds. */
+export async function exportsKeepMs(config: VaultConfig): Promise<number> {
+  const v = await config.get('exports.keep');
+  return v === undefined ? DEFAULT_EXPORTS_KEEP_MS : parseKeep(v);
+}
 
 export class VaultConfig {
   constructor(private readonly db: Kysely<Schema>) {}

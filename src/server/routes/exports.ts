@@ -3,7 +3,7 @@
  * minutes for PDF), and its one file (or ZIP of files) is downloaded once the job is done.
  *
  *   POST /api/exports               { format, conversationId?, contact?, since?, until?, kinds? } -> 202 { jobId }
- *   GET  /api/exports/:id/download  the file, as an attachment
+ *   GET  /api/exports/:id/download  the file, as an attachment (410 once deleted: `exports.keep`, default 7 days)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,7 +67,8 @@ export function exportRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: st
     try {
       size = (await fs.promises.stat(file)).size;
     } catch {
-      throw new ApiError(410, 'gone', `the file of export job ${id} is no longer on the server; export again`);
+      // Deleted after `exports.keep` (or by hand).
+      throw new ApiError(410, 'gone', `export job ${id} was deleted from the server (exports are kept for a while after they are made: textvault config set exports.keep); export again`);
     }
     const name = headerName(job.result.downloadName);
     return reply

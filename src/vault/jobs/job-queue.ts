@@ -13,7 +13,8 @@ import { isMailboxUrl } from '../sources/mailbox.js';
 import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
 import { jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
-import { runExportJob } from './run-export-job.js';
+import { exportsKeepMs } from '../config.js';
+import { removeExportFiles, runExportJob } from './run-export-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
 
 /** Where uploads are spooled (`<vault>/uploads/`) until the import job that owns each has ended. */
@@ -33,6 +34,8 @@ export interface JobQueueOptions {
   pollMs?: number;
   /** A job whose run was interrupted (killed) this many times is failed instead of retried. Default 3. */
   maxAttempts?: number;
+  /** How often an idle queue deletes exports older than `exports.keep` (ms; also at start). Default 10 minutes. */
+  exportSweepMs?: number;
 }
 
 export interface JobEvents {
@@ -58,6 +61,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private readonly busyRetryMs: number;
   private readonly maxAttempts: number;
   private readonly pollMs: number;
+  private readonly exportSweepMs: number;
+  private lastExportSweep = 0;
   private readonly live = new Map<number, JobProgress>();
   private running = false;
   private loopDone: Promise<void> | undefined;
@@ -76,6 +81,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
     this.busyRetryMs = options.busyRetryMs ?? 2000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.pollMs = options.pollMs ?? 5000;
+    this.exportSweepMs = options.exportSweepMs ?? 10 * 60 * 1000;
     this.saveProgress = prepare(
       control.sqlite,
       control.db
@@ -159,6 +165,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
     await this.requeueInterrupted();
     await this.removeLeftoverFiles();
     await this.removeOrphanUploads();
+    await this.removeExpiredExports();
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -225,6 +232,20 @@ export class JobQueue extends EventEmitter<JobEvents> {
     }
   }
 
+  /** Deletes the files of exports that ended more than `exports.keep` ago (they are copies of someone's messages). */
+  private async removeExpiredExports(now = Date.now()): Promise<void> {
+    this.lastExportSweep = now;
+    let keep: number;
+    try {
+      keep = await exportsKeepMs(this.vault.config);
+    } catch {
+      // A setting written by hand that does not parse: keep everything rather than guess.
+      return;
+    }
+    const old = await this.control.db.selectFrom('jobs').select('id').where('kind', '=', 'export').where('status', 'in', ['done', 'failed']).where('ended_at', '<', now - keep).execute();
+    for (const j of old) await removeExportFiles(this.vault, j.id);
+  }
+
   private withLive(job: Job): Job {
     const p = this.live.get(job.id);
     return p === undefined || job.status !== 'running' ? job : { ...job, progress: p };
@@ -260,6 +281,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
         await this.requeueInterrupted();
         if (await this.hasQueued()) continue;
         for (const resolve of this.idleWaiters.splice(0)) resolve();
+        if (Date.now() - this.lastExportSweep >= this.exportSweepMs) await this.removeExpiredExports();
         // Polling as well as waking on enqueue: another process (the CLI) may queue jobs too.
         await this.sleep(this.pollMs);
         continue;

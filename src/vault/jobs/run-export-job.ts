@@ -1,7 +1,9 @@
 /**
  * An export job: runs the export into `<vault>/exports/<jobId>/` and leaves one file to download,
  * the export itself when it wrote a single file, else a ZIP of everything it wrote
- * (`<vault>/exports/<jobId>.zip`, streamed with yazl, nothing held in memory).
+ * (`<vault>/exports/<jobId>.zip`, streamed with yazl, nothing held in memory). The files are
+ * copies of someone's messages: they are deleted `exports.keep` (default 7 days) after the job
+ * ended (JobQueue, removeExportFiles).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,6 +50,15 @@ async function zipFolder(dir: string, files: string[], zipFile: string): Promise
   await fs.promises.rename(tmp, zipFile);
 }
 
+/** Deletes what export job `jobId` left to download; false when there was nothing left. */
+export async function removeExportFiles(vault: Vault, jobId: number): Promise<boolean> {
+  const root = path.join(vault.dir, EXPORTS_DIR);
+  const paths = [path.join(root, String(jobId)), path.join(root, `${jobId}.zip`)];
+  const present = paths.filter((p) => fs.existsSync(p));
+  for (const p of present) await fs.promises.rm(p, { recursive: true, force: true });
+  return present.length > 0;
+}
+
 export async function runExportJob(vault: Vault, jobId: number, params: ExportJobParams | undefined, onProgress: (p: JobProgress) => void): Promise<ExportJobResult> {
   if (params === undefined) throw new Error('an export job without a format: start the export again');
   const root = path.join(vault.dir, EXPORTS_DIR);
@@ -83,6 +94,8 @@ export async function runExportJob(vault: Vault, jobId: number, params: ExportJo
       downloadName = single;
     } else {
       await zipFolder(outDir, files, zipFile);
+      // The ZIP is the download: the files in it need not stay twice.
+      await fs.promises.rm(outDir, { recursive: true, force: true });
       download = `${jobId}.zip`;
       downloadName = `textvault-${params.format}-export-${jobId}.zip`;
     }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeBackup } from '../../helpers/sbr-xml.js';
 import { Client, ownerClient, startServer, waitForJob } from '../harness.js';
@@ -5,7 +7,7 @@ import { Client, ownerClient, startServer, waitForJob } from '../harness.js';
 const ALICE = 'Synthetic note for Alice 7f3a';
 const BOB = 'Synthetic note for Bob 91c2';
 
-async function setup(): Promise<{ client: Client; anonymous: Client; aliceId: number }> {
+async function setup(): Promise<{ client: Client; anonymous: Client; aliceId: number; dir: string }> {
   const file = writeBackup([
     { address: '+15550000001', date: Date.UTC(2024, 0, 1), body: ALICE, name: 'Alice Example' },
     { address: '+15550000001', date: Date.UTC(2024, 0, 2), body: `${ALICE} again`, type: 2 },
@@ -16,7 +18,7 @@ async function setup(): Promise<{ client: Client; anonymous: Client; aliceId: nu
   const list = await client.json<{ items: { id: number; title: string }[] }>('/api/conversations');
   const alice = list.items.find((c) => c.title.includes('Alice'));
   if (alice === undefined) throw new Error(`no Alice conversation in ${JSON.stringify(list.items)}`);
-  return { client, anonymous: new Client(server.url), aliceId: alice.id };
+  return { client, anonymous: new Client(server.url), aliceId: alice.id, dir: server.dir };
 }
 
 async function exportOne(client: Client, body: object): Promise<Response> {
@@ -51,13 +53,21 @@ describe('exports', () => {
     expect(text).not.toContain(BOB);
   });
 
-  it('zips an export that writes several files', async () => {
-    const { client, aliceId } = await setup();
+  it('zips an export that writes several files, and answers 410 once it was deleted from the server', async () => {
+    const { client, aliceId, dir } = await setup();
     const res = await exportOne(client, { format: 'html', conversationId: aliceId });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
     const zip = Buffer.from(await res.arrayBuffer());
     expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    // What exports.keep does after a week.
+    const exports = path.join(dir, 'exports');
+    const [kept] = fs.readdirSync(exports);
+    expect(kept).toMatch(/^\d+\.zip$/);
+    fs.rmSync(path.join(exports, kept ?? ''));
+    const gone = await client.get(`/api/exports/${(kept ?? '').replace('.zip', '')}/download`);
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).toMatch(/was deleted from the server .*exports\.keep.*export again/);
   });
 
   it('refuses anonymous requests, bad formats, and downloads of jobs that are not finished exports', async () => {
