@@ -15,7 +15,10 @@ import * as m0007 from './migrations/0007-dated-keys.js';
 import * as m0008 from './migrations/0008-sms-content-by-attrs.js';
 import * as m0009 from './migrations/0009-search-hash-size.js';
 import * as m0010 from './migrations/0010-keys-in-messages.js';
+import * as m0011 from './migrations/0011-search-without-sizes.js';
 import type { Schema } from './schema.js';
+import { SEARCHABLE_TEXT_FUNCTION } from './search-index.js';
+import { searchableText } from './search-text.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -27,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-sms-content-by-attrs': m0008,
   '0009-search-hash-size': m0009,
   '0010-keys-in-messages': m0010,
+  '0011-search-without-sizes': m0011,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */
@@ -88,6 +92,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** SQL functions of ours that migrations call (SEARCHABLE_TEXT_FUNCTION): on every archive connection. */
+export function registerSqlFunctions(sqlite: BetterSqlite3.Database): void {
+  sqlite.function(SEARCHABLE_TEXT_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? searchableText(text) : text));
+}
+
 export async function openStore(file: string, options: { readonly?: boolean } = {}): Promise<Store> {
   const sqlite = new BetterSqlite3(file, { readonly: options.readonly ?? false });
   // Before anything reads the file: a large import in another process can hold it (bulk-journal.ts).
@@ -104,6 +113,7 @@ export async function openStore(file: string, options: { readonly?: boolean } = 
   sqlite.pragma('foreign_keys = ON');
   // Bounded page cache (32 MiB) keeps peak RSS flat for any archive size.
   sqlite.pragma('cache_size = -32768');
+  registerSqlFunctions(sqlite);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   if (!options.readonly && hasPendingMigrations(sqlite)) {
     // One transaction for all pending migrations: Kysely runs SQLite migrations without one, so a

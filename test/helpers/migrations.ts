@@ -1,6 +1,7 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Migration } from 'kysely';
+import { registerSqlFunctions } from '../../src/store/database.js';
 import { DB_FILE } from '../../src/vault/vault.js';
 
 /**
@@ -15,6 +16,7 @@ export async function migrateBack(
   edit?: (sqlite: BetterSqlite3.Database) => void,
 ): Promise<void> {
   const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
+  registerSqlFunctions(sqlite);
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
     for (const m of downs) {

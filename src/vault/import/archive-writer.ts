@@ -95,6 +95,8 @@ export class ArchiveWriter {
       if (!written) this.insertNew(this.st.insertMessage, m, conversationId, strictKey, hash);
     } else {
       id = stored.message_id;
+      // Before the row changes: the index removes a message by the text it was indexed with.
+      if (id < this.unindexedFrom) this.search.remove(id, this.st.bodyById.get(id)?.body ?? '');
       this.st.replaceMessage.run({
         kind: m.kind,
         conversation_id: conversationId,
@@ -121,8 +123,8 @@ export class ArchiveWriter {
     if (m.parts !== null) this.insertParts(id, m.parts);
     if (m.addrs !== null) this.insertAddrs(id, m.addrs);
     if (stored !== undefined && id < this.unindexedFrom) {
-      // Already in the search index (an older message, or one this import indexed earlier).
-      this.search.remove(id);
+      // Already in the search index (an older message, or one this import indexed earlier):
+      // removed above, before its row changed.
       this.search.add(id, textOf(m.text));
     } else {
       // New, or new in this import and replaced before it was indexed: the latest text counts.

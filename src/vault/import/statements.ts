@@ -128,6 +128,8 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
         .where('date_ms', '<=', p<number>('to'))
         .orderBy('id'),
     ),
+    /** A stored message's text: what the search index must be told to remove when it is replaced. */
+    bodyById: preparePositional<[id: number], { body: string | null }>(sqlite, q.selectFrom('messages').select('body').where('id', '=', p<number>('id')), ['id']),
     insertMessage: preparePositional<InsertMessageArgs>(sqlite, insertMessage, insertOrder),
     /**
      * A message unless one with its key is there already (changes 0): most messages of an import

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as m0007 from '../../../src/store/migrations/0007-dated-keys.js';
 import * as m0010 from '../../../src/store/migrations/0010-keys-in-messages.js';
+import * as m0011 from '../../../src/store/migrations/0011-search-without-sizes.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { Vault } from '../../../src/vault/vault.js';
 import { migrateBack } from '../../helpers/migrations.js';
@@ -24,7 +25,7 @@ const keyLengths = (db: BetterSqlite3.Database): number[] => {
 /** Takes a vault back to the keys it had before 0007 (the down steps), as an older version left it. */
 async function undo0007(dir: string): Promise<void> {
   // The later ones are forgotten too (their steps are idempotent: they run again on open).
-  await migrateBack(dir, '0007-dated-keys', [m0010, m0007], (sqlite) => { expect(keyLengths(sqlite)).toEqual([16]); });
+  await migrateBack(dir, '0007-dated-keys', [m0011, m0010, m0007], (sqlite) => { expect(keyLengths(sqlite)).toEqual([16]); });
 }
 
 describe('migration 0007: identity keys start with the date', () => {

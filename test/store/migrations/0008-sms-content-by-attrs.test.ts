@@ -2,6 +2,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as m0010 from '../../../src/store/migrations/0010-keys-in-messages.js';
+import * as m0011 from '../../../src/store/migrations/0011-search-without-sizes.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { Vault } from '../../../src/vault/vault.js';
 import { migrateBack } from '../../helpers/migrations.js';
@@ -30,7 +31,7 @@ describe('migration 0008: SMS are compared by their attributes', () => {
 
     // As a version before 0008 left it: every SMS key with a 16-byte hash of its JSON.
     // Later migrations are forgotten too; their steps are idempotent and run again on open.
-    await migrateBack(dir, '0008-sms-content-by-attrs', [m0010], (sqlite) =>
+    await migrateBack(dir, '0008-sms-content-by-attrs', [m0011, m0010], (sqlite) =>
       sqlite.exec("UPDATE message_keys SET content_hash = randomblob(16) WHERE message_id IN (SELECT id FROM messages WHERE kind = 'sms')"),
     );
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as m0010 from '../../../src/store/migrations/0010-keys-in-messages.js';
+import * as m0011 from '../../../src/store/migrations/0011-search-without-sizes.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { Vault } from '../../../src/vault/vault.js';
 import { migrateBack } from '../../helpers/migrations.js';
@@ -26,7 +27,7 @@ describe('migration 0010: identity keys live in the messages row', () => {
     await vault.close();
 
     // As a version before 0010 left it.
-    await migrateBack(dir, '0010-keys-in-messages', [m0010], (sqlite) => {
+    await migrateBack(dir, '0010-keys-in-messages', [m0011, m0010], (sqlite) => {
       expect(sqlite.prepare('SELECT count(*) FROM message_keys').pluck().get()).toBe(keys.length);
       expect(sqlite.prepare("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'content_hash'").pluck().get()).toBe(0);
     });

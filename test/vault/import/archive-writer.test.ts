@@ -23,8 +23,9 @@ describe('the ids the import gives new messages', () => {
     const v = await vault();
     await importAll(v, [backup(dir, 'a.xml', [1, 2, 3])]);
     const sqlite = v.store.sqlite;
-    const last = sqlite.prepare<[], { id: number }>('SELECT max(id) AS id FROM messages').get()?.id ?? 0;
-    sqlite.prepare('DELETE FROM message_fts WHERE rowid = ?').run(last);
+    const row = sqlite.prepare<[], { id: number; body: string | null }>('SELECT id, body FROM messages ORDER BY id DESC LIMIT 1').get();
+    const last = row?.id ?? 0;
+    v.search.remove(last, row?.body ?? '');
     sqlite.prepare('DELETE FROM messages WHERE id = ?').run(last);
 
     const [result] = await importAll(v, [backup(dir, 'b.xml', [4, 5])]);
