@@ -26,6 +26,7 @@ describe('textvault serve and user', () => {
     expect(withStdin(['--vault', vault, 'user', 'add', 'alice'], 'another secret!!\n').stderr).toContain('already exists');
     expect(withStdin(['--vault', vault, 'user', 'passwd', 'bob'], 'another secret!!\n').code).toBe(1);
     expect(withStdin(['--vault', vault, 'user', 'add', 'carol'], 'short\n').stderr).toContain('at least 8');
+    expect(JSON.parse(withStdin(['--vault', vault, 'user', 'add', 'dave', '--json'], 'dave has a long secret\n').stdout)).toEqual({ user: 'dave', outcome: 'added' });
 
     // No command at all: serve.
     const child = spawn(process.execPath, [...NODE_FLAGS, CLI, '--vault', vault, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,8 +46,9 @@ describe('textvault serve and user', () => {
       expect(setup.needed).toBe(false);
       const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'a long enough secret' }) });
       expect(login.status).toBe(200);
-      const passwd = withStdin(['--vault', vault, 'user', 'passwd', 'alice'], 'a new long secret\n');
+      const passwd = withStdin(['--vault', vault, 'user', 'passwd', 'alice', '--json'], 'a new long secret\n');
       expect(passwd.code).toBe(0);
+      expect(JSON.parse(passwd.stdout)).toEqual({ user: 'alice', outcome: 'password-changed' });
       const old = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'a long enough secret' }) });
       expect(old.status).toBe(401);
     } finally {

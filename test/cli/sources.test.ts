@@ -21,7 +21,9 @@ describe('textvault token / source / jobs / status', () => {
     expect(list.stdout).toMatch(/#1 Pixel 8 {2}active/);
     expect(list.stdout).not.toContain(token ?? 'x');
     expect(fs.readFileSync(path.join(vault, 'control.db')).includes(Buffer.from(token ?? 'x'))).toBe(false);
-    expect(cli(['--vault', vault, 'token', 'revoke', 'Pixel 8']).stdout).toMatch(/revoked token #1/);
+    const revoked = cli(['--vault', vault, 'token', 'revoke', 'Pixel 8', '--json']);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ id: 1, name: 'Pixel 8', revokedAt: expect.any(String) as string });
+    expect(revoked.stdout).not.toContain(token ?? 'x');
     expect(cli(['--vault', vault, 'token', 'list']).stdout).toMatch(/#1 Pixel 8 {2}revoked/);
     const again = cli(['--vault', vault, 'token', 'revoke', 'Pixel 8']);
     expect(again.code).toBe(1);
@@ -88,7 +90,7 @@ describe('textvault token / source / jobs / status', () => {
     expect(JSON.parse(cli(['--vault', vault, 'source', 'enable', '2', '--json']).stdout)).toMatchObject({ id: 2, enabled: true });
     expect(cli(['--vault', vault, 'status']).code).toBe(1);
     expect(cli(['--vault', vault, 'source', 'disable', 'nosuch']).stderr).toMatch(/nosuch/);
-    expect(cli(['--vault', vault, 'source', 'remove', 'tablet']).code).toBe(0);
+    expect(JSON.parse(cli(['--vault', vault, 'source', 'remove', 'tablet', '--json']).stdout)).toMatchObject({ id: 2, name: 'tablet', kind: 'folder' });
     expect(cli(['--vault', vault, 'status']).code).toBe(0);
   });
 

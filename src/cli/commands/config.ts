@@ -20,6 +20,7 @@ export function registerConfig(program: Command, globals: () => GlobalOptions): 
     });
   config
     .command('get')
+    .description('print one setting')
     .argument('<key>')
     .option('--json', 'print as JSON')
     .action(async (key: string, opts: { json?: boolean }) => {
@@ -30,6 +31,7 @@ export function registerConfig(program: Command, globals: () => GlobalOptions): 
     });
   config
     .command('set')
+    .description('change one setting (checked before it is stored; config list shows them all)')
     .argument('<key>')
     .argument('<value>')
     .option('--json', 'print as JSON')

@@ -41,13 +41,16 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
   jobs
     .command('run')
     .description('run queued jobs (and resume interrupted ones) until none is left')
-    .action(async () => {
+    .option('--json', 'print the jobs that ended as a JSON array')
+    .action(async (opts: { json?: boolean }) => {
       const { JobQueue } = await import('../../vault/jobs/index.js');
+      const ended: Job[] = [];
       const failed = await withVault(globals(), false, async (vault) => {
         const queue = await JobQueue.open(vault);
         let failures = 0;
         queue.on('job', (j) => {
-          if (j.status === 'running' || j.status === 'done' || j.status === 'failed') process.stdout.write(jobLine(j) + '\n');
+          if (j.status === 'done' || j.status === 'failed') ended.push(j);
+          if (opts.json !== true && (j.status === 'running' || j.status === 'done' || j.status === 'failed')) process.stdout.write(jobLine(j) + '\n');
           if (j.status === 'failed') failures++;
         });
         try {
@@ -58,6 +61,7 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
         }
         return failures;
       });
+      if (opts.json === true) printJson(ended);
       if (failed > 0) throw new CommandFailed(`${failed} job(s) failed`);
     });
 }

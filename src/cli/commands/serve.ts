@@ -9,6 +9,7 @@ interface ServeCliOptions {
   secureCookies?: boolean;
   trustProxy?: boolean;
   logLevel: string;
+  json?: boolean;
 }
 
 /** The built web app beside the built CLI: dist/cli/commands -> dist/web. */
@@ -29,6 +30,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .option('--secure-cookies', 'mark cookies Secure (when users reach it over HTTPS)')
     .option('--trust-proxy', 'trust X-Forwarded-For from a reverse proxy (for login rate limiting)')
     .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug', 'info')
+    .option('--json', 'once listening, print { vault, url, setupUrl } as one JSON line instead of the text')
     .action(async (opts: ServeCliOptions) => {
       if (!Number.isSafeInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new CommandFailed(`--port ${opts.port} is not a port number`);
       if (!isLoopback(opts.host)) {
@@ -48,10 +50,16 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         port: opts.port,
         webRoot: WEB_ROOT,
         logger: { level: opts.logLevel },
-        announce: (line) => process.stdout.write(`${line}\n`),
+        announce: (line) => {
+          if (opts.json !== true) process.stdout.write(`${line}\n`);
+        },
         secureCookies: opts.secureCookies === true,
         trustProxy: opts.trustProxy === true,
       });
+      if (opts.json === true) {
+        const setupUrl = running.setupToken === null ? null : `${running.url}/setup#token=${running.setupToken}`;
+        process.stdout.write(`${JSON.stringify({ vault: vaultDir(globals()), url: running.url, setupUrl })}\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

@@ -115,10 +115,12 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
     .command('remove')
     .description('remove a source (what it imported stays in the vault)')
     .argument('<source>', 'source id or name')
-    .action(async (ref: string) => {
+    .option('--json', 'print the removed source as JSON')
+    .action(async (ref: string, opts: { json?: boolean }) => {
       const { removeSource } = await registry();
       const removed = await withQueue(globals(), false, (queue) => removeSource(queue.control.db, ref));
-      process.stdout.write(`removed source #${removed.id} ${removed.name}; its backups stay in the vault\n`);
+      if (opts.json === true) printJson(removed);
+      else process.stdout.write(`removed source #${removed.id} ${removed.name}; its backups stay in the vault\n`);
     });
   for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
     source

@@ -46,17 +46,22 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
   program
     .command('daemon')
     .description('run sources, jobs and alerts without the web server (until Ctrl-C)')
-    .action(async () => {
+    .option('--json', 'print each job change as one JSON line (JSON Lines)')
+    .action(async (opts: { json?: boolean }) => {
       const [{ SourceService }, { JobQueue }, { notifiersFromConfig }] = await Promise.all([sourceService(), jobQueue(), import('../../sources/notify/index.js')]);
       await withVault(globals(), true, async (vault) => {
         const queue = await JobQueue.open(vault);
         const service = new SourceService(vault, queue, { notifiers: await notifiersFromConfig(vault) });
         queue.on('job', (j) => {
-          if (j.status !== 'queued') process.stdout.write(jobLine(j) + '\n');
+          if (j.status !== 'queued') process.stdout.write((opts.json === true ? JSON.stringify(j) : jobLine(j)) + '\n');
         });
         await queue.start();
         await service.start();
-        process.stdout.write(`textvault daemon: watching ${vault.dir}; Ctrl-C to stop (a running import finishes first)\n`);
+        process.stdout.write(
+          opts.json === true
+            ? `${JSON.stringify({ daemon: 'started', vault: vault.dir })}\n`
+            : `textvault daemon: watching ${vault.dir}; Ctrl-C to stop (a running import finishes first)\n`,
+        );
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

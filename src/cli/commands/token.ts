@@ -51,9 +51,11 @@ export function registerToken(program: Command, globals: () => GlobalOptions): v
     .command('revoke')
     .description('revoke a token (by id or device name); it stops working at once')
     .argument('<token>', 'token id or name')
-    .action(async (ref: string) => {
+    .option('--json', 'print the revoked token (never the token itself) as JSON')
+    .action(async (ref: string, opts: { json?: boolean }) => {
       const { revokeToken } = await tokens();
       const t = await withControl((db) => revokeToken(db, ref));
-      process.stdout.write(`revoked token #${t.id} (${t.name})\n`);
+      if (opts.json === true) printJson(t);
+      else process.stdout.write(`revoked token #${t.id} (${t.name})\n`);
     });
 }
