@@ -59,6 +59,47 @@ describe('textvault serve and user', () => {
   });
 });
 
+/** Starts the CLI with `args`, resolves with its first line of output (JSON), and stops it with SIGTERM after `use`. */
+async function firstJsonLine(args: string[], use: (line: Record<string, unknown>) => Promise<void>): Promise<void> {
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const end = out.indexOf('\n');
+        if (end !== -1) resolve(out.slice(0, end));
+      });
+      child.on('exit', (code) => {
+        reject(new Error(`exited with ${String(code)}: ${out}`));
+      });
+    });
+    await use(JSON.parse(line) as Record<string, unknown>);
+  } finally {
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }
+}
+
+describe('serve and daemon with --json', () => {
+  it('serve prints where it listens and the setup link as one JSON line', async () => {
+    const vault = path.join(tempDir(), 'vault');
+    await firstJsonLine(['--vault', vault, 'serve', '--port', '0', '--log-level', 'warn', '--json'], async (line) => {
+      expect(line).toMatchObject({ vault, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) as string, setupUrl: expect.stringMatching(/\/setup#token=/) as string });
+      expect((await fetch(`${String(line.url)}/api/health`)).status).toBe(200);
+    });
+  });
+
+  it('daemon says it started as a JSON line', async () => {
+    const vault = path.join(tempDir(), 'vault');
+    await firstJsonLine(['--vault', vault, 'daemon', '--json'], (line) => {
+      expect(line).toEqual({ daemon: 'started', vault });
+      return Promise.resolve();
+    });
+  });
+});
+
 describe('loopback detection', () => {
   it('accepts only loopback addresses as safe defaults', async () => {
     const { isLoopback } = await import('../../src/cli/commands/serve.js');
