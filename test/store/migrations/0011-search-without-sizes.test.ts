@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as m0011 from '../../../src/store/migrations/0011-search-without-sizes.js';
 import { Vault } from '../../../src/vault/vault.js';
+import { verifyVault } from '../../../src/vault/verify.js';
 import { migrateBack } from '../../helpers/migrations.js';
 import { tempDir } from '../../helpers/temp.js';
 import { importAll } from '../../helpers/vault.js';
@@ -49,20 +50,18 @@ describe('migration 0011: the search index without per-row sizes', () => {
       // matched with whitespace ignored, one whose spacing changed: each is removed from the index
       // with the text it was indexed with and added again (FTS5's integrity-check cannot tell a
       // wrong removal: stale or doubled ids in the results would).
-      const second = path.join(files, 'b.xml');
-      fs.writeFileSync(second, backup([sms(4, 'lunch tomorrow?', 1), sms(2, 'Привет,  как дела?')], 20));
-      const [updated] = await importAll(vault, [second], { match: { ignoreWhitespace: true } });
-      expect(updated?.counts).toMatchObject({ updated: 2, new: 0 });
-      expect(found(vault)).toEqual(before);
-      vault.store.sqlite.exec("INSERT INTO message_fts(message_fts, rank) VALUES ('integrity-check', 0)");
+      const replaceFrom = async (name: string, rows: string[], backupDate: number): Promise<void> => {
+        const file = path.join(files, name);
+        fs.writeFileSync(file, backup(rows, backupDate));
+        const [result] = await importAll(vault, [file], { match: { ignoreWhitespace: true } });
+        expect(result?.counts).toMatchObject({ updated: rows.length, new: 0 });
+        expect(found(vault)).toEqual(before);
+        vault.store.sqlite.exec("INSERT INTO message_fts(message_fts, rank) VALUES ('integrity-check', 0)");
+      };
+      await replaceFrom('b.xml', [sms(4, 'lunch tomorrow?', 1), sms(2, 'Привет,  как дела?')], 20);
       // And again, the same messages replaced once more: each is found once, under its id.
-      const third = path.join(files, 'c.xml');
-      fs.writeFileSync(third, backup([sms(4, 'lunch   tomorrow?', 0), sms(1, 'On se voit au  café à midi')], 30));
-      const [again] = await importAll(vault, [third], { match: { ignoreWhitespace: true } });
-      expect(again?.counts).toMatchObject({ updated: 2, new: 0 });
-      expect(found(vault)).toEqual(before);
-      vault.store.sqlite.exec("INSERT INTO message_fts(message_fts, rank) VALUES ('integrity-check', 0)");
-      const report = await (await import('../../../src/vault/verify.js')).verifyVault(vault);
+      await replaceFrom('c.xml', [sms(4, 'lunch   tomorrow?', 0), sms(1, 'On se voit au  café à midi')], 30);
+      const report = await verifyVault(vault);
       expect(report.problems).toEqual([]);
     } finally {
       await vault.close();
