@@ -186,11 +186,10 @@ export class ArchiveWriter {
    * content hash (migration 0008).
    */
   private smsWins(m: PreparedMessage, stored: StoredCopy): boolean {
-    const storedAttrs = stored.attrs;
-    const attrs = textOf(m.attrsStored);
-    if (storedAttrs === attrs) return false;
-    const incoming = canonicalStoredAttrs(attrs);
-    const current = canonicalStoredAttrs(storedAttrs);
+    const attrs = m.attrsStored;
+    if (typeof attrs === 'string' ? stored.attrs.toString('utf8') === attrs : stored.attrs.equals(attrs)) return false;
+    const incoming = canonicalStoredAttrs(textOf(attrs));
+    const current = canonicalStoredAttrs(stored.attrs.toString('utf8'));
     return (
       incoming !== current &&
       incomingWins({ stateDate: this.stateDate, rank: m.rank, signature: incoming }, { stateDate: stored.state_date, rank: stored.rank, signature: current })

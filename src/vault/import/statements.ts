@@ -15,8 +15,12 @@ export interface StoredCopy {
   content_hash: Buffer;
   state_date: number;
   rank: number;
-  /** Compared for SMS (their content_hash is empty). */
-  attrs: string;
+  /**
+   * Compared for SMS (their content_hash is empty), as the UTF-8 bytes SQLite holds: most of an
+   * all-duplicates import is this comparison, and turning each stored text into a JavaScript
+   * string first cost more than comparing the bytes.
+   */
+  attrs: Buffer;
 }
 
 /** A candidate for option-based (loose) matching. */
@@ -75,6 +79,9 @@ type ParamNames<Args extends unknown[]> = { [K in keyof Args]: string };
  */
 const utf8 = (name: string) => sql<string>`CAST(${param<Utf8Text>(name)} AS TEXT)`;
 
+/** messages.attrs as its UTF-8 bytes (StoredCopy.attrs). */
+const attrsBytes = sql<Buffer>`CAST(attrs AS BLOB)`.as('attrs');
+
 export function importStatements(sqlite: BetterSqlite3.Database) {
   const q = compiler;
   const messageValues = {
@@ -114,7 +121,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
       sqlite,
       q
         .selectFrom('messages')
-        .select(['id as message_id', 'content_hash', 'state_date', 'rank', 'attrs'])
+        .select(['id as message_id', 'content_hash', 'state_date', 'rank', attrsBytes])
         .where('strict_key', '=', p<Buffer>('key')),
       ['key'],
     ),
@@ -122,7 +129,7 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
       sqlite,
       q
         .selectFrom('messages')
-        .select(['id as message_id', 'content_hash', 'state_date', 'rank', 'attrs', 'kind', 'direction', 'body', 'media_signature', 'strict_key'])
+        .select(['id as message_id', 'content_hash', 'state_date', 'rank', attrsBytes, 'kind', 'direction', 'body', 'media_signature', 'strict_key'])
         .where('conversation_id', '=', p<number>('conversation_id'))
         .where('date_ms', '>=', p<number>('from'))
         .where('date_ms', '<=', p<number>('to'))
