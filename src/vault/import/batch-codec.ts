@@ -30,6 +30,8 @@ const OTHER = 2;
  * 128 KiB, malloc takes it from its heap instead of mapping fresh pages for every batch.
  */
 const INITIAL_BYTES = 96 * 1024;
+/** Numbers whose last sent name the encoder remembers; past this it forgets them all (and sends names again). */
+const MAX_REMEMBERED_NAMES = 10_000;
 
 export class BatchEncoder {
   private values: unknown[] = [];
@@ -37,6 +39,12 @@ export class BatchEncoder {
   private length = 0;
   /** Items added since the last take(). */
   count = 0;
+  /**
+   * The name last sent for each number. A backup gives a contact's name with every message, and
+   * the archive keeps only the latest per number (ArchiveWriter), so a name is sent when it
+   * differs from the last one sent: most messages then carry none across the threads.
+   */
+  private readonly sentNames = new Map<string, string>();
 
   add(item: ReadItem): void {
     this.count++;
@@ -46,7 +54,7 @@ export class BatchEncoder {
       // participantsKey is the members joined by spaces: send them only when a member has one.
       const members = m.members.some((x) => x.includes(' ')) ? m.members : null;
       v.push(MESSAGE, m.kind, m.dateMs, m.dateSentMs, m.direction, m.box, m.read, m.participantsKey);
-      v.push(members, m.names.length === 0 ? null : m.names, m.rank, m.mediaSignature, m.mediaCount, m.parts, m.addrs, m.searchText);
+      v.push(members, this.newNames(m.names), m.rank, m.mediaSignature, m.mediaCount, m.parts, m.addrs, m.searchText);
       this.pushBytes(m.strictKey);
       this.pushBytes(m.contentHash);
       // The import thread binds these as they arrive: text as UTF-8 is what SQLite stores, and
@@ -62,6 +70,17 @@ export class BatchEncoder {
     } else {
       v.push(OTHER, item);
     }
+  }
+
+  private newNames(names: [string, string][]): [string, string][] | null {
+    let changed: [string, string][] | null = null;
+    for (const pair of names) {
+      if (this.sentNames.get(pair[0]) === pair[1]) continue;
+      if (this.sentNames.size >= MAX_REMEMBERED_NAMES) this.sentNames.clear();
+      this.sentNames.set(pair[0], pair[1]);
+      (changed ??= []).push(pair);
+    }
+    return changed;
   }
 
   /** The batch so far, and a fresh start. Post it with `batch.bytes.buffer` transferred. */

@@ -85,6 +85,22 @@ describe('the reader worker batch codec', () => {
     expect(first?.type === 'message' && Buffer.isBuffer(first.attrsStored)).toBe(true);
   });
 
+  it("sends a number's name only when it differs from the last one sent for it (the archive keeps the latest)", () => {
+    const encoder = new BatchEncoder();
+    const given: [string, string][][] = [[['+1555', 'Bo']], [['+1555', 'Bo']], [['+1555', 'Bob'], ['+1666', 'Cy']], [['+1555', 'Bo']], []];
+    for (const names of given) encoder.add(message({ names }));
+    const first = encoder.take();
+    // A new batch remembers what earlier batches sent.
+    encoder.add(message({ names: [['+1666', 'Cy']] }));
+    const second = encoder.take();
+    const received: [string, string][][] = [];
+    for (const batch of [first, second]) decodeBatch(batch, (i) => received.push(i.type === 'message' ? i.names : []));
+    expect(received).toEqual([[['+1555', 'Bo']], [], [['+1555', 'Bob'], ['+1666', 'Cy']], [['+1555', 'Bo']], [], []]);
+    // What the archive ends up with: the latest name of each number, as if every name had been sent.
+    const latest = (lists: [string, string][][]): Map<string, string> => new Map(lists.flat());
+    expect(latest(received)).toEqual(latest([...given, [['+1666', 'Cy']]]));
+  });
+
   it('refuses a damaged batch instead of misreading it', () => {
     expect(() => {
       decodeBatch({ values: [7], bytes: new Uint8Array(0) }, () => undefined);
