@@ -12,7 +12,7 @@ import type { BackupHeader } from '../../formats/records.js';
 import type { BlobStore } from '../../blobs/blob-store.js';
 import { spawnWorker } from '../threads/spawn-worker.js';
 import { reviveError } from '../threads/thread-errors.js';
-import { decodeBatch } from './batch-codec.js';
+import { BatchDecoder } from './batch-codec.js';
 import { ABORT, CONTROL_SLOTS, IN_FLIGHT, type FromWorker, type ReadItem } from './read-protocol.js';
 
 /** A unit that a worker thread can open again by itself: the `index`th unit of openBackup(file). */
@@ -79,6 +79,7 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
     { file: ctx.file, unitIndex: ctx.unitIndex, blobsRoot: blobs.root, region: ctx.region, salvage: ctx.salvage, control },
     { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } },
   );
+  const decoder = new BatchDecoder();
   return new Promise<ReadOutcome>((resolve, reject) => {
     /** Set when this side failed: the worker is told to stop, and this is what the read rejects with. */
     let failure: Error | undefined;
@@ -108,7 +109,7 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
           return;
         }
         try {
-          decodeBatch(m.batch, (item) => {
+          decoder.decode(m.batch, (item) => {
             ctx.item(item);
           });
           ctx.onBytes(m.bytes);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchEncoder, decodeBatch } from '../../../src/vault/import/batch-codec.js';
+import { BatchDecoder, BatchEncoder } from '../../../src/vault/import/batch-codec.js';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { textOf, type PreparedCall, type PreparedMessage } from '../../../src/vault/import/prepare-record.js';
 import type { ReadItem } from '../../../src/vault/import/read-protocol.js';
@@ -70,7 +70,7 @@ describe('the reader worker batch codec', () => {
     const wire = receiveMessageOnPort(port2)?.message as typeof sent;
     port1.close();
     const back: ReadItem[] = [];
-    decodeBatch(wire, (i) => back.push(i));
+    new BatchDecoder().decode(wire, (i) => back.push(i));
     const plain = (list: ReadItem[]): unknown =>
       list.map((i) =>
         i.type === 'message'
@@ -94,16 +94,50 @@ describe('the reader worker batch codec', () => {
     encoder.add(message({ names: [['+1666', 'Cy']] }));
     const second = encoder.take();
     const received: [string, string][][] = [];
-    for (const batch of [first, second]) decodeBatch(batch, (i) => received.push(i.type === 'message' ? i.names : []));
+    const decoder = new BatchDecoder();
+    for (const batch of [first, second]) decoder.decode(batch, (i) => received.push(i.type === 'message' ? i.names : []));
     expect(received).toEqual([[['+1555', 'Bo']], [], [['+1555', 'Bob'], ['+1666', 'Cy']], [['+1555', 'Bo']], [], []]);
     // What the archive ends up with: the latest name of each number, as if every name had been sent.
     const latest = (lists: [string, string][][]): Map<string, string> => new Map(lists.flat());
     expect(latest(received)).toEqual(latest([...given, [['+1666', 'Cy']]]));
   });
 
+  it("sends a conversation's key and members once, then its number, across batches", () => {
+    const encoder = new BatchEncoder();
+    const group = { participantsKey: 'a b +1555', members: ['a b', '+1555'] };
+    encoder.add(message(group));
+    encoder.add(message({}));
+    const first = encoder.take();
+    encoder.add(message(group));
+    encoder.add(message({}));
+    const second = encoder.take();
+    // Only the first batch carries the keys.
+    expect(JSON.stringify(second.values)).not.toContain('+1555');
+    const decoder = new BatchDecoder();
+    const got: [string, string[]][] = [];
+    for (const batch of [first, second]) decoder.decode(batch, (i) => got.push(i.type === 'message' ? [i.participantsKey, i.members] : ['', []]));
+    expect(got).toEqual([
+      ['a b +1555', ['a b', '+1555']],
+      ['+15550001111', ['+15550001111']],
+      ['a b +1555', ['a b', '+1555']],
+      ['+15550001111', ['+15550001111']],
+    ]);
+    // Past 10,000 conversations the rest travel by key every time, and still arrive right.
+    const many = new BatchEncoder();
+    const keys = Array.from({ length: 10_003 }, (_, n) => `+1${String(n).padStart(9, '0')}`);
+    for (const k of [...keys, keys[10_002] ?? '', keys[5] ?? '']) many.add(message({ participantsKey: k, members: [k] }));
+    const arrived: string[] = [];
+    new BatchDecoder().decode(many.take(), (i) => arrived.push(i.type === 'message' ? `${i.participantsKey}/${i.members.join()}` : ''));
+    expect(arrived).toEqual([...keys, keys[10_002] ?? '', keys[5] ?? ''].map((k) => `${k}/${k}`));
+    // A decoder that missed the first batch cannot make the conversation up.
+    expect(() => {
+      new BatchDecoder().decode(second, () => undefined);
+    }).toThrow(/conversation 0 was never sent/);
+  });
+
   it('refuses a damaged batch instead of misreading it', () => {
     expect(() => {
-      decodeBatch({ values: [7], bytes: new Uint8Array(0) }, () => undefined);
+      new BatchDecoder().decode({ values: [7], bytes: new Uint8Array(0) }, () => undefined);
     }).toThrow(/unknown tag 7/);
   });
 });
