@@ -42,6 +42,23 @@ export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (va
   }
 }
 
+/**
+ * Resolves at the first SIGINT or SIGTERM. Listening starts at the call: a long-running command
+ * calls this before it says it runs, so a signal sent the moment it says so stops it cleanly
+ * (rather than killing it, which is the default).
+ */
+export function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }

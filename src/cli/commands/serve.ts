@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CommandFailed, vaultDir, type GlobalOptions } from '../context.js';
+import { CommandFailed, stopSignal, vaultDir, type GlobalOptions } from '../context.js';
 
 interface ServeCliOptions {
   host: string;
@@ -44,6 +44,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         );
       }
       const { serve } = await import('../../server/serve.js');
+      const stopped = stopSignal();
       const running = await serve({
         dir: vaultDir(globals()),
         host: opts.host,
@@ -60,15 +61,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         const setupUrl = running.setupToken === null ? null : `${running.url}/setup#token=${running.setupToken}`;
         process.stdout.write(`${JSON.stringify({ vault: vaultDir(globals()), url: running.url, setupUrl })}\n`);
       }
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await stopped;
       await running.close();
     });
 }

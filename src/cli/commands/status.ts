@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+import { CommandFailed, formatCount, printJson, stopSignal, withVault, type GlobalOptions } from '../context.js';
 import { jobLine } from './jobs.js';
 import { sourceLines } from './source.js';
 
@@ -55,6 +55,7 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
         queue.on('job', (j) => {
           if (j.status !== 'queued') process.stdout.write((opts.json === true ? JSON.stringify(j) : jobLine(j)) + '\n');
         });
+        const stopped = stopSignal();
         await queue.start();
         await service.start();
         process.stdout.write(
@@ -62,10 +63,7 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
             ? `${JSON.stringify({ daemon: 'started', vault: vault.dir })}\n`
             : `textvault daemon: watching ${vault.dir}; Ctrl-C to stop (a running import finishes first)\n`,
         );
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await stopped;
         await service.stop();
         await queue.close();
       });
