@@ -2,6 +2,7 @@
  * What every command shares: which vault, how to print, how failures become exit codes.
  */
 import path from 'node:path';
+import type { JobQueue } from '../vault/jobs/index.js';
 import type { Vault } from '../vault/vault.js';
 
 export const EXIT_OK = 0;
@@ -40,6 +41,19 @@ export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (va
   } finally {
     await vault.close();
   }
+}
+
+/** The vault and its job queue (which holds jobs, sources and alerts), open for `fn`. */
+export async function withQueue<T>(opts: GlobalOptions, create: boolean, fn: (queue: JobQueue, vault: Vault) => Promise<T>): Promise<T> {
+  const { JobQueue } = await import('../vault/jobs/index.js');
+  return withVault(opts, create, async (vault) => {
+    const queue = await JobQueue.open(vault);
+    try {
+      return await fn(queue, vault);
+    } finally {
+      await queue.close();
+    }
+  });
 }
 
 /**

@@ -25,14 +25,6 @@ export interface SearchIndex {
 export const SEARCH_HASH_BYTES = 16 * 1024 * 1024;
 
 /**
- * Contentless (the texts are in `messages`) and without per-row sizes (`columnsize=0`: results
- * are ordered by id, never ranked): a million bodies index in ~30% less time than with the
- * `%_docsize` table that `contentless_delete=1` needs (migration 0011). A row is removed with
- * FTS5's 'delete' command and the text it was indexed with, which `messages` holds.
- */
-export const SQLITE_FTS_DDL = "CREATE VIRTUAL TABLE message_fts USING fts5(text, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2')";
-
-/**
  * The SQL function (registered on every connection, store/database.ts) that gives a body's text as
  * the index takes it: what migrations that rebuild the index call for each message.
  */
@@ -46,6 +38,11 @@ export function ftsQuery(query: string): string {
     .join(' AND ');
 }
 
+/**
+ * `message_fts` as migration 0011 made it: contentless (the texts are in `messages`) and without
+ * per-row sizes (results are in id order, never ranked), so a row is removed with FTS5's 'delete'
+ * command and the text it was indexed with.
+ */
 export class SqliteSearchIndex implements SearchIndex {
   private readonly insert: BetterSqlite3.Statement;
   private readonly delete: BetterSqlite3.Statement<[number, string]>;

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import type { MatchOptions } from './identity.js';
 import { formatRegion, parseRegion, type Region } from './phone.js';
-import { DAY_MS, formatDuration, parseDuration } from './sources/source-options.js';
+import { DAY_MS, formatDuration, notADuration, parseDuration } from './durations.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -86,12 +86,8 @@ export const SETTINGS: Record<string, Setting> = {
 export const DEFAULT_EXPORTS_KEEP_MS = 7 * DAY_MS;
 
 function parseKeep(v: string): number {
-  let ms: number;
-  try {
-    ms = parseDuration(v);
-  } catch (e) {
-    throw new ConfigError(e instanceof Error ? e.message : String(e));
-  }
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new ConfigError(notADuration(v));
   if (ms <= 0) throw new ConfigError(`"${v}" would delete exports before they can be downloaded: use e.g. 1h, 7d or 30d`);
   return ms;
 }

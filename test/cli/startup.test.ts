@@ -39,8 +39,8 @@ describe('command line start-up', () => {
     const { code, packages, ours } = loadedBy(['--help']);
     expect(code).toBe(0);
     expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
-    // Besides the command line itself: the choices its options list, and telling an imap:// URL from a file.
-    const light = /^(vault\/sources\/source-options|vault\/export\/export-formats|sources\/imap\/target)\.js$/;
+    // Besides the command line itself: the choices its options list, durations, and telling an imap:// URL from a file.
+    const light = /^(vault\/durations|vault\/sources\/source-options|vault\/export\/export-formats|sources\/imap\/target)\.js$/;
     expect([...ours].filter((m) => !m.startsWith('cli/') && !light.test(m))).toEqual([]);
   });
 

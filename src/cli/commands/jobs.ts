@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Job } from '../../vault/jobs/index.js';
-import { CommandFailed, formatBytes, printJson, withVault, type GlobalOptions } from '../context.js';
+import { CommandFailed, formatBytes, printJson, withQueue, type GlobalOptions } from '../context.js';
 
 function progressText(j: Job): string {
   const p = j.progress;
@@ -25,15 +25,7 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
     .option('--json', 'print as JSON')
     .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 20)
     .action(async (opts: { json?: boolean; limit: number }) => {
-      const { JobQueue } = await import('../../vault/jobs/index.js');
-      const page = await withVault(globals(), false, async (vault) => {
-        const queue = await JobQueue.open(vault);
-        try {
-          return await queue.list({ limit: opts.limit });
-        } finally {
-          await queue.close();
-        }
-      });
+      const page = await withQueue(globals(), false, (queue) => queue.list({ limit: opts.limit }));
       if (opts.json === true) printJson(page.items);
       else if (page.items.length === 0) process.stdout.write('no jobs\n');
       else for (const j of page.items) process.stdout.write(jobLine(j) + '\n');
@@ -43,25 +35,17 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
     .description('run queued jobs (and resume interrupted ones) until none is left')
     .option('--json', 'print the jobs that ended as a JSON array')
     .action(async (opts: { json?: boolean }) => {
-      const { JobQueue } = await import('../../vault/jobs/index.js');
       const ended: Job[] = [];
-      const failed = await withVault(globals(), false, async (vault) => {
-        const queue = await JobQueue.open(vault);
-        let failures = 0;
+      await withQueue(globals(), false, async (queue) => {
         queue.on('job', (j) => {
           if (j.status === 'done' || j.status === 'failed') ended.push(j);
           if (opts.json !== true && (j.status === 'running' || j.status === 'done' || j.status === 'failed')) process.stdout.write(jobLine(j) + '\n');
-          if (j.status === 'failed') failures++;
         });
-        try {
-          await queue.start();
-          await queue.idle();
-        } finally {
-          await queue.close();
-        }
-        return failures;
+        await queue.start();
+        await queue.idle();
       });
       if (opts.json === true) printJson(ended);
+      const failed = ended.filter((j) => j.status === 'failed').length;
       if (failed > 0) throw new CommandFailed(`${failed} job(s) failed`);
     });
 }

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { JobQueue, Job } from '../../vault/jobs/index.js';
 import type { Source } from '../../vault/sources/registry.js';
-import type { Vault } from '../../vault/vault.js';
 import type { FolderConfig, ImapConfig } from '../../vault/sources/source-config.js';
-import { AFTER_IMPORT, formatDuration, parseDuration, SourceConfigError, type AfterImport } from '../../vault/sources/source-options.js';
-import { CommandFailed, printJson, withVault, type GlobalOptions } from '../context.js';
+import { formatDuration } from '../../vault/durations.js';
+import { AFTER_IMPORT, parseSourceDuration, SourceConfigError, type AfterImport } from '../../vault/sources/source-options.js';
+import { CommandFailed, printJson, withQueue, type GlobalOptions } from '../context.js';
 import { jobLine } from './jobs.js';
 
 interface AddOptions {
@@ -39,19 +39,6 @@ export function sourceLines(s: Source): string {
 
 const registry = () => import('../../vault/sources/registry.js');
 
-/** The vault and its job queue (where sources are kept), open for `fn`. */
-async function withQueue<T>(globals: GlobalOptions, create: boolean, fn: (queue: JobQueue, vault: Vault) => Promise<T>): Promise<T> {
-  const { JobQueue } = await import('../../vault/jobs/index.js');
-  return withVault(globals, create, async (vault) => {
-    const queue = await JobQueue.open(vault);
-    try {
-      return await fn(queue, vault);
-    } finally {
-      await queue.close();
-    }
-  });
-}
-
 export function registerSource(program: Command, globals: () => GlobalOptions): void {
   const source = program.command('source').description('where backups come from: watched folders, IMAP mailboxes, upload devices');
   source
@@ -76,10 +63,10 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
       if (opts.after !== undefined && !(AFTER_IMPORT as readonly string[]).includes(opts.after)) throw new CommandFailed(`--after must be one of ${AFTER_IMPORT.join(', ')}`);
       const { addSource } = await registry();
       const added = await withQueue(globals(), true, async (queue) => {
-        const expected = opts.expect === undefined ? undefined : parseDuration(opts.expect);
+        const expected = opts.expect === undefined ? undefined : parseSourceDuration(opts.expect);
         if (opts.folder !== undefined) {
           const config: Partial<FolderConfig> = { path: path.resolve(opts.folder) };
-          if (opts.settle !== undefined) config.settleMs = parseDuration(opts.settle);
+          if (opts.settle !== undefined) config.settleMs = parseSourceDuration(opts.settle);
           if (opts.after !== undefined) config.afterImport = opts.after as AfterImport;
           return await addSource(queue.control.db, { name, kind: 'folder', config, schedule: opts.schedule, expectedIntervalMs: expected });
         }

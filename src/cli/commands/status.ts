@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { CommandFailed, formatCount, printJson, stopSignal, withVault, type GlobalOptions } from '../context.js';
+import { CommandFailed, formatCount, printJson, stopSignal, withQueue, type GlobalOptions } from '../context.js';
 import { jobLine } from './jobs.js';
 import { sourceLines } from './source.js';
 
 const sourceService = () => import('../../sources/source-service.js');
-const jobQueue = () => import('../../vault/jobs/index.js');
 
 export function registerStatus(program: Command, globals: () => GlobalOptions): void {
   program
@@ -12,19 +11,14 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
     .description('are backups still arriving? sources, alerts, jobs; exits 1 while an alert is active')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const [{ SourceService }, { JobQueue }, { evaluateAlerts }] = await Promise.all([sourceService(), jobQueue(), import('../../vault/sources/alerts.js')]);
-      const { status, running } = await withVault(globals(), false, async (vault) => {
-        const queue = await JobQueue.open(vault);
-        try {
-          // Judge health as of now, not as of the last check a running server made.
-          await evaluateAlerts(queue.control.db);
-          const service = new SourceService(vault, queue);
-          const s = await service.status();
-          const page = await queue.list({ limit: 50 });
-          return { status: s, running: page.items.filter((j) => j.status === 'running' || j.status === 'queued') };
-        } finally {
-          await queue.close();
-        }
+      const [{ SourceService }, { evaluateAlerts }] = await Promise.all([sourceService(), import('../../vault/sources/alerts.js')]);
+      const { status, running } = await withQueue(globals(), false, async (queue, vault) => {
+        // Judge health as of now, not as of the last check a running server made.
+        await evaluateAlerts(queue.control.db);
+        const service = new SourceService(vault, queue);
+        const s = await service.status();
+        const page = await queue.list({ limit: 50 });
+        return { status: s, running: page.items.filter((j) => j.status === 'running' || j.status === 'queued') };
       });
       if (opts.json === true) printJson({ ...status, jobs: running });
       else {
@@ -48,9 +42,8 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
     .description('run sources, jobs and alerts without the web server (until Ctrl-C)')
     .option('--json', 'print each job change as one JSON line (JSON Lines)')
     .action(async (opts: { json?: boolean }) => {
-      const [{ SourceService }, { JobQueue }, { notifiersFromConfig }] = await Promise.all([sourceService(), jobQueue(), import('../../sources/notify/index.js')]);
-      await withVault(globals(), true, async (vault) => {
-        const queue = await JobQueue.open(vault);
+      const [{ SourceService }, { notifiersFromConfig }] = await Promise.all([sourceService(), import('../../sources/notify/index.js')]);
+      await withQueue(globals(), true, async (queue, vault) => {
         const service = new SourceService(vault, queue, { notifiers: await notifiersFromConfig(vault) });
         queue.on('job', (j) => {
           if (j.status !== 'queued') process.stdout.write((opts.json === true ? JSON.stringify(j) : jobLine(j)) + '\n');
@@ -65,7 +58,6 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
         );
         await stopped;
         await service.stop();
-        await queue.close();
       });
     });
 }

@@ -20,7 +20,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { SourceService, SourceUnavailableError } from '../../sources/source-service.js';
 import { addSource, listSources, removeSource, setSourceEnabled, SourceNotFoundError } from '../../vault/sources/registry.js';
-import { SourceConfigError } from '../../vault/sources/source-config.js';
+import { SourceConfigError } from '../../vault/sources/source-options.js';
 import { createToken, listTokens, revokeToken } from '../../vault/sources/tokens.js';
 
 export interface SourceRoutesOptions {

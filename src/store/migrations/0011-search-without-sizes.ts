@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { SEARCHABLE_TEXT_FUNCTION } from '../search-index.js';
+import { SEARCH_HASH_BYTES, SEARCHABLE_TEXT_FUNCTION } from '../search-index.js';
 
 /**
  * The search index again, without FTS5's per-row sizes (`columnsize=0`): nothing ranks results
@@ -20,7 +20,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 async function rebuild(db: Kysely<unknown>, create: ReturnType<typeof sql>): Promise<void> {
   await sql`DROP TABLE message_fts`.execute(db);
   await create.execute(db);
-  // As migration 0009 set it: 16 MB of terms before a segment is written.
-  await sql`INSERT INTO message_fts(message_fts, rank) VALUES ('hashsize', ${sql.lit(16 * 1024 * 1024)})`.execute(db);
+  // As migration 0009 set it (the setting lives in the table dropped above).
+  await sql`INSERT INTO message_fts(message_fts, rank) VALUES ('hashsize', ${sql.lit(SEARCH_HASH_BYTES)})`.execute(db);
   await sql`INSERT INTO message_fts(rowid, text) SELECT id, ${sql.raw(SEARCHABLE_TEXT_FUNCTION)}(body) FROM messages WHERE body <> '' ORDER BY id`.execute(db);
 }

@@ -95,8 +95,12 @@ export class ArchiveWriter {
       if (!written) this.insertNew(this.st.insertMessage, m, conversationId, strictKey, hash);
     } else {
       id = stored.message_id;
-      // Before the row changes: the index removes a message by the text it was indexed with.
-      if (id < this.unindexedFrom) this.search.remove(id, this.st.bodyById.get(id)?.body ?? '');
+      if (id < this.unindexedFrom) {
+        // Already in the search index (an older message, or one this import indexed earlier):
+        // removed by the text it was indexed with, read before the row changes.
+        this.search.remove(id, this.st.bodyById.get(id)?.body ?? '');
+        this.search.add(id, textOf(m.text));
+      }
       this.st.replaceMessage.run({
         kind: m.kind,
         conversation_id: conversationId,
@@ -122,11 +126,7 @@ export class ArchiveWriter {
     }
     if (m.parts !== null) this.insertParts(id, m.parts);
     if (m.addrs !== null) this.insertAddrs(id, m.addrs);
-    if (stored !== undefined && id < this.unindexedFrom) {
-      // Already in the search index (an older message, or one this import indexed earlier):
-      // removed above, before its row changed.
-      this.search.add(id, textOf(m.text));
-    } else {
+    if (id >= this.unindexedFrom) {
       // New, or new in this import and replaced before it was indexed: the latest text counts.
       if (m.searchText !== null) this.searchTexts.set(id, m.searchText);
       else if (stored !== undefined) this.searchTexts.delete(id);

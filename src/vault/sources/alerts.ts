@@ -6,7 +6,7 @@
 import type { Selectable } from 'kysely';
 import type { AlertsTable } from '../../store/control-schema.js';
 import type { ControlDb } from './registry.js';
-import { formatDuration } from './source-config.js';
+import { formatDuration } from '../durations.js';
 
 export interface Alert {
   id: number;

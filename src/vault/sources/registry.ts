@@ -5,7 +5,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ControlSchema, SourcesTable } from '../../store/control-schema.js';
 import { nextRun, parseSchedule, defaultSchedule } from './schedule.js';
-import { DEFAULT_EXPECTED_INTERVAL_MS, parseSourceConfig, SourceConfigError, type FolderConfig, type ImapConfig, type SourceKind } from './source-config.js';
+import { parseSourceConfig, type FolderConfig, type ImapConfig } from './source-config.js';
+import { DEFAULT_EXPECTED_INTERVAL_MS, SourceConfigError, type SourceKind } from './source-options.js';
 
 export type ControlDb = Kysely<ControlSchema>;
 

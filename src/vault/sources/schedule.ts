@@ -4,7 +4,7 @@
  * croner computes the next run; the timer is the scheduler's (with an injectable clock).
  */
 import { Cron } from 'croner';
-import { SourceConfigError, type SourceKind } from './source-config.js';
+import { SourceConfigError, type SourceKind } from './source-options.js';
 
 export const PRESETS: Record<string, string> = {
   hourly: '0 * * * *',

@@ -5,9 +5,6 @@
 import { z } from 'zod';
 import { AFTER_IMPORT, SourceConfigError, type SourceKind } from './source-options.js';
 
-export { AFTER_IMPORT, DAY_MS, DEFAULT_EXPECTED_INTERVAL_MS, formatDuration, parseDuration, SOURCE_KINDS, SourceConfigError } from './source-options.js';
-export type { AfterImport, SourceKind } from './source-options.js';
-
 export const folderConfig = z.object({
   /** The folder backups land in (absolute). */
   path: z.string().min(1),

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { addSource, type ControlDb } from './registry.js';
-import { SourceConfigError } from './source-config.js';
+import { SourceConfigError } from './source-options.js';
 
 export interface ApiToken {
   id: number;
