@@ -20,10 +20,15 @@ export function isStrict(o: MatchOptions): boolean {
 
 const SEP = '\u0000';
 
-/** 128 bits of SHA-256: collision-free in practice, half the index size of the full digest. */
-function digest128(text: string): Buffer {
-  // One-shot crypto.hash is much cheaper than createHash() for the short inputs of the hot path.
-  return hash('sha256', text, 'buffer').subarray(0, 16);
+/**
+ * Writes 128 bits of SHA-256 (collision-free in practice, half the index size of the full digest)
+ * into `into` at `at`. The one-shot crypto.hash is much cheaper than createHash() for the short
+ * inputs of the hot path, and asked for a string it is cheaper still: asked for a Buffer, Node
+ * gives every digest an ArrayBuffer of its own (~0.6 us of the ~1.8 us a message key cost).
+ */
+function writeDigest128(text: string, into: Buffer, at: number): void {
+  // 'binary' is latin1: one character per digest byte.
+  into.write(hash('sha256', text, 'binary'), at, 16, 'latin1');
 }
 
 export function collapseWhitespace(text: string): string {
@@ -52,7 +57,7 @@ function datedKey(dateMs: number, identity: string): Buffer {
   const high = Math.floor(dateMs / 0x1_0000_0000);
   key.writeInt32BE(high, 0);
   key.writeUInt32BE(dateMs - high * 0x1_0000_0000, 4);
-  digest128(identity).copy(key, 8);
+  writeDigest128(identity, key, 8);
   return key;
 }
 
@@ -66,7 +71,9 @@ export function callStrictKey(numberNorm: string, dateMs: number): Buffer {
 }
 
 export function contentHash(...serialized: string[]): Buffer {
-  return digest128(serialized.join(SEP));
+  const digest = Buffer.allocUnsafe(16);
+  writeDigest128(serialized.join(SEP), digest, 0);
+  return digest;
 }
 
 /** The range of dates a loose match can have: the same millisecond, or the same second. */

@@ -45,6 +45,12 @@ describe('inferRegion', () => {
     expect(r?.evidence).toBe(2);
   });
 
+  it('counts a number each time it appears (it is parsed once), ties going to the country seen first', () => {
+    const r = inferRegion(['+447700900123', '+15551234567', ' +15551234567 ', '+15551234567', '+447700900124']);
+    expect(r).toEqual({ region: { kind: 'country', country: 'US' }, evidence: 3 });
+    expect(inferRegion(['+447700900123', '+15551234567', '+15551234567', '+447700900123'])?.region).toEqual({ kind: 'country', country: 'GB' });
+  });
+
   it('returns undefined when no number carries a country code', () => {
     expect(inferRegion(['5551234567', 'AMAZON'])).toBeUndefined();
   });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageFields } from '../../src/formats/fields.js';
+import { callStrictKey, contentHash, messageStrictKey } from '../../src/vault/identity.js';
+
+/**
+ * Keys and hashes are stored: every vault holds them, so the same record must give the same bytes
+ * in every version (a changed key would import every message a second time). These values were
+ * computed by the implementation that wrote the first vaults.
+ */
+describe('stored identity keys never change', () => {
+  const sms: MessageFields = {
+    kind: 'sms',
+    dateMs: 1700000000123,
+    dateSentMs: null,
+    direction: 'in',
+    box: 1,
+    address: '+15551234567',
+    participants: ['+15551234567'],
+    participantNames: [null],
+    text: 'Привет 😀 line\nnext & <b>',
+    read: 1,
+    media: [],
+  };
+  const mms: MessageFields = {
+    kind: 'mms',
+    dateMs: -86400000,
+    dateSentMs: null,
+    direction: 'out',
+    box: 2,
+    address: null,
+    participants: [],
+    participantNames: [],
+    text: '',
+    read: 1,
+    media: [{ sha256: 'bb'.repeat(32) }, { damage: 'empty' }, { sha256: 'aa'.repeat(32) }],
+  };
+
+  it('an SMS key: its date, then 128 bits of SHA-256 of its identity (UTF-8, emoji and Cyrillic)', () => {
+    expect(messageStrictKey(sms, '+15551234567', 1700000000123).toString('hex')).toBe('0000018bcfe5687b7b8afa38ad0c7100966cd2a780118649');
+  });
+
+  it('an MMS key before 1970 (two-complement date) with sorted media and damage', () => {
+    expect(messageStrictKey(mms, '+15550000001 +15550000002', -86400000).toString('hex')).toBe('fffffffffad9a400af3a44434ebc1a353e8c3c91dabf8552');
+  });
+
+  it('a call key', () => {
+    expect(callStrictKey('+15551234567', 1700000000999).toString('hex')).toBe('0000018bcfe56be79264ed160264b6894f163e74f3fa3496');
+  });
+
+  it('a content hash, a lone surrogate included', () => {
+    expect(contentHash('[["a","1"]]', 'x', '\ud83d').toString('hex')).toBe('e85d0b1f6587a330441dea5857a39d4a');
+  });
+
+  it('keys made one after another do not share bytes', () => {
+    const a = messageStrictKey(sms, '+15551234567', 1700000000123);
+    const b = messageStrictKey({ ...sms, text: 'other' }, '+15551234567', 1700000000123);
+    expect(a.toString('hex')).toBe('0000018bcfe5687b7b8afa38ad0c7100966cd2a780118649');
+    expect(b.equals(a)).toBe(false);
+  });
+});
