@@ -10,7 +10,7 @@ import type { OpenedBackup } from '../../formats/backup-unit.js';
 import { openBackup } from '../../formats/registry.js';
 import { parseRegion, PhoneNormalizer } from '../phone.js';
 import { workerSide } from '../threads/spawn-worker.js';
-import { BatchEncoder } from './batch-codec.js';
+import { BatchEncoder, transferList } from './batch-codec.js';
 import { blobMediaSink } from './media-sink.js';
 import { prepareRecord } from './prepare-record.js';
 import { serializeError } from '../threads/thread-errors.js';
@@ -58,7 +58,7 @@ function send(): void {
   if (batch.count === 0 && bytes === 0) return;
   Atomics.add(control, IN_FLIGHT, 1);
   const wire = batch.take();
-  post({ type: 'batch', batch: wire, bytes }, [wire.bytes.buffer]);
+  post({ type: 'batch', batch: wire, bytes }, transferList(wire));
   bytes = 0;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchDecoder, BatchEncoder } from '../../../src/vault/import/batch-codec.js';
+import { BatchDecoder, BatchEncoder, transferList } from '../../../src/vault/import/batch-codec.js';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { textOf, type PreparedCall, type PreparedMessage } from '../../../src/vault/import/prepare-record.js';
 import type { ReadItem } from '../../../src/vault/import/read-protocol.js';
@@ -54,6 +54,9 @@ describe('the reader worker batch codec', () => {
       // Longer than the batch's first buffer: it grows.
       message({ text: 'é'.repeat(300_000), attrsStored: ` body="${'é'.repeat(300_000)}"`, address: '' }),
       message({ participantsKey: '', members: [], kind: 'mms', mediaCount: 1, mediaSignature: 'abc', parts: [{ attrsJson: '[]', contentType: 'image/png', blobSha256: 'abc', size: 3, damage: null, rawData: null }], addrs: [] }),
+      // Numbers that are null, negative or past 2^32, every direction, an MMS without parts but with addresses.
+      message({ kind: 'mms', direction: 'unknown', box: null, read: null, dateSentMs: -1, dateMs: -86_400_000, rank: 0, parts: null, addrs: [{ attrsJson: '[]', address: null, addressNorm: null, type: 151 }] }),
+      message({ direction: 'out', box: 2, read: 0, dateSentMs: 4_102_444_800_000, contentHash: new Uint8Array(0) }),
       call,
       { type: 'warning', warning: { code: 'lone-surrogate', message: 'm', line: 1, column: 2 } },
       { type: 'reject', warning: { code: 'record-rejected', message: 'sms #1 rejected', line: 3, column: 4 } },
@@ -65,8 +68,9 @@ describe('the reader worker batch codec', () => {
     expect(encoder.count).toBe(0);
     // As the worker posts it: the bytes are moved, not copied.
     const { port1, port2 } = new MessageChannel();
-    port1.postMessage(sent, [sent.bytes.buffer]);
+    port1.postMessage(sent, transferList(sent));
     expect(sent.bytes.byteLength).toBe(0);
+    expect(sent.numbers.length).toBe(0);
     const wire = receiveMessageOnPort(port2)?.message as typeof sent;
     port1.close();
     const back: ReadItem[] = [];
@@ -135,9 +139,37 @@ describe('the reader worker batch codec', () => {
     }).toThrow(/conversation 0 was never sent/);
   });
 
+  it('sends an SMS of a known conversation whose names did not change as numbers and bytes alone', () => {
+    const encoder = new BatchEncoder();
+    encoder.add(message({ names: [['+15550001111', 'Ann']] }));
+    encoder.take();
+    for (let n = 0; n < 100; n++) encoder.add(message({ names: [['+15550001111', 'Ann']], dateMs: 1_700_000_000_000 + n }));
+    const batch = encoder.take();
+    // Nothing for structured clone to walk: 100 SMS are one array of numbers and one of bytes.
+    expect(batch.values).toEqual([]);
+    expect(batch.numbers.length).toBe(100 * 16);
+    const dates: number[] = [];
+    const decoder = new BatchDecoder();
+    const first = new BatchEncoder();
+    first.add(message({ names: [['+15550001111', 'Ann']] }));
+    decoder.decode(first.take(), () => undefined);
+    decoder.decode(batch, (i) => dates.push(i.type === 'message' ? i.dateMs : 0));
+    expect(dates).toEqual(Array.from({ length: 100 }, (_, n) => 1_700_000_000_000 + n));
+  });
+
   it('refuses a damaged batch instead of misreading it', () => {
     expect(() => {
-      new BatchDecoder().decode({ values: [7], bytes: new Uint8Array(0) }, () => undefined);
+      new BatchDecoder().decode({ numbers: new Float64Array([7]), values: [], bytes: new Uint8Array(0) }, () => undefined);
     }).toThrow(/unknown tag 7/);
+    // A message cut short is not read past the end of its numbers.
+    const encoder = new BatchEncoder();
+    encoder.add(message({}));
+    const whole = encoder.take();
+    expect(() => {
+      new BatchDecoder().decode({ ...whole, numbers: whole.numbers.subarray(0, 10) }, () => undefined);
+    }).toThrow(/unknown tag 0 at 0/);
+    expect(() => {
+      new BatchDecoder().decode({ ...whole, numbers: Float64Array.from(whole.numbers, (x, i) => (i === 1 ? 5 : x)) }, () => undefined);
+    }).toThrow(/kind 5/);
   });
 });
