@@ -42,3 +42,39 @@ describe('the ids the import gives new messages', () => {
     expect(v.store.sqlite.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(2);
   });
 });
+
+describe('runs of known and new messages in one backup', () => {
+  const sms = (d: number, read = 1): string => `  <sms address="+15550001111" date="${d}" type="1" body="m${d}" read="${read}" />\n`;
+  const write = (dir: string, name: string, lines: string[]): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="${lines.length}">\n${lines.join('')}</smses>\n`);
+    return file;
+  };
+
+  it('counts and stores each message right when known, new and changed ones alternate', async () => {
+    const dir = tempDir();
+    const v = await vault();
+    const [first] = await importAll(v, [write(dir, 'a.xml', [sms(1), sms(2), sms(3, 0), sms(4), sms(5)])]);
+    // Known, known, new, known but now read (an update inside a run of known ones), new, known,
+    // the same new one again, known, new at the end.
+    const [second] = await importAll(v, [write(dir, 'b.xml', [sms(1), sms(2), sms(10), sms(3, 1), sms(11), sms(4), sms(11), sms(5), sms(12)])]);
+    expect(second?.counts).toMatchObject({ new: 3, duplicate: 5, updated: 1 });
+    const rows = v.store.sqlite
+      .prepare<[], { date_ms: number; read: number; first_backup_id: number; last_backup_id: number }>('SELECT date_ms, read, first_backup_id, last_backup_id FROM messages ORDER BY date_ms')
+      .all();
+    const a = first?.backupId;
+    const b = second?.backupId;
+    expect(rows).toEqual([
+      { date_ms: 1, read: 1, first_backup_id: a, last_backup_id: b },
+      { date_ms: 2, read: 1, first_backup_id: a, last_backup_id: b },
+      { date_ms: 3, read: 1, first_backup_id: a, last_backup_id: b },
+      { date_ms: 4, read: 1, first_backup_id: a, last_backup_id: b },
+      { date_ms: 5, read: 1, first_backup_id: a, last_backup_id: b },
+      { date_ms: 10, read: 1, first_backup_id: b, last_backup_id: b },
+      { date_ms: 11, read: 1, first_backup_id: b, last_backup_id: b },
+      { date_ms: 12, read: 1, first_backup_id: b, last_backup_id: b },
+    ]);
+    // New messages found in a run of known ones are searchable like the others.
+    for (const d of [10, 11, 12]) expect(v.search.match(`m${d}`, 10)).toHaveLength(1);
+  });
+});
