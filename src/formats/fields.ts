@@ -45,8 +45,29 @@ export interface CallFields {
 /** Parses an integer attribute; null for absent, "null", "" or non-numeric values. */
 export function intOrNull(value: string | undefined): number | null {
   if (value === undefined || value === '' || value === 'null') return null;
+  const digits = plainDigits(value);
+  if (digits !== undefined) return digits;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : null;
+}
+
+/**
+ * The value of `-?[0-9]{1,15}` (exact in a double), or undefined for any other text. Number()
+ * gives the same, but for a 13-digit date it takes V8's general string-to-double path, a large
+ * part of reading an SMS's fields.
+ */
+function plainDigits(value: string): number | undefined {
+  const negative = value.charCodeAt(0) === 0x2d;
+  const start = negative ? 1 : 0;
+  const end = value.length;
+  if (end === start || end - start > 15) return undefined;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return negative ? -n : n;
 }
 
 /** A string attribute with the backup's "null" (SQL NULL) mapped to null. */

@@ -24,12 +24,11 @@ function mmsDirection(box: number | null, mType: number | null): Direction {
 
 function names(contactName: string | undefined, count: number): (string | null)[] {
   const raw = strOrNull(contactName);
+  const known = raw !== null && raw !== '' && raw !== UNKNOWN_NAME;
+  // One participant: the array as a literal (fill() is a call into the runtime).
+  if (count === 1) return [known ? raw : null];
   const out: (string | null)[] = new Array<string | null>(count).fill(null);
-  if (raw === null || raw === '' || raw === UNKNOWN_NAME) return out;
-  if (count === 1) {
-    out[0] = raw;
-    return out;
-  }
+  if (!known) return out;
   // Group MMS join names with ", "; only trust them when they line up with the addresses.
   const parts = raw.split(', ');
   if (parts.length === count) parts.forEach((p, i) => (out[i] = p === UNKNOWN_NAME ? null : p));
