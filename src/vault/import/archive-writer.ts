@@ -48,7 +48,7 @@ export class ArchiveWriter {
     /** The backup's own date: between two copies of a message, the newer backup's copy wins. */
     private readonly stateDate: number,
   ) {
-    this.st = importStatements(sqlite);
+    this.st = importStatements(sqlite, { backupId, stateDate });
     this.nextId = this.st.nextMessageId.get()?.id ?? 1;
     this.unindexedFrom = this.nextId;
   }
@@ -75,12 +75,12 @@ export class ArchiveWriter {
         }
         if (found === undefined) {
           this.inKnownRun = false;
-          written = this.insertNew(this.st.insertMessage, m, conversationId, strictKey, hash);
+          written = this.insertNew(false, m, conversationId, strictKey, hash);
         } else {
           stored = this.st.storedByKey.get(strictKey);
         }
       } else {
-        written = this.insertNew(this.st.insertMessageIfNew, m, conversationId, strictKey, hash);
+        written = this.insertNew(true, m, conversationId, strictKey, hash);
         if (!written) {
           this.inKnownRun = true;
           stored = this.st.storedByKey.get(strictKey);
@@ -111,7 +111,7 @@ export class ArchiveWriter {
     let id: number;
     if (stored === undefined) {
       id = this.nextId++;
-      if (!written) this.insertNew(this.st.insertMessage, m, conversationId, strictKey, hash);
+      if (!written) this.insertNew(false, m, conversationId, strictKey, hash);
     } else {
       id = stored.message_id;
       if (id < this.unindexedFrom) {
@@ -226,10 +226,15 @@ export class ArchiveWriter {
   }
 
   /**
-   * Writes `m` as a new message under the next id (the caller takes it); false when the
-   * statement is insertMessageIfNew and a message with the key is there already.
+   * Writes `m` as a new message under the next id (the caller takes it); false when `ifNew` and
+   * a message with the key is there already.
    */
-  private insertNew(statement: ImportStatements['insertMessage'], m: PreparedMessage, conversationId: number, strictKey: Buffer, hash: Buffer): boolean {
+  private insertNew(ifNew: boolean, m: PreparedMessage, conversationId: number, strictKey: Buffer, hash: Buffer): boolean {
+    if (m.kind === 'sms') {
+      const sms = ifNew ? this.st.insertSmsIfNew : this.st.insertSms;
+      return sms.run(this.nextId, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, m.text, m.read, m.attrsStored, strictKey, m.rank).changes === 1;
+    }
+    const statement = ifNew ? this.st.insertMessageIfNew : this.st.insertMessage;
     const row = statement.run(this.nextId, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, bodyOf(m), m.read, m.attrsStored, hasAddrsOf(m), strictKey, mediaSignatureOf(m), hash, this.stateDate, m.rank, this.backupId, this.backupId);
     return row.changes === 1;
   }

@@ -82,7 +82,34 @@ const utf8 = (name: string) => sql<string>`CAST(${param<Utf8Text>(name)} AS TEXT
 /** messages.attrs as its UTF-8 bytes (StoredCopy.attrs). */
 const attrsBytes = sql<Buffer>`CAST(attrs AS BLOB)`.as('attrs');
 
-export function importStatements(sqlite: BetterSqlite3.Database) {
+/**
+ * An SMS's columns in the order insertSms binds them: what an SMS does not have (parts,
+ * addresses, media, a content hash) and what is the same for the whole import (its backup and
+ * state date) are in the statement itself, 7 values fewer to bind per message.
+ */
+type InsertSmsArgs = [
+  id: number,
+  conversationId: number,
+  dateMs: number,
+  dateSentMs: number | null,
+  direction: string,
+  box: number | null,
+  address: Utf8Text | null,
+  body: Utf8Text,
+  read: number | null,
+  attrs: Utf8Text,
+  strictKey: Buffer,
+  rank: number,
+];
+
+/** What is the same for every message one import writes. */
+export interface ImportRun {
+  backupId: number;
+  /** The backup's own date (ArchiveWriter). */
+  stateDate: number;
+}
+
+export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun) {
   const q = compiler;
   const messageValues = {
     kind: p<'sms' | 'mms'>('kind'),
@@ -109,6 +136,19 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
     last_backup_id: p<number>('backup_id'),
   });
   const insertOrder: ParamNames<InsertMessageArgs> = ['id', 'kind', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'has_addrs', 'strict_key', 'media_signature', 'content_hash', 'state_date', 'rank', 'backup_id', 'backup_id'];
+  const insertSms = q.insertInto('messages').values({
+    id: p<number>('id'),
+    ...messageValues,
+    kind: sql.lit('sms'),
+    has_addrs: sql.lit(0),
+    media_signature: sql.lit(null),
+    // SMS are compared by their attributes, not a hash (migration 0008): the empty blob.
+    content_hash: sql<Buffer>`x''`,
+    state_date: sql.lit(run.stateDate),
+    first_backup_id: sql.lit(run.backupId),
+    last_backup_id: sql.lit(run.backupId),
+  });
+  const smsOrder: ParamNames<InsertSmsArgs> = ['id', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'strict_key', 'rank'];
   return {
     /** The id AUTOINCREMENT would give the next message: never one a deleted message had. */
     nextMessageId: prepare<{ id: number }>(
@@ -162,6 +202,13 @@ export function importStatements(sqlite: BetterSqlite3.Database) {
       sqlite,
       insertMessage.onConflict((oc) => oc.column('strict_key').doNothing()),
       insertOrder,
+    ),
+    insertSms: preparePositional<InsertSmsArgs>(sqlite, insertSms, smsOrder),
+    /** insertSms unless a message with its key is there already (changes 0). */
+    insertSmsIfNew: preparePositional<InsertSmsArgs>(
+      sqlite,
+      insertSms.onConflict((oc) => oc.column('strict_key').doNothing()),
+      smsOrder,
     ),
     replaceMessage: prepare(
       sqlite,

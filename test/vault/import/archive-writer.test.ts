@@ -78,3 +78,17 @@ describe('runs of known and new messages in one backup', () => {
     for (const d of [10, 11, 12]) expect(v.search.match(`m${d}`, 10)).toHaveLength(1);
   });
 });
+
+describe('the columns of a new SMS', () => {
+  it('are what the general insert wrote: kind, no addresses or media, an empty content hash, this backup twice', async () => {
+    const dir = tempDir();
+    const v = await vault();
+    const file = path.join(dir, 'dated.xml');
+    fs.writeFileSync(file, `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="1" backup_date="1700000000000">\n  <sms address="+15550001111" date="5" type="1" body="m5" />\n</smses>\n`);
+    const [result] = await importAll(v, [file]);
+    const row = v.store.sqlite
+      .prepare('SELECT kind, has_addrs, media_signature, typeof(content_hash) AS hash_type, length(content_hash) AS hash_length, state_date, first_backup_id, last_backup_id, body, address FROM messages')
+      .get();
+    expect(row).toEqual({ kind: 'sms', has_addrs: 0, media_signature: null, hash_type: 'blob', hash_length: 0, state_date: 1700000000000, first_backup_id: result?.backupId, last_backup_id: result?.backupId, body: 'm5', address: '+15550001111' });
+  });
+});
