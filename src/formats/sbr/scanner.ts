@@ -137,6 +137,10 @@ export class XmlScanner extends TagReader {
     return len;
   }
 
+  protected atEnd(): boolean {
+    return this.final;
+  }
+
   protected more(tokenStart: number): number {
     if (this.final) throw this.truncated(tokenStart);
     this.keep = tokenStart;

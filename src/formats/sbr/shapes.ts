@@ -15,6 +15,12 @@ export interface Shape {
    * `<`; group k+1 holds value k), optional whitespace and `>` or `/>` (last group: `/` or "").
    */
   regex: RegExp | null;
+  /**
+   * The same with each value in double or single quotes (group 2k+1 or 2k+2 holds value k, the
+   * last group `/` or ""): a backup writes a value holding `"` in single quotes. Compiled the
+   * first time `regex` fails a tag (undefined until then).
+   */
+  anyQuote?: RegExp | null;
   repeats: number;
 }
 
@@ -44,6 +50,8 @@ export class ShapeTable {
    */
   update(element: string, last: Shape | undefined, names: readonly NameInfo[], count: number): void {
     if (last !== undefined && sameNames(last.names, names, count)) {
+      // `last` may be another known shape the tag was read with (candidates()): current now.
+      if (this.current.get(element) !== last) this.current.set(element, last);
       if (++last.repeats === REPEATS_FOR_REGEX) last.regex = this.compile(last.names);
       return;
     }
@@ -63,9 +71,36 @@ export class ShapeTable {
     this.current.set(element, shape);
   }
 
-  private compile(names: readonly NameInfo[]): RegExp | null {
+  /**
+   * What may read a tag of `element` whole when the regex of `current` did not: `current` with
+   * either quote, then the other shapes with a regex this element had, most recent first, each
+   * with double quotes, then either. A backup mixes a few shapes (app versions, sent and
+   * received), and every tag after a change of shape was read attribute by attribute.
+   */
+  *candidates(element: string, current: Shape | undefined): Generator<[Shape, RegExp, boolean]> {
+    if (current?.regex != null) {
+      const anyQuote = this.anyQuote(current);
+      if (anyQuote !== null) yield [current, anyQuote, true];
+    }
+    const shapes = this.known.get(element) ?? [];
+    for (let k = shapes.length - 1; k >= 0; k--) {
+      const shape = shapes[k];
+      if (shape === undefined || shape === current || shape.regex === null) continue;
+      yield [shape, shape.regex, false];
+      const anyQuote = this.anyQuote(shape);
+      if (anyQuote !== null) yield [shape, anyQuote, true];
+    }
+  }
+
+  private anyQuote(shape: Shape): RegExp | null {
+    if (shape.anyQuote === undefined) shape.anyQuote = this.compile(shape.names, true);
+    return shape.anyQuote;
+  }
+
+  private compile(names: readonly NameInfo[], anyQuote = false): RegExp | null {
     if (names.length === 0 || names.length > MAX_REGEX_NAMES || names.some((n) => n.name === this.streamed)) return null;
-    const attrs = names.map((n) => ` ${escapeRegex(n.name)}="([^"<]*)"`).join('');
+    const value = anyQuote ? `(?:"([^"<]*)"|'([^'<]*)')` : '"([^"<]*)"';
+    const attrs = names.map((n) => ` ${escapeRegex(n.name)}=${value}`).join('');
     return new RegExp(`${attrs}[ \\t\\r\\n]*(/?)>`, 'y');
   }
 }

@@ -15,6 +15,8 @@ import { type Shape, ShapeTable } from './shapes.js';
 
 /** Values that are not streamed may be this long (UTF-16 code units), which bounds memory. */
 export const MAX_VALUE_LENGTH = 64 * 1024 * 1024;
+/** A tag of a known shape cut by the end of the text waits for the next one when this short (or shorter). */
+const MAX_WAITING_TAG = 4096;
 /** Backups nest 5 deep; the limit bounds memory for hostile files. */
 const MAX_DEPTH = 256;
 
@@ -81,6 +83,9 @@ export abstract class TagReader {
   /** The token starting at `tokenStart` is cut by the end of the text: returns -1 to wait. */
   protected abstract more(tokenStart: number): number;
 
+  /** Whether the text is the last there is (nothing can be waited for). */
+  protected abstract atEnd(): boolean;
+
   /** `s[i]` is the `<` of a start tag. */
   protected startTag(s: string, i: number): number {
     const len = s.length;
@@ -100,13 +105,16 @@ export abstract class TagReader {
     }
     if (this.rootClosed) return this.fail(i, 'element after the end of the root element');
     if (depth >= MAX_DEPTH) return this.fail(i, `elements nested more than ${String(MAX_DEPTH)} deep`);
+    const shape = this.shapes.get(name);
+    // A tag of a known shape that the end of this text cuts waits for the next text, to be read
+    // whole then (one tag in fifty was cut by the end of a piece, and read attribute by attribute).
+    if (shape?.regex != null && len - j <= MAX_WAITING_TAG && !this.atEnd() && s.indexOf('>', j) === -1) return this.more(i);
     this.recentNames[depth] = name;
     this.tracker.at(i);
     const element: OpenElement = { name, line: this.tracker.line, column: this.tracker.column };
     this.stack.push(element);
     this.rootSeen = true;
     this.tagSerial++;
-    const shape = this.shapes.get(name);
     this.shape = shape;
     this.predicted = shape?.names;
     this.attrIndex = 0;
@@ -114,8 +122,14 @@ export abstract class TagReader {
     this.state = State.InTag;
     this.attrs = this.handler.startTag(name, element.line, element.column);
     if (shape?.regex != null && !this.invalidUtf8) {
-      const end = this.wholeTag(s, j, shape, shape.regex);
+      const end = this.wholeTag(s, j, shape, shape.regex, false);
       if (end >= 0) return end;
+      for (const [other, regex, anyQuote] of this.shapes.candidates(name, shape)) {
+        this.shape = other;
+        const at = this.wholeTag(s, j, other, regex, anyQuote);
+        if (at >= 0) return at;
+      }
+      this.shape = shape;
     }
     return j;
   }
@@ -138,10 +152,11 @@ export abstract class TagReader {
    * Reads a start tag of a shape seen before in one regex match (see Shape); returns the index
    * after the tag, or -1 when it does not match (the tag is read attribute by attribute then).
    */
-  private wholeTag(s: string, j: number, shape: Shape, regex: RegExp): number {
+  private wholeTag(s: string, j: number, shape: Shape, regex: RegExp, anyQuote: boolean): number {
     regex.lastIndex = j;
     const match = regex.exec(s);
     if (match === null) return -1;
+    if (anyQuote) return this.wholeTagAnyQuote(s, j, shape, match, regex.lastIndex);
     const end = regex.lastIndex;
     const names = shape.strings;
     // Values are checked even when the handler drops them.
@@ -163,6 +178,31 @@ export abstract class TagReader {
     }
     if (names.length > 0) this.handler.attributeText?.(s.slice(j, s.lastIndexOf('"', end) + 1));
     this.endOfStartTag(match[names.length + 1] === '/', shape.names, names.length);
+    return end;
+  }
+
+  /**
+   * wholeTag for a match of Shape.anyQuote. The attribute text the handler gets is the tag as it
+   * would be with every value in double quotes (a `"` in a single-quoted value written `&quot;`):
+   * the same values, in the form the handler reads.
+   */
+  private wholeTagAnyQuote(s: string, j: number, shape: Shape, match: RegExpExecArray, end: number): number {
+    const names = shape.strings;
+    const attrs = this.attrs ?? [];
+    let text = '';
+    let at = j;
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k] ?? '';
+      const double = match[2 * k + 1];
+      const raw = double ?? match[2 * k + 2] ?? '';
+      this.attrName = name;
+      this.valueStart = at + name.length + 3;
+      at = this.valueStart + raw.length + 1;
+      attrs.push([name, raw.includes('&') ? this.decodeValue(raw, false) : raw]);
+      text += ` ${name}="${double === undefined ? raw.replaceAll('"', '&quot;') : raw}"`;
+    }
+    if (names.length > 0) this.handler.attributeText?.(text);
+    this.endOfStartTag(match[2 * names.length + 1] === '/', shape.names, names.length);
     return end;
   }
 

@@ -29,7 +29,7 @@ async function writtenAttributes(records: readonly SmsRecord[]): Promise<string[
 }
 
 /** The SMS of a file with the attribute text the reader passed beside each (a damaged fixture's up to its damage). */
-function smsWithText(data: Buffer): [SmsRecord, string | undefined][] {
+function smsWithText(data: Buffer, chunkSize = data.length): [SmsRecord, string | undefined][] {
   const out: [SmsRecord, string | undefined][] = [];
   const reader = new SbrReader({
     file: 'test.xml',
@@ -43,7 +43,7 @@ function smsWithText(data: Buffer): [SmsRecord, string | undefined][] {
     },
   });
   try {
-    reader.push(data);
+    for (let at = 0; at < data.length; at += chunkSize) reader.push(data.subarray(at, at + chunkSize));
     reader.end();
   } catch {
     // a damaged fixture: the records before the damage
@@ -107,6 +107,30 @@ describe('attribute text', async () => {
     expect(plain).toBeGreaterThan(2_000);
     expect(withReferences).toBeGreaterThan(500);
     expect(rendered).toBeGreaterThan(0);
+  });
+
+  it('is there for nearly every SMS of a backup that mixes shapes, single-quoted values and tags cut by the end of a chunk', async () => {
+    const data = await benchFile();
+    const text = data.toString('utf8');
+    // The benchmark's SMS write a value holding `"` in single quotes, as the app does.
+    expect(text.match(/<sms [^>]*='/g)?.length).toBeGreaterThan(200);
+    // Two shapes taking turns (a phone's sent and received SMS, or two app versions), a few tags at a time.
+    const shapes = Array.from({ length: 600 }, (_, n) =>
+      n % 7 < 3
+        ? `  <sms address="+1555000${n % 10}" date="${1_600_000_000_000 + n}" type="1" body="m${n} &amp; &quot;q&quot;" read="1" contact_name="Ann" />\n`
+        : `  <sms address="+1555000${n % 10}" date="${1_600_000_000_000 + n}" type="2" body='m${n} "q"' read="1" />\n`,
+    );
+    const mixed = Buffer.from(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="600">\n${shapes.join('')}</smses>\n`);
+    for (const file of [data, mixed]) {
+      const whole = smsWithText(file);
+      for (const chunkSize of [file.length, 16 * 1024, 4093, 997, 211]) {
+        const read = smsWithText(file, chunkSize);
+        expect(read.map(([r]) => r.attrs)).toEqual(whole.map(([r]) => r.attrs));
+        // Only the first tags of each shape, before it has a regular expression, are read without.
+        expect(read.filter(([, t]) => t === undefined).length).toBeLessThan(10);
+        for (const [r, attrText] of read) if (attrText !== undefined) expect(attrText).toBe(renderAttributeText(r.attrs));
+      }
+    }
   });
 
   it('from a tag as the file has it: each reference, line break and > written as the text writes its character', () => {
