@@ -16,6 +16,7 @@ import * as m0008 from './migrations/0008-sms-content-by-attrs.js';
 import * as m0009 from './migrations/0009-search-hash-size.js';
 import * as m0010 from './migrations/0010-keys-in-messages.js';
 import * as m0011 from './migrations/0011-search-without-sizes.js';
+import { beginImportTransaction, type ImportTransaction } from './import-transaction.js';
 import type { Schema } from './schema.js';
 import { SEARCHABLE_TEXT_FUNCTION } from './search-index.js';
 import { searchableText } from './search-text.js';
@@ -85,10 +86,12 @@ function isBusy(e: unknown): boolean {
 }
 
 export interface Store {
-  /** The raw connection, for the import hot path's prepared statements and transactions. */
+  /** The raw connection, for the import hot path's prepared statements. */
   sqlite: BetterSqlite3.Database;
   /** The query builder every other query goes through. */
   db: Kysely<Schema>;
+  /** The transaction one import writes in (import-transaction.ts). */
+  beginImport(options: { bulk: boolean }): ImportTransaction;
   close(): Promise<void>;
 }
 
@@ -141,6 +144,7 @@ export async function openStore(file: string, options: { readonly?: boolean } = 
   return {
     sqlite,
     db,
+    beginImport: (o) => beginImportTransaction(sqlite, o),
     close: () => db.destroy(),
   };
 }

@@ -13,7 +13,7 @@ import { MalformedBackupError } from '../../formats/errors.js';
 import { openBackup } from '../../formats/registry.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
 import type { BackupContent, BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
-import { enterBulkJournal, leaveBulkJournal } from '../../store/bulk-journal.js';
+import type { ImportTransaction } from '../../store/import-transaction.js';
 import { acquireLock } from '../lock.js';
 import type { MatchOptions } from '../identity.js';
 import { formatRegion, PhoneNormalizer } from '../phone.js';
@@ -169,13 +169,9 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     if (warnings.length < MAX_KEPT_WARNINGS) warnings.push(w);
   };
 
-  // The writer only refers to rows it has just read or written in this transaction; checking
-  // every reference again (four b-tree lookups per message) cost ~10% of an import. verify runs
-  // foreign_key_check over the whole archive.
-  sqlite.pragma('foreign_keys = OFF');
-  const bulk = options.bulkJournal === true && entry.sizeOnDisk >= BULK_JOURNAL_MIN_BYTES && enterBulkJournal(sqlite);
+  let tx: ImportTransaction | undefined;
   try {
-    sqlite.exec('BEGIN IMMEDIATE');
+    tx = vault.store.beginImport({ bulk: options.bulkJournal === true && entry.sizeOnDisk >= BULK_JOURNAL_MIN_BYTES });
     if (regionChoice.persist) {
       await vault.config.setRaw('region', regionChoice.persist.region);
       await vault.config.setRaw('region.source', regionChoice.persist.source);
@@ -262,7 +258,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
     await options.beforeCommit?.(entry);
     await vault.blobs.commitStaged();
-    sqlite.exec('COMMIT');
+    tx.commit();
     return {
       file: entry.name,
       format: entry.format,
@@ -278,12 +274,11 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       seconds: (Date.now() - started) / 1000,
     };
   } catch (e) {
-    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    tx?.rollback();
     vault.blobs.discardStaged();
     throw e;
   } finally {
-    sqlite.pragma('foreign_keys = ON');
-    if (bulk) leaveBulkJournal(sqlite);
+    tx?.end();
   }
 }
 
