@@ -38,14 +38,8 @@ export interface StoredCallRow {
   state_date: number;
 }
 
-/**
- * messages' columns in the order insertMessage binds them; the id is the one the writer took
- * (nextMessageId), the backup id is the first and the last sighting.
- */
-type InsertMessageArgs = [
-  id: number,
-  kind: 'sms' | 'mms',
-  conversationId: number,
+/** The columns every message binds, in this order, after its conversation. */
+type MessageColumns = [
   dateMs: number,
   dateSentMs: number | null,
   direction: string,
@@ -54,6 +48,17 @@ type InsertMessageArgs = [
   body: Utf8Text | null,
   read: number | null,
   attrs: Utf8Text,
+];
+
+/**
+ * messages' columns in the order insertMessage binds them; the id is the one the writer took
+ * (nextMessageId), the backup id is the first and the last sighting.
+ */
+type InsertMessageArgs = [
+  id: number,
+  kind: 'sms' | 'mms',
+  conversationId: number,
+  ...MessageColumns,
   hasAddrs: number,
   strictKey: Buffer,
   mediaSignature: string | null,
@@ -87,20 +92,7 @@ const attrsBytes = sql<Buffer>`CAST(attrs AS BLOB)`.as('attrs');
  * addresses, media, a content hash) and what is the same for the whole import (its backup and
  * state date) are in the statement itself, 7 values fewer to bind per message.
  */
-type InsertSmsArgs = [
-  id: number,
-  conversationId: number,
-  dateMs: number,
-  dateSentMs: number | null,
-  direction: string,
-  box: number | null,
-  address: Utf8Text | null,
-  body: Utf8Text,
-  read: number | null,
-  attrs: Utf8Text,
-  strictKey: Buffer,
-  rank: number,
-];
+type InsertSmsArgs = [id: number, conversationId: number, ...MessageColumns, strictKey: Buffer, rank: number];
 
 /** What is the same for every message one import writes. */
 export interface ImportRun {
