@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../helpers/temp.js';
+import { fixture, tempDir } from '../../helpers/temp.js';
 import { importAll, useVaults } from '../../helpers/vault.js';
 
 const vault = useVaults();
@@ -90,5 +90,26 @@ describe('the columns of a new SMS', () => {
       .prepare('SELECT kind, has_addrs, media_signature, typeof(content_hash) AS hash_type, length(content_hash) AS hash_length, state_date, first_backup_id, last_backup_id, body, address FROM messages')
       .get();
     expect(row).toEqual({ kind: 'sms', has_addrs: 0, media_signature: null, hash_type: 'blob', hash_length: 0, state_date: 1700000000000, first_backup_id: result?.backupId, last_backup_id: result?.backupId, body: 'm5', address: '+15550001111' });
+  });
+});
+
+describe('MMS in a run of known messages', () => {
+  it('are duplicates when their content hash is the same, and replaced by a newer backup when it is not', async () => {
+    const v = await vault();
+    const original = fs.readFileSync(fixture('sbr', 'e2e-sample_mms.xml'), 'utf8');
+    const [first] = await importAll(v, [fixture('sbr', 'e2e-sample_mms.xml')]);
+    // A later full backup in which the phone shows the third MMS's date differently: one attribute changed.
+    const third = 'readable_date="Jul 16, 2024 13:29:26"';
+    expect(original.split(third)).toHaveLength(2);
+    const later = original.replace('backup_date="1721556032311"', 'backup_date="1721656032311"').replace(third, 'readable_date="16 Jul 2024 13:29:26"');
+    const file = path.join(tempDir(), 'later.xml');
+    fs.writeFileSync(file, later);
+    const [second] = await importAll(v, [file]);
+    expect(first?.counts.new).toBe(4);
+    expect(second?.counts).toMatchObject({ new: 0, duplicate: 3, updated: 1 });
+    const stored = v.store.sqlite.prepare<[], { attrs: string; last_backup_id: number }>('SELECT attrs, last_backup_id FROM messages ORDER BY date_ms').all();
+    expect(stored.map((r) => r.last_backup_id)).toEqual([second?.backupId, second?.backupId, second?.backupId, second?.backupId]);
+    expect(stored[2]?.attrs).toContain('16 Jul 2024 13:29:26');
+    expect(stored.filter((r) => r.attrs.includes('Jul 16, 2024'))).toHaveLength(3);
   });
 });
