@@ -47,7 +47,9 @@ describe('HTML export in Chromium, offline', () => {
         await page.waitForLoadState('load');
         // lazy images load when scrolled to; load them all.
         await page.evaluate(`for (const i of document.images) i.loading = 'eager'`);
-        await page.waitForFunction(`Array.from(document.images).every((i) => i.complete)`);
+        // Polled from here: waitForFunction polls inside the page by evaluating the string there,
+        // which the page's own CSP (script-src 'none') refuses whenever the first check is false.
+        await expect.poll(() => page.evaluate<boolean>(`Array.from(document.images).every((i) => i.complete)`), { timeout: 10_000 }).toBe(true);
         const widths = await page.evaluate<number[]>(`Array.from(document.images, (i) => i.naturalWidth)`);
         for (const w of widths) expect(w).toBeGreaterThan(0);
         images += widths.length;
