@@ -44,7 +44,7 @@ export class ArchiveWriter {
     sqlite: BetterSqlite3.Database,
     private readonly search: SearchIndex,
     private readonly match: MatchOptions,
-    private readonly backupId: number,
+    backupId: number,
     /** The backup's own date: between two copies of a message, the newer backup's copy wins. */
     private readonly stateDate: number,
   ) {
@@ -135,9 +135,7 @@ export class ArchiveWriter {
         strict_key: strictKey,
         media_signature: mediaSignatureOf(m),
         content_hash: hash,
-        state_date: this.stateDate,
         rank: m.rank,
-        backup_id: this.backupId,
         id,
       });
       this.st.deleteParts.run({ id });
@@ -168,8 +166,6 @@ export class ArchiveWriter {
       type: c.callType,
       attrs: c.attrsJson,
       strict_key: strictKey,
-      state_date: this.stateDate,
-      backup_id: this.backupId,
     };
     const stored = this.st.callByStrictKey.get({ key: strictKey });
     if (stored === undefined) {
@@ -235,7 +231,7 @@ export class ArchiveWriter {
       return sms.run(this.nextId, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, m.text, m.read, m.attrsStored, strictKey, m.rank).changes === 1;
     }
     const statement = ifNew ? this.st.insertMessageIfNew : this.st.insertMessage;
-    const row = statement.run(this.nextId, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, bodyOf(m), m.read, m.attrsStored, hasAddrsOf(m), strictKey, mediaSignatureOf(m), hash, this.stateDate, m.rank, this.backupId, this.backupId);
+    const row = statement.run(this.nextId, m.kind, conversationId, m.dateMs, m.dateSentMs, m.direction, m.box, m.address, bodyOf(m), m.read, m.attrsStored, hasAddrsOf(m), strictKey, mediaSignatureOf(m), hash, m.rank);
     return row.changes === 1;
   }
 
@@ -260,11 +256,11 @@ export class ArchiveWriter {
 
   private flushTouches(): void {
     if (this.touchedMessages.length > 0) {
-      this.st.touchMessages.run({ ids: JSON.stringify(this.touchedMessages), backup_id: this.backupId });
+      this.st.touchMessages.run({ ids: JSON.stringify(this.touchedMessages) });
       this.touchedMessages = [];
     }
     if (this.touchedCalls.length > 0) {
-      this.st.touchCalls.run({ ids: JSON.stringify(this.touchedCalls), backup_id: this.backupId });
+      this.st.touchCalls.run({ ids: JSON.stringify(this.touchedCalls) });
       this.touchedCalls = [];
     }
   }

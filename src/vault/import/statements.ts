@@ -52,7 +52,7 @@ type MessageColumns = [
 
 /**
  * messages' columns in the order insertMessage binds them; the id is the one the writer took
- * (nextMessageId), the backup id is the first and the last sighting.
+ * (nextMessageId). The import's backup and state date are in the statement (ImportRun).
  */
 type InsertMessageArgs = [
   id: number,
@@ -63,10 +63,7 @@ type InsertMessageArgs = [
   strictKey: Buffer,
   mediaSignature: string | null,
   contentHash: Buffer,
-  stateDate: number,
   rank: number,
-  firstBackupId: number,
-  lastBackupId: number,
 ];
 
 /** Ids as a JSON array, expanded by SQLite's json_each: one statement touches thousands of rows. */
@@ -94,7 +91,10 @@ const attrsBytes = sql<Buffer>`CAST(attrs AS BLOB)`.as('attrs');
  */
 type InsertSmsArgs = [id: number, conversationId: number, ...MessageColumns, strictKey: Buffer, rank: number];
 
-/** What is the same for every message one import writes. */
+/**
+ * What is the same for every row one import writes: its backup (first and last sighting) and
+ * the backup's date (state_date). The statements carry them as literals, never bound per row.
+ */
 export interface ImportRun {
   backupId: number;
   /** The backup's own date (ArchiveWriter). */
@@ -103,6 +103,8 @@ export interface ImportRun {
 
 export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun) {
   const q = compiler;
+  const backupId = sql.lit(run.backupId);
+  const stateDate = sql.lit(run.stateDate);
   const messageValues = {
     kind: p<'sms' | 'mms'>('kind'),
     conversation_id: p<number>('conversation_id'),
@@ -118,16 +120,16 @@ export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun)
     strict_key: p<Buffer>('strict_key'),
     media_signature: p<string | null>('media_signature'),
     content_hash: p<Buffer>('content_hash'),
-    state_date: p<number>('state_date'),
+    state_date: stateDate,
     rank: p<number>('rank'),
   };
   const insertMessage = q.insertInto('messages').values({
     id: p<number>('id'),
     ...messageValues,
-    first_backup_id: p<number>('backup_id'),
-    last_backup_id: p<number>('backup_id'),
+    first_backup_id: backupId,
+    last_backup_id: backupId,
   });
-  const insertOrder: ParamNames<InsertMessageArgs> = ['id', 'kind', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'has_addrs', 'strict_key', 'media_signature', 'content_hash', 'state_date', 'rank', 'backup_id', 'backup_id'];
+  const insertOrder: ParamNames<InsertMessageArgs> = ['id', 'kind', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'has_addrs', 'strict_key', 'media_signature', 'content_hash', 'rank'];
   const insertSms = q.insertInto('messages').values({
     id: p<number>('id'),
     ...messageValues,
@@ -136,9 +138,8 @@ export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun)
     media_signature: sql.lit(null),
     // SMS are compared by their attributes, not a hash (migration 0008): the empty blob.
     content_hash: sql<Buffer>`x''`,
-    state_date: sql.lit(run.stateDate),
-    first_backup_id: sql.lit(run.backupId),
-    last_backup_id: sql.lit(run.backupId),
+    first_backup_id: backupId,
+    last_backup_id: backupId,
   });
   const smsOrder: ParamNames<InsertSmsArgs> = ['id', 'conversation_id', 'date_ms', 'date_sent_ms', 'direction', 'box', 'address', 'body', 'read', 'attrs', 'strict_key', 'rank'];
   return {
@@ -206,12 +207,12 @@ export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun)
       sqlite,
       q
         .updateTable('messages')
-        .set({ ...messageValues, last_backup_id: p<number>('backup_id') })
+        .set({ ...messageValues, last_backup_id: backupId })
         .where('id', '=', p<number>('id')),
     ),
     touchMessages: prepare(
       sqlite,
-      q.updateTable('messages').set({ last_backup_id: p<number>('backup_id') }).where('id', 'in', idList('ids')),
+      q.updateTable('messages').set({ last_backup_id: backupId }).where('id', 'in', idList('ids')),
     ),
     deleteParts: prepare(sqlite, q.deleteFrom('mms_parts').where('message_id', '=', p<number>('id'))),
     deleteAddrs: prepare(sqlite, q.deleteFrom('mms_addrs').where('message_id', '=', p<number>('id'))),
@@ -276,9 +277,9 @@ export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun)
         type: p<number | null>('type'),
         attrs: p<string>('attrs'),
         strict_key: p<Buffer>('strict_key'),
-        state_date: p<number>('state_date'),
-        first_backup_id: p<number>('backup_id'),
-        last_backup_id: p<number>('backup_id'),
+        state_date: stateDate,
+        first_backup_id: backupId,
+        last_backup_id: backupId,
       }),
     ),
     replaceCall: prepare(
@@ -290,14 +291,14 @@ export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun)
           duration_s: p<number | null>('duration_s'),
           type: p<number | null>('type'),
           attrs: p<string>('attrs'),
-          state_date: p<number>('state_date'),
-          last_backup_id: p<number>('backup_id'),
+          state_date: stateDate,
+          last_backup_id: backupId,
         })
         .where('id', '=', p<number>('id')),
     ),
     touchCalls: prepare(
       sqlite,
-      q.updateTable('calls').set({ last_backup_id: p<number>('backup_id') }).where('id', 'in', idList('ids')),
+      q.updateTable('calls').set({ last_backup_id: backupId }).where('id', 'in', idList('ids')),
     ),
     contactNamedAt: prepare<{ named_at: number }>(
       sqlite,

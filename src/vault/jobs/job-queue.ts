@@ -63,6 +63,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private readonly pollMs: number;
   private readonly exportSweepMs: number;
   private lastExportSweep = 0;
+  /** Exports that ended before this were swept already (by this queue): each sweep looks only past it. */
+  private sweptBefore = 0;
   private readonly live = new Map<number, JobProgress>();
   private running = false;
   private loopDone: Promise<void> | undefined;
@@ -242,8 +244,18 @@ export class JobQueue extends EventEmitter<JobEvents> {
       // A setting written by hand that does not parse: keep everything rather than guess.
       return;
     }
-    const old = await this.control.db.selectFrom('jobs').select('id').where('kind', '=', 'export').where('status', 'in', ['done', 'failed']).where('ended_at', '<', now - keep).execute();
+    const cutoff = now - keep;
+    const old = await this.control.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', 'export')
+      .where('status', 'in', ['done', 'failed'])
+      .where('ended_at', '>=', this.sweptBefore)
+      .where('ended_at', '<', cutoff)
+      .execute();
     for (const j of old) await removeExportFiles(this.vault, j.id);
+    // A shorter `exports.keep` moves the cutoff on; a longer one never brings back what is gone.
+    this.sweptBefore = Math.max(this.sweptBefore, cutoff);
   }
 
   private withLive(job: Job): Job {

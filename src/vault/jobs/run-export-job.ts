@@ -50,13 +50,10 @@ async function zipFolder(dir: string, files: string[], zipFile: string): Promise
   await fs.promises.rename(tmp, zipFile);
 }
 
-/** Deletes what export job `jobId` left to download; false when there was nothing left. */
-export async function removeExportFiles(vault: Vault, jobId: number): Promise<boolean> {
+/** Deletes what export job `jobId` left to download (nothing when it is gone already). */
+export async function removeExportFiles(vault: Vault, jobId: number): Promise<void> {
   const root = path.join(vault.dir, EXPORTS_DIR);
-  const paths = [path.join(root, String(jobId)), path.join(root, `${jobId}.zip`)];
-  const present = paths.filter((p) => fs.existsSync(p));
-  for (const p of present) await fs.promises.rm(p, { recursive: true, force: true });
-  return present.length > 0;
+  for (const p of [path.join(root, String(jobId)), path.join(root, `${jobId}.zip`)]) await fs.promises.rm(p, { recursive: true, force: true });
 }
 
 export async function runExportJob(vault: Vault, jobId: number, params: ExportJobParams | undefined, onProgress: (p: JobProgress) => void): Promise<ExportJobResult> {
