@@ -4,7 +4,7 @@
  * one for its messages), and each unit is read into records through a RecordHandler. The vault's
  * import pipeline handles every format the same way through this interface.
  */
-import type { FormatId } from './detect.js';
+import type { FormatId } from './formats.js';
 import type { CallFields, MessageFields } from './fields.js';
 import type { BackupContent, CallRecord, MediaSink, MmsRecord, RecordHandler, SmsRecord } from './records.js';
 

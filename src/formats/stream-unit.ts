@@ -4,7 +4,7 @@
  */
 import type { BackupUnit, ReadContext, RecordFields } from './backup-unit.js';
 import { digestEntry, openInput, readHead } from './container.js';
-import type { FormatId } from './detect.js';
+import type { FormatId } from './formats.js';
 import type { BackupContent } from './records.js';
 
 export type StreamReader = (source: AsyncIterable<Buffer>, name: string, ctx: ReadContext) => Promise<{ skipped: number; firstSkipped?: string }>;

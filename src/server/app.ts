@@ -16,6 +16,7 @@ import { errorHandler } from './errors.js';
 import { archiveRoutes } from './routes/archive.js';
 import { ingestMaxBytes, ingestRoutes } from './routes/ingest.js';
 import { exportRoutes } from './routes/exports.js';
+import { formatRoutes } from './routes/formats.js';
 import { jobRoutes } from './routes/jobs.js';
 import { mediaRoutes } from './routes/media.js';
 import { sourceRoutes } from './routes/sources.js';
@@ -94,6 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   mediaRoutes(app, options.vault);
   jobRoutes(app, options.jobs, options.vault.dir);
   exportRoutes(app, options.jobs, options.vault.dir);
+  formatRoutes(app);
   // Phones and sync apps upload here with a device token instead of a session (docs/sources.md).
   await app.register(ingestRoutes, { queue: options.jobs, spoolDir: path.join(options.vault.dir, UPLOADS_DIR), maxBytes: () => ingestMaxBytes(options.vault) });
   if (options.sources !== undefined) await app.register(sourceRoutes, { service: options.sources });

@@ -39,8 +39,8 @@ describe('command line start-up', () => {
     const { code, packages, ours } = loadedBy(['--help']);
     expect(code).toBe(0);
     expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
-    // Besides the command line itself: the choices its options list, durations, and telling an imap:// URL from a file.
-    const light = /^(vault\/durations|vault\/sources\/source-options|vault\/export\/export-formats|sources\/imap\/target)\.js$/;
+    // Besides the command line itself: the choices its options list (the format descriptors: data, no reader), durations, and telling an imap:// URL from a file.
+    const light = /^(vault\/durations|vault\/sources\/source-options|vault\/export\/export-formats|sources\/imap\/target|formats\/formats?|formats\/[a-z]+\/format|formats\/smsbackupplus\/eml-folder)\.js$/;
     expect([...ours].filter((m) => !m.startsWith('cli/') && !light.test(m))).toEqual([]);
   });
 
@@ -51,7 +51,8 @@ describe('command line start-up', () => {
     expect(packages.has('better-sqlite3')).toBe(true);
     expect(ours.has('formats/sbr/reader.js')).toBe(true);
     expect(['fastify', 'imapflow', 'mailparser', 'libsodium-wrappers-sumo'].filter((p) => packages.has(p))).toEqual([]);
-    const others = /^server\/|^sources\/(?!imap\/target\.js)|^formats\/(smsie|smsbackupplus\/(?!eml-folder)|fossify|vcard|ndjson)\//;
+    // Every format's descriptor (format.ts) loads; no other format's reader does.
+    const others = /^server\/|^sources\/(?!imap\/target\.js)|^formats\/(smsie|smsbackupplus\/(?!eml-folder)|fossify|vcard|ndjson)\/(?!format\.js)/;
     expect([...ours].filter((m) => others.test(m))).toEqual([]);
   });
 });

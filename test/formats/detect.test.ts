@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { classify, detectFormat, KNOWN_FORMATS, SSEF_MAGIC } from '../../src/formats/detect.js';
+import { classify, detectFormat, KNOWN_FORMATS, SSEF_MAGIC, type Sniffed } from '../../src/formats/detect.js';
+import { READABLE } from '../../src/formats/formats.js';
 import { NotABackupError } from '../../src/formats/errors.js';
 import { fixture, tempDir } from '../helpers/temp.js';
 import { writeZip } from '../helpers/zip.js';
@@ -24,6 +25,29 @@ describe('format detection looks at content, never at the name', () => {
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['messages.ndjson', 'data/PART_1.jpg'] })).toBe('sms-ie');
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['backups/sms-20240101.xml'] })).toBe('sbr');
     expect(classify({ container: 'ssef', head: Buffer.alloc(0), zipNames: [] })).toBe('sms-ie-encrypted');
+  });
+
+  it('one descriptor recognises each sample, so the list order never decides', () => {
+    const samples: Sniffed[] = [
+      text(`<?xml version='1.0'?>\n<smses count="1">`),
+      text('[{"backupType":"sms","address":"1"}]'),
+      text('[]'),
+      text('[{"_id":"1","number":"+15550001111","date":"1","duration":"3","type":"1"}]'),
+      text('[{"display_name":"Ann","raw_contacts":[],"number":"1","duration":"2"}]'),
+      text('[{"backupType":"sms","number":"1","duration":"2"}]'),
+      text('{"_id":"1","address":"+1555","date":"1"}\n'),
+      text('{"type":"header","schema":"textvault-ndjson","version":1}\n{"type":"sms"}'),
+      text('BEGIN:VCARD\r\nVERSION:3.0\r\n'),
+      text('From 1234@xxx Sat Jan 01 00:00:00 +0000 2022\nX-smssync-id: 1\n'),
+      text('Subject: SMS with Ann\nX-smssync-id: 5\n\nhi'),
+      { container: 'zip', head: Buffer.alloc(0), zipNames: ['messages.ndjson', 'sms.xml'] },
+      { container: 'zip', head: Buffer.alloc(0), zipNames: ['sms-1.xml'], zipXmlHead: Buffer.from('<smses count="1">') },
+      { container: 'ssef', head: Buffer.alloc(0), zipNames: [] },
+    ];
+    for (const s of samples) {
+      const matching = READABLE.filter((f) => f.recognise?.(s) === true).map((f) => f.id);
+      expect(matching, s.head.toString() + s.zipNames.join()).toHaveLength(1);
+    }
   });
 
   it('rejects look-alikes', () => {

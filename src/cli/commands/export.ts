@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_SPLIT, EXPORT_FORMATS, type ExportFormat } from '../../vault/export/export-formats.js';
+import { DEFAULT_SPLIT, WRITERS, type WriterId } from '../../vault/export/export-formats.js';
 import type { FossifyKeys } from '../../formats/fossify/mapping.js';
 import type { ExportKind } from '../../vault/export/selection.js';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
@@ -9,10 +9,8 @@ import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap
 import type { exportToImap } from '../../sources/imap/export.js';
 import { isImapUrl, parseImapUrl } from '../../sources/imap/target.js';
 
-type CliFormat = ExportFormat | 'smsbackupplus';
-
 interface ExportCliOptions extends ImapCliOptions {
-  format: CliFormat;
+  format: WriterId;
   out?: string;
   to?: string;
   contact?: string;
@@ -83,13 +81,10 @@ async function exportSmsBackupPlusCli(globals: GlobalOptions, opts: ExportCliOpt
 export function registerExport(program: Command, globals: () => GlobalOptions): void {
   const command = program
     .command('export')
-    .description('write part or all of the archive: backups the phone apps restore (sbr, sms-ie, fossify, smsbackupplus), an offline HTML site, PDF transcripts, CSV or NDJSON')
+    .description('write part or all of the archive: backups the phone apps restore, an offline HTML site, PDF transcripts, CSV or NDJSON')
     .addOption(
-      new Option(
-        '--format <format>',
-        'sbr (SMS Backup & Restore XML), sms-ie (SMS Import/Export ZIP + calls JSON), fossify (Fossify Messages JSON), smsbackupplus (mail appended to an IMAP folder; needs --to), html, pdf, csv, ndjson',
-      )
-        .choices([...EXPORT_FORMATS, 'smsbackupplus'])
+      new Option('--format <format>', WRITERS.map((w) => w.help).join(', '))
+        .choices(WRITERS.map((w) => w.id))
         .makeOptionMandatory(),
     )
     .option('--out <dir>', 'output folder (created if missing); for every format but smsbackupplus')
@@ -113,6 +108,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     const selection = { contact: opts.contact, conversationId: opts.conversation, since: opts.since, until: opts.until, kinds: opts.types };
     const format = opts.format;
     if (format === 'smsbackupplus') {
+      // The one writer whose target is an IMAP folder, not files.
       await exportSmsBackupPlusCli(globals(), opts, selection);
       return;
     }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { IMPORTABLE } from '../../formats/formats.js';
 import { passphraseSource } from '../passphrase.js';
 import type { ImportResult } from '../../vault/import/import-backup.js';
 import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
@@ -51,7 +52,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
   const command = program
     .command('import')
     .description(
-      'import backups into the vault; the format is detected from the content: SMS Backup & Restore XML (also gzip/ZIP), SMS Import/Export ZIP, .ssef, calls and contacts JSON, Fossify Messages JSON, vCard contacts, SMS Backup+ mail (mbox, .eml files or folder, or imap://user@host/SMS)',
+      `import backups into the vault; the format is detected from the content: ${IMPORTABLE.map((f) => f.label).join('; ')}`,
     )
     .argument('<files...>', 'backup files, folders of SMS Backup+ .eml files, or SMS Backup+ IMAP folders as imap://user@host[:port]/SMS')
     .option('--json', 'print the result of each import as JSON')

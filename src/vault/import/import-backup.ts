@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BackupUnit, ReadOutcome } from '../../formats/backup-unit.js';
-import type { FormatId } from '../../formats/detect.js';
+import type { FormatId } from '../../formats/formats.js';
 import { MalformedBackupError } from '../../formats/errors.js';
 import { openBackup } from '../../formats/registry.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';

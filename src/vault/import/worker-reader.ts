@@ -7,7 +7,7 @@
  * staged them itself.
  */
 import type { BackupUnit, ReadOutcome } from '../../formats/backup-unit.js';
-import type { FormatId } from '../../formats/detect.js';
+import { findFormat } from '../../formats/formats.js';
 import type { BackupHeader } from '../../formats/records.js';
 import type { BlobStore } from '../../blobs/blob-store.js';
 import { spawnWorker } from '../threads/spawn-worker.js';
@@ -21,8 +21,6 @@ export interface UnitOrigin {
   index: number;
 }
 
-/** Formats whose units a worker reopens from the file alone (no passphrase). */
-const WORKER_FORMATS: ReadonlySet<FormatId> = new Set(['sbr', 'sms-ie', 'sms-ie-calls', 'fossify', 'textvault-ndjson']);
 /** Below this a worker's start-up (tens of milliseconds) costs more than it saves. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
@@ -41,7 +39,8 @@ const MEDIA_RUN = /[A-Za-z0-9+/=]{2048,}/g;
  * worker reads it ~10% slower than this thread does (MMS benchmark file: 3.4-3.8 s vs 3.2-3.5 s).
  */
 export async function readsInWorker(entry: BackupUnit, mode: 'auto' | 'worker' | 'thread'): Promise<boolean> {
-  if (mode === 'thread' || !WORKER_FORMATS.has(entry.format)) return false;
+  // Only formats whose units a worker reopens from the file alone (the descriptor's `worker`).
+  if (mode === 'thread' || findFormat(entry.format)?.worker !== true) return false;
   if (mode === 'worker') return true;
   if (entry.sizeOnDisk < WORKER_MIN_BYTES) return false;
   const sample = await entry.sampleText(SAMPLE_CHARS);

@@ -206,3 +206,9 @@ export interface ApiToken {
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
+
+/** GET /api/formats: what uploads may be and what exports write (the server's format descriptors). */
+export interface Formats {
+  imports: { id: string; label: string; carries: string[] }[];
+  exports: { id: string; label: string }[];
+}

@@ -1,18 +1,16 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
+import { useApi } from '../api/hooks';
+import type { Formats } from '../api/types';
 import { useJob } from '../api/useJob';
 import { formatBytes } from '../format';
 import { JobProgress } from './JobProgress';
 
-export const EXPORT_FORMATS: [string, string][] = [
-  ['pdf', 'PDF'],
-  ['html', 'HTML (web page, zipped)'],
-  ['csv', 'CSV (spreadsheet)'],
-  ['sbr', 'SMS Backup & Restore XML'],
-  ['sms-ie', 'SMS Import / Export (ZIP)'],
-  ['fossify', 'Fossify Messages (JSON)'],
-  ['ndjson', 'NDJSON'],
-];
+/** The formats the server writes, as [value, label] choices (GET /api/formats: its format descriptors). */
+export function useExportFormats(): [string, string][] {
+  const formats = useApi<Formats>('/api/formats');
+  return useMemo(() => (formats.data?.exports ?? []).map((f): [string, string] => [f.id, f.label]), [formats.data]);
+}
 
 export interface ExportRequest {
   format: string;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
-import { usePaged } from '../api/hooks';
-import type { BackupRun, Job } from '../api/types';
+import { useApi, usePaged } from '../api/hooks';
+import type { BackupRun, Formats, Job } from '../api/types';
 import { uploadBackup, type UploadProgress } from '../api/upload';
 import { useJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
@@ -67,6 +67,7 @@ function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
   const { job, error: jobError } = useJob(jobId);
   const abort = useRef<AbortController | null>(null);
   const uploading = progress !== null && jobId === null && error === null;
+  const formats = useApi<Formats>('/api/formats');
 
   useEffect(() => {
     if (job?.status === 'done' || job?.status === 'failed') onFinished();
@@ -91,7 +92,17 @@ function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
   return (
     <form className="card upload-form" onSubmit={submit} aria-labelledby="upload-title">
       <h2 id="upload-title">Import a backup</h2>
-      <p className="muted">An SMS Backup &amp; Restore file (.xml, .xml.gz or .zip) of any size. It is streamed to the server and imported in the background.</p>
+      <p className="muted">A backup file of any size, in any format Textvault reads (recognised by its content, not its name). It is streamed to the server and imported in the background.</p>
+      {formats.data !== null && (
+        <details>
+          <summary>Formats read</summary>
+          <ul className="format-list">
+            {formats.data.imports.map((f) => (
+              <li key={f.id}>{f.label}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       <label>
         Backup file
         <input

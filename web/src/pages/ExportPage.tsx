@@ -1,7 +1,7 @@
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { useApi } from '../api/hooks';
 import type { ConversationItem, Page } from '../api/types';
-import { EXPORT_FORMATS, useExport, type ExportRequest } from '../components/ExportRunner';
+import { useExport, useExportFormats, type ExportRequest } from '../components/ExportRunner';
 import { dateInputToMs } from '../format';
 import { Choice } from '../components/Choice';
 
@@ -21,6 +21,7 @@ export function ExportPage(): ReactNode {
   const [kinds, setKinds] = useState<Set<string>>(new Set(['sms', 'mms', 'calls']));
   const [formError, setFormError] = useState<string | null>(null);
   const { start, view, busy } = useExport();
+  const exportFormats = useExportFormats();
 
   const submit = (e: SyntheticEvent): void => {
     e.preventDefault();
@@ -47,7 +48,7 @@ export function ExportPage(): ReactNode {
       </header>
       <form className="card" onSubmit={submit} aria-labelledby="export-title">
         <p className="muted">Everything, or one conversation, contact or date range, in any format Textvault writes. The export runs on the server; download it when it is ready.</p>
-        <Choice label="Format" value={format} options={EXPORT_FORMATS} onChange={setFormat} />
+        <Choice label="Format" value={format} options={exportFormats} onChange={setFormat} />
         <label>
           Conversation{' '}
           <select value={conversation} onChange={(e) => { setConversation(e.target.value); }}>

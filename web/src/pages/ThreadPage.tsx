@@ -4,7 +4,7 @@ import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { apiGet, errorMessage, withQuery } from '../api/client';
 import { useApi } from '../api/hooks';
 import type { Conversation, Message, MessagePage, Part } from '../api/types';
-import { EXPORT_FORMATS, useExport } from '../components/ExportRunner';
+import { useExport, useExportFormats } from '../components/ExportRunner';
 import { Lightbox } from '../components/Lightbox';
 import { MessageBubble } from '../components/MessageBubble';
 import { dateInputToMs, dayKey, formatCount } from '../format';
@@ -35,6 +35,7 @@ export function ThreadPage(): ReactNode {
   const [jumpDate, setJumpDate] = useState('');
   const [exportFormat, setExportFormat] = useState('pdf');
   const exporter = useExport();
+  const exportFormats = useExportFormats();
   const busy = useRef({ older: false, newer: false });
   const listRef = useRef<VirtuosoHandle>(null);
   const base = `/api/conversations/${encodeURIComponent(id)}/messages`;
@@ -143,7 +144,7 @@ export function ThreadPage(): ReactNode {
             exporter.start({ format: exportFormat, conversationId: Number(id) });
           }}
         >
-          <Choice label="Export format" hideLabel value={exportFormat} options={EXPORT_FORMATS} onChange={setExportFormat} />
+          <Choice label="Export format" hideLabel value={exportFormat} options={exportFormats} onChange={setExportFormat} />
           <button type="submit" disabled={exporter.busy}>
             Export this conversation
           </button>
