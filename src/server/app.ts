@@ -12,7 +12,10 @@ import { UPLOADS_DIR, type JobQueue } from '../vault/jobs/index.js';
 import type { Vault } from '../vault/vault.js';
 import { installGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
-import { errorHandler } from './errors.js';
+import { limitConnectionsPerAddress } from './connection-limit.js';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler } from './errors.js';
+import { installHostCheck } from './host-check.js';
+import { DEFAULT_LIMITS, uploadMaxBytes, type ServerLimits } from './limits.js';
 import { archiveRoutes } from './routes/archive.js';
 import { ingestMaxBytes, ingestRoutes } from './routes/ingest.js';
 import { exportRoutes } from './routes/exports.js';
@@ -22,6 +25,7 @@ import { mediaRoutes } from './routes/media.js';
 import { sourceRoutes } from './routes/sources.js';
 import { securityHeaders } from './security-headers.js';
 import { staticApp } from './static.js';
+import { installBodyDeadline } from './timeouts.js';
 
 export const VERSION = '0.1.0';
 
@@ -43,6 +47,8 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Trust X-Forwarded-* from a reverse proxy (for client addresses in rate limiting). */
   trustProxy?: boolean;
+  /** Time and connection limits, accepted host names (limits.ts; default DEFAULT_LIMITS, no extra names). */
+  limits?: ServerLimits;
 }
 
 export interface RouteInfo {
@@ -59,6 +65,7 @@ declare module 'fastify' {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const limits = options.limits ?? { ...DEFAULT_LIMITS, hosts: [] };
   const app = Fastify({
     logger: options.logger ?? false,
     // Request lines would put search words and contact numbers in the log: log failures only.
@@ -67,7 +74,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Closing the server ends every connection, busy or idle: a client that stopped reading a
     // response (or a browser's keep-alive) must not hold up shutdown.
     forceCloseConnections: true,
+    // Slow clients (timeouts.ts): headers within the request timeout (Node checks every
+    // connectionsCheckingInterval), bodies by installBodyDeadline, silence by connectionTimeout.
+    // Node's own requestTimeout stays off: it would cut multi-hour uploads.
+    http: {
+      headersTimeout: limits.requestTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+    },
+    requestTimeout: 0,
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
+  app.server.maxConnections = limits.maxConnections;
+  limitConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress);
   const routes: RouteInfo[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
@@ -78,6 +100,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
   app.setErrorHandler(errorHandler);
+  // First of all hooks: the clock starts, and a request for a foreign host stops, before
+  // anything else (the session lookup included) runs.
+  installBodyDeadline(app, limits.requestTimeoutMs);
+  installHostCheck(app, limits.hosts);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   securityHeaders(app);
@@ -93,7 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   archiveRoutes(app, options.vault);
   mediaRoutes(app, options.vault);
-  jobRoutes(app, options.jobs, options.vault.dir);
+  jobRoutes(app, options.jobs, options.vault.dir, () => uploadMaxBytes(options.vault));
   exportRoutes(app, options.jobs, options.vault.dir);
   formatRoutes(app);
   // Phones and sync apps upload here with a device token instead of a session (docs/sources.md).

@@ -5,8 +5,17 @@ import { z } from 'zod';
 
 const blankToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 
+/**
+ * Text from a query string: at most 500 characters, no NUL (%00 decodes to one, and SQLite's
+ * full-text search fails on it: a 400 that says so, not a 500).
+ */
+export const queryText = z
+  .string()
+  .max(500)
+  .refine((s) => !s.includes('\0'), 'must not contain a NUL character (%00)');
+
 export const optionalInt = z.preprocess(blankToUndefined, z.coerce.number().int().optional());
-export const optionalString = z.preprocess(blankToUndefined, z.string().max(500).optional());
+export const optionalString = z.preprocess(blankToUndefined, queryText.optional());
 
 export const Paging = z.object({ limit: optionalInt, cursor: optionalString });
 

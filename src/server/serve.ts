@@ -4,6 +4,7 @@
  * the job queue, prints the one-time setup link when there is no account yet, and listens.
  */
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { notifiersFromConfig } from '../sources/notify/index.js';
 import { SourceService } from '../sources/source-service.js';
@@ -13,6 +14,7 @@ import { warmCharts } from '../vault/queries/charts.js';
 import { conversationSummaries } from '../vault/queries/conversations.js';
 import { Vault } from '../vault/vault.js';
 import { buildServer, type ServerOptions } from './app.js';
+import { serverLimits, type ServerLimits } from './limits.js';
 
 export interface ServeOptions {
   dir: string;
@@ -26,6 +28,10 @@ export interface ServeOptions {
   loginRateLimit?: ServerOptions['loginRateLimit'];
   secureCookies?: boolean;
   trustProxy?: boolean;
+  /** Host names accepted besides localhost, IP literals and `server.hosts` (serve --public-host). */
+  publicHosts?: string[];
+  /** Over the vault's `server.*` settings (limits.ts). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningServer {
@@ -45,7 +51,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let app: FastifyInstance | undefined;
   try {
     const setupToken = (await userCount(queue.control)) === 0 ? randomBytes(24).toString('base64url') : null;
+    const configured = await serverLimits(vault, options.trustProxy ?? false);
+    const limits: ServerLimits = { ...configured, ...options.limits };
+    // The name it listens on is one users may type (`--host archive.lan`).
+    limits.hosts = [...limits.hosts, ...(options.publicHosts ?? []), ...(isIP(options.host) === 0 ? [options.host.toLowerCase()] : [])];
     app = await buildServer({
+      limits,
       vault,
       jobs: queue,
       sources,

@@ -80,7 +80,60 @@ export const SETTINGS: Record<string, Setting> = {
     description: 'how long an export made in the web app stays on the server for download, e.g. 30d or 12h (default 7d)',
     parse: (v) => formatDuration(parseKeep(v)),
   },
+  'uploads.max-size': {
+    description: "largest file the web app's upload accepts, e.g. 4GB (default: ingest.max-size, else 8GB)",
+    parse: (v) => String(parseByteSize(v)),
+  },
+  // Read when `serve` starts (docs/security.md): a change applies at the next start.
+  'server.hosts': {
+    description: 'host names the web app is reached by besides localhost and IP addresses, comma-separated (e.g. archive.example.org); requests naming another host are refused',
+    parse: (v) => parseHostNames(v).join(','),
+  },
+  'server.request-timeout': {
+    description: 'time a client has to send a whole request, headers and body (uploads excepted), e.g. 30s (default 30s)',
+    parse: (v) => formatDuration(parseTimeout(v, 1000)),
+  },
+  'server.idle-timeout': {
+    description: 'close a connection, and abort an upload, that sends or takes no byte for this long, e.g. 2m (default 60s)',
+    parse: (v) => formatDuration(parseTimeout(v, 1000)),
+  },
+  'server.max-connections': {
+    description: 'open connections the server accepts at once; more are closed at once (default 500)',
+    parse: (v) => String(parseCount(v, 1)),
+  },
+  'server.max-connections-per-address': {
+    description: 'open connections one client address (an IPv6 /64) may hold; more are closed at once; 0 = no limit (default 32, no limit with --trust-proxy)',
+    parse: (v) => String(parseCount(v, 0)),
+  },
 };
+
+/** A timeout of at least `minMs`. */
+export function parseTimeout(v: string, minMs: number): number {
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new ConfigError(notADuration(v));
+  if (ms < minMs) throw new ConfigError(`"${v}" is too short: use at least ${formatDuration(minMs)}`);
+  return ms;
+}
+
+/** A whole number of at least `min`. */
+export function parseCount(v: string, min: number): number {
+  const n = Number(v.trim());
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`"${v}" is not a whole number of ${min} or more`);
+  return n;
+}
+
+/** Host names (DNS names, as a browser sends them in Host), lower case; no ports, no schemes. */
+export function parseHostNames(v: string): string[] {
+  const names = v
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  for (const h of names) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/.test(h) || h.length > 253)
+      throw new ConfigError(`"${h}" is not a host name: give names like archive.example.org, without scheme, port or path (IP addresses are always accepted)`);
+  }
+  return names;
+}
 
 /** Exports made in the web app are deleted from the server this long after they were made. */
 export const DEFAULT_EXPORTS_KEEP_MS = 7 * DAY_MS;

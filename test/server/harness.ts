@@ -19,7 +19,7 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startServer(
-  options: { files?: string[] } & Partial<Pick<ServeOptions, 'sessionTtlMs' | 'loginRateLimit' | 'webRoot'>> = {},
+  options: { files?: string[] } & Partial<Pick<ServeOptions, 'sessionTtlMs' | 'loginRateLimit' | 'webRoot' | 'limits' | 'publicHosts' | 'trustProxy'>> = {},
 ): Promise<TestServer> {
   const dir = path.join(tempDir(), 'vault');
   const vault = await Vault.open(dir, { create: true });
@@ -37,6 +37,9 @@ export async function startServer(
     loginRateLimit: options.loginRateLimit ?? { max: 1000, windowMs: 60_000 },
     ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.publicHosts === undefined ? {} : { publicHosts: options.publicHosts }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   });
   running.push(r);
   return { ...r, dir, announced };

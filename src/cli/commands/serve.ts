@@ -8,6 +8,7 @@ interface ServeCliOptions {
   allowRemote?: boolean;
   secureCookies?: boolean;
   trustProxy?: boolean;
+  publicHost: string[];
   logLevel: string;
   json?: boolean;
 }
@@ -29,6 +30,12 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .option('--allow-remote', 'allow listening on a non-loopback address (put it behind a TLS reverse proxy)')
     .option('--secure-cookies', 'mark cookies Secure (when users reach it over HTTPS)')
     .option('--trust-proxy', 'trust X-Forwarded-For from a reverse proxy (for login rate limiting)')
+    .option(
+      '--public-host <name>',
+      'a host name users reach the server by (behind a reverse proxy: its domain); other Host headers are refused. Repeatable; also: config set server.hosts',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug', 'info')
     .option('--json', 'once listening, print { vault, url, setupUrl } as one JSON line instead of the text')
     .action(async (opts: ServeCliOptions) => {
@@ -44,6 +51,14 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         );
       }
       const { serve } = await import('../../server/serve.js');
+      const { ConfigError, parseHostNames } = await import('../../vault/config.js');
+      let publicHosts: string[];
+      try {
+        publicHosts = parseHostNames(opts.publicHost.join(','));
+      } catch (e) {
+        if (e instanceof ConfigError) throw new CommandFailed(`--public-host: ${e.message}`);
+        throw e;
+      }
       const stopped = stopSignal();
       const running = await serve({
         dir: vaultDir(globals()),
@@ -56,6 +71,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         },
         secureCookies: opts.secureCookies === true,
         trustProxy: opts.trustProxy === true,
+        publicHosts,
       });
       if (opts.json === true) {
         const setupUrl = running.setupToken === null ? null : `${running.url}/setup#token=${running.setupToken}`;

@@ -12,12 +12,12 @@ import { search } from '../../vault/queries/search.js';
 import { threadPage, type ThreadPosition } from '../../vault/queries/thread.js';
 import type { Vault } from '../../vault/vault.js';
 import { ApiError } from '../errors.js';
-import { IdParam, optionalInt, optionalString, Paging } from '../params.js';
+import { IdParam, optionalInt, optionalString, Paging, queryText } from '../params.js';
 
 const ConversationQuery = Paging.extend({ q: optionalString });
 const ThreadQuery = z.object({ before: optionalString, after: optionalString, around: optionalInt, date: optionalInt, limit: optionalInt });
 const SearchQuery = Paging.extend({
-  q: z.string().max(500),
+  q: queryText,
   contact: optionalString,
   from: optionalInt,
   to: optionalInt,

@@ -29,6 +29,7 @@ import { parseByteSize } from '../../vault/config.js';
 import type { Job, JobQueue } from '../../vault/jobs/index.js';
 import { checkToken, type TokenOwner } from '../../vault/sources/tokens.js';
 import type { Vault } from '../../vault/vault.js';
+import { allowSlowBody } from '../timeouts.js';
 import { presentJob } from './jobs.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 ** 3;
@@ -165,7 +166,8 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       return problem(reply, 413, 'too_large', tooLargeMessage(limit));
     }
     if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return problem(reply, 507, 'insufficient_storage', "the vault's disk is full; the upload was not kept");
-    return problem(reply, 400, 'upload_failed', `the upload did not complete (${e instanceof Error ? e.message : String(e)}); nothing was kept`);
+    // Stream errors carry Node's wording (aborted, ECONNRESET, ...): say what happened instead.
+    return problem(reply, 400, 'upload_failed', 'the upload did not complete (the connection was closed or stalled); nothing was kept');
   };
 
   const device = (request: FastifyRequest): TokenOwner => {
@@ -175,6 +177,8 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
 
   // Raw PUT: the body stream goes to the route untouched (no buffering, no body limit of Fastify's).
   await app.register((scope, _o, registered) => {
+    // Every type, JSON included (a Fossify backup is JSON): never buffered by a body parser.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => {
       done(null, payload);
     });
@@ -183,6 +187,8 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       { bodyLimit: Number.MAX_SAFE_INTEGER, config: { public: true }, onRequest: guard },
       async (request, reply) => {
         const limit = await limitNow();
+        // The device's token is good and the size fits: the upload may take as long as it keeps moving.
+        allowSlowBody(request);
         const body = request.body as Readable | undefined;
         if (body === undefined || typeof body.pipe !== 'function') return problem(reply, 400, 'bad_request', 'send the backup file as the request body (curl -T FILE ...)');
         let file: string;
@@ -204,6 +210,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     scope.post('/api/ingest', { config: { public: true }, onRequest: guard }, async (request, reply) => {
       const limit = await limitNow();
       if (!request.isMultipart()) return problem(reply, 415, 'unsupported_media_type', 'send multipart/form-data with the backup as a file field, or PUT the file to /api/ingest/FILENAME');
+      allowSlowBody(request);
       const counted = { n: 0 };
       const spooled: { file: string; name: string }[] = [];
       try {

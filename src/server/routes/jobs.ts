@@ -3,17 +3,15 @@
  * in memory, any size) and handed to the job queue, which imports it in the background and
  * deletes the spooled file when the job ends.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { UPLOADS_DIR, type Job, type JobQueue } from '../../vault/jobs/index.js';
 import { ApiError } from '../errors.js';
 import { IdParam, Paging, printable } from '../params.js';
-
+import { allowSlowBody } from '../timeouts.js';
+import { checkDeclaredSize, declaredLength, spoolBody, spoolFailure } from './spool.js';
 
 /** The name to show for an upload: the last path segment, printable, bounded. Never a path. */
 export function uploadName(raw: string | undefined): string {
@@ -45,31 +43,61 @@ export function presentJob(job: Job): Record<string, unknown> {
     progress: job.progress,
     file: job.file,
     result,
-    error: job.error === null ? null : job.error.replace(SPOOLED, job.file ?? 'the upload'),
+    error: publicJobError(job),
   };
 }
 
-export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: string): void {
+/**
+ * Error names that mean a bug or an exhausted resource rather than something about the file
+ * (e.g. a RangeError "Invalid string length"): their text is for the server's log, not the user.
+ */
+const INTERNAL_ERRORS = new Set(['RangeError', 'TypeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError', 'AggregateError', 'SqliteError', 'AssertionError']);
+
+/** A failed job's error as users may see it: internal failures (and system errors, which name paths) become a generic text. */
+function publicJobError(job: Job): string | null {
+  if (job.error === null) return null;
+  const result = job.result as { errorName?: unknown } | null;
+  const name = result !== null && typeof result.errorName === 'string' ? result.errorName : undefined;
+  // A system error ("ENOENT: no such file or directory, open '/srv/…'") names server paths. Other
+  // plain Errors are the vault's own, with text meant for the user.
+  const system = /^E[A-Z]{2,}\b/.test(job.error);
+  if (system || (name !== undefined && INTERNAL_ERRORS.has(name))) return `the job failed on an internal error (job ${job.id}); the details are in the job's record: textvault jobs --json on the server`;
+  return job.error.replace(SPOOLED, job.file ?? 'the upload');
+}
+
+export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: string, maxUploadBytes: () => Promise<number>): void {
   const spool = path.join(vaultDir, UPLOADS_DIR);
 
   // Encapsulated so the pass-through body parser applies to the upload route only.
   void app.register((scope, _options, registered) => {
-    // Hand the request stream to the route untouched: no buffering, no size limit.
+    // Hand the request stream to the route untouched, whatever its type (JSON included): no
+    // buffering; the route applies uploads.max-size itself.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => {
       done(null, payload);
     });
+    // Size and free space are checked before the body is read (preValidation runs after the
+    // pass-through parser, which reads nothing); a refusal closes the connection so the client
+    // stops sending what will not be read.
     scope.post('/api/uploads', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (request, reply) => {
       const { name } = Upload.parse(request.query);
       const body = request.body as Readable | undefined;
       if (body === undefined || typeof body.pipe !== 'function') throw new ApiError(400, 'bad_request', 'send the file as the raw request body (Content-Type: application/octet-stream)');
-      await fs.promises.mkdir(spool, { recursive: true, mode: 0o700 });
-      const file = path.join(spool, `${Date.now()}-${randomBytes(8).toString('hex')}.upload`);
+      const limit = await maxUploadBytes();
       try {
-        await pipeline(body, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+        await checkDeclaredSize(declaredLength(request.headers['content-length']), limit, spool, 'uploads.max-size');
       } catch (e) {
-        await fs.promises.rm(file, { force: true });
-        if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new ApiError(507, 'insufficient_storage', "the vault's disk is full; the upload was not kept");
-        throw new ApiError(400, 'upload_failed', `the upload did not complete (${e instanceof Error ? e.message : String(e)}); nothing was imported`);
+        void reply.header('Connection', 'close');
+        throw e;
+      }
+      // Signed in and within the limits: the upload may take as long as it keeps moving.
+      allowSlowBody(request);
+      let file: string;
+      try {
+        file = await spoolBody(body, spool, limit);
+      } catch (e) {
+        void reply.header('Connection', 'close');
+        throw spoolFailure(e, limit, 'uploads.max-size');
       }
       const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: uploadName(name) });
       return reply.status(202).send({ jobId: job.id });
