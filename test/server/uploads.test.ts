@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { uploadName } from '../../src/server/routes/jobs.js';
+import { Readable } from 'node:stream';
 import { UPLOADS_DIR } from '../../src/vault/jobs/index.js';
+import { Vault } from '../../src/vault/vault.js';
+import { bodyOf, rawConnect, statusOf } from '../helpers/raw-socket.js';
 import { writeBackup } from '../helpers/sbr-xml.js';
 import { fixture } from '../helpers/temp.js';
 import { ownerClient, startServer, waitForJob, type Body } from './harness.js';
@@ -88,6 +91,59 @@ describe('uploads', () => {
     expect(job.result).toMatchObject({ ok: true, problems: [] });
     expect(typeof job.result?.blobsChecked).toBe('number');
     expect((await client.get('/api/jobs/99999')).status).toBe(404);
+  });
+
+  it('refuses an upload over uploads.max-size with 413, declared or not, and keeps nothing', async () => {
+    const server = await startServer();
+    const client = await ownerClient(server);
+    const vault = await Vault.open(server.dir);
+    try {
+      await vault.config.set('uploads.max-size', '64KB');
+    } finally {
+      await vault.close();
+    }
+    const big = Buffer.alloc(200 * 1024, 0x41);
+    // Declared: refused before a byte of the body is read.
+    const declared = await client.request('POST', '/api/uploads?name=big.xml', { body: big, headers: { 'content-type': 'application/octet-stream' } });
+    expect(declared.status).toBe(413);
+    const body = (await declared.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('too_large');
+    expect(body.error.message).toContain('uploads.max-size');
+    // Chunked (no Content-Length): stopped once the count passes the limit, the partial file removed.
+    const chunked = await client.request('POST', '/api/uploads?name=big.xml', {
+      body: Readable.from([big.subarray(0, 50_000), big.subarray(50_000)]) as unknown as Body,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(chunked.status).toBe(413);
+    expect(fs.readdirSync(path.join(server.dir, UPLOADS_DIR))).toEqual([]);
+    expect((await client.json<{ items: unknown[] }>('/api/jobs')).items).toEqual([]);
+    // Within the limit it still works.
+    const small = await client.request('POST', '/api/uploads?name=ok.xml', { body: fs.readFileSync(fixture('sbr', 'e2e-sample_small.xml')), headers: { 'content-type': 'application/octet-stream' } });
+    expect(small.status).toBe(202);
+  });
+
+  it('refuses an upload the disk has no room for with 507 before reading it', async () => {
+    const server = await startServer();
+    const client = await ownerClient(server);
+    const vault = await Vault.open(server.dir);
+    try {
+      await vault.config.set('uploads.max-size', '1000000TB');
+    } finally {
+      await vault.close();
+    }
+    const s = fs.statfsSync(server.dir);
+    const free = s.bavail * s.bsize;
+    const conn = await rawConnect(Number(new URL(server.url).port));
+    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    // Headers only: the answer must come without the body.
+    conn.socket.write(
+      `POST /api/uploads?name=huge.xml HTTP/1.1\r\nHost: localhost\r\nCookie: ${cookie}\r\nX-CSRF-Token: ${client.csrf ?? ''}\r\n` +
+        `Content-Type: application/octet-stream\r\nContent-Length: ${free + 1}\r\n\r\n`,
+    );
+    await conn.closed;
+    expect(statusOf(conn.received())).toBe(507);
+    expect(bodyOf(conn.received())).toMatchObject({ error: { code: 'insufficient_storage' } });
+    expect(fs.readdirSync(path.join(server.dir, UPLOADS_DIR))).toEqual([]);
   });
 
   it('keeps only a printable last segment of the name', () => {
