@@ -28,3 +28,12 @@ export class MalformedBackupError extends Error {
     super(`${file}:${line}:${column}: ${reason}`);
   }
 }
+
+/**
+ * An encrypted backup could not be decrypted: the passphrase is wrong, the file is not a valid
+ * encrypted backup, or it was altered. (Here, not with one format's cipher, so that a reader can
+ * raise it without loading another format's crypto library.)
+ */
+export class DecryptionError extends Error {
+  override readonly name = 'DecryptionError';
+}

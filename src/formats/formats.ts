@@ -3,6 +3,7 @@
  * the web app and the docs list them. Adding a format: its folder under src/formats/ with a
  * `format.ts`, and one line here.
  */
+import { androidBackupFormat } from './androidbackup/format.js';
 import { csvFormat } from './csv/format.js';
 import type { FormatDescriptor, FormatWriter } from './format.js';
 import { fossifyFormat } from './fossify/format.js';
@@ -24,6 +25,7 @@ export const FORMATS = [
   mboxFormat,
   emlFormat,
   imapFormat,
+  androidBackupFormat,
   ndjsonFormat,
   csvFormat,
   htmlFormat,

@@ -106,7 +106,9 @@ export type WarningCode =
   | 'record-rejected'
   | 'line-skipped'
   /** A mail in a mailbox that is not an SMS Backup+ message (skipped, counted as a warning). */
-  | 'mail-skipped';
+  | 'mail-skipped'
+  /** An archive entry that is not read: its name climbs out of its folder, or it is damaged. */
+  | 'entry-skipped';
 
 export interface ReadWarning {
   code: WarningCode;

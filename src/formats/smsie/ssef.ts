@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import sodium from 'libsodium-wrappers-sumo';
+import { DecryptionError } from '../errors.js';
 
 export const SSEF_HEADER_BYTES = 36;
 const MAGIC = Buffer.from([0x53, 0x53, 0x45, 0x46, 0x00, 0xff]);
@@ -28,10 +29,7 @@ export interface SsefHeader {
   chunkSize: number;
 }
 
-/** The file is not a valid encrypted backup, the passphrase is wrong, or the file was altered. */
-export class DecryptionError extends Error {
-  override readonly name = 'DecryptionError';
-}
+export { DecryptionError } from '../errors.js';
 
 export function parseSsefHeader(file: string, head: Buffer): SsefHeader {
   if (head.length < SSEF_HEADER_BYTES || !head.subarray(0, 6).equals(MAGIC)) {

@@ -1,0 +1,211 @@
+/**
+ * Reads an Android backup (.ab) as one stream, in constant memory whatever its size:
+ *
+ *   file -> (AES-256-CBC decrypt) -> (zlib inflate) -> tar entries -> for each telephony
+ *   provider entry: zlib inflate -> JSON array elements -> records
+ *
+ * Every other entry (apps' data, APKs, shared storage) is skipped as it streams past. The whole
+ * file is still read, so that its digest is known and damage anywhere (a cut-off file, a wrong
+ * padding) is reported, not imported as if the file were whole.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { Readable, pipeline, type Transform } from 'node:stream';
+import { createInflate } from 'node:zlib';
+import type { Digest } from '../backup-unit.js';
+import { MalformedBackupError, NotABackupError } from '../errors.js';
+import { forEachObject } from '../json/element-reader.js';
+import type { RecordHandler } from '../records.js';
+import { payloadDecipher, type MasterKey } from './crypto.js';
+import type { AbHeader } from './header.js';
+import { safeEntryPath, TarDamageError, tarEntries } from './tar.js';
+import { mmsRecord, smsAttrs, TELEPHONY_PACKAGE, telephonyEntryKind } from './telephony.js';
+
+/** Damage in an Android backup's binary layers (encryption, compression, tar): no line to point at. */
+export class DamagedAndroidBackupError extends MalformedBackupError {
+  constructor(file: string, reason: string) {
+    super(file, 1, 1, reason);
+    this.message = `${file}: ${reason}`;
+  }
+}
+
+export interface AbReadOptions {
+  file: string;
+  header: AbHeader;
+  masterKey?: MasterKey;
+  handler: RecordHandler;
+  salvage: boolean;
+  onBytes(n: number): void;
+}
+
+export interface AbReadStats {
+  digest: Digest;
+  skipped: number;
+  firstSkipped?: string;
+}
+
+const CALL_LOG_PACKAGE = 'com.android.calllogbackup';
+/** Package names kept for the "what it holds" message. */
+const MAX_PACKAGES_NAMED = 5;
+
+/**
+ * The tar stream inside the file. `onRaw` sees every byte of the file, header included (for the
+ * digest and progress). Errors of the decryption and decompression stages end the stream.
+ */
+function payload(file: string, header: AbHeader, masterKey: MasterKey | undefined, onRaw: (chunk: Buffer) => void): Readable {
+  const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  let skip = header.length;
+  const body = Readable.from(
+    (async function* () {
+      for await (const c of raw) {
+        const chunk = c as Buffer;
+        onRaw(chunk);
+        if (skip >= chunk.length) {
+          skip -= chunk.length;
+          continue;
+        }
+        const rest = chunk.subarray(skip);
+        skip = 0;
+        yield rest;
+      }
+    })(),
+    { objectMode: false },
+  );
+  const stages: Transform[] = [];
+  if (masterKey !== undefined) stages.push(payloadDecipher(masterKey));
+  if (header.compressed) stages.push(createInflate({ chunkSize: 1 << 16 }));
+  if (stages.length === 0) return body;
+  // pipeline() destroys every stage with the first error, so the last one's iterator throws it.
+  return pipeline([body, ...stages], () => undefined) as unknown as Readable;
+}
+
+/** What a stage's error means for the user. */
+function describeStreamError(e: unknown): string | undefined {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'Z_BUF_ERROR') return 'the file is cut off (its compressed data ends early)';
+  if (code === 'Z_DATA_ERROR' || code === 'Z_STREAM_ERROR') return `its compressed data is damaged (${(e as Error).message})`;
+  if (typeof code === 'string' && code.startsWith('ERR_OSSL')) return 'its encrypted data is cut off or damaged (the last block does not decrypt)';
+  return undefined;
+}
+
+async function* inflateEntry(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const inflate = createInflate();
+  const source = Readable.from(body, { objectMode: false });
+  const out = pipeline(source, inflate, () => undefined);
+  for await (const c of out) yield c as Buffer;
+}
+
+export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStats> {
+  const { file, header, handler } = opts;
+  const hash = createHash('sha256');
+  let size = 0;
+  const stats: AbReadStats = { digest: { sha256: '', size: 0 }, skipped: 0 };
+  const packages = new Set<string>();
+  let shared = false;
+  let telephonyEntries = 0;
+  let index = 0;
+  const warnAt = (message: string): void => {
+    handler.warning({ code: 'entry-skipped', message, line: 1, column: 1 });
+  };
+
+  handler.header({
+    content: 'messages',
+    rootAttrs: [
+      ['version', String(header.version)],
+      ['compressed', header.compressed ? '1' : '0'],
+      ['encryption', header.encryption === undefined ? 'none' : 'AES-256'],
+    ],
+  });
+  const tar = payload(file, header, opts.masterKey, (chunk) => {
+    hash.update(chunk);
+    size += chunk.length;
+    opts.onBytes(chunk.length);
+  });
+  try {
+    for await (const entry of tarEntries(tar as AsyncIterable<Buffer>, (message, offset) => {
+      warnAt(`${message} (byte ${offset} of the archive)`);
+    })) {
+      const path = safeEntryPath(entry.name);
+      if (path === undefined) {
+        // Never used, whatever it is named: it could only be meant to write outside the archive.
+        warnAt(`entry ${JSON.stringify(entry.name.slice(0, 200))} points outside the archive; ignored`);
+        continue;
+      }
+      const pkg = /^apps\/([^/]+)\//.exec(path)?.[1];
+      if (pkg !== undefined) packages.add(pkg);
+      else if (path.startsWith('shared/')) shared = true;
+      const kind = telephonyEntryKind(path);
+      if (kind === undefined || entry.type === '5') continue;
+      telephonyEntries++;
+      const name = `${file}!${path}`;
+      try {
+        const elementStats = await forEachObject(inflateEntry(entry.body()), { file: name, salvage: opts.salvage, handler }, (o, el) => {
+          const position = { line: el.line, column: el.column, index: index++ };
+          handler.record(kind === 'sms' ? { kind: 'sms', attrs: smsAttrs(o), position } : mmsRecord(o, position));
+        });
+        stats.skipped += elementStats.skipped;
+        if (elementStats.firstSkipped !== undefined) stats.firstSkipped ??= `${path}: ${elementStats.firstSkipped}`;
+      } catch (e) {
+        if (e instanceof TarDamageError) throw e;
+        const what = describeStreamError(e);
+        if (what === undefined) throw e;
+        // The entry's own zlib data, not the file's: say which entry.
+        throw new DamagedAndroidBackupError(file, `${path}: ${what.replace('the file is', 'the entry is')}`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof TarDamageError) throw new DamagedAndroidBackupError(file, `its archive is damaged at byte ${e.offset}: ${e.message}`);
+    const what = describeStreamError(e);
+    if (what !== undefined) throw new DamagedAndroidBackupError(file, what);
+    throw e;
+  } finally {
+    tar.destroy();
+  }
+  if (telephonyEntries === 0) throw noMessages(file, packages, shared);
+  stats.digest = { sha256: hash.digest('hex'), size };
+  return stats;
+}
+
+/**
+ * Up to `limit` characters of the first telephony entry's JSON (for the vault's region
+ * inference), or '' when the file has none. Stops reading there.
+ */
+export async function sampleAndroidBackup(file: string, header: AbHeader, masterKey: MasterKey | undefined, limit: number): Promise<string> {
+  const tar = payload(file, header, masterKey, () => undefined);
+  try {
+    for await (const entry of tarEntries(tar as AsyncIterable<Buffer>, () => undefined)) {
+      const path = safeEntryPath(entry.name);
+      if (path === undefined || telephonyEntryKind(path) === undefined) continue;
+      const chunks: Buffer[] = [];
+      let n = 0;
+      for await (const c of inflateEntry(entry.body())) {
+        chunks.push(c);
+        n += c.length;
+        if (n >= limit) break;
+      }
+      return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+    }
+    return '';
+  } catch {
+    // Damage is reported by the import itself; a sample is only a hint.
+    return '';
+  } finally {
+    tar.destroy();
+  }
+}
+
+/** An .ab without the telephony provider: what it holds, and that it has no messages. */
+export function noMessages(file: string, packages: ReadonlySet<string>, shared: boolean): NotABackupError {
+  const names = [...packages];
+  const apps =
+    names.length === 0
+      ? 'no app data'
+      : `the data of ${names.length} app${names.length === 1 ? '' : 's'} (${names.slice(0, MAX_PACKAGES_NAMED).join(', ')}${names.length > MAX_PACKAGES_NAMED ? ', ...' : ''})`;
+  const calls = packages.has(CALL_LOG_PACKAGE) ? '; its call log (com.android.calllogbackup) is a format Textvault does not read' : '';
+  return new NotABackupError(
+    file,
+    `it is an Android backup holding ${apps}${shared ? ' and shared storage' : ''}, but not the telephony provider (${TELEPHONY_PACKAGE}): it has no messages${calls}. ` +
+      `To back up messages this way: adb backup -f messages.ab ${TELEPHONY_PACKAGE}`,
+    'an Android backup with messages',
+  );
+}

@@ -1,0 +1,218 @@
+/**
+ * Builds Android backup (.ab) files for the tests, the way Android's BackupManagerService writes
+ * them: the text header, then tar -> deflate (when compressed) -> AES-256-CBC (when encrypted),
+ * with the master key wrapped by a PBKDF2 key of the password and its checksum. The telephony
+ * JSON follows AOSP TelephonyBackupAgent's javadoc and tests (Apache-2.0), adapted.
+ */
+import { createCipheriv, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { keyChecksumBytes, passwordBytes } from '../../../src/formats/androidbackup/crypto.js';
+
+export interface TarItem {
+  name: string;
+  data?: Buffer | string;
+  /** Type flag; '0' by default ('5' folder). */
+  type?: string;
+}
+
+export interface TarOptions {
+  /** Two zero blocks at the end (true by default). */
+  endMarker?: boolean;
+  /** Corrupts every header's checksum (Helium-style leniency). */
+  badChecksum?: boolean;
+  /** Names longer than 100 bytes as a pax 'x' header (default) or a GNU 'L' entry. */
+  longNames?: 'pax' | 'gnu';
+}
+
+function octal(n: number, width: number): string {
+  return n.toString(8).padStart(width - 1, '0') + '\0';
+}
+
+function headerBlock(name: string, size: number, type: string, badChecksum: boolean): Buffer {
+  const b = Buffer.alloc(512);
+  b.write(name.slice(0, 100), 0, 'utf8');
+  b.write(octal(0o600, 8), 100, 'latin1');
+  b.write(octal(1000, 8), 108, 'latin1');
+  b.write(octal(1000, 8), 116, 'latin1');
+  b.write(octal(size, 12), 124, 'latin1');
+  b.write(octal(1_700_000_000, 12), 136, 'latin1');
+  b.write(type, 156, 'latin1');
+  b.write('ustar\0', 257, 'latin1');
+  b.write('00', 263, 'latin1');
+  b.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const x of b) sum += x;
+  if (badChecksum) sum += 7;
+  b.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+  return b;
+}
+
+function padded(data: Buffer): Buffer {
+  const pad = (512 - (data.length % 512)) % 512;
+  return Buffer.concat([data, Buffer.alloc(pad)]);
+}
+
+function paxRecord(key: string, value: string): string {
+  const body = ` ${key}=${value}\n`;
+  let len = body.length + 1;
+  while (String(len).length + body.length !== len) len = String(len).length + body.length;
+  return `${len}${body}`;
+}
+
+export function tarOf(items: TarItem[], opts: TarOptions = {}): Buffer {
+  const out: Buffer[] = [];
+  for (const item of items) {
+    const data = typeof item.data === 'string' ? Buffer.from(item.data) : (item.data ?? Buffer.alloc(0));
+    const type = item.type ?? '0';
+    let name = item.name;
+    if (Buffer.byteLength(name) > 100) {
+      if (opts.longNames === 'gnu') {
+        const long = Buffer.from(name + '\0');
+        out.push(headerBlock('././@LongLink', long.length, 'L', opts.badChecksum === true), padded(long));
+      } else {
+        const pax = Buffer.from(paxRecord('path', name));
+        out.push(headerBlock('PaxHeader', pax.length, 'x', opts.badChecksum === true), padded(pax));
+      }
+      name = name.slice(0, 100);
+    }
+    out.push(headerBlock(name, type === '5' ? 0 : data.length, type, opts.badChecksum === true));
+    if (type !== '5') out.push(padded(data));
+  }
+  if (opts.endMarker !== false) out.push(Buffer.alloc(1024));
+  return Buffer.concat(out);
+}
+
+export interface AbOptions {
+  version?: number;
+  compressed?: boolean;
+  password?: string;
+  rounds?: number;
+  /** A master key with these bytes (to test the checksum's encoding). */
+  masterKey?: Buffer;
+}
+
+/** An .ab file around a tar. */
+export function abOf(tar: Buffer, opts: AbOptions = {}): Buffer {
+  const version = opts.version ?? 5;
+  const compressed = opts.compressed ?? true;
+  let payload = compressed ? deflateSync(tar) : tar;
+  const lines = ['ANDROID BACKUP', String(version), compressed ? '1' : '0'];
+  if (opts.password === undefined) {
+    lines.push('none');
+  } else {
+    const rounds = opts.rounds ?? 10_000;
+    const userSalt = randomBytes(64);
+    const checksumSalt = randomBytes(64);
+    const userIv = randomBytes(16);
+    const mk = opts.masterKey ?? randomBytes(32);
+    const mkIv = randomBytes(16);
+    const userKey = pbkdf2Sync(passwordBytes(opts.password, version), userSalt, rounds, 32, 'sha1');
+    const checksum = pbkdf2Sync(keyChecksumBytes(mk, version), checksumSalt, rounds, 32, 'sha1');
+    const blob = Buffer.concat([Buffer.from([mkIv.length]), mkIv, Buffer.from([mk.length]), mk, Buffer.from([checksum.length]), checksum]);
+    const wrap = createCipheriv('aes-256-cbc', userKey, userIv);
+    const wrapped = Buffer.concat([wrap.update(blob), wrap.final()]);
+    lines.push('AES-256', userSalt.toString('hex').toUpperCase(), checksumSalt.toString('hex').toUpperCase(), String(rounds), userIv.toString('hex').toUpperCase(), wrapped.toString('hex').toUpperCase());
+    const c = createCipheriv('aes-256-cbc', mk, mkIv);
+    payload = Buffer.concat([c.update(payload), c.final()]);
+  }
+  return Buffer.concat([Buffer.from(lines.join('\n') + '\n', 'latin1'), payload]);
+}
+
+const TELEPHONY = 'apps/com.android.providers.telephony';
+
+/** The telephony provider's entries: a manifest, then each chunk as zlib JSON. */
+export function telephonyItems(chunks: { kind: 'sms' | 'mms'; messages: unknown[] }[], domain = 'd_f'): TarItem[] {
+  return [
+    { name: `${TELEPHONY}/_manifest`, data: '1\ncom.android.providers.telephony\n29\n29\n' },
+    ...chunks.map((c, i) => ({
+      name: `${TELEPHONY}/${domain}/${String(i).padStart(6, '0')}_${c.kind}_backup`,
+      data: deflateSync(Buffer.from(JSON.stringify(c.messages))),
+    })),
+  ];
+}
+
+/** Another app's data, as `adb backup -all` holds it. */
+export function otherAppItems(pkg = 'com.example.notes', bytes = 3000): TarItem[] {
+  return [
+    { name: `apps/${pkg}/_manifest`, data: `1\n${pkg}\n7\n29\n` },
+    { name: `apps/${pkg}/db/notes.db`, data: randomBytes(bytes) },
+    { name: `apps/${pkg}/sp/prefs.xml`, data: '<map />' },
+  ];
+}
+
+// Messages shaped like TelephonyBackupAgentTest's JSON (AOSP, Apache-2.0), with real dates.
+export const SMS_1 = {
+  self_phone: '+15550000000',
+  address: '+15550001111',
+  body: 'sms 1',
+  subject: 'sms subject',
+  date: '1700000000123',
+  date_sent: '1700000000000',
+  status: '-1',
+  type: '1',
+  recipients: ['+1 555-000-1111'],
+  archived: true,
+  read: '0',
+};
+export const SMS_2 = {
+  address: '+15550001111',
+  body: 'sms 2\nline two',
+  date: '1700000100456',
+  date_sent: '0',
+  status: '-1',
+  type: '2',
+  recipients: ['+1 555-000-1111'],
+  read: '1',
+};
+/** A group MMS received from +15550002222, to the owner and +15550003333. */
+export const MMS_GROUP = {
+  self_phone: '+15550000000',
+  sub: 'Subject 1',
+  date: '1700000200',
+  date_sent: '1700000199',
+  m_type: '132',
+  v: '18',
+  msg_box: '1',
+  ct_l: 'http://mms.example/abc',
+  recipients: ['+15550002222', '+15550003333'],
+  read: '0',
+  mms_addresses: [
+    { type: 137, address: '+15550002222', charset: 106 },
+    { type: 151, address: '+15550000000', charset: 106 },
+    { type: 151, address: '+15550003333', charset: 106 },
+  ],
+  mms_body: 'group hello',
+  mms_charset: 106,
+  sub_cs: '106',
+};
+/** A sent 1:1 MMS. */
+export const MMS_SENT = {
+  date: '1700000300',
+  date_sent: '0',
+  m_type: '128',
+  v: '18',
+  msg_box: '2',
+  recipients: ['+15550001111'],
+  read: '1',
+  mms_addresses: [
+    { type: 137, address: 'insert-address-token', charset: 106 },
+    { type: 151, address: '+15550001111', charset: 106 },
+  ],
+  mms_body: 'Mms\nBody\r\n',
+  mms_charset: 106,
+};
+
+/** The default phone: 2 SMS and 2 MMS, beside another app. */
+export function phoneTar(opts: TarOptions = {}): Buffer {
+  return tarOf(
+    [
+      ...otherAppItems(),
+      ...telephonyItems([
+        { kind: 'sms', messages: [SMS_1, SMS_2] },
+        { kind: 'mms', messages: [MMS_GROUP, MMS_SENT] },
+      ]),
+      { name: 'shared/0/DCIM/photo.jpg', data: randomBytes(5000) },
+    ],
+    opts,
+  );
+}
