@@ -54,11 +54,11 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
     .description(
       `import backups into the vault; the format is detected from the content: ${IMPORTABLE.map((f) => f.label).join('; ')}`,
     )
-    .argument('<files...>', 'backup files, folders of SMS Backup+ .eml files, or SMS Backup+ IMAP folders as imap://user@host[:port]/SMS')
+    .argument('<files...>', 'backup files, folders of SMS Backup+ .eml files, Helium carbon/ folders, or SMS Backup+ IMAP folders as imap://user@host[:port]/SMS')
     .option('--json', 'print the result of each import as JSON')
     .option('--salvage', 'keep every complete record before damage in a broken file (recorded as a partial import)')
     .option('--force', 'read the file even if exactly the same bytes were imported before')
-    .option('--passphrase-file <file>', 'passphrase of encrypted SMS Import/Export (.ssef) backups, read from this file (else asked in the terminal)')
+    .option('--passphrase-file <file>', 'passphrase of encrypted backups (SMS Import/Export .ssef, Android .ab), read from this file (else asked in the terminal)')
     .option('--ignore-whitespace', 'for this run, treat bodies that differ only in whitespace as the same message')
     .option('--ignore-milliseconds', 'for this run, treat dates that differ only in milliseconds as the same')
     .option('--cross-protocol', 'for this run, treat an SMS and a text-only MMS/RCS copy of it as one message');

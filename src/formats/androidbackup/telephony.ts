@@ -19,7 +19,7 @@ import { scalarText, secondsToMs, isObject, type JsonObject } from '../json/valu
 import { PROVIDER_FIELDS, providerMmsFields } from '../provider-fields.js';
 import { attr, type AddrRecord, type Attr, type MmsRecord, type PartRecord, type SourcePosition } from '../records.js';
 
-export const TELEPHONY_PACKAGE = 'com.android.providers.telephony';
+export { TELEPHONY_PACKAGE } from './packages.js';
 /** `apps/<pkg>/<domain>/NNNNNN_sms_backup`: the agent backs up its files folder (`f`, or `d_f` for device-protected storage). */
 const TELEPHONY_ENTRY = /^apps\/com\.android\.providers\.telephony\/(?:d_)?f\/(\d+)_(sms|mms)_backup$/;
 
