@@ -9,7 +9,7 @@ import { looksLikeAndroidBackup } from './header.js';
 export const androidBackupFormat = defineFormat({
   id: 'android-backup',
   label: "Android backup (.ab from adb backup or Helium, plain or encrypted) with the telephony provider's messages",
-  recognisedBy: 'first line `ANDROID BACKUP`; encrypted ones need their password (`--passphrase-file`)',
+  recognisedBy: 'first line `ANDROID BACKUP` (encrypted: its password with `--passphrase-file`); a Helium `carbon/` folder, whose telephony provider `.ab` is imported',
   carries: ['sms', 'mms'],
   cannot: 'MMS media (Android backs up the text of an MMS only), contact names, a backup date',
   recognise: (s) => s.container === 'plain' && looksLikeAndroidBackup(s.head),
