@@ -19,6 +19,7 @@ import type { RecordHandler } from '../records.js';
 import { payloadDecipher, type MasterKey } from './crypto.js';
 import type { AbHeader } from './header.js';
 import { safeEntryPath, TarDamageError, tarEntries } from './tar.js';
+import { CallLogDamage, callAttrs, isCallLogEntry, keyValueEntities, MAX_CALL_LOG_BYTES } from './calllog.js';
 import { mmsRecord, smsAttrs, TELEPHONY_PACKAGE, telephonyEntryKind } from './telephony.js';
 
 /** Damage in an Android backup's binary layers (encryption, compression, tar): no line to point at. */
@@ -44,7 +45,6 @@ export interface AbReadStats {
   firstSkipped?: string;
 }
 
-const CALL_LOG_PACKAGE = 'com.android.calllogbackup';
 /** Package names kept for the "what it holds" message. */
 const MAX_PACKAGES_NAMED = 5;
 
@@ -103,9 +103,37 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
   const packages = new Set<string>();
   let shared = false;
   let telephonyEntries = 0;
+  let callLogEntries = 0;
   let index = 0;
+  let callIndex = 0;
   const warnAt = (message: string): void => {
     handler.warning({ code: 'entry-skipped', message, line: 1, column: 1 });
+  };
+  /** The call-log agent's key-value data (calllog.ts): small, so read whole; damage is a warning. */
+  const readCallLog = async (path: string, size: number, body: AsyncIterable<Buffer>): Promise<void> => {
+    if (size > MAX_CALL_LOG_BYTES) {
+      warnAt(`${path}: ${size} bytes is no call log; ignored`);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of body) chunks.push(c);
+    let entities;
+    try {
+      entities = keyValueEntities(Buffer.concat(chunks));
+    } catch (e) {
+      if (!(e instanceof CallLogDamage)) throw e;
+      warnAt(`${path}: ${e.message}; its calls were not read`);
+      return;
+    }
+    for (const { key, value } of entities) {
+      if (value === null) continue;
+      try {
+        handler.record({ kind: 'call', attrs: callAttrs(key, value), position: { line: 1, column: 1, index: callIndex++ } });
+      } catch (e) {
+        if (!(e instanceof CallLogDamage)) throw e;
+        handler.warning({ code: 'record-rejected', message: `${path}: call ${JSON.stringify(key)}: ${e.message}; skipped`, line: 1, column: 1 });
+      }
+    }
   };
 
   handler.header({
@@ -134,8 +162,14 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
       const pkg = /^apps\/([^/]+)\//.exec(path)?.[1];
       if (pkg !== undefined) packages.add(pkg);
       else if (path.startsWith('shared/')) shared = true;
+      if (entry.type === '5') continue;
+      if (isCallLogEntry(path)) {
+        callLogEntries++;
+        await readCallLog(path, entry.size, entry.body());
+        continue;
+      }
       const kind = telephonyEntryKind(path);
-      if (kind === undefined || entry.type === '5') continue;
+      if (kind === undefined) continue;
       telephonyEntries++;
       const name = `${file}!${path}`;
       try {
@@ -161,7 +195,7 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
   } finally {
     tar.destroy();
   }
-  if (telephonyEntries === 0) throw noMessages(file, packages, shared);
+  if (telephonyEntries === 0 && callLogEntries === 0) throw noMessages(file, packages, shared);
   stats.digest = { sha256: hash.digest('hex'), size };
   return stats;
 }
@@ -201,11 +235,10 @@ export function noMessages(file: string, packages: ReadonlySet<string>, shared: 
     names.length === 0
       ? 'no app data'
       : `the data of ${names.length} app${names.length === 1 ? '' : 's'} (${names.slice(0, MAX_PACKAGES_NAMED).join(', ')}${names.length > MAX_PACKAGES_NAMED ? ', ...' : ''})`;
-  const calls = packages.has(CALL_LOG_PACKAGE) ? '; its call log (com.android.calllogbackup) is a format Textvault does not read' : '';
   return new NotABackupError(
     file,
-    `it is an Android backup holding ${apps}${shared ? ' and shared storage' : ''}, but not the telephony provider (${TELEPHONY_PACKAGE}): it has no messages${calls}. ` +
-      `To back up messages this way: adb backup -f messages.ab ${TELEPHONY_PACKAGE}`,
+    `it is an Android backup holding ${apps}${shared ? ' and shared storage' : ''}, but not the telephony provider (${TELEPHONY_PACKAGE}): it has no messages. ` +
+      `To back up messages this way: adb backup -f messages.ab ${TELEPHONY_PACKAGE} (and -keyvalue com.android.calllogbackup for the call log)`,
     'an Android backup with messages',
   );
 }

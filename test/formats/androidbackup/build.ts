@@ -216,3 +216,84 @@ export function phoneTar(opts: TarOptions = {}): Buffer {
     opts,
   );
 }
+
+// ---- the call log (AOSP CallLogBackupAgent, key-value data as KeyValueAdbBackupEngine puts it) ----
+
+/** Java's writeUTF: 2-byte length, then modified UTF-8 (NUL as C0 80, each surrogate on its own). */
+export function javaUtf(s: string): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0 && c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+    else out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+  }
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(out.length);
+  return Buffer.concat([len, Buffer.from(out)]);
+}
+
+const jstr = (s: string | null): Buffer => (s === null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), javaUtf(s)]));
+const jint = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
+const jlong = (n: bigint): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(n);
+  return b;
+};
+
+export interface TestCall {
+  number: string | null;
+  date: bigint;
+  duration: bigint;
+  type: number;
+  presentation?: number;
+  version?: number;
+}
+
+/** One call as CallLogBackupAgent.addCallToBackup writes it (version 1007 by default). */
+export function callValue(c: TestCall): Buffer {
+  const version = c.version ?? 1007;
+  const parts = [jint(version), jlong(c.date), jlong(c.duration), jstr(c.number), jint(c.type), jint(c.presentation ?? 1)];
+  parts.push(jstr('com.android.phone/com.android.services.telephony.TelephonyConnectionService'), jstr('8901260'), jstr(null), jlong(0n), jint(0));
+  if (version >= 1002) parts.push(javaUtf('no-oem-namespace'), jint(0), jint(0x60061e));
+  if (version >= 1003) parts.push(jint(1));
+  if (version >= 1004) parts.push(jstr(''));
+  if (version >= 1005) parts.push(jstr(''));
+  if (version >= 1006) parts.push(jint(0), jstr(null), jstr(null));
+  if (version >= 1007) parts.push(jstr(''), jstr(''), jstr(''), jstr(''), jstr(''), Buffer.from([0]));
+  return Buffer.concat(parts);
+}
+
+/** Android's BackupDataOutput file: little-endian entity headers, keys and values padded to 4. */
+export function keyValueFile(entities: { key: string; value: Buffer | null }[]): Buffer {
+  const out: Buffer[] = [];
+  let pos = 0;
+  const push = (b: Buffer): void => {
+    out.push(b);
+    pos += b.length;
+  };
+  for (const e of entities) {
+    push(Buffer.alloc((4 - (pos % 4)) % 4, 0xbc));
+    const key = Buffer.from(e.key);
+    const h = Buffer.alloc(12);
+    h.writeUInt32LE(0x61746144, 0);
+    h.writeInt32LE(key.length, 4);
+    h.writeInt32LE(e.value === null ? -1 : e.value.length, 8);
+    push(h);
+    push(Buffer.concat([key, Buffer.from([0])]));
+    push(Buffer.alloc((4 - ((key.length + 1) % 4)) % 4, 0xbc));
+    if (e.value !== null) push(e.value);
+  }
+  return Buffer.concat(out);
+}
+
+export function callLogItems(calls: TestCall[]): TarItem[] {
+  return [
+    { name: 'apps/com.android.calllogbackup/_manifest', data: '1\ncom.android.calllogbackup\n29\n29\n' },
+    { name: 'apps/com.android.calllogbackup/k/com.android.calllogbackup.data', data: keyValueFile(calls.map((c, i) => ({ key: String(i + 1), value: callValue(c) }))) },
+  ];
+}

@@ -9,11 +9,11 @@ import { ANDROID_BACKUP_FIELDS } from '../../../src/formats/androidbackup/teleph
 import { detectFormat } from '../../../src/formats/detect.js';
 import { DecryptionError, MalformedBackupError, NotABackupError } from '../../../src/formats/errors.js';
 import { hashOnlySink } from '../../../src/formats/hash-sink.js';
-import type { ArchiveRecord, MmsRecord, ReadWarning } from '../../../src/formats/records.js';
+import type { ArchiveRecord, CallRecord, MmsRecord, ReadWarning } from '../../../src/formats/records.js';
 import { attr } from '../../../src/formats/records.js';
 import { openBackup } from '../../../src/formats/registry.js';
 import { tempDir } from '../../helpers/temp.js';
-import { abOf, MMS_GROUP, otherAppItems, phoneTar, SMS_1, tarOf, telephonyItems, type AbOptions } from './build.js';
+import { abOf, callLogItems, callValue, keyValueFile, MMS_GROUP, otherAppItems, phoneTar, SMS_1, tarOf, telephonyItems, type AbOptions } from './build.js';
 
 function write(bytes: Buffer, name = 'backup.ab'): string {
   const file = path.join(tempDir(), name);
@@ -178,5 +178,45 @@ describe('Android backup (.ab) reader', () => {
     const tar = tarOf([{ name: 'shared/0/Movies/big.mp4', data: big }, ...telephonyItems([{ kind: 'sms', messages: [SMS_1] }])]);
     const { records } = await read(write(abOf(tar, { compressed: false })));
     expect(records).toHaveLength(1);
+  });
+});
+
+describe('the call log in an Android backup (adb backup -keyvalue com.android.calllogbackup)', () => {
+  it('reads every call of the key-value data, each record version, names with any characters', async () => {
+    const calls = [
+      { number: '+15550001111', date: 1700000000000n, duration: 125n, type: 1 },
+      { number: '+15550002222', date: 1700000500000n, duration: 0n, type: 3, version: 1002 },
+      { number: null, date: 1700000600000n, duration: 3n, type: 2, presentation: 2, version: 1 },
+      { number: 'Ünï \u0000 😀', date: 1700000700000n, duration: 9n, type: 5, version: 1006 },
+    ];
+    const tar = tarOf([...telephonyItems([{ kind: 'sms', messages: [SMS_1] }]), ...callLogItems(calls)]);
+    const { records, warnings } = await read(write(abOf(tar)));
+    expect(warnings).toEqual([]);
+    const got = records.filter((r) => r.kind === 'call');
+    expect(got.map((r) => [attr(r.attrs, 'number'), attr(r.attrs, 'date'), attr(r.attrs, 'duration'), attr(r.attrs, 'type'), attr(r.attrs, 'presentation')])).toEqual([
+      ['+15550001111', '1700000000000', '125', '1', '1'],
+      ['+15550002222', '1700000500000', '0', '3', '1'],
+      ['null', '1700000600000', '3', '2', '2'],
+      ['Ünï \u0000 😀', '1700000700000', '9', '5', '1'],
+    ]);
+    expect(ANDROID_BACKUP_FIELDS.call(got[0] as CallRecord)).toMatchObject({ number: '+15550001111', dateMs: 1700000000000, durationS: 125, type: 1 });
+    expect(attr(got[0]?.attrs ?? [], 'subscription_component_name')).toMatch(/TelephonyConnectionService/);
+  });
+
+  it('an .ab holding only the call log imports its calls; a damaged call is skipped with a warning', async () => {
+    const good = callValue({ number: '+15550001111', date: 1700000000000n, duration: 5n, type: 2 });
+    const data = keyValueFile([
+      { key: '1', value: good },
+      { key: '2', value: good.subarray(0, 20) },
+      { key: '3', value: null },
+    ]);
+    const tar = tarOf([{ name: 'apps/com.android.calllogbackup/k/com.android.calllogbackup.data', data }]);
+    const { records, warnings } = await read(write(abOf(tar)));
+    expect(records.map((r) => r.kind)).toEqual(['call']);
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/call "2": the call record ends early; skipped/)]);
+    const broken = tarOf([...telephonyItems([{ kind: 'sms', messages: [SMS_1] }]), { name: 'apps/com.android.calllogbackup/k/com.android.calllogbackup.data', data: Buffer.from('garbage!garbage!') }]);
+    const r2 = await read(write(abOf(broken)));
+    expect(r2.records.map((r) => r.kind)).toEqual(['sms']);
+    expect(r2.warnings[0]?.message).toMatch(/no key-value header at byte 0; its calls were not read/);
   });
 });
