@@ -12,7 +12,7 @@ import { dumpVault } from '../../src/vault/dump.js';
 import { DecryptionError, NotABackupError } from '../../src/formats/errors.js';
 import { tempDir } from '../helpers/temp.js';
 import { counts, importAll, useVaults } from '../helpers/vault.js';
-import { abOf, otherAppItems, phoneTar, tarOf } from '../formats/androidbackup/build.js';
+import { abOf, callLogItems, otherAppItems, phoneTar, tarOf } from '../formats/androidbackup/build.js';
 
 const vault = useVaults();
 const HEAD = `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n`;
@@ -101,6 +101,23 @@ describe('importing an Android backup (.ab)', () => {
     ]);
     expect(await counts(a)).toEqual({ sms: 2, mms: 2, calls: 0 });
     expect(await dumpVault(a)).toEqual(await dumpVault(b));
+  });
+
+  it('calls from the call-log agent and from SBR are one call, in either order', async () => {
+    const dir = tempDir();
+    const ab = abFile(dir, abOf(tarOf(callLogItems([{ number: '5550001111', date: 1700000000000n, duration: 12n, type: 1 }]))), 'calls.ab');
+    const xml = path.join(dir, 'calls.xml');
+    fs.writeFileSync(xml, `${HEAD}<calls count="1" backup_date="5"><call number="+15550001111" duration="12" date="1700000000000" type="1" presentation="1" readable_date="x" contact_name="Ann" /></calls>`);
+    const a = await vault({ region: 'US' });
+    const first = await importAll(a, [ab, xml]);
+    expect(first.map((r) => [r.format, r.calls, r.counts.new])).toEqual([
+      ['android-backup', 1, 1],
+      ['sbr', 1, 0],
+    ]);
+    const b = await vault({ region: 'US' });
+    await importAll(b, [xml, ab]);
+    expect(await counts(a)).toEqual({ sms: 0, mms: 0, calls: 1 });
+    expect(await counts(b)).toEqual({ sms: 0, mms: 0, calls: 1 });
   });
 
   it('an .ab without messages, or with the wrong password, imports nothing', async () => {
