@@ -107,7 +107,7 @@ export type WarningCode =
   | 'line-skipped'
   /** A mail in a mailbox that is not an SMS Backup+ message (skipped, counted as a warning). */
   | 'mail-skipped'
-  /** An archive entry that is not read: its name climbs out of its folder, or it is damaged. */
+  /** An archive entry ignored (its name climbs out of its folder, it is damaged) or read despite damage. */
   | 'entry-skipped';
 
 export interface ReadWarning {

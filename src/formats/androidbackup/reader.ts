@@ -74,9 +74,10 @@ function payload(file: string, header: AbHeader, masterKey: MasterKey | undefine
   const stages: Transform[] = [];
   if (masterKey !== undefined) stages.push(payloadDecipher(masterKey));
   if (header.compressed) stages.push(createInflate({ chunkSize: 1 << 16 }));
-  if (stages.length === 0) return body;
-  // pipeline() destroys every stage with the first error, so the last one's iterator throws it.
-  return pipeline([body, ...stages], () => undefined) as unknown as Readable;
+  // pipeline() destroys both streams with the first error, so the last stage's iterator throws it.
+  let out: Readable = body;
+  for (const stage of stages) out = pipeline(out, stage, () => undefined);
+  return out;
 }
 
 /** What a stage's error means for the user. */

@@ -5,7 +5,10 @@
  * JSON follows AOSP TelephonyBackupAgent's javadoc and tests (Apache-2.0), adapted.
  */
 import { createCipheriv, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createDeflate, deflateSync } from 'node:zlib';
 import { keyChecksumBytes, passwordBytes } from '../../../src/formats/androidbackup/crypto.js';
 
 export interface TarItem {
@@ -91,31 +94,63 @@ export interface AbOptions {
   masterKey?: Buffer;
 }
 
-/** An .ab file around a tar. */
-export function abOf(tar: Buffer, opts: AbOptions = {}): Buffer {
+interface AbHead {
+  text: Buffer;
+  /** The payload's key and IV when encrypted. */
+  mk?: { key: Buffer; iv: Buffer };
+  compressed: boolean;
+}
+
+/** The header lines and, for a password, the wrapped master key. */
+function abHead(opts: AbOptions): AbHead {
   const version = opts.version ?? 5;
   const compressed = opts.compressed ?? true;
-  let payload = compressed ? deflateSync(tar) : tar;
   const lines = ['ANDROID BACKUP', String(version), compressed ? '1' : '0'];
   if (opts.password === undefined) {
     lines.push('none');
-  } else {
-    const rounds = opts.rounds ?? 10_000;
-    const userSalt = randomBytes(64);
-    const checksumSalt = randomBytes(64);
-    const userIv = randomBytes(16);
-    const mk = opts.masterKey ?? randomBytes(32);
-    const mkIv = randomBytes(16);
-    const userKey = pbkdf2Sync(passwordBytes(opts.password, version), userSalt, rounds, 32, 'sha1');
-    const checksum = pbkdf2Sync(keyChecksumBytes(mk, version), checksumSalt, rounds, 32, 'sha1');
-    const blob = Buffer.concat([Buffer.from([mkIv.length]), mkIv, Buffer.from([mk.length]), mk, Buffer.from([checksum.length]), checksum]);
-    const wrap = createCipheriv('aes-256-cbc', userKey, userIv);
-    const wrapped = Buffer.concat([wrap.update(blob), wrap.final()]);
-    lines.push('AES-256', userSalt.toString('hex').toUpperCase(), checksumSalt.toString('hex').toUpperCase(), String(rounds), userIv.toString('hex').toUpperCase(), wrapped.toString('hex').toUpperCase());
-    const c = createCipheriv('aes-256-cbc', mk, mkIv);
+    return { text: Buffer.from(lines.join('\n') + '\n', 'latin1'), compressed };
+  }
+  const rounds = opts.rounds ?? 10_000;
+  const userSalt = randomBytes(64);
+  const checksumSalt = randomBytes(64);
+  const userIv = randomBytes(16);
+  const mk = opts.masterKey ?? randomBytes(32);
+  const mkIv = randomBytes(16);
+  const userKey = pbkdf2Sync(passwordBytes(opts.password, version), userSalt, rounds, 32, 'sha1');
+  const checksum = pbkdf2Sync(keyChecksumBytes(mk, version), checksumSalt, rounds, 32, 'sha1');
+  const blob = Buffer.concat([Buffer.from([mkIv.length]), mkIv, Buffer.from([mk.length]), mk, Buffer.from([checksum.length]), checksum]);
+  const wrap = createCipheriv('aes-256-cbc', userKey, userIv);
+  const wrapped = Buffer.concat([wrap.update(blob), wrap.final()]);
+  lines.push('AES-256', userSalt.toString('hex').toUpperCase(), checksumSalt.toString('hex').toUpperCase(), String(rounds), userIv.toString('hex').toUpperCase(), wrapped.toString('hex').toUpperCase());
+  return { text: Buffer.from(lines.join('\n') + '\n', 'latin1'), mk: { key: mk, iv: mkIv }, compressed };
+}
+
+/** An .ab file around a tar. */
+export function abOf(tar: Buffer, opts: AbOptions = {}): Buffer {
+  const head = abHead(opts);
+  let payload = head.compressed ? deflateSync(tar) : tar;
+  if (head.mk !== undefined) {
+    const c = createCipheriv('aes-256-cbc', head.mk.key, head.mk.iv);
     payload = Buffer.concat([c.update(payload), c.final()]);
   }
-  return Buffer.concat([Buffer.from(lines.join('\n') + '\n', 'latin1'), payload]);
+  return Buffer.concat([head.text, payload]);
+}
+
+/** An .ab file written from tar chunks as they come (for files too large to hold). */
+export async function writeAb(file: string, tar: Iterable<Buffer>, opts: AbOptions = {}): Promise<void> {
+  const head = abHead(opts);
+  fs.writeFileSync(file, head.text);
+  const stages: NodeJS.ReadWriteStream[] = [];
+  if (head.compressed) stages.push(createDeflate({ level: 1 }));
+  if (head.mk !== undefined) stages.push(createCipheriv('aes-256-cbc', head.mk.key, head.mk.iv));
+  await pipeline([Readable.from(tar), ...stages, fs.createWriteStream(file, { flags: 'a' })]);
+}
+
+/** A tar entry's header and padded body, as chunks, for streaming writers. */
+export function* tarEntryChunks(name: string, size: number, body: Iterable<Buffer>): Generator<Buffer> {
+  yield headerBlock(name, size, '0', false);
+  yield* body;
+  yield Buffer.alloc((512 - (size % 512)) % 512);
 }
 
 const TELEPHONY = 'apps/com.android.providers.telephony';
