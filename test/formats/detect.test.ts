@@ -25,6 +25,7 @@ describe('format detection looks at content, never at the name', () => {
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['messages.ndjson', 'data/PART_1.jpg'] })).toBe('sms-ie');
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['backups/sms-20240101.xml'] })).toBe('sbr');
     expect(classify({ container: 'ssef', head: Buffer.alloc(0), zipNames: [] })).toBe('sms-ie-encrypted');
+    expect(classify(text('ANDROID BACKUP\n5\n1\nnone\n\x78\x9c'))).toBe('android-backup');
   });
 
   it('one descriptor recognises each sample, so the list order never decides', () => {
@@ -43,6 +44,7 @@ describe('format detection looks at content, never at the name', () => {
       { container: 'zip', head: Buffer.alloc(0), zipNames: ['messages.ndjson', 'sms.xml'] },
       { container: 'zip', head: Buffer.alloc(0), zipNames: ['sms-1.xml'], zipXmlHead: Buffer.from('<smses count="1">') },
       { container: 'ssef', head: Buffer.alloc(0), zipNames: [] },
+      text('ANDROID BACKUP\n5\n1\nAES-256\nABCD\n'),
     ];
     for (const s of samples) {
       const matching = READABLE.filter((f) => f.recognise?.(s) === true).map((f) => f.id);
@@ -55,6 +57,7 @@ describe('format detection looks at content, never at the name', () => {
     expect(classify(text('[1, 2, 3]'))).toBeUndefined();
     expect(classify(text('{"messages": []}'))).toBeUndefined();
     expect(classify(text('[{"name":"x"}]'))).toBeUndefined();
+    expect(classify(text('ANDROID BACKUPS are nice'))).toBeUndefined();
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['photo.jpg'] })).toBeUndefined();
   });
 

@@ -21,7 +21,6 @@
  */
 import type { Attr } from '../records.js';
 
-export const CALL_LOG_PACKAGE = 'com.android.calllogbackup';
 const CALL_LOG_ENTRY = /^apps\/com\.android\.calllogbackup\/k\/[^/]+$/;
 const ENTITY = 0x61746144;
 const END_OEM_DATA_MARKER = 0x60061e;

@@ -10,8 +10,8 @@ export const androidBackupFormat = defineFormat({
   id: 'android-backup',
   label: "Android backup (.ab from adb backup or Helium, plain or encrypted) with the telephony provider's messages",
   recognisedBy: 'first line `ANDROID BACKUP` (encrypted: its password with `--passphrase-file`); a Helium `carbon/` folder, whose telephony provider `.ab` is imported',
-  carries: ['sms', 'mms'],
-  cannot: 'MMS media (Android backs up the text of an MMS only), contact names, a backup date',
+  carries: ['sms', 'mms', 'calls'],
+  cannot: 'MMS media (Android backs up the text of an MMS only), contact names, a backup date; calls only when made with `adb backup -keyvalue`',
   recognise: (s) => s.container === 'plain' && looksLikeAndroidBackup(s.head),
   // Helium's `carbon/` folder: its telephony provider's .ab holds the messages, if it is there.
   recogniseFolder: (dir) => heliumFolder(dir) !== undefined,

@@ -1,3 +1,2 @@
-/** The Android packages whose backups hold messages and calls (a leaf module: format.ts loads it). */
+/** The package whose backup holds the messages (a leaf module: format.ts loads it through helium.ts). */
 export const TELEPHONY_PACKAGE = 'com.android.providers.telephony';
-export const CALL_LOG_PACKAGE = 'com.android.calllogbackup';
