@@ -103,6 +103,21 @@ describe('importing an Android backup (.ab)', () => {
     expect(await dumpVault(a)).toEqual(await dumpVault(b));
   });
 
+  it('infers the region from the messages inside; --salvage keeps the messages before damage', async () => {
+    const dir = tempDir();
+    const v = await vault();
+    const bytes = abOf(phoneTar(), { compressed: false });
+    // Cut inside the shared storage that follows the telephony entries.
+    const cut = abFile(dir, bytes.subarray(0, bytes.length - 3000), 'cut.ab');
+    await expect(importAll(v, [cut])).rejects.toThrow(/cut off inside "shared\/0\/DCIM\/photo.jpg"/);
+    const [r] = await importAll(v, [cut], { salvage: true });
+    expect(r).toMatchObject({ status: 'partial', region: 'US', sms: 2, mms: 2 });
+    expect(r?.salvageReason).toMatch(/cut off/);
+    // From the numbers in the telephony JSON (the sample reads through the tar to it).
+    expect(r?.regionNote).toMatch(/inferred from \d+ numbers/);
+    expect(await counts(v)).toEqual({ sms: 2, mms: 2, calls: 0 });
+  });
+
   it('calls from the call-log agent and from SBR are one call, in either order', async () => {
     const dir = tempDir();
     const ab = abFile(dir, abOf(tarOf(callLogItems([{ number: '5550001111', date: 1700000000000n, duration: 12n, type: 1 }]))), 'calls.ab');
