@@ -65,8 +65,12 @@ describe('importing an Android backup (.ab)', () => {
   it('imports SMS and text MMS: bodies, the group conversation, MMS dates seconds -> ms', async () => {
     const dir = tempDir();
     const v = await vault({ region: 'US' });
-    const [r] = await importAll(v, [abFile(dir, abOf(phoneTar(), { password: 'pw', rounds: 1000 }))], { passphrase: () => Promise.resolve('pw') });
+    const file = abFile(dir, abOf(phoneTar(), { password: 'pw', rounds: 1000 }));
+    const [r] = await importAll(v, [file], { passphrase: () => Promise.resolve('pw') });
     expect(r).toMatchObject({ format: 'android-backup', content: 'messages', sms: 2, mms: 2, counts: { read: 4, new: 4, rejected: 0 } });
+    // The same file again is known by its SHA-256 (the digest the reader took while reading).
+    const [again] = await importAll(v, [file], { passphrase: () => Promise.resolve('pw') });
+    expect(again?.status).toBe('skipped');
     expect(await counts(v)).toEqual({ sms: 2, mms: 2, calls: 0 });
     const rows = await v.db
       .selectFrom('messages')
