@@ -1,9 +1,9 @@
 /**
  * What every command shares: which vault, how to print, how failures become exit codes.
  */
-import path from 'node:path';
 import type { JobQueue } from '../vault/jobs/index.js';
 import type { Vault } from '../vault/vault.js';
+import { resolveVaultDir } from './vault-location.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -22,10 +22,12 @@ export class CommandFailed extends Error {
 
 export interface GlobalOptions {
   vault?: string;
+  /** Hidden: the default below $TEXTVAULT_DIR; `npm start` in a checkout passes its ./vault. */
+  defaultVault?: string;
 }
 
 export function vaultDir(opts: GlobalOptions): string {
-  return path.resolve(opts.vault ?? process.env.TEXTVAULT_DIR ?? 'vault');
+  return resolveVaultDir(opts);
 }
 
 /**

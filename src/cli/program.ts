@@ -2,7 +2,8 @@
  * The command line's commands (cli/commands/), their exit codes and error output; main.ts runs it.
  * Exit codes: 0 success, 1 the operation failed, 2 usage error.
  */
-import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import { registerBackups } from './commands/backups.js';
 import { registerConfig } from './commands/config.js';
 import { registerExport } from './commands/export.js';
@@ -16,14 +17,22 @@ import { registerStats } from './commands/stats.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
+import { describeDefaultVault } from './vault-location.js';
+
+/** The version of the installed package: package.json sits two folders above dist/cli/ in a checkout and in an install. */
+function packageVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('textvault')
     .description('A lossless, deduplicated archive of your Android SMS, MMS and call history')
-    .version('0.1.0')
-    .option('--vault <dir>', 'the vault folder (default: $TEXTVAULT_DIR or ./vault)')
+    .version(packageVersion())
+    .option('--vault <dir>', `the vault folder (default: ${describeDefaultVault()})`)
+    .addOption(new Option('--default-vault <dir>', 'the vault when neither --vault nor $TEXTVAULT_DIR names one (npm start: ./vault)').hideHelp())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
