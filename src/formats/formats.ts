@@ -11,11 +11,13 @@ import { htmlFormat, pdfFormat } from './html/format.js';
 import { ndjsonFormat } from './ndjson/format.js';
 import { sbrFormat } from './sbr/format.js';
 import { emlFormat, imapFormat, mboxFormat } from './smsbackupplus/format.js';
+import { superBackupFormat } from './superbackup/format.js';
 import { smsIeCallsFormat, smsIeContactsFormat, smsIeEncryptedFormat, smsIeFormat } from './smsie/format.js';
 import { vcardFormat } from './vcard/format.js';
 
 export const FORMATS = [
   sbrFormat,
+  superBackupFormat,
   smsIeFormat,
   smsIeEncryptedFormat,
   smsIeCallsFormat,

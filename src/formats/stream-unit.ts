@@ -3,7 +3,7 @@
  * BackupUnit; the format supplies only how to read the stream.
  */
 import type { BackupUnit, ReadContext, RecordFields } from './backup-unit.js';
-import { digestEntry, openInput, readHead } from './container.js';
+import { digestEntry, openInput, readHead, type InputEntry } from './container.js';
 import type { FormatId } from './formats.js';
 import type { BackupContent } from './records.js';
 
@@ -11,7 +11,12 @@ export type StreamReader = (source: AsyncIterable<Buffer>, name: string, ctx: Re
 
 export async function streamUnits(file: string, format: FormatId, content: BackupContent, read: StreamReader, fields?: RecordFields): Promise<BackupUnit[]> {
   const entries = await openInput(file);
-  return entries.map((entry) => ({
+  return entries.map((entry) => streamUnit(entry, format, content, read, fields));
+}
+
+/** One entry (a file, or an entry of a ZIP) as a BackupUnit read by `read`. */
+export function streamUnit(entry: InputEntry, format: FormatId, content: BackupContent, read: StreamReader, fields?: RecordFields): BackupUnit {
+  return {
     format,
     content,
     name: entry.name,
@@ -35,5 +40,5 @@ export async function streamUnits(file: string, format: FormatId, content: Backu
         opened.stream.destroy();
       }
     },
-  }));
+  };
 }

@@ -1,12 +1,21 @@
 /** vCard files as BackupUnits of contacts. */
 import type { BackupUnit } from '../backup-unit.js';
-import { streamUnits } from '../stream-unit.js';
+import type { InputEntry } from '../container.js';
+import { streamUnit, streamUnits, type StreamReader } from '../stream-unit.js';
 import { readVcards } from './parser.js';
 
+const readContacts: StreamReader = async (source, _name, ctx) => {
+  ctx.handler.header({ content: 'contacts', rootAttrs: [] });
+  for await (const c of readVcards(source, ctx.sink)) ctx.handler.contact?.(c);
+  return { skipped: 0 };
+};
+
 export function vcardUnits(file: string): Promise<BackupUnit[]> {
-  return streamUnits(file, 'vcard', 'contacts', async (source, _name, ctx) => {
-    ctx.handler.header({ content: 'contacts', rootAttrs: [] });
-    for await (const c of readVcards(source, ctx.sink)) ctx.handler.contact?.(c);
-    return { skipped: 0 };
-  });
+  return streamUnits(file, 'vcard', 'contacts', readContacts);
+}
+
+/** One vCard file inside another backup (a Super Backup folder or ZIP). */
+export function vcardUnit(entry: InputEntry): BackupUnit {
+  const unit = streamUnit(entry, 'vcard', 'contacts', readContacts);
+  return entry.entryName === undefined ? unit : { ...unit, entryName: entry.entryName };
 }

@@ -1,4 +1,5 @@
 /** What every export reports back to its caller (CLI, server). */
+import type { ExportFormat } from '../../formats/formats.js';
 
 export interface ExportOutputFile {
   path: string;
@@ -9,7 +10,7 @@ export interface ExportOutputFile {
 }
 
 export interface ExportResult {
-  format: 'sbr' | 'sms-ie' | 'fossify' | 'csv' | 'ndjson' | 'html' | 'pdf';
+  format: ExportFormat;
   files: ExportOutputFile[];
   messages: number;
   calls: number;

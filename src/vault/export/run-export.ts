@@ -16,6 +16,7 @@ import { exportFossify } from './fossify-export.js';
 import type { FossifyKeys } from '../../formats/fossify/mapping.js';
 import { exportSbr } from './sbr-export.js';
 import { exportSmsIe } from './smsie-export.js';
+import { exportSuperBackup } from './superbackup-export.js';
 import type { ExportFormat } from './export-formats.js';
 import type { ExportSelection } from './selection.js';
 
@@ -46,6 +47,8 @@ export async function runExport(vault: Vault, request: ExportRequest): Promise<E
     }
     case 'sms-ie':
       return { format: 'sms-ie', ...(await exportSmsIe(vault, selection, { outDir })) };
+    case 'superbackup':
+      return { format: 'superbackup', ...(await exportSuperBackup(vault, selection, { outDir })) };
     case 'fossify':
       return { format: 'fossify', ...(await exportFossify(vault, selection, { outDir, keys: request.fossifyKeys })) };
     case 'csv':

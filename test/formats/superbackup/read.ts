@@ -1,0 +1,36 @@
+/** Reads Super Backup & Restore bytes into plain records and warnings, for the tests. */
+import path from 'node:path';
+import { hashOnlySink } from '../../../src/formats/hash-sink.js';
+import type { ArchiveRecord, BackupHeader, ReadWarning } from '../../../src/formats/records.js';
+import { readSuperBackup } from '../../../src/formats/superbackup/reader.js';
+
+export const SB_FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/superbackup');
+
+export interface Read {
+  header: BackupHeader | undefined;
+  records: ArchiveRecord[];
+  warnings: ReadWarning[];
+}
+
+/** Reads `bytes`, handed to the reader in pieces of `chunk` bytes. */
+export async function readBytes(bytes: Buffer, chunk = 64 * 1024): Promise<Read> {
+  const out: Read = { header: undefined, records: [], warnings: [] };
+  async function* pieces(): AsyncGenerator<Buffer> {
+    for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+  }
+  await readSuperBackup(pieces(), 'test.xml', {
+    sink: hashOnlySink(),
+    salvage: false,
+    onBytes: () => undefined,
+    handler: {
+      header: (h) => (out.header = h),
+      record: (r) => out.records.push(r),
+      warning: (w) => out.warnings.push(w),
+    },
+  });
+  return out;
+}
+
+export function attrsOf(r: ArchiveRecord | undefined): Record<string, string> {
+  return Object.fromEntries(r?.attrs ?? []);
+}
