@@ -1,5 +1,6 @@
 /** Reads Super Backup & Restore bytes into plain records and warnings, for the tests. */
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { hashOnlySink } from '../../../src/formats/hash-sink.js';
 import type { ArchiveRecord, BackupHeader, ReadWarning } from '../../../src/formats/records.js';
 import { readSuperBackup } from '../../../src/formats/superbackup/reader.js';
@@ -15,10 +16,10 @@ export interface Read {
 /** Reads `bytes`, handed to the reader in pieces of `chunk` bytes. */
 export async function readBytes(bytes: Buffer, chunk = 64 * 1024): Promise<Read> {
   const out: Read = { header: undefined, records: [], warnings: [] };
-  async function* pieces(): AsyncGenerator<Buffer> {
+  function* pieces(): Generator<Buffer> {
     for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
   }
-  await readSuperBackup(pieces(), 'test.xml', {
+  await readSuperBackup(Readable.from(pieces()) as AsyncIterable<Buffer>, 'test.xml', {
     sink: hashOnlySink(),
     salvage: false,
     onBytes: () => undefined,
