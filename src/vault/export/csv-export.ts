@@ -15,12 +15,15 @@ export interface CsvExportOptions extends ExportProgress {
   outDir: string;
   /** Start each file with a UTF-8 byte order mark (for spreadsheet programs). */
   bom?: boolean;
+  /** Write formula-like text exactly instead of with a leading `'` (formats/csv/writer.ts). */
+  raw?: boolean;
 }
 
 export async function exportCsv(vault: Vault, selection: ExportSelection, options: CsvExportOptions): Promise<ExportResult> {
   const { sel, views, messageTotal, callTotal } = await exportScope(vault, selection);
   prepareOutDir(options.outDir);
   const bom = options.bom === true ? UTF8_BOM : '';
+  const valueOptions = { raw: options.raw === true };
   const progress = throttled(options.onProgress, messageTotal + callTotal);
   const result: ExportResult = { format: 'csv', files: [], messages: messageTotal, calls: callTotal, warnings: [] };
 
@@ -34,7 +37,7 @@ export async function exportCsv(vault: Vault, selection: ExportSelection, option
       for (const m of views.messages(sel, conversations)) {
         const conv = conversations.get(m.conversationId);
         if (conv === undefined) continue;
-        const wait = batch.add(messageCsvLine(m, conv));
+        const wait = batch.add(messageCsvLine(m, conv, valueOptions));
         if (wait) await wait;
         records++;
         progress.tick();
@@ -50,7 +53,7 @@ export async function exportCsv(vault: Vault, selection: ExportSelection, option
       const batch = new BatchedWriter(out);
       await batch.add(bom + csvLine(CALL_COLUMNS));
       for (const c of views.calls(sel)) {
-        const wait = batch.add(callCsvLine(c));
+        const wait = batch.add(callCsvLine(c, valueOptions));
         if (wait) await wait;
         records++;
         progress.tick();

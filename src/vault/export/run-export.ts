@@ -30,6 +30,8 @@ export interface ExportRequest extends ExportProgress {
   legacyEmoji?: boolean;
   /** csv: start files with a UTF-8 BOM. */
   bom?: boolean;
+  /** csv: formula-like text exactly, without the leading `'` spreadsheets need. */
+  csvRaw?: boolean;
   /** html: messages per page (default 1,000). */
   pageSize?: number;
   /** pdf: messages per Chromium page load (default 2,000; bounds Chromium's memory). */
@@ -52,7 +54,7 @@ export async function runExport(vault: Vault, request: ExportRequest): Promise<E
     case 'fossify':
       return { format: 'fossify', ...(await exportFossify(vault, selection, { outDir, keys: request.fossifyKeys })) };
     case 'csv':
-      return exportCsv(vault, selection, { outDir, bom: request.bom, onProgress });
+      return exportCsv(vault, selection, { outDir, bom: request.bom, raw: request.csvRaw, onProgress });
     case 'ndjson':
       return exportNdjson(vault, selection, { outDir, onProgress });
     // sharp, playwright-core and pdf-lib load only when used: every other command starts faster.

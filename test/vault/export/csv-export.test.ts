@@ -42,7 +42,8 @@ describe('CSV export', () => {
     const lines = rows.find((r) => r.text === 'Line one\nLine two');
     expect(lines).toMatchObject({ direction: 'out', sender: 'Me', recipients: 'Alice Example (+15550001001)', date: '2024-06-01T02:01:00.000+02:00', date_ms: '1717200060000' });
     expect(rows.find((r) => r.text?.startsWith('Hello'))?.text).toBe('Hello, "world"');
-    expect(rows.find((r) => r.text?.startsWith('=1+1'))).toMatchObject({ sender: 'Борис (+15550001002)', text: '=1+1 <b>not bold</b> & more' });
+    // Formula-like text gets the leading ' a spreadsheet needs to show it as text (CSV injection).
+    expect(rows.find((r) => r.text?.startsWith("'=1+1"))).toMatchObject({ sender: 'Борис (+15550001002)', text: "'=1+1 <b>not bold</b> & more" });
     const group = rows.find((r) => r.text?.startsWith('Group hello'));
     expect(group).toMatchObject({ kind: 'mms', recipient_addresses: '+15550001001; +15550001002', attachments: 'pic.jpg' });
     expect(rows.find((r) => r.attachments?.includes('clip.mp4'))).toMatchObject({ sender_address: '+15550001002', attachments: 'clip.mp4; voice.mp3; notes.pdf' });
@@ -52,6 +53,16 @@ describe('CSV export', () => {
       ['missed', 'Борис', '0'],
       ['outgoing', '', '3725'],
     ]);
+  });
+
+  it('writes formula-like text exactly with raw, and keeps numbers as they are either way', async () => {
+    const v = await vault();
+    await importExportFixture(v);
+    const out = tempDir();
+    await exportCsv(v, { kinds: ALL }, { outDir: out, raw: true });
+    const rows = parse<Row>(fs.readFileSync(path.join(out, 'messages.csv')), { columns: true });
+    expect(rows.find((r) => r.text?.includes('=1+1'))?.text).toBe('=1+1 <b>not bold</b> & more');
+    expect(rows.find((r) => r.text?.startsWith('Group hello'))?.recipient_addresses).toBe('+15550001001; +15550001002');
   });
 
   it('applies the filters: contact, date range, kinds', async () => {

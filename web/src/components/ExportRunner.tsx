@@ -19,6 +19,8 @@ export interface ExportRequest {
   since?: number;
   until?: number;
   kinds?: string[];
+  /** csv: formula-like text exactly (no leading '). */
+  csvRaw?: boolean;
 }
 
 /** Starts an export job, shows its progress and, once done, the download link. */

@@ -19,6 +19,7 @@ export function ExportPage(): ReactNode {
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
   const [kinds, setKinds] = useState<Set<string>>(new Set(['sms', 'mms', 'calls']));
+  const [csvRaw, setCsvRaw] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const { start, view, busy } = useExport();
   const exportFormats = useExportFormats();
@@ -31,6 +32,7 @@ export function ExportPage(): ReactNode {
       return;
     }
     const r: ExportRequest = { format, kinds: [...kinds] };
+    if (format === 'csv' && csvRaw) r.csvRaw = true;
     if (conversation !== '') r.conversationId = Number(conversation);
     if (contact.trim() !== '') r.contact = contact.trim();
     const s = since === '' ? null : dateInputToMs(since);
@@ -49,6 +51,12 @@ export function ExportPage(): ReactNode {
       <form className="card" onSubmit={submit} aria-labelledby="export-title">
         <p className="muted">Everything, or one conversation, contact or date range, in any format Textvault writes. The export runs on the server; download it when it is ready.</p>
         <Choice label="Format" value={format} options={exportFormats} onChange={setFormat} />
+        {format === 'csv' && (
+          <label>
+            <input type="checkbox" checked={csvRaw} onChange={(e) => { setCsvRaw(e.target.checked); }} /> Keep text starting with = + - @ exactly (for
+            scripts). Unticked, such text gets a leading &apos; so spreadsheets show it instead of running it as a formula.
+          </label>
+        )}
         <label>
           Conversation{' '}
           <select value={conversation} onChange={(e) => { setConversation(e.target.value); }}>
