@@ -18,6 +18,7 @@ import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
 import { describeDefaultVault } from './vault-location.js';
+import { escapeControls, terminalSafe } from './terminal.js';
 
 /** The version of the installed package: package.json sits two folders above dist/cli/ in a checkout and in an install. */
 function packageVersion(): string {
@@ -56,6 +57,8 @@ export function buildProgram(): Command {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  // Names and texts from backups must not drive the terminal (terminal.ts).
+  escapeControls(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -66,12 +69,12 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (e instanceof CommandFailed) {
-      if (!e.reported) process.stderr.write(`textvault: ${e.message}\n`);
+      if (!e.reported) process.stderr.write(`textvault: ${terminalSafe(e.message)}\n`);
       return EXIT_FAILED;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    process.stderr.write(`textvault: ${err.message}\n`);
-    if (process.env.TEXTVAULT_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
+    process.stderr.write(`textvault: ${terminalSafe(err.message)}\n`);
+    if (process.env.TEXTVAULT_DEBUG) process.stderr.write(`${terminalSafe(err.stack ?? '')}\n`);
     return EXIT_FAILED;
   }
 }

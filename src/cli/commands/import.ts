@@ -4,6 +4,7 @@ import { passphraseSource } from '../passphrase.js';
 import type { ImportResult } from '../../vault/import/import-backup.js';
 import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
+import { terminalSafe } from '../terminal.js';
 import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap.js';
 import type { ImapFolderResult } from '../../sources/imap/import.js';
 import { isImapUrl, parseImapUrl } from '../../sources/imap/target.js';
@@ -110,7 +111,8 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
           if (opts.json !== true) for (const r of rs) process.stdout.write(summary(r) + '\n');
         } catch (e) {
           bar.stop();
-          const msg = e instanceof Error ? e.message : String(e);
+          // The message may quote the file's name or content: inert on a terminal.
+          const msg = terminalSafe(e instanceof Error ? e.message : String(e));
           failures.push(msg);
           process.stderr.write(
             isImapUrl(file)
