@@ -172,6 +172,26 @@ if (!ONLY || ONLY.includes('formats')) {
   process.stderr.write('formats done\n');
 }
 
+// Issue 22: a 500,000-message Super Backup & Restore file (bench/generate-superbackup.ts), read and imported.
+if (!ONLY || ONLY.includes('superbackup')) {
+  fs.mkdirSync(DATA, { recursive: true });
+  const file = path.join(DATA, `superbackup-x${SCALE}.xml`);
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`generating ${file} ...\n`);
+    const { writeSuperBackup } = await import('./generate-superbackup.js');
+    await writeSuperBackup(file + '.tmp', n(500_000));
+    fs.renameSync(file + '.tmp', file);
+  }
+  rows.push(row('superbackup', 'plain read (disk/decode limit)', child('read-format', file)));
+  const vault = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-'));
+  try {
+    rows.push(row('superbackup', 'import into empty vault', child('import', file, vault)));
+  } finally {
+    fs.rmSync(vault, { recursive: true, force: true });
+  }
+  process.stderr.write('superbackup done\n');
+}
+
 async function formatDatasets(): Promise<{ label: string; file: string }[]> {
   const dir = path.join(DATA, `formats-x${SCALE}`);
   const want = [

@@ -37,6 +37,16 @@ const FOLLOW = /[ \t\r\n]+([A-Za-z_][\w.:-]*)[ \t\r\n]*=[ \t\r\n]*["']|[ \t\r\n]
 /** Could still become FOLLOW once more text arrives (only checked at the end of the buffer). */
 const FOLLOW_PREFIX = /[ \t\r\n]*(?:[A-Za-z_][\w.:-]*[ \t\r\n]*(?:=[ \t\r\n]*)?)?\/?$/y;
 const NAME = /[A-Za-z_][\w.:-]*/y;
+
+/**
+ * The app's usual tag, whole, in one native match: its attributes in its order, one space apart,
+ * no quote inside a value. It takes the same value ends as the attribute-by-attribute path (each
+ * value's first quote, followed by the next known attribute); any other tag is read that way.
+ */
+function shape(names: readonly string[]): RegExp {
+  return new RegExp(`${names.map((n) => ` ${n}="([^"]*)"`).join('')}[ \t\r\n]*/>`, 'y');
+}
+const SHAPES = { sms: shape(SMS_ATTRS), log: shape(LOG_ATTRS) };
 const SPACE = /[ \t\r\n]*/y;
 
 export class SuperBackupScanner {
@@ -140,7 +150,17 @@ export class SuperBackupScanner {
     }
     const wanted = this.root === 'allsms' ? 'sms' : 'log';
     if (name === wanted && !this.ended) {
-      const tag = this.attributes(afterName, name === 'sms' ? SMS_ATTRS : LOG_ATTRS, eof, lt);
+      const known = name === 'sms' ? SMS_ATTRS : LOG_ATTRS;
+      const fast = SHAPES[name];
+      fast.lastIndex = afterName;
+      const m = fast.exec(s);
+      if (m !== null) {
+        const attrs: Attr[] = new Array<Attr>(known.length);
+        for (let i = 0; i < known.length; i++) attrs[i] = [known[i] ?? '', decodeValue(m[i + 1] ?? '')];
+        this.events.element(name, attrs, { ...this.position(lt), index: this.index++ });
+        return fast.lastIndex;
+      }
+      const tag = this.attributes(afterName, known, eof, lt);
       if (tag === undefined) return NEED_MORE;
       this.events.element(name, tag.attrs, { ...this.position(lt), index: this.index++ });
       return tag.end;
