@@ -27,19 +27,19 @@ const BackupsJson = z.array(
 describe('textvault CLI', () => {
   it('imports, lists backups, shows stats and verifies, with JSON output', () => {
     const vault = path.join(tempDir(), 'v');
-    const imp = cli(['--vault', vault, 'import', '--salvage', fixture('sbr', 'sms_and_mms.xml'), fixture('sbr', 'sms_small.xml')]);
+    const imp = cli(['--vault', vault, 'import', '--salvage', fixture('sbr', 'google-messages-truncated.xml'), fixture('sbr', 'sms-threads.xml')]);
     expect(imp.stderr).toBe('');
     expect(imp.code).toBe(0);
-    expect(imp.stdout).toMatch(/sms_and_mms\.xml: PARTIAL import 49 records \(41 SMS, 8 MMS\) .*: 49 new, 0 duplicate, 0 updated, 0 rejected/);
-    expect(imp.stdout).toMatch(/stopped at damage, kept everything before it: .*sms_and_mms\.xml:134:5/);
+    expect(imp.stdout).toMatch(/google-messages-truncated\.xml: PARTIAL import 16 records \(8 SMS, 8 MMS\) .*: 16 new, 0 duplicate, 0 updated, 0 rejected/);
+    expect(imp.stdout).toMatch(/stopped at damage, kept everything before it: .*google-messages-truncated\.xml:101:5/);
     expect(imp.stdout).toMatch(/assumed region US/);
 
     const backups = cli(['--vault', vault, 'backups', '--json']);
     expect(backups.code).toBe(0);
     const runs = BackupsJson.parse(JSON.parse(backups.stdout));
     expect(runs.map((r) => [r.file, r.format, r.status])).toEqual([
-      ['sms_and_mms.xml', 'sbr', 'partial'],
-      ['sms_small.xml', 'sbr', 'complete'],
+      ['google-messages-truncated.xml', 'sbr', 'partial'],
+      ['sms-threads.xml', 'sbr', 'complete'],
     ]);
     expect(runs[1]?.duplicate).toBeGreaterThan(0);
 
@@ -55,7 +55,7 @@ describe('textvault CLI', () => {
 
   it('honours TEXTVAULT_DIR', () => {
     const vault = path.join(tempDir(), 'env-vault');
-    expect(cli(['import', fixture('sbr', 'sms_small.xml')], { TEXTVAULT_DIR: vault }).code).toBe(0);
+    expect(cli(['import', fixture('sbr', 'sms-threads.xml')], { TEXTVAULT_DIR: vault }).code).toBe(0);
     expect(fs.existsSync(path.join(vault, 'textvault.db'))).toBe(true);
   });
 
@@ -84,7 +84,7 @@ describe('textvault CLI', () => {
 
   it('verify exits 1 and names the blob when media is damaged or missing', () => {
     const vault = path.join(tempDir(), 'v');
-    expect(cli(['--vault', vault, 'import', fixture('sbr', 'e2e-sample_mms.xml')]).code).toBe(0);
+    expect(cli(['--vault', vault, 'import', fixture('sbr', 'mms-media.xml')]).code).toBe(0);
     // The four pictures are small, so they share one pack: damage the first, cut the pack
     // before the last.
     const packs = path.join(vault, 'blobs', 'packs');
@@ -114,7 +114,7 @@ describe('textvault CLI', () => {
     expect(cli(['--vault', vault, 'config', 'set', 'region', 'Narnia']).code).toBe(1);
     expect(cli(['--vault', vault, 'config', 'set', 'dedup.ignore-whitespace', 'maybe']).code).toBe(1);
     expect(cli(['--vault', vault, 'config', 'set', 'nonsense', '1']).stderr).toMatch(/unknown setting/);
-    expect(cli(['--vault', vault, 'import', fixture('sbr', 'sms_small.xml')]).stdout).toMatch(/region GB \(configured\)/);
+    expect(cli(['--vault', vault, 'import', fixture('sbr', 'sms-threads.xml')]).stdout).toMatch(/region GB \(configured\)/);
     const change = cli(['--vault', vault, 'config', 'set', 'region', 'US']);
     expect(change.code).toBe(1);
     expect(change.stderr).toMatch(/already holds records/);
@@ -124,7 +124,7 @@ describe('textvault CLI', () => {
   it('export writes restore-ready files and fails clearly on a bad selection', () => {
     const dir = tempDir();
     const vault = path.join(dir, 'v');
-    expect(cli(['--vault', vault, 'import', fixture('sbr', 'sms_small.xml'), fixture('sbr', 'e2e-sample_mms.xml')]).code).toBe(0);
+    expect(cli(['--vault', vault, 'import', fixture('sbr', 'sms-threads.xml'), fixture('sbr', 'mms-media.xml')]).code).toBe(0);
     const out = path.join(dir, 'restore');
     const r = cli(['--vault', vault, 'export', '--format', 'sbr', '--out', out, '--json']);
     expect(r.code).toBe(0);

@@ -26,7 +26,7 @@ describe('textvault CLI with other apps\' formats', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/wrong passphrase[\s\S]*the vault is unchanged/);
 
-    const ok = cli(['--vault', vault, 'import', '--passphrase-file', pw, enc, fixture('sbr', 'sms_small.xml')]);
+    const ok = cli(['--vault', vault, 'import', '--passphrase-file', pw, enc, fixture('sbr', 'sms-threads.xml')]);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/messages\.zip\.ssef: imported 2 records \(1 SMS, 1 MMS\)/);

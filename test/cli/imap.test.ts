@@ -49,7 +49,7 @@ describe('textvault import/export with an IMAP mailbox (real Dovecot)', () => {
 
   it('export --format smsbackupplus --to imap:// appends once; a second run appends nothing', async () => {
     const vault = path.join(tempDir(), 'v');
-    await cliAsync(['--vault', vault, 'import', fixture('sbr', 'e2e-sample_small.xml')]);
+    await cliAsync(['--vault', vault, 'import', fixture('sbr', 'sms-mms-small.xml')]);
     const env = { TEXTVAULT_IMAP_PASSWORD: dovecot.password, NODE_EXTRA_CA_CERTS: dovecot.certFile };
     const first = await cliAsync(['--vault', vault, 'export', '--format', 'smsbackupplus', '--to', url('Backup')], env);
     expect(first.stderr).toBe('');

@@ -47,7 +47,7 @@ describe('command line start-up', () => {
 
   it('imports an SMS Backup & Restore file with its reader only: no server, no mail, no other format', () => {
     const vault = path.join(tempDir(), 'v');
-    const { code, packages, ours } = loadedBy(['--vault', vault, 'import', '--json', fixture('sbr', 'sms_small.xml')]);
+    const { code, packages, ours } = loadedBy(['--vault', vault, 'import', '--json', fixture('sbr', 'sms-threads.xml')]);
     expect(code).toBe(0);
     expect(packages.has('better-sqlite3')).toBe(true);
     expect(ours.has('formats/sbr/reader.js')).toBe(true);

@@ -63,9 +63,9 @@ describe('format detection looks at content, never at the name', () => {
 
   it('detects real files: SBR fixture, gzip, sms-ie ZIP (whatever its name), SSEF', async () => {
     const dir = tempDir();
-    expect(await detectFormat(fixture('sbr', 'sms_small.xml'))).toBe('sbr');
+    expect(await detectFormat(fixture('sbr', 'sms-threads.xml'))).toBe('sbr');
     const gz = path.join(dir, 'backup.bin');
-    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(fixture('sbr', 'sms_small.xml'))));
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(fixture('sbr', 'sms-threads.xml'))));
     expect(await detectFormat(gz)).toBe('sbr');
     const zip = await writeZip(path.join(dir, 'misnamed.xml'), { 'messages.ndjson': '{"address":"1","date":"2"}\n', 'data/a.jpg': 'x' });
     expect(await detectFormat(zip)).toBe('sms-ie');

@@ -16,7 +16,8 @@ afterEach(() => {
   for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+/** The project's own sample backups (see test/fixtures/README.md). */
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 
 export function fixture(...parts: string[]): string {
   return path.join(FIXTURES, ...parts);

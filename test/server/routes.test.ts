@@ -16,7 +16,7 @@ function webRoot(): string {
 
 describe('every route', () => {
   it('refuses an anonymous request (401) except health, setup, login and the static app', async () => {
-    const server = await startServer({ files: [fixture('sbr', 'e2e-sample_mms.xml')], webRoot: webRoot() });
+    const server = await startServer({ files: [fixture('sbr', 'mms-media.xml')], webRoot: webRoot() });
     const anon = new Client(server.url);
     const routes = server.app.registeredRoutes;
     // The list must really hold the API, or this test would prove nothing.

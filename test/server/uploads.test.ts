@@ -22,7 +22,7 @@ describe('uploads', () => {
     const client = await ownerClient(server);
     expect(await client.json<Summary>('/api/stats/summary')).toMatchObject({ sms: 0, mms: 0, backups: 0 });
     const res = await client.request('POST', `/api/uploads?name=${encodeURIComponent('sms-2024.xml')}`, {
-      body: fs.createReadStream(fixture('sbr', 'e2e-sample_mms.xml')) as unknown as Body,
+      body: fs.createReadStream(fixture('sbr', 'mms-media.xml')) as unknown as Body,
       headers: { 'content-type': 'application/octet-stream' },
     });
     expect(res.status).toBe(202);
@@ -62,7 +62,7 @@ describe('uploads', () => {
   });
 
   it('fails the job with a clear error for a file that is not a backup, and changes nothing', async () => {
-    const server = await startServer({ files: [fixture('sbr', 'e2e-sample_small.xml')] });
+    const server = await startServer({ files: [fixture('sbr', 'sms-mms-small.xml')] });
     const client = await ownerClient(server);
     const before = await client.json<Summary>('/api/stats/summary');
     const res = await client.request('POST', '/api/uploads?name=../../holiday.jpg', {
@@ -82,7 +82,7 @@ describe('uploads', () => {
   });
 
   it('runs verify as a job and reports problems as { kind, message }', async () => {
-    const server = await startServer({ files: [fixture('sbr', 'e2e-sample_mms.xml')] });
+    const server = await startServer({ files: [fixture('sbr', 'mms-media.xml')] });
     const client = await ownerClient(server);
     const res = await client.request('POST', '/api/verify');
     expect(res.status).toBe(202);

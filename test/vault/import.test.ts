@@ -32,19 +32,19 @@ const smses = (backupDate: number, body: string): string =>
 const sms = (date: number, body: string, extra = 'type="1" read="1"'): string =>
   `  <sms protocol="0" address="+15550001111" date="${date}" ${extra} subject="null" body="${body}" toa="null" sc_toa="null" service_center="null" status="-1" locked="0" date_sent="0" sub_id="-1" readable_date="x" contact_name="Ann" />\n`;
 
-/** A real backup that ends inside its 9th <mms> (the app or a copy cut it short). */
-const TRUNCATED = 'sms_and_mms.xml';
+/** A real backup that ends inside its 9th <mms> (test/fixtures/README.md) (the app or a copy cut it short). */
+const TRUNCATED = 'google-messages-truncated.xml';
 
 describe('importing SMS Backup & Restore fixtures', () => {
-  it(`${TRUNCATED} (truncated inside an MMS) fails with line:column, and --salvage keeps the 49 complete records`, async () => {
+  it(`${TRUNCATED} (truncated inside an MMS) fails with line:column, and --salvage keeps the 16 complete records`, async () => {
     const v = await vault();
     const err = await importAll(v, [fixture('sbr', TRUNCATED)]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedBackupError);
-    expect((err as Error).message).toMatch(/sms_and_mms\.xml:134:5: .*truncated/);
+    expect((err as Error).message).toMatch(/google-messages-truncated\.xml:101:5: .*truncated/);
     expect(await counts(v)).toEqual({ sms: 0, mms: 0, calls: 0 });
     const [r] = await importAll(v, [fixture('sbr', TRUNCATED)], { salvage: true });
-    expect(r).toMatchObject({ status: 'partial', sms: 41, mms: 8, counts: { read: 49, new: 49 } });
-    expect(await counts(v)).toEqual({ sms: 41, mms: 8, calls: 0 });
+    expect(r).toMatchObject({ status: 'partial', sms: 8, mms: 8, counts: { read: 16, new: 16 } });
+    expect(await counts(v)).toEqual({ sms: 8, mms: 8, calls: 0 });
   });
 
   for (const name of fs.readdirSync(fixture('sbr')).filter((n) => n !== TRUNCATED)) {
@@ -62,7 +62,7 @@ describe('importing SMS Backup & Restore fixtures', () => {
 
   it('re-importing the same bytes is skipped by hash and changes nothing', async () => {
     const v = await vault();
-    const file = fixture('sbr', 'e2e-sample_mms.xml');
+    const file = fixture('sbr', 'mms-media.xml');
     const [first] = await importAll(v, [file]);
     const before = await dumpVault(v);
     const [again] = await importAll(v, [file]);
@@ -73,7 +73,7 @@ describe('importing SMS Backup & Restore fixtures', () => {
 
   it('re-importing the same file with --force adds nothing and notes the sighting', async () => {
     const v = await vault();
-    const file = fixture('sbr', 'e2e-sample_mms.xml');
+    const file = fixture('sbr', 'mms-media.xml');
     const [first] = await importAll(v, [file]);
     const before = await dumpVault(v);
     const [second] = await importAll(v, [file], { force: true });
@@ -85,8 +85,8 @@ describe('importing SMS Backup & Restore fixtures', () => {
 
   it('stores the same picture once however many messages carry it', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', TRUNCATED), fixture('sbr', 'e2e-sample_mms.xml')], { salvage: true });
-    // The same PNG travels in several MMS of the real backup.
+    await importAll(v, [fixture('sbr', TRUNCATED), fixture('sbr', 'mms-media.xml')], { salvage: true });
+    // The same PNG travels in two MMS of the Google Messages backup.
     const refs = await v.db.selectFrom('mms_parts').select('blob_sha256').where('blob_sha256', 'is not', null).execute();
     expect(refs.length).toBeGreaterThan(new Set(refs.map((p) => p.blob_sha256)).size);
     const parts = await v.db.selectFrom('mms_parts').select('blob_sha256').where('blob_sha256', 'is not', null).execute();
@@ -96,30 +96,30 @@ describe('importing SMS Backup & Restore fixtures', () => {
 
   it('keeps MMS with corrupt media, marks the parts damaged and warns', async () => {
     const v = await vault();
-    const [r] = await importAll(v, [fixture('sbr', 'e2e-corrupt_attachments.xml')]);
+    const [r] = await importAll(v, [fixture('sbr', 'corrupt-base64.xml')]);
     expect(r?.mms).toBe(2);
     expect(r?.counts.warnings).toBeGreaterThanOrEqual(2);
     const damaged = await v.db.selectFrom('mms_parts').select(['damage', 'raw_data']).where('damage', 'is not', null).execute();
     expect(damaged).toHaveLength(2);
-    expect(damaged[0]).toEqual({ damage: 'corrupt', raw_data: 'not-valid-base64-content!!' });
+    expect(damaged[0]).toEqual({ damage: 'corrupt', raw_data: '/9j/#### this is no base64 ####' });
   });
 
   it('records the run in the backups list with its counts and file hash', async () => {
     const v = await vault();
-    const file = fixture('sbr', 'sms_small.xml');
+    const file = fixture('sbr', 'sms-threads.xml');
     await importAll(v, [file]);
     const [run] = await listBackups(v);
-    expect(run).toMatchObject({ file: 'sms_small.xml', format: 'sbr', content: 'messages', status: 'complete', read: 12, new: 12 });
+    expect(run).toMatchObject({ file: 'sms-threads.xml', format: 'sbr', content: 'messages', status: 'complete', read: 12, new: 12 });
     expect(run?.size).toBe(fs.statSync(file).size);
     expect(run?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('reads gzip files and every backup inside a ZIP archive', async () => {
     const dir = tempDir();
-    const gz = write(dir, 'backup.bin', zlib.gzipSync(fs.readFileSync(fixture('sbr', 'sms_small.xml'))));
+    const gz = write(dir, 'backup.bin', zlib.gzipSync(fs.readFileSync(fixture('sbr', 'sms-threads.xml'))));
     const zip = new yazl.ZipFile();
-    zip.addFile(fixture('sbr', 'e2e-sample_small.xml'), 'phone/sms-1.xml');
-    zip.addFile(fixture('sbr', 'e2e-sample_mms.xml'), 'phone/sms-2.xml');
+    zip.addFile(fixture('sbr', 'sms-mms-small.xml'), 'phone/sms-1.xml');
+    zip.addFile(fixture('sbr', 'mms-media.xml'), 'phone/sms-2.xml');
     zip.end();
     const zipFile = path.join(dir, 'backups.zip');
     await new Promise<void>((resolve, reject) => {
@@ -208,10 +208,10 @@ describe('bad input changes nothing', () => {
   it('a truncated file fails with line:column and leaves the vault exactly as before', async () => {
     const dir = tempDir();
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'sms_small.xml')]);
+    await importAll(v, [fixture('sbr', 'sms-threads.xml')]);
     const before = await dumpVault(v);
     const blobsBefore = [...v.blobs.list()];
-    const text = fs.readFileSync(fixture('sbr', 'e2e-sample_mms.xml'), 'utf8');
+    const text = fs.readFileSync(fixture('sbr', 'mms-media.xml'), 'utf8');
     const cut = write(dir, 'cut.xml', text.slice(0, Math.floor(text.length * 0.7)));
     const err = await importAll(v, [cut]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedBackupError);
@@ -224,7 +224,7 @@ describe('bad input changes nothing', () => {
   it('--salvage keeps every complete record before the damage and records a partial run', async () => {
     const dir = tempDir();
     const v = await vault();
-    const lines = fs.readFileSync(fixture('sbr', 'sms_small.xml'), 'utf8').split('\n');
+    const lines = fs.readFileSync(fixture('sbr', 'sms-threads.xml'), 'utf8').split('\n');
     // header (3 lines) + 5 complete records + half of the 6th
     const broken = write(dir, 'broken.xml', [...lines.slice(0, 8), (lines[8] ?? '').slice(0, 60)].join('\n'));
     const [r] = await importAll(v, [broken], { salvage: true });

@@ -48,7 +48,7 @@ describe('stored message attributes', () => {
     const dir = tempDir();
     const file = path.join(dir, 'sms.xml');
     await writeSmsBackup(file, { seed: 12, sms: 1_500, mms: 60, mediaBytes: 800 });
-    const fixtures = fs.readdirSync(SBR_FIXTURES).filter((n) => n !== 'sms_and_mms.xml').map((n) => path.join(SBR_FIXTURES, n));
+    const fixtures = fs.readdirSync(SBR_FIXTURES).filter((n) => n !== 'google-messages-truncated.xml').map((n) => path.join(SBR_FIXTURES, n));
     const current = await vault();
     const older = await vault();
     await importAll(current, [file, ...fixtures]);

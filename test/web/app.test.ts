@@ -313,17 +313,17 @@ describe('web app on the real server', () => {
   });
 
   test('an MMS image from a real-world fixture renders', async () => {
-    await uploadFile(fixture('sbr', 'e2e-sample_mms.xml'));
+    await uploadFile(fixture('sbr', 'mms-media.xml'));
     await page.getByText(/Imported .*: 4 new/).waitFor({ timeout: 30_000 });
     await page.goto(`${server.url}/`);
-    await page.locator('.conversation', { hasText: 'Contact C' }).first().click();
+    await page.locator('.conversation', { hasText: 'Carmen Diaz' }).first().click();
     const img = page.locator('.part-image img');
     await img.waitFor();
     await expect.poll(() => img.evaluate((el) => (el as unknown as ImageLike).naturalWidth)).toBeGreaterThan(0);
     // Video and audio play inline; a PDF is a download link.
     await page.locator('video.part-video').first().waitFor({ state: 'attached' });
     await page.locator('audio.part-audio').first().waitFor({ state: 'attached' });
-    await page.getByRole('link', { name: /document\.pdf/ }).waitFor();
+    await page.getByRole('link', { name: /tickets\.pdf/ }).waitFor();
   });
 
   test('an expired session sends the user to the login page, and back after logging in', async () => {

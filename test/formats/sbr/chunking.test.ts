@@ -20,11 +20,11 @@ function outcome(data: Buffer, chunking: Chunking): unknown {
 
 describe('chunk boundaries', () => {
   const files = {
-    'sms_and_mms.xml': fixture(SBR_FIXTURES, 'sms_and_mms.xml'),
-    'e2e-sample_mms.xml': fixture(SBR_FIXTURES, 'e2e-sample_mms.xml'),
-    'e2e-corrupt_attachments.xml': fixture(SBR_FIXTURES, 'e2e-corrupt_attachments.xml'),
-    'utf16_encoding.xml': fixture(DEDUP_FIXTURES, 'utf16_encoding.xml'),
-    'different_smil_format.xml': fixture(DEDUP_FIXTURES, 'different_smil_format.xml'),
+    'google-messages-truncated.xml': fixture(SBR_FIXTURES, 'google-messages-truncated.xml'),
+    'mms-media.xml': fixture(SBR_FIXTURES, 'mms-media.xml'),
+    'corrupt-base64.xml': fixture(SBR_FIXTURES, 'corrupt-base64.xml'),
+    'utf16-surrogates.xml': fixture(DEDUP_FIXTURES, 'utf16-surrogates.xml'),
+    'different-smil.xml': fixture(DEDUP_FIXTURES, 'different-smil.xml'),
     generated: Buffer.from(generateMessages(7, 120)),
     'quirks (BOM, CRLF, lone surrogates, invalid UTF-8)': Buffer.concat([
       Buffer.from('\uFEFF<?xml version="1.0"?>\r\n<!--File Created By test-->\r\n<smses>\r\n'),

@@ -73,8 +73,8 @@ describe('refused XML', () => {
 });
 
 describe('truncated files', () => {
-  const sample = fixture(SBR_FIXTURES, 'e2e-sample_mms.xml');
-  const small = fixture(SBR_FIXTURES, 'sms_small.xml');
+  const sample = fixture(SBR_FIXTURES, 'mms-media.xml');
+  const small = fixture(SBR_FIXTURES, 'sms-threads.xml');
   const full = [readBuffer(sample).records, readBuffer(small).records];
 
   /** Records complete before `cut`: their end tag lies within it. */
@@ -88,7 +88,7 @@ describe('truncated files', () => {
     const at = [1, 60, 120, 200];
     for (let n = 0; n < 12; n++) at.push(200 + Math.floor(random() * (data.length - 210)));
     // Inside a data value, a name, a comment, an entity, and just before the final end tag.
-    for (const mark of ['data="iVBOR', '<mms da', '<!-- Vid', '&#10;Body', '</smses>']) {
+    for (const mark of ['data="iVBOR', '<mms da', '<!-- A vi', '&#10;- egg', '</smses>']) {
       const i = data.indexOf(mark);
       if (i !== -1) at.push(i + mark.length - 2);
     }
@@ -96,8 +96,8 @@ describe('truncated files', () => {
   };
 
   it.each([
-    ['e2e-sample_mms.xml', sample, 0],
-    ['sms_small.xml', small, 1],
+    ['mms-media.xml', sample, 0],
+    ['sms-threads.xml', small, 1],
   ] as const)('%s cut anywhere: an error with line and column, after the complete records', (_name, data, which) => {
     for (const cut of cuts(data)) {
       const result = readBuffer(data.subarray(0, cut), 7);
@@ -115,10 +115,10 @@ describe('truncated files', () => {
     const cutInData = sample.subarray(0, sample.indexOf('data="iVBOR') + 12);
     const inData = readBuffer(cutInData).error as MalformedBackupError;
     expect(inData.message).toBe(
-      'test.xml:7:74: truncated file: it ends inside the value of attribute "data" of <part>, which starts here; ' +
+      'test.xml:7:76: truncated file: it ends inside the value of attribute "data" of <part>, which starts here; ' +
         'open elements: <smses> (3:1) > <mms> (5:3) > <parts> (6:5) > <part> (7:7)',
     );
-    const inComment = readBuffer(sample.subarray(0, sample.indexOf('<!-- Vid') + 6)).error as Error;
+    const inComment = readBuffer(sample.subarray(0, sample.indexOf('<!-- A vi') + 6)).error as Error;
     expect(inComment.message).toMatch(/^test\.xml:15:3: truncated file: it ends inside a comment, which starts here/);
     const inTag = readBuffer(Buffer.from('<smses>\n <sms a="1" b')).error as Error;
     expect(inTag.message).toMatch(/^test\.xml:2:2: truncated file: it ends inside the start tag <sms>/);

@@ -11,8 +11,9 @@ import type {
 } from '../../../src/formats/records.js';
 import { SbrReader } from '../../../src/formats/sbr/reader.js';
 
-export const SBR_FIXTURES = path.resolve('../shared/fixtures/sbr');
-export const DEDUP_FIXTURES = path.resolve('../shared/fixtures/dedup-cases');
+/** The project's own sample backups (see test/fixtures/README.md). */
+export const SBR_FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/sbr');
+export const DEDUP_FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/dedup');
 
 export function fixture(dir: string, name: string): Buffer {
   return readFileSync(path.join(dir, name));

@@ -168,8 +168,8 @@ describe('round trip through the reader', () => {
   it.each(FIXTURES)('$name: the written file reads back as the same records', async ({ dir, name }) => {
     const media = new MemoryMedia();
     const first = await read(fixture(dir, name), media, name);
-    // sms_and_mms.xml is cut short in the middle of an MMS: the records before the cut count.
-    if (name !== 'sms_and_mms.xml') expect(first.error).toBeUndefined();
+    // google-messages-truncated.xml is cut short in the middle of an MMS: the records before the cut count.
+    if (name !== 'google-messages-truncated.xml') expect(first.error).toBeUndefined();
 
     const xml = await write(first.records, headerOf(first), media);
     const again = await read(xml, media, name);
@@ -202,14 +202,14 @@ describe('round trip through the reader', () => {
 });
 
 describe('byte-exact output', () => {
-  it('sms_small.xml is written back byte for byte, prolog included', async () => {
-    const data = fixture(SBR_FIXTURES, 'sms_small.xml');
+  it('sms-threads.xml is written back byte for byte, prolog included', async () => {
+    const data = fixture(SBR_FIXTURES, 'sms-threads.xml');
     const media = new MemoryMedia();
     const first = await read(data, media);
     expect((await write(first.records, headerOf(first), media)).toString()).toBe(data.toString());
   });
 
-  it.each(['e2e-empty.xml', 'e2e-sample_small.xml', 'e2e-sample_mms.xml', 'e2e-corrupt_attachments.xml'])(
+  it.each(['empty.xml', 'sms-mms-small.xml', 'mms-media.xml', 'corrupt-base64.xml'])(
     '%s is written back byte for byte, but for its comments and blank lines',
     async (name) => {
       const data = fixture(SBR_FIXTURES, name);
@@ -223,21 +223,19 @@ describe('byte-exact output', () => {
     },
   );
 
-  it('sms_and_mms.xml (real app output): every complete record is written back line for line', async () => {
-    const source = fixture(SBR_FIXTURES, 'sms_and_mms.xml').toString().split('\n');
+  it('google-messages-truncated.xml (every attribute the app writes): every complete record is written back line for line', async () => {
+    const source = fixture(SBR_FIXTURES, 'google-messages-truncated.xml').toString().split('\n');
     const media = new MemoryMedia();
-    const first = await read(fixture(SBR_FIXTURES, 'sms_and_mms.xml'), media);
+    const first = await read(fixture(SBR_FIXTURES, 'google-messages-truncated.xml'), media);
     const written = (await write(first.records, headerOf(first), media)).toString().split('\n');
     // The source is cut inside its 9th MMS; the output closes the root after the 8th.
     const complete = source.slice(0, source.lastIndexOf('  </mms>') + 1);
     expect(written).toHaveLength(complete.length + 2);
     expect(written.slice(-2)).toEqual(['</smses>', '']);
     const differing = complete.flatMap((line, i) => (line === written[i] ? [] : [i + 1]));
-    // Line 3: count="58" becomes the 49 records there are. Line 45: the app indented that one
-    // <mms> by four spaces instead of two.
-    expect(differing).toEqual([3, 45]);
-    expect(written[2]).toBe(complete[2]?.replace('count="58"', 'count="49"'));
-    expect(written[44]).toBe(`  ${complete[44]?.trimStart() ?? ''}`);
+    // Line 3: count="24" becomes the 16 records there are.
+    expect(differing).toEqual([3]);
+    expect(written[2]).toBe(complete[2]?.replace('count="24"', 'count="16"'));
     // The app writes `"` inside values as &quot; in double quotes: the SMIL parts prove it.
     expect(written.join('\n')).toContain('text="&lt;smil&gt;&lt;head&gt;&lt;layout&gt;&lt;root-layout/&gt;&lt;region id=&quot;Text&quot;');
   });
@@ -696,7 +694,7 @@ describe('usage', () => {
 
 describe('performance', () => {
   it('writes 200,000 SMS to a file (the rate is printed, not asserted)', async () => {
-    const first = await read(fixture(SBR_FIXTURES, 'sms_and_mms.xml'), new MemoryMedia());
+    const first = await read(fixture(SBR_FIXTURES, 'google-messages-truncated.xml'), new MemoryMedia());
     const models = first.records.filter((r): r is SmsRecord => r.kind === 'sms');
     const count = 200_000;
     const records = Array.from({ length: count }, (_, n): SmsRecord => {

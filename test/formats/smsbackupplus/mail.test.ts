@@ -117,7 +117,7 @@ describe('SMS Backup+ mail', () => {
   });
 
   it('keeps every record of the SBR fixtures through a mail and back', async () => {
-    for (const name of ['e2e-sample_small.xml', 'e2e-sample_mms.xml', 'e2e-corrupt_attachments.xml']) {
+    for (const name of ['sms-mms-small.xml', 'mms-media.xml', 'corrupt-base64.xml']) {
       const media = new Map<string, Buffer>();
       const records = await readRecords(fixture('sbr', name), { media });
       expect(records.length).toBeGreaterThan(0);

@@ -91,7 +91,7 @@ describe('importing SMS Backup+ mail files', () => {
 
   it('the same messages from SBR XML and from mail the app wrote are one message each', async () => {
     const v = await vault();
-    const files = [fixture('sbr', 'e2e-sample_small.xml'), fixture('sbr', 'e2e-sample_mms.xml')];
+    const files = [fixture('sbr', 'sms-mms-small.xml'), fixture('sbr', 'mms-media.xml')];
     await importAll(v, files);
     const before = await counts(v);
     const dir = tempDir();

@@ -49,7 +49,7 @@ async function folderCount(folder: string): Promise<number> {
 describe('exporting to an IMAP folder in SMS Backup+ layout (real Dovecot)', () => {
   it('appends messages and calls; running it again appends nothing', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'e2e-sample_small.xml'), fixture('sbr', 'e2e-sample_mms.xml'), callsFile()]);
+    await importAll(v, [fixture('sbr', 'sms-mms-small.xml'), fixture('sbr', 'mms-media.xml'), callsFile()]);
     const c = await counts(v);
     expect(c.calls).toBe(5);
     const opts = { password: dovecot.password, ca: [dovecot.certPem], callFolder: 'Export calls' };
@@ -64,7 +64,7 @@ describe('exporting to an IMAP folder in SMS Backup+ layout (real Dovecot)', () 
 
   it('a media file missing from the vault stops the export with the record and what to run', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'e2e-sample_mms.xml')]);
+    await importAll(v, [fixture('sbr', 'mms-media.xml')]);
     const blob = await v.db.selectFrom('blobs').select('sha256').executeTakeFirstOrThrow();
     v.blobs.remove(blob.sha256);
     const err = await exportToImap(v, ALL, target(dovecot, 'Missing media'), { password: dovecot.password, ca: [dovecot.certPem] }).catch((e: unknown) => e);
@@ -98,7 +98,7 @@ describe('exporting to an IMAP folder in SMS Backup+ layout (real Dovecot)', () 
 
   it('a vault exported to IMAP and imported into a fresh vault is the same archive; with the SBR file again, still one copy each', async () => {
     const a = await vault();
-    const files = [fixture('sbr', 'e2e-sample_small.xml'), fixture('sbr', 'e2e-sample_mms.xml'), fixture('sbr', 'e2e-corrupt_attachments.xml'), callsFile()];
+    const files = [fixture('sbr', 'sms-mms-small.xml'), fixture('sbr', 'mms-media.xml'), fixture('sbr', 'corrupt-base64.xml'), callsFile()];
     await importAll(a, files);
     expect((await counts(a)).calls).toBe(5);
     const opts = { password: dovecot.password, ca: [dovecot.certPem], callFolder: 'RT calls' };

@@ -38,7 +38,7 @@ describe('migration 0007: identity keys start with the date', () => {
         `  <call number="+15550001111" duration="12" date="1420070445866" type="1" />\n` +
         `  <call number="+15550002222" duration="0" date="-5" type="3" />\n</calls>\n`,
     );
-    const files = [fixture('sbr', 'e2e-sample_mms.xml'), fixture('sbr', 'sms_small.xml'), calls];
+    const files = [fixture('sbr', 'mms-media.xml'), fixture('sbr', 'sms-threads.xml'), calls];
     let vault = await Vault.open(dir, { create: true });
     await importAll(vault, files);
     const before = await dumpVault(vault);

@@ -19,7 +19,7 @@ const hashLengths = (db: BetterSqlite3.Database): { kind: string; n: number }[] 
 describe('migration 0008: SMS are compared by their attributes', () => {
   it('drops the hashes older versions stored for SMS, so a re-import finds every copy unchanged', async () => {
     const dir = path.join(tempDir(), 'vault');
-    const files = [fixture('sbr', 'e2e-sample_mms.xml'), fixture('sbr', 'sms_small.xml')];
+    const files = [fixture('sbr', 'mms-media.xml'), fixture('sbr', 'sms-threads.xml')];
     let vault = await Vault.open(dir, { create: true });
     await importAll(vault, files);
     const before = await dumpVault(vault);

@@ -16,7 +16,7 @@ const keysOf = (db: BetterSqlite3.Database): KeyRow[] =>
 describe('migration 0010: identity keys live in the messages row', () => {
   it('carries every key, hash, state date and rank over from message_keys, and a re-import finds every message', async () => {
     const dir = path.join(tempDir(), 'vault');
-    const files = [fixture('sbr', 'e2e-sample_mms.xml'), fixture('sbr', 'sms_small.xml')];
+    const files = [fixture('sbr', 'mms-media.xml'), fixture('sbr', 'sms-threads.xml')];
     let vault = await Vault.open(dir, { create: true });
     await importAll(vault, files);
     const before = await dumpVault(vault);

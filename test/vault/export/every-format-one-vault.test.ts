@@ -44,7 +44,7 @@ describe('one archive in every format, imported into one vault', () => {
     await writeSmsBackup(gen, { seed: 11, sms: 120, mms: 20, mediaBytes: 1_500 });
     const calls = path.join(dir, 'calls.xml');
     await writeCallsBackup(calls, { seed: 12, calls: 60 });
-    await importAll(original, [fixture('sbr', 'sms_small.xml'), fixture('sbr', 'e2e-sample_mms.xml'), gen, calls]);
+    await importAll(original, [fixture('sbr', 'sms-threads.xml'), fixture('sbr', 'mms-media.xml'), gen, calls]);
     const want = await dumpVault(original);
     expect(want.messages.length).toBeGreaterThan(100);
     expect(want.calls.length).toBe(60);

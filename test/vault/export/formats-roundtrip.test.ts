@@ -43,8 +43,8 @@ async function sbrArchive(): Promise<{ v: Vault; dump: VaultDump }> {
   await writeSmsBackup(big, { seed: 3, sms: 300, mms: 40, mediaBytes: 2_000 });
   const calls = path.join(dir, 'calls.xml');
   await writeCallsBackup(calls, { seed: 4, calls: 200 });
-  await importAll(v, [fixture('sbr', 'sms_small.xml'), fixture('sbr', 'e2e-sample_mms.xml'), fixture('sbr', 'e2e-corrupt_attachments.xml'), big, calls]);
-  await importAll(v, [fixture('sbr', 'sms_and_mms.xml')], { salvage: true });
+  await importAll(v, [fixture('sbr', 'sms-threads.xml'), fixture('sbr', 'mms-media.xml'), fixture('sbr', 'corrupt-base64.xml'), big, calls]);
+  await importAll(v, [fixture('sbr', 'google-messages-truncated.xml')], { salvage: true });
   return { v, dump: await dumpVault(v) };
 }
 
@@ -75,9 +75,9 @@ describe('every export format imports back to the same archive', () => {
       x.db.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id').select(['strict_key', 'participants_key']).execute();
     const back = new Set((await messages(fresh)).map((m) => m.strict_key.toString('hex')));
     const lost = (await messages(v)).filter((m) => !back.has(m.strict_key.toString('hex')));
-    // Fossify's MMS have no thread address: an RCS group's id (group_8@rcs.google.com) is gone,
+    // Fossify's MMS have no thread address: an RCS group's id (group_5d1e7c0a9b@rcs.google.com) is gone,
     // and its members (from the address rows) become the conversation. Everything else matches.
-    expect(lost.map((m) => m.participants_key)).toEqual(['group_8@rcs.google.com', 'group_8@rcs.google.com', 'group_8@rcs.google.com']);
+    expect(lost.map((m) => m.participants_key)).toEqual(Array(3).fill('group_5d1e7c0a9b@rcs.google.com'));
 
     // All three exports into one fresh vault: the original archive, plus those three copies.
     const sbr = await exportSbr(v, { kinds: ALL }, { outDir: tempDir(), split: 0 });
@@ -87,7 +87,7 @@ describe('every export format imports back to the same archive', () => {
     const merged = await dumpVault(all);
     expect(merged.calls).toEqual(dump.calls);
     expect(merged.messages.length).toBe(dump.messages.length + 3);
-    expect(merged.messages.filter((m) => !m.conversation.includes('+15550000006 +15550000009 +15550000010'))).toEqual(dump.messages);
+    expect(merged.messages.filter((m) => !m.conversation.includes('+12025550166 +12025550177 +12025550188'))).toEqual(dump.messages);
     expect(await strictKeys(all)).toEqual(expect.arrayContaining(await strictKeys(v)));
   }, 60_000);
 

@@ -55,7 +55,7 @@ describe('NDJSON export', () => {
     await roundTrip(v);
   });
 
-  for (const name of ['sms_and_mms.xml', 'e2e-sample_mms.xml', 'e2e-corrupt_attachments.xml']) {
+  for (const name of ['google-messages-truncated.xml', 'mms-media.xml', 'corrupt-base64.xml']) {
     it(`round-trips the shared fixture ${name}`, async () => {
       const v = await vault();
       await importAll(v, [fixture('sbr', name)], { salvage: true });

@@ -39,10 +39,10 @@ async function roundTrip(source: string, salvage = false): Promise<void> {
 }
 
 describe('SMS Backup & Restore export is lossless', () => {
-  for (const name of fs.readdirSync(fixture('sbr')).filter((n) => n !== 'e2e-empty.xml')) {
+  for (const name of fs.readdirSync(fixture('sbr')).filter((n) => n !== 'empty.xml')) {
     it(`round-trips ${name}`, async () => {
-      // sms_and_mms.xml is a real backup cut short: what it holds before the cut round-trips.
-      await roundTrip(fixture('sbr', name), name === 'sms_and_mms.xml');
+      // google-messages-truncated.xml is a real backup cut short: what it holds before the cut round-trips.
+      await roundTrip(fixture('sbr', name), name === 'google-messages-truncated.xml');
     });
   }
 
@@ -62,12 +62,12 @@ describe('SMS Backup & Restore export is lossless', () => {
 describe('export files', () => {
   it('writes app-style files: declaration, correct count, one element per line, date order, split', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'sms_and_mms.xml')], { salvage: true });
+    await importAll(v, [fixture('sbr', 'google-messages-truncated.xml')], { salvage: true });
     const out = tempDir();
     const now = new Date(2024, 0, 2, 3, 4, 5);
-    const r = await exportSbr(v, { kinds: ALL }, { outDir: out, split: 20, now });
+    const r = await exportSbr(v, { kinds: ALL }, { outDir: out, split: 5, now });
     const total = r.messages;
-    expect(r.files.length).toBe(Math.ceil(total / 20));
+    expect(r.files.length).toBe(Math.ceil(total / 5));
     expect(path.basename(r.files[0]?.path ?? '')).toMatch(/^sms-20240102030405-1\.xml$/);
     let previous = 0;
     for (const f of r.files) {
@@ -88,7 +88,7 @@ describe('export files', () => {
 
   it('merges overlapping backups into one file without duplicates', async () => {
     const v = await vault();
-    await importAll(v, [fixture('dedup-cases', 'multi_file_part1.xml'), fixture('dedup-cases', 'multi_file_part2.xml')]);
+    await importAll(v, [fixture('dedup', 'multi-file-1.xml'), fixture('dedup', 'multi-file-2.xml')]);
     const out = tempDir();
     const r = await exportSbr(v, { kinds: ALL }, { outDir: out });
     expect(r.files).toHaveLength(1);
@@ -97,25 +97,25 @@ describe('export files', () => {
 
   it('filters by contact in any number format, date range and kind', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'sms_and_mms.xml')], { salvage: true });
+    await importAll(v, [fixture('sbr', 'google-messages-truncated.xml')], { salvage: true });
     const out = tempDir();
-    const byContact = await exportSbr(v, { contact: '(555) 000-0004', kinds: ALL }, { outDir: path.join(out, 'a') });
+    const byContact = await exportSbr(v, { contact: '(202) 555-0155', kinds: ALL }, { outDir: path.join(out, 'a') });
     const records = (await Promise.all(byContact.files.map((f) => readRecords(f.path)))).flat();
     expect(records.length).toBeGreaterThan(0);
-    for (const rec of records) expect(rec.attrs.find((a) => a[0] === 'address')?.[1]).toContain('5550000004');
+    for (const rec of records) expect(rec.attrs.find((a) => a[0] === 'address')?.[1]).toContain('2025550155');
     const mmsOnly = await exportSbr(v, { kinds: new Set<ExportKind>(['mms']) }, { outDir: path.join(out, 'b') });
     expect((await readRecords(mmsOnly.files[0]?.path ?? '')).every((rec) => rec.kind === 'mms')).toBe(true);
-    const ranged = await exportSbr(v, { kinds: ALL, since: Date.UTC(2017, 11, 2, 10), until: Date.UTC(2017, 11, 3) }, { outDir: path.join(out, 'c') });
+    const ranged = await exportSbr(v, { kinds: ALL, since: Date.UTC(2021, 0, 3, 13), until: Date.UTC(2021, 0, 4) }, { outDir: path.join(out, 'c') });
     for (const rec of await readRecords(ranged.files[0]?.path ?? '')) {
       const date = Number(rec.attrs.find((a) => a[0] === 'date')?.[1]);
-      expect(date).toBeGreaterThanOrEqual(Date.UTC(2017, 11, 2, 10));
-      expect(date).toBeLessThan(Date.UTC(2017, 11, 3));
+      expect(date).toBeGreaterThanOrEqual(Date.UTC(2021, 0, 3, 13));
+      expect(date).toBeLessThan(Date.UTC(2021, 0, 4));
     }
   });
 
   it('an unknown contact or an empty selection is a clear error and leaves no file', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'sms_small.xml')]);
+    await importAll(v, [fixture('sbr', 'sms-threads.xml')]);
     const out = path.join(tempDir(), 'out');
     await expect(exportSbr(v, { contact: '+44 20 7946 0000', kinds: ALL }, { outDir: out })).rejects.toThrow(/no messages or calls with "\+44 20 7946 0000"/);
     await expect(exportSbr(v, { kinds: new Set<ExportKind>(['calls']) }, { outDir: out })).rejects.toThrow(/nothing to export/);
@@ -124,7 +124,7 @@ describe('export files', () => {
 
   it('an unwritable output folder is a clear error', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'sms_small.xml')]);
+    await importAll(v, [fixture('sbr', 'sms-threads.xml')]);
     const file = path.join(tempDir(), 'a-file');
     fs.writeFileSync(file, '');
     await expect(exportSbr(v, { kinds: ALL }, { outDir: path.join(file, 'sub') })).rejects.toThrow(/cannot write to .*choose another folder/);
@@ -132,7 +132,7 @@ describe('export files', () => {
 
   it('still exports a message whose media is missing from the vault, with a warning naming it', async () => {
     const v = await vault();
-    await importAll(v, [fixture('sbr', 'e2e-sample_mms.xml')]);
+    await importAll(v, [fixture('sbr', 'mms-media.xml')]);
     const [sha] = [...v.blobs.list()];
     if (sha === undefined) throw new Error('expected media');
     v.blobs.remove(sha);

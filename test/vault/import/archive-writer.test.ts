@@ -96,12 +96,12 @@ describe('the columns of a new SMS', () => {
 describe('MMS in a run of known messages', () => {
   it('are duplicates when their content hash is the same, and replaced by a newer backup when it is not', async () => {
     const v = await vault();
-    const original = fs.readFileSync(fixture('sbr', 'e2e-sample_mms.xml'), 'utf8');
-    const [first] = await importAll(v, [fixture('sbr', 'e2e-sample_mms.xml')]);
+    const original = fs.readFileSync(fixture('sbr', 'mms-media.xml'), 'utf8');
+    const [first] = await importAll(v, [fixture('sbr', 'mms-media.xml')]);
     // A later full backup in which the phone shows the third MMS's date differently: one attribute changed.
-    const third = 'readable_date="Jul 16, 2024 13:29:26"';
+    const third = 'readable_date="Jan 2, 2025 11:02:00"';
     expect(original.split(third)).toHaveLength(2);
-    const later = original.replace('backup_date="1721556032311"', 'backup_date="1721656032311"').replace(third, 'readable_date="16 Jul 2024 13:29:26"');
+    const later = original.replace('backup_date="1740993300000"', 'backup_date="1741093300000"').replace(third, 'readable_date="2 Jan 2025 11:02:00"');
     const file = path.join(tempDir(), 'later.xml');
     fs.writeFileSync(file, later);
     const [second] = await importAll(v, [file]);
@@ -109,7 +109,7 @@ describe('MMS in a run of known messages', () => {
     expect(second?.counts).toMatchObject({ new: 0, duplicate: 3, updated: 1 });
     const stored = v.store.sqlite.prepare<[], { attrs: string; last_backup_id: number }>('SELECT attrs, last_backup_id FROM messages ORDER BY date_ms').all();
     expect(stored.map((r) => r.last_backup_id)).toEqual([second?.backupId, second?.backupId, second?.backupId, second?.backupId]);
-    expect(stored[2]?.attrs).toContain('16 Jul 2024 13:29:26');
-    expect(stored.filter((r) => r.attrs.includes('Jul 16, 2024'))).toHaveLength(3);
+    expect(stored[2]?.attrs).toContain('2 Jan 2025 11:02:00');
+    expect(stored.filter((r) => r.attrs.includes('Jan 2, 2025'))).toHaveLength(3);
   });
 });

@@ -41,13 +41,13 @@ function blobFiles(v: Vault): string[] {
 }
 
 describe('reading a backup in a worker thread', () => {
-  const sbr = fs.readdirSync(fixture('sbr')).filter((n) => n !== 'sms_and_mms.xml');
+  const sbr = fs.readdirSync(fixture('sbr')).filter((n) => n !== 'google-messages-truncated.xml');
   it.each(sbr)('%s: the same archive as reading it on the import thread', async (name) => {
     await both([fixture('sbr', name)]);
   });
 
   it('every dedup case, imported one after another into one vault: the same archive', async () => {
-    const dir = path.join(FIXTURES, 'dedup-cases');
+    const dir = path.join(FIXTURES, 'dedup');
     await both(fs.readdirSync(dir).map((n) => path.join(dir, n)), { match: { ignoreWhitespace: true, crossProtocol: true, ignoreMilliseconds: true } });
   });
 
@@ -77,7 +77,7 @@ describe('reading a backup in a worker thread', () => {
 
   it('other formats a worker reopens (Fossify JSON, SMS Import/Export ZIP, NDJSON): the same archive', async () => {
     const source = await vault();
-    await importAll(source, [fixture('sbr', 'e2e-sample_mms.xml'), fixture('sbr', 'sms_small.xml')]);
+    await importAll(source, [fixture('sbr', 'mms-media.xml'), fixture('sbr', 'sms-threads.xml')]);
     const kinds = new Set(['sms', 'mms', 'calls'] as const);
     for (const format of ['fossify', 'sms-ie', 'ndjson'] as const) {
       const out = tempDir();
@@ -88,16 +88,16 @@ describe('reading a backup in a worker thread', () => {
   });
 
   it('a truncated backup: the same error with line:column, nothing kept; --salvage keeps the same records', async () => {
-    const file = fixture('sbr', 'sms_and_mms.xml');
+    const file = fixture('sbr', 'google-messages-truncated.xml');
     const v = await vault();
     const err = await importAll(v, [file], { readIn: 'worker' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedBackupError);
-    expect((err as Error).message).toMatch(/sms_and_mms\.xml:134:5: .*truncated/);
+    expect((err as Error).message).toMatch(/google-messages-truncated\.xml:101:5: .*truncated/);
     expect((await dumpVault(v)).messages).toEqual([]);
     expect(await listBackups(v)).toEqual([]);
     expect(blobFiles(v)).toEqual([]);
     const { worker } = await both([file], { salvage: true });
-    expect((await dumpVault(worker)).messages.length).toBe(49);
+    expect((await dumpVault(worker)).messages.length).toBe(16);
     expect((await verifyVault(worker)).problems).toEqual([]);
   });
 

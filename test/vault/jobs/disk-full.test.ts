@@ -38,7 +38,7 @@ describe.runIf(isRoot)('a full disk during an import job', () => {
     const vaultDir = path.join(mountPoint, 'vault');
     const vault = await Vault.open(vaultDir, { create: true });
     try {
-      await importFile(vault, fixture('sbr', 'e2e-sample_mms.xml'));
+      await importFile(vault, fixture('sbr', 'mms-media.xml'));
       const before = await dumpVault(vault);
       // Several MB of media: more than the disk has left.
       const big = path.join(tempDir(), 'sms-big.xml');
