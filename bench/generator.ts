@@ -1,8 +1,8 @@
 /**
  * Synthetic "SMS Backup & Restore" backups for benchmarks and tests.
  *
- * The output imitates what the app writes (see shared/FORMATS.md section 1 and the fixture
- * shared/fixtures/sbr/sms_and_mms.xml): same prolog, one element per line, the same attribute sets
+ * The output imitates what the app writes (see docs/formats.md and the fixture
+ * test/fixtures/sbr/google-messages-truncated.xml): same prolog, one element per line, the same attribute sets
  * in the same order, the app's escaping habits (quote switching, `&#10;`, three emoji encodings),
  * and the data shapes that make real files hard (numbers written several ways for one contact,
  * short codes, group MMS, huge base64 attributes).

@@ -31,7 +31,7 @@ describe('textvault CLI', () => {
     expect(imp.stderr).toBe('');
     expect(imp.code).toBe(0);
     expect(imp.stdout).toMatch(/google-messages-truncated\.xml: PARTIAL import 16 records \(8 SMS, 8 MMS\) .*: 16 new, 0 duplicate, 0 updated, 0 rejected/);
-    expect(imp.stdout).toMatch(/stopped at damage, kept everything before it: .*google-messages-truncated\.xml:101:5/);
+    expect(imp.stdout).toMatch(/stopped at damage, kept everything before it: .*google-messages-truncated\.xml:102:5/);
     expect(imp.stdout).toMatch(/assumed region US/);
 
     const backups = cli(['--vault', vault, 'backups', '--json']);

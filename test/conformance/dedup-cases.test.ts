@@ -1,14 +1,15 @@
 /**
- * Every expected outcome of ../shared/fixtures/dedup-cases (see its README), strict and with options.
+ * Every expected outcome of the third-party dedup cases (samples.ts; see their README), strict and
+ * with options: the same checks test/vault/dedup.test.ts makes on the project's own cases.
  */
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../helpers/temp.js';
 import { counts, importAll, useVaults } from '../helpers/vault.js';
+import { DEDUP_SAMPLES, noSamples, sample } from './samples.js';
 
-const dedup = (name: string): string => fixture('dedup-cases', name);
+const dedup = (name: string): string => sample(DEDUP_SAMPLES, name);
 const vault = useVaults();
 
-describe('dedup fixtures', () => {
+describe.skipIf(noSamples())('third-party dedup cases', () => {
   it('multi_file part1 + part2: 3 + 3 messages, 2 shared: 4 unique', async () => {
     const v = await vault();
     const [a, b] = await importAll(v, [dedup('multi_file_part1.xml'), dedup('multi_file_part2.xml')]);

@@ -1,11 +1,11 @@
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, programPath } from './system.js';
 
-/** Debian's Chromium, as the brief prescribes (never a downloaded browser). */
+/** The system's Chromium, found on PATH or $TEXTVAULT_CHROMIUM (never a downloaded browser). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: programPath(CHROMIUM),
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
   });
 }

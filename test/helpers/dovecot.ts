@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-export const DOVECOT = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => fs.existsSync(p));
+import { DOVECOT, OPENSSL, programPath } from './system.js';
 
 export interface Dovecot {
   host: string;
@@ -74,7 +73,8 @@ function readLog(file: string): string {
 }
 
 export async function startDovecot(options: { user?: string; password?: string } = {}): Promise<Dovecot> {
-  if (DOVECOT === undefined) throw new Error('dovecot is not installed (apt-get install dovecot-imapd)');
+  // On PATH (or its sbin sibling) or $TEXTVAULT_DOVECOT; test files skip first when it is missing.
+  const dovecotBin = programPath(DOVECOT);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-dovecot-'));
   const user = options.user ?? 'alice';
   const password = options.password ?? 'correct horse';
@@ -83,7 +83,7 @@ export async function startDovecot(options: { user?: string; password?: string }
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
   execFileSync(
-    'openssl',
+    programPath(OPENSSL),
     ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',
       '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
     { stdio: 'ignore' },
@@ -155,7 +155,7 @@ service stats {
 }
 `,
   );
-  const child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: 'ignore' });
+  const child = spawn(dovecotBin, ['-F', '-c', conf], { stdio: 'ignore' });
   try {
     await waitForPort(port, child, log, 15_000);
   } catch (e) {

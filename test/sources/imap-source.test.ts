@@ -11,6 +11,7 @@ import { JobQueue, type Job } from '../../src/vault/jobs/index.js';
 import { addSource, findSource } from '../../src/vault/sources/registry.js';
 import { ManualClock } from '../helpers/clock.js';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { DOVECOT, lacks, OPENSSL } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp.js';
 import { counts, useVaults } from '../helpers/vault.js';
 import { waitFor } from '../helpers/wait.js';
@@ -22,11 +23,13 @@ let dovecot: Dovecot;
 const HOUR = 3_600_000;
 const closers: (() => Promise<void>)[] = [];
 
+// Skipped, with a note at the end of the run, where Dovecot is not installed.
+const noDovecot = lacks(DOVECOT, OPENSSL);
 beforeAll(async () => {
-  dovecot = await startDovecot();
+  if (!noDovecot) dovecot = await startDovecot();
 });
 afterAll(async () => {
-  await dovecot.stop();
+  if (!noDovecot) await dovecot.stop();
 });
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
@@ -39,7 +42,7 @@ async function ended(queue: JobQueue, count: number): Promise<Job[]> {
   }, 60_000);
 }
 
-describe('an IMAP mailbox source', () => {
+describe.skipIf(noDovecot)('an IMAP mailbox source', () => {
   it('polls on its schedule, imports only new mail, and records its health', async () => {
     await put(dovecot, 'SMS', await mails([smsRecord(1), smsRecord(2)]));
     await put(dovecot, 'Call log', await mails([callRecord(3)]));

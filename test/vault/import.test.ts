@@ -40,7 +40,7 @@ describe('importing SMS Backup & Restore fixtures', () => {
     const v = await vault();
     const err = await importAll(v, [fixture('sbr', TRUNCATED)]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedBackupError);
-    expect((err as Error).message).toMatch(/google-messages-truncated\.xml:101:5: .*truncated/);
+    expect((err as Error).message).toMatch(/google-messages-truncated\.xml:102:5: .*truncated/);
     expect(await counts(v)).toEqual({ sms: 0, mms: 0, calls: 0 });
     const [r] = await importAll(v, [fixture('sbr', TRUNCATED)], { salvage: true });
     expect(r).toMatchObject({ status: 'partial', sms: 8, mms: 8, counts: { read: 16, new: 16 } });

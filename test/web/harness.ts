@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { CLI, NODE_FLAGS } from '../helpers/cli.js';
+import { CHROMIUM, programPath } from '../helpers/system.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -76,7 +76,8 @@ export async function startServer(vaultDir: string, extraArgs: string[] = []): P
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    // On PATH or $TEXTVAULT_CHROMIUM (test files skip first when it is missing).
+    executablePath: programPath(CHROMIUM),
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
   });
 }

@@ -48,8 +48,8 @@ describe('google-messages-truncated.xml', () => {
     // The file ends after the first part of its 9th <mms>: count="24" promised more.
     expect(result.error).toBeInstanceOf(MalformedBackupError);
     expect((result.error as Error).message).toBe(
-      'google-messages-truncated.xml:101:5: truncated file: it ends inside element <parts>, which starts here; ' +
-        'open elements: <smses> (3:1) > <mms> (100:3) > <parts> (101:5)',
+      'google-messages-truncated.xml:102:5: truncated file: it ends inside element <parts>, which starts here; ' +
+        'open elements: <smses> (3:1) > <mms> (101:3) > <parts> (102:5)',
     );
     expect([sms.length, mms.length]).toEqual([8, 8]);
   });

@@ -5,19 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  attr,
   type ArchiveRecord,
   type Attr,
-  type BackupHeader,
   type CallRecord,
-  type MediaSink,
-  type MediaWriter,
   type MmsRecord,
   type PartRecord,
-  type ReadWarning,
   type SmsRecord,
 } from '../../../src/formats/records.js';
-import { readSbr } from '../../../src/formats/sbr/reader.js';
 import {
   MEDIA_LOOKAHEAD_BYTES,
   MediaUnavailableError,
@@ -26,117 +20,16 @@ import {
   type MediaSource,
   type ReplacedCharacter,
   type SbrFileHeader,
-  type SbrWriterOptions,
 } from '../../../src/formats/sbr/writer.js';
 import { DEDUP_FIXTURES, SBR_FIXTURES, fixture, seeded, sha256 } from './helpers.js';
+import { lacks, programPath, XMLLINT } from '../../helpers/system.js';
 import { plain, readWithSaxes } from './normalize.js';
+import { content, headerOf, MemoryMedia, once, read, write } from './round-trip.js';
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-sbr-writer-'));
 afterAll(() => {
   fs.rmSync(TMP, { recursive: true, force: true });
 });
-
-/** A blob store in memory: the reader stores media here and the writer reads them back. */
-class MemoryMedia implements MediaSink, MediaSource {
-  readonly blobs = new Map<string, Buffer>();
-  /** Odd-sized chunks, so that base64 groups straddle them. */
-  constructor(private readonly chunkSize = 7) {}
-
-  begin(): MediaWriter {
-    const chunks: Buffer[] = [];
-    return {
-      write: (bytes) => {
-        chunks.push(Buffer.from(bytes));
-      },
-      finish: () => this.put(Buffer.concat(chunks)),
-      abort: () => undefined,
-    };
-  }
-
-  put(bytes: Buffer): { sha256: string; size: number } {
-    const sha = sha256(bytes);
-    this.blobs.set(sha, bytes);
-    return { sha256: sha, size: bytes.length };
-  }
-
-  // Like a file stream: a missing blob fails on the first read, not on open.
-  async *open(sha: string): AsyncGenerator<Buffer> {
-    await Promise.resolve();
-    const bytes = this.blobs.get(sha);
-    if (bytes === undefined) throw new Error(`ENOENT: no blob ${sha}`);
-    for (let at = 0; at < bytes.length; at += this.chunkSize) yield bytes.subarray(at, at + this.chunkSize);
-  }
-}
-
-interface Read {
-  header: BackupHeader | undefined;
-  records: ArchiveRecord[];
-  warnings: ReadWarning[];
-  error: unknown;
-}
-
-async function* once(data: Buffer): AsyncGenerator<Buffer> {
-  await Promise.resolve();
-  yield data;
-}
-
-async function read(data: Buffer, media: MediaSink, file = 'test.xml'): Promise<Read> {
-  const result: Read = { header: undefined, records: [], warnings: [], error: undefined };
-  try {
-    await readSbr(once(data), {
-      file,
-      sink: media,
-      handler: {
-        header: (h) => (result.header = h),
-        record: (r) => result.records.push(r),
-        warning: (w) => result.warnings.push(w),
-      },
-    });
-  } catch (error) {
-    result.error = error;
-  }
-  return result;
-}
-
-async function write(
-  records: readonly ArchiveRecord[],
-  header: SbrFileHeader,
-  media: MediaSource,
-  options?: SbrWriterOptions,
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const writer = new SbrXmlWriter((chunk) => {
-    chunks.push(chunk);
-  }, media, options);
-  await writer.begin(header);
-  for (const record of records) await writer.write(record);
-  await writer.end();
-  return Buffer.concat(chunks);
-}
-
-const STANDARD_ROOT = new Set(['count', 'backup_set', 'backup_date', 'type']);
-
-/** The header that writes a file back with the root attributes it was read with. */
-function headerOf(read: Read): SbrFileHeader {
-  const rootAttrs = read.header?.rootAttrs ?? [];
-  return {
-    root: read.header?.content === 'calls' ? 'calls' : 'smses',
-    count: read.records.length,
-    backupSet: attr(rootAttrs, 'backup_set') ?? '00000000-0000-0000-0000-000000000000',
-    backupDate: Number(attr(rootAttrs, 'backup_date') ?? '0'),
-    type: attr(rootAttrs, 'type') ?? 'full',
-    extraAttrs: rootAttrs.filter(([name]) => !STANDARD_ROOT.has(name)),
-  };
-}
-
-/** Records without their source positions, which a rewritten file changes by nature. */
-function content(records: readonly ArchiveRecord[]): unknown[] {
-  return records.map((r) =>
-    r.kind === 'mms'
-      ? { kind: r.kind, attrs: r.attrs, parts: r.parts.map((p) => ({ ...p })), addrs: r.addrs }
-      : { kind: r.kind, attrs: r.attrs },
-  );
-}
 
 const sms = (attrs: Attr[]): SmsRecord => ({ kind: 'sms', attrs, position: { line: 0, column: 0, index: 0 } });
 const call = (attrs: Attr[]): CallRecord => ({ kind: 'call', attrs, position: { line: 0, column: 0, index: 0 } });
@@ -310,10 +203,12 @@ function asReadBack(records: readonly ArchiveRecord[]): unknown[] {
   );
 }
 
+const noXmllint = lacks(XMLLINT);
+
 function xmllint(xml: Buffer, name: string): { status: number | null; stderr: string } {
   const file = path.join(TMP, name);
   fs.writeFileSync(file, xml);
-  const result = spawnSync('/usr/bin/xmllint', ['--noout', '--huge', file], { encoding: 'utf8' });
+  const result = spawnSync(programPath(XMLLINT), ['--noout', '--huge', file], { encoding: 'utf8' });
   return { status: result.status, stderr: result.stderr };
 }
 
@@ -322,10 +217,9 @@ describe('hostile values', () => {
   const messages = hostileMessages(media, 400);
   const calls = hostileCalls(200);
 
-  it('are written as XML that xmllint and saxes accept, and read back the same', async () => {
+  it('are written as XML that saxes accepts, and read back the same', async () => {
     const replaced: ReplacedCharacter[] = [];
     const xml = await write(messages, header(messages.length), media, { onReplacedCharacter: (r) => replaced.push(r) });
-    expect(xmllint(xml, 'hostile.xml')).toEqual({ status: 0, stderr: '' });
     const again = await read(xml, media);
     expect(again.error).toBeUndefined();
     expect(content(again.records)).toEqual(asReadBack(messages));
@@ -337,11 +231,17 @@ describe('hostile values', () => {
   it('in a calls file too', async () => {
     const xml = await write(calls, header(calls.length, 'calls'), NO_MEDIA);
     expect(xml.toString()).toMatch(/^<\?xml[^\n]*\n<\?xml-stylesheet type="text\/xsl" href="calls.xsl"\?>\n<calls count="200" /);
-    expect(xmllint(xml, 'calls.xml')).toEqual({ status: 0, stderr: '' });
     const again = await read(xml, media);
     expect(again.header?.content).toBe('calls');
     expect(content(again.records)).toEqual(asReadBack(calls));
     expect(readWithSaxes(xml.toString('utf8'))).toEqual(plain(again.records));
+  });
+
+  // A second, independent parser: skipped, with a note at the end of the run, where xmllint is missing.
+  it.skipIf(noXmllint)('messages and calls files are well-formed XML to xmllint too', async () => {
+    const xml = await write(messages, header(messages.length), media, { onReplacedCharacter: () => undefined });
+    expect(xmllint(xml, 'hostile.xml')).toEqual({ status: 0, stderr: '' });
+    expect(xmllint(await write(calls, header(calls.length, 'calls'), NO_MEDIA), 'calls.xml')).toEqual({ status: 0, stderr: '' });
   });
 
   it('legacy emoji: surrogate-pair references, which our reader joins back', async () => {

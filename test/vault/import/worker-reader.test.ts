@@ -92,7 +92,7 @@ describe('reading a backup in a worker thread', () => {
     const v = await vault();
     const err = await importAll(v, [file], { readIn: 'worker' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedBackupError);
-    expect((err as Error).message).toMatch(/google-messages-truncated\.xml:101:5: .*truncated/);
+    expect((err as Error).message).toMatch(/google-messages-truncated\.xml:102:5: .*truncated/);
     expect((await dumpVault(v)).messages).toEqual([]);
     expect(await listBackups(v)).toEqual([]);
     expect(blobFiles(v)).toEqual([]);
