@@ -92,7 +92,7 @@ describe('slow clients', () => {
   it('aborts an upload that stalls, keeping nothing, but completes one that crawls for longer than the request timeout', async () => {
     const server = await startServer({ limits: { requestTimeoutMs: 1000, idleTimeoutMs: 1500 } });
     const client = await ownerClient(server);
-    const backup = fs.readFileSync(fixture('sbr', 'e2e-sample_small.xml'));
+    const backup = fs.readFileSync(fixture('sbr', 'sms-mms-small.xml'));
 
     // Crawling: a piece every 150 ms for ~2.5 s, twice the request timeout, never idle long.
     const crawl = await rawConnect(portOf(server));

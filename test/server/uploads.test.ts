@@ -118,7 +118,7 @@ describe('uploads', () => {
     expect(fs.readdirSync(path.join(server.dir, UPLOADS_DIR))).toEqual([]);
     expect((await client.json<{ items: unknown[] }>('/api/jobs')).items).toEqual([]);
     // Within the limit it still works.
-    const small = await client.request('POST', '/api/uploads?name=ok.xml', { body: fs.readFileSync(fixture('sbr', 'e2e-sample_small.xml')), headers: { 'content-type': 'application/octet-stream' } });
+    const small = await client.request('POST', '/api/uploads?name=ok.xml', { body: fs.readFileSync(fixture('sbr', 'sms-mms-small.xml')), headers: { 'content-type': 'application/octet-stream' } });
     expect(small.status).toBe(202);
   });
 
