@@ -129,6 +129,13 @@ export const XMLLINT: Requirement = {
   find: () => findProgram(['xmllint']),
 };
 
+export const SYSTEMD_ANALYZE: Requirement = {
+  name: 'systemd-analyze',
+  apt: ['systemd'],
+  enables: 'checking deploy/textvault.service with systemd-analyze verify',
+  find: () => findProgram(['systemd-analyze']),
+};
+
 export function installCommand(reqs: Requirement[]): string {
   return `apt-get install ${[...new Set(reqs.flatMap((r) => r.apt))].join(' ')}`;
 }
