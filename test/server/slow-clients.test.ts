@@ -76,7 +76,7 @@ describe('slow clients', () => {
       for (let i = 0; i < 3; i++) extra.push(await rawConnect(port));
       held.push(...extra);
       const closedIn = await Promise.all(extra.map((c) => Promise.race([c.closed, sleep(3000).then(() => -1)])));
-      expect(closedIn.every((ms) => ms > 0), `extra connections closed after ${closedIn.join(', ')} ms (-1: still open)`).toBe(true);
+      expect(closedIn.every((ms) => ms >= 0), `extra connections closed after ${closedIn.join(', ')} ms (-1: still open)`).toBe(true);
       expect(extra.map((c) => c.received())).toEqual(['', '', '']);
       // The four within the cap are still open, and another address is served.
       expect(held.slice(0, 4).map((c) => c.isClosed())).toEqual([false, false, false, false]);
