@@ -5,6 +5,7 @@
  * import pipeline handles every format the same way through this interface.
  */
 import type { FormatId } from './formats.js';
+import type { InputLimits } from './limits.js';
 import type { CallFields, MessageFields } from './fields.js';
 import type { BackupContent, CallRecord, MediaSink, MmsRecord, RecordHandler, SmsRecord } from './records.js';
 
@@ -57,6 +58,8 @@ export interface BackupUnit {
   digest(): Promise<Digest>;
   /** Up to `limit` characters of the unit's text (decrypted, decompressed), for region inference. */
   sampleText(limit: number): Promise<string>;
+  /** Read from a decrypted temporary copy: `file` alone (encrypted) cannot be reopened elsewhere. */
+  decrypted?: boolean;
   /** The meaning of this format's records; SBR's (sbr/fields.ts) when absent. */
   fields?: RecordFields;
   /** Reads every record into ctx.handler: header first, then records in file order. */
@@ -65,6 +68,8 @@ export interface BackupUnit {
 
 /** What opening a file may need beyond its bytes. */
 export interface OpenOptions {
+  /** How far the file may expand and how much a record may hold; the defaults when absent. */
+  limits?: InputLimits;
   /** The passphrase of an encrypted backup; asked only when the file is encrypted. */
   passphrase?: () => Promise<string>;
   /** A private folder for decrypted temporary copies (removed by `dispose`). */

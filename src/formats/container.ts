@@ -10,6 +10,7 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
+import { DEFAULT_INPUT_LIMITS, formatSize, LimitExceededError, RATIO_FLOOR, type InputLimits } from './limits.js';
 
 export type ContainerKind = 'plain' | 'gzip' | 'zip';
 
@@ -81,11 +82,46 @@ export async function statInput(file: string): Promise<fs.Stats> {
   }
 }
 
-export async function openInput(file: string): Promise<InputEntry[]> {
+/**
+ * Counts the bytes a decompressor gives and fails once they pass the input's limits (total, and
+ * ratio to the size on disk): a small gzip file must not expand to gigabytes of records.
+ */
+export function expansionGuard(file: string, sizeOnDisk: number, limits: InputLimits): Transform {
+  let expanded = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      expanded += chunk.length;
+      try {
+        checkExpansion(file, expanded, sizeOnDisk, limits);
+      } catch (e) {
+        done(e as Error);
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+/** Throws when `expanded` bytes from `sizeOnDisk` compressed bytes pass the input's limits. */
+export function checkExpansion(file: string, expanded: number, sizeOnDisk: number, limits: InputLimits): void {
+  if (expanded > limits.maxExpandedBytes) {
+    throw new LimitExceededError(file, 'maxExpandedBytes', `it expands to more than ${formatSize(limits.maxExpandedBytes)} when decompressed`, formatSize(limits.maxExpandedBytes));
+  }
+  if (expanded > RATIO_FLOOR && expanded > limits.maxExpansionRatio * Math.max(1, sizeOnDisk)) {
+    throw new LimitExceededError(
+      file,
+      'maxExpansionRatio',
+      `its ${formatSize(sizeOnDisk)} expand to more than ${formatSize(expanded)} when decompressed (more than ${String(limits.maxExpansionRatio)} times their size; a decompression bomb?)`,
+      `${String(limits.maxExpansionRatio)}:1`,
+    );
+  }
+}
+
+export async function openInput(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<InputEntry[]> {
   const stat = await statInput(file);
   if (stat.isDirectory()) throw new InputError(`${file}: is a folder; give the backup files inside it`);
   const kind = await sniff(file);
-  if (kind === 'zip') return zipEntries(file);
+  if (kind === 'zip') return zipEntries(file, stat.size, limits);
   return [
     {
       name: file,
@@ -100,9 +136,9 @@ export async function openInput(file: string): Promise<InputEntry[]> {
         const tap = hashTap(hash, counter, onRawBytes);
         const out = new PassThrough({ highWaterMark: CHUNK });
         const fail = (err: Error | null): void => {
-          if (err) out.destroy(kind === 'gzip' ? new InputError(`${file}: damaged gzip data (${err.message})`) : err);
+          if (err) out.destroy(kind === 'gzip' && !(err instanceof LimitExceededError) ? new InputError(`${file}: damaged gzip data (${err.message})`) : err);
         };
-        if (kind === 'gzip') pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), out, fail);
+        if (kind === 'gzip') pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), expansionGuard(file, stat.size, limits), out, fail);
         else pipeline(raw, tap, out, fail);
         return Promise.resolve({ stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) });
       },
@@ -117,6 +153,28 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
       else resolve(zip);
     });
   });
+}
+
+/**
+ * Refuses a ZIP archive whose entries share bytes: two entries at the same local header, or one
+ * whose local header lies inside another's data. Real archives never do that; overlapping
+ * entries are how a small ZIP makes a reader inflate the same data thousands of times (2,000
+ * entries pointing at one 376 KB file tied up the job queue for hours). Each entry spans at least
+ * its 30-byte local header and its compressed data.
+ */
+export function checkNoOverlap(file: string, entries: readonly yauzl.Entry[]): void {
+  const sorted = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+  for (let k = 1; k < sorted.length; k++) {
+    const before = sorted[k - 1];
+    const entry = sorted[k];
+    if (before === undefined || entry === undefined) continue;
+    if (entry.relativeOffsetOfLocalHeader < before.relativeOffsetOfLocalHeader + 30 + before.compressedSize) {
+      const how = entry.relativeOffsetOfLocalHeader === before.relativeOffsetOfLocalHeader ? 'start at the same place' : 'overlap';
+      throw new InputError(
+        `${file}: refusing the archive: entries ${JSON.stringify(before.fileName)} and ${JSON.stringify(entry.fileName)} ${how} in the file, which only a zip bomb does`,
+      );
+    }
+  }
 }
 
 /** The entries of a ZIP archive (central directory only; nothing is decompressed). */
@@ -134,7 +192,12 @@ export async function listZip(file: string, maxEntries = MAX_ZIP_ENTRIES): Promi
         zip.readEntry();
       });
       zip.on('end', () => {
-        resolve(entries);
+        try {
+          checkNoOverlap(file, entries);
+          resolve(entries);
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
       });
       zip.on('error', (err: Error) => {
         reject(zipError(file, err));
@@ -154,8 +217,11 @@ export function zipError(file: string, err: Error): InputError {
   );
 }
 
-async function zipEntries(file: string): Promise<InputEntry[]> {
+async function zipEntries(file: string, fileSize: number, limits: InputLimits): Promise<InputEntry[]> {
   const all = await listZip(file);
+  // Entries inflate to exactly their declared sizes (yauzl checks), and do not overlap: their
+  // declared sizes bound what the whole archive expands to.
+  checkExpansion(file, all.reduce((sum, e) => sum + e.uncompressedSize, 0), fileSize, limits);
   const files = all.filter((e) => !e.fileName.endsWith('/') && !path.posix.basename(e.fileName).startsWith('.'));
   return files.map((e) => {
     if (e.uncompressedSize > MAX_ZIP_ENTRY_BYTES) {

@@ -5,12 +5,20 @@
 import type { BackupUnit, ReadContext, RecordFields } from './backup-unit.js';
 import { digestEntry, openInput, readHead, type InputEntry } from './container.js';
 import type { FormatId } from './formats.js';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import type { BackupContent } from './records.js';
 
 export type StreamReader = (source: AsyncIterable<Buffer>, name: string, ctx: ReadContext) => Promise<{ skipped: number; firstSkipped?: string }>;
 
-export async function streamUnits(file: string, format: FormatId, content: BackupContent, read: StreamReader, fields?: RecordFields): Promise<BackupUnit[]> {
-  const entries = await openInput(file);
+export async function streamUnits(
+  file: string,
+  format: FormatId,
+  content: BackupContent,
+  read: StreamReader,
+  fields?: RecordFields,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): Promise<BackupUnit[]> {
+  const entries = await openInput(file, limits);
   return entries.map((entry) => streamUnit(entry, format, content, read, fields));
 }
 

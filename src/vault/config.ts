@@ -2,6 +2,7 @@
  * Vault settings kept in the archive itself, so every import into a vault follows the same rules.
  */
 import type { Kysely } from 'kysely';
+import { DEFAULT_INPUT_LIMITS, formatSize, LIMIT_SETTINGS, type InputLimits } from '../formats/limits.js';
 import type { Schema } from '../store/schema.js';
 import type { MatchOptions } from './identity.js';
 import { formatRegion, parseRegion, type Region } from './phone.js';
@@ -51,6 +52,9 @@ export function parseByteSize(v: string): number {
   return Math.round(Number(m[1]) * 1024 ** power);
 }
 
+/** The default of `import.min-free-space`. */
+export const DEFAULT_MIN_FREE_BYTES = 256 * 1024 * 1024;
+
 export const SETTINGS: Record<string, Setting> = {
   region: {
     description: 'default region for numbers without a country code (US, GB, ... or a calling code like +44)',
@@ -74,6 +78,30 @@ export const SETTINGS: Record<string, Setting> = {
   'alerts.email-from': { description: 'sender address of alert e-mails (default: the alerts.email-to address)', parse: email },
   'ingest.max-size': {
     description: 'largest upload the ingest endpoint accepts, e.g. 4GB (default 8GB)',
+    parse: (v) => String(parseByteSize(v)),
+  },
+  [LIMIT_SETTINGS.maxTagChars]: {
+    description: `most attribute text one start tag of a backup may hold in memory, media not counted (default ${formatSize(DEFAULT_INPUT_LIMITS.maxTagChars)})`,
+    parse: (v) => String(positive(parseByteSize(v), v)),
+  },
+  [LIMIT_SETTINGS.maxAttributes]: {
+    description: `most attributes one start tag of a backup may have (default ${String(DEFAULT_INPUT_LIMITS.maxAttributes)})`,
+    parse: (v) => String(positive(wholeNumber(v), v)),
+  },
+  [LIMIT_SETTINGS.maxRecordChars]: {
+    description: `most text one message or call of a backup may hold in memory, media not counted (default ${formatSize(DEFAULT_INPUT_LIMITS.maxRecordChars)})`,
+    parse: (v) => String(positive(parseByteSize(v), v)),
+  },
+  [LIMIT_SETTINGS.maxExpandedBytes]: {
+    description: `most bytes one compressed file (gzip, or a ZIP's entries together) may expand to (default ${formatSize(DEFAULT_INPUT_LIMITS.maxExpandedBytes)})`,
+    parse: (v) => String(positive(parseByteSize(v), v)),
+  },
+  [LIMIT_SETTINGS.maxExpansionRatio]: {
+    description: `most times its size a compressed file may expand to, past its first 16 MiB (default ${String(DEFAULT_INPUT_LIMITS.maxExpansionRatio)})`,
+    parse: (v) => String(positive(wholeNumber(v), v)),
+  },
+  'import.min-free-space': {
+    description: `an import stops, keeping nothing, when the vault's disk has less free space than this (default ${formatSize(DEFAULT_MIN_FREE_BYTES)})`,
     parse: (v) => String(parseByteSize(v)),
   },
   'exports.keep': {
@@ -133,6 +161,33 @@ export function parseHostNames(v: string): string[] {
       throw new ConfigError(`"${h}" is not a host name: give names like archive.example.org, without scheme, port or path (IP addresses are always accepted)`);
   }
   return names;
+}
+
+function wholeNumber(v: string): number {
+  if (!/^\s*\d+\s*$/.test(v)) throw new ConfigError(`"${v}" is not a whole number`);
+  return Number(v);
+}
+
+function positive(n: number, v: string): number {
+  if (!(n > 0)) throw new ConfigError(`"${v}" would refuse every backup: give a value above zero`);
+  return n;
+}
+
+/** The input limits (formats/limits.ts) with this vault's `import.*` settings applied. */
+export async function inputLimitsOf(config: VaultConfig): Promise<InputLimits> {
+  const all = await config.all();
+  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
+  for (const key of Object.keys(LIMIT_SETTINGS) as (keyof InputLimits)[]) {
+    const v = all[LIMIT_SETTINGS[key]];
+    if (v !== undefined && Number(v) > 0) limits[key] = Number(v);
+  }
+  return limits;
+}
+
+/** `import.min-free-space` in bytes. */
+export async function minFreeBytes(config: VaultConfig): Promise<number> {
+  const v = await config.get('import.min-free-space');
+  return v === undefined ? DEFAULT_MIN_FREE_BYTES : Number(v);
 }
 
 /** Exports made in the web app are deleted from the server this long after they were made. */

@@ -15,7 +15,7 @@ export const fossifyFormat = defineFormat({
     const body = text.slice(1).trimStart();
     return body.startsWith(']') || (body.startsWith('{') && /"backupType"\s*:/.test(body.slice(0, 8192)));
   },
-  open: async (file): Promise<OpenedBackup> => ({ format: 'fossify', units: await (await import('./unit.js')).fossifyUnits(file), dispose: () => undefined }),
+  open: async (file, options): Promise<OpenedBackup> => ({ format: 'fossify', units: await (await import('./unit.js')).fossifyUnits(file, options.limits), dispose: () => undefined }),
   worker: true,
   writer: { id: 'fossify', label: 'Fossify Messages (JSON)', help: 'fossify (Fossify Messages JSON)', target: 'files' },
 });

@@ -18,7 +18,7 @@ export const ndjsonFormat = defineFormat({
   carries: ['sms', 'mms', 'calls'],
   cannot: 'contacts (only a name per message)',
   recognise: (s) => (s.container === 'plain' || s.container === 'gzip') && looksLikeNdjson(s.head),
-  open: async (file): Promise<OpenedBackup> => ({ format: 'textvault-ndjson', units: await (await import('./unit.js')).ndjsonUnits(file), dispose: () => undefined }),
+  open: async (file, options): Promise<OpenedBackup> => ({ format: 'textvault-ndjson', units: await (await import('./unit.js')).ndjsonUnits(file, options.limits), dispose: () => undefined }),
   worker: true,
   writer: { id: 'ndjson', label: 'NDJSON', help: 'ndjson', target: 'files' },
 });

@@ -7,12 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BackupUnit } from '../backup-unit.js';
 import { InputError } from '../container.js';
+import type { InputLimits } from '../limits.js';
 import { PROVIDER_FIELDS } from '../provider-fields.js';
 import { streamUnits } from '../stream-unit.js';
 import { readNdjson } from './reader.js';
 import { MEDIA_DIR, SHA256 } from './schema.js';
 
-export function ndjsonUnits(file: string): Promise<BackupUnit[]> {
+export function ndjsonUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {
   const mediaDir = path.join(path.dirname(path.resolve(file)), MEDIA_DIR);
   const openMedia = (_relativePath: string, sha256: string): AsyncIterable<Buffer> => {
     if (!SHA256.test(sha256)) throw new InputError(`${file}: media name ${JSON.stringify(sha256)} is not a SHA-256`);
@@ -33,5 +34,6 @@ export function ndjsonUnits(file: string): Promise<BackupUnit[]> {
       return { skipped: 0 };
     },
     PROVIDER_FIELDS,
+    limits,
   );
 }

@@ -24,7 +24,7 @@ export const sbrFormat = defineFormat({
   carries: ['sms', 'mms', 'calls'],
   cannot: 'contacts (only a name per message)',
   recognise,
-  open: async (file): Promise<OpenedBackup> => ({ format: 'sbr', units: await (await import('./unit.js')).sbrUnits(file), dispose: () => undefined }),
+  open: async (file, options): Promise<OpenedBackup> => ({ format: 'sbr', units: await (await import('./unit.js')).sbrUnits(file, options.limits), dispose: () => undefined }),
   worker: true,
   writer: { id: 'sbr', label: 'SMS Backup & Restore XML', help: 'sbr (SMS Backup & Restore XML)', target: 'files' },
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../limits.js';
 import type { MediaSink, RecordHandler } from '../records.js';
 import { RecordBuilder } from './record-builder.js';
 import { XmlScanner } from './scanner.js';
@@ -7,6 +8,8 @@ export interface SbrReadOptions {
   file: string;
   sink: MediaSink;
   handler: RecordHandler;
+  /** The memory limits (tag, attributes, record); the defaults when absent. */
+  limits?: Pick<InputLimits, 'maxTagChars' | 'maxAttributes' | 'maxRecordChars'>;
 }
 
 /**
@@ -20,8 +23,9 @@ export class SbrReader {
   private failed = false;
 
   constructor(opts: SbrReadOptions) {
-    this.builder = new RecordBuilder(opts.file, opts.sink, opts.handler);
-    this.scanner = new XmlScanner(opts.file, this.builder, 'data');
+    const limits = opts.limits ?? DEFAULT_INPUT_LIMITS;
+    this.builder = new RecordBuilder(opts.file, opts.sink, opts.handler, limits.maxRecordChars);
+    this.scanner = new XmlScanner(opts.file, this.builder, 'data', limits);
   }
 
   push(chunk: Buffer): void {

@@ -1,4 +1,5 @@
 import { NotABackupError } from '../errors.js';
+import { ATTRIBUTE_OVERHEAD, DEFAULT_INPUT_LIMITS, ELEMENT_OVERHEAD, formatSize, LimitExceededError } from '../limits.js';
 import {
   attr,
   type AddrRecord,
@@ -77,11 +78,14 @@ export class RecordBuilder implements ScanHandler {
   private part: PendingPart | null = null;
   private media: Base64Stream | null = null;
   private readonly counts = { sms: 0, mms: 0, call: 0 };
+  /** What the record being built holds in memory so far (see InputLimits.maxRecordChars). */
+  private recordChars = 0;
 
   constructor(
     private readonly file: string,
     private readonly sink: MediaSink,
     private readonly out: RecordHandler,
+    private readonly maxRecordChars = DEFAULT_INPUT_LIMITS.maxRecordChars,
   ) {}
 
   startTag(name: string, line: number, column: number): Attr[] | null {
@@ -113,9 +117,11 @@ export class RecordBuilder implements ScanHandler {
         return this.rootAttrs;
       case Ctx.Sms:
       case Ctx.Call:
+        this.recordChars = 0;
         this.record = { attrs: [], line, column };
         return this.record.attrs;
       case Ctx.Mms:
+        this.recordChars = 0;
         this.mms = { attrs: [], parts: [], addrs: null, line, column };
         return this.mms.attrs;
       case Ctx.Addrs:
@@ -164,9 +170,14 @@ export class RecordBuilder implements ScanHandler {
     return this.media;
   }
 
-  startTagEnd(): void {
+  startTagEnd(_selfClosing: boolean, chars: number, attributes: number): void {
     if (this.skipping > 0) return;
     const ctx = this.path.at(-1);
+    // Every element from <sms>, <call> or <mms> down belongs to the record being built.
+    if (this.path.length >= 2) {
+      this.recordChars += chars + ELEMENT_OVERHEAD + attributes * ATTRIBUTE_OVERHEAD;
+      if (this.recordChars > this.maxRecordChars) this.recordTooLarge();
+    }
     if (ctx === Ctx.Messages || ctx === Ctx.Calls) this.sendHeader(ctx);
     else if (ctx === Ctx.Part && this.part !== null) this.checkMedia(this.part);
   }
@@ -224,6 +235,17 @@ export class RecordBuilder implements ScanHandler {
 
   private position(pending: Pending, kind: 'sms' | 'mms' | 'call'): SourcePosition {
     return { line: pending.line, column: pending.column, index: this.counts[kind]++ };
+  }
+
+  private recordTooLarge(): never {
+    const kind = this.names[1] ?? 'record';
+    const start = this.mms ?? this.record;
+    throw new LimitExceededError(
+      this.file,
+      'maxRecordChars',
+      `the <${kind}> at ${start.line}:${start.column} holds more than ${formatSize(this.maxRecordChars)} of text (streamed media not counted)`,
+      formatSize(this.maxRecordChars),
+    );
   }
 
   creatorComment(text: string): void {

@@ -20,8 +20,12 @@ export interface ScanHandler {
    * quotes each (what attributeTextOfTag in attribute-text.ts takes).
    */
   attributeText?(raw: string): void;
-  /** The start tag ended with `>` or, when `selfClosing`, with `/>` (an `endTag` follows). */
-  startTagEnd(selfClosing: boolean): void;
+  /**
+   * The start tag ended with `>` or, when `selfClosing`, with `/>` (an `endTag` follows). `chars`
+   * is about the length of its attribute text (streamed values not counted), `attributes` their
+   * number: what it holds in memory.
+   */
+  startTagEnd(selfClosing: boolean, chars: number, attributes: number): void;
   endTag(name: string): void;
   /** A comment starting with "File Created By", trimmed. */
   creatorComment(text: string): void;

@@ -1,4 +1,5 @@
 import { MalformedBackupError, NotABackupError } from '../errors.js';
+import { DEFAULT_INPUT_LIMITS, formatSize, LimitExceededError, type InputLimits } from '../limits.js';
 import type { Attr, WarningCode } from '../records.js';
 import {
   EntityError,
@@ -13,8 +14,8 @@ import { type NameInfo, NameTable, internalized, isNameChar, isNameStart, isSpac
 import { type OpenElement, type Position, type ScanHandler, State } from './scanner-types.js';
 import { type Shape, ShapeTable } from './shapes.js';
 
-/** Values that are not streamed may be this long (UTF-16 code units), which bounds memory. */
-export const MAX_VALUE_LENGTH = 64 * 1024 * 1024;
+/** The limits the scanner enforces itself (the record's is the RecordBuilder's). */
+export type ScanLimits = Pick<InputLimits, 'maxTagChars' | 'maxAttributes'>;
 /** A tag of a known shape cut by the end of the text waits for the next one when this short (or shorter). */
 const MAX_WAITING_TAG = 4096;
 /** Backups nest 5 deep; the limit bounds memory for hostile files. */
@@ -55,6 +56,11 @@ export abstract class TagReader {
   private readonly attrNames: NameInfo[] = [];
   private attrs: Attr[] | null = null;
   private needSpace = false;
+  /**
+   * Characters of attribute names and values the start tag being read holds so far (streamed
+   * values not counted): what bounds the memory a hostile tag can take.
+   */
+  private tagChars = 0;
 
   // The attribute value being read.
   protected attrName = '';
@@ -76,6 +82,7 @@ export abstract class TagReader {
     protected readonly file: string,
     protected readonly handler: ScanHandler,
     private readonly streamed: string,
+    private readonly limits: ScanLimits = DEFAULT_INPUT_LIMITS,
   ) {
     this.shapes = new ShapeTable(streamed);
   }
@@ -119,6 +126,7 @@ export abstract class TagReader {
     this.predicted = shape?.names;
     this.attrIndex = 0;
     this.needSpace = false;
+    this.tagChars = 0;
     this.state = State.InTag;
     this.attrs = this.handler.startTag(name, element.line, element.column);
     if (shape?.regex != null && !this.invalidUtf8) {
@@ -177,6 +185,7 @@ export abstract class TagReader {
       }
     }
     if (names.length > 0) this.handler.attributeText?.(s.slice(j, s.lastIndexOf('"', end) + 1));
+    this.tagChars = end - j;
     this.endOfStartTag(match[names.length + 1] === '/', shape.names, names.length);
     return end;
   }
@@ -202,6 +211,7 @@ export abstract class TagReader {
       text += ` ${name}="${double === undefined ? raw.replaceAll('"', '&quot;') : raw}"`;
     }
     if (names.length > 0) this.handler.attributeText?.(text);
+    this.tagChars = end - j;
     this.endOfStartTag(match[2 * names.length + 1] === '/', shape.names, names.length);
     return end;
   }
@@ -243,6 +253,7 @@ export abstract class TagReader {
       info.stamp = serial;
       this.attrNames[k] = info;
       attrs?.push([info.name, s.slice(start, e)]);
+      this.tagChars += e + 1 - i;
       i = e + 1;
     }
     if (k > first) {
@@ -286,6 +297,7 @@ export abstract class TagReader {
     if (this.nextLt < start) this.nextLt = indexOrLength(s, '<', start);
     const special = this.nextAmp < end || this.nextLt < end;
     if (e === -1) {
+      this.tagChars += start - i;
       this.pieces = [s.slice(start)];
       this.piecesLength = len - start;
       this.valueSpecial = special;
@@ -296,6 +308,8 @@ export abstract class TagReader {
     const raw = s.slice(start, e);
     const value = special || this.invalidUtf8 ? this.decodeValue(raw, this.invalidUtf8) : raw;
     this.attrs?.push([name, value]);
+    this.tagChars += e + 1 - i;
+    if (this.tagChars > this.limits.maxTagChars) this.tagTooLarge();
     return e + 1;
   }
 
@@ -323,10 +337,27 @@ export abstract class TagReader {
       this.fail(i, `duplicate attribute "${info.name}" on <${this.stack.at(-1)?.name ?? ''}>`);
     }
     if (info !== this.predicted?.[this.attrIndex]) this.predicted = undefined;
+    if (this.attrIndex >= this.limits.maxAttributes) this.tooManyAttributes();
     info.stamp = this.tagSerial;
     this.attrNames[this.attrIndex++] = info;
     this.attrName = info.name;
     return k + 1;
+  }
+
+  private tagTooLarge(): never {
+    const tag = this.stack.at(-1) ?? { name: '', line: 0, column: 0 };
+    throw new LimitExceededError(
+      this.file,
+      'maxTagChars',
+      `the start tag <${tag.name}> at ${tag.line}:${tag.column} holds more than ${formatSize(this.limits.maxTagChars)} of attribute text`,
+      formatSize(this.limits.maxTagChars),
+    );
+  }
+
+  private tooManyAttributes(): never {
+    const tag = this.stack.at(-1) ?? { name: '', line: 0, column: 0 };
+    const max = String(this.limits.maxAttributes);
+    throw new LimitExceededError(this.file, 'maxAttributes', `the start tag <${tag.name}> at ${tag.line}:${tag.column} has more than ${max} attributes`, `${max} attributes`);
   }
 
   private isUnsharedDuplicate(name: string): boolean {
@@ -335,9 +366,11 @@ export abstract class TagReader {
   }
 
   private endOfStartTag(selfClosing: boolean, names: readonly NameInfo[], count: number): void {
+    if (this.tagChars > this.limits.maxTagChars) this.tagTooLarge();
+    if (count > this.limits.maxAttributes) this.tooManyAttributes();
     this.shapes.update(this.stack.at(-1)?.name ?? '', this.shape, names, count);
     this.state = State.Text;
-    this.handler.startTagEnd(selfClosing);
+    this.handler.startTagEnd(selfClosing, this.tagChars, count);
     if (selfClosing) this.closeElement();
   }
 
@@ -358,11 +391,13 @@ export abstract class TagReader {
     this.valueInvalid ||= this.invalidUtf8;
     this.pieces.push(s.slice(i, end));
     this.piecesLength += end - i;
-    if (this.piecesLength > MAX_VALUE_LENGTH) {
-      this.rememberValueStart();
-      throw this.errorAt(this.valueAt(), `value of attribute "${this.attrName}" is longer than 64 MiB`);
+    // Checked as the value grows, before it is joined: a hostile value never gets past the limit.
+    if (this.tagChars + this.piecesLength > this.limits.maxTagChars) {
+      this.pieces = [];
+      this.tagTooLarge();
     }
     if (e === -1) return len;
+    this.tagChars += this.piecesLength + 1;
     const raw = this.pieces.join('');
     this.pieces = [];
     this.state = State.InTag;

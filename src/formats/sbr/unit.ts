@@ -3,14 +3,15 @@
  */
 import { digestEntry, openInput, readHead, type InputEntry } from '../container.js';
 import type { BackupUnit, ReadContext, ReadOutcome } from '../backup-unit.js';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../limits.js';
 import { readSbr } from './reader.js';
 
-export async function sbrUnits(file: string): Promise<BackupUnit[]> {
-  const entries = await openInput(file);
-  return entries.map(sbrUnit);
+export async function sbrUnits(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<BackupUnit[]> {
+  const entries = await openInput(file, limits);
+  return entries.map((entry) => sbrUnit(entry, limits));
 }
 
-export function sbrUnit(entry: InputEntry): BackupUnit {
+export function sbrUnit(entry: InputEntry, limits: InputLimits = DEFAULT_INPUT_LIMITS): BackupUnit {
   return {
     format: 'sbr',
     // Refined by the root element when read; calls files are known only then.
@@ -27,7 +28,7 @@ export function sbrUnit(entry: InputEntry): BackupUnit {
         ctx.onBytes(n);
       });
       try {
-        await readSbr(opened.stream as AsyncIterable<Buffer>, { file: entry.name, sink: ctx.sink, handler: ctx.handler });
+        await readSbr(opened.stream as AsyncIterable<Buffer>, { file: entry.name, sink: ctx.sink, handler: ctx.handler, limits });
       } finally {
         opened.stream.destroy();
       }

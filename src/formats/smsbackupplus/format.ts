@@ -12,7 +12,7 @@ export const mboxFormat = defineFormat({
   carries: ['sms', 'mms', 'calls'],
   cannot: 'contacts',
   recognise: (s) => (s.container === 'plain' || s.container === 'gzip') && textStart(s.head).startsWith('From '),
-  open: async (file): Promise<OpenedBackup> => ({ format: 'smsbackupplus-mbox', units: await (await smsBackupPlus()).mboxUnits(file), dispose: () => undefined }),
+  open: async (file, options): Promise<OpenedBackup> => ({ format: 'smsbackupplus-mbox', units: await (await smsBackupPlus()).mboxUnits(file, options.limits), dispose: () => undefined }),
   worker: false,
 });
 

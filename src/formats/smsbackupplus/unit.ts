@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BackupUnit, ReadContext, ReadOutcome } from '../backup-unit.js';
 import { openInput, readHead, type InputEntry } from '../container.js';
+import type { InputLimits } from '../limits.js';
 import type { BackupContent } from '../records.js';
 import { emlFiles } from './eml-folder.js';
 import { readMail } from './mail-reader.js';
@@ -56,8 +57,8 @@ export async function readMails(name: string, content: BackupContent, mails: Mai
 
 // ---- mbox ----
 
-export async function mboxUnits(file: string): Promise<BackupUnit[]> {
-  const entries = await openInput(file);
+export async function mboxUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {
+  const entries = await openInput(file, limits);
   return entries.map(mboxUnit);
 }
 

@@ -37,7 +37,7 @@ export async function openEncryptedSmsIe(
     return {
       format: opened.format,
       // Messages and the backups list name the file the user gave, not the temporary copy.
-      units: opened.units.map((u) => ({ ...u, name: u.name.replace(plain, file), file })),
+      units: opened.units.map((u) => ({ ...u, name: u.name.replace(plain, file), file, decrypted: true })),
       dispose: () => {
         opened.dispose();
         dispose();

@@ -39,10 +39,10 @@ export const smsIeFormat = defineFormat({
   carries: ['sms', 'mms'],
   cannot: 'calls and contacts (their own files, below)',
   recognise: recogniseMessages,
-  open: async (file): Promise<OpenedBackup> => {
+  open: async (file, options): Promise<OpenedBackup> => {
     const { sniff } = await import('../container.js');
     const m = await smsIe();
-    return opened('sms-ie', (await sniff(file)) === 'zip' ? await m.smsIeZipUnits(file) : await m.smsIeNdjsonUnits(file));
+    return opened('sms-ie', (await sniff(file)) === 'zip' ? await m.smsIeZipUnits(file, options.limits) : await m.smsIeNdjsonUnits(file, options.limits));
   },
   worker: true,
   writer: { id: 'sms-ie', label: 'SMS Import / Export (ZIP)', help: 'sms-ie (SMS Import/Export ZIP + calls JSON)', target: 'files' },
@@ -68,7 +68,7 @@ export const smsIeCallsFormat = defineFormat({
     const first = firstArrayElement(s);
     return first !== undefined && !/"backupType"\s*:/.test(first) && !isContacts(first) && /"number"\s*:/.test(first) && /"duration"\s*:/.test(first);
   },
-  open: async (file): Promise<OpenedBackup> => opened('sms-ie-calls', await (await smsIe()).smsIeCallsUnits(file)),
+  open: async (file, options): Promise<OpenedBackup> => opened('sms-ie-calls', await (await smsIe()).smsIeCallsUnits(file, options.limits)),
   worker: true,
 });
 
@@ -85,6 +85,6 @@ export const smsIeContactsFormat = defineFormat({
     const first = firstArrayElement(s);
     return first !== undefined && !/"backupType"\s*:/.test(first) && isContacts(first);
   },
-  open: async (file): Promise<OpenedBackup> => opened('sms-ie-contacts', await (await smsIe()).smsIeContactsUnits(file)),
+  open: async (file, options): Promise<OpenedBackup> => opened('sms-ie-contacts', await (await smsIe()).smsIeContactsUnits(file, options.limits)),
   worker: false,
 });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { BackupUnit } from '../backup-unit.js';
 import { InputError } from '../container.js';
+import type { InputLimits } from '../limits.js';
 import { PROVIDER_FIELDS } from '../provider-fields.js';
 import { streamUnits } from '../stream-unit.js';
 import { readSmsIeCalls } from './calls-reader.js';
@@ -28,7 +29,7 @@ async function hashFile(file: string): Promise<{ sha256: string; size: number }>
 }
 
 /** Detection has seen messages.ndjson in the archive; the archive's checks run when it is read. */
-export async function smsIeZipUnits(file: string): Promise<BackupUnit[]> {
+export async function smsIeZipUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {
   const size = (await fs.promises.stat(file)).size;
   const name = `${file}!${MESSAGES_ENTRY}`;
   return [
@@ -42,7 +43,7 @@ export async function smsIeZipUnits(file: string): Promise<BackupUnit[]> {
       fields: PROVIDER_FIELDS,
       digest: () => hashFile(file),
       sampleText: async (limit) => {
-        const zip = await openSafeZip(file);
+        const zip = await openSafeZip(file, limits);
         try {
           const entry = zip.entries.get(MESSAGES_ENTRY);
           if (entry === undefined) return '';
@@ -63,7 +64,7 @@ export async function smsIeZipUnits(file: string): Promise<BackupUnit[]> {
       read: async (ctx) => {
         // The file's digest is taken alongside the read (it is only known once all is read).
         const digest = hashFile(file);
-        const zip = await openSafeZip(file);
+        const zip = await openSafeZip(file, limits);
         try {
           const entry = zip.entries.get(MESSAGES_ENTRY);
           if (entry === undefined) throw new InputError(`${file}: ${MESSAGES_ENTRY} disappeared while importing`);
@@ -110,7 +111,7 @@ export async function smsIeZipUnits(file: string): Promise<BackupUnit[]> {
 }
 
 /** A messages.ndjson on its own (unzipped by the user): messages without their media files. */
-export function smsIeNdjsonUnits(file: string): Promise<BackupUnit[]> {
+export function smsIeNdjsonUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {
   return streamUnits(
     file,
     'sms-ie',
@@ -120,13 +121,28 @@ export function smsIeNdjsonUnits(file: string): Promise<BackupUnit[]> {
       return { skipped: stats.skipped, ...(stats.firstSkipped ? { firstSkipped: stats.firstSkipped } : {}) };
     },
     PROVIDER_FIELDS,
+    limits,
   );
 }
 
-export function smsIeCallsUnits(file: string): Promise<BackupUnit[]> {
-  return streamUnits(file, 'sms-ie-calls', 'calls', (source, name, ctx) => readSmsIeCalls(source, { file: name, handler: ctx.handler, salvage: ctx.salvage }), PROVIDER_FIELDS);
+export function smsIeCallsUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {
+  return streamUnits(
+    file,
+    'sms-ie-calls',
+    'calls',
+    (source, name, ctx) => readSmsIeCalls(source, { file: name, handler: ctx.handler, salvage: ctx.salvage }),
+    PROVIDER_FIELDS,
+    limits,
+  );
 }
 
-export function smsIeContactsUnits(file: string): Promise<BackupUnit[]> {
-  return streamUnits(file, 'sms-ie-contacts', 'contacts', (source, name, ctx) => readSmsIeContacts(source, { file: name, handler: ctx.handler, salvage: ctx.salvage, sink: ctx.sink }));
+export function smsIeContactsUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {
+  return streamUnits(
+    file,
+    'sms-ie-contacts',
+    'contacts',
+    (source, name, ctx) => readSmsIeContacts(source, { file: name, handler: ctx.handler, salvage: ctx.salvage, sink: ctx.sink }),
+    undefined,
+    limits,
+  );
 }

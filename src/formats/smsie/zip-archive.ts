@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
-import { InputError, zipError } from '../container.js';
+import { checkExpansion, checkNoOverlap, InputError, zipError } from '../container.js';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../limits.js';
 
 /** No media file or message list of a phone comes near this. */
 export const MAX_ENTRY_BYTES = 64 * 1024 ** 3;
@@ -21,7 +22,6 @@ export const MAX_ENTRY_BYTES = 64 * 1024 ** 3;
 export const MAX_RATIO = 200;
 /** The ratio check applies from this size on (tiny entries compress well legitimately). */
 const RATIO_FLOOR = 16 * 1024 * 1024;
-export const MAX_TOTAL_BYTES = 1024 ** 4;
 const MAX_ENTRIES = 10_000_000;
 
 export interface SafeZip {
@@ -40,7 +40,11 @@ export function checkEntry(file: string, e: { fileName: string; uncompressedSize
   }
 }
 
-export async function openSafeZip(file: string): Promise<SafeZip> {
+/**
+ * Also refused: entries that overlap in the file (checkNoOverlap), and archives whose entries
+ * together expand past the input limits (total and ratio to the file's size).
+ */
+export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<SafeZip> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => {
       if (err) reject(new InputError(`${file}: damaged ZIP archive (${err.message})`));
@@ -48,6 +52,8 @@ export async function openSafeZip(file: string): Promise<SafeZip> {
     });
   });
   const entries = new Map<string, yauzl.Entry>();
+  const all: yauzl.Entry[] = [];
+  const archiveSize = fs.statSync(file).size;
   try {
     let total = 0;
     await new Promise<void>((resolve, reject) => {
@@ -55,17 +61,23 @@ export async function openSafeZip(file: string): Promise<SafeZip> {
         try {
           checkEntry(file, e);
           total += e.uncompressedSize;
-          if (total > MAX_TOTAL_BYTES) throw new InputError(`${file}: refusing the archive: its entries add up to more than 1 TiB (a zip bomb?)`);
-          if (entries.size >= MAX_ENTRIES) throw new InputError(`${file}: refusing the archive: more than ${MAX_ENTRIES} entries`);
+          checkExpansion(file, total, archiveSize, limits);
+          if (all.length >= MAX_ENTRIES) throw new InputError(`${file}: refusing the archive: more than ${MAX_ENTRIES} entries`);
         } catch (error) {
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
+        all.push(e);
         if (!e.fileName.endsWith('/')) entries.set(e.fileName, e);
         zip.readEntry();
       });
       zip.on('end', () => {
-        resolve();
+        try {
+          checkNoOverlap(file, all);
+          resolve();
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
       });
       zip.on('error', (err: Error) => {
         reject(zipError(file, err));

@@ -9,6 +9,6 @@ export const vcardFormat = defineFormat({
   carries: ['contacts'],
   cannot: 'messages, calls',
   recognise: (s) => (s.container === 'plain' || s.container === 'gzip') && /^BEGIN:VCARD\r?\n/i.test(textStart(s.head)),
-  open: async (file): Promise<OpenedBackup> => ({ format: 'vcard', units: await (await import('./unit.js')).vcardUnits(file), dispose: () => undefined }),
+  open: async (file, options): Promise<OpenedBackup> => ({ format: 'vcard', units: await (await import('./unit.js')).vcardUnits(file, options.limits), dispose: () => undefined }),
   worker: false,
 });

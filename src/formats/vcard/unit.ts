@@ -1,6 +1,7 @@
 /** vCard files as BackupUnits of contacts. */
 import type { BackupUnit } from '../backup-unit.js';
 import type { InputEntry } from '../container.js';
+import type { InputLimits } from '../limits.js';
 import { streamUnit, streamUnits, type StreamReader } from '../stream-unit.js';
 import { readVcards } from './parser.js';
 
@@ -10,8 +11,8 @@ const readContacts: StreamReader = async (source, _name, ctx) => {
   return { skipped: 0 };
 };
 
-export function vcardUnits(file: string): Promise<BackupUnit[]> {
-  return streamUnits(file, 'vcard', 'contacts', readContacts);
+export function vcardUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {
+  return streamUnits(file, 'vcard', 'contacts', readContacts, undefined, limits);
 }
 
 /** One vCard file inside another backup (a Super Backup folder or ZIP). */

@@ -10,10 +10,12 @@ import path from 'node:path';
 import type { BackupUnit, ReadOutcome } from '../../formats/backup-unit.js';
 import type { FormatId } from '../../formats/formats.js';
 import { MalformedBackupError } from '../../formats/errors.js';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../../formats/limits.js';
 import { openBackup } from '../../formats/registry.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
 import type { BackupContent, BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
 import type { ImportTransaction } from '../../store/import-transaction.js';
+import { inputLimitsOf, minFreeBytes } from '../config.js';
 import { acquireLock } from '../lock.js';
 import type { MatchOptions } from '../identity.js';
 import { formatRegion, PhoneNormalizer } from '../phone.js';
@@ -23,6 +25,7 @@ import { backupDateOf, finishBackupRun, startBackupRun, type RunCounts } from '.
 import { findIdenticalBackup, type KnownBackup } from './known-backup.js';
 import { blobMediaSink } from './media-sink.js';
 import { ContactWriter } from './contact-writer.js';
+import { checkFreeSpace, freeBytes } from './disk-space.js';
 import { chooseRegion } from './region.js';
 import { prepareRecord, type PreparedRecord } from './prepare-record.js';
 import { readInWorker, readsInWorker, type UnitOrigin } from './worker-reader.js';
@@ -53,6 +56,12 @@ export interface ImportOptions {
    * that can be reopened there, this thread otherwise), or always `worker` / `thread` (tests).
    */
   readIn?: 'auto' | 'worker' | 'thread';
+  /**
+   * The file came from outside (an upload, a device, a watched folder): it is read in a reader
+   * thread whose heap is limited, whatever its size or content, when its format can be read
+   * there (every file format but an encrypted one). Overrides `readIn`.
+   */
+  untrusted?: boolean;
   /**
    * Lets a backup of BULK_JOURNAL_MIN_BYTES or more, imported while no other connection has the
    * vault open, write through a rollback journal (store/bulk-journal.ts): faster, but other
@@ -113,10 +122,14 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
     vault.blobs.beginImport();
     const tempDir = path.join(vault.dir, 'tmp');
     fs.rmSync(tempDir, { recursive: true, force: true });
-    const opened = await openBackup(file, { ...(options.passphrase ? { passphrase: options.passphrase } : {}), tempDir });
+    const limits = await inputLimitsOf(vault.config);
+    const opened = await openBackup(file, { ...(options.passphrase ? { passphrase: options.passphrase } : {}), tempDir, limits });
     try {
       const results: ImportResult[] = [];
-      for (const [index, unit] of opened.units.entries()) results.push(await importEntry(vault, unit, options, { file, index }));
+      for (const [index, unit] of opened.units.entries()) {
+        // A worker reopens the file by itself, which it cannot do for a decrypted copy.
+        results.push(await importEntry(vault, unit, options, limits, unit.decrypted === true ? undefined : { file, index }));
+      }
       return results;
     } finally {
       opened.dispose();
@@ -135,14 +148,14 @@ export async function importUnits(vault: Vault, units: BackupUnit[], options: Im
   try {
     vault.blobs.beginImport();
     const results: ImportResult[] = [];
-    for (const unit of units) results.push(await importEntry(vault, unit, options));
+    for (const unit of units) results.push(await importEntry(vault, unit, options, DEFAULT_INPUT_LIMITS));
     return results;
   } finally {
     lock.release();
   }
 }
 
-async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptions, origin?: UnitOrigin): Promise<ImportResult> {
+async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptions, limits: InputLimits, origin?: UnitOrigin): Promise<ImportResult> {
   const started = Date.now();
   if (options.force !== true) {
     const known = await findIdenticalBackup(vault, entry);
@@ -162,6 +175,9 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
   let bytesRead = 0;
 
   const sink = blobMediaSink(vault.blobs);
+  const minFree = await minFreeBytes(vault.config);
+  /** Set by the progress tick (onBytes must not throw); the next record stops the import. */
+  let lowOnDisk = false;
   const fields = entry.fields ?? { sms: smsFields, mms: mmsFields, call: callFields };
 
   const warn = (w: ReadWarning): void => {
@@ -179,6 +195,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     const backupId = await startBackupRun(vault, entry, regionChoice.explanation, started, options.displayName);
 
     const onPrepared = (p: PreparedRecord): void => {
+      if (lowOnDisk) checkFreeSpace(vault.dir, minFree, entry.name);
       counts.read++;
       if (writer === undefined) throw new Error('record before header');
       if (p.type === 'reject') {
@@ -205,6 +222,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       const now = Date.now();
       if (now - lastProgress > 100) {
         lastProgress = now;
+        lowOnDisk = (freeBytes(vault.dir) ?? minFree) < minFree;
         progress();
       }
     };
@@ -214,12 +232,13 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     };
     let outcome: ReadOutcome | undefined;
     try {
-      if (origin !== undefined && (await readsInWorker(entry, options.readIn ?? 'auto'))) {
+      if (origin !== undefined && (await readsInWorker(entry, options.untrusted === true ? 'untrusted' : (options.readIn ?? 'auto')))) {
         outcome = await readInWorker(vault.blobs, {
           file: origin.file,
           unitIndex: origin.index,
           region: formatRegion(regionChoice.region),
           salvage: options.salvage === true,
+          limits,
           onBytes,
           header: onHeader,
           item: (i) => {
@@ -257,6 +276,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     const notes = [...(salvageReason ? [`salvaged: ${salvageReason}`] : []), ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`)];
     await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
     await options.beforeCommit?.(entry);
+    checkFreeSpace(vault.dir, minFree, entry.name);
     await vault.blobs.commitStaged();
     tx.commit();
     return {

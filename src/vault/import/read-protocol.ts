@@ -7,6 +7,7 @@
  * worker can only wait for the main thread by blocking (Atomics.wait), never by awaiting.
  */
 import type { ReadOutcome } from '../../formats/backup-unit.js';
+import type { InputLimits } from '../../formats/limits.js';
 import type { BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
 import type { StagedBlob } from '../../blobs/blob-store.js';
 import type { SerializedError } from '../threads/thread-errors.js';
@@ -21,6 +22,8 @@ export interface ReadJob {
   /** formatRegion() of the import's region. */
   region: string;
   salvage: boolean;
+  /** The vault's input limits, applied by the worker's reader. */
+  limits: InputLimits;
   /** Int32 slots, see IN_FLIGHT and ABORT. */
   control: SharedArrayBuffer;
 }

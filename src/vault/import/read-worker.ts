@@ -76,7 +76,7 @@ function add(item: ReadItem): void {
 const blobs = new BlobStore(job.blobsRoot);
 let opened: OpenedBackup | undefined;
 try {
-  opened = await openBackup(job.file);
+  opened = await openBackup(job.file, { limits: job.limits });
   const unit = opened.units[job.unitIndex];
   if (unit === undefined) throw new Error(`${job.file}: backup unit ${job.unitIndex} not found`);
   const fields = unit.fields ?? { sms: smsFields, mms: mmsFields, call: callFields };

@@ -8,6 +8,7 @@
  */
 import type { BackupUnit, ReadOutcome } from '../../formats/backup-unit.js';
 import { findFormat } from '../../formats/formats.js';
+import type { InputLimits } from '../../formats/limits.js';
 import type { BackupHeader } from '../../formats/records.js';
 import type { BlobStore } from '../../blobs/blob-store.js';
 import { spawnWorker } from '../threads/spawn-worker.js';
@@ -38,7 +39,13 @@ const MEDIA_RUN = /[A-Za-z0-9+/=]{2048,}/g;
  * 1M, before batches became small). A backup that is nearly all media stays on this thread: the
  * worker reads it ~10% slower than this thread does (MMS benchmark file: 3.4-3.8 s vs 3.2-3.5 s).
  */
-export async function readsInWorker(entry: BackupUnit, mode: 'auto' | 'worker' | 'thread'): Promise<boolean> {
+export async function readsInWorker(entry: BackupUnit, mode: 'auto' | 'worker' | 'thread' | 'untrusted'): Promise<boolean> {
+  // A file from outside (an upload, a watched folder) is read where a heap limit holds, whatever
+  // its size or content: a few hundred KB of gzip can hold records that would fill this
+  // thread's heap and end the whole server (the input limits bound them too; this is the
+  // second wall). Any format read from a file will do (the worker reopens it by itself); the
+  // caller keeps a decrypted copy's units on this thread, which alone holds the passphrase.
+  if (mode === 'untrusted') return findFormat(entry.format)?.open !== undefined;
   // Only formats whose units a worker reopens from the file alone (the descriptor's `worker`).
   if (mode === 'thread' || findFormat(entry.format)?.worker !== true) return false;
   if (mode === 'worker') return true;
@@ -54,6 +61,7 @@ export interface WorkerReadContext {
   unitIndex: number;
   region: string;
   salvage: boolean;
+  limits: InputLimits;
   onBytes(n: number): void;
   header(h: BackupHeader): void;
   /** Called synchronously for every record and warning; a throw cancels the read. */
@@ -68,15 +76,27 @@ export interface WorkerReadContext {
  */
 const WORKER_OLD_MB = 64;
 const WORKER_YOUNG_MB = 16;
+/**
+ * A record of the largest size the limits admit is held a few times over while it is read,
+ * prepared and encoded (pieces, the joined value, the stored form, the batch): measured ~6 bytes
+ * of heap per character of a one-attribute record at its limit. The heap grows with raised limits.
+ */
+const HEAP_PER_RECORD_CHAR = 8;
+
+/** The worker's old-generation heap for these limits, in MB. */
+export function workerHeapMb(limits: InputLimits): number {
+  return Math.max(WORKER_OLD_MB, WORKER_OLD_MB + Math.ceil((limits.maxRecordChars * HEAP_PER_RECORD_CHAR) / (1024 * 1024)));
+}
 
 export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
+  const heapMb = workerHeapMb(ctx.limits);
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const slots = new Int32Array(control);
   const worker = spawnWorker(
     './read-worker',
     import.meta.url,
-    { file: ctx.file, unitIndex: ctx.unitIndex, blobsRoot: blobs.root, region: ctx.region, salvage: ctx.salvage, control },
-    { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } },
+    { file: ctx.file, unitIndex: ctx.unitIndex, blobsRoot: blobs.root, region: ctx.region, salvage: ctx.salvage, limits: ctx.limits, control },
+    { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } },
   );
   const decoder = new BatchDecoder();
   return new Promise<ReadOutcome>((resolve, reject) => {
@@ -121,10 +141,24 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
       }
     });
     worker.on('error', (e) => {
-      end(failure ?? e);
+      end(failure ?? workerError(ctx.file, e, heapMb));
     });
     worker.on('exit', (code) => {
       end(failure ?? new Error(`${ctx.file}: the reader thread stopped unexpectedly (exit code ${code})`));
     });
   });
+}
+
+/** The worker's own failure, said so that a user knows what happened: its heap limit, mostly. */
+function workerError(file: string, e: Error, heapMb: number): Error {
+  if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return e;
+  return new ReaderMemoryError(
+    `${file}: reading it needed more than the reader thread's ${String(heapMb)} MB of memory; nothing from this backup was kept. ` +
+      'The import limits (textvault config list: import.*) bound what one record may hold; lower them, or split the backup',
+  );
+}
+
+/** The reader thread ran out of its heap: the process itself is unharmed. */
+export class ReaderMemoryError extends Error {
+  override readonly name = 'ReaderMemoryError';
 }

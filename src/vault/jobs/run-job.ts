@@ -32,6 +32,8 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
   onProgress({ done: 0, total, unit: 'bytes' });
   const backups = await importFile(vault, file, {
     ...(displayName === undefined ? {} : { displayName }),
+    // Job files come from outside: uploads, devices, watched folders.
+    untrusted: true,
     onProgress: (p) => {
       if (p.file !== current) {
         finishedBytes += currentBytes;

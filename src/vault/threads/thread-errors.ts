@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../formats/container.js';
 import { MalformedBackupError, NotABackupError } from '../../formats/errors.js';
+import { LimitExceededError, type InputLimits } from '../../formats/limits.js';
 import { ExportError } from '../export/export-error.js';
 
 export interface SerializedError {
@@ -17,6 +18,10 @@ export interface SerializedError {
   column?: number;
   reason?: string;
   expected?: string;
+  /** LimitExceededError fields. */
+  limit?: keyof InputLimits;
+  what?: string;
+  allowed?: string;
 }
 
 export function serializeError(e: unknown): SerializedError {
@@ -26,6 +31,7 @@ export function serializeError(e: unknown): SerializedError {
   if (typeof code === 'string') out.code = code;
   if (e instanceof MalformedBackupError) Object.assign(out, { file: e.file, line: e.line, column: e.column, reason: e.reason });
   if (e instanceof NotABackupError) Object.assign(out, { file: e.file, reason: e.reason, expected: e.expected });
+  if (e instanceof LimitExceededError) Object.assign(out, { file: e.file, limit: e.limit, what: e.what, allowed: e.allowed });
   return out;
 }
 
@@ -36,6 +42,8 @@ export function reviveError(s: SerializedError): Error {
     e = new MalformedBackupError(s.file, s.line, s.column, s.reason);
   } else if (s.name === 'NotABackupError' && s.file !== undefined && s.reason !== undefined) {
     e = new NotABackupError(s.file, s.reason, s.expected);
+  } else if (s.name === 'LimitExceededError' && s.file !== undefined && s.limit !== undefined && s.what !== undefined && s.allowed !== undefined) {
+    e = new LimitExceededError(s.file, s.limit, s.what, s.allowed);
   } else if (s.name === 'InputError') {
     e = new InputError(s.message);
   } else if (s.name === 'ExportError') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedBackupError } from '../../../src/formats/errors.js';
+import { LimitExceededError } from '../../../src/formats/limits.js';
 import { MAX_RAW_DAMAGED_DATA, attr } from '../../../src/formats/records.js';
 import { type ReadResult, readBuffer, recordsOf, sha256 } from './helpers.js';
 
@@ -86,10 +86,10 @@ describe('values', () => {
     ]);
   });
 
-  it('reads a value longer than a chunk, and refuses one over 64 MiB', () => {
-    const sink = readLong(70 * 1024 * 1024);
-    expect(sink.error).toBeInstanceOf(MalformedBackupError);
-    expect((sink.error as Error).message).toBe('test.xml:1:19: value of attribute "body" is longer than 64 MiB');
+  it('reads a value longer than a chunk, and refuses one over the tag limit (8 MiB)', () => {
+    const sink = readLong(9 * 1024 * 1024);
+    expect(sink.error).toBeInstanceOf(LimitExceededError);
+    expect((sink.error as Error).message).toMatch(/^test\.xml: the start tag <sms> at 1:8 holds more than 8 MiB of attribute text, over the limit of 8 MiB \(setting import\.max-tag-size\)/);
     expect(readLong(3 * 1024 * 1024).records[0]?.attrs[0]?.[1].length).toBe(3 * 1024 * 1024);
   });
 });
