@@ -78,14 +78,17 @@ const WORKER_OLD_MB = 64;
 const WORKER_YOUNG_MB = 16;
 /**
  * A record of the largest size the limits admit is held a few times over while it is read,
- * prepared and encoded (pieces, the joined value, the stored form, the batch): measured ~6 bytes
- * of heap per character of a one-attribute record at its limit. The heap grows with raised limits.
+ * prepared and encoded (pieces, the joined value, the stored form, the batch). Measured with one
+ * SMS or MMS of N MiB of text read in the worker: 15 MiB fit in 64 MB, 30 MiB needed more than 64
+ * and fit in 152, 60 MiB needed more than 128 and fit in 272. So the heap grows with a raised
+ * record limit, by this much per character, from this base.
  */
-const HEAP_PER_RECORD_CHAR = 8;
+const HEAP_PER_RECORD_CHAR = 4;
+const HEAP_BASE_MB = 32;
 
-/** The worker's old-generation heap for these limits, in MB. */
+/** The worker's old-generation heap for these limits, in MB (96 with the default limits). */
 export function workerHeapMb(limits: InputLimits): number {
-  return Math.max(WORKER_OLD_MB, WORKER_OLD_MB + Math.ceil((limits.maxRecordChars * HEAP_PER_RECORD_CHAR) / (1024 * 1024)));
+  return Math.max(WORKER_OLD_MB, HEAP_BASE_MB + Math.ceil((limits.maxRecordChars * HEAP_PER_RECORD_CHAR) / (1024 * 1024)));
 }
 
 export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
