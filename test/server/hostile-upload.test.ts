@@ -22,7 +22,7 @@ const MiB = 1024 * 1024;
 /** `<sms a="x…" b="x…" c="x…"/>`, each value `valueMiB` MiB, gzipped as it is generated. */
 async function writeHostileGzip(file: string, valueMiB: number): Promise<void> {
   const fill = Buffer.alloc(MiB, 'x');
-  async function* xml(): AsyncGenerator<Buffer> {
+  function* xml(): Generator<Buffer> {
     yield Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<smses count="1">\n<sms address="+15550001" date="1700000000000" type="1" body="hi" a="');
     for (const [k, next] of ['" b="', '" c="', '" />\n</smses>\n'].entries()) {
       for (let n = 0; n < valueMiB; n++) yield fill;
