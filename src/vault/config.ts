@@ -52,9 +52,6 @@ export function parseByteSize(v: string): number {
   return Math.round(Number(m[1]) * 1024 ** power);
 }
 
-/** The default of `import.min-free-space`. */
-export const DEFAULT_MIN_FREE_BYTES = 256 * 1024 * 1024;
-
 export const SETTINGS: Record<string, Setting> = {
   region: {
     description: 'default region for numbers without a country code (US, GB, ... or a calling code like +44)',
@@ -101,7 +98,7 @@ export const SETTINGS: Record<string, Setting> = {
     parse: (v) => String(positive(wholeNumber(v), v)),
   },
   'import.min-free-space': {
-    description: `an import stops, keeping nothing, when the vault's disk has less free space than this (default ${formatSize(DEFAULT_MIN_FREE_BYTES)})`,
+    description: "an import stops, keeping nothing, when the vault's disk has less free space than this (default 256 MiB, or 2% of a smaller disk's size)",
     parse: (v) => String(parseByteSize(v)),
   },
   'exports.keep': {
@@ -184,10 +181,10 @@ export async function inputLimitsOf(config: VaultConfig): Promise<InputLimits> {
   return limits;
 }
 
-/** `import.min-free-space` in bytes. */
-export async function minFreeBytes(config: VaultConfig): Promise<number> {
+/** `import.min-free-space` in bytes; undefined when not set (the import keeps its default reserve). */
+export async function minFreeBytes(config: VaultConfig): Promise<number | undefined> {
   const v = await config.get('import.min-free-space');
-  return v === undefined ? DEFAULT_MIN_FREE_BYTES : Number(v);
+  return v === undefined ? undefined : Number(v);
 }
 
 /** Exports made in the web app are deleted from the server this long after they were made. */

@@ -11,6 +11,10 @@ export class DiskSpaceError extends Error {
   override readonly name = 'DiskSpaceError';
 }
 
+/** The default reserve: 256 MiB, or 2% of a disk smaller than 12.5 GiB (a small disk is not wasted). */
+export const DEFAULT_MIN_FREE_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MIN_FREE_SHARE = 0.02;
+
 /** Bytes free for this user on the disk holding `dir`; undefined when the system cannot say. */
 export function freeBytes(dir: string): number | undefined {
   try {
@@ -21,12 +25,23 @@ export function freeBytes(dir: string): number | undefined {
   }
 }
 
+/** The reserve to keep on the disk holding `dir`: `configured` (import.min-free-space), or the default. */
+export function requiredFreeBytes(dir: string, configured: number | undefined): number {
+  if (configured !== undefined) return configured;
+  try {
+    const s = fs.statfsSync(dir);
+    return Math.min(DEFAULT_MIN_FREE_BYTES, Math.floor(s.blocks * s.bsize * DEFAULT_MIN_FREE_SHARE));
+  } catch {
+    return DEFAULT_MIN_FREE_BYTES;
+  }
+}
+
 /** Throws a DiskSpaceError when the vault's disk has less than `minFree` bytes free. */
 export function checkFreeSpace(dir: string, minFree: number, what: string): void {
   const free = freeBytes(dir);
   if (free === undefined || free >= minFree) return;
   throw new DiskSpaceError(
-    `${what}: stopped, keeping nothing: the vault's disk has ${formatSize(free)} free, less than the ${formatSize(minFree)} kept free ` +
-      '(setting import.min-free-space). Free some space, then import it again',
+    `${what}: stopped, keeping nothing: the vault's disk is nearly full (${formatSize(free)} free, less than the ${formatSize(minFree)} kept free; ` +
+      'setting import.min-free-space). Free some space, then import it again',
   );
 }

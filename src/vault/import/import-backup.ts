@@ -25,7 +25,7 @@ import { backupDateOf, finishBackupRun, startBackupRun, type RunCounts } from '.
 import { findIdenticalBackup, type KnownBackup } from './known-backup.js';
 import { blobMediaSink } from './media-sink.js';
 import { ContactWriter } from './contact-writer.js';
-import { checkFreeSpace, freeBytes } from './disk-space.js';
+import { checkFreeSpace, freeBytes, requiredFreeBytes } from './disk-space.js';
 import { chooseRegion } from './region.js';
 import { prepareRecord, type PreparedRecord } from './prepare-record.js';
 import { readInWorker, readsInWorker, type UnitOrigin } from './worker-reader.js';
@@ -175,7 +175,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
   let bytesRead = 0;
 
   const sink = blobMediaSink(vault.blobs);
-  const minFree = await minFreeBytes(vault.config);
+  const minFree = requiredFreeBytes(vault.dir, await minFreeBytes(vault.config));
   /** Set by the progress tick (onBytes must not throw); the next record stops the import. */
   let lowOnDisk = false;
   const fields = entry.fields ?? { sms: smsFields, mms: mmsFields, call: callFields };

@@ -181,7 +181,7 @@ describe('free space on the vault disk', () => {
     await writeSmsBackup(file, { seed: 9, sms: 500, mms: 2, mediaBytes: 1_000 });
     const e = await failure(importFile(v, file, UPLOAD));
     expect(e).toBeInstanceOf(DiskSpaceError);
-    expect(e.message).toMatch(/sms-3\.xml: stopped, keeping nothing: the vault's disk has [\d.]+ [KMGT]iB free, less than the 1000 TiB kept free \(setting import\.min-free-space\)/);
+    expect(e.message).toMatch(/sms-3\.xml: stopped, keeping nothing: the vault's disk is nearly full \([\d.]+ [KMGT]iB free, less than the 1000 TiB kept free; setting import\.min-free-space\)/);
     expect(await dumpVault(v)).toEqual(before);
   }, 60_000);
 });
