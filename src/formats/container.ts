@@ -162,7 +162,7 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
  * entries pointing at one 376 KB file tied up the job queue for hours). Each entry spans at least
  * its 30-byte local header and its compressed data.
  */
-export function checkNoOverlap(file: string, entries: readonly yauzl.Entry[]): void {
+export function checkNoOverlap(file: string, entries: readonly Pick<yauzl.Entry, 'relativeOffsetOfLocalHeader' | 'compressedSize' | 'fileName'>[]): void {
   const sorted = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
   for (let k = 1; k < sorted.length; k++) {
     const before = sorted[k - 1];
@@ -174,6 +174,37 @@ export function checkNoOverlap(file: string, entries: readonly yauzl.Entry[]): v
         `${file}: refusing the archive: entries ${JSON.stringify(before.fileName)} and ${JSON.stringify(entry.fileName)} ${how} in the file, which only a zip bomb does`,
       );
     }
+  }
+}
+
+/**
+ * Calls `visit` for each entry of a ZIP archive's central directory, in order, keeping none of
+ * them: detection looks at every name of an archive that may list millions, on the server's
+ * own thread.
+ */
+export async function forEachZipEntry(file: string, maxEntries: number, visit: (e: yauzl.Entry) => void): Promise<number> {
+  const zip = await openZip(file);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let count = 0;
+      zip.on('entry', (e: yauzl.Entry) => {
+        if (++count > maxEntries) {
+          reject(new InputError(`${file}: more than ${maxEntries} entries; not a backup archive`));
+          return;
+        }
+        visit(e);
+        zip.readEntry();
+      });
+      zip.on('end', () => {
+        resolve(count);
+      });
+      zip.on('error', (err: Error) => {
+        reject(zipError(file, err));
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { listZip, openInput, readHead, sniff } from './container.js';
+import { forEachZipEntry, openInput, readHead, sniff } from './container.js';
 import { NotABackupError } from './errors.js';
 import { textStart, type Sniffed } from './format.js';
 import { findFormat, isFormatId, READABLE, type FormatId } from './formats.js';
@@ -35,16 +35,28 @@ const HEAD_BYTES = 64 * 1024;
 const XML_HEAD_BYTES = 4 * 1024;
 /** Detection only needs entry names; an sms-ie archive has one entry per MMS attachment. */
 const MAX_DETECT_ENTRIES = 10_000_000;
+/** Entry names shown in the "unknown file" error, and names kept at most. */
+const SHOWN_NAMES = 5;
+const MAX_KEPT_NAMES = 1000;
+
+/** A ZIP entry name a format's recogniser looks for (`messages.ndjson`, `*.xml`). */
+function isTellingName(name: string): boolean {
+  return name === 'messages.ndjson' || /\.xml$/i.test(name);
+}
 
 export async function sniffFile(file: string): Promise<Sniffed> {
   const raw = await readStart(file, HEAD_BYTES);
   if (raw.subarray(0, SSEF_MAGIC.length).equals(SSEF_MAGIC)) return { container: 'ssef', head: Buffer.alloc(0), zipNames: [] };
   const kind = await sniff(file);
   if (kind === 'zip') {
-    const entries = await listZip(file, MAX_DETECT_ENTRIES);
-    const zipNames = entries.map((e) => e.fileName);
+    // Names only, and few of them: an archive may list millions of entries, and detection runs
+    // on the server's own thread.
+    const zipNames: string[] = [];
+    const zipCount = await forEachZipEntry(file, MAX_DETECT_ENTRIES, (e) => {
+      if (zipNames.length < SHOWN_NAMES || (zipNames.length < MAX_KEPT_NAMES && isTellingName(e.fileName))) zipNames.push(e.fileName);
+    });
     const xml = zipNames.includes('messages.ndjson') ? undefined : zipNames.find((n) => /\.xml$/i.test(n) && !n.endsWith('/'));
-    return { container: 'zip', head: Buffer.alloc(0), zipNames, ...(xml === undefined ? {} : { zipXmlHead: await zipEntryHead(file, xml) }) };
+    return { container: 'zip', head: Buffer.alloc(0), zipNames, zipCount, ...(xml === undefined ? {} : { zipXmlHead: await zipEntryHead(file, xml) }) };
   }
   if (kind === 'gzip') return { container: 'gzip', head: await gunzipStart(file, HEAD_BYTES), zipNames: [] };
   return { container: 'plain', head: raw, zipNames: [] };
@@ -72,7 +84,7 @@ export async function detectFormat(file: string): Promise<FormatId> {
 export function unknownFormat(file: string, s: Sniffed): NotABackupError {
   const what =
     s.container === 'zip'
-      ? `a ZIP archive holding ${s.zipNames.length === 0 ? 'nothing' : s.zipNames.slice(0, 5).join(', ') + (s.zipNames.length > 5 ? ', ...' : '')}`
+      ? `a ZIP archive holding ${s.zipNames.length === 0 ? 'nothing' : s.zipNames.slice(0, SHOWN_NAMES).join(', ') + ((s.zipCount ?? s.zipNames.length) > SHOWN_NAMES ? ', ...' : '')}`
       : s.head.length === 0
         ? 'an empty file'
         : `content starting ${JSON.stringify(textStart(s.head).slice(0, 40))}`;

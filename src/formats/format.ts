@@ -15,8 +15,13 @@ export interface Sniffed {
   container: 'plain' | 'gzip' | 'zip' | 'ssef';
   /** The first bytes of the content (decompressed for gzip); empty for ZIP and SSEF. */
   head: Buffer;
-  /** Entry names of a ZIP archive. */
+  /**
+   * Entry names of a ZIP archive: detection keeps the first few and those a recogniser looks for
+   * (`messages.ndjson`, `*.xml`), up to a bound (detect.ts).
+   */
   zipNames: string[];
+  /** How many entries the ZIP archive has (zipNames may list fewer). */
+  zipCount?: number;
   /** The first bytes of the ZIP's first `.xml` entry, when it has one (two XML formats share ZIPs). */
   zipXmlHead?: Buffer;
 }

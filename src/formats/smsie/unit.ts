@@ -43,7 +43,8 @@ export async function smsIeZipUnits(file: string, limits?: InputLimits): Promise
       fields: PROVIDER_FIELDS,
       digest: () => hashFile(file),
       sampleText: async (limit) => {
-        const zip = await openSafeZip(file, limits);
+        // On the import's own thread: only the entry sampled is kept, not the whole directory.
+        const zip = await openSafeZip(file, limits, (n) => n === MESSAGES_ENTRY);
         try {
           const entry = zip.entries.get(MESSAGES_ENTRY);
           if (entry === undefined) return '';

@@ -43,8 +43,12 @@ export function checkEntry(file: string, e: { fileName: string; uncompressedSize
 /**
  * Also refused: entries that overlap in the file (checkNoOverlap), and archives whose entries
  * together expand past the input limits (total and ratio to the file's size).
+ *
+ * `only`: keep just the entries it accepts, to read one of them (a sample of messages.ndjson on
+ * the import's own thread) without holding the whole directory; the overlap check then does not
+ * run (it needs every entry), the other checks do.
  */
-export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<SafeZip> {
+export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS, only?: (name: string) => boolean): Promise<SafeZip> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => {
       if (err) reject(new InputError(`${file}: damaged ZIP archive (${err.message})`));
@@ -56,24 +60,25 @@ export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_IN
   const archiveSize = fs.statSync(file).size;
   try {
     let total = 0;
+    let count = 0;
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (e: yauzl.Entry) => {
         try {
           checkEntry(file, e);
           total += e.uncompressedSize;
           checkExpansion(file, total, archiveSize, limits);
-          if (all.length >= MAX_ENTRIES) throw new InputError(`${file}: refusing the archive: more than ${MAX_ENTRIES} entries`);
+          if (++count > MAX_ENTRIES) throw new InputError(`${file}: refusing the archive: more than ${MAX_ENTRIES} entries`);
         } catch (error) {
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
-        all.push(e);
-        if (!e.fileName.endsWith('/')) entries.set(e.fileName, e);
+        if (only === undefined) all.push(e);
+        if (!e.fileName.endsWith('/') && (only === undefined || only(e.fileName))) entries.set(e.fileName, e);
         zip.readEntry();
       });
       zip.on('end', () => {
         try {
-          checkNoOverlap(file, all);
+          if (only === undefined) checkNoOverlap(file, all);
           resolve();
         } catch (error) {
           reject(error instanceof Error ? error : new Error(String(error)));
