@@ -16,7 +16,7 @@ export const superBackupFormat = defineFormat({
   },
   recogniseFolder: isSuperBackupFolder,
   folderLabel: "Super Backup & Restore's SmsContactsBackup folder",
-  open: async (file): Promise<OpenedBackup> => ({ format: 'superbackup', units: await (await import('./unit.js')).superBackupUnits(file), dispose: () => undefined }),
+  open: async (file, options): Promise<OpenedBackup> => ({ format: 'superbackup', units: await (await import('./unit.js')).superBackupUnits(file, options.limits), dispose: () => undefined }),
   worker: true,
   writer: { id: 'superbackup', label: 'Super Backup & Restore XML', help: 'superbackup (Super Backup & Restore sms_*.xml + calllogs_*.xml)', target: 'files' },
 });

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import type { BackupUnit } from '../backup-unit.js';
 import { openInput, readHead, type InputEntry } from '../container.js';
+import type { InputLimits } from '../limits.js';
 import { NotABackupError } from '../errors.js';
 import { textStart } from '../format.js';
 import { isSbrXml } from '../sbr/format.js';
@@ -17,9 +18,9 @@ import { readSuperBackup } from './reader.js';
 
 const HEAD_BYTES = 4096;
 
-export async function superBackupUnits(file: string): Promise<BackupUnit[]> {
+export async function superBackupUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {
   const folder = fs.statSync(file).isDirectory();
-  const entries = folder ? (await Promise.all(superBackupFiles(file).map((f) => openInput(f)))).flat() : await openInput(file);
+  const entries = folder ? (await Promise.all(superBackupFiles(file).map((f) => openInput(f, limits)))).flat() : await openInput(file, limits);
   const units: BackupUnit[] = [];
   for (const entry of entries) {
     const unit = await unitOf(entry);
