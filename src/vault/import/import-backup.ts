@@ -61,6 +61,13 @@ export interface ImportOptions {
    * never lock anyone out.
    */
   bulkJournal?: boolean;
+  /**
+   * Stops the import (a cancel, a time limit, a shutdown): the backup being read is rolled back
+   * and the import rejects with the signal's reason, or an error the stop caused. A ZIP's
+   * backups that committed before stay (each is one complete import); a stop after the last
+   * commit changes nothing.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -116,7 +123,10 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
     const opened = await openBackup(file, { ...(options.passphrase ? { passphrase: options.passphrase } : {}), tempDir });
     try {
       const results: ImportResult[] = [];
-      for (const [index, unit] of opened.units.entries()) results.push(await importEntry(vault, unit, options, { file, index }));
+      for (const [index, unit] of opened.units.entries()) {
+        options.signal?.throwIfAborted();
+        results.push(await importEntry(vault, unit, options, { file, index }));
+      }
       return results;
     } finally {
       opened.dispose();
@@ -135,7 +145,10 @@ export async function importUnits(vault: Vault, units: BackupUnit[], options: Im
   try {
     vault.blobs.beginImport();
     const results: ImportResult[] = [];
-    for (const unit of units) results.push(await importEntry(vault, unit, options));
+    for (const unit of units) {
+      options.signal?.throwIfAborted();
+      results.push(await importEntry(vault, unit, options));
+    }
     return results;
   } finally {
     lock.release();
@@ -144,6 +157,7 @@ export async function importUnits(vault: Vault, units: BackupUnit[], options: Im
 
 async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptions, origin?: UnitOrigin): Promise<ImportResult> {
   const started = Date.now();
+  const signal = options.signal;
   if (options.force !== true) {
     const known = await findIdenticalBackup(vault, entry);
     if (known !== undefined) return skipped(vault, entry, known, started);
@@ -179,6 +193,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     const backupId = await startBackupRun(vault, entry, regionChoice.explanation, started, options.displayName);
 
     const onPrepared = (p: PreparedRecord): void => {
+      // Records are handed over synchronously, on this thread: a throw here stops the reader.
+      signal?.throwIfAborted();
       counts.read++;
       if (writer === undefined) throw new Error('record before header');
       if (p.type === 'reject') {
@@ -196,6 +212,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       options.onProgress?.({ file: entry.name, bytesRead, bytesTotal: entry.sizeOnDisk, records: counts.read });
     };
     const onContact = (c: ContactRecord): void => {
+      signal?.throwIfAborted();
       counts.read++;
       kinds.contacts++;
       counts[contactWriter.add(c)]++;
@@ -220,6 +237,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
           unitIndex: origin.index,
           region: formatRegion(regionChoice.region),
           salvage: options.salvage === true,
+          ...(signal === undefined ? {} : { signal }),
           onBytes,
           header: onHeader,
           item: (i) => {
@@ -247,6 +265,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       if (!(options.salvage === true && e instanceof MalformedBackupError && header !== undefined)) throw e;
       salvageReason = e.message;
     }
+    // Also when a salvaging read turned the stop into "damage": nothing of a stopped read is kept.
+    signal?.throwIfAborted();
     progress();
     if (header === undefined || writer === undefined) throw new MalformedBackupError(entry.name, 1, 1, 'the file is empty');
     writer.finish();
@@ -257,6 +277,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     const notes = [...(salvageReason ? [`salvaged: ${salvageReason}`] : []), ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`)];
     await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
     await options.beforeCommit?.(entry);
+    // The last moment a stop can still leave the vault as it was.
+    signal?.throwIfAborted();
     await vault.blobs.commitStaged();
     tx.commit();
     return {

@@ -54,6 +54,8 @@ export interface WorkerReadContext {
   unitIndex: number;
   region: string;
   salvage: boolean;
+  /** Stops the read: the worker is told to stop, and ended if it has not within ABORT_GRACE_MS. */
+  signal?: AbortSignal;
   onBytes(n: number): void;
   header(h: BackupHeader): void;
   /** Called synchronously for every record and warning; a throw cancels the read. */
@@ -69,6 +71,14 @@ export interface WorkerReadContext {
 const WORKER_OLD_MB = 64;
 const WORKER_YOUNG_MB = 16;
 
+/**
+ * How long a worker told to stop may take to notice it (it looks between records and while it
+ * waits for the main thread) before it is terminated. A reader busy inside one huge record or an
+ * inflating ZIP entry never looks; terminating it is as safe as a killed process (its staged
+ * blobs are temp files the next import removes, see BlobStore.beginImport).
+ */
+const ABORT_GRACE_MS = 1000;
+
 export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const slots = new Int32Array(control);
@@ -83,9 +93,18 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
     /** Set when this side failed: the worker is told to stop, and this is what the read rejects with. */
     let failure: Error | undefined;
     let settled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      cancel(ctx.signal?.reason);
+      graceTimer = setTimeout(() => {
+        void worker.terminate();
+      }, ABORT_GRACE_MS);
+    };
     const end = (outcome: ReadOutcome | Error): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(graceTimer);
+      ctx.signal?.removeEventListener('abort', onAbort);
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     };
@@ -126,5 +145,7 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
     worker.on('exit', (code) => {
       end(failure ?? new Error(`${ctx.file}: the reader thread stopped unexpectedly (exit code ${code})`));
     });
+    if (ctx.signal?.aborted === true) onAbort();
+    else ctx.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

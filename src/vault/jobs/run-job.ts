@@ -22,7 +22,13 @@ export interface VerifyJobResult extends VerifyReport {
   blobsChecked: number;
 }
 
-export async function runImport(vault: Vault, file: string, onProgress: (p: JobProgress) => void, displayName?: string): Promise<ImportJobResult> {
+export async function runImport(
+  vault: Vault,
+  file: string,
+  onProgress: (p: JobProgress) => void,
+  options: { displayName?: string; signal?: AbortSignal } = {},
+): Promise<ImportJobResult> {
+  const { displayName, signal } = options;
   // A ZIP holds several backups, each reported from 0: add up the entries already finished.
   let finishedBytes = 0;
   let current = '';
@@ -32,6 +38,7 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
   onProgress({ done: 0, total, unit: 'bytes' });
   const backups = await importFile(vault, file, {
     ...(displayName === undefined ? {} : { displayName }),
+    ...(signal === undefined ? {} : { signal }),
     onProgress: (p) => {
       if (p.file !== current) {
         finishedBytes += currentBytes;
