@@ -13,7 +13,7 @@ import { isMailboxUrl } from '../sources/mailbox.js';
 import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
 import { errorNameOf, isRetryable, jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
-import { exportsKeepMs, jobTimeLimitMs } from '../config.js';
+import { DEFAULT_JOB_TIME_LIMIT_MS, exportsKeepMs, jobTimeLimitMs } from '../config.js';
 import { CRASHED, crashMessage, JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError } from './job-errors.js';
 import { removeExportFiles, runExportJob } from './run-export-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
@@ -30,6 +30,13 @@ const ORPHAN_UPLOAD_MS = 60 * 60 * 1000;
  * other ended upload: it is someone's messages, and a file nobody retried in a week is not wanted.
  */
 const CRASHED_UPLOAD_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Jobs some queue of this process is running. Several queues may share a control database in
+ * one process (the server's, a CLI command's, tests): a job marked running with this process's
+ * id is alive exactly when one of them has it here.
+ */
+const runningHere = new Set<number>();
 
 export interface JobQueueOptions {
   /** How often a running job's progress is written to the control database (ms). Default 1000. */
@@ -189,7 +196,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
       else {
         const now = await db.selectFrom('jobs').select(['status', 'runner_pid']).where('id', '=', id).executeTakeFirst();
         // Nobody is running it any more (its process died): there is nothing to wait for.
-        if (now?.status === 'running' && !this.runnerAlive(now.runner_pid))
+        if (now?.status === 'running' && !JobQueue.runnerAlive(id, now.runner_pid))
           await this.end(id, { ...cancelled, error: 'cancelled after the process running it had stopped; nothing from that run was kept', onlyIf: 'running' });
       }
       return this.mustGet(id);
@@ -233,8 +240,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
     return job;
   }
 
-  private runnerAlive(pid: number | null): boolean {
-    return pid !== null && (pid === process.pid ? this.current !== undefined : processAlive(pid));
+  private static runnerAlive(id: number, pid: number | null): boolean {
+    return pid !== null && (pid === process.pid ? runningHere.has(id) : processAlive(pid));
   }
 
   /**
@@ -291,8 +298,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private async failCrashed(): Promise<void> {
     const running = await this.control.db.selectFrom('jobs').selectAll().where('status', '=', 'running').execute();
     for (const r of running) {
-      if (r.runner_pid !== null && r.runner_pid !== process.pid && processAlive(r.runner_pid)) continue;
-      // A job of this very process is only ever `running` inside runOne, which is not the case here.
+      if (JobQueue.runnerAlive(r.id, r.runner_pid)) continue;
       const job = jobFromRow(r);
       const what = job.kind === 'import' ? `importing ${job.file === null ? 'a file' : `"${path.basename(job.file)}"`}` : job.kind === 'verify' ? 'verifying the vault' : 'exporting';
       const message = crashMessage(r.id, what);
@@ -434,7 +440,9 @@ export class JobQueue extends EventEmitter<JobEvents> {
     const controller = new AbortController();
     const { signal } = controller;
     this.current = { id, controller };
-    const limitMs = await jobTimeLimitMs(this.vault.config);
+    runningHere.add(id);
+    // The setting is read at each start, so a change applies from the next job without a restart.
+    const limitMs = await jobTimeLimitMs(this.vault.config).catch(() => DEFAULT_JOB_TIME_LIMIT_MS);
     const limit = limitMs === null ? undefined : setTimeout(() => controller.abort(new JobTimeLimitError(limitMs)), limitMs);
     // A cancel asked for by another process (`textvault jobs cancel` while the server runs it).
     const cancelPoll = setInterval(() => {
@@ -515,6 +523,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
       clearTimeout(limit);
       clearInterval(cancelPoll);
       this.current = undefined;
+      runningHere.delete(id);
     }
     return 'ended';
   }
