@@ -25,6 +25,8 @@ export const UPLOADS_DIR = 'uploads';
  * server of the vault, say) is written to all the time, and is queued the moment it is complete.
  */
 const ORPHAN_UPLOAD_MS = 60 * 60 * 1000;
+/** How long `cancel()` of a job this queue runs waits for it to have stopped before it answers. */
+const CANCEL_ANSWER_WAIT_MS = 10_000;
 /**
  * The upload of a job that crashed is kept this long for `jobs retry`, then deleted like any
  * other ended upload: it is someone's messages, and a file nobody retried in a week is not wanted.
@@ -86,7 +88,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private readonly saveProgress: Prepared<unknown>;
   private readonly cancelRequested: Prepared<{ cancel_requested_at: number | null }>;
   /** The job this queue is running, and how to stop it. */
-  private current: { id: number; controller: AbortController } | undefined;
+  private current: { id: number; controller: AbortController; ended: Promise<void> } | undefined;
 
   constructor(
     readonly vault: Vault,
@@ -192,8 +194,14 @@ export class JobQueue extends EventEmitter<JobEvents> {
     }
     if (row.status === 'queued' || row.status === 'running') {
       await db.updateTable('jobs').set({ cancel_requested_at: Date.now() }).where('id', '=', id).where('status', '=', 'running').execute();
-      if (this.current?.id === id) this.current.controller.abort(new JobCancelledError());
-      else {
+      if (this.current?.id === id) {
+        this.current.controller.abort(new JobCancelledError());
+        // Stopping takes a moment (the reader notices, the transaction rolls back): answer with
+        // the outcome rather than "still running", unless it takes unusually long.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.current.ended, new Promise((r) => (timer = setTimeout(r, CANCEL_ANSWER_WAIT_MS)))]);
+        clearTimeout(timer);
+      } else {
         const now = await db.selectFrom('jobs').select(['status', 'runner_pid']).where('id', '=', id).executeTakeFirst();
         // Nobody is running it any more (its process died): there is nothing to wait for.
         if (now?.status === 'running' && !JobQueue.runnerAlive(id, now.runner_pid))
@@ -439,7 +447,9 @@ export class JobQueue extends EventEmitter<JobEvents> {
 
     const controller = new AbortController();
     const { signal } = controller;
-    this.current = { id, controller };
+    let markEnded = (): void => undefined;
+    const ended = new Promise<void>((resolve) => (markEnded = resolve));
+    this.current = { id, controller, ended };
     runningHere.add(id);
     // The setting is read at each start, so a change applies from the next job without a restart.
     const limitMs = await jobTimeLimitMs(this.vault.config).catch(() => DEFAULT_JOB_TIME_LIMIT_MS);
@@ -524,6 +534,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
       clearInterval(cancelPoll);
       this.current = undefined;
       runningHere.delete(id);
+      markEnded();
     }
     return 'ended';
   }
