@@ -453,7 +453,12 @@ export class JobQueue extends EventEmitter<JobEvents> {
     runningHere.add(id);
     // The setting is read at each start, so a change applies from the next job without a restart.
     const limitMs = await jobTimeLimitMs(this.vault.config).catch(() => DEFAULT_JOB_TIME_LIMIT_MS);
-    const limit = limitMs === null ? undefined : setTimeout(() => controller.abort(new JobTimeLimitError(limitMs)), limitMs);
+    const limit =
+      limitMs === null
+        ? undefined
+        : setTimeout(() => {
+            controller.abort(new JobTimeLimitError(limitMs));
+          }, limitMs);
     // A cancel asked for by another process (`textvault jobs cancel` while the server runs it).
     const cancelPoll = setInterval(() => {
       try {

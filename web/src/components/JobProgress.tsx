@@ -38,12 +38,26 @@ export function JobActions({ job, label, onChanged }: { job: Job; label: string;
   return (
     <span className="job-actions">
       {jobActive(job) && (
-        <button type="button" disabled={busy || stopping} onClick={() => act('cancel')} aria-label={`Cancel ${label.toLowerCase()} job ${String(job.id)}`}>
+        <button
+          type="button"
+          disabled={busy || stopping}
+          aria-label={`Cancel ${label.toLowerCase()} job ${String(job.id)}`}
+          onClick={() => {
+            act('cancel');
+          }}
+        >
           {stopping ? 'Cancelling…' : 'Cancel'}
         </button>
       )}
       {job.retryable === true && (
-        <button type="button" disabled={busy} onClick={() => act('retry')} aria-label={`Retry ${label.toLowerCase()} job ${String(job.id)}`}>
+        <button
+          type="button"
+          disabled={busy}
+          aria-label={`Retry ${label.toLowerCase()} job ${String(job.id)}`}
+          onClick={() => {
+            act('retry');
+          }}
+        >
           Retry
         </button>
       )}
