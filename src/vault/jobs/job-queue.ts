@@ -503,7 +503,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
         if (sourceId !== undefined) await noteRun(this.control.db, sourceId);
         const file = this.fileOf(row.file);
         const imported = isMailboxUrl(file)
-          ? await runMailbox(this.vault, this.control.db, sourceId, onProgress)
+          ? await runMailbox(this.vault, this.control.db, sourceId, onProgress, signal)
           : await runImport(this.vault, file, onProgress, { signal, ...(originalName === undefined ? {} : { displayName: path.basename(originalName) }) });
         // Before the job is marked done: a crash in between leaves the job to be retried, which
         // skips the already imported file and repeats this idempotent step.

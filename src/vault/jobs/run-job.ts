@@ -52,7 +52,13 @@ export async function runImport(
 }
 
 /** A poll of an IMAP mailbox source: only mail not seen before is read. */
-export async function runMailbox(vault: Vault, control: ControlDb, sourceId: number | undefined, onProgress: (p: JobProgress) => void): Promise<ImportJobResult> {
+export async function runMailbox(
+  vault: Vault,
+  control: ControlDb,
+  sourceId: number | undefined,
+  onProgress: (p: JobProgress) => void,
+  signal?: AbortSignal,
+): Promise<ImportJobResult> {
   if (sourceId === undefined) throw new Error('a mailbox import job needs the IMAP source it belongs to');
   const source = await findSource(control, sourceId);
   if (source.kind !== 'imap') throw new Error(`source "${source.name}" is not an IMAP mailbox`);
@@ -65,6 +71,7 @@ export async function runMailbox(vault: Vault, control: ControlDb, sourceId: num
     insecure: config.insecure,
     ...(config.caFile === undefined ? {} : { ca: mailboxCa(config) }),
     ...(config.callsFolder === undefined ? {} : { callsFolder: config.callsFolder }),
+    ...(signal === undefined ? {} : { signal }),
     onProgress: (done, total) => {
       onProgress({ done, total, unit: 'bytes' });
     },
