@@ -283,5 +283,5 @@ describe('killing the process that runs jobs', () => {
       await vault.close();
       await reference.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
