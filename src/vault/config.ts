@@ -90,7 +90,7 @@ export const SETTINGS: Record<string, Setting> = {
     parse: (v) => parseHostNames(v).join(','),
   },
   'server.request-timeout': {
-    description: 'time a client has to send a whole request, headers and body (uploads excepted), e.g. 30s (default 30s)',
+    description: 'time a client has to send the headers of a request, and then its body (uploads excepted), e.g. 30s (default 30s)',
     parse: (v) => formatDuration(parseTimeout(v, 1000)),
   },
   'server.idle-timeout': {
