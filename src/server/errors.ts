@@ -13,7 +13,7 @@ import { APP_CSP, SECURITY_HEADERS } from './security-headers.js';
 import { ZodError } from 'zod';
 import { WeakPasswordError } from '../vault/auth/passwords.js';
 import { UserError } from '../vault/auth/users.js';
-import { JobNotFoundError } from '../vault/jobs/index.js';
+import { JobNotFoundError, JobStateError } from '../vault/jobs/index.js';
 import { ConversationNotFoundError } from '../vault/queries/conversations.js';
 import { BadCursorError } from '../vault/queries/cursor.js';
 import { MediaNotFoundError } from '../vault/queries/media.js';
@@ -47,6 +47,7 @@ function classify(e: unknown): ApiError | undefined {
     return new ApiError(400, 'bad_request', `${where}${issue?.message ?? 'invalid request'}`);
   }
   if (e instanceof BadCursorError) return new ApiError(400, 'bad_cursor', e.message);
+  if (e instanceof JobStateError) return new ApiError(409, 'conflict', e.message);
   if (e instanceof WeakPasswordError || e instanceof UserError) return new ApiError(400, 'bad_request', e.message);
   if (e instanceof ConversationNotFoundError || e instanceof MessageNotFoundError || e instanceof MediaNotFoundError || e instanceof JobNotFoundError)
     return new ApiError(404, 'not_found', e.message);

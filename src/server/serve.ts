@@ -97,8 +97,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       url,
       setupToken,
       close: async () => {
+        // A shutdown does not wait for the running job: it is stopped (an import rolls back) and
+        // stays queued for the next start.
+        const stopping = queue.stop({ interrupt: true });
         await running.close();
         await sources.stop();
+        await stopping;
         await queue.close();
         await jobVault.close();
         await vault.close();

@@ -14,6 +14,7 @@ export const importMailboxViaImap: MailboxImporter = async (vault, options) => {
     insecure: options.insecure,
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.callsFolder === undefined ? {} : { callFolder: options.callsFolder }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     onProgress: (p) => {
       options.onProgress?.(p.bytesRead, null);
     },

@@ -11,9 +11,9 @@ import type { Generated } from 'kysely';
 
 export interface JobsTable {
   id: Generated<number>;
-  /** `import` or `verify`. */
+  /** `import`, `verify` or `export`. */
   kind: string;
-  /** `queued`, `running`, `done` or `failed`. */
+  /** `queued`, `running`, `done`, `failed` or `cancelled`. */
   status: string;
   created_at: number;
   started_at: number | null;
@@ -31,6 +31,8 @@ export interface JobsTable {
   attempts: number;
   /** The process running it: a `running` job whose process is gone was interrupted. */
   runner_pid: number | null;
+  /** Set by `cancel` for a job another process runs: that process polls it and stops the job. */
+  cancel_requested_at: number | null;
 }
 
 export interface SourcesTable {

@@ -16,6 +16,7 @@ import * as m0008 from './migrations/0008-sms-content-by-attrs.js';
 import * as m0009 from './migrations/0009-search-hash-size.js';
 import * as m0010 from './migrations/0010-keys-in-messages.js';
 import * as m0011 from './migrations/0011-search-without-sizes.js';
+import * as m0012jobCancel from './migrations/0012-job-cancel.js';
 import { beginImportTransaction, type ImportTransaction } from './import-transaction.js';
 import type { Schema } from './schema.js';
 import { SEARCHABLE_TEXT_FUNCTION } from './search-index.js';
@@ -40,6 +41,7 @@ const CONTROL_MIGRATIONS: Record<string, Migration> = {
   // for (or be rolled back with) the import's transaction.
   '0003-auth': m0003auth,
   '0004-control': m0004control,
+  '0012-job-cancel': m0012jobCancel,
 };
 
 class StaticMigrations implements MigrationProvider {

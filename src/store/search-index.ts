@@ -47,6 +47,7 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly insert: BetterSqlite3.Statement;
   private readonly delete: BetterSqlite3.Statement<[number, string]>;
   private readonly query: BetterSqlite3.Statement<[string, number], { rowid: number }>;
+  private tableCheck: BetterSqlite3.Statement | undefined;
   private bulk: { stage: BetterSqlite3.Statement<[number, string]>; add: BetterSqlite3.Statement<[number]>; clear: BetterSqlite3.Statement } | undefined;
 
   constructor(private readonly db: BetterSqlite3.Database) {
@@ -86,7 +87,16 @@ export class SqliteSearchIndex implements SearchIndex {
    * those segments cost more than the terms themselves. Made on first use (an import), so that
    * a read-only vault never creates the temporary table.
    */
+  private hasTempTable(): boolean {
+    this.tableCheck ??= this.db.prepare("SELECT 1 FROM temp.sqlite_schema WHERE type = 'table' AND name = 'search_prepared'");
+    return this.tableCheck.get() !== undefined;
+  }
+
   private bulkStatements() {
+    // Created inside an import's transaction, the table goes when that import rolls back (it
+    // failed, or was cancelled), and the statements with it: the next import on this connection
+    // makes them again. One look per batch of INDEX_BATCH messages.
+    if (this.bulk !== undefined && !this.hasTempTable()) this.bulk = undefined;
     if (this.bulk === undefined) {
       this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_prepared (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
       this.bulk = {

@@ -115,7 +115,7 @@ export const SETTINGS: Record<string, Setting> = {
     parse: (v) => parseHostNames(v).join(','),
   },
   'server.request-timeout': {
-    description: 'time a client has to send a whole request, headers and body (uploads excepted), e.g. 30s (default 30s)',
+    description: 'time a client has to send the headers of a request, and then its body (uploads excepted), e.g. 30s (default 30s)',
     parse: (v) => formatDuration(parseTimeout(v, 1000)),
   },
   'server.idle-timeout': {
@@ -129,6 +129,13 @@ export const SETTINGS: Record<string, Setting> = {
   'server.max-connections-per-address': {
     description: 'open connections one client address (an IPv6 /64) may hold; more are closed at once; 0 = no limit (default 32, no limit with --trust-proxy)',
     parse: (v) => String(parseCount(v, 0)),
+  },
+  'jobs.time-limit': {
+    description: 'longest a background job (import, verify, export) may run before it is stopped, e.g. 3h or 30m; off for no limit (default 1h)',
+    parse: (v) => {
+      const ms = parseTimeLimit(v);
+      return ms === null ? 'off' : formatDuration(ms);
+    },
   },
 };
 
@@ -185,6 +192,34 @@ export async function inputLimitsOf(config: VaultConfig): Promise<InputLimits> {
 export async function minFreeBytes(config: VaultConfig): Promise<number | undefined> {
   const v = await config.get('import.min-free-space');
   return v === undefined ? undefined : Number(v);
+}
+
+/**
+ * A job running longer than this is stopped and failed (its import rolled back). Real backups
+ * import in seconds to minutes (1,000,000 SMS: under a minute; media at disk speed), a verify
+ * reads every media file once; an hour is ten times what a large vault needs on a small
+ * machine, and bounds how long one hostile upload can hold the queue that every other job waits in.
+ */
+export const DEFAULT_JOB_TIME_LIMIT_MS = 3_600_000;
+
+/** Milliseconds, or null for `off` (no limit). */
+function parseTimeLimit(v: string): number | null {
+  if (['off', 'none', 'no'].includes(v.trim().toLowerCase())) return null;
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new ConfigError(`${notADuration(v)}, or off`);
+  if (ms <= 0) throw new ConfigError(`"${v}" would stop every job at once: use e.g. 1h or 3h, or off for no limit`);
+  return ms;
+}
+
+/** `jobs.time-limit` in milliseconds, or null when it is off. A hand-written value that does not parse counts as the default. */
+export async function jobTimeLimitMs(config: VaultConfig): Promise<number | null> {
+  const v = await config.get('jobs.time-limit');
+  if (v === undefined) return DEFAULT_JOB_TIME_LIMIT_MS;
+  try {
+    return parseTimeLimit(v);
+  } catch {
+    return DEFAULT_JOB_TIME_LIMIT_MS;
+  }
 }
 
 /** Exports made in the web app are deleted from the server this long after they were made. */

@@ -107,7 +107,7 @@ export async function ownerClient(server: TestServer): Promise<Client> {
 export async function waitForJob(client: Client, id: number): Promise<{ status: string; error: string | null; result: Record<string, unknown> | null; file: string | null }> {
   for (let i = 0; i < 400; i++) {
     const job = await client.json<{ status: string; error: string | null; result: Record<string, unknown> | null; file: string | null }>(`/api/jobs/${id}`);
-    if (job.status === 'done' || job.status === 'failed') return job;
+    if (job.status === 'done' || job.status === 'failed' || job.status === 'cancelled') return job;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`job ${id} did not finish`);

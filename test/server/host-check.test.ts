@@ -4,7 +4,12 @@
  * included; the names the server is really reached by still work.
  */
 import http from 'node:http';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { serve } from '../../src/server/serve.js';
+import { ConfigError } from '../../src/vault/config.js';
+import { Vault } from '../../src/vault/vault.js';
+import { tempDir } from '../helpers/temp.js';
 import { OWNER, startServer, type TestServer } from './harness.js';
 
 interface Answer {
@@ -14,7 +19,7 @@ interface Answer {
 }
 
 /** A request with a Host header of our choosing (fetch does not let one set it). */
-function request(server: TestServer, method: string, path: string, host: string, json?: unknown, extra: Record<string, string> = {}): Promise<Answer> {
+function request(server: Pick<TestServer, 'url'>, method: string, path: string, host: string, json?: unknown, extra: Record<string, string> = {}): Promise<Answer> {
   const url = new URL(server.url);
   const body = json === undefined ? undefined : JSON.stringify(json);
   return new Promise((resolve, reject) => {
@@ -69,5 +74,25 @@ describe('host check', () => {
     // nginx without `proxy_set_header Host` sends the upstream address; X-Forwarded-Host names the site.
     expect((await request(server, 'GET', '/api/health', '127.0.0.1:8787', undefined, { 'x-forwarded-host': 'archive.example.org' })).status).toBe(200);
     expect((await request(server, 'GET', '/api/health', '127.0.0.1:8787', undefined, { 'x-forwarded-host': 'evil.example' })).status).toBe(421);
+  });
+
+  it('reads server.hosts from the vault settings at start, and refuses a setting that is not a host name', async () => {
+    const dir = path.join(tempDir(), 'vault');
+    const vault = await Vault.open(dir, { create: true });
+    try {
+      await expect(vault.config.set('server.hosts', 'https://archive.lan/')).rejects.toThrow(ConfigError);
+      await vault.config.set('server.hosts', 'Archive.LAN, sms.example.org');
+      expect(await vault.config.get('server.hosts')).toBe('archive.lan,sms.example.org');
+    } finally {
+      await vault.close();
+    }
+    const running = await serve({ dir, host: '127.0.0.1', port: 0, announce: () => undefined });
+    try {
+      expect((await request(running, 'GET', '/api/health', 'archive.lan')).status).toBe(200);
+      expect((await request(running, 'GET', '/api/health', 'sms.example.org:8787')).status).toBe(200);
+      expect((await request(running, 'GET', '/api/health', 'other.lan')).status).toBe(421);
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -47,6 +47,21 @@ describe('importing SMS Backup & Restore fixtures', () => {
     expect(await counts(v)).toEqual({ sms: 8, mms: 8, calls: 0 });
   });
 
+  it('a backup that fails after its first search-index batch leaves the connection able to import the next one', async () => {
+    // The index's temporary table is made inside the first import's transaction and goes with
+    // its rollback: the next import on the same connection once failed with "no such table".
+    const v = await vault();
+    const dir = tempDir();
+    const rows = Array.from({ length: 25_000 }, (_, i) => sms(Date.UTC(2024, 0, 1) + i * 1000, `message ${i}`)).join('');
+    const cut = path.join(dir, 'cut.xml');
+    fs.writeFileSync(cut, smses(Date.UTC(2024, 1, 1), rows).slice(0, -40));
+    await expect(importAll(v, [cut], { readIn: 'thread' })).rejects.toBeInstanceOf(MalformedBackupError);
+    const good = path.join(dir, 'good.xml');
+    fs.writeFileSync(good, smses(Date.UTC(2024, 1, 2), sms(Date.UTC(2023, 0, 1), 'after the failure')));
+    await importAll(v, [good], { readIn: 'thread' });
+    expect(await counts(v)).toEqual({ sms: 1, mms: 0, calls: 0 });
+  });
+
   for (const name of fs.readdirSync(fixture('sbr')).filter((n) => n !== TRUNCATED)) {
     it(`${name} imports what the file holds (not what its count says)`, async () => {
       const v = await vault();

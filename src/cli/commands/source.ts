@@ -162,7 +162,7 @@ function waitForJob(queue: JobQueue, id: number): Promise<void> {
   return new Promise((resolve) => {
     const check = (): void => {
       void queue.get(id).then((j) => {
-        if (j === undefined || j.status === 'done' || j.status === 'failed') {
+        if (j === undefined || j.status === 'done' || j.status === 'failed' || j.status === 'cancelled') {
           queue.off('finished', onEnd);
           clearInterval(poll);
           resolve();

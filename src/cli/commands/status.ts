@@ -54,10 +54,13 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
         process.stdout.write(
           opts.json === true
             ? `${JSON.stringify({ daemon: 'started', vault: vault.dir })}\n`
-            : `textvault daemon: watching ${vault.dir}; Ctrl-C to stop (a running import finishes first)\n`,
+            : `textvault daemon: watching ${vault.dir}; Ctrl-C to stop (a running import is rolled back and stays queued)\n`,
         );
         await stopped;
+        // Stop the running job first: it may take a while, and a shutdown should not wait for it.
+        const stopping = queue.stop({ interrupt: true });
         await service.stop();
+        await stopping;
       });
     });
 }

@@ -44,6 +44,8 @@ export function presentJob(job: Job): Record<string, unknown> {
     file: job.file,
     result,
     error: publicJobError(job),
+    cancelRequested: job.cancelRequested,
+    retryable: job.retryable,
   };
 }
 
@@ -120,5 +122,17 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
     const job = await queue.get(id);
     if (job === undefined) throw new ApiError(404, 'not_found', `there is no job ${id}`);
     return presentJob(job);
+  });
+
+  // 200 with the cancelled job, or 202 while a job another process runs is still stopping.
+  app.post('/api/jobs/:id/cancel', async (request, reply) => {
+    const { id } = IdParam.parse(request.params);
+    const job = await queue.cancel(id);
+    return reply.status(job.status === 'running' ? 202 : 200).send(presentJob(job));
+  });
+
+  app.post('/api/jobs/:id/retry', async (request) => {
+    const { id } = IdParam.parse(request.params);
+    return presentJob(await queue.retry(id));
   });
 }

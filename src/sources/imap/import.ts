@@ -19,7 +19,7 @@ import { displayUrl, type ImapTarget } from './target.js';
 
 export const DEFAULT_CALL_FOLDER = 'Call log';
 
-export interface ImapImportOptions extends ConnectOptions, Pick<ImportOptions, 'match' | 'onProgress'> {
+export interface ImapImportOptions extends ConnectOptions, Pick<ImportOptions, 'match' | 'onProgress' | 'signal'> {
   /** The call-log folder (SMS Backup+'s default `Call log`); null to skip calls. */
   callFolder?: string | null;
   /** Mail bigger than this many bytes is streamed, not held in memory (default STREAM_ABOVE). */
@@ -105,6 +105,7 @@ async function importFolder(
     const [result] = await importUnits(vault, [unit.unit], {
       ...(options.match ? { match: options.match } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       // Mail from a server is never "the same file as before": the sync mark decides what is new.
       force: true,
       beforeCommit: () => saveSyncMark(vault, target.source, folder.name, { uidValidity: validity, lastUid: Math.max(unit.maxUid(), from - 1) }),

@@ -70,6 +70,13 @@ export interface ImportOptions {
    * never lock anyone out.
    */
   bulkJournal?: boolean;
+  /**
+   * Stops the import (a cancel, a time limit, a shutdown): the backup being read is rolled back
+   * and the import rejects with the signal's reason, or an error the stop caused. A ZIP's
+   * backups that committed before stay (each is one complete import); a stop after the last
+   * commit changes nothing.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -127,6 +134,7 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
     try {
       const results: ImportResult[] = [];
       for (const [index, unit] of opened.units.entries()) {
+        options.signal?.throwIfAborted();
         // A worker reopens the file by itself, which it cannot do for a decrypted copy.
         results.push(await importEntry(vault, unit, options, limits, unit.decrypted === true ? undefined : { file, index }));
       }
@@ -148,7 +156,10 @@ export async function importUnits(vault: Vault, units: BackupUnit[], options: Im
   try {
     vault.blobs.beginImport();
     const results: ImportResult[] = [];
-    for (const unit of units) results.push(await importEntry(vault, unit, options, DEFAULT_INPUT_LIMITS));
+    for (const unit of units) {
+      options.signal?.throwIfAborted();
+      results.push(await importEntry(vault, unit, options, DEFAULT_INPUT_LIMITS));
+    }
     return results;
   } finally {
     lock.release();
@@ -157,6 +168,7 @@ export async function importUnits(vault: Vault, units: BackupUnit[], options: Im
 
 async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptions, limits: InputLimits, origin?: UnitOrigin): Promise<ImportResult> {
   const started = Date.now();
+  const signal = options.signal;
   if (options.force !== true) {
     const known = await findIdenticalBackup(vault, entry);
     if (known !== undefined) return skipped(vault, entry, known, started);
@@ -196,6 +208,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
 
     const onPrepared = (p: PreparedRecord): void => {
       if (lowOnDisk) checkFreeSpace(vault.dir, minFree, entry.name);
+      // Records are handed over synchronously, on this thread: a throw here stops the reader.
+      signal?.throwIfAborted();
       counts.read++;
       if (writer === undefined) throw new Error('record before header');
       if (p.type === 'reject') {
@@ -213,6 +227,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       options.onProgress?.({ file: entry.name, bytesRead, bytesTotal: entry.sizeOnDisk, records: counts.read });
     };
     const onContact = (c: ContactRecord): void => {
+      signal?.throwIfAborted();
       counts.read++;
       kinds.contacts++;
       counts[contactWriter.add(c)]++;
@@ -239,6 +254,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
           region: formatRegion(regionChoice.region),
           salvage: options.salvage === true,
           limits,
+          ...(signal === undefined ? {} : { signal }),
           onBytes,
           header: onHeader,
           item: (i) => {
@@ -266,6 +282,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       if (!(options.salvage === true && e instanceof MalformedBackupError && header !== undefined)) throw e;
       salvageReason = e.message;
     }
+    // Also when a salvaging read turned the stop into "damage": nothing of a stopped read is kept.
+    signal?.throwIfAborted();
     progress();
     if (header === undefined || writer === undefined) throw new MalformedBackupError(entry.name, 1, 1, 'the file is empty');
     writer.finish();
@@ -277,6 +295,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
     await options.beforeCommit?.(entry);
     checkFreeSpace(vault.dir, minFree, entry.name);
+    // The last moment a stop can still leave the vault as it was.
+    signal?.throwIfAborted();
     await vault.blobs.commitStaged();
     tx.commit();
     return {

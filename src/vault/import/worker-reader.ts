@@ -62,6 +62,8 @@ export interface WorkerReadContext {
   region: string;
   salvage: boolean;
   limits: InputLimits;
+  /** Stops the read: the worker is told to stop, and ended if it has not within ABORT_GRACE_MS. */
+  signal?: AbortSignal;
   onBytes(n: number): void;
   header(h: BackupHeader): void;
   /** Called synchronously for every record and warning; a throw cancels the read. */
@@ -91,6 +93,14 @@ export function workerHeapMb(limits: InputLimits): number {
   return Math.max(WORKER_OLD_MB, HEAP_BASE_MB + Math.ceil((limits.maxRecordChars * HEAP_PER_RECORD_CHAR) / (1024 * 1024)));
 }
 
+/**
+ * How long a worker told to stop may take to notice it (it looks between records and while it
+ * waits for the main thread) before it is terminated. A reader busy inside one huge record or an
+ * inflating ZIP entry never looks; terminating it is as safe as a killed process (its staged
+ * blobs are temp files the next import removes, see BlobStore.beginImport).
+ */
+const ABORT_GRACE_MS = 1000;
+
 export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
   const heapMb = workerHeapMb(ctx.limits);
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
@@ -106,9 +116,18 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
     /** Set when this side failed: the worker is told to stop, and this is what the read rejects with. */
     let failure: Error | undefined;
     let settled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      cancel(ctx.signal?.reason);
+      graceTimer = setTimeout(() => {
+        void worker.terminate();
+      }, ABORT_GRACE_MS);
+    };
     const end = (outcome: ReadOutcome | Error): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(graceTimer);
+      ctx.signal?.removeEventListener('abort', onAbort);
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     };
@@ -149,6 +168,8 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
     worker.on('exit', (code) => {
       end(failure ?? new Error(`${ctx.file}: the reader thread stopped unexpectedly (exit code ${code})`));
     });
+    if (ctx.signal?.aborted === true) onAbort();
+    else ctx.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -12,8 +12,9 @@ import { noteSourceFailure, noteSourceImport } from '../sources/deliveries.js';
 import { isMailboxUrl } from '../sources/mailbox.js';
 import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
-import { jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
-import { exportsKeepMs } from '../config.js';
+import { errorNameOf, isRetryable, jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
+import { DEFAULT_JOB_TIME_LIMIT_MS, exportsKeepMs, jobTimeLimitMs } from '../config.js';
+import { CRASHED, crashMessage, JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError } from './job-errors.js';
 import { removeExportFiles, runExportJob } from './run-export-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
 
@@ -24,6 +25,20 @@ export const UPLOADS_DIR = 'uploads';
  * server of the vault, say) is written to all the time, and is queued the moment it is complete.
  */
 const ORPHAN_UPLOAD_MS = 60 * 60 * 1000;
+/** How long `cancel()` of a job this queue runs waits for it to have stopped before it answers. */
+const CANCEL_ANSWER_WAIT_MS = 10_000;
+/**
+ * The upload of a job that crashed is kept this long for `jobs retry`, then deleted like any
+ * other ended upload: it is someone's messages, and a file nobody retried in a week is not wanted.
+ */
+const CRASHED_UPLOAD_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Jobs some queue of this process is running. Several queues may share a control database in
+ * one process (the server's, a CLI command's, tests): a job marked running with this process's
+ * id is alive exactly when one of them has it here.
+ */
+const runningHere = new Set<number>();
 
 export interface JobQueueOptions {
   /** How often a running job's progress is written to the control database (ms). Default 1000. */
@@ -32,18 +47,18 @@ export interface JobQueueOptions {
   busyRetryMs?: number;
   /** How often an idle queue looks for jobs other processes queued or left behind (ms). Default 5000. */
   pollMs?: number;
-  /** A job whose run was interrupted (killed) this many times is failed instead of retried. Default 3. */
-  maxAttempts?: number;
+  /** How often a running job's row is read for a cancel another process asked for (ms). Default 500. */
+  cancelPollMs?: number;
   /** How often an idle queue deletes exports older than `exports.keep` (ms; also at start). Default 10 minutes. */
   exportSweepMs?: number;
 }
 
 export interface JobEvents {
-  /** Any change of a job's status (queued, running, done, failed). */
+  /** Any change of a job's status (queued, running, done, failed, cancelled). */
   job: [job: Job];
   /** A running job's progress moved (at most every ~100 ms). */
   progress: [job: Job];
-  /** A job ended: `status` is `done` or `failed`. */
+  /** A job ended: `status` is `done`, `failed` or `cancelled`. */
   finished: [job: Job];
 }
 
@@ -59,7 +74,7 @@ export class JobNotFoundError extends Error {
 export class JobQueue extends EventEmitter<JobEvents> {
   private readonly progressPersistMs: number;
   private readonly busyRetryMs: number;
-  private readonly maxAttempts: number;
+  private readonly cancelPollMs: number;
   private readonly pollMs: number;
   private readonly exportSweepMs: number;
   private lastExportSweep = 0;
@@ -71,6 +86,9 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private wake: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly saveProgress: Prepared<unknown>;
+  private readonly cancelRequested: Prepared<{ cancel_requested_at: number | null }>;
+  /** The job this queue is running, and how to stop it. */
+  private current: { id: number; controller: AbortController; ended: Promise<void> } | undefined;
 
   constructor(
     readonly vault: Vault,
@@ -81,7 +99,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
     super();
     this.progressPersistMs = options.progressPersistMs ?? 1000;
     this.busyRetryMs = options.busyRetryMs ?? 2000;
-    this.maxAttempts = options.maxAttempts ?? 3;
+    this.cancelPollMs = options.cancelPollMs ?? 500;
     this.pollMs = options.pollMs ?? 5000;
     this.exportSweepMs = options.exportSweepMs ?? 10 * 60 * 1000;
     this.saveProgress = prepare(
@@ -91,6 +109,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
         .set({ progress_done: param<number>('done'), progress_total: param<number | null>('total'), progress_unit: param<string>('unit') })
         .where('id', '=', param<number>('id')),
     );
+    this.cancelRequested = prepare(control.sqlite, control.db.selectFrom('jobs').select('cancel_requested_at').where('id', '=', param<number>('id')));
   }
 
   /** Opens the vault's control database and a queue over it; `close()` closes both. */
@@ -158,13 +177,89 @@ export class JobQueue extends EventEmitter<JobEvents> {
   }
 
   /**
+   * Cancels a job. A queued job is cancelled at once. A running job is asked to stop: when this
+   * queue runs it, at once; when another process does, through the job's row, which that process
+   * reads every `cancelPollMs` (the returned job then says `cancelRequested`, and `get()` shows
+   * `cancelled` once it stopped). A stopped import is rolled back: the vault is as it was. A job
+   * that crashed (its upload kept for a retry) is cancelled too, and its upload deleted.
+   */
+  async cancel(id: number): Promise<Job> {
+    const db = this.control.db;
+    const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new JobNotFoundError(`there is no job ${id}`);
+    const cancelled = { status: 'cancelled' as const, result: { errorName: 'JobCancelledError' } };
+    if (row.status === 'queued') {
+      if (await this.end(id, { ...cancelled, error: 'cancelled before it started', onlyIf: 'queued' })) return this.mustGet(id);
+      // It started in between: stop it like a running one.
+    }
+    if (row.status === 'queued' || row.status === 'running') {
+      await db.updateTable('jobs').set({ cancel_requested_at: Date.now() }).where('id', '=', id).where('status', '=', 'running').execute();
+      if (this.current?.id === id) {
+        this.current.controller.abort(new JobCancelledError());
+        // Stopping takes a moment (the reader notices, the transaction rolls back): answer with
+        // the outcome rather than "still running", unless it takes unusually long.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.current.ended, new Promise((r) => (timer = setTimeout(r, CANCEL_ANSWER_WAIT_MS)))]);
+        clearTimeout(timer);
+      } else {
+        const now = await db.selectFrom('jobs').select(['status', 'runner_pid']).where('id', '=', id).executeTakeFirst();
+        // Nobody is running it any more (its process died): there is nothing to wait for.
+        if (now?.status === 'running' && !JobQueue.runnerAlive(id, now.runner_pid))
+          await this.end(id, { ...cancelled, error: 'cancelled after the process running it had stopped; nothing from that run was kept', onlyIf: 'running' });
+      }
+      return this.mustGet(id);
+    }
+    if (row.status === 'failed' && errorNameOf(row.result_json) === CRASHED) {
+      await this.end(id, { ...cancelled, error: `${row.error ?? 'crashed'} (then cancelled: its file was deleted)`, onlyIf: 'failed' });
+      return this.mustGet(id);
+    }
+    throw new JobStateError(`job ${id} has already ended (${row.status}); there is nothing to cancel`);
+  }
+
+  /**
+   * Queues a failed or cancelled job again, as it was first queued (`jobs retry`): for a job that
+   * crashed the process, for one stopped by the time limit after raising it, for one cancelled
+   * by mistake. An upload deleted at its job's end cannot be retried: send it again.
+   */
+  async retry(id: number): Promise<Job> {
+    const row = await this.control.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new JobNotFoundError(`there is no job ${id}`);
+    if (row.status !== 'failed' && row.status !== 'cancelled') throw new JobStateError(`job ${id} is ${row.status}; only a failed or cancelled job can be retried`);
+    if (!isRetryable(row)) throw new JobStateError(`job ${id} cannot be retried: its upload was deleted when the job ended; upload the file again`);
+    if (row.kind === 'import' && row.file !== null && !isMailboxUrl(row.file) && !fs.existsSync(row.file))
+      throw new JobStateError(`job ${id} cannot be retried: its file is no longer there; import or upload it again`);
+    const updated = await this.control.db
+      .updateTable('jobs')
+      .set({ status: 'queued', started_at: null, ended_at: null, error: null, result_json: null, progress_done: 0, runner_pid: null, cancel_requested_at: null })
+      .where('id', '=', id)
+      .where('status', '=', row.status)
+      .returningAll()
+      .executeTakeFirst();
+    if (updated === undefined) throw new JobStateError(`job ${id} changed while it was being retried; look at it again`);
+    const job = jobFromRow(updated);
+    this.emit('job', job);
+    this.wake?.();
+    return job;
+  }
+
+  private async mustGet(id: number): Promise<Job> {
+    const job = await this.get(id);
+    if (job === undefined) throw new JobNotFoundError(`there is no job ${id}`);
+    return job;
+  }
+
+  private static runnerAlive(id: number, pid: number | null): boolean {
+    return pid !== null && (pid === process.pid ? runningHere.has(id) : processAlive(pid));
+  }
+
+  /**
    * Starts running jobs one at a time, oldest first. A job left `running` by a process that died
-   * is queued again and re-run from scratch: imports are one transaction per backup and skip
-   * files already imported, so a re-run neither loses nor duplicates anything.
+   * is not run again by itself: it is failed with a message that says how to retry it (see
+   * failCrashed), and its upload is kept for that.
    */
   async start(): Promise<void> {
     if (this.running) return;
-    await this.requeueInterrupted();
+    await this.failCrashed();
     await this.removeLeftoverFiles();
     await this.removeOrphanUploads();
     await this.removeExpiredExports();
@@ -172,9 +267,14 @@ export class JobQueue extends EventEmitter<JobEvents> {
     this.loopDone = this.loop();
   }
 
-  /** Stops taking new jobs and resolves once the running one (if any) has ended. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking new jobs and resolves once the running one (if any) has ended. With `interrupt`
+   * (a shutdown: SIGTERM, Ctrl-C) the running job is stopped at once instead: an import is rolled
+   * back, and the job goes back to the queue and runs again at the next start.
+   */
+  async stop(options: { interrupt?: boolean } = {}): Promise<void> {
     this.running = false;
+    if (options.interrupt === true) this.current?.controller.abort(new JobInterruptedError());
     this.wake?.();
     await this.loopDone;
     this.loopDone = undefined;
@@ -186,29 +286,54 @@ export class JobQueue extends EventEmitter<JobEvents> {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  async close(): Promise<void> {
-    await this.stop();
+  async close(options: { interrupt?: boolean } = {}): Promise<void> {
+    await this.stop(options);
     if (this.ownsControl) await this.control.close();
   }
 
   /**
-   * Queues again every job marked running by a process that no longer exists. Several processes
-   * (the server, `textvault jobs run`) may share a queue: a job another live process is running
-   * is left alone, and taking a queued job is one conditional update, so only one runs it.
+   * Fails every job marked running by a process that no longer exists: that process was killed
+   * or crashed in the middle of it. Such a job is not run again by itself: the likeliest cause of
+   * a crash during a job is the job (a hostile or broken file, memory), and re-running it at each
+   * start turned one bad upload into a crash loop. An orderly stop (SIGTERM, Ctrl-C) is not a
+   * crash: that job went back to the queue (stop({ interrupt })). Nothing of the unfinished run
+   * is in the vault (one transaction per backup), and an upload is kept for `jobs retry`.
+   *
+   * Several processes (the server, `textvault jobs run`) may share a queue: a job another live
+   * process is running is left alone, and taking a queued job is one conditional update, so only
+   * one runs it.
    */
-  private async requeueInterrupted(): Promise<void> {
-    const running = await this.control.db.selectFrom('jobs').select(['id', 'runner_pid']).where('status', '=', 'running').execute();
+  private async failCrashed(): Promise<void> {
+    const running = await this.control.db.selectFrom('jobs').selectAll().where('status', '=', 'running').execute();
     for (const r of running) {
-      if (r.runner_pid !== null && r.runner_pid !== process.pid && processAlive(r.runner_pid)) continue;
-      // A job of this very process is only ever `running` inside runOne, which is not the case here.
-      await this.control.db.updateTable('jobs').set({ status: 'queued', started_at: null, runner_pid: null }).where('id', '=', r.id).where('status', '=', 'running').execute();
+      if (JobQueue.runnerAlive(r.id, r.runner_pid)) continue;
+      const job = jobFromRow(r);
+      const what = job.kind === 'import' ? `importing ${job.file === null ? 'a file' : `"${path.basename(job.file)}"`}` : job.kind === 'verify' ? 'verifying the vault' : 'exporting';
+      const message = crashMessage(r.id, what);
+      const { sourceId } = parseParams(r.params_json);
+      if (sourceId !== undefined) await noteSourceFailure(this.control.db, sourceId, message);
+      await this.end(r.id, { status: 'failed', error: message, result: { errorName: CRASHED }, onlyIf: 'running', keepFile: true });
     }
   }
 
-  /** Files of ended `deleteAfter` jobs that a crash kept from being deleted. */
-  private async removeLeftoverFiles(): Promise<void> {
-    const ended = await this.control.db.selectFrom('jobs').select(['file', 'params_json']).where('status', 'in', ['done', 'failed']).where('file', 'is not', null).execute();
-    for (const j of ended) if (j.file !== null && parseParams(j.params_json).deleteAfter === true) await fs.promises.rm(j.file, { force: true });
+  /**
+   * Files of ended `deleteAfter` jobs that a crash kept from being deleted, and uploads of crashed
+   * jobs nobody retried within CRASHED_UPLOAD_KEEP_MS.
+   */
+  private async removeLeftoverFiles(options: { onlyCrashed?: boolean } = {}, now = Date.now()): Promise<void> {
+    let q = this.control.db
+      .selectFrom('jobs')
+      .select(['file', 'params_json', 'result_json', 'ended_at'])
+      .where('status', 'in', ['done', 'failed', 'cancelled'])
+      .where('file', 'is not', null);
+    // While running, only the few crashed jobs' uploads can have become due.
+    if (options.onlyCrashed === true) q = q.where('result_json', 'like', `%"${CRASHED}"%`);
+    const ended = await q.execute();
+    for (const j of ended) {
+      if (j.file === null || parseParams(j.params_json).deleteAfter !== true) continue;
+      if (errorNameOf(j.result_json) === CRASHED && now - (j.ended_at ?? 0) < CRASHED_UPLOAD_KEEP_MS) continue;
+      await fs.promises.rm(j.file, { force: true });
+    }
   }
 
   /**
@@ -290,10 +415,13 @@ export class JobQueue extends EventEmitter<JobEvents> {
       const next = await this.control.db.selectFrom('jobs').selectAll().where('status', '=', 'queued').orderBy('id').limit(1).executeTakeFirst();
       if (next === undefined) {
         // A job another process was running when it died shows up here too.
-        await this.requeueInterrupted();
+        await this.failCrashed();
         if (await this.hasQueued()) continue;
         for (const resolve of this.idleWaiters.splice(0)) resolve();
-        if (Date.now() - this.lastExportSweep >= this.exportSweepMs) await this.removeExpiredExports();
+        if (Date.now() - this.lastExportSweep >= this.exportSweepMs) {
+          await this.removeExpiredExports();
+          await this.removeLeftoverFiles({ onlyCrashed: true });
+        }
         // Polling as well as waking on enqueue: another process (the CLI) may queue jobs too.
         await this.sleep(this.pollMs);
         continue;
@@ -306,16 +434,9 @@ export class JobQueue extends EventEmitter<JobEvents> {
   private async runOne(id: number, attempts: number): Promise<'ended' | 'busy'> {
     const db = this.control.db;
     const now = Date.now();
-    if (attempts >= this.maxAttempts) {
-      await this.end(id, {
-        status: 'failed',
-        error: `the job was interrupted ${attempts} times (the process running it was killed or crashed); nothing from an unfinished run was kept. Queue it again once the cause is fixed`,
-      });
-      return 'ended';
-    }
     const row = await db
       .updateTable('jobs')
-      .set({ status: 'running', started_at: now, attempts: attempts + 1, progress_done: 0, runner_pid: process.pid })
+      .set({ status: 'running', started_at: now, attempts: attempts + 1, progress_done: 0, runner_pid: process.pid, cancel_requested_at: null })
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .returningAll()
@@ -323,6 +444,29 @@ export class JobQueue extends EventEmitter<JobEvents> {
     if (row === undefined) return 'ended';
     const started = jobFromRow(row);
     this.emit('job', started);
+
+    const controller = new AbortController();
+    const { signal } = controller;
+    let markEnded = (): void => undefined;
+    const ended = new Promise<void>((resolve) => (markEnded = resolve));
+    this.current = { id, controller, ended };
+    runningHere.add(id);
+    // The setting is read at each start, so a change applies from the next job without a restart.
+    const limitMs = await jobTimeLimitMs(this.vault.config).catch(() => DEFAULT_JOB_TIME_LIMIT_MS);
+    const limit =
+      limitMs === null
+        ? undefined
+        : setTimeout(() => {
+            controller.abort(new JobTimeLimitError(limitMs));
+          }, limitMs);
+    // A cancel asked for by another process (`textvault jobs cancel` while the server runs it).
+    const cancelPoll = setInterval(() => {
+      try {
+        if (this.cancelRequested.get({ id })?.cancel_requested_at != null) controller.abort(new JobCancelledError());
+      } catch {
+        // A busy or full control database: look again at the next tick.
+      }
+    }, this.cancelPollMs);
 
     let lastPersist = 0;
     const onProgress = (p: JobProgress): void => {
@@ -342,38 +486,74 @@ export class JobQueue extends EventEmitter<JobEvents> {
         }
       }
     };
+    // Verify and export stop when their progress callback throws (they call it from their own
+    // loops); an import is told through its signal instead, since its progress comes from
+    // inside the reader's stream callbacks, where a throw would escape.
+    const stoppingProgress = (p: JobProgress): void => {
+      onProgress(p);
+      signal.throwIfAborted();
+    };
 
     const { sourceId, originalName, export: exportParams } = parseParams(row.params_json);
     try {
       let result: object;
-      if (row.kind === 'verify') result = await runVerify(this.vault, onProgress);
-      else if (row.kind === 'export') result = await runExportJob(this.vault, id, exportParams, onProgress);
+      if (row.kind === 'verify') result = await runVerify(this.vault, stoppingProgress);
+      else if (row.kind === 'export') result = await runExportJob(this.vault, id, exportParams, stoppingProgress);
       else {
         if (sourceId !== undefined) await noteRun(this.control.db, sourceId);
         const file = this.fileOf(row.file);
-        const imported = isMailboxUrl(file) ? await runMailbox(this.vault, this.control.db, sourceId, onProgress) : await runImport(this.vault, file, onProgress, originalName === undefined ? undefined : path.basename(originalName));
-        // Before the job is marked done: a crash in between re-runs the job, which skips the
-        // already imported file and repeats this idempotent step.
+        const imported = isMailboxUrl(file)
+          ? await runMailbox(this.vault, this.control.db, sourceId, onProgress, signal)
+          : await runImport(this.vault, file, onProgress, { signal, ...(originalName === undefined ? {} : { displayName: path.basename(originalName) }) });
+        // Before the job is marked done: a crash in between leaves the job to be retried, which
+        // skips the already imported file and repeats this idempotent step.
         const deletions = sourceId === undefined ? undefined : await noteSourceImport(this.vault, this.control.db, sourceId, imported.backups);
         result = deletions === undefined ? imported : { ...imported, deletedOnPhone: deletions };
       }
       const p = this.live.get(id);
       await this.end(id, { status: 'done', result, ...(p === undefined ? {} : { progress: { ...p, done: p.total ?? p.done } }) });
     } catch (e) {
-      if (e instanceof VaultBusyError) {
+      if (e instanceof VaultBusyError && !signal.aborted) {
         // Another process is importing: wait for it rather than fail; this run does not count.
-        this.live.delete(id);
-        await db.updateTable('jobs').set({ status: 'queued', started_at: null, attempts, runner_pid: null }).where('id', '=', id).execute();
-        const job = await this.get(id);
-        if (job !== undefined) this.emit('job', job);
+        await this.requeue(id, attempts);
         return 'busy';
       }
-      const message = e instanceof Error ? e.message : String(e);
-      if (sourceId !== undefined) await noteSourceFailure(this.control.db, sourceId, message);
-      // The error's class lets a watched folder tell "not a backup" (rejected/) from damage.
-      await this.end(id, { status: 'failed', error: message, result: { errorName: e instanceof Error ? e.name : 'Error' } });
+      // Whatever the run threw on its way out (the reader's own "cancelled", a rolled-back
+      // write), the reason it was stopped is what the job reports.
+      const reason: unknown = signal.aborted ? signal.reason : e;
+      if (reason instanceof JobInterruptedError) {
+        // A shutdown, not the job's fault: it runs again at the next start and does not count.
+        await this.requeue(id, attempts);
+        return 'ended';
+      }
+      const message = reason instanceof Error ? reason.message : String(reason);
+      const errorName = reason instanceof Error ? reason.name : 'Error';
+      if (reason instanceof JobCancelledError) await this.end(id, { status: 'cancelled', error: message, result: { errorName } });
+      else {
+        if (sourceId !== undefined) await noteSourceFailure(this.control.db, sourceId, message);
+        // The error's class lets a watched folder tell "not a backup" (rejected/) from damage.
+        await this.end(id, { status: 'failed', error: message, result: { errorName } });
+      }
+    } finally {
+      clearTimeout(limit);
+      clearInterval(cancelPoll);
+      this.current = undefined;
+      runningHere.delete(id);
+      markEnded();
     }
     return 'ended';
+  }
+
+  /** Puts a job that did not get to run (busy vault, shutdown) back in the queue, as it was. */
+  private async requeue(id: number, attempts: number): Promise<void> {
+    this.live.delete(id);
+    await this.control.db
+      .updateTable('jobs')
+      .set({ status: 'queued', started_at: null, attempts, runner_pid: null, progress_done: 0, cancel_requested_at: null })
+      .where('id', '=', id)
+      .execute();
+    const job = await this.get(id);
+    if (job !== undefined) this.emit('job', job);
   }
 
   private fileOf(file: string | null): string {
@@ -381,27 +561,38 @@ export class JobQueue extends EventEmitter<JobEvents> {
     return file;
   }
 
-  private async end(id: number, outcome: { status: 'done' | 'failed'; result?: object; error?: string; progress?: JobProgress }): Promise<void> {
-    const row = await this.control.db
+  /**
+   * Marks a job ended. With `onlyIf`, only when it is still in that state (false when it is not:
+   * another process or request got there first). A `deleteAfter` file is deleted, unless
+   * `keepFile` (a crashed job keeps its upload for a retry).
+   */
+  private async end(
+    id: number,
+    outcome: { status: 'done' | 'failed' | 'cancelled'; result?: object; error?: string; progress?: JobProgress; onlyIf?: string; keepFile?: boolean },
+  ): Promise<boolean> {
+    let q = this.control.db
       .updateTable('jobs')
       .set({
         status: outcome.status,
         ended_at: Date.now(),
         result_json: outcome.result === undefined ? null : JSON.stringify(outcome.result),
         error: outcome.error ?? null,
+        runner_pid: null,
         ...(outcome.progress === undefined ? {} : { progress_done: outcome.progress.done, progress_total: outcome.progress.total, progress_unit: outcome.progress.unit }),
       })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      .where('id', '=', id);
+    if (outcome.onlyIf !== undefined) q = q.where('status', '=', outcome.onlyIf);
+    const row = await q.returningAll().executeTakeFirst();
+    if (row === undefined) return false;
     this.live.delete(id);
     const params = parseParams(row.params_json);
-    if (params.deleteAfter === true && row.file !== null) {
+    if (params.deleteAfter === true && row.file !== null && outcome.keepFile !== true) {
       // Only the queue's own copies (spooled uploads) are deleted, and only once the job ended.
       await fs.promises.rm(row.file, { force: true });
     }
     const job = jobFromRow(row);
     this.emit('job', job);
     this.emit('finished', job);
+    return true;
   }
 }

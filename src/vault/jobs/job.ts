@@ -6,9 +6,15 @@ import type { Selectable } from 'kysely';
 import type { JobsTable } from '../../store/control-schema.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/export-formats.js';
 import type { ExportKind } from '../export/selection.js';
+import { CRASHED } from './job-errors.js';
 
 export type JobKind = 'import' | 'verify' | 'export';
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A job in one of these states will not change again (unless someone retries it). */
+export function jobEnded(status: JobStatus): boolean {
+  return status === 'done' || status === 'failed' || status === 'cancelled';
+}
 export type ProgressUnit = 'bytes' | 'blobs' | 'records';
 
 export interface JobProgress {
@@ -32,6 +38,14 @@ export interface Job {
   error: string | null;
   /** The source that delivered the file, if any. */
   sourceId: number | null;
+  /** Someone asked to cancel the running job; it stops at its next step. */
+  cancelRequested: boolean;
+  /**
+   * `textvault jobs retry` (or the API's retry) can run it again: it failed or was cancelled and
+   * its input is still there (an upload's spooled file is deleted when its job ends, except
+   * after a crash, when it is kept for this).
+   */
+  retryable: boolean;
 }
 
 export interface ImportJobInput {
@@ -122,7 +136,7 @@ export function jobFromRow(r: Selectable<JobsTable>): Job {
   return {
     id: r.id,
     kind: r.kind === 'verify' ? 'verify' : r.kind === 'export' ? 'export' : 'import',
-    status: r.status as JobStatus,
+    status: asStatus(r.status),
     createdAt: new Date(r.created_at).toISOString(),
     startedAt: iso(r.started_at),
     endedAt: iso(r.ended_at),
@@ -131,5 +145,28 @@ export function jobFromRow(r: Selectable<JobsTable>): Job {
     result: r.result_json === null ? null : (JSON.parse(r.result_json) as object),
     error: r.error,
     sourceId: params.sourceId ?? null,
+    cancelRequested: r.status === 'running' && r.cancel_requested_at !== null,
+    retryable: isRetryable(r),
   };
+}
+
+function asStatus(s: string): JobStatus {
+  return s === 'queued' || s === 'running' || s === 'done' || s === 'cancelled' ? s : 'failed';
+}
+
+/** The name of the error a job ended with (kept in its result), if any. */
+export function errorNameOf(resultJson: string | null): string | undefined {
+  if (resultJson === null) return undefined;
+  const v = JSON.parse(resultJson) as unknown;
+  return typeof v === 'object' && v !== null && 'errorName' in v && typeof v.errorName === 'string' ? v.errorName : undefined;
+}
+
+/**
+ * Whether the job can run again: it failed or was cancelled, and an import's file was not a
+ * spooled upload deleted at the job's end (a crashed job keeps its upload; see CRASHED).
+ */
+export function isRetryable(r: Pick<Selectable<JobsTable>, 'status' | 'kind' | 'params_json' | 'result_json'>): boolean {
+  if (r.status !== 'failed' && r.status !== 'cancelled') return false;
+  if (r.kind !== 'import' || parseParams(r.params_json).deleteAfter !== true) return true;
+  return errorNameOf(r.result_json) === CRASHED;
 }

@@ -22,7 +22,13 @@ export interface VerifyJobResult extends VerifyReport {
   blobsChecked: number;
 }
 
-export async function runImport(vault: Vault, file: string, onProgress: (p: JobProgress) => void, displayName?: string): Promise<ImportJobResult> {
+export async function runImport(
+  vault: Vault,
+  file: string,
+  onProgress: (p: JobProgress) => void,
+  options: { displayName?: string; signal?: AbortSignal } = {},
+): Promise<ImportJobResult> {
+  const { displayName, signal } = options;
   // A ZIP holds several backups, each reported from 0: add up the entries already finished.
   let finishedBytes = 0;
   let current = '';
@@ -34,6 +40,7 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
     ...(displayName === undefined ? {} : { displayName }),
     // Job files come from outside: uploads, devices, watched folders.
     untrusted: true,
+    ...(signal === undefined ? {} : { signal }),
     onProgress: (p) => {
       if (p.file !== current) {
         finishedBytes += currentBytes;
@@ -47,7 +54,13 @@ export async function runImport(vault: Vault, file: string, onProgress: (p: JobP
 }
 
 /** A poll of an IMAP mailbox source: only mail not seen before is read. */
-export async function runMailbox(vault: Vault, control: ControlDb, sourceId: number | undefined, onProgress: (p: JobProgress) => void): Promise<ImportJobResult> {
+export async function runMailbox(
+  vault: Vault,
+  control: ControlDb,
+  sourceId: number | undefined,
+  onProgress: (p: JobProgress) => void,
+  signal?: AbortSignal,
+): Promise<ImportJobResult> {
   if (sourceId === undefined) throw new Error('a mailbox import job needs the IMAP source it belongs to');
   const source = await findSource(control, sourceId);
   if (source.kind !== 'imap') throw new Error(`source "${source.name}" is not an IMAP mailbox`);
@@ -60,6 +73,7 @@ export async function runMailbox(vault: Vault, control: ControlDb, sourceId: num
     insecure: config.insecure,
     ...(config.caFile === undefined ? {} : { ca: mailboxCa(config) }),
     ...(config.callsFolder === undefined ? {} : { callsFolder: config.callsFolder }),
+    ...(signal === undefined ? {} : { signal }),
     onProgress: (done, total) => {
       onProgress({ done, total, unit: 'bytes' });
     },

@@ -18,6 +18,8 @@ export interface MailboxImportOptions {
   ca?: string[];
   callsFolder?: string;
   onProgress?: (done: number, total: number | null) => void;
+  /** Stops the import (a cancel, the time limit, a shutdown): the folder being read rolls back. */
+  signal?: AbortSignal;
 }
 
 /** Imports the mail not yet seen in the mailbox (the reader remembers UIDVALIDITY/UID). */

@@ -176,7 +176,7 @@ describe('the job queue', () => {
     acquireLock(vault.dir).release();
   });
 
-  it('leaves a job another live process is running alone, and takes it over once that process is gone', async () => {
+  it('leaves a job another live process is running alone, and fails it (not re-run) once that process is gone', async () => {
     const vault = await newVault();
     const dir = tempDir();
     const a = await smallBackup(dir, 'a.xml', 1);
@@ -190,28 +190,18 @@ describe('the job queue', () => {
       expect((await queue.get(job.id))?.status).toBe('running');
       other.kill('SIGKILL');
       await new Promise((r) => other.on('close', r));
-      await waitFor('the orphaned job to be re-run', async () => ((await queue.get(job.id))?.status === 'done' ? true : undefined));
+      const failed = await waitFor('the orphaned job to be failed', async () => {
+        const j = await queue.get(job.id);
+        return j?.status === 'failed' ? j : undefined;
+      });
+      expect(failed.error).toMatch(/stopped in the middle of it \(importing "a\.xml"\).*not run again by itself.*textvault jobs retry \d+/);
+      expect(failed.retryable).toBe(true);
+      expect(await counts(vault)).toEqual({ sms: 0, mms: 0, calls: 0 });
+      // Run again only when asked.
+      await queue.retry(job.id);
+      await waitFor('the retried job', async () => ((await queue.get(job.id))?.status === 'done' ? true : undefined));
     } finally {
       other.kill('SIGKILL');
-      await queue.close();
-    }
-  });
-
-  it('fails a job that was interrupted too many times instead of looping on it', async () => {
-    const vault = await newVault();
-    const dir = tempDir();
-    const a = await smallBackup(dir, 'a.xml', 1);
-    const queue = await JobQueue.open(vault, { maxAttempts: 2 });
-    const job = await queue.enqueue({ kind: 'import', file: a });
-    // What two killed runs leave behind.
-    await queue.control.db.updateTable('jobs').set({ status: 'running', attempts: 2 }).where('id', '=', job.id).execute();
-    try {
-      await queue.start();
-      await queue.idle();
-      const failed = await queue.get(job.id);
-      expect(failed?.status).toBe('failed');
-      expect(failed?.error).toMatch(/interrupted 2 times/);
-    } finally {
       await queue.close();
     }
   });
@@ -235,7 +225,7 @@ function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs
 }
 
 describe('killing the process that runs jobs', () => {
-  it('loses nothing and leaves no duplicates: the interrupted job is re-run at the next start', async () => {
+  it('loses nothing and leaves no duplicates: the crashed job is not re-run at the next start, and a retry completes it', async () => {
     const dir = tempDir();
     const big = path.join(dir, 'sms-big.xml');
     // Big enough that its import lasts seconds even on an idle machine, or the kill could come
@@ -275,6 +265,14 @@ describe('killing the process that runs jobs', () => {
 
       await queue.start();
       await queue.idle();
+      // Not run again by itself: a file that crashed the process would crash it at every start.
+      const crashed = await queue.get(second.id);
+      expect(crashed?.status).toBe('failed');
+      expect(crashed?.error).toMatch(/killed or crashed.*textvault jobs retry/);
+      expect(await counts(vault)).toEqual(smallCounts);
+
+      await queue.retry(second.id);
+      await queue.idle();
       const resumed = await queue.get(second.id);
       expect(resumed?.status).toBe('done');
       expect(resumed?.startedAt).not.toBeNull();
@@ -285,5 +283,5 @@ describe('killing the process that runs jobs', () => {
       await vault.close();
       await reference.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

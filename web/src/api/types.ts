@@ -145,7 +145,7 @@ export interface VerifyProblem {
 export interface Job {
   id: number | string;
   kind: 'import' | 'verify' | 'export';
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   /** Epoch ms or an ISO string (the server sends ISO); not shown. */
   createdAt: number | string;
   startedAt: number | string | null;
@@ -154,6 +154,10 @@ export interface Job {
   file: string | null;
   result: Record<string, unknown> | null;
   error: string | null;
+  /** A cancel was asked for; the job stops at its next step. */
+  cancelRequested?: boolean;
+  /** POST /api/jobs/:id/retry can run it again. */
+  retryable?: boolean;
 }
 
 export interface ApiErrorBody {

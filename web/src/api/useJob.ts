@@ -1,11 +1,18 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { apiGet, errorMessage } from './client';
 import type { Job } from './types';
 
-/** Polls GET /api/jobs/:id until the job is done or failed (live progress for imports and verify). */
-export function useJob(jobId: number | string | null, intervalMs = 500): { job: Job | null; error: string | null } {
+/**
+ * Polls GET /api/jobs/:id until the job has ended (live progress for imports, verify, exports).
+ * `refresh` polls again, e.g. after a retry queued the job anew.
+ */
+export function useJob(jobId: number | string | null, intervalMs = 500): { job: Job | null; error: string | null; refresh: () => void } {
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const refresh = useCallback(() => {
+    setTick((t) => t + 1);
+  }, []);
   useEffect(() => {
     setJob(null);
     setError(null);
@@ -28,6 +35,6 @@ export function useJob(jobId: number | string | null, intervalMs = 500): { job: 
       live = false;
       if (timer !== undefined) clearTimeout(timer);
     };
-  }, [jobId, intervalMs]);
-  return { job, error };
+  }, [jobId, intervalMs, tick]);
+  return { job, error, refresh };
 }

@@ -27,7 +27,7 @@ export interface ExportRequest {
 export function useExport(): { start: (r: ExportRequest) => void; view: ReactNode; busy: boolean } {
   const [jobId, setJobId] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { job, error: pollError } = useJob(jobId);
+  const { job, error: pollError, refresh } = useJob(jobId);
   const start = (r: ExportRequest): void => {
     setError(null);
     setJobId(null);
@@ -44,7 +44,7 @@ export function useExport(): { start: (r: ExportRequest) => void; view: ReactNod
   const bytes = typeof result?.bytes === 'number' ? result.bytes : null;
   const view = (
     <div className="export-status">
-      {job !== null && <JobProgress job={job} label="Export" />}
+      {job !== null && <JobProgress job={job} label="Export" onChanged={refresh} />}
       {job?.status === 'done' && (
         <p className="success" role="status">
           Export ready:{' '}

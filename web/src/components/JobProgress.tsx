@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { apiPost, errorMessage } from '../api/client';
 import type { Job } from '../api/types';
 import { formatBytes, formatCount } from '../format';
 
@@ -7,9 +8,72 @@ function amount(n: number, unit: Job['progress']['unit']): string {
   return `${formatCount(n)} ${unit === 'records' ? 'records' : 'files'}`;
 }
 
-export function JobProgress({ job, label }: { job: Job; label: string }): ReactNode {
+export function jobActive(job: Job): boolean {
+  return job.status === 'queued' || job.status === 'running';
+}
+
+/**
+ * Cancel (a queued or running job) and Retry (a failed or cancelled one the server can run
+ * again) for one job. `onChanged` runs once the server accepted either, to poll the job again.
+ */
+export function JobActions({ job, label, onChanged }: { job: Job; label: string; onChanged?: () => void }): ReactNode {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = encodeURIComponent(String(job.id));
+  const act = (what: 'cancel' | 'retry'): void => {
+    setBusy(true);
+    setError(null);
+    apiPost<Job>(`/api/jobs/${id}/${what}`)
+      .then(() => {
+        onChanged?.();
+      })
+      .catch((e: unknown) => {
+        setError(errorMessage(e));
+      })
+      .finally(() => {
+        setBusy(false);
+      });
+  };
+  const stopping = job.cancelRequested === true;
+  return (
+    <span className="job-actions">
+      {jobActive(job) && (
+        <button
+          type="button"
+          disabled={busy || stopping}
+          aria-label={`Cancel ${label.toLowerCase()} job ${String(job.id)}`}
+          onClick={() => {
+            act('cancel');
+          }}
+        >
+          {stopping ? 'Cancelling…' : 'Cancel'}
+        </button>
+      )}
+      {job.retryable === true && (
+        <button
+          type="button"
+          disabled={busy}
+          aria-label={`Retry ${label.toLowerCase()} job ${String(job.id)}`}
+          onClick={() => {
+            act('retry');
+          }}
+        >
+          Retry
+        </button>
+      )}
+      {error !== null && (
+        <span className="error" role="alert">
+          {' '}
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function JobProgress({ job, label, onChanged }: { job: Job; label: string; onChanged?: () => void }): ReactNode {
   const { done, total, unit } = job.progress;
-  const running = job.status === 'queued' || job.status === 'running';
+  const running = jobActive(job);
   return (
     <div className="job" data-job-status={job.status}>
       <div>
@@ -20,7 +84,8 @@ export function JobProgress({ job, label }: { job: Job; label: string }): ReactN
             {amount(done, unit)}
             {total !== null && ` of ${amount(total, unit)}`}
           </span>
-        )}
+        )}{' '}
+        <JobActions job={job} label={label} {...(onChanged === undefined ? {} : { onChanged })} />
       </div>
       {running && (
         <progress max={total ?? undefined} value={total === null ? undefined : done} aria-label={`${label} progress`}>

@@ -5,6 +5,7 @@ import type { BackupRun, Formats, Job } from '../api/types';
 import { uploadBackup, type UploadProgress } from '../api/upload';
 import { useJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
+import { RecentJobs } from '../components/RecentJobs';
 import { formatBytes, formatCount, formatDateTime } from '../format';
 
 function numberField(result: Record<string, unknown> | null, key: string): number | null {
@@ -42,6 +43,13 @@ function ImportResult({ job }: { job: Job }): ReactNode {
       </p>
     );
   }
+  if (job.status === 'cancelled') {
+    return (
+      <p className="muted" role="status">
+        Import of {job.file ?? 'the file'} was cancelled. Nothing was changed in the archive.
+      </p>
+    );
+  }
   if (job.status !== 'done') return null;
   const { counts, skipped } = importTotals(job.result);
   if (skipped) {
@@ -64,13 +72,13 @@ function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [jobId, setJobId] = useState<number | string | null>(null);
-  const { job, error: jobError } = useJob(jobId);
+  const { job, error: jobError, refresh } = useJob(jobId);
   const abort = useRef<AbortController | null>(null);
   const uploading = progress !== null && jobId === null && error === null;
   const formats = useApi<Formats>('/api/formats');
 
   useEffect(() => {
-    if (job?.status === 'done' || job?.status === 'failed') onFinished();
+    if (job?.status === 'done' || job?.status === 'failed' || job?.status === 'cancelled') onFinished();
   }, [job?.status, onFinished]);
 
   const submit = (e: SyntheticEvent): void => {
@@ -139,7 +147,7 @@ function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
         </p>
       )}
       {jobError !== null && <p className="error" role="alert">{jobError}</p>}
-      {job !== null && <JobProgress job={job} label="Import" />}
+      {job !== null && <JobProgress job={job} label="Import" onChanged={refresh} />}
       {job !== null && <ImportResult job={job} />}
     </form>
   );
@@ -147,6 +155,7 @@ function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
 
 function VerifyReport({ job }: { job: Job }): ReactNode {
   if (job.status === 'failed') return <p className="error" role="alert">Verify could not run: {job.error ?? 'unknown error'}</p>;
+  if (job.status === 'cancelled') return <p className="muted" role="status">Verify was cancelled.</p>;
   if (job.status !== 'done' || job.result === null) return null;
   const ok = job.result.ok === true;
   const problems = Array.isArray(job.result.problems) ? (job.result.problems as { kind?: unknown; message?: unknown }[]) : [];
@@ -173,7 +182,7 @@ function VerifyReport({ job }: { job: Job }): ReactNode {
 function Verify(): ReactNode {
   const [jobId, setJobId] = useState<number | string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { job } = useJob(jobId);
+  const { job, refresh } = useJob(jobId);
   const running = job !== null && (job.status === 'queued' || job.status === 'running');
   return (
     <section className="card" aria-labelledby="verify-title">
@@ -196,7 +205,7 @@ function Verify(): ReactNode {
         Verify now
       </button>
       {error !== null && <p className="error" role="alert">{error}</p>}
-      {job !== null && <JobProgress job={job} label="Verify" />}
+      {job !== null && <JobProgress job={job} label="Verify" onChanged={refresh} />}
       {job !== null && <VerifyReport job={job} />}
     </section>
   );
@@ -213,6 +222,7 @@ export function BackupsPage(): ReactNode {
         <Upload onFinished={runs.reload} />
         <Verify />
       </div>
+      <RecentJobs />
       <h2>Import runs</h2>
       {runs.error !== null && <p className="error" role="alert">{runs.error}</p>}
       {!runs.loading && runs.items.length === 0 && <p className="empty">No backup imported yet.</p>}
