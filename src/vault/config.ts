@@ -1,12 +1,15 @@
 /**
  * Vault settings kept in the archive itself, so every import into a vault follows the same rules.
  */
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import type { MatchOptions } from './identity.js';
 import { formatRegion, parseRegion, type Region } from './phone.js';
 import { DAY_MS, formatDuration, notADuration, parseDuration } from './durations.js';
 import { openSecret, sealSecret } from './secrets.js';
+import { assertNotVaultFolder, parseAllowedFolders } from './sources/folder-policy.js';
+import { SourceConfigError } from './sources/source-options.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -79,6 +82,16 @@ export const SETTINGS: Record<string, Setting> = {
   'ingest.max-size': {
     description: 'largest upload the ingest endpoint accepts, e.g. 4GB (default 8GB)',
     parse: (v) => String(parseByteSize(v)),
+  },
+  'sources.allowed-folders': {
+    description:
+      "folders the web app may add watched-folder sources in (and below), separated by ':'; only this command line sets it, never the vault's own folder or its parents",
+    parse: (v) => {
+      const folders = parseAllowedFolders(v);
+      if (folders.length === 0) throw new ConfigError(`"${v}" names no folder; e.g. /srv/phone-backups or /srv/a:/srv/b`);
+      for (const f of folders) if (!path.isAbsolute(f)) throw new ConfigError(`"${f}" is not an absolute path; e.g. /srv/phone-backups`);
+      return folders.map((f) => path.resolve(f)).join(path.delimiter);
+    },
   },
   'exports.keep': {
     description: 'how long an export made in the web app stays on the server for download, e.g. 30d or 12h (default 7d)',
@@ -195,6 +208,8 @@ export async function exportsKeepMs(config: VaultConfig): Promise<number> {
   return v === undefined ? DEFAULT_EXPORTS_KEEP_MS : parseKeep(v);
 }
 
+const ALLOWED_FOLDERS = 'sources.allowed-folders';
+
 /** Keys of the config table that hold sealed secrets (secrets.ts): never listed, never printed. */
 export const SECRET_KEY_PREFIX = 'secret.';
 const SMTP_PASSWORD_KEY = `${SECRET_KEY_PREFIX}alerts.smtp`;
@@ -297,6 +312,16 @@ export class VaultConfig {
       throw new ConfigError(`unknown setting "${key}"; known settings: ${Object.keys(SETTINGS).join(', ')}`);
     }
     const stored = setting.parse(value);
+    if (key === ALLOWED_FOLDERS) {
+      for (const folder of parseAllowedFolders(stored)) {
+        try {
+          assertNotVaultFolder(folder, this.dir);
+        } catch (e) {
+          if (e instanceof SourceConfigError) throw new ConfigError(`${folder}: ${e.message}`);
+          throw e;
+        }
+      }
+    }
     if (key === 'alerts.smtp') {
       // The password never reaches the database in clear: sealed apart, shown as "(set)".
       const { url: bare, password } = splitUrlPassword(stored);
