@@ -95,8 +95,9 @@ export class BlobStore {
     this.packMaxBytes = options.packMaxBytes ?? PACK_MAX_BYTES;
     this.tmpDir = path.join(root, 'tmp');
     this.packDir = path.join(root, 'packs');
-    fs.mkdirSync(this.tmpDir, { recursive: true });
-    fs.mkdirSync(this.packDir, { recursive: true });
+    // Owner-only: the media of private messages (mkdir's mode, like open's, applies to what it creates).
+    fs.mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.packDir, { recursive: true, mode: 0o700 });
     this.index = new PackIndex(path.join(this.packDir, 'index.db'));
     this.looseFiles = this.findLooseFiles();
   }
@@ -189,7 +190,7 @@ export class BlobStore {
       return false;
     }
     if (held !== null) {
-      const fd = fs.openSync(tmpPath, 'wx');
+      const fd = fs.openSync(tmpPath, 'wx', 0o600);
       try {
         for (const b of held) writeFully(fd, b);
       } finally {
@@ -262,7 +263,7 @@ export class BlobStore {
       const dir = path.dirname(final);
       let made = dirs.get(dir);
       if (made === undefined) {
-        made = fs.promises.mkdir(dir, { recursive: true });
+        made = fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
         dirs.set(dir, made);
       }
       await made;

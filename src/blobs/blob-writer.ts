@@ -42,7 +42,7 @@ export class BlobWriter {
       return;
     }
     if (this.fd === null) {
-      this.fd = fs.openSync(this.tmpPath, 'wx');
+      this.fd = fs.openSync(this.tmpPath, 'wx', 0o600);
       for (const b of this.held ?? []) writeFully(this.fd, b);
       this.held = null;
     }

@@ -54,7 +54,7 @@ export class PackFile {
   ) {
     this.file = path.join(dir, `${name}.tmp`);
     // 'wx+': the name is new, so no other store can be appending to this file; read back by readFrom.
-    this.fd = fs.openSync(this.file, 'wx+');
+    this.fd = fs.openSync(this.file, 'wx+', 0o600);
   }
 
   /** A new, empty pack with a name no other store will pick. */

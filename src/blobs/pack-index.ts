@@ -49,6 +49,12 @@ export class PackIndex {
   private statements(create: boolean): Statements | null {
     if (this.open !== null) return this.open;
     if (!create && !fs.existsSync(this.file)) return null;
+    // Owner-only (SQLite gives its -wal/-shm the same mode): see store/private-file.ts, which blobs/ does not import.
+    try {
+      fs.closeSync(fs.openSync(this.file, 'wx', 0o600));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
     const db = new BetterSqlite3(this.file);
     try {
       db.pragma('journal_mode = WAL');

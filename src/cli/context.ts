@@ -30,14 +30,22 @@ export function vaultDir(opts: GlobalOptions): string {
   return resolveVaultDir(opts);
 }
 
+/** Said once per process, not at each of a command's vault openings. */
+let warnedAboutPermissions = false;
+
 /**
  * Opens the vault for `fn` and closes it after. The vault's modules (SQLite, Kysely, phone
  * numbers) are loaded here, not when the command line starts: `--help` and usage errors need
  * none of them.
  */
 export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (vault: Vault) => Promise<T>): Promise<T> {
-  const { Vault } = await import('../vault/vault.js');
+  const [{ Vault }, { permissionWarning }] = await Promise.all([import('../vault/vault.js'), import('../vault/permissions.js')]);
   const vault = await Vault.open(vaultDir(opts), { create });
+  if (!warnedAboutPermissions) {
+    warnedAboutPermissions = true;
+    const warning = permissionWarning(vault.dir);
+    if (warning !== null) process.stderr.write(`textvault: ${warning}\n`);
+  }
   try {
     return await fn(vault);
   } finally {

@@ -10,4 +10,9 @@
  */
 import { run } from './program.js';
 
+// Everything this process creates (the vault's databases, media, keys, uploads, exports) is
+// owner-only whatever the shell's umask: it holds private messages. The vault's own files are
+// created 0600 explicitly too; this also covers what libraries create (SQLite's -wal/-shm, temp files).
+process.umask(0o077);
+
 process.exitCode = await run(process.argv);

@@ -12,6 +12,7 @@ import { userCount } from '../vault/auth/users.js';
 import { JobQueue } from '../vault/jobs/index.js';
 import { warmCharts } from '../vault/queries/charts.js';
 import { conversationSummaries } from '../vault/queries/conversations.js';
+import { permissionWarning } from '../vault/permissions.js';
 import { Vault } from '../vault/vault.js';
 import { buildServer, type ServerOptions } from './app.js';
 import { serverLimits, type ServerLimits } from './limits.js';
@@ -81,6 +82,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       });
     });
     await app.listen({ host: options.host, port: options.port });
+    const running = app;
     // Printed before anything else is awaited, so the setup link is out before the first request
     // can be answered (a test or script waiting for /api/health then finds it).
     const address = app.server.address();
@@ -88,10 +90,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${shownHost}:${port}`;
     options.announce(`Textvault is serving ${vault.dir} at ${url}`);
+    // On the console the server runs in (its log), at every start until fixed.
+    const warning = permissionWarning(vault.dir);
+    if (warning !== null) options.announce(warning);
     if (setupToken !== null) options.announce(`No account yet. Create the owner account within this run at: ${url}/setup#token=${setupToken}`);
     await queue.start();
     await sources.start();
-    const running = app;
     return {
       app: running,
       url,

@@ -1,12 +1,13 @@
 /**
  * The file-system side of a watched folder: which names are never backups (temp and partial
- * files), and what happens to a file after its import (kept, moved to done/, deleted, or moved
- * to rejected/ with a reason file when it is not a backup at all).
+ * files), and what happens to a file after its import (kept, moved to done/ or deleted). A file
+ * that is not a backup is never touched: it is only reported (folder-watcher.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const DONE_DIR = 'done';
+/** Where earlier versions moved files that were not backups: still never looked into. */
 export const REJECTED_DIR = 'rejected';
 
 /** Names sync tools, browsers and editors give files they are still writing. */
@@ -39,22 +40,20 @@ export async function moveInto(folder: string, sub: string, file: string): Promi
   return target;
 }
 
-/** Moves a file that is not a backup to rejected/ and writes why beside it. */
-export async function reject(folder: string, file: string, reason: string): Promise<string> {
-  const target = await moveInto(folder, REJECTED_DIR, file);
-  await fs.promises.writeFile(`${target}.reason.txt`, `${path.basename(file)} was not imported: ${reason}\n(rejected ${new Date().toISOString()})\n`);
-  return target;
-}
-
 /** The file as the watcher identifies a version of it. */
 export interface FileVersion {
   size: number;
   mtimeMs: number;
 }
 
+/**
+ * A regular file's version; undefined for anything else. lstat: a symlink is not followed, so a
+ * link dropped in the folder (a sync tool copies them) cannot make the server read, move or
+ * delete a file elsewhere.
+ */
 export async function versionOf(file: string): Promise<FileVersion | undefined> {
   try {
-    const st = await fs.promises.stat(file);
+    const st = await fs.promises.lstat(file);
     return st.isFile() ? { size: st.size, mtimeMs: Math.floor(st.mtimeMs) } : undefined;
   } catch {
     return undefined;

@@ -8,26 +8,37 @@
  *   import itself skips a file whose bytes were imported before (same SHA-256). A file that grows
  *   or is replaced by a newer backup is a new version and is imported again: only what is new is
  *   added.
- * - A file that is no backup at all is moved to rejected/ with a `.reason.txt` beside it, and
- *   recorded so the app can show it.
+ * - A file that is no backup at all is left where it is, untouched, and recorded (its name and
+ *   why, never its content) so the app can show it; that version is not tried again.
+ * - Only regular files: a symlink in the folder is never followed (folder-files.ts versionOf).
+ * - Before it watches or scans, the folder is checked again (folder-policy.ts): never the vault's
+ *   folder or its parents, and a folder added in the web app still inside the allowed folders.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Job } from '../vault/jobs/index.js';
 import type { JobQueue } from '../vault/jobs/index.js';
+import { assertFolderMayBeWatched } from '../vault/sources/folder-policy.js';
 import { addRejectedFile, noteError, type ControlDb } from '../vault/sources/registry.js';
 import type { FolderConfig } from '../vault/sources/source-config.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
-import { DONE_DIR, isTempName, moveInto, reject, REJECTED_DIR, sameVersion, versionOf, type FileVersion } from './folder-files.js';
+import { DONE_DIR, isTempName, moveInto, REJECTED_DIR, sameVersion, versionOf, type FileVersion } from './folder-files.js';
 
 export interface FolderWatcherOptions {
   sourceId: number;
   config: FolderConfig;
   queue: JobQueue;
   control: ControlDb;
+  /** The vault's folder, which (and whose parents) is never watched. */
+  vaultDir: string;
+  /** The admin's sources.allowed-folders: a folder added in the web app must stay inside one. */
+  allowedFolders: string[];
   clock?: Clock;
 }
+
+/** What the app shows for a file that is not a backup: never its content. */
+export const NOT_A_BACKUP_REASON = 'not a backup Textvault can read; it was left in the folder, untouched, and is not tried again until it changes';
 
 interface ImportResultShape {
   backups?: { status?: string }[];
@@ -52,8 +63,10 @@ export class FolderWatcher {
 
   /** Watches continuously; resolves once the folder's current files have been seen. */
   async start(): Promise<void> {
+    this.checkFolder();
     this.options.queue.on('finished', this.onFinished);
-    await fs.promises.mkdir(this.folder, { recursive: true });
+    // A folder the command line named is made if missing; one from the web app must exist (folder-policy.ts).
+    if (this.options.config.fromWebApp !== true) await fs.promises.mkdir(this.folder, { recursive: true });
     const watcher = watch(this.folder, {
       depth: 0,
       followSymlinks: false,
@@ -81,6 +94,7 @@ export class FolderWatcher {
    * file whose mtime is at least `settleMs` old. Returns how many jobs it queued.
    */
   async scan(): Promise<Job[]> {
+    this.checkFolder();
     this.options.queue.on('finished', this.onFinished);
     const queued: Job[] = [];
     let names: string[];
@@ -107,6 +121,11 @@ export class FolderWatcher {
     await this.watcher?.close();
     this.watcher = undefined;
     await this.pending;
+  }
+
+  /** Throws a SourceConfigError when the folder may not be watched (any more). */
+  private checkFolder(): void {
+    assertFolderMayBeWatched(this.folder, { vaultDir: this.options.vaultDir, allowed: this.options.allowedFolders, fromWebApp: this.options.config.fromWebApp === true });
   }
 
   private ignoredPath(p: string): boolean {
@@ -190,7 +209,7 @@ export class FolderWatcher {
     return job;
   }
 
-  /** After an import job of this folder: keep, move or delete the file, or reject it. */
+  /** After an import job of this folder: keep, move or delete the file it imported; report one that is no backup. */
   private async afterJob(job: Job): Promise<void> {
     const db = this.options.control;
     const row = await db.selectFrom('folder_files').selectAll().where('source_id', '=', this.options.sourceId).where('job_id', '=', job.id).executeTakeFirst();
@@ -202,10 +221,9 @@ export class FolderWatcher {
     const result = (job.result ?? {}) as ImportResultShape;
     if (job.status === 'failed') {
       if (result.errorName !== 'NotABackupError') return;
-      const reason = job.error ?? 'not a backup Textvault can read';
-      const target = await reject(this.folder, file, reason);
-      await addRejectedFile(db, { sourceId: this.options.sourceId, path: target, originalName: row.path, reason }, this.clock.now());
-      await db.deleteFrom('folder_files').where('source_id', '=', this.options.sourceId).where('path', '=', row.path).execute();
+      // Reported once; the row stays (without its job) so this version is not queued again.
+      await addRejectedFile(db, { sourceId: this.options.sourceId, path: row.path, originalName: row.path, reason: NOT_A_BACKUP_REASON }, this.clock.now());
+      await db.updateTable('folder_files').set({ job_id: null, handled_at: this.clock.now() }).where('source_id', '=', this.options.sourceId).where('path', '=', row.path).execute();
       return;
     }
     // Only a file every backup of which is in the vault, complete, may leave the folder.

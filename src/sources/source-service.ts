@@ -15,7 +15,8 @@ import { activeAlerts, evaluateAlerts, markNotified, unnotifiedAlerts, type Aler
 import type { Job, JobQueue } from '../vault/jobs/index.js';
 import { countPhoneDeletions } from '../vault/sources/phone-deletions.js';
 import { findSource, listRejectedFiles, listSources, noteError, type RejectedFile, type Source } from '../vault/sources/registry.js';
-import type { FolderConfig, ImapConfig } from '../vault/sources/source-config.js';
+import type { FolderConfig, PublicImapConfig } from '../vault/sources/source-config.js';
+import { allowedFolders } from '../vault/sources/web-sources.js';
 import type { Vault } from '../vault/vault.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import { FolderWatcher } from './folder-watcher.js';
@@ -105,9 +106,22 @@ export class SourceService {
     });
   }
 
+  /** The sources table, and the admin's allowed folders (a folder no longer allowed stops being watched). */
   private async sourcesFingerprint(): Promise<string> {
     const rows = await this.db.selectFrom('sources').select(['id', 'schedule', 'config_json', 'enabled']).orderBy('id').execute();
-    return JSON.stringify(rows);
+    return JSON.stringify([rows, await allowedFolders(this.vault)]);
+  }
+
+  private async watcher(s: Source): Promise<FolderWatcher> {
+    return new FolderWatcher({
+      sourceId: s.id,
+      config: s.config as FolderConfig,
+      queue: this.queue,
+      control: this.db,
+      clock: this.clock,
+      vaultDir: this.vault.dir,
+      allowedFolders: await allowedFolders(this.vault),
+    });
   }
 
   async stop(): Promise<void> {
@@ -126,9 +140,10 @@ export class SourceService {
   async reload(): Promise<void> {
     this.fingerprint = await this.sourcesFingerprint();
     const sources = (await listSources(this.db, this.clock.now())).filter((s) => s.enabled);
+    const allowed = JSON.stringify(await allowedFolders(this.vault));
     for (const [id, w] of this.watchers) {
-      // Gone, no longer continuous, or pointed elsewhere: that watcher stops (a new one may start).
-      if (!sources.some((s) => s.id === id && s.schedule === 'continuous' && JSON.stringify(s.config) === this.watchedConfig.get(id))) {
+      // Gone, no longer continuous, pointed elsewhere, or the allowed folders changed: that watcher stops (a new one may start).
+      if (!sources.some((s) => s.id === id && s.schedule === 'continuous' && JSON.stringify([s.config, allowed]) === this.watchedConfig.get(id))) {
         await w.stop();
         this.watchers.delete(id);
       }
@@ -137,8 +152,8 @@ export class SourceService {
     for (const s of sources) {
       if (s.kind === 'folder' && s.schedule === 'continuous') {
         if (this.watchers.has(s.id)) continue;
-        this.watchedConfig.set(s.id, JSON.stringify(s.config));
-        const w = new FolderWatcher({ sourceId: s.id, config: s.config as FolderConfig, queue: this.queue, control: this.db, clock: this.clock });
+        this.watchedConfig.set(s.id, JSON.stringify([s.config, allowed]));
+        const w = await this.watcher(s);
         try {
           await w.start();
           this.watchers.set(s.id, w);
@@ -161,9 +176,11 @@ export class SourceService {
     const source = await findSource(this.db, ref, this.clock.now());
     if (source.kind === 'upload') throw new SourceUnavailableError(`"${source.name}" is an upload source: it runs when its device sends a backup`);
     if (source.kind === 'folder') {
+      // The allowed folders (or the source) may have changed since the last reload: a watcher started under the old ones must not run.
+      if (this.started && (await this.sourcesFingerprint()) !== this.fingerprint) await this.reload();
       const watching = this.watchers.get(source.id);
       if (watching !== undefined) return watching.scan();
-      const w = new FolderWatcher({ sourceId: source.id, config: source.config as FolderConfig, queue: this.queue, control: this.db, clock: this.clock });
+      const w = await this.watcher(source);
       // This watcher is kept until the queue is idle so its after-import step (move, reject) runs.
       const jobs = await w.scan();
       if (jobs.length === 0) {
@@ -177,7 +194,7 @@ export class SourceService {
       });
       return jobs;
     }
-    return [await this.queue.enqueue({ kind: 'import', file: (source.config as ImapConfig).url, sourceId: source.id, originalName: `mailbox ${source.name}` })];
+    return [await this.queue.enqueue({ kind: 'import', file: (source.config as PublicImapConfig).url, sourceId: source.id, originalName: `mailbox ${source.name}` })];
   }
 
   private async scheduledRun(sourceId: number): Promise<void> {

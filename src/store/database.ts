@@ -19,6 +19,7 @@ import * as m0011 from './migrations/0011-search-without-sizes.js';
 import * as m0012jobCancel from './migrations/0012-job-cancel.js';
 import { beginImportTransaction, type ImportTransaction } from './import-transaction.js';
 import type { Schema } from './schema.js';
+import { createPrivateFile } from './private-file.js';
 import { SEARCHABLE_TEXT_FUNCTION } from './search-index.js';
 import { searchableText } from './search-text.js';
 
@@ -103,6 +104,7 @@ export function registerSqlFunctions(sqlite: BetterSqlite3.Database): void {
 }
 
 export async function openStore(file: string, options: { readonly?: boolean } = {}): Promise<Store> {
+  if (options.readonly !== true) createPrivateFile(file);
   const sqlite = new BetterSqlite3(file, { readonly: options.readonly ?? false });
   // Before anything reads the file: a large import in another process can hold it (bulk-journal.ts).
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -159,6 +161,7 @@ export interface ControlStore {
 
 /** Opens (and creates) a vault's control database: small, short transactions, never blocked by an import. */
 export async function openControlStore(file: string): Promise<ControlStore> {
+  createPrivateFile(file);
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');

@@ -1,12 +1,16 @@
 /**
  * Vault settings kept in the archive itself, so every import into a vault follows the same rules.
  */
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { DEFAULT_INPUT_LIMITS, formatSize, LIMIT_SETTINGS, type InputLimits } from '../formats/limits.js';
 import type { Schema } from '../store/schema.js';
 import type { MatchOptions } from './identity.js';
 import { formatRegion, parseRegion, type Region } from './phone.js';
 import { DAY_MS, formatDuration, notADuration, parseDuration } from './durations.js';
+import { openSecret, sealSecret } from './secrets.js';
+import { assertNotVaultFolder, parseAllowedFolders } from './sources/folder-policy.js';
+import { SourceConfigError } from './sources/source-options.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -70,7 +74,10 @@ export const SETTINGS: Record<string, Setting> = {
     description: 'POST alerts as JSON to this URL (ntfy, Gotify, Slack-style hooks)',
     parse: url(['http:', 'https:'], 'https://ntfy.sh/my-topic'),
   },
-  'alerts.smtp': { description: 'SMTP server for alert e-mails, e.g. smtps://user:password@mail.example.org:465', parse: url(['smtp:', 'smtps:'], 'smtp://user:password@mail.example.org:587') },
+  'alerts.smtp': {
+    description: 'SMTP server for alert e-mails, e.g. smtps://user:password@mail.example.org:465 (the password is stored sealed, see secret.key, and never shown)',
+    parse: url(['smtp:', 'smtps:'], 'smtp://user:password@mail.example.org:587'),
+  },
   'alerts.email-to': { description: 'send alert e-mails to this address (needs alerts.smtp)', parse: email },
   'alerts.email-from': { description: 'sender address of alert e-mails (default: the alerts.email-to address)', parse: email },
   'ingest.max-size': {
@@ -100,6 +107,16 @@ export const SETTINGS: Record<string, Setting> = {
   'import.min-free-space': {
     description: "an import stops, keeping nothing, when the vault's disk has less free space than this (default 256 MiB, or 2% of a smaller disk's size)",
     parse: (v) => String(parseByteSize(v)),
+  },
+  'sources.allowed-folders': {
+    description:
+      "folders the web app may add watched-folder sources in (and below), separated by ':'; only this command line sets it, never the vault's own folder or its parents",
+    parse: (v) => {
+      const folders = parseAllowedFolders(v);
+      if (folders.length === 0) throw new ConfigError(`"${v}" names no folder; e.g. /srv/phone-backups or /srv/a:/srv/b`);
+      for (const f of folders) if (!path.isAbsolute(f)) throw new ConfigError(`"${f}" is not an absolute path; e.g. /srv/phone-backups`);
+      return folders.map((f) => path.resolve(f)).join(path.delimiter);
+    },
   },
   'exports.keep': {
     description: 'how long an export made in the web app stays on the server for download, e.g. 30d or 12h (default 7d)',
@@ -222,6 +239,11 @@ export async function jobTimeLimitMs(config: VaultConfig): Promise<number | null
   }
 }
 
+/** `smtps://user@host:465` as shown when its password is stored: `smtps://user:(set)@host:465`. */
+function shownWithSecret(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^@/]*)@/i, `$1:${SECRET_SHOWN}@`);
+}
+
 /** Exports made in the web app are deleted from the server this long after they were made. */
 export const DEFAULT_EXPORTS_KEEP_MS = 7 * DAY_MS;
 
@@ -238,17 +260,98 @@ export async function exportsKeepMs(config: VaultConfig): Promise<number> {
   return v === undefined ? DEFAULT_EXPORTS_KEEP_MS : parseKeep(v);
 }
 
-export class VaultConfig {
-  constructor(private readonly db: Kysely<Schema>) {}
+const ALLOWED_FOLDERS = 'sources.allowed-folders';
 
+/** Keys of the config table that hold sealed secrets (secrets.ts): never listed, never printed. */
+export const SECRET_KEY_PREFIX = 'secret.';
+const SMTP_PASSWORD_KEY = `${SECRET_KEY_PREFIX}alerts.smtp`;
+/** What `config list` and `config get` show for a stored secret. */
+export const SECRET_SHOWN = '(set)';
+
+/** `url` without its password, and the password as written in it (percent-encoded), if any. */
+export function splitUrlPassword(value: string): { url: string; password: string | undefined } {
+  const u = new URL(value);
+  const password = u.password === '' ? undefined : u.password;
+  u.password = '';
+  return { url: u.toString(), password };
+}
+
+export class VaultConfig {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    /** The vault folder, where the key of sealed secrets is found (secrets.ts). */
+    private readonly dir: string,
+  ) {}
+
+  /**
+   * Every setting as `config list` shows it: secrets are left out, and a setting with a secret
+   * part (the SMTP password) says "(set)" in its place.
+   */
   async all(): Promise<Record<string, string>> {
     const rows = await this.db.selectFrom('config').select(['key', 'value']).orderBy('key').execute();
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    const secrets = new Set(rows.filter((r) => r.key.startsWith(SECRET_KEY_PREFIX)).map((r) => r.key));
+    return Object.fromEntries(rows.filter((r) => !secrets.has(r.key)).map((r) => [r.key, r.key === 'alerts.smtp' && secrets.has(SMTP_PASSWORD_KEY) ? shownWithSecret(r.value) : r.value]));
   }
 
+  /** One setting as shown (see all()); secrets themselves are not settings and read as undefined. */
   async get(key: string): Promise<string | undefined> {
+    if (key.startsWith(SECRET_KEY_PREFIX)) return undefined;
+    const value = await this.raw(key);
+    if (key === 'alerts.smtp' && value !== undefined && (await this.raw(SMTP_PASSWORD_KEY)) !== undefined) return shownWithSecret(value);
+    return value;
+  }
+
+  private async raw(key: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('config').select('value').where('key', '=', key).executeTakeFirst();
     return row?.value;
+  }
+
+  /** The SMTP URL with its password opened, for the mailer only; undefined when unset. Throws SecretError. */
+  async smtpUrl(): Promise<string | undefined> {
+    const url = await this.raw('alerts.smtp');
+    if (url === undefined) return undefined;
+    const sealed = await this.raw(SMTP_PASSWORD_KEY);
+    if (sealed === undefined) return url;
+    const u = new URL(url);
+    u.password = await openSecret(this.dir, 'alerts.smtp', sealed);
+    return u.toString();
+  }
+
+  /**
+   * Moves a password stored in clear in `alerts.smtp` (vaults from before sealed secrets) into
+   * the sealed store. Returns true when it did. The caller makes sure the old bytes leave the file
+   * (see Vault.open: secure_delete and a checkpoint).
+   */
+  async sealPlaintextSecrets(): Promise<boolean> {
+    const url = await this.raw('alerts.smtp');
+    if (url === undefined) return false;
+    let split: ReturnType<typeof splitUrlPassword>;
+    try {
+      split = splitUrlPassword(url);
+    } catch {
+      return false;
+    }
+    if (split.password === undefined) return false;
+    await this.storeSmtp(split.url, split.password);
+    return true;
+  }
+
+  private async storeSmtp(url: string, password: string | undefined): Promise<void> {
+    const sealed = password === undefined ? undefined : await sealSecret(this.dir, 'alerts.smtp', password);
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('config')
+        .values({ key: 'alerts.smtp', value: url })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: url }))
+        .execute();
+      if (sealed === undefined) await tx.deleteFrom('config').where('key', '=', SMTP_PASSWORD_KEY).execute();
+      else
+        await tx
+          .insertInto('config')
+          .values({ key: SMTP_PASSWORD_KEY, value: sealed })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: sealed }))
+          .execute();
+    });
   }
 
   /**
@@ -261,6 +364,22 @@ export class VaultConfig {
       throw new ConfigError(`unknown setting "${key}"; known settings: ${Object.keys(SETTINGS).join(', ')}`);
     }
     const stored = setting.parse(value);
+    if (key === ALLOWED_FOLDERS) {
+      for (const folder of parseAllowedFolders(stored)) {
+        try {
+          assertNotVaultFolder(folder, this.dir);
+        } catch (e) {
+          if (e instanceof SourceConfigError) throw new ConfigError(`${folder}: ${e.message}`);
+          throw e;
+        }
+      }
+    }
+    if (key === 'alerts.smtp') {
+      // The password never reaches the database in clear: sealed apart, shown as "(set)".
+      const { url: bare, password } = splitUrlPassword(stored);
+      await this.storeSmtp(bare, password);
+      return password === undefined ? bare : shownWithSecret(bare);
+    }
     if (key === 'region') {
       const current = await this.get('region');
       if (current !== undefined && current !== stored && !(await this.archiveIsEmpty())) {

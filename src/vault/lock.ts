@@ -33,7 +33,7 @@ export function acquireLock(dir: string): VaultLock {
   const file = path.join(dir, 'import.lock');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = fs.openSync(file, 'wx');
+      const fd = fs.openSync(file, 'wx', 0o600);
       fs.writeSync(fd, String(process.pid));
       fs.closeSync(fd);
       return {

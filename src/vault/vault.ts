@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BlobStore } from '../blobs/blob-store.js';
 import { openStore, type Store } from '../store/database.js';
+import { PRIVATE_DIR_MODE } from '../store/private-file.js';
 import { SqliteSearchIndex, type SearchIndex } from '../store/search-index.js';
 import { VaultConfig } from './config.js';
 
@@ -26,7 +27,7 @@ export class Vault {
     readonly store: Store,
     readonly blobs: BlobStore,
   ) {
-    this.config = new VaultConfig(store.db);
+    this.config = new VaultConfig(store.db, dir);
     this.search = new SqliteSearchIndex(store.sqlite);
   }
 
@@ -36,10 +37,33 @@ export class Vault {
     const dbFile = path.join(abs, DB_FILE);
     if (!fs.existsSync(dbFile)) {
       if (options.create !== true) throw new VaultNotFoundError(abs);
-      fs.mkdirSync(abs, { recursive: true });
+      // Owner-only whatever the umask: private messages (permissions.ts warns about older vaults).
+      const made = fs.mkdirSync(abs, { recursive: true, mode: PRIVATE_DIR_MODE });
+      if (made !== undefined) fs.chmodSync(abs, PRIVATE_DIR_MODE);
     }
     const store = await openStore(dbFile);
-    return new Vault(abs, store, new BlobStore(path.join(abs, 'blobs')));
+    const vault = new Vault(abs, store, new BlobStore(path.join(abs, 'blobs')));
+    await vault.sealPlaintextSecrets();
+    return vault;
+  }
+
+  /**
+   * An SMTP password that an older version stored in clear is sealed (secrets.ts), and its old
+   * bytes are zeroed in the file (secure_delete) and the WAL emptied into it, so no copy of the
+   * database holds it any more. Best effort: a vault another process holds locked, or whose key
+   * cannot be written, is tried again at the next open.
+   */
+  private async sealPlaintextSecrets(): Promise<void> {
+    const sqlite = this.store.sqlite;
+    const before: unknown = sqlite.pragma('secure_delete', { simple: true });
+    try {
+      sqlite.pragma('secure_delete = ON');
+      if (await this.config.sealPlaintextSecrets()) sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Left as it was; the next open tries again.
+    } finally {
+      sqlite.pragma(`secure_delete = ${before === 1 ? 'ON' : 'OFF'}`);
+    }
   }
 
   get db(): Store['db'] {

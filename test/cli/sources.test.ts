@@ -32,6 +32,20 @@ describe('textvault token / source / jobs / status', () => {
     expect(cli(['--vault', vault, 'source', 'list']).stdout).toMatch(/#1 Pixel 8 \(upload: uploads with its token\) {2}schedule push/);
   });
 
+  it("refuses to watch the vault's own folder, a folder inside it, or a parent of it", () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'vault');
+    expect(cli(['--vault', vault, 'config', 'set', 'region', 'US']).code).toBe(0);
+    fs.symlinkSync(vault, path.join(dir, 'link'));
+    for (const folder of [vault, path.join(vault, 'blobs'), dir, '/', path.join(dir, 'link')]) {
+      const add = cli(['--vault', vault, 'source', 'add', 'x', '--folder', folder, '--after', 'delete']);
+      expect({ folder, code: add.code }).toEqual({ folder, code: 1 });
+      expect(add.stderr).toMatch(/the vault's own folder, inside it, or one of its parents/);
+    }
+    expect(cli(['--vault', vault, 'source', 'list']).stdout).toBe('no sources (textvault source add NAME --folder DIR)\n');
+    expect(fs.readdirSync(vault).filter((n) => n.endsWith('.db')).sort()).toEqual(['control.db', 'textvault.db']);
+  });
+
   it('adds a folder source, runs it once (imports, rejects junk), lists jobs, and reports health with status', async () => {
     const dir = tempDir();
     const vault = path.join(dir, 'vault');
@@ -54,9 +68,9 @@ describe('textvault token / source / jobs / status', () => {
     expect(run.stdout).toMatch(/done {2}import sms-1\.xml/);
     expect(run.stdout).toMatch(/failed {2}import notes\.txt\n {4}.*not/);
     expect(run.stderr).toMatch(/1 of 2 import\(s\) failed/);
-    expect(fs.readdirSync(inbox).sort()).toEqual(['done', 'rejected', 'sms-2.xml.part']);
+    // What is no backup is left where it is (issue 29 item 2), and only reported.
+    expect(fs.readdirSync(inbox).sort()).toEqual(['done', 'notes.txt', 'sms-2.xml.part']);
     expect(fs.readdirSync(path.join(inbox, 'done'))).toEqual(['sms-1.xml']);
-    expect(fs.readdirSync(path.join(inbox, 'rejected')).sort()).toEqual(['notes.txt', 'notes.txt.reason.txt']);
 
     const rerun = cli(['--vault', vault, 'source', 'run', '1']);
     expect(rerun.code).toBe(0);

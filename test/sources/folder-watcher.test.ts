@@ -2,7 +2,8 @@
  * Watched folders on the real file system: a file written slowly in pieces is imported once,
  * when complete; a rename into place is picked up; a file replaced by a newer backup is imported
  * again (only the new messages added); temp names and dotfiles are ignored; a file that is no
- * backup goes to rejected/ with a reason; done/ and delete work; a restart queues nothing twice.
+ * backup stays where it is and is reported by name, never content; done/ and delete work (and
+ * delete only what imported); a restart queues nothing twice; symlinks are not followed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -128,25 +129,70 @@ describe('a watched folder', () => {
     expect(jobs).toHaveLength(3);
   });
 
-  it('moves a file that is no backup to rejected/ with a reason file, and records it', async () => {
+  it('leaves a file that is no backup where it is, untouched, and reports its name and why but never its content (issue 29 item 2)', async () => {
     const vault = await newVault();
     const folder = tempDir();
-    const { queue, jobs, sourceId } = await setup(vault, folder);
-    fs.writeFileSync(path.join(folder, 'holiday.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]));
+    const { queue, jobs, sourceId, service } = await setup(vault, folder);
+    const secret = 'root:x:0:0:SECRET-FIRST-BYTES:/root:/bin/bash\n';
+    fs.writeFileSync(path.join(folder, 'passwd'), secret);
+    const before = fs.statSync(path.join(folder, 'passwd'));
     const job = await finished(queue, (await waitFor('the job', () => jobs[0])).id);
     expect(job.status).toBe('failed');
-    const moved = path.join(folder, 'rejected', 'holiday.jpg');
-    await waitFor('the file and its reason in rejected/', () => (fs.existsSync(moved) && fs.existsSync(`${moved}.reason.txt`) ? true : undefined));
-    expect(fs.existsSync(path.join(folder, 'holiday.jpg'))).toBe(false);
-    expect(fs.readFileSync(`${moved}.reason.txt`, 'utf8')).toMatch(/holiday\.jpg was not imported: .*not/);
     const rejected = await waitFor('the rejection record', async () => {
       const r = await listRejectedFiles(queue.control.db);
       return r.length > 0 ? r : undefined;
     });
-    expect(rejected).toMatchObject([{ sourceId, originalName: 'holiday.jpg', path: moved }]);
-    // rejected/ itself is never watched.
-    await sleep(SETTLE * 2);
+    expect(rejected).toMatchObject([{ sourceId, originalName: 'passwd', path: 'passwd', reason: expect.stringMatching(/not a backup Textvault can read; it was left in the folder/) as string }]);
+    // Not moved, not changed, nothing written beside it.
+    expect(fs.readdirSync(folder)).toEqual(['passwd']);
+    expect(fs.readFileSync(path.join(folder, 'passwd'), 'utf8')).toBe(secret);
+    expect(fs.statSync(path.join(folder, 'passwd')).mtimeMs).toBe(before.mtimeMs);
+    // What a web user sees (status: rejections, source health; the job) holds none of its bytes.
+    const status = await service.status();
+    expect(JSON.stringify(status)).not.toContain('SECRET-FIRST-BYTES');
+    expect(JSON.stringify(status)).not.toContain('root:x');
+    expect(status.sources[0]?.health.lastError).toBe('passwd: not a backup Textvault can read');
+    expect(JSON.stringify(await queue.get(job.id))).not.toContain('root:x');
+    // Reported once, and that version is not tried again.
+    await sleep(SETTLE * 3);
+    await service.runNow(sourceId);
     expect(jobs).toHaveLength(1);
+    expect(await listRejectedFiles(queue.control.db)).toHaveLength(1);
+  });
+
+  it('never follows a symlink in the folder: the file it points at is not read, moved or deleted', async () => {
+    const vault = await newVault();
+    const folder = tempDir();
+    const elsewhere = path.join(tempDir(), 'sms-elsewhere.xml');
+    fs.writeFileSync(elsewhere, sbrXml(bodies(1, 3)));
+    fs.symlinkSync(elsewhere, path.join(folder, 'link.xml'));
+    const { jobs, service, sourceId } = await setup(vault, folder, 'delete');
+    await sleep(SETTLE * 3);
+    expect(await service.runNow(sourceId)).toEqual([]);
+    expect(jobs).toHaveLength(0);
+    expect(fs.existsSync(elsewhere)).toBe(true);
+    expect(await counts(vault)).toEqual({ sms: 0, mms: 0, calls: 0 });
+  });
+
+  it('deletes after import only the files that imported: a damaged backup and a non-backup stay', async () => {
+    const vault = await newVault();
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, 'good.xml'), sbrXml(bodies(1, 3)));
+    // Cut off in the middle of a record: a damaged backup, not imported.
+    fs.writeFileSync(path.join(folder, 'damaged.xml'), sbrXml(bodies(4, 6)).slice(0, 300));
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'shopping list');
+    const { queue, jobs } = await setup(vault, folder, 'delete');
+    await waitFor('three jobs', () => (jobs.length >= 3 ? true : undefined));
+    const ended = await Promise.all(jobs.map((j) => finished(queue, j.id)));
+    const byName = new Map(ended.map((j) => [path.basename(j.file ?? ''), j]));
+    expect(byName.get('good.xml')?.result).toMatchObject({ backups: [{ status: 'complete' }] });
+    expect(byName.get('notes.txt')?.status).toBe('failed');
+    // Damaged: failed, or salvaged as a partial import; either way not every message is in the vault.
+    const damaged = byName.get('damaged.xml');
+    expect(damaged?.status === 'failed' || JSON.stringify(damaged?.result).includes('"partial"')).toBe(true);
+    await waitFor('good.xml deleted', () => (fs.existsSync(path.join(folder, 'good.xml')) ? undefined : true));
+    await sleep(SETTLE);
+    expect(fs.readdirSync(folder).sort()).toEqual(['damaged.xml', 'notes.txt']);
   });
 
   it('moves imported files to done/ or deletes them when configured, and queues nothing twice after a restart', async () => {

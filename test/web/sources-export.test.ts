@@ -41,6 +41,10 @@ beforeAll(async () => {
   fs.writeFileSync(file, messagesXml());
   const imported = await cliAsync(['import', '--vault', path.join(dir, 'vault'), file]);
   expect(imported.code, imported.stderr).toBe(0);
+  // Web users may only watch folders inside the ones the admin allowed (issue 29 item 2).
+  fs.mkdirSync(path.join(dir, 'backups'));
+  const allowed = await cliAsync(['config', 'set', '--vault', path.join(dir, 'vault'), 'sources.allowed-folders', path.join(dir, 'backups')]);
+  expect(allowed.code, allowed.stderr).toBe(0);
   server = await startServer(path.join(dir, 'vault'));
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
@@ -57,22 +61,47 @@ afterAll(async () => {
 });
 
 test.skipIf(noChromium)('the Sources page adds a watched folder and creates a device token, shown once', async () => {
-  const inbox = path.join(dir, 'phone-sync');
+  const inbox = path.join(dir, 'backups', 'phone-sync');
   fs.mkdirSync(inbox);
   await page.goto(`${server.url}/`);
   await page.getByRole('link', { name: 'Sources' }).click();
   await page.getByRole('heading', { name: 'Sources', level: 1 }).waitFor();
   await page.getByText('No source yet').waitFor();
 
-  await page.getByLabel('Name', { exact: true }).fill('Phone sync folder');
-  await page.getByLabel('Folder path on the server').fill(inbox);
-  await page.getByLabel('Schedule').selectOption('daily');
-  await page.getByLabel('After import').selectOption('move');
-  await page.getByRole('button', { name: 'Add folder source' }).click();
+  const folderForm = page.locator('form[aria-labelledby="add-folder-title"]');
+  // The page says where folders may be; one elsewhere (here: the vault itself) is refused with that message.
+  expect(await folderForm.locator('.allowed-folders').textContent()).toContain(path.join(dir, 'backups'));
+  await folderForm.getByLabel('Name', { exact: true }).fill('Phone sync folder');
+  await folderForm.getByLabel('Folder path on the server').fill(path.join(dir, 'vault'));
+  await folderForm.getByRole('button', { name: 'Add folder source' }).click();
+  expect(await folderForm.getByRole('alert').textContent()).toMatch(/can only watch folders inside .*backups/);
+  await folderForm.getByLabel('Folder path on the server').fill(inbox);
+  await folderForm.getByLabel('Schedule').selectOption('daily');
+  await folderForm.getByLabel('After import').selectOption('move');
+  await folderForm.getByRole('button', { name: 'Add folder source' }).click();
   const row = page.locator('tr[data-source="Phone sync folder"]');
   await row.waitFor();
   expect(await row.textContent()).toContain(inbox);
   expect(await row.textContent()).toContain('daily');
+
+  // A mailbox: the password is typed in the page, sent once, and never comes back.
+  const mailForm = page.locator('form[aria-labelledby="add-mailbox-title"]');
+  await mailForm.getByLabel('Name', { exact: true }).fill('Gmail SMS');
+  await mailForm.getByLabel('Mailbox URL').fill('imaps://me@imap.example.org/SMS');
+  await mailForm.getByLabel('Mailbox password').fill('typed-in-the-page-only');
+  expect(await mailForm.getByLabel('Mailbox password').getAttribute('type')).toBe('password');
+  await mailForm.getByRole('button', { name: 'Add mailbox source' }).click();
+  const mailRow = page.locator('tr[data-source="Gmail SMS"]');
+  await mailRow.waitFor();
+  expect(await mailRow.textContent()).toContain('imaps://me@imap.example.org/SMS');
+  const listed = await (await page.request.get(`${server.url}/api/sources`)).text();
+  expect(listed).toContain('"passwordStored":true');
+  expect(listed).not.toContain('typed-in-the-page-only');
+  await mailRow.getByRole('button', { name: /Set password/ }).click();
+  await mailRow.getByLabel(/New password for Gmail SMS/).fill('a-new-one');
+  await mailRow.getByRole('button', { name: 'Save password' }).click();
+  await mailRow.getByText('Password saved.').waitFor();
+  await shot('sources-mailbox');
 
   await page.getByLabel('Device name').fill('Pixel 8 (synthetic)');
   await page.getByRole('button', { name: 'Create token' }).click();

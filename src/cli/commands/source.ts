@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { JobQueue, Job } from '../../vault/jobs/index.js';
 import type { Source } from '../../vault/sources/registry.js';
-import type { FolderConfig, ImapConfig } from '../../vault/sources/source-config.js';
+import type { FolderConfig, ImapConfig, PublicImapConfig } from '../../vault/sources/source-config.js';
 import { formatDuration } from '../../vault/durations.js';
 import { AFTER_IMPORT, parseSourceDuration, SourceConfigError, type AfterImport } from '../../vault/sources/source-options.js';
 import { CommandFailed, printJson, withQueue, type GlobalOptions } from '../context.js';
@@ -25,7 +25,7 @@ interface AddOptions {
 }
 
 export function sourceLines(s: Source): string {
-  const where = s.kind === 'folder' ? (s.config as FolderConfig).path : s.kind === 'imap' ? (s.config as ImapConfig).url : 'uploads with its token';
+  const where = s.kind === 'folder' ? (s.config as FolderConfig).path : s.kind === 'imap' ? (s.config as PublicImapConfig).url : 'uploads with its token';
   const h = s.health;
   const when = (iso: string | null): string => (iso === null ? 'never' : iso.replace('T', ' ').slice(0, 16));
   const lines = [
@@ -62,9 +62,12 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
       if ((opts.folder === undefined) === (opts.imap === undefined)) throw new CommandFailed('give exactly one of --folder DIR or --imap URL');
       if (opts.after !== undefined && !(AFTER_IMPORT as readonly string[]).includes(opts.after)) throw new CommandFailed(`--after must be one of ${AFTER_IMPORT.join(', ')}`);
       const { addSource } = await registry();
-      const added = await withQueue(globals(), true, async (queue) => {
+      const added = await withQueue(globals(), true, async (queue, vault) => {
         const expected = opts.expect === undefined ? undefined : parseSourceDuration(opts.expect);
         if (opts.folder !== undefined) {
+          const { assertNotVaultFolder } = await import('../../vault/sources/folder-policy.js');
+          // Its files are moved and deleted: never the vault's own folder (its live databases) or a parent of it.
+          assertNotVaultFolder(opts.folder, vault.dir);
           const config: Partial<FolderConfig> = { path: path.resolve(opts.folder) };
           if (opts.settle !== undefined) config.settleMs = parseSourceDuration(opts.settle);
           if (opts.after !== undefined) config.afterImport = opts.after as AfterImport;

@@ -6,7 +6,12 @@
  *   GET    /api/alerts            { items: Alert[] }
  *   GET    /api/sources           { items: Source[] }
  *   POST   /api/sources           { name, kind: "folder"|"imap", config, schedule?, expectedIntervalMs? } -> 201 Source
- *   PATCH  /api/sources/:id       { enabled: boolean } -> Source (false pauses it: not watched or polled, uploads refused, no alerts)
+ *                                  folder config { path, settleMs?, afterImport? }: path inside the admin's allowed folders
+ *                                  imap config { url, password, security?, insecure?, callsFolder? }: the password is
+ *                                  sealed and never returned; passwordFile/passwordEnv/caFile are refused (400, CLI only)
+ *   GET    /api/sources/allowed-folders  { items: string[] }: where folder sources may be added (sources.allowed-folders)
+ *   PATCH  /api/sources/:id       { enabled?: boolean, password?: string } -> Source (false pauses it: not watched or
+ *                                  polled, uploads refused, no alerts; password: an IMAP source's new password)
  *   DELETE /api/sources/:id       -> 204 (what it imported stays)
  *   POST   /api/sources/:id/run   -> 202 { jobIds }
  *   GET    /api/tokens            { items: ApiToken[] } (never the tokens)
@@ -19,8 +24,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { SourceService, SourceUnavailableError } from '../../sources/source-service.js';
-import { addSource, listSources, removeSource, setSourceEnabled, SourceNotFoundError } from '../../vault/sources/registry.js';
+import { listSources, removeSource, setSourceEnabled, SourceNotFoundError } from '../../vault/sources/registry.js';
 import { SourceConfigError } from '../../vault/sources/source-options.js';
+import { addWebSource, allowedFolders, setWebSourcePassword } from '../../vault/sources/web-sources.js';
 import { createToken, listTokens, revokeToken } from '../../vault/sources/tokens.js';
 
 export interface SourceRoutesOptions {
@@ -34,7 +40,10 @@ const NewSource = z.object({
   schedule: z.string().max(200).optional(),
   expectedIntervalMs: z.number().int().positive().optional(),
 });
-const SourceChange = z.object({ enabled: z.boolean() }).strict();
+const SourceChange = z
+  .object({ enabled: z.boolean().optional(), password: z.string().min(1).max(1024).optional() })
+  .strict()
+  .refine((c) => c.enabled !== undefined || c.password !== undefined, 'give enabled or password');
 const NewToken = z.object({ name: z.string().min(1).max(200) });
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -45,6 +54,7 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions): Promise<void> {
   const { service } = options;
   const db = service.queue.control.db;
+  const vault = service.vault;
 
   // Errors of these routes in the API's one shape; anything unexpected stays a 500 for the server's handler.
   app.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -60,14 +70,16 @@ export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions)
   app.get('/api/sources', async () => ({ items: await listSources(db) }));
   app.post('/api/sources', async (request, reply) => {
     const body = NewSource.parse(request.body);
-    const source = await addSource(db, body);
+    const source = await addWebSource(vault, db, body);
     await service.reload();
     return reply.status(201).send(source);
   });
+  app.get('/api/sources/allowed-folders', async () => ({ items: await allowedFolders(vault) }));
   app.patch('/api/sources/:id', async (request) => {
     const { id } = IdParam.parse(request.params);
-    const { enabled } = SourceChange.parse(request.body);
-    const source = await setSourceEnabled(db, id, enabled);
+    const { enabled, password } = SourceChange.parse(request.body);
+    let source = password === undefined ? undefined : await setWebSourcePassword(vault, db, id, password);
+    if (enabled !== undefined) source = await setSourceEnabled(db, id, enabled);
     await service.reload();
     return source;
   });

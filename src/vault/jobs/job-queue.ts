@@ -8,7 +8,7 @@ import type { ControlStore } from '../../store/database.js';
 import { param, prepare, type Prepared } from '../../store/prepared.js';
 import { openControl } from '../control.js';
 import { processAlive, VaultBusyError } from '../lock.js';
-import { noteSourceFailure, noteSourceImport } from '../sources/deliveries.js';
+import { noteSourceFailure, noteSourceImport, sourceFailureMessage } from '../sources/deliveries.js';
 import { isMailboxUrl } from '../sources/mailbox.js';
 import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
@@ -526,12 +526,13 @@ export class JobQueue extends EventEmitter<JobEvents> {
         await this.requeue(id, attempts);
         return 'ended';
       }
-      const message = reason instanceof Error ? reason.message : String(reason);
+      // A source's failure is seen by every web user: a file that is no backup is named, not quoted.
+      const message = sourceId === undefined || reason instanceof JobCancelledError ? (reason instanceof Error ? reason.message : String(reason)) : sourceFailureMessage(reason, originalName);
       const errorName = reason instanceof Error ? reason.name : 'Error';
       if (reason instanceof JobCancelledError) await this.end(id, { status: 'cancelled', error: message, result: { errorName } });
       else {
         if (sourceId !== undefined) await noteSourceFailure(this.control.db, sourceId, message);
-        // The error's class lets a watched folder tell "not a backup" (rejected/) from damage.
+        // The error's class lets a watched folder tell "not a backup" (reported, left in place) from damage.
         await this.end(id, { status: 'failed', error: message, result: { errorName } });
       }
     } finally {

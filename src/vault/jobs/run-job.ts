@@ -6,8 +6,7 @@ import { statInput } from '../../formats/container.js';
 import { importFile, type ImportResult } from '../import/import-backup.js';
 import { acquireLock } from '../lock.js';
 import { mailboxCa, mailboxImporter, mailboxPassword } from '../sources/mailbox.js';
-import { findSource, type ControlDb } from '../sources/registry.js';
-import type { ImapConfig } from '../sources/source-config.js';
+import { imapSourceConfig, type ControlDb } from '../sources/registry.js';
 import { verifyVault, type VerifyReport } from '../verify.js';
 import type { Vault } from '../vault.js';
 import type { JobProgress } from './job.js';
@@ -62,13 +61,11 @@ export async function runMailbox(
   signal?: AbortSignal,
 ): Promise<ImportJobResult> {
   if (sourceId === undefined) throw new Error('a mailbox import job needs the IMAP source it belongs to');
-  const source = await findSource(control, sourceId);
-  if (source.kind !== 'imap') throw new Error(`source "${source.name}" is not an IMAP mailbox`);
-  const config = source.config as ImapConfig;
+  const config = await imapSourceConfig(control, sourceId);
   const importer = mailboxImporter();
   const backups = await importer(vault, {
     url: config.url,
-    password: mailboxPassword(config),
+    password: await mailboxPassword(config, vault.dir),
     security: config.security,
     insecure: config.insecure,
     ...(config.caFile === undefined ? {} : { ca: mailboxCa(config) }),

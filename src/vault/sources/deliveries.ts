@@ -2,6 +2,8 @@
  * What an import job from a source means for that source: its health (last success or error,
  * newest message, last delivery) and the "deleted on phone" marks of a full backup.
  */
+import path from 'node:path';
+import { NotABackupError } from '../../formats/errors.js';
 import type { ImportResult } from '../import/import-backup.js';
 import type { Vault } from '../vault.js';
 import { recordSourceBackup, sourceKey } from './phone-deletions.js';
@@ -32,6 +34,16 @@ export async function noteSourceImport(vault: Vault, control: ControlDb, sourceI
   }
   await noteSuccess(control, sourceId, { delivered: results.some((r) => r.status !== 'skipped'), newestMessageMs: newest });
   return { marked, unmarked };
+}
+
+/**
+ * A source's failed import as every web user sees it (its health, the job): a file that is no
+ * backup is named, not quoted. The import's own message shows the file's first bytes, which is
+ * what a user importing their own file needs, but a watched folder's file is not theirs to read.
+ */
+export function sourceFailureMessage(e: unknown, originalName: string | undefined): string {
+  if (e instanceof NotABackupError) return `${originalName ?? path.basename(e.file)}: not ${e.expected}`;
+  return e instanceof Error ? e.message : String(e);
 }
 
 export async function noteSourceFailure(control: ControlDb, sourceId: number, error: string): Promise<void> {

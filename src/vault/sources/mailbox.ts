@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { ImportResult } from '../import/import-backup.js';
+import { openSecret, sealSecret } from '../secrets.js';
 import type { ImapConfig } from './source-config.js';
 import type { Vault } from '../vault.js';
 
@@ -47,29 +48,52 @@ export function isMailboxUrl(s: string): boolean {
   return /^imaps?:\/\//i.test(s);
 }
 
-/** The extra trusted certificate of a source, if it names one. */
+/**
+ * A source's password or certificate could not be had. The message goes to the source's health,
+ * which every web user sees: it names no path and no error code of the server's disk (which
+ * would tell whether a file exists), only what to do.
+ */
+export class MailboxSecretError extends Error {
+  override readonly name = 'MailboxSecretError';
+}
+
+/** What a password stored from the web app is sealed for (secrets.ts): it opens for nothing else. */
+export const IMAP_PASSWORD_PURPOSE = 'source.imap-password';
+
+export function sealImapPassword(vaultDir: string, password: string): Promise<string> {
+  return sealSecret(vaultDir, IMAP_PASSWORD_PURPOSE, password);
+}
+
+/** The extra trusted certificate of a source, if the command line named one (--ca-file). */
 export function mailboxCa(config: ImapConfig): string[] | undefined {
   if (config.caFile === undefined) return undefined;
   try {
     return [fs.readFileSync(config.caFile, 'utf8')];
   } catch (e) {
-    throw new Error(`cannot read the IMAP server certificate ${config.caFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    throw new MailboxSecretError("could not read the IMAP server's certificate file (--ca-file) on the server; check it with textvault source list there, or add the source again", { cause: e });
   }
 }
 
-/** The mailbox password from the source's password file or environment variable. */
-export function mailboxPassword(config: ImapConfig): string {
+/** The mailbox password: sealed (set in the web app), or from the file or environment variable the command line named. */
+export async function mailboxPassword(config: ImapConfig, vaultDir: string): Promise<string> {
+  if (config.sealedPassword !== undefined) {
+    try {
+      return await openSecret(vaultDir, IMAP_PASSWORD_PURPOSE, config.sealedPassword);
+    } catch (e) {
+      throw new MailboxSecretError("could not read the source's stored password (the vault's secret key is missing or another one); set the password again", { cause: e });
+    }
+  }
   if (config.passwordFile !== undefined) {
     try {
       return fs.readFileSync(config.passwordFile, 'utf8').replace(/\r?\n$/, '');
     } catch (e) {
-      throw new Error(`cannot read the IMAP password file ${config.passwordFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+      throw new MailboxSecretError('could not read the password file given with --password-file on the server; check it with textvault source list there, or set the password again', { cause: e });
     }
   }
   if (config.passwordEnv !== undefined) {
     const v = process.env[config.passwordEnv];
-    if (v === undefined || v === '') throw new Error(`the environment variable ${config.passwordEnv} (the IMAP password) is not set for the vault's process`);
+    if (v === undefined || v === '') throw new MailboxSecretError("the environment variable given with --password-env is not set for the vault's process; set it, or set the password again");
     return v;
   }
-  throw new Error('the IMAP source has no password: add it again with --password-file FILE or --password-env NAME');
+  throw new MailboxSecretError('the IMAP source has no password: set it on the Sources page, or add the source again with --password-file FILE or --password-env NAME');
 }

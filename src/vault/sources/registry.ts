@@ -5,7 +5,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ControlSchema, SourcesTable } from '../../store/control-schema.js';
 import { nextRun, parseSchedule, defaultSchedule } from './schedule.js';
-import { parseSourceConfig, type FolderConfig, type ImapConfig } from './source-config.js';
+import { parseSourceConfig, publicImapConfig, type FolderConfig, type ImapConfig, type PublicImapConfig } from './source-config.js';
 import { DEFAULT_EXPECTED_INTERVAL_MS, SourceConfigError, type SourceKind } from './source-options.js';
 
 export type ControlDb = Kysely<ControlSchema>;
@@ -27,7 +27,8 @@ export interface Source {
   id: number;
   name: string;
   kind: SourceKind;
-  config: FolderConfig | ImapConfig | Record<string, never>;
+  /** Never a secret: an IMAP source's sealed password shows as `passwordStored`. */
+  config: FolderConfig | PublicImapConfig | Record<string, never>;
   schedule: string;
   expectedIntervalMs: number;
   enabled: boolean;
@@ -47,11 +48,12 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 export function sourceFromRow(r: Selectable<SourcesTable>, now = Date.now()): Source {
   const kind = r.kind as SourceKind;
   const next = r.enabled === 1 ? nextRun(r.schedule, now) : null;
+  const config = parseSourceConfig(kind, JSON.parse(r.config_json));
   return {
     id: r.id,
     name: r.name,
     kind,
-    config: parseSourceConfig(kind, JSON.parse(r.config_json)),
+    config: kind === 'imap' ? publicImapConfig(config as ImapConfig) : (config as FolderConfig | Record<string, never>),
     schedule: r.schedule,
     expectedIntervalMs: r.expected_interval_ms,
     enabled: r.enabled === 1,
@@ -122,6 +124,27 @@ export async function findSource(db: ControlDb, ref: string | number, now = Date
       : await q.where('name', '=', ref).executeTakeFirst();
   if (row === undefined) throw new SourceNotFoundError(ref);
   return sourceFromRow(row, now);
+}
+
+/** An IMAP source's whole config, its sealed password included: for the process that polls it, never for display. */
+export async function imapSourceConfig(db: ControlDb, id: number): Promise<ImapConfig> {
+  const row = await db.selectFrom('sources').select(['kind', 'config_json', 'name']).where('id', '=', id).executeTakeFirst();
+  if (row === undefined) throw new SourceNotFoundError(id);
+  if (row.kind !== 'imap') throw new SourceConfigError(`source "${row.name}" is not an IMAP mailbox`);
+  return parseSourceConfig('imap', JSON.parse(row.config_json)) as ImapConfig;
+}
+
+/**
+ * Gives an IMAP source a new password, already sealed (mailbox.ts sealImapPassword); it replaces
+ * a password file or variable the command line had set.
+ */
+export async function setSourcePassword(db: ControlDb, ref: string | number, sealedPassword: string, now = Date.now()): Promise<Source> {
+  const source = await findSource(db, ref, now);
+  if (source.kind !== 'imap') throw new SourceConfigError(`"${source.name}" is a ${source.kind} source: only IMAP mailboxes have a password`);
+  const { passwordFile: _file, passwordEnv: _env, ...rest } = await imapSourceConfig(db, source.id);
+  const config = parseSourceConfig('imap', { ...rest, sealedPassword });
+  await db.updateTable('sources').set({ config_json: JSON.stringify(config) }).where('id', '=', source.id).execute();
+  return findSource(db, source.id, now);
 }
 
 /**

@@ -20,8 +20,17 @@ afterEach(async () => {
   for (const c of open.splice(0).reverse()) await c();
 });
 
-async function api(): Promise<{ call: (method: string, url: string, body?: unknown) => Promise<{ status: number; json: unknown }>; queue: JobQueue }> {
+async function api(): Promise<{ call: (method: string, url: string, body?: unknown) => Promise<{ status: number; json: unknown }>; queue: JobQueue; newFolder: () => string }> {
   const vault = await newVault();
+  // Web users may only watch inside the folders the admin allowed.
+  const allowed = fs.realpathSync(tempDir());
+  await vault.config.set('sources.allowed-folders', allowed);
+  let n = 0;
+  const newFolder = (): string => {
+    const folder = path.join(allowed, `folder-${++n}`);
+    fs.mkdirSync(folder);
+    return folder;
+  };
   const queue = await JobQueue.open(vault);
   await queue.start();
   open.push(() => queue.close());
@@ -42,13 +51,13 @@ async function api(): Promise<{ call: (method: string, url: string, body?: unkno
     const text = await res.text();
     return { status: res.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
   };
-  return { call, queue };
+  return { call, queue, newFolder };
 }
 
 describe('the sources API', () => {
   it('adds, runs and removes a folder source, and reports status', async () => {
-    const { call, queue } = await api();
-    const folder = tempDir();
+    const { call, queue, newFolder } = await api();
+    const folder = newFolder();
     fs.writeFileSync(path.join(folder, 'sms.xml'), sbrXml(['m1', 'm2']));
     const past = new Date(Date.now() - 60_000);
     fs.utimesSync(path.join(folder, 'sms.xml'), past, past);
@@ -80,8 +89,8 @@ describe('the sources API', () => {
   });
 
   it('pauses a watched folder (nothing it receives is imported) and resumes it (what arrived meanwhile is)', async () => {
-    const { call, queue } = await api();
-    const folder = tempDir();
+    const { call, queue, newFolder } = await api();
+    const folder = newFolder();
     const added = await call('POST', '/api/sources', { name: 'phone', kind: 'folder', config: { path: folder, settleMs: 200 }, schedule: 'continuous' });
     const id = (added.json as { id: number }).id;
     const paused = await call('PATCH', `/api/sources/${id}`, { enabled: false });

@@ -106,6 +106,11 @@ describe('importing Super Backup & Restore', () => {
     expect((err as Error).message.split('\n')).toHaveLength(1);
     const zip = await writeZip(path.join(dir, 'cut.zip'), { 'SmsContactsBackup/sms/sms_1.xml': bytes.subarray(0, bytes.length - 12) });
     await expect(importFile(v, zip)).rejects.toThrow(/cut\.zip!SmsContactsBackup\/sms\/sms_1\.xml:\d+:\d+: .*truncated/);
+    // A bomb: 64 MB of one endless body compresses to ~64 KB; the scanner stops at 1 MiB of one
+    // element, in bounded memory, before anything is written.
+    const bomb = await writeZip(path.join(dir, 'bomb.zip'), { 'sms/sms_2.xml': Buffer.concat([Buffer.from('<allsms count="1"><sms address="1" body="'), Buffer.alloc(64 * 1024 * 1024, 0x61)]) });
+    expect(fs.statSync(bomb).size).toBeLessThan(1024 * 1024);
+    await expect(importFile(v, bomb)).rejects.toThrow(/bomb\.zip!sms\/sms_2\.xml:1:\d+: an element longer than 1048576 characters/);
     expect(await counts(v)).toEqual({ sms: 0, mms: 0, calls: 0 });
     const empty = path.join(dir, 'empty-backup');
     fs.mkdirSync(path.join(empty, 'sms'), { recursive: true });

