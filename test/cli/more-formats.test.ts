@@ -70,4 +70,28 @@ describe('textvault import of more apps', () => {
     expect(errorLine(bad.stderr)).toMatch(/SignalPlaintextBackup\.xml:7:1: truncated file/);
     expect(cli(['--vault', other, 'backups', '--json']).stdout.trim()).toBe('[]');
   });
+
+  it('Simple SMS Messenger before 5.19 (one object per conversation)', async () => {
+    const vault = path.join(tempDir(), 'v');
+    const r = cli(['--vault', vault, 'import', path.join(FIXTURES, 'simplesms/messages-2022.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/messages-2022\.json: imported 4 records \(3 SMS, 1 MMS\) .*: 4 new, 0 duplicate/);
+    expect((await rowsOf(vault)).map((x) => [x.kind, x.date_ms, x.box, x.body])).toEqual([
+      ['sms', 1650000000123, 1, 'old one'],
+      ['sms', 1650000060456, 2, 'reply\nline two'],
+      ['mms', 1650000120000, 2, 'a picture'],
+      ['sms', 1650000180000, 1, 'other chat'],
+    ]);
+
+    // A conversation whose "sms" holds a number: one line, nothing imported.
+    const dir = tempDir();
+    const wrong = path.join(dir, 'wrong.json');
+    fs.writeFileSync(wrong, JSON.stringify([{ sms: [{ address: '+15550001111', date: 1, type: 1, body: 'x' }], mms: [] }, { sms: [7], mms: [] }]));
+    const other = path.join(dir, 'v');
+    const bad = cli(['--vault', other, 'import', wrong]);
+    expect(bad.code).toBe(1);
+    expect(errorLine(bad.stderr)).toMatch(/wrong\.json:1:\d+: .*element #2 .*has an SMS or MMS that is not an object/);
+    expect(cli(['--vault', other, 'backups', '--json']).stdout.trim()).toBe('[]');
+  });
 });

@@ -2,6 +2,7 @@
  * Reads a Fossify Messages JSON export element by element (json/array-elements.ts): the file is
  * never parsed whole, and each MMS part's inline base64 `data` is decoded into the MediaSink.
  */
+import type { Element } from '../json/array-elements.js';
 import { forEachObject, ElementError, type ElementStats } from '../json/element-reader.js';
 import { isObject, type JsonObject } from '../json/values.js';
 import { MAX_RAW_DAMAGED_DATA, type MediaSink, type PartRecord, type RecordHandler } from '../records.js';
@@ -29,6 +30,19 @@ export async function readFossify(source: AsyncIterable<Buffer>, opts: FossifyRe
   opts.handler.header({ content: 'messages', rootAttrs: [] });
   let index = 0;
   return forEachObject(source, opts, (o, el) => {
+    if (isConversation(o)) {
+      // Simple SMS Messenger before 5.19: one object per conversation, its SMS and MMS in arrays.
+      const sms = Array.isArray(o.sms) ? o.sms : [];
+      const mms = Array.isArray(o.mms) ? o.mms : [];
+      if (!sms.every(isObject) || !mms.every(isObject)) throw new ElementError('has an SMS or MMS that is not an object');
+      for (const m of sms) message({ ...m, backupType: 'sms' }, el);
+      for (const m of mms) message({ ...m, backupType: 'mms' }, el);
+      return;
+    }
+    message(o, el);
+  });
+
+  function message(o: JsonObject, el: Element): void {
     const position = { line: el.line, column: el.column, index: index };
     if (!isMms(o)) {
       opts.handler.record({ kind: 'sms', attrs: smsAttrs(o), position });
@@ -45,7 +59,12 @@ export async function readFossify(source: AsyncIterable<Buffer>, opts: FossifyRe
       });
     }
     index++;
-  });
+  }
+}
+
+/** An element of Simple SMS Messenger's export before 5.19: `{"sms": [...], "mms": [...]}`. */
+export function isConversation(o: JsonObject): boolean {
+  return !('backupType' in o) && (Array.isArray(o.sms) || Array.isArray(o.mms)) && !('address' in o) && !('date' in o);
 }
 
 function part(p: JsonObject, opts: FossifyReadOptions, line: number, column: number): PartRecord {
