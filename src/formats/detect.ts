@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { forEachZipEntry, openInput, readHead, sniff } from './container.js';
 import { NotABackupError } from './errors.js';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import { textStart, type Sniffed } from './format.js';
 import { findFormat, isFormatId, READABLE, type FormatId } from './formats.js';
 import { SSEF_MAGIC } from './smsie/format.js';
@@ -62,10 +63,15 @@ export async function sniffFile(file: string): Promise<Sniffed> {
   return { container: 'plain', head: raw, zipNames: [] };
 }
 
+const HEAD_ONLY_LIMITS: InputLimits = { ...DEFAULT_INPUT_LIMITS, maxExpandedBytes: Number.POSITIVE_INFINITY, maxExpansionRatio: Number.POSITIVE_INFINITY };
+
 /** The start of one ZIP entry, to tell XML formats apart by their root element. */
 async function zipEntryHead(file: string, name: string): Promise<Buffer> {
   try {
-    const entry = (await openInput(file)).find((e) => e.entryName === name);
+    // Only its first 4 KiB are read, so the expansion limits (the vault's settings, unknown
+    // here) do not apply: with the defaults, a ZIP a user allowed by raising them would not be
+    // recognised.
+    const entry = (await openInput(file, HEAD_ONLY_LIMITS)).find((e) => e.entryName === name);
     return entry === undefined ? Buffer.alloc(0) : await readHead(entry, XML_HEAD_BYTES);
   } catch {
     // A damaged or refused archive: detection goes by the names, and the reader reports the damage.

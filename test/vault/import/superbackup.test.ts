@@ -106,12 +106,16 @@ describe('importing Super Backup & Restore', () => {
     expect((err as Error).message.split('\n')).toHaveLength(1);
     const zip = await writeZip(path.join(dir, 'cut.zip'), { 'SmsContactsBackup/sms/sms_1.xml': bytes.subarray(0, bytes.length - 12) });
     await expect(importFile(v, zip)).rejects.toThrow(/cut\.zip!SmsContactsBackup\/sms\/sms_1\.xml:\d+:\d+: .*truncated/);
-    // A bomb: 64 MB of one endless body compresses to ~64 KB; the scanner stops at 1 MiB of one
-    // element, in bounded memory, before anything is written.
+    // A bomb: 64 MB of one endless body compresses to ~64 KB. The expansion limit refuses it
+    // before it is read; with that limit raised, the scanner still stops at 1 MiB of one element,
+    // in bounded memory, before anything is written.
     const bomb = await writeZip(path.join(dir, 'bomb.zip'), { 'sms/sms_2.xml': Buffer.concat([Buffer.from('<allsms count="1"><sms address="1" body="'), Buffer.alloc(64 * 1024 * 1024, 0x61)]) });
     expect(fs.statSync(bomb).size).toBeLessThan(1024 * 1024);
-    await expect(importFile(v, bomb)).rejects.toThrow(/bomb\.zip!sms\/sms_2\.xml:1:\d+: an element longer than 1048576 characters/);
+    await expect(importFile(v, bomb)).rejects.toThrow(/bomb\.zip: .*import\.max-expansion-ratio/);
     expect(await counts(v)).toEqual({ sms: 0, mms: 0, calls: 0 });
+    const lenient = await vault({ region: 'US', 'import.max-expansion-ratio': '100000' });
+    await expect(importFile(lenient, bomb)).rejects.toThrow(/bomb\.zip!sms\/sms_2\.xml:1:\d+: an element longer than 1048576 characters/);
+    expect(await counts(lenient)).toEqual({ sms: 0, mms: 0, calls: 0 });
     const empty = path.join(dir, 'empty-backup');
     fs.mkdirSync(path.join(empty, 'sms'), { recursive: true });
     await expect(importFile(v, empty)).rejects.toThrow(/is a folder, and not one Textvault imports as a whole/);
