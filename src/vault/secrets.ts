@@ -12,12 +12,19 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import sodium from 'libsodium-wrappers-sumo';
+import type Sodium from 'libsodium-wrappers-sumo';
 
 export const SECRET_KEY_FILE = 'secret.key';
 export const SECRET_KEY_ENV = 'TEXTVAULT_SECRET_KEY_FILE';
 const PREFIX = 'tvs1:';
 const KEY_BYTES = 32;
+
+/** Loaded on first use: every vault opens through config.ts, and most commands never seal anything. */
+async function loadSodium(): Promise<typeof Sodium> {
+  const sodium = (await import('libsodium-wrappers-sumo')).default;
+  await sodium.ready;
+  return sodium;
+}
 
 /** A secret could not be stored or read back; says what to do, never the secret. */
 export class SecretError extends Error {
@@ -76,7 +83,7 @@ function keyForSealing(file: string): Buffer {
 /** `plaintext` sealed for storing under `purpose` (e.g. "alerts.smtp"). */
 export async function sealSecret(vaultDir: string, purpose: string, plaintext: string): Promise<string> {
   const key = keyForSealing(secretKeyFile(vaultDir));
-  await sodium.ready;
+  const sodium = await loadSodium();
   const nonce = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   const box = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(Buffer.from(plaintext, 'utf8'), purpose, null, nonce, key);
   return PREFIX + Buffer.concat([nonce, box]).toString('base64');
@@ -88,7 +95,7 @@ export async function openSecret(vaultDir: string, purpose: string, sealed: stri
   const file = secretKeyFile(vaultDir);
   const key = readKey(file);
   if (key === undefined) throw new SecretError(`the vault's secret key ${file} is missing, so the stored ${purpose} secret cannot be read: restore the key, or set the secret again`);
-  await sodium.ready;
+  const sodium = await loadSodium();
   const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64');
   const nonceBytes = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   try {
