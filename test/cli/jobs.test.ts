@@ -68,7 +68,9 @@ describe('textvault jobs cancel / retry', () => {
     const dir = tempDir();
     const big = path.join(dir, 'big.xml');
     const small = path.join(dir, 'small.xml');
-    await writeSmsBackup(big, { seed: 52, sms: 100_000, mms: 100, mediaBytes: 20_000 });
+    // Big enough that the cancel (a second CLI process, then the runner's 500 ms poll) arrives
+    // before the import ends on an idle machine: 100,000 SMS took ~1 s there and the race was lost.
+    await writeSmsBackup(big, { seed: 52, sms: 400_000, mms: 100, mediaBytes: 20_000 });
     await writeSmsBackup(small, { seed: 53, sms: 200, mms: 2, mediaBytes: 1_000 });
     const vault = path.join(dir, 'vault');
     const [bigId, smallId] = await queueImports(vault, [big, small]);
