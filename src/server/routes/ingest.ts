@@ -31,6 +31,7 @@ import { checkToken, type TokenOwner } from '../../vault/sources/tokens.js';
 import type { Vault } from '../../vault/vault.js';
 import { allowSlowBody } from '../timeouts.js';
 import { presentJob } from './jobs.js';
+import { freeBytes } from './spool.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 ** 3;
 
@@ -239,14 +240,4 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     if (job?.sourceId !== device(request).sourceId) return problem(reply, 404, 'not_found', `no job ${request.params.id} from this device`);
     return reply.send(presentJob(job));
   });
-}
-
-async function freeBytes(dir: string): Promise<number | undefined> {
-  try {
-    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-    const s = await fs.promises.statfs(dir);
-    return s.bavail * s.bsize;
-  } catch {
-    return undefined;
-  }
 }
