@@ -18,11 +18,8 @@
  * Its routes are marked `config.public` (see auth/guard.ts) because they do their own (token)
  * authentication: no session cookie, no CSRF header.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseByteSize } from '../../vault/config.js';
@@ -31,7 +28,7 @@ import { checkToken, type TokenOwner } from '../../vault/sources/tokens.js';
 import type { Vault } from '../../vault/vault.js';
 import { allowSlowBody } from '../timeouts.js';
 import { presentJob } from './jobs.js';
-import { freeBytes } from './spool.js';
+import { freeBytes, spoolBody, TooLargeError } from './spool.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 ** 3;
 
@@ -54,10 +51,6 @@ declare module 'fastify' {
     /** The device whose token authenticated an ingest request. */
     ingestDevice?: TokenOwner;
   }
-}
-
-class TooLargeError extends Error {
-  override readonly name = 'TooLargeError';
 }
 
 /** The name to show for an upload: its last path segment, printable, bounded. Never used as a path. */
@@ -84,17 +77,6 @@ function bearer(request: FastifyRequest): string | undefined {
   if (h === undefined) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
   return m?.[1];
-}
-
-/** Counts bytes through the stream and fails once they pass the limit. */
-function byteLimit(limit: number, counted: { n: number }): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      counted.n += chunk.length;
-      if (counted.n > limit) done(new TooLargeError(`the upload is larger than the limit of ${limit} bytes`));
-      else done(null, chunk);
-    },
-  });
 }
 
 function tooLargeMessage(limit: number): string {
@@ -135,19 +117,6 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
         void reply.header('connection', 'close');
         await problem(reply, 507, 'insufficient_storage', `the vault's disk has ${free} bytes free, too few for this ${declared}-byte upload; nothing was kept`);
       }
-    }
-  };
-
-  /** Streams one body to a new spool file; returns its path. Removes the partial file on any failure. */
-  const spool = async (body: Readable, limit: number, counted: { n: number }): Promise<string> => {
-    await fs.promises.mkdir(spoolDir, { recursive: true, mode: 0o700 });
-    const file = path.join(spoolDir, `${Date.now()}-${randomBytes(8).toString('hex')}.upload`);
-    try {
-      await pipeline(body, byteLimit(limit, counted), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
-      return file;
-    } catch (e) {
-      await fs.promises.rm(file, { force: true });
-      throw e;
     }
   };
 
@@ -194,7 +163,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
         if (body === undefined || typeof body.pipe !== 'function') return problem(reply, 400, 'bad_request', 'send the backup file as the request body (curl -T FILE ...)');
         let file: string;
         try {
-          file = await spool(body, limit, { n: 0 });
+          file = await spoolBody(body, spoolDir, limit);
         } catch (e) {
           return failUpload(reply, e, limit);
         }
@@ -217,7 +186,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       try {
         for await (const part of request.parts()) {
           if (part.type !== 'file') continue;
-          spooled.push({ file: await spool(part.file, limit, counted), name: displayName(part.filename) });
+          spooled.push({ file: await spoolBody(part.file, spoolDir, limit, counted), name: displayName(part.filename) });
         }
       } catch (e) {
         // All or nothing: a request that fails part-way keeps none of its files.

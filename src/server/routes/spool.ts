@@ -47,24 +47,26 @@ export async function checkDeclaredSize(declared: number | undefined, limit: num
     throw new ApiError(507, 'insufficient_storage', `the vault's disk has ${free} bytes free, too few for this ${declared}-byte upload and the import after it; nothing was kept`);
 }
 
-/** Counts bytes through the stream and fails once they pass the limit. */
-function byteLimit(limit: number): Transform {
-  let n = 0;
+/** Counts bytes through the stream into `counted` and fails once they pass the limit. */
+function byteLimit(limit: number, counted: { n: number }): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
-      n += chunk.length;
-      if (n > limit) done(new TooLargeError(`more than ${limit} bytes`));
+      counted.n += chunk.length;
+      if (counted.n > limit) done(new TooLargeError(`more than ${limit} bytes`));
       else done(null, chunk);
     },
   });
 }
 
-/** Streams `body` to a new file in `dir`; returns its path. Removes the partial file on any failure. */
-export async function spoolBody(body: Readable, dir: string, limit: number): Promise<string> {
+/**
+ * Streams `body` to a new file in `dir`; returns its path. Removes the partial file on any failure.
+ * `counted` is shared by the parts of one multipart request, so the limit holds for them together.
+ */
+export async function spoolBody(body: Readable, dir: string, limit: number, counted = { n: 0 }): Promise<string> {
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${Date.now()}-${randomBytes(8).toString('hex')}.upload`);
   try {
-    await pipeline(body, byteLimit(limit), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    await pipeline(body, byteLimit(limit, counted), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
     return file;
   } catch (e) {
     await fs.promises.rm(file, { force: true });
