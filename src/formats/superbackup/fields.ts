@@ -15,8 +15,12 @@ function knownName(value: string | undefined): string | null {
 
 export const SUPER_BACKUP_FIELDS: RecordFields = {
   sms: (r) => {
+    // The object smsFields made, its names replaced: a spread copy of it took the import thread
+    // a slower object per SMS (prepare-record.ts says why literals matter there).
     const f = smsFields(r);
-    return { ...f, participantNames: f.participants.map(() => knownName(attr(r.attrs, 'name'))) };
+    const name = knownName(attr(r.attrs, 'name'));
+    f.participantNames = f.participants.length === 1 ? [name] : f.participants.map(() => name);
+    return f;
   },
   // The format has no MMS; a record of the vault's own shape is read as SBR's.
   mms: mmsFields,

@@ -11,6 +11,7 @@
  */
 import { MalformedBackupError, NotABackupError } from '../errors.js';
 import type { Attr, SourcePosition } from '../records.js';
+import { attributeTextOfTag } from '../sbr/attribute-text.js';
 import { referenceCode } from '../sbr/entities.js';
 
 /** The attributes of each element, in the order the app writes them. */
@@ -25,8 +26,12 @@ export type SuperBackupRoot = 'allsms' | 'alllogs';
 
 export interface ScannerEvents {
   root(root: SuperBackupRoot, attrs: Attr[]): void;
-  /** An `<sms>` (in `<allsms>`) or `<log>` (in `<alllogs>`). */
-  element(name: 'sms' | 'log', attrs: Attr[], position: SourcePosition): void;
+  /**
+   * An `<sms>` (in `<allsms>`) or `<log>` (in `<alllogs>`). `attrText`: an SMS read whole comes
+   * with its attributes as the archive keeps them (SmsRecord.attrText), made from the tag's text,
+   * where that text can hold them exactly; undefined otherwise (the import renders `attrs` then).
+   */
+  element(name: 'sms' | 'log', attrs: Attr[], position: SourcePosition, attrText?: string): void;
   /** Something the format does not have; skipped. */
   warning(code: 'unknown-element' | 'stray-text', message: string, line: number, column: number): void;
 }
@@ -49,6 +54,23 @@ function shape(names: readonly string[]): RegExp {
 const SHAPES = { sms: shape(SMS_ATTRS), log: shape(LOG_ATTRS) };
 const SPACE = /[ \t\r\n]*/y;
 
+export interface ScannerOptions {
+  /**
+   * Whether tags of the app's usual shape are read whole (SHAPES). Off, every tag goes the
+   * tolerant attribute-by-attribute way: the tests compare the two.
+   */
+  wholeTags?: boolean;
+}
+
+/**
+ * The archive's attribute text of a tag read whole (` name="value"` each, one space apart, no
+ * quote inside a value). A raw `<` is the one character the SBR tag reader never meets, so
+ * attributeTextOfTag would keep it where the writer escapes it: such tags are rendered instead.
+ */
+function smsAttributeText(raw: string): string | undefined {
+  return raw.includes('<') ? undefined : attributeTextOfTag(raw);
+}
+
 export class SuperBackupScanner {
   private buf = '';
   private readonly decoder = new TextDecoder('utf-8');
@@ -59,11 +81,15 @@ export class SuperBackupScanner {
   private root: SuperBackupRoot | undefined;
   private ended = false;
   private index = 0;
+  private readonly wholeTags: boolean;
 
   constructor(
     private readonly file: string,
     private readonly events: ScannerEvents,
-  ) {}
+    options: ScannerOptions = {},
+  ) {
+    this.wholeTags = options.wholeTags ?? true;
+  }
 
   push(chunk: Buffer): void {
     this.buf += this.decoder.decode(chunk, { stream: true });
@@ -151,18 +177,23 @@ export class SuperBackupScanner {
     const wanted = this.root === 'allsms' ? 'sms' : 'log';
     if (name === wanted && !this.ended) {
       const known = name === 'sms' ? SMS_ATTRS : LOG_ATTRS;
-      const fast = SHAPES[name];
-      fast.lastIndex = afterName;
-      const m = fast.exec(s);
-      if (m !== null) {
-        const attrs: Attr[] = new Array<Attr>(known.length);
-        for (let i = 0; i < known.length; i++) attrs[i] = [known[i] ?? '', decodeValue(m[i + 1] ?? '')];
-        this.events.element(name, attrs, { ...this.position(lt), index: this.index++ });
-        return fast.lastIndex;
+      if (this.wholeTags) {
+        const fast = SHAPES[name];
+        fast.lastIndex = afterName;
+        const m = fast.exec(s);
+        if (m !== null) {
+          const end = fast.lastIndex;
+          const attrs: Attr[] = new Array<Attr>(known.length);
+          for (let i = 0; i < known.length; i++) attrs[i] = [known[i] ?? '', decodeValue(m[i + 1] ?? '')];
+          // The attributes' text as it stands: from the space before the first to the last quote.
+          const attrText = name === 'sms' ? smsAttributeText(s.slice(afterName, s.lastIndexOf('"', end - 1) + 1)) : undefined;
+          this.events.element(name, attrs, this.recordPosition(lt), attrText);
+          return end;
+        }
       }
       const tag = this.attributes(afterName, known, eof, lt);
       if (tag === undefined) return NEED_MORE;
-      this.events.element(name, tag.attrs, { ...this.position(lt), index: this.index++ });
+      this.events.element(name, tag.attrs, this.recordPosition(lt));
       return tag.end;
     }
     // Another element (none is known): skip its tag.
@@ -281,21 +312,32 @@ export class SuperBackupScanner {
     this.events.warning(code, message, pos.line, pos.column);
   }
 
+  /** The next record's position, its tag starting at buf[lt]: one object per record. */
+  private recordPosition(lt: number): SourcePosition {
+    this.countLines(lt);
+    return { line: this.line, column: lt - this.lineStart + 1, index: this.index++ };
+  }
+
   /** Line and column (1-based, UTF-16 units) of buf[at]; `at` never goes backwards between drops. */
   private position(at: number): { line: number; column: number } {
+    this.countLines(at);
+    return { line: this.line, column: at - this.lineStart + 1 };
+  }
+
+  /** Moves the line count on to buf[at]. */
+  private countLines(at: number): void {
     const s = this.buf;
     for (let i = s.indexOf('\n', this.counted); i !== -1 && i < at; i = s.indexOf('\n', i + 1)) {
       this.line++;
       this.lineStart = i + 1;
     }
     this.counted = Math.max(this.counted, at);
-    return { line: this.line, column: at - this.lineStart + 1 };
   }
 
   /** Forgets buf[0, p). */
   private drop(p: number): void {
     if (p === 0) return;
-    this.position(p);
+    this.countLines(p);
     this.buf = this.buf.slice(p);
     this.counted -= p;
     this.lineStart -= p;
