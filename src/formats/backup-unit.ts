@@ -31,6 +31,11 @@ export interface ReadContext {
   salvage: boolean;
   /** Bytes of the file consumed so far (compressed bytes for archives), for progress. */
   onBytes(n: number): void;
+  /**
+   * Bytes of content the reader consumed after decompression (the same as onBytes for a plain
+   * file), for progress in uncompressed bytes. Readers of compressed input report it.
+   */
+  onExpanded?(n: number): void;
 }
 
 export interface ReadOutcome {

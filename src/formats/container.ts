@@ -29,9 +29,11 @@ export interface InputEntry {
   /**
    * Opens the entry's content. `onRawBytes` sees the bytes as read from disk (compressed), for
    * progress; the returned `digest()` is the SHA-256 and size of the file (plain, gzip) or of the
-   * entry's content (zip) once the stream has been read to the end.
+   * entry's content (zip) once the stream has been read to the end. `onExpanded` sees the same
+   * bytes once decompressed (what the reader parses): a job reports both, so a small archive that
+   * inflates to gigabytes shows it while it runs.
    */
-  open(onRawBytes?: (n: number) => void): Promise<OpenedEntry>;
+  open(onRawBytes?: (n: number) => void, onExpanded?: (n: number) => void): Promise<OpenedEntry>;
 }
 
 export interface OpenedEntry {
@@ -86,11 +88,12 @@ export async function statInput(file: string): Promise<fs.Stats> {
  * Counts the bytes a decompressor gives and fails once they pass the input's limits (total, and
  * ratio to the size on disk): a small gzip file must not expand to gigabytes of records.
  */
-export function expansionGuard(file: string, sizeOnDisk: number, limits: InputLimits): Transform {
+export function expansionGuard(file: string, sizeOnDisk: number, limits: InputLimits, onExpanded?: (n: number) => void): Transform {
   let expanded = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       expanded += chunk.length;
+      onExpanded?.(chunk.length);
       try {
         checkExpansion(file, expanded, sizeOnDisk, limits);
       } catch (e) {
@@ -129,16 +132,24 @@ export async function openInput(file: string, limits: InputLimits = DEFAULT_INPU
       container: kind,
       sizeOnDisk: stat.size,
       digestSize: stat.size,
-      open: (onRawBytes) => {
+      open: (onRawBytes, onExpanded) => {
         const hash = createHash('sha256');
         const counter = { n: 0 };
         const raw = fs.createReadStream(file, { highWaterMark: CHUNK });
-        const tap = hashTap(hash, counter, onRawBytes);
+        // A plain file's bytes are its content: each counts once on disk and once expanded.
+        const onRead =
+          kind === 'gzip' || onExpanded === undefined
+            ? onRawBytes
+            : (n: number): void => {
+                onRawBytes?.(n);
+                onExpanded(n);
+              };
+        const tap = hashTap(hash, counter, onRead);
         const out = new PassThrough({ highWaterMark: CHUNK });
         const fail = (err: Error | null): void => {
           if (err) out.destroy(kind === 'gzip' && !(err instanceof LimitExceededError) ? new InputError(`${file}: damaged gzip data (${err.message})`) : err);
         };
-        if (kind === 'gzip') pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), expansionGuard(file, stat.size, limits), out, fail);
+        if (kind === 'gzip') pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), expansionGuard(file, stat.size, limits, onExpanded), out, fail);
         else pipeline(raw, tap, out, fail);
         return Promise.resolve({ stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) });
       },
@@ -266,7 +277,7 @@ async function zipEntries(file: string, fileSize: number, limits: InputLimits): 
       container: 'zip' as const,
       sizeOnDisk: e.compressedSize,
       digestSize: e.uncompressedSize,
-      open: async (onRawBytes?: (n: number) => void) => {
+      open: async (onRawBytes?: (n: number) => void, onExpanded?: (n: number) => void) => {
         const zip = await openZip(file);
         const entry = await findEntry(zip, e.fileName);
         const stream = await new Promise<Readable>((resolve, reject) => {
@@ -280,10 +291,18 @@ async function zipEntries(file: string, fileSize: number, limits: InputLimits): 
         const out = new PassThrough({ highWaterMark: CHUNK });
         // Progress counts uncompressed bytes scaled to the compressed size on disk.
         const ratio = e.uncompressedSize > 0 ? e.compressedSize / e.uncompressedSize : 1;
-        pipeline(stream, hashTap(hash, counter, (n) => onRawBytes?.(n * ratio)), out, (err) => {
-          zip.close();
-          if (err) out.destroy(new InputError(`${file}!${e.fileName}: damaged ZIP entry (${err.message})`));
-        });
+        pipeline(
+          stream,
+          hashTap(hash, counter, (n) => {
+            onRawBytes?.(n * ratio);
+            onExpanded?.(n);
+          }),
+          out,
+          (err) => {
+            zip.close();
+            if (err) out.destroy(new InputError(`${file}!${e.fileName}: damaged ZIP entry (${err.message})`));
+          },
+        );
         return { stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) };
       },
     };

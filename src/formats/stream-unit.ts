@@ -35,9 +35,12 @@ export function streamUnit(entry: InputEntry, format: FormatId, content: BackupC
     digest: () => digestEntry(entry),
     sampleText: async (limit) => (await readHead(entry, limit)).toString('utf8'),
     read: async (ctx) => {
-      const opened = await entry.open((n) => {
-        ctx.onBytes(n);
-      });
+      const opened = await entry.open(
+        (n) => {
+          ctx.onBytes(n);
+        },
+        (n) => ctx.onExpanded?.(n),
+      );
       try {
         const stats = await read(opened.stream as AsyncIterable<Buffer>, entry.name, ctx);
         return {

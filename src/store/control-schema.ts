@@ -20,8 +20,10 @@ export interface JobsTable {
   ended_at: number | null;
   progress_done: number;
   progress_total: number | null;
-  /** `bytes` or `blobs`. */
+  /** `bytes`, `blobs` or `records`. */
   progress_unit: string;
+  /** Import jobs: bytes decompressed so far (null before a job reports any). */
+  progress_expanded: number | null;
   file: string | null;
   /** What the job was asked to do besides `file` (deleteAfter, sourceId, originalName), JSON. */
   params_json: string;

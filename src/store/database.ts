@@ -17,6 +17,7 @@ import * as m0009 from './migrations/0009-search-hash-size.js';
 import * as m0010 from './migrations/0010-keys-in-messages.js';
 import * as m0011 from './migrations/0011-search-without-sizes.js';
 import * as m0012jobCancel from './migrations/0012-job-cancel.js';
+import * as m0013jobExpanded from './migrations/0013-job-expanded.js';
 import { beginImportTransaction, type ImportTransaction } from './import-transaction.js';
 import type { Schema } from './schema.js';
 import { createPrivateFile } from './private-file.js';
@@ -43,6 +44,7 @@ const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0003-auth': m0003auth,
   '0004-control': m0004control,
   '0012-job-cancel': m0012jobCancel,
+  '0013-job-expanded': m0013jobExpanded,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -30,8 +30,14 @@ async function settled(queue: JobQueue, job: Job, ms: number): Promise<Job> {
 function progressText(j: Job): string {
   const p = j.progress;
   const show = (n: number): string => (p.unit === 'bytes' ? formatBytes(n) : `${n} media`);
-  if (p.total === null || p.total === 0) return p.done > 0 ? show(p.done) : '';
-  return `${Math.floor((100 * p.done) / p.total)}% of ${show(p.total)}`;
+  const expanded = expandedText(p.done, p.expanded);
+  if (p.total === null || p.total === 0) return p.done > 0 ? show(p.done) + expanded : '';
+  return `${Math.floor((100 * p.done) / p.total)}% of ${show(p.total)}${expanded}`;
+}
+
+/** What an import decompressed, when it is more than it read from disk (a ZIP or gzip file). */
+function expandedText(done: number, expanded: number | undefined): string {
+  return expanded !== undefined && expanded > done ? `, ${formatBytes(expanded)} uncompressed` : '';
 }
 
 export function jobLine(j: Job): string {

@@ -37,12 +37,22 @@ export interface AbReadOptions {
   handler: RecordHandler;
   salvage: boolean;
   onBytes(n: number): void;
+  /** Bytes of the tar stream (decrypted and inflated), for progress in uncompressed bytes. */
+  onExpanded?(n: number): void;
 }
 
 export interface AbReadStats {
   digest: Digest;
   skipped: number;
   firstSkipped?: string;
+}
+
+/** Passes a stream's chunks on, telling `count` each one's size. */
+async function* counted(source: AsyncIterable<Buffer>, count?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    count?.(chunk.length);
+    yield chunk;
+  }
 }
 
 /** Package names kept for the "what it holds" message. */
@@ -151,7 +161,7 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
     opts.onBytes(chunk.length);
   });
   try {
-    for await (const entry of tarEntries(tar as AsyncIterable<Buffer>, (message, offset) => {
+    for await (const entry of tarEntries(counted(tar as AsyncIterable<Buffer>, (n) => opts.onExpanded?.(n)), (message, offset) => {
       warnAt(`${message} (byte ${offset} of the archive)`);
     })) {
       const path = safeEntryPath(entry.name);

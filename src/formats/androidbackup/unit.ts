@@ -62,6 +62,7 @@ export async function openAndroidBackup(file: string, options: OpenOptions): Pro
             onBytes: (n) => {
               ctx.onBytes(n);
             },
+            onExpanded: (n) => ctx.onExpanded?.(n),
           });
           return {
             digest: stats.digest,

@@ -24,9 +24,12 @@ export function sbrUnit(entry: InputEntry, limits: InputLimits = DEFAULT_INPUT_L
     digest: () => digestEntry(entry),
     sampleText: async (limit) => (await readHead(entry, limit)).toString('utf8'),
     read: async (ctx: ReadContext): Promise<ReadOutcome> => {
-      const opened = await entry.open((n) => {
-        ctx.onBytes(n);
-      });
+      const opened = await entry.open(
+        (n) => {
+          ctx.onBytes(n);
+        },
+        (n) => ctx.onExpanded?.(n),
+      );
       try {
         await readSbr(opened.stream as AsyncIterable<Buffer>, { file: entry.name, sink: ctx.sink, handler: ctx.handler, limits });
       } finally {

@@ -80,9 +80,12 @@ function mboxUnit(entry: InputEntry): BackupUnit {
     },
     sampleText: async (limit) => (await readHead(entry, limit)).toString('utf8'),
     read: async (ctx: ReadContext): Promise<ReadOutcome> => {
-      const opened = await entry.open((n) => {
-        ctx.onBytes(n);
-      });
+      const opened = await entry.open(
+        (n) => {
+          ctx.onBytes(n);
+        },
+        (n) => ctx.onExpanded?.(n),
+      );
       try {
         await readMails(entry.name, 'messages', splitMbox(opened.stream as AsyncIterable<Buffer>, entry.name), ctx);
       } finally {
@@ -141,6 +144,7 @@ function emlUnit(name: string, files: string[]): BackupUnit {
           hash.update(`${path.basename(f)}\u0000`);
           hash.update(bytes);
           ctx.onBytes(bytes.length);
+          ctx.onExpanded?.(bytes.length);
           yield { bytes, line: 1, name: f };
         }
       }

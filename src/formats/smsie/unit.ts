@@ -74,6 +74,7 @@ export async function smsIeZipUnits(file: string, limits?: InputLimits): Promise
           const counted = (async function* () {
             for await (const chunk of lines) {
               ctx.onBytes((chunk as Buffer).length * ratio);
+              ctx.onExpanded?.((chunk as Buffer).length);
               yield chunk as Buffer;
             }
           })();
@@ -93,6 +94,7 @@ export async function smsIeZipUnits(file: string, limits?: InputLimits): Promise
               return (async function* () {
                 for await (const chunk of s) {
                   ctx.onBytes((chunk as Buffer).length * ratio);
+                  ctx.onExpanded?.((chunk as Buffer).length);
                   yield chunk as Buffer;
                 }
               })();

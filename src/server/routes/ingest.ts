@@ -28,7 +28,8 @@ import { checkToken, type TokenOwner } from '../../vault/sources/tokens.js';
 import type { Vault } from '../../vault/vault.js';
 import { allowSlowBody } from '../timeouts.js';
 import { presentJob } from './jobs.js';
-import { freeBytes, spoolBody, TooLargeError } from './spool.js';
+import { ApiError } from '../errors.js';
+import { checkDeclaredSize, declaredLength, spoolBody, spoolFailure, TooLargeError } from './spool.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 ** 3;
 
@@ -79,9 +80,7 @@ function bearer(request: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-function tooLargeMessage(limit: number): string {
-  return `the upload is larger than this vault accepts (${limit} bytes; setting ingest.max-size); nothing was kept`;
-}
+const SETTING = 'ingest.max-size';
 
 export async function ingestRoutes(app: FastifyInstance, options: IngestOptions): Promise<void> {
   const { queue, spoolDir } = options;
@@ -103,20 +102,15 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       await problem(reply, 403, 'source_paused', `uploads from "${owner.name}" are paused; nothing was kept. Resume them on the Sources page or with: textvault source enable "${owner.name}"`);
       return;
     }
-    const limit = await limitNow();
-    const declared = Number(request.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > limit) {
+    // The same rule as the web app's uploads (spool.ts): refused before the body is read when it
+    // is over the limit or would leave the disk too full for the import after it.
+    try {
+      await checkDeclaredSize(declaredLength(request.headers['content-length']), await limitNow(), spoolDir, SETTING);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
       // Closing the connection: the client should not send the body we will not read.
       void reply.header('connection', 'close');
-      await problem(reply, 413, 'too_large', tooLargeMessage(limit));
-      return;
-    }
-    if (Number.isFinite(declared)) {
-      const free = await freeBytes(spoolDir);
-      if (free !== undefined && declared > free) {
-        void reply.header('connection', 'close');
-        await problem(reply, 507, 'insufficient_storage', `the vault's disk has ${free} bytes free, too few for this ${declared}-byte upload; nothing was kept`);
-      }
+      await problem(reply, e.status, e.code, e.message);
     }
   };
 
@@ -131,13 +125,11 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   });
 
   const failUpload = (reply: FastifyReply, e: unknown, limit: number): FastifyReply => {
-    if (e instanceof TooLargeError || (e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      void reply.header('connection', 'close');
-      return problem(reply, 413, 'too_large', tooLargeMessage(limit));
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return problem(reply, 507, 'insufficient_storage', "the vault's disk is full; the upload was not kept");
-    // Stream errors carry Node's wording (aborted, ECONNRESET, ...): say what happened instead.
-    return problem(reply, 400, 'upload_failed', 'the upload did not complete (the connection was closed or stalled); nothing was kept');
+    const tooBig = e instanceof TooLargeError || (e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE';
+    // The rest of a body too large is not read: the client should stop sending it.
+    if (tooBig) void reply.header('connection', 'close');
+    const failure = spoolFailure(tooBig ? new TooLargeError() : e, limit, SETTING);
+    return problem(reply, failure.status, failure.code, failure.message);
   };
 
   const device = (request: FastifyRequest): TokenOwner => {

@@ -83,6 +83,8 @@ export interface ImportProgress {
   file: string;
   bytesRead: number;
   bytesTotal: number;
+  /** Bytes of content read after decompression (equal to bytesRead for a plain file). */
+  bytesExpanded: number;
   records: number;
 }
 
@@ -185,6 +187,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
   let writer: ArchiveWriter | undefined;
   let salvageReason: string | undefined;
   let bytesRead = 0;
+  let bytesExpanded = 0;
 
   const sink = blobMediaSink(vault.blobs);
   const minFree = requiredFreeBytes(vault.dir, await minFreeBytes(vault.config));
@@ -224,7 +227,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
 
     let lastProgress = 0;
     const progress = (): void => {
-      options.onProgress?.({ file: entry.name, bytesRead, bytesTotal: entry.sizeOnDisk, records: counts.read });
+      options.onProgress?.({ file: entry.name, bytesRead, bytesTotal: entry.sizeOnDisk, bytesExpanded, records: counts.read });
     };
     const onContact = (c: ContactRecord): void => {
       signal?.throwIfAborted();
@@ -241,6 +244,9 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
         progress();
       }
     };
+    const onExpanded = (n: number): void => {
+      bytesExpanded += n;
+    };
     const onHeader = (h: BackupHeader): void => {
       header = h;
       writer = new ArchiveWriter(sqlite, vault.search, match, backupId, backupDateOf(h));
@@ -256,6 +262,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
           limits,
           ...(signal === undefined ? {} : { signal }),
           onBytes,
+          onExpanded,
           header: onHeader,
           item: (i) => {
             if (i.type === 'warning') warn(i.warning);
@@ -268,6 +275,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
           sink,
           salvage: options.salvage === true,
           onBytes,
+          onExpanded,
           handler: {
             header: onHeader,
             record: (r, attrText) => {

@@ -38,6 +38,6 @@ export type ReadItem = PreparedRecord | { type: 'warning'; warning: ReadWarning 
 
 export type FromWorker =
   | { type: 'header'; header: BackupHeader }
-  | { type: 'batch'; batch: WireBatch; bytes: number }
+  | { type: 'batch'; batch: WireBatch; bytes: number; expanded: number }
   | { type: 'done'; outcome: ReadOutcome; staged: StagedBlob[] }
   | { type: 'failed'; error: SerializedError; staged: StagedBlob[] };

@@ -40,6 +40,7 @@ const control = new Int32Array(job.control);
 
 const batch = new BatchEncoder();
 let bytes = 0;
+let expanded = 0;
 
 /**
  * Waits (blocking: the reader calls us synchronously) while the main thread is behind; false
@@ -55,11 +56,12 @@ function waitForRoom(): boolean {
 }
 
 function send(): void {
-  if (batch.count === 0 && bytes === 0) return;
+  if (batch.count === 0 && bytes === 0 && expanded === 0) return;
   Atomics.add(control, IN_FLIGHT, 1);
   const wire = batch.take();
-  post({ type: 'batch', batch: wire, bytes }, transferList(wire));
+  post({ type: 'batch', batch: wire, bytes, expanded }, transferList(wire));
   bytes = 0;
+  expanded = 0;
 }
 
 /** Sends the batch; throws Aborted (out of the reader, which then stops) when asked to stop. */
@@ -94,6 +96,9 @@ try {
         unflushedBytes = 0;
         if (waitForRoom()) send();
       }
+    },
+    onExpanded: (n) => {
+      expanded += n;
     },
     handler: {
       header: (header) => {

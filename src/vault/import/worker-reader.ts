@@ -65,6 +65,8 @@ export interface WorkerReadContext {
   /** Stops the read: the worker is told to stop, and ended if it has not within ABORT_GRACE_MS. */
   signal?: AbortSignal;
   onBytes(n: number): void;
+  /** Decompressed bytes the reader consumed (see ReadContext.onExpanded). */
+  onExpanded?(n: number): void;
   header(h: BackupHeader): void;
   /** Called synchronously for every record and warning; a throw cancels the read. */
   item(i: ReadItem): void;
@@ -153,6 +155,7 @@ export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<
           decoder.decode(m.batch, (item) => {
             ctx.item(item);
           });
+          if (m.expanded > 0) ctx.onExpanded?.(m.expanded);
           ctx.onBytes(m.bytes);
         } finally {
           Atomics.sub(slots, IN_FLIGHT, 1);

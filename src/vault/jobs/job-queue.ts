@@ -106,7 +106,12 @@ export class JobQueue extends EventEmitter<JobEvents> {
       control.sqlite,
       control.db
         .updateTable('jobs')
-        .set({ progress_done: param<number>('done'), progress_total: param<number | null>('total'), progress_unit: param<string>('unit') })
+        .set({
+          progress_done: param<number>('done'),
+          progress_total: param<number | null>('total'),
+          progress_unit: param<string>('unit'),
+          progress_expanded: param<number | null>('expanded'),
+        })
         .where('id', '=', param<number>('id')),
     );
     this.cancelRequested = prepare(control.sqlite, control.db.selectFrom('jobs').select('cancel_requested_at').where('id', '=', param<number>('id')));
@@ -230,7 +235,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
       throw new JobStateError(`job ${id} cannot be retried: its file is no longer there; import or upload it again`);
     const updated = await this.control.db
       .updateTable('jobs')
-      .set({ status: 'queued', started_at: null, ended_at: null, error: null, result_json: null, progress_done: 0, runner_pid: null, cancel_requested_at: null })
+      .set({ status: 'queued', started_at: null, ended_at: null, error: null, result_json: null, progress_done: 0, progress_expanded: null, runner_pid: null, cancel_requested_at: null })
       .where('id', '=', id)
       .where('status', '=', row.status)
       .returningAll()
@@ -436,7 +441,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
     const now = Date.now();
     const row = await db
       .updateTable('jobs')
-      .set({ status: 'running', started_at: now, attempts: attempts + 1, progress_done: 0, runner_pid: process.pid, cancel_requested_at: null })
+      .set({ status: 'running', started_at: now, attempts: attempts + 1, progress_done: 0, progress_expanded: null, runner_pid: process.pid, cancel_requested_at: null })
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .returningAll()
@@ -480,7 +485,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
         // Best effort: on a full disk this write fails too, and a progress figure must not turn
         // into an exception thrown inside the reader's stream (the import reports the real error).
         try {
-          this.saveProgress.run({ done: p.done, total: p.total, unit: p.unit, id });
+          this.saveProgress.run({ done: p.done, total: p.total, unit: p.unit, expanded: p.expanded ?? null, id });
         } catch {
           lastPersist = 0;
         }
@@ -550,7 +555,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
     this.live.delete(id);
     await this.control.db
       .updateTable('jobs')
-      .set({ status: 'queued', started_at: null, attempts, runner_pid: null, progress_done: 0, cancel_requested_at: null })
+      .set({ status: 'queued', started_at: null, attempts, runner_pid: null, progress_done: 0, progress_expanded: null, cancel_requested_at: null })
       .where('id', '=', id)
       .execute();
     const job = await this.get(id);
@@ -579,7 +584,14 @@ export class JobQueue extends EventEmitter<JobEvents> {
         result_json: outcome.result === undefined ? null : JSON.stringify(outcome.result),
         error: outcome.error ?? null,
         runner_pid: null,
-        ...(outcome.progress === undefined ? {} : { progress_done: outcome.progress.done, progress_total: outcome.progress.total, progress_unit: outcome.progress.unit }),
+        ...(outcome.progress === undefined
+          ? {}
+          : {
+              progress_done: outcome.progress.done,
+              progress_total: outcome.progress.total,
+              progress_unit: outcome.progress.unit,
+              progress_expanded: outcome.progress.expanded ?? null,
+            }),
       })
       .where('id', '=', id);
     if (outcome.onlyIf !== undefined) q = q.where('status', '=', outcome.onlyIf);

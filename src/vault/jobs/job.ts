@@ -21,6 +21,11 @@ export interface JobProgress {
   done: number;
   total: number | null;
   unit: ProgressUnit;
+  /**
+   * Imports: bytes of content read after decompression so far (`done` counts bytes of the file on
+   * disk). Equal to `done` for a plain file; for a ZIP or gzip it shows how far it inflates.
+   */
+  expanded?: number;
 }
 
 export interface Job {
@@ -140,7 +145,12 @@ export function jobFromRow(r: Selectable<JobsTable>): Job {
     createdAt: new Date(r.created_at).toISOString(),
     startedAt: iso(r.started_at),
     endedAt: iso(r.ended_at),
-    progress: { done: r.progress_done, total: r.progress_total, unit: r.progress_unit === 'blobs' || r.progress_unit === 'records' ? r.progress_unit : 'bytes' },
+    progress: {
+      done: r.progress_done,
+      total: r.progress_total,
+      unit: r.progress_unit === 'blobs' || r.progress_unit === 'records' ? r.progress_unit : 'bytes',
+      ...(r.progress_expanded === null ? {} : { expanded: r.progress_expanded }),
+    },
     file: params.originalName ?? r.file,
     result: r.result_json === null ? null : (JSON.parse(r.result_json) as object),
     error: r.error,

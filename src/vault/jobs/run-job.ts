@@ -30,11 +30,13 @@ export async function runImport(
   const { displayName, signal } = options;
   // A ZIP holds several backups, each reported from 0: add up the entries already finished.
   let finishedBytes = 0;
+  let finishedExpanded = 0;
   let current = '';
   let currentBytes = 0;
+  let currentExpanded = 0;
   // The file's size on disk: what the entries' compressed bytes add up to.
   const total = (await statInput(file)).size;
-  onProgress({ done: 0, total, unit: 'bytes' });
+  onProgress({ done: 0, total, unit: 'bytes', expanded: 0 });
   const backups = await importFile(vault, file, {
     ...(displayName === undefined ? {} : { displayName }),
     // Job files come from outside: uploads, devices, watched folders.
@@ -43,10 +45,12 @@ export async function runImport(
     onProgress: (p) => {
       if (p.file !== current) {
         finishedBytes += currentBytes;
+        finishedExpanded += currentExpanded;
         current = p.file;
       }
       currentBytes = p.bytesRead;
-      onProgress({ done: Math.min(total, finishedBytes + p.bytesRead), total, unit: 'bytes' });
+      currentExpanded = p.bytesExpanded;
+      onProgress({ done: Math.min(total, finishedBytes + p.bytesRead), total, unit: 'bytes', expanded: finishedExpanded + p.bytesExpanded });
     },
   });
   return { backups };

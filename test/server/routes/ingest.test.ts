@@ -171,6 +171,21 @@ describe('PUT /api/ingest/:filename', () => {
     expect(spooledFiles(s.spool)).toEqual([]);
   });
 
+  it('refuses with 507, before reading the body, an upload that fits the disk but not with room for its import (the web uploads\' rule)', async () => {
+    const s = await setup(Number.MAX_SAFE_INTEGER);
+    const st = fs.statfsSync(path.dirname(s.spool));
+    // Fits the free space, but leaves less than FREE_SPACE_RESERVE for the import that follows.
+    const declared = st.bavail * st.bsize - 16 * 1024 ** 2;
+    const res = await send(`${s.base}/api/ingest/big.xml`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${s.token}`, 'content-length': declared },
+    });
+    expect(res.status).toBe(507);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'insufficient_storage' } });
+    expect(res.body).toMatch(/too few for this \d+-byte upload and the import after it/);
+    expect(spooledFiles(s.spool)).toEqual([]);
+  });
+
   it('stops a chunked upload (no Content-Length) with 413 as soon as it passes the limit and deletes the partial file', async () => {
     const s = await setup(1024 ** 2);
     const res = await send(`${s.base}/api/ingest/big.xml`, {

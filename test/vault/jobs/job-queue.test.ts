@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../../bench/generator.js';
 import { dumpVault } from '../../../src/vault/dump.js';
@@ -14,6 +15,7 @@ import { acquireLock } from '../../../src/vault/lock.js';
 import { Vault } from '../../../src/vault/vault.js';
 import { CLI, NODE_FLAGS } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp.js';
+import { writeZip } from '../../helpers/zip.js';
 import { counts, useVaults } from '../../helpers/vault.js';
 
 const newVault = useVaults();
@@ -59,7 +61,8 @@ describe('the job queue', () => {
     try {
       const done = await again.get(1);
       expect(done?.status).toBe('done');
-      expect(done?.progress).toEqual({ done: fs.statSync(a).size, total: fs.statSync(a).size, unit: 'bytes' });
+      // A plain file: what was read from disk is what was parsed.
+      expect(done?.progress).toEqual({ done: fs.statSync(a).size, total: fs.statSync(a).size, unit: 'bytes', expanded: fs.statSync(a).size });
       const result = done?.result as { backups: { status: string; counts: { new: number } }[] };
       expect(result.backups[0]?.status).toBe('complete');
       expect(result.backups[0]?.counts.new).toBe(203);
@@ -85,6 +88,40 @@ describe('the job queue', () => {
       await again.close();
     }
     expect(await counts(vault)).toEqual({ sms: 400, mms: 6, calls: 0 });
+  });
+
+  it('reports an import\'s progress in uncompressed bytes too: a gzip and a ZIP that inflate far show it', async () => {
+    const vault = await newVault();
+    const dir = tempDir();
+    const xml = await smallBackup(dir, 'c.xml', 3);
+    const size = fs.statSync(xml).size;
+    const gz = path.join(dir, 'c.xml.gz');
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(xml)));
+    const zip = path.join(dir, 'two.zip');
+    const d = path.join(dir, 'd.xml');
+    await writeSmsBackup(d, { seed: 4, sms: 300, mms: 0, mediaBytes: 0 });
+    await writeZip(zip, { 'c.xml': fs.readFileSync(xml), 'd.xml': fs.readFileSync(d) });
+    const queue = await JobQueue.open(vault, { progressPersistMs: 0 });
+    const seen: number[] = [];
+    queue.on('progress', (j) => seen.push(j.progress.expanded ?? -1));
+    try {
+      const j1 = await queue.enqueue({ kind: 'import', file: gz });
+      const j2 = await queue.enqueue({ kind: 'import', file: zip });
+      await queue.start();
+      await queue.idle();
+      const g = await queue.get(j1.id);
+      expect(g?.status).toBe('done');
+      expect(g?.progress).toMatchObject({ done: fs.statSync(gz).size, total: fs.statSync(gz).size, expanded: size });
+      expect(size).toBeGreaterThan(fs.statSync(gz).size * 3);
+      const z = await queue.get(j2.id);
+      expect(z?.status).toBe('done');
+      // Both entries' content, added up across the archive.
+      expect(z?.progress.expanded).toBe(size + fs.statSync(d).size);
+      expect(z?.progress.done).toBe(fs.statSync(zip).size);
+      expect(seen.every((n) => n >= 0)).toBe(true);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('deletes a spooled file once its job ended, and skips a file already imported', async () => {

@@ -150,7 +150,8 @@ export interface Job {
   createdAt: number | string;
   startedAt: number | string | null;
   endedAt: number | string | null;
-  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' | 'records' };
+  /** `expanded`: an import's bytes after decompression (see docs/api.md). */
+  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' | 'records'; expanded?: number };
   file: string | null;
   result: Record<string, unknown> | null;
   error: string | null;

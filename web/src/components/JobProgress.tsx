@@ -72,7 +72,7 @@ export function JobActions({ job, label, onChanged }: { job: Job; label: string;
 }
 
 export function JobProgress({ job, label, onChanged }: { job: Job; label: string; onChanged?: () => void }): ReactNode {
-  const { done, total, unit } = job.progress;
+  const { done, total, unit, expanded } = job.progress;
   const running = jobActive(job);
   return (
     <div className="job" data-job-status={job.status}>
@@ -83,6 +83,7 @@ export function JobProgress({ job, label, onChanged }: { job: Job; label: string
             {' '}
             {amount(done, unit)}
             {total !== null && ` of ${amount(total, unit)}`}
+            {expanded !== undefined && expanded > done && `, ${formatBytes(expanded)} uncompressed`}
           </span>
         )}{' '}
         <JobActions job={job} label={label} {...(onChanged === undefined ? {} : { onChanged })} />

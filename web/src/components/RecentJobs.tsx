@@ -8,9 +8,10 @@ const KIND_LABEL: Record<Job['kind'], string> = { import: 'Import', verify: 'Ver
 
 function progressText(job: Job): string {
   if (!jobActive(job)) return '';
-  const { done, total, unit } = job.progress;
+  const { done, total, unit, expanded } = job.progress;
   const show = (n: number): string => (unit === 'bytes' ? formatBytes(n) : formatCount(n));
-  return total === null || total === 0 ? show(done) : `${Math.floor((100 * done) / total)}%`;
+  const inflated = expanded !== undefined && expanded > done ? `, ${formatBytes(expanded)} uncompressed` : '';
+  return (total === null || total === 0 ? show(done) : `${Math.floor((100 * done) / total)}%`) + inflated;
 }
 
 /**
