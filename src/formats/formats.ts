@@ -9,6 +9,7 @@ import type { FormatDescriptor, FormatWriter } from './format.js';
 import { fossifyFormat } from './fossify/format.js';
 import { htmlFormat, pdfFormat } from './html/format.js';
 import { ndjsonFormat } from './ndjson/format.js';
+import { qksmsFormat } from './qksms/format.js';
 import { sbrFormat } from './sbr/format.js';
 import { emlFormat, imapFormat, mboxFormat } from './smsbackupplus/format.js';
 import { superBackupFormat } from './superbackup/format.js';
@@ -23,6 +24,7 @@ export const FORMATS = [
   smsIeCallsFormat,
   smsIeContactsFormat,
   fossifyFormat,
+  qksmsFormat,
   vcardFormat,
   mboxFormat,
   emlFormat,

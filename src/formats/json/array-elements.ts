@@ -46,13 +46,40 @@ const enum S {
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-export async function* arrayElements(input: AsyncIterable<Buffer>): AsyncGenerator<Element> {
+/** What follows the array, when the array is a member of an enclosing object (member-array.ts). */
+export interface ArrayTail {
+  /** The bytes after the closing bracket, as they came. */
+  chunks: Buffer[];
+  bytes: number;
+  /** 1-based line and column of the first byte after the closing bracket. */
+  line: number;
+  column: number;
+}
+
+export interface ArrayOptions {
+  /** Where the input starts in its file (the `[` of an array inside an object); 1:1 when absent. */
+  origin?: { line: number; column: number };
+  /**
+   * Collects what follows the array instead of refusing it (the rest of an enclosing object), up
+   * to `MAX_TAIL_BYTES`.
+   */
+  tail?: ArrayTail;
+  /** A smaller bound than MAX_ELEMENT_BYTES, with the error to raise past it (the vault's record limit). */
+  elementLimit?: { bytes: number; error: (line: number, column: number, index: number) => Error };
+}
+
+/** The rest of an object after its array: a few members at most. */
+export const MAX_TAIL_BYTES = 1024 * 1024;
+
+export async function* arrayElements(input: AsyncIterable<Buffer>, options: ArrayOptions = {}): AsyncGenerator<Element> {
   let state = S.Start as S;
   let depth = 0;
   let inString = false;
   let escaped = false;
-  let line = 1;
-  let lineStart = 0;
+  let line = options.origin?.line ?? 1;
+  // Columns on the first line count from the origin's column.
+  let lineStart = 1 - (options.origin?.column ?? 1);
+  const tail = options.tail;
   /** Bytes consumed before the current chunk (for columns across chunks). */
   let base = 0;
   let pieces: Buffer[] = [];
@@ -63,6 +90,10 @@ export async function* arrayElements(input: AsyncIterable<Buffer>): AsyncGenerat
   let expectElement = true;
 
   for await (const chunk of stripBom(input)) {
+    if (state === S.Done && tail !== undefined) {
+      keepTail(chunk);
+      continue;
+    }
     let i = 0;
     let elementFrom = state === S.InElement ? 0 : -1;
     const n = chunk.length;
@@ -101,6 +132,10 @@ export async function* arrayElements(input: AsyncIterable<Buffer>): AsyncGenerat
             yield finish(chunk.subarray(elementFrom, i));
             elementFrom = -1;
             state = S.Done;
+            if (tail !== undefined) {
+              tail.line = line;
+              tail.column = base + i - lineStart + 2;
+            }
             i++;
             continue;
           }
@@ -139,10 +174,21 @@ export async function* arrayElements(input: AsyncIterable<Buffer>): AsyncGenerat
         state = S.Between;
         expectElement = true;
       } else if (state === S.Done) {
+        if (tail !== undefined) {
+          tail.line = line;
+          tail.column = column;
+          keepTail(chunk.subarray(i));
+          i = n;
+          continue;
+        }
         throw new JsonShapeError(line, column, 'unexpected content after the end of the array');
       } else if (c === 0x5d) {
         if (expectElement && index > 0) throw new JsonShapeError(line, column, 'a comma is followed by "]"');
         state = S.Done;
+        if (tail !== undefined) {
+          tail.line = line;
+          tail.column = column + 1;
+        }
       } else if (c === 0x2c) {
         if (expectElement) throw new JsonShapeError(line, column, 'an empty element (two commas, or a comma after "[")');
         expectElement = true;
@@ -161,6 +207,8 @@ export async function* arrayElements(input: AsyncIterable<Buffer>): AsyncGenerat
     if (state === S.InElement && elementFrom !== -1) {
       pieces.push(chunk.subarray(elementFrom));
       pieceBytes += n - elementFrom;
+      const limit = options.elementLimit;
+      if (limit !== undefined && pieceBytes > limit.bytes) throw limit.error(startLine, startColumn, index);
       if (pieceBytes > MAX_ELEMENT_BYTES) {
         throw new JsonShapeError(startLine, startColumn, `element #${index + 1} is larger than ${MAX_ELEMENT_BYTES / 1024 / 1024} MiB`);
       }
@@ -171,8 +219,15 @@ export async function* arrayElements(input: AsyncIterable<Buffer>): AsyncGenerat
     throw new JsonShapeError(line, base - lineStart + 1, state === S.Start ? 'the file is empty' : 'the file ends inside the array (truncated)');
   }
 
-  function finish(tail: Buffer): Element {
-    const text = pieceBytes === 0 ? tail.toString('utf8') : Buffer.concat([...pieces, tail]).toString('utf8');
+  function keepTail(bytes: Buffer): void {
+    if (tail === undefined || bytes.length === 0) return;
+    tail.bytes += bytes.length;
+    if (tail.bytes > MAX_TAIL_BYTES) throw new JsonShapeError(tail.line, tail.column, `more than ${MAX_TAIL_BYTES / 1024 / 1024} MiB follow the array`);
+    tail.chunks.push(bytes);
+  }
+
+  function finish(last: Buffer): Element {
+    const text = pieceBytes === 0 ? last.toString('utf8') : Buffer.concat([...pieces, last]).toString('utf8');
     pieces = [];
     pieceBytes = 0;
     return { text, line: startLine, column: startColumn, index: index++ };

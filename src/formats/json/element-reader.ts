@@ -22,9 +22,18 @@ export async function forEachObject(
   opts: { file: string; salvage: boolean; handler: RecordHandler },
   each: (o: JsonObject, el: Element) => Promise<void> | void,
 ): Promise<ElementStats> {
+  return forEachElementObject(arrayElements(source), opts, each);
+}
+
+/** forEachObject over elements found otherwise (an array inside an object: member-array.ts). */
+export async function forEachElementObject(
+  elements: AsyncIterable<Element>,
+  opts: { file: string; salvage: boolean; handler: RecordHandler },
+  each: (o: JsonObject, el: Element) => Promise<void> | void,
+): Promise<ElementStats> {
   const stats: ElementStats = { elements: 0, skipped: 0 };
   try {
-    for await (const el of arrayElements(source)) {
+    for await (const el of elements) {
       stats.elements++;
       try {
         let o: unknown;

@@ -2,6 +2,7 @@
 import type { BackupUnit, OpenedBackup } from '../backup-unit.js';
 import { defineFormat, textStart, type Sniffed } from '../format.js';
 import { looksLikeNdjson } from '../ndjson/format.js';
+import { looksLikeQksms } from '../qksms/format.js';
 
 /** The "SSEF" 0x00 0xFF magic of SMS Import/Export's encrypted files. */
 export const SSEF_MAGIC = Buffer.from([0x53, 0x53, 0x45, 0x46, 0x00, 0xff]);
@@ -29,7 +30,8 @@ function recogniseMessages(s: Sniffed): boolean {
   if (s.container === 'ssef') return false;
   const text = textStart(s.head);
   // Our own NDJSON export starts like a message line too; it announces itself in its first line.
-  return text.startsWith('{') && !looksLikeNdjson(s.head) && looksLikeMessageLine(text);
+  // So does a QKSMS backup written on one line (its object's first member is messageCount).
+  return text.startsWith('{') && !looksLikeNdjson(s.head) && !looksLikeQksms(s.head) && looksLikeMessageLine(text);
 }
 
 export const smsIeFormat = defineFormat({
