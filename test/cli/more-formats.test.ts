@@ -94,4 +94,33 @@ describe('textvault import of more apps', () => {
     expect(errorLine(bad.stderr)).toMatch(/wrong\.json:1:\d+: .*element #2 .*has an SMS or MMS that is not an object/);
     expect(cli(['--vault', other, 'backups', '--json']).stdout.trim()).toBe('[]');
   });
+
+  it('QKSMS backup JSON, listed in the help', async () => {
+    const help = cli(['import', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('QKSMS / QKSMS+ backup JSON');
+    const vault = path.join(tempDir(), 'v');
+    const r = cli(['--vault', vault, 'import', path.join(FIXTURES, 'qksms/backup-20240102030405.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/backup-20240102030405\.json: imported 5 records \(5 SMS, 0 MMS\) .*: 5 new, 0 duplicate/);
+    expect((await rowsOf(vault)).map((x) => [x.date_ms, x.box, x.body])).toEqual([
+      [1704164645123, 1, 'Hi from Ada 😀👍🏽'],
+      [1704164700456, 2, '你好，世界\n第二行\t"quoted" and back\\slash'],
+      [1704164800000, 1, 'Escaped 😀 emoji\u2028and a line separator'],
+      [1704164900000, 2, ''],
+      [1704165000000, 3, 'STOP'],
+    ]);
+    const backups = JSON.parse(cli(['--vault', vault, 'backups', '--json']).stdout) as { format: string }[];
+    expect(backups.map((b) => b.format)).toEqual(['qksms']);
+
+    // A message whose "read" is a number: one line, nothing imported.
+    const dir = tempDir();
+    const wrong = path.join(dir, 'backup.json');
+    fs.writeFileSync(wrong, fs.readFileSync(path.join(FIXTURES, 'qksms/backup-20240102030405.json'), 'utf8').replace('"read": false', '"read": 0'));
+    const other = path.join(dir, 'v');
+    const bad = cli(['--vault', other, 'import', wrong]);
+    expect(bad.code).toBe(1);
+    expect(errorLine(bad.stderr)).toMatch(/backup\.json:29:3: element #3 \(line 29\) has "read": the number 0, not true or false/);
+    expect(cli(['--vault', other, 'backups', '--json']).stdout.trim()).toBe('[]');
+  });
 });

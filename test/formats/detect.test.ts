@@ -26,6 +26,10 @@ describe('format detection looks at content, never at the name', () => {
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['backups/sms-20240101.xml'] })).toBe('sbr');
     expect(classify({ container: 'ssef', head: Buffer.alloc(0), zipNames: [] })).toBe('sms-ie-encrypted');
     expect(classify(text('ANDROID BACKUP\n5\n1\nnone\n\x78\x9c'))).toBe('android-backup');
+    expect(classify(text('{\n\t"messageCount": 2,\n\t"messages": [\n\t\t{\n\t\t\t"type": 1,'))).toBe('qksms');
+    // On one line it starts like an SMS Import/Export message line too; its first member tells it apart.
+    expect(classify(text('{"messageCount":1,"messages":[{"type":1,"address":"+1555","date":1,"dateSent":0}]}'))).toBe('qksms');
+    expect(classify(text('{"messages": [{"type": 1, "address": "1", "date": 1, "dateSent": 0, "read": true, "locked": false}], "messageCount": 1}'))).toBe('qksms');
   });
 
   it('one descriptor recognises each sample, so the list order never decides', () => {
@@ -45,6 +49,8 @@ describe('format detection looks at content, never at the name', () => {
       { container: 'zip', head: Buffer.alloc(0), zipNames: ['sms-1.xml'], zipXmlHead: Buffer.from('<smses count="1">') },
       { container: 'ssef', head: Buffer.alloc(0), zipNames: [] },
       text('ANDROID BACKUP\n5\n1\nAES-256\nABCD\n'),
+      text('{"messageCount":1,"messages":[{"type":1,"address":"+1555","date":1,"dateSent":0,"subId":1}]}'),
+      text('{"messages":[{"type":1,"address":"+1555","date":1,"dateSent":0,"subId":1}],"messageCount":1}'),
     ];
     for (const s of samples) {
       const matching = READABLE.filter((f) => f.recognise?.(s) === true).map((f) => f.id);
@@ -56,6 +62,7 @@ describe('format detection looks at content, never at the name', () => {
     expect(classify(text('<!doctype html><html>'))).toBeUndefined();
     expect(classify(text('[1, 2, 3]'))).toBeUndefined();
     expect(classify(text('{"messages": []}'))).toBeUndefined();
+    expect(classify(text('{"messageCount": "many"}'))).toBeUndefined();
     expect(classify(text('[{"name":"x"}]'))).toBeUndefined();
     expect(classify(text('ANDROID BACKUPS are nice'))).toBeUndefined();
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['photo.jpg'] })).toBeUndefined();

@@ -4,16 +4,15 @@
  * chunking, and damaged input fails with the file, line and column.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MalformedBackupError } from '../../../src/formats/errors.js';
 import { smsFields } from '../../../src/formats/sbr/fields.js';
 import { DEFAULT_INPUT_LIMITS, inputLimits, LimitExceededError, type InputLimits } from '../../../src/formats/limits.js';
 import { readQksms } from '../../../src/formats/qksms/reader.js';
+import { QKSMS_FIXTURE } from './fixture.js';
 import { attr, type ArchiveRecord, type BackupHeader, type ReadWarning, type SmsRecord } from '../../../src/formats/records.js';
 
-export const QKSMS_FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/qksms/backup-20240102030405.json');
 
 interface Read {
   header: BackupHeader | undefined;

@@ -12,6 +12,8 @@ describe('GET /api/formats', () => {
     const body = await client.json<{ imports: { id: string; label: string; carries: string[] }[]; exports: { id: string; label: string }[] }>('/api/formats');
     expect(body.imports.map((f) => f.id)).toEqual(READABLE.map((f) => f.id));
     expect(body.imports.find((f) => f.id === 'sbr')).toEqual({ id: 'sbr', label: expect.stringContaining('SMS Backup & Restore') as unknown, carries: ['sms', 'mms', 'calls'] });
+    // The Backups page lists these and its upload takes any of them (detected by content).
+    expect(body.imports.find((f) => f.id === 'qksms')).toEqual({ id: 'qksms', label: expect.stringContaining('QKSMS') as unknown, carries: ['sms'] });
     expect(body.exports.map((f) => f.id)).toEqual([...EXPORT_FORMATS]);
     // The IMAP writer is the command line's; the web app offers downloads.
     expect(body.exports.map((f) => f.id)).not.toContain('smsbackupplus');
