@@ -4,6 +4,7 @@
  *        | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR
  * (`read-format` reads any format through its detected reader, e.g. sms-ie ZIP or Fossify JSON.)
  * Prints one JSON line: { seconds, records, bytes, maxRssMB }.
+ * BENCH_PASSPHRASE: the passphrase of an encrypted backup (read-format, import).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +24,8 @@ const { importFile } = await built<typeof import('../src/vault/import/import-bac
 const { Vault } = await built<typeof import('../src/vault/vault.js')>('vault/vault');
 
 const [mode, file, vaultDir] = process.argv.slice(2);
+const secret = process.env.BENCH_PASSPHRASE;
+const passphrase = secret === undefined ? {} : { passphrase: (): Promise<string> => Promise.resolve(secret) };
 const EXPORTS = { 'export-csv': 'csv', 'export-html': 'html', 'export-pdf': 'pdf' } as const;
 const isExport = (m: string | undefined): m is keyof typeof EXPORTS => m !== undefined && m in EXPORTS;
 if (file === undefined || (mode !== 'read' && mode !== 'read-format' && mode !== 'import' && mode !== 'export' && !isExport(mode))) {
@@ -93,7 +96,7 @@ if (mode === 'read') {
   await vault.close();
 } else if (mode === 'read-format') {
   // The same for any format: its reader, media hashed, nothing stored.
-  const opened = await openBackup(file);
+  const opened = await openBackup(file, passphrase);
   try {
     for (const unit of opened.units) {
       await unit.read({
@@ -124,7 +127,7 @@ if (mode === 'read') {
   if (vaultDir === undefined) throw new Error('import needs a vault folder');
   const vault = await Vault.open(vaultDir, { create: true });
   // As `textvault import` runs it.
-  const results = await importFile(vault, file, { force: process.argv.includes('--force'), bulkJournal: true });
+  const results = await importFile(vault, file, { force: process.argv.includes('--force'), bulkJournal: true, ...passphrase });
   records = results.reduce((n, r) => n + r.counts.read, 0);
   await vault.close();
 }

@@ -113,6 +113,39 @@ function* tar(sizeBytes: number, smsCount: number, mmsCount: number): Generator<
   yield Buffer.alloc(2 * BLOCK);
 }
 
+export interface AbOptions {
+  /** Size of the file in decimal MB (it comes out about this large: its bytes are random). */
+  sizeMb: number;
+  sms: number;
+  mms: number;
+  /** Encrypted (AES-256, as `adb backup` does with a password) when given. */
+  password?: string;
+  compressed: boolean;
+}
+
+/** Writes the .ab to `out`, streaming; returns its size in bytes. */
+export async function writeAndroidBackup(out: string, opts: AbOptions): Promise<number> {
+  const lines = ['ANDROID BACKUP', '5', opts.compressed ? '1' : '0'];
+  const stages: NodeJS.ReadWriteStream[] = [];
+  if (opts.compressed) stages.push(createDeflate({ level: 1 }));
+  if (opts.password === undefined) lines.push('none');
+  else {
+    const rounds = 10_000;
+    const [userSalt, checksumSalt, userIv, mk, mkIv] = [randomBytes(64), randomBytes(64), randomBytes(16), randomBytes(32), randomBytes(16)];
+    const userKey = pbkdf2Sync(passwordBytes(opts.password, 5), userSalt, rounds, 32, 'sha1');
+    const checksum = pbkdf2Sync(keyChecksumBytes(mk, 5), checksumSalt, rounds, 32, 'sha1');
+    const wrap = createCipheriv('aes-256-cbc', userKey, userIv);
+    const blob = Buffer.concat([Buffer.from([16]), mkIv, Buffer.from([32]), mk, Buffer.from([32]), checksum]);
+    const wrapped = Buffer.concat([wrap.update(blob), wrap.final()]);
+    lines.push('AES-256', ...[userSalt, checksumSalt].map((b) => b.toString('hex').toUpperCase()), String(rounds), userIv.toString('hex').toUpperCase(), wrapped.toString('hex').toUpperCase());
+    stages.push(createCipheriv('aes-256-cbc', mk, mkIv));
+  }
+  await mkdir(dirname(out), { recursive: true });
+  fs.writeFileSync(out, lines.join('\n') + '\n');
+  await pipeline([Readable.from(tar(opts.sizeMb * 1e6, opts.sms, opts.mms)), ...stages, fs.createWriteStream(out, { flags: 'a' })]);
+  return fs.statSync(out).size;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -126,29 +159,15 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.out === undefined) throw new Error('usage: tsx bench/generate-ab.ts --out FILE [--size-mb N] [--sms N] [--mms N] [--password PW] [--uncompressed]');
-  const size = Number(values['size-mb'] ?? '1000') * 1e6;
-  const compressed = values.uncompressed !== true;
-  const lines = ['ANDROID BACKUP', '5', compressed ? '1' : '0'];
-  const stages: NodeJS.ReadWriteStream[] = [];
-  if (compressed) stages.push(createDeflate({ level: 1 }));
-  if (values.password === undefined) lines.push('none');
-  else {
-    const rounds = 10_000;
-    const [userSalt, checksumSalt, userIv, mk, mkIv] = [randomBytes(64), randomBytes(64), randomBytes(16), randomBytes(32), randomBytes(16)];
-    const userKey = pbkdf2Sync(passwordBytes(values.password, 5), userSalt, rounds, 32, 'sha1');
-    const checksum = pbkdf2Sync(keyChecksumBytes(mk, 5), checksumSalt, rounds, 32, 'sha1');
-    const wrap = createCipheriv('aes-256-cbc', userKey, userIv);
-    const blob = Buffer.concat([Buffer.from([16]), mkIv, Buffer.from([32]), mk, Buffer.from([32]), checksum]);
-    const wrapped = Buffer.concat([wrap.update(blob), wrap.final()]);
-    lines.push('AES-256', ...[userSalt, checksumSalt].map((b) => b.toString('hex').toUpperCase()), String(rounds), userIv.toString('hex').toUpperCase(), wrapped.toString('hex').toUpperCase());
-    stages.push(createCipheriv('aes-256-cbc', mk, mkIv));
-  }
-  await mkdir(dirname(values.out), { recursive: true });
-  fs.writeFileSync(values.out, lines.join('\n') + '\n');
   const started = Date.now();
-  await pipeline([Readable.from(tar(size, Number(values.sms ?? '100000'), Number(values.mms ?? '10000'))), ...stages, fs.createWriteStream(values.out, { flags: 'a' })]);
-  const bytes = fs.statSync(values.out).size;
+  const bytes = await writeAndroidBackup(values.out, {
+    sizeMb: Number(values['size-mb'] ?? '1000'),
+    sms: Number(values.sms ?? '100000'),
+    mms: Number(values.mms ?? '10000'),
+    ...(values.password === undefined ? {} : { password: values.password }),
+    compressed: values.uncompressed !== true,
+  });
   process.stdout.write(`${values.out}: ${(bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-await main();
+if (process.argv[1]?.endsWith('generate-ab.ts') === true) await main();

@@ -51,12 +51,15 @@ async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
   return file;
 }
 
-function child(mode: 'read' | 'read-format' | 'import' | 'export' | 'export-csv' | 'export-html' | 'export-pdf', ...args: string[]): Measure {
+/** The child's arguments, then optionally `{ env }`: variables added to its environment. */
+function child(mode: 'read' | 'read-format' | 'import' | 'export' | 'export-csv' | 'export-html' | 'export-pdf', ...rest: (string | { env: Record<string, string> })[]): Measure {
+  const args = rest.filter((a): a is string => typeof a === 'string');
+  const extra = rest.find((a): a is { env: Record<string, string> } => typeof a !== 'string')?.env ?? {};
   const out = execFileSync(
     process.execPath,
     // The same heap cap as the textvault binary (see src/cli/main.ts).
     ['--max-old-space-size=256', '--max-semi-space-size=4', '--import', 'tsx', path.join(HERE, 'child.ts'), mode, ...args],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: { ...process.env, ...extra } },
   );
   const last = out.trim().split('\n').pop() ?? '{}';
   return JSON.parse(last) as Measure;
@@ -190,6 +193,30 @@ if (!ONLY || ONLY.includes('superbackup')) {
     fs.rmSync(vault, { recursive: true, force: true });
   }
   process.stderr.write('superbackup done\n');
+}
+
+// Issue 22: a ~1 GB encrypted Android backup (.ab; bench/generate-ab.ts): 100 MB of an app's data,
+// the telephony provider's 100,000 SMS and 10,000 MMS, then 900 MB of shared storage. Read and
+// imported in constant memory (the whole file is decrypted and inflated as one stream).
+if (!ONLY || ONLY.includes('ab-1gb')) {
+  fs.mkdirSync(DATA, { recursive: true });
+  const file = path.join(DATA, `phone-1gb-x${SCALE}.ab`);
+  const password = 'bench pw';
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`generating ${file} ...\n`);
+    const { writeAndroidBackup } = await import('./generate-ab.js');
+    await writeAndroidBackup(file + '.tmp', { sizeMb: 1000 * SCALE, sms: n(100_000), mms: n(10_000), password, compressed: true });
+    fs.renameSync(file + '.tmp', file);
+  }
+  const env = { BENCH_PASSPHRASE: password };
+  rows.push(row('ab-1gb', 'plain read (decrypt/inflate limit)', child('read-format', file, { env })));
+  const vault = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-'));
+  try {
+    rows.push(row('ab-1gb', 'import into empty vault', child('import', file, vault, { env })));
+  } finally {
+    fs.rmSync(vault, { recursive: true, force: true });
+  }
+  process.stderr.write('ab-1gb done\n');
 }
 
 async function formatDatasets(): Promise<{ label: string; file: string }[]> {
