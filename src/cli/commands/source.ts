@@ -33,6 +33,9 @@ export function sourceLines(s: Source): string {
     `    last run ${when(h.lastRunAt)}, last success ${when(h.lastSuccessAt)}, last new backup ${when(h.lastDeliveryAt)}, newest message ${when(h.newestMessageAt)}`,
     `    alert after ${formatDuration(s.expectedIntervalMs)} without a new backup${h.nextRunAt === null ? '' : `; next run ${when(h.nextRunAt)}`}`,
   ];
+  if (s.kind === 'imap' && (s.config as PublicImapConfig).unconfirmedServerRefs === true) {
+    lines.push(`    HELD: names files or variables of the server set before the security update; check them, then: textvault source confirm ${s.name}`);
+  }
   if (h.lastError !== null) lines.push(`    last error (${when(h.lastErrorAt)}): ${h.lastError}`);
   return lines.join('\n');
 }
@@ -111,6 +114,20 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
       const removed = await withQueue(globals(), false, (queue) => removeSource(queue.control.db, ref));
       if (opts.json === true) printJson(removed);
       else process.stdout.write(`removed source #${removed.id} ${removed.name}; its backups stay in the vault\n`);
+    });
+  source
+    .command('confirm')
+    .description(
+      'let an IMAP mailbox held by the upgrade run again: you vouch that the password file, variable or certificate file it names (any web user could set them before) are the ones you meant',
+    )
+    .argument('<source>', 'source id or name')
+    .option('--json', 'print the source as JSON')
+    .action(async (ref: string, opts: { json?: boolean }) => {
+      const { confirmServerRefs } = await registry();
+      const { source: confirmed, names } = await withQueue(globals(), false, (queue) => confirmServerRefs(queue.control.db, ref));
+      if (opts.json === true) printJson(confirmed);
+      else process.stdout.write(`confirmed source #${confirmed.id} ${confirmed.name}${names.length === 0 ? '' : `: it reads the ${names.join(', the ')}`}
+`);
     });
   for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
     source

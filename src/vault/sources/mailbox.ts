@@ -64,9 +64,17 @@ export function sealImapPassword(vaultDir: string, password: string): Promise<st
   return sealSecret(vaultDir, IMAP_PASSWORD_PURPOSE, password);
 }
 
+function unconfirmed(): MailboxSecretError {
+  return new MailboxSecretError(
+    'this source names a password file, variable or certificate file of the server that was set before the security update, when any web user could set them; ' +
+      'an admin confirms it on the server with: textvault source confirm NAME (or type the password on the Sources page)',
+  );
+}
+
 /** The extra trusted certificate of a source, if the command line named one (--ca-file). */
 export function mailboxCa(config: ImapConfig): string[] | undefined {
   if (config.caFile === undefined) return undefined;
+  if (config.unconfirmedServerRefs === true) throw unconfirmed();
   try {
     return [fs.readFileSync(config.caFile, 'utf8')];
   } catch (e) {
@@ -83,6 +91,7 @@ export async function mailboxPassword(config: ImapConfig, vaultDir: string): Pro
       throw new MailboxSecretError("could not read the source's stored password (the vault's secret key is missing or another one); set the password again", { cause: e });
     }
   }
+  if ((config.passwordFile !== undefined || config.passwordEnv !== undefined) && config.unconfirmedServerRefs === true) throw unconfirmed();
   if (config.passwordFile !== undefined) {
     try {
       return fs.readFileSync(config.passwordFile, 'utf8').replace(/\r?\n$/, '');

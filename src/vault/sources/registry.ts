@@ -141,10 +141,29 @@ export async function imapSourceConfig(db: ControlDb, id: number): Promise<ImapC
 export async function setSourcePassword(db: ControlDb, ref: string | number, sealedPassword: string, now = Date.now()): Promise<Source> {
   const source = await findSource(db, ref, now);
   if (source.kind !== 'imap') throw new SourceConfigError(`"${source.name}" is a ${source.kind} source: only IMAP mailboxes have a password`);
-  const { passwordFile: _file, passwordEnv: _env, ...rest } = await imapSourceConfig(db, source.id);
-  const config = parseSourceConfig('imap', { ...rest, sealedPassword });
+  const { passwordFile: _file, passwordEnv: _env, unconfirmedServerRefs, ...rest } = await imapSourceConfig(db, source.id);
+  // A certificate file set before the upgrade still waits for the admin's confirmation.
+  const held = unconfirmedServerRefs === true && rest.caFile !== undefined ? { unconfirmedServerRefs } : {};
+  const config = parseSourceConfig('imap', { ...rest, ...held, sealedPassword });
   await db.updateTable('sources').set({ config_json: JSON.stringify(config) }).where('id', '=', source.id).execute();
   return findSource(db, source.id, now);
+}
+
+/**
+ * An admin on the server vouches for the files and variables an IMAP source names (held by the
+ * upgrade, control migration 0014): the source runs again. Command line only.
+ */
+export async function confirmServerRefs(db: ControlDb, ref: string | number, now = Date.now()): Promise<{ source: Source; names: string[] }> {
+  const source = await findSource(db, ref, now);
+  if (source.kind !== 'imap') throw new SourceConfigError(`"${source.name}" is a ${source.kind} source: only IMAP mailboxes name files or variables of the server`);
+  const { unconfirmedServerRefs: _held, ...rest } = await imapSourceConfig(db, source.id);
+  const names = [
+    ...(rest.passwordFile === undefined ? [] : [`password file ${rest.passwordFile}`]),
+    ...(rest.passwordEnv === undefined ? [] : [`environment variable ${rest.passwordEnv}`]),
+    ...(rest.caFile === undefined ? [] : [`certificate file ${rest.caFile}`]),
+  ];
+  await db.updateTable('sources').set({ config_json: JSON.stringify(parseSourceConfig('imap', rest)) }).where('id', '=', source.id).execute();
+  return { source: await findSource(db, source.id, now), names };
 }
 
 /**

@@ -43,6 +43,12 @@ export const imapConfig = z.object({
   caFile: z.string().optional(),
   /** SMS Backup+'s call-log folder (default "Call log"). */
   callsFolder: z.string().optional(),
+  /**
+   * Set by the upgrade (control migration 0014) on a source that named a file or variable of the
+   * server before web users were kept from doing so: it does not run until an admin confirms it
+   * on the server (`textvault source confirm NAME`) or a password is typed in the web app.
+   */
+  unconfirmedServerRefs: z.boolean().optional(),
 });
 export type ImapConfig = z.infer<typeof imapConfig>;
 
@@ -74,7 +80,7 @@ export const webImapConfig = z
   .strict();
 export type WebImapConfig = z.infer<typeof webImapConfig>;
 
-const SERVER_ONLY_KEYS = ['passwordFile', 'passwordEnv', 'caFile', 'sealedPassword'];
+const SERVER_ONLY_KEYS = ['passwordFile', 'passwordEnv', 'caFile', 'sealedPassword', 'unconfirmedServerRefs'];
 
 /** A web user's source settings, or a SourceConfigError saying what is wrong (and what to do instead). */
 export function parseWebSourceConfig(kind: 'folder', value: unknown): FolderConfig;
