@@ -12,6 +12,7 @@ import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import { textStart, type Sniffed } from './format.js';
 import { findFormat, isFormatId, READABLE, type FormatId } from './formats.js';
 import { SSEF_MAGIC } from './smsie/format.js';
+import { isVoicePageName, PAGE_HEAD_BYTES } from './googlevoice/takeout.js';
 
 export type { FormatId } from './formats.js';
 export type { Sniffed } from './format.js';
@@ -40,9 +41,9 @@ const MAX_DETECT_ENTRIES = 10_000_000;
 const SHOWN_NAMES = 5;
 const MAX_KEPT_NAMES = 1000;
 
-/** A ZIP entry name a format's recogniser looks for (`messages.ndjson`, `*.xml`). */
+/** A ZIP entry name a format's recogniser looks for (`messages.ndjson`, `*.xml`, a Google Voice page). */
 function isTellingName(name: string): boolean {
-  return name === 'messages.ndjson' || /\.xml$/i.test(name);
+  return name === 'messages.ndjson' || /\.xml$/i.test(name) || isVoicePageName(name);
 }
 
 export async function sniffFile(file: string): Promise<Sniffed> {
@@ -57,7 +58,16 @@ export async function sniffFile(file: string): Promise<Sniffed> {
       if (zipNames.length < SHOWN_NAMES || (zipNames.length < MAX_KEPT_NAMES && isTellingName(e.fileName))) zipNames.push(e.fileName);
     });
     const xml = zipNames.includes('messages.ndjson') ? undefined : zipNames.find((n) => /\.xml$/i.test(n) && !n.endsWith('/'));
-    return { container: 'zip', head: Buffer.alloc(0), zipNames, zipCount, ...(xml === undefined ? {} : { zipXmlHead: await zipEntryHead(file, xml) }) };
+    // A Takeout is told by its Voice pages' content, not by their names alone.
+    const voice = zipNames.find(isVoicePageName);
+    return {
+      container: 'zip',
+      head: Buffer.alloc(0),
+      zipNames,
+      zipCount,
+      ...(xml === undefined ? {} : { zipXmlHead: await zipEntryHead(file, xml, XML_HEAD_BYTES) }),
+      ...(voice === undefined ? {} : { zipVoiceHead: await zipEntryHead(file, voice, PAGE_HEAD_BYTES) }),
+    };
   }
   if (kind === 'gzip') return { container: 'gzip', head: await gunzipStart(file, HEAD_BYTES), zipNames: [] };
   return { container: 'plain', head: raw, zipNames: [] };
@@ -65,14 +75,14 @@ export async function sniffFile(file: string): Promise<Sniffed> {
 
 const HEAD_ONLY_LIMITS: InputLimits = { ...DEFAULT_INPUT_LIMITS, maxExpandedBytes: Number.POSITIVE_INFINITY, maxExpansionRatio: Number.POSITIVE_INFINITY };
 
-/** The start of one ZIP entry, to tell XML formats apart by their root element. */
-async function zipEntryHead(file: string, name: string): Promise<Buffer> {
+/** The start of one ZIP entry, to tell formats apart by its content (an XML root element, a Voice page). */
+async function zipEntryHead(file: string, name: string, bytes: number): Promise<Buffer> {
   try {
     // Only its first 4 KiB are read, so the expansion limits (the vault's settings, unknown
     // here) do not apply: with the defaults, a ZIP a user allowed by raising them would not be
     // recognised.
     const entry = (await openInput(file, HEAD_ONLY_LIMITS)).find((e) => e.entryName === name);
-    return entry === undefined ? Buffer.alloc(0) : await readHead(entry, XML_HEAD_BYTES);
+    return entry === undefined ? Buffer.alloc(0) : await readHead(entry, bytes);
   } catch {
     // A damaged or refused archive: detection goes by the names, and the reader reports the damage.
     return Buffer.alloc(0);

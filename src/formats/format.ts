@@ -24,6 +24,8 @@ export interface Sniffed {
   zipCount?: number;
   /** The first bytes of the ZIP's first `.xml` entry, when it has one (two XML formats share ZIPs). */
   zipXmlHead?: Buffer;
+  /** The first bytes of the ZIP's first Google Voice page (`Voice/Calls/*.html`), when it has one. */
+  zipVoiceHead?: Buffer;
 }
 
 /** What a format can hold. */

@@ -7,6 +7,7 @@ import { androidBackupFormat } from './androidbackup/format.js';
 import { csvFormat } from './csv/format.js';
 import type { FormatDescriptor, FormatWriter } from './format.js';
 import { fossifyFormat } from './fossify/format.js';
+import { googleVoiceFormat } from './googlevoice/format.js';
 import { htmlFormat, pdfFormat } from './html/format.js';
 import { ndjsonFormat } from './ndjson/format.js';
 import { qksmsFormat } from './qksms/format.js';
@@ -30,6 +31,7 @@ export const FORMATS = [
   emlFormat,
   imapFormat,
   androidBackupFormat,
+  googleVoiceFormat,
   ndjsonFormat,
   csvFormat,
   htmlFormat,
