@@ -32,7 +32,7 @@ function loadedBy(args: string[]): { code: number | null; packages: Set<string>;
   return { code: r.status, packages, ours };
 }
 
-const HEAVY = ['better-sqlite3', 'kysely', 'libphonenumber-js', 'zod', 'fastify', 'imapflow', 'mailparser', 'libsodium-wrappers-sumo', 'yauzl', 'pdfkit'];
+const HEAVY = ['better-sqlite3', 'kysely', 'libphonenumber-js', 'zod', 'fastify', 'imapflow', 'mailparser', 'libsodium-wrappers-sumo', 'yauzl', 'pdfkit', 'htmlparser2'];
 
 describe('command line start-up', () => {
   it('answers --help without loading the vault, the server or any reader', () => {
@@ -41,7 +41,7 @@ describe('command line start-up', () => {
     expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
     // Besides the command line itself: the choices its options list (the format descriptors: data, no reader,
     // and the small checks they use to recognise a file or folder: node:fs only), durations, and telling an imap:// URL from a file.
-    const light = /^(vault\/durations|vault\/sources\/source-options|vault\/export\/export-formats|sources\/imap\/target|formats\/formats?|formats\/[a-z]+\/format|formats\/errors|formats\/smsbackupplus\/eml-folder|formats\/superbackup\/folder|formats\/androidbackup\/(helium|header|packages))\.js$/;
+    const light = /^(vault\/durations|vault\/sources\/source-options|vault\/export\/export-formats|sources\/imap\/target|formats\/formats?|formats\/[a-z]+\/format|formats\/errors|formats\/smsbackupplus\/eml-folder|formats\/superbackup\/folder|formats\/googlevoice\/takeout|formats\/androidbackup\/(helium|header|packages))\.js$/;
     expect([...ours].filter((m) => !m.startsWith('cli/') && !light.test(m))).toEqual([]);
   });
 
@@ -51,9 +51,9 @@ describe('command line start-up', () => {
     expect(code).toBe(0);
     expect(packages.has('better-sqlite3')).toBe(true);
     expect(ours.has('formats/sbr/reader.js')).toBe(true);
-    expect(['fastify', 'imapflow', 'mailparser', 'libsodium-wrappers-sumo'].filter((p) => packages.has(p))).toEqual([]);
+    expect(['fastify', 'imapflow', 'mailparser', 'libsodium-wrappers-sumo', 'htmlparser2'].filter((p) => packages.has(p))).toEqual([]);
     // Every format's descriptor (format.ts) loads; no other format's reader does.
-    const others = /^server\/|^sources\/(?!imap\/target\.js)|^formats\/(smsie|smsbackupplus\/(?!eml-folder)|fossify|vcard|ndjson)\/(?!format\.js)/;
+    const others = /^server\/|^sources\/(?!imap\/target\.js)|^formats\/(smsie|smsbackupplus\/(?!eml-folder)|fossify|vcard|ndjson|googlevoice)\/(?!format\.js|takeout\.js)/;
     expect([...ours].filter((m) => others.test(m))).toEqual([]);
   });
 });

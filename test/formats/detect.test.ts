@@ -51,6 +51,13 @@ describe('format detection looks at content, never at the name', () => {
       text('ANDROID BACKUP\n5\n1\nAES-256\nABCD\n'),
       text('{"messageCount":1,"messages":[{"type":1,"address":"+1555","date":1,"dateSent":0,"subId":1}]}'),
       text('{"messages":[{"type":1,"address":"+1555","date":1,"dateSent":0,"subId":1}],"messageCount":1}'),
+      {
+        container: 'zip',
+        head: Buffer.alloc(0),
+        zipNames: ['Takeout/Blogger/feed.xml', 'Takeout/Voice/Calls/Ann - Text - 2024-01-01T00_00_00Z.html'],
+        zipXmlHead: Buffer.from('<feed>'),
+        zipVoiceHead: Buffer.from('<?xml version="1.0" ?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head></head><body><div class="hChatLog hfeed">'),
+      },
     ];
     for (const s of samples) {
       const matching = READABLE.filter((f) => f.recognise?.(s) === true).map((f) => f.id);
