@@ -3,11 +3,11 @@
  * space: refused before a byte is read when its Content-Length says so, else stopped as soon as
  * the count passes the limit. A failed or refused upload leaves no file behind.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { uploadFileName } from '../../vault/jobs/upload-names.js';
 import { ApiError } from '../errors.js';
 
 /**
@@ -64,7 +64,8 @@ function byteLimit(limit: number, counted: { n: number }): Transform {
  */
 export async function spoolBody(body: Readable, dir: string, limit: number, counted = { n: 0 }): Promise<string> {
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = path.join(dir, `${Date.now()}-${randomBytes(8).toString('hex')}.upload`);
+  // Named for this process: a crash before the job is queued leaves a file the next start removes.
+  const file = path.join(dir, uploadFileName());
   try {
     await pipeline(body, byteLimit(limit, counted), fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
     return file;

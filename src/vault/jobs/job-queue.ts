@@ -17,11 +17,13 @@ import { DEFAULT_JOB_TIME_LIMIT_MS, exportsKeepMs, jobTimeLimitMs } from '../con
 import { CRASHED, crashMessage, JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError } from './job-errors.js';
 import { removeExportFiles, runExportJob } from './run-export-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
+import { uploadWriterPid } from './upload-names.js';
 
 /** Where uploads are spooled (`<vault>/uploads/`) until the import job that owns each has ended. */
 export const UPLOADS_DIR = 'uploads';
 /**
- * An upload no job refers to is removed once unchanged this long: one still arriving (at another
+ * An upload no job refers to whose writer cannot be told (a name of older servers), or whose
+ * writer is alive and stalled, is removed once unchanged this long: one still arriving (at another
  * server of the vault, say) is written to all the time, and is queued the moment it is complete.
  */
 const ORPHAN_UPLOAD_MS = 60 * 60 * 1000;
@@ -343,7 +345,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
 
   /**
    * Spooled uploads that never became a job: the process died while the upload arrived, or
-   * before it was queued. Nobody will import them, and they are someone's messages.
+   * before it was queued. Nobody will import them, and they are someone's messages. One whose
+   * writer (named in the file's name) is gone goes at once; any other once ORPHAN_UPLOAD_MS old.
    */
   private async removeOrphanUploads(now = Date.now()): Promise<void> {
     const dir = path.join(this.vault.dir, UPLOADS_DIR);
@@ -359,6 +362,11 @@ export class JobQueue extends EventEmitter<JobEvents> {
     for (const name of names) {
       const file = path.join(dir, name);
       if (referenced.has(file)) continue;
+      const writer = uploadWriterPid(name);
+      if (writer !== undefined && writer !== process.pid && !processAlive(writer)) {
+        await fs.promises.rm(file, { force: true });
+        continue;
+      }
       const stat = await fs.promises.lstat(file).catch(() => undefined);
       if (stat?.isFile() === true && now - stat.mtimeMs >= ORPHAN_UPLOAD_MS) await fs.promises.rm(file, { force: true });
     }
@@ -426,6 +434,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
         if (Date.now() - this.lastExportSweep >= this.exportSweepMs) {
           await this.removeExpiredExports();
           await this.removeLeftoverFiles({ onlyCrashed: true });
+          // A server restarted within the hour after a crash would otherwise keep an old-style orphan until its next start.
+          await this.removeOrphanUploads();
         }
         // Polling as well as waking on enqueue: another process (the CLI) may queue jobs too.
         await this.sleep(this.pollMs);

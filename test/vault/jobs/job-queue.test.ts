@@ -11,6 +11,7 @@ import { writeSmsBackup } from '../../../bench/generator.js';
 import { dumpVault } from '../../../src/vault/dump.js';
 import { importFile } from '../../../src/vault/import/import-backup.js';
 import { JobQueue, UPLOADS_DIR, type Job } from '../../../src/vault/jobs/index.js';
+import { uploadFileName, uploadWriterPid } from '../../../src/vault/jobs/upload-names.js';
 import { acquireLock } from '../../../src/vault/lock.js';
 import { Vault } from '../../../src/vault/vault.js';
 import { CLI, NODE_FLAGS } from '../../helpers/cli.js';
@@ -183,6 +184,39 @@ describe('the job queue', () => {
       expect(fs.readdirSync(spool)).toEqual(['3-c.upload']);
     } finally {
       await queue.close();
+    }
+  });
+
+  it('removes at once, however fresh, a spooled upload whose writing process died before its job was queued', async () => {
+    const vault = await newVault();
+    const spool = path.join(vault.dir, UPLOADS_DIR);
+    fs.mkdirSync(spool, { recursive: true });
+    // A real process that spooled and was killed, and a live one still writing its upload.
+    const dead = spawn('sleep', ['30']);
+    const alive = spawn('sleep', ['30']);
+    try {
+      dead.kill('SIGKILL');
+      await new Promise((r) => dead.on('close', r));
+      const write = (name: string): string => {
+        const file = path.join(spool, name);
+        fs.writeFileSync(file, 'part of an upload');
+        return file;
+      };
+      const orphan = write(uploadFileName(dead.pid));
+      const arriving = write(uploadFileName(alive.pid));
+      const mine = write(uploadFileName());
+      expect(uploadWriterPid(path.basename(orphan))).toBe(dead.pid);
+      const queue = await JobQueue.open(vault);
+      try {
+        await queue.start();
+        expect(fs.existsSync(orphan)).toBe(false);
+        expect(fs.existsSync(arriving)).toBe(true);
+        expect(fs.existsSync(mine)).toBe(true);
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      alive.kill('SIGKILL');
     }
   });
 
