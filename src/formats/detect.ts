@@ -106,7 +106,9 @@ export function unknownFormat(file: string, s: Sniffed): NotABackupError {
         : `content starting ${JSON.stringify(textStart(s.head).slice(0, 40))}`;
   // One line, like every import error; the list is what the user needs to pick the right file.
   const known = KNOWN_FORMATS.map((f) => f.description).join('; ');
-  return new NotABackupError(file, `${what} matches no format Textvault knows. It reads: ${known}`, 'a backup Textvault can read');
+  // Takeout is where people get Google Voice from; a Takeout of other products is the usual mistake.
+  const takeout = s.container === 'zip' && s.zipNames.some((n) => n.startsWith('Takeout/')) ? ' (a Google Takeout without Voice? Only Voice holds texts and calls: choose it at takeout.google.com)' : '';
+  return new NotABackupError(file, `${what} matches no format Textvault knows${takeout}. It reads: ${known}`, 'a backup Textvault can read');
 }
 
 /** Pure: the format a sniffed file is in, or undefined. The formats' rules do not overlap, so order does not matter. */

@@ -161,13 +161,21 @@ export function parsePage(html: string): VoicePage {
   return { kind: 'other' };
 }
 
-/** 1-based line and column of an offset in a page, for messages. */
-export function positionIn(html: string, at: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = html.indexOf('\n'); i !== -1 && i < at; i = html.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, column: at - start + 1 };
+/**
+ * 1-based line and column of offsets in a page, for messages: the line starts are found once per
+ * page (a page of thousands of messages would otherwise be scanned again for each one).
+ */
+export function positions(html: string): (at: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = html.indexOf('\n'); i !== -1; i = html.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (at) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: at - (starts[lo] ?? 0) + 1 };
+  };
 }

@@ -26,7 +26,10 @@ import {
   type MessageShape,
 } from './mapping.js';
 import { MEDIA_HEAD_BYTES, mediaTypeOf } from './media-type.js';
-import { parsePage, positionIn, type CallPage, type ConversationPage, type Party } from './page.js';
+import { parsePage, positions, type CallPage, type ConversationPage, type Party } from './page.js';
+
+/** Line and column of an offset in a page. */
+type Where = (at: number) => { line: number; column: number };
 import { MAX_PHONES_BYTES, ownerNumber } from './phones.js';
 import type { CallsFolder, VoiceFile, VoiceSource } from './source.js';
 
@@ -48,36 +51,37 @@ export async function readVoice(source: VoiceSource, ctx: ReadContext, limits: I
 
   for (const folder of source.folders) {
     const owner = await readOwner(folder.phones, ctx);
-    const deferred: { file: VoiceFile; html: string; page: ConversationPage }[] = [];
-    const pageOf = async (file: VoiceFile): Promise<{ html: string; page: ReturnType<typeof parsePage> }> => {
+    const deferred: { file: VoiceFile; where: Where; page: ConversationPage }[] = [];
+
+    const pageOf = async (file: VoiceFile): Promise<{ where: Where; page: ReturnType<typeof parsePage> }> => {
       if (file.size > limits.maxRecordChars) {
         throw new LimitExceededError(file.name, 'maxRecordChars', `the page is ${formatSize(file.size)}`, formatSize(limits.maxRecordChars));
       }
       const html = (await file.read()).toString('utf8');
       ctx.onBytes(file.sizeOnDisk);
-      return { html, page: parsePage(html) };
+      return { where: positions(html), page: parsePage(html) };
     };
 
-    const fail = (file: VoiceFile, html: string, at: number, reason: string): void => {
-      const { line, column } = positionIn(html, at);
+    const fail = (file: VoiceFile, where: Where, at: number, reason: string): void => {
+      const { line, column } = where(at);
       if (!ctx.salvage) throw new MalformedBackupError(file.name, line, column, `${reason}; import with --salvage to skip it`);
       stats.skipped++;
       stats.firstSkipped ??= `${file.name}:${line}:${column}: ${reason}`;
       ctx.handler.warning({ code: 'record-rejected', message: `${file.base}: ${reason}; skipped`, line, column });
     };
 
-    const conversation = async (file: VoiceFile, html: string, page: ConversationPage, to: Counterpart[]): Promise<void> => {
+    const conversation = async (file: VoiceFile, where: Where, page: ConversationPage, to: Counterpart[]): Promise<void> => {
       const read = !page.labels.includes('unread');
       const group = page.participants !== undefined;
       for (const m of page.messages) {
         const dateMs = timeMs(m.time);
         if (dateMs === undefined || m.time === undefined) {
-          fail(file, html, m.at, `a message without a valid time (<abbr class="dt" title="${m.time ?? ''}">)`);
+          fail(file, where, m.at, `a message without a valid time (<abbr class="dt" title="${m.time ?? ''}">)`);
           continue;
         }
         const out = m.sender?.me === true || (owner !== undefined && m.sender?.number === owner);
         const shape: MessageShape = { out, dateMs, time: m.time, text: m.text, read };
-        const { line, column } = positionIn(html, m.at);
+        const { line, column } = where(m.at);
         if (!group && m.attachments.length === 0) {
           const only = to[0] ?? { address: '', name: null };
           ctx.handler.record({ kind: 'sms', attrs: smsAttrs(only, shape), position: position('sms', line, column) });
@@ -103,13 +107,13 @@ export async function readVoice(source: VoiceSource, ctx: ReadContext, limits: I
       }
     };
 
-    const call = (file: VoiceFile, html: string, page: CallPage): void => {
+    const call = (file: VoiceFile, where: Where, page: CallPage): void => {
       const dateMs = timeMs(page.time);
       if (dateMs === undefined || page.time === undefined) {
-        fail(file, html, page.at, `a call without a valid time (<abbr class="published" title="${page.time ?? ''}">)`);
+        fail(file, where, page.at, `a call without a valid time (<abbr class="published" title="${page.time ?? ''}">)`);
         return;
       }
-      const { line, column } = positionIn(html, page.at);
+      const { line, column } = where(page.at);
       const attrs: Attr[] = callAttrs({
         number: page.party?.number ?? '',
         name: page.party?.name ?? null,
@@ -123,26 +127,26 @@ export async function readVoice(source: VoiceSource, ctx: ReadContext, limits: I
     };
 
     for (const file of folder.pages) {
-      const { html, page } = await pageOf(file);
+      const { where, page } = await pageOf(file);
       if (page.kind === 'other') {
         ctx.handler.warning({ code: 'entry-skipped', message: `${file.base} is not a Google Voice conversation or call page; skipped`, line: 1, column: 1 });
         continue;
       }
       if (page.kind === 'call') {
         learn(numbers, page.party);
-        call(file, html, page);
+        call(file, where, page);
         continue;
       }
       for (const p of [...(page.participants ?? []), ...page.messages.map((m) => m.sender)]) learn(numbers, p);
       if (page.participants !== undefined) {
-        await conversation(file, html, page, page.participants.filter((p) => !p.me && p.number !== owner).map(counterpart));
+        await conversation(file, where, page, page.participants.filter((p) => !p.me && p.number !== owner).map(counterpart));
         continue;
       }
       const other = page.messages.map((m) => m.sender).find((p): p is Party => p !== undefined && !p.me && p.number !== '' && p.number !== owner);
-      if (other === undefined) deferred.push({ file, html, page });
-      else await conversation(file, html, page, [counterpart(other)]);
+      if (other === undefined) deferred.push({ file, where, page });
+      else await conversation(file, where, page, [counterpart(other)]);
     }
-    for (const { file, html, page } of deferred) await conversation(file, html, page, [unnamedCounterpart(file, page, numbers)]);
+    for (const { file, where, page } of deferred) await conversation(file, where, page, [unnamedCounterpart(file, page, numbers)]);
   }
   return stats;
 }

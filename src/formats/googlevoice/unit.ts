@@ -73,11 +73,14 @@ export async function googleVoiceUnit(file: string, limits: InputLimits = DEFAUL
       }
     },
     read: async (ctx) => {
+      // The digest is taken alongside the read (for a ZIP, a second pass over the file).
+      const digested = digest();
+      digested.catch(() => undefined);
       const source = await open();
       try {
         const stats = await readVoice(source, ctx, limits);
         return {
-          digest: await digest(),
+          digest: await digested,
           ...(stats.skipped > 0 ? { skipped: `skipped ${stats.skipped} damaged record(s), the first: ${stats.firstSkipped ?? ''}` } : {}),
         };
       } finally {

@@ -136,6 +136,25 @@ describe('Google Voice reader', () => {
     expect(salvaged.records.filter((r) => r.kind === 'sms')).toHaveLength(3);
   });
 
+  it('a page of 20,000 messages reads in linear time, with each message at its own line', async () => {
+    const dir = copyFixture(tempDir());
+    const me = '<cite class="sender vcard"><a class="tel" href="tel:+15550100000"><abbr class="fn" title="">Me</abbr></a></cite>';
+    const ada = '<cite class="sender vcard"><a class="tel" href="tel:+15550100001"><span class="fn">Ada Lovelace</span></a></cite>';
+    const messages = Array.from(
+      { length: 20_000 },
+      (_x, i) => `<div class="message"><abbr class="dt" title="${new Date(Date.UTC(2023, 0, 1) + i * 1000).toISOString()}">t</abbr>:\n${i % 2 === 0 ? ada : me}:\n<q>message ${i}</q>\n</div>`,
+    );
+    fs.writeFileSync(path.join(dir, CALLS, 'Ada Lovelace - Text - 2023-01-01T00_00_00Z.html'), `<html><head><title>Ada Lovelace</title></head><body><div class="hChatLog hfeed">\n${messages.join('\n')}</div></body></html>`);
+    const started = Date.now();
+    const { records } = await readTakeout(dir);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const big = records.filter((r) => r.kind === 'sms' && (attrsOf(r).body ?? '').startsWith('message '));
+    expect(big).toHaveLength(20_000);
+    // Four lines a message, the first on line 2.
+    expect(big.map((r) => r.position.line).slice(-2)).toEqual([2 + 19_998 * 4, 2 + 19_999 * 4]);
+    expect(big.slice(0, 2).map((r) => attrsOf(r).type)).toEqual(['1', '2']);
+  });
+
   it('reads every file of a folder only by the names it lists', async () => {
     // A ZIP and a folder both ignore everything outside Voice/ (the Takeout's other products).
     const names = Object.keys(filesUnder(GV_FIXTURE));
