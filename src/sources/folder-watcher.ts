@@ -13,13 +13,16 @@
  * - Only regular files: a symlink in the folder is never followed (folder-files.ts versionOf).
  * - Before it watches or scans, the folder is checked again (folder-policy.ts): never the vault's
  *   folder or its parents, and a folder added in the web app still inside the allowed folders.
+ * - A folder that is missing or unreadable is never made or skipped quietly: start() and scan()
+ *   throw FolderUnavailableError, and the folder vanishing while watched calls `onUnavailable`,
+ *   so the source's health turns to an error at once (alerts.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Job } from '../vault/jobs/index.js';
 import type { JobQueue } from '../vault/jobs/index.js';
-import { assertFolderMayBeWatched } from '../vault/sources/folder-policy.js';
+import { assertFolderMayBeWatched, folderProblem, FolderUnavailableError } from '../vault/sources/folder-policy.js';
 import { addRejectedFile, noteError, type ControlDb } from '../vault/sources/registry.js';
 import type { FolderConfig } from '../vault/sources/source-config.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
@@ -35,6 +38,8 @@ export interface FolderWatcherOptions {
   /** The admin's sources.allowed-folders: a folder added in the web app must stay inside one. */
   allowedFolders: string[];
   clock?: Clock;
+  /** The watched folder went away or failed while watched (the owner re-checks the source's health). */
+  onUnavailable?: () => void;
 }
 
 /** What the app shows for a file that is not a backup: never its content. */
@@ -65,8 +70,6 @@ export class FolderWatcher {
   async start(): Promise<void> {
     this.checkFolder();
     this.options.queue.on('finished', this.onFinished);
-    // A folder the command line named is made if missing; one from the web app must exist (folder-policy.ts).
-    if (this.options.config.fromWebApp !== true) await fs.promises.mkdir(this.folder, { recursive: true });
     const watcher = watch(this.folder, {
       depth: 0,
       followSymlinks: false,
@@ -79,8 +82,12 @@ export class FolderWatcher {
     watcher.on('change', (p) => {
       this.touched(p);
     });
+    watcher.on('unlinkDir', (p) => {
+      if (path.resolve(p) === this.folder) this.options.onUnavailable?.();
+    });
     watcher.on('error', (e) => {
       this.fail(e);
+      this.options.onUnavailable?.();
     });
     await new Promise<void>((resolve) => {
       watcher.once('ready', () => {
@@ -101,7 +108,7 @@ export class FolderWatcher {
     try {
       names = await fs.promises.readdir(this.folder);
     } catch (e) {
-      throw new Error(`cannot read the watched folder ${this.folder}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; check that it exists and is readable`, { cause: e });
+      throw new FolderUnavailableError(`${folderProblem(this.folder) ?? `${this.folder} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`}: check that it exists and is readable`, { cause: e });
     }
     for (const name of names.sort()) {
       const file = path.join(this.folder, name);
@@ -123,8 +130,10 @@ export class FolderWatcher {
     await this.pending;
   }
 
-  /** Throws a SourceConfigError when the folder may not be watched (any more). */
+  /** Throws a SourceConfigError when the folder may not be watched (any more), a FolderUnavailableError when it is gone. */
   private checkFolder(): void {
+    const problem = folderProblem(this.folder);
+    if (problem !== undefined) throw new FolderUnavailableError(`${problem}: check that it exists and is readable`);
     assertFolderMayBeWatched(this.folder, { vaultDir: this.options.vaultDir, allowed: this.options.allowedFolders, fromWebApp: this.options.config.fromWebApp === true });
   }
 

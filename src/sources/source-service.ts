@@ -17,6 +17,7 @@ import { countPhoneDeletions } from '../vault/sources/phone-deletions.js';
 import { findSource, listRejectedFiles, listSources, noteError, type RejectedFile, type Source } from '../vault/sources/registry.js';
 import type { FolderConfig, PublicImapConfig } from '../vault/sources/source-config.js';
 import { allowedFolders } from '../vault/sources/web-sources.js';
+import { folderProblem, FolderUnavailableError } from '../vault/sources/folder-policy.js';
 import type { Vault } from '../vault/vault.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import { FolderWatcher } from './folder-watcher.js';
@@ -62,6 +63,9 @@ export class SourceService {
   private reloadTimer: Timer | undefined;
   private fingerprint = '';
   private checking: Promise<void> = Promise.resolve();
+  /** What was wrong with each folder source's folder when last looked (undefined: fine). */
+  private readonly folderProblems = new Map<number, string | undefined>();
+  private folderCheck: Promise<void> = Promise.resolve();
   private started = false;
   private readonly onFinished = (job: Job): void => {
     // A backup arriving clears its source's alert right away, not at the next periodic check.
@@ -98,6 +102,7 @@ export class SourceService {
       void this.sourcesFingerprint()
         .then(async (f) => {
           if (f !== this.fingerprint) await this.reload();
+          await this.checkFolders();
         })
         .catch(() => undefined)
         .finally(() => {
@@ -121,7 +126,46 @@ export class SourceService {
       clock: this.clock,
       vaultDir: this.vault.dir,
       allowedFolders: await allowedFolders(this.vault),
+      onUnavailable: () => {
+        void this.checkFolders();
+      },
     });
+  }
+
+  /**
+   * Looks whether each enabled folder source's folder is still there and readable (a stat and an
+   * opendir each). A change either way re-judges the alerts at once (raised and notified, or
+   * cleared), and the source's watcher starts afresh: one that watched a folder since removed
+   * sees nothing when it comes back. Runs on the reload timer, when a watcher sees its folder
+   * go, and before the status is read (the banner, `status`). Serialised.
+   */
+  checkFolders(): Promise<void> {
+    this.folderCheck = this.folderCheck.then(() => this.lookAtFolders()).catch((e: unknown) => {
+      this.reportNotifyError(e);
+    });
+    return this.folderCheck;
+  }
+
+  private async lookAtFolders(): Promise<void> {
+    // Only a running service watches and notifies; `status` and `source run` judge with evaluateAlerts.
+    if (!this.started) return;
+    const sources = (await listSources(this.db, this.clock.now())).filter((s) => s.enabled && s.kind === 'folder');
+    let changed = false;
+    for (const s of sources) {
+      const config = s.config as FolderConfig;
+      const problem = folderProblem(config.path, { writable: config.afterImport !== 'keep' });
+      if (this.folderProblems.has(s.id) ? this.folderProblems.get(s.id) === problem : problem === undefined) continue;
+      this.folderProblems.set(s.id, problem);
+      changed = true;
+      const w = this.watchers.get(s.id);
+      if (w !== undefined) {
+        await w.stop();
+        this.watchers.delete(s.id);
+      }
+    }
+    if (!changed) return;
+    await this.reload();
+    await this.checkAlerts();
   }
 
   async stop(): Promise<void> {
@@ -158,7 +202,9 @@ export class SourceService {
           await w.start();
           this.watchers.set(s.id, w);
         } catch (e) {
-          await noteError(this.db, s.id, `cannot watch ${(s.config as FolderConfig).path}: ${(e as Error).message}`, this.clock.now());
+          await w.stop();
+          // A missing folder's own alert says what to fix (alerts.ts); other failures are noted here.
+          if (!(e instanceof FolderUnavailableError)) await noteError(this.db, s.id, `cannot watch ${(s.config as FolderConfig).path}: ${(e as Error).message}`, this.clock.now());
         }
       } else if (s.schedule !== 'push' && s.schedule !== 'continuous') {
         this.scheduler.schedule(s.id, s.schedule);
@@ -179,10 +225,16 @@ export class SourceService {
       // The allowed folders (or the source) may have changed since the last reload: a watcher started under the old ones must not run.
       if (this.started && (await this.sourcesFingerprint()) !== this.fingerprint) await this.reload();
       const watching = this.watchers.get(source.id);
-      if (watching !== undefined) return watching.scan();
+      if (watching !== undefined) return this.scanOrExplain(source, watching);
       const w = await this.watcher(source);
       // This watcher is kept until the queue is idle so its after-import step (move, reject) runs.
-      const jobs = await w.scan();
+      let jobs: Job[];
+      try {
+        jobs = await this.scanOrExplain(source, w);
+      } catch (e) {
+        await w.stop();
+        throw e;
+      }
       if (jobs.length === 0) {
         await w.stop();
         return jobs;
@@ -195,6 +247,23 @@ export class SourceService {
       return jobs;
     }
     return [await this.queue.enqueue({ kind: 'import', file: (source.config as PublicImapConfig).url, sourceId: source.id, originalName: `mailbox ${source.name}` })];
+  }
+
+  /**
+   * A scan; a folder that is missing or unreadable is an error the caller sees ("Run now" would
+   * otherwise say "nothing new"), and raises the source's alert at once.
+   */
+  private async scanOrExplain(source: Source, w: FolderWatcher): Promise<Job[]> {
+    try {
+      return await w.scan();
+    } catch (e) {
+      if (!(e instanceof FolderUnavailableError)) throw e;
+      await noteError(this.db, source.id, e.message, this.clock.now());
+      // A running service raises and notifies now; a one-off run (the CLI) only raises, and the server notifies.
+      if (this.started) await this.checkAlerts();
+      else await evaluateAlerts(this.db, this.clock.now());
+      throw new SourceUnavailableError(`the watched folder of "${source.name}" is unusable: ${e.message}`);
+    }
   }
 
   private async scheduledRun(sourceId: number): Promise<void> {
@@ -253,12 +322,14 @@ export class SourceService {
     else process.stderr.write(`textvault: alert notification failed: ${err.message}\n`);
   }
 
-  /** Open alerts, for the app's banner. */
-  alerts(): Promise<Alert[]> {
+  /** Open alerts, for the app's banner; a folder that just went away counts already. */
+  async alerts(): Promise<Alert[]> {
+    await this.checkFolders();
     return activeAlerts(this.db);
   }
 
   async status(): Promise<VaultStatus> {
+    await this.checkFolders();
     const sources = await listSources(this.db, this.clock.now());
     return {
       sources,

@@ -88,6 +88,7 @@ describe('textvault token / source / jobs / status', () => {
     expect(ok.stdout).toMatch(/last new backup \d{4}-\d\d-\d\d/);
 
     // A source expected to deliver every second that never did: status fails with the reason.
+    fs.mkdirSync(path.join(dir, 'tablet'));
     expect(cli(['--vault', vault, 'source', 'add', 'tablet', '--folder', path.join(dir, 'tablet'), '--expect', '1s']).code).toBe(0);
     await sleep(1200);
     const alert = cli(['--vault', vault, 'status']);
@@ -106,6 +107,45 @@ describe('textvault token / source / jobs / status', () => {
     expect(cli(['--vault', vault, 'source', 'disable', 'nosuch']).stderr).toMatch(/nosuch/);
     expect(JSON.parse(cli(['--vault', vault, 'source', 'remove', 'tablet', '--json']).stdout)).toMatchObject({ id: 2, name: 'tablet', kind: 'folder' });
     expect(cli(['--vault', vault, 'status']).code).toBe(0);
+  });
+
+  it('refuses a mistyped or unusable folder, and reports one that disappears later as an error at once (issue 26 item 2)', () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'vault');
+    const typo = path.join(dir, 'Syncthnig');
+    const add = cli(['--vault', vault, 'source', 'add', 'phone', '--folder', typo]);
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain(`${typo} does not exist: check the spelling, or create the folder first (mkdir -p "${typo}")`);
+    // Nothing was made or added.
+    expect(fs.existsSync(typo)).toBe(false);
+    fs.writeFileSync(path.join(dir, 'sms.xml'), 'x');
+    const file = cli(['--vault', vault, 'source', 'add', 'phone', '--folder', path.join(dir, 'sms.xml')]);
+    expect(file.stderr).toMatch(/sms\.xml is a file, not a folder: give the folder the backups land in/);
+    expect(cli(['--vault', vault, 'source', 'list']).stdout).toBe('no sources (textvault source add NAME --folder DIR)\n');
+
+    // A good folder that goes away later (unmounted, removed by a sync tool): status fails at once,
+    // long before the expected interval (3 days) would, and "run" says why instead of "nothing new".
+    const inbox = path.join(dir, 'Syncthing');
+    fs.mkdirSync(inbox);
+    expect(cli(['--vault', vault, 'source', 'add', 'phone', '--folder', inbox]).code).toBe(0);
+    expect(cli(['--vault', vault, 'status']).code).toBe(0);
+    fs.rmSync(inbox, { recursive: true });
+    const status = cli(['--vault', vault, 'status']);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^ALERT since .*: The watched folder of "phone" is unusable: /m);
+    expect(status.stdout).toContain(`${inbox} does not exist. Nothing is imported from it until this is fixed`);
+    expect(status.stdout).toMatch(/last error \(.*\): .*Syncthing does not exist/);
+    const run = cli(['--vault', vault, 'source', 'run', 'phone']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain('nothing new');
+    expect(run.stderr).toMatch(/the watched folder of "phone" is unusable: .*Syncthing does not exist/);
+    const json = JSON.parse(cli(['--vault', vault, 'status', '--json']).stdout) as { alerts: { kind: string }[] };
+    expect(json.alerts.map((a) => a.kind)).toEqual(['folder']);
+    // Back: the alert clears, and so does the error it wrote.
+    fs.mkdirSync(inbox);
+    const back = cli(['--vault', vault, 'status']);
+    expect(back.code).toBe(0);
+    expect(back.stdout).not.toMatch(/last error/);
   });
 
   it('rejects bad source settings with a message saying what to do', () => {

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceService } from '../../src/sources/source-service.js';
 import { JobQueue, type Job } from '../../src/vault/jobs/index.js';
-import { addSource, listRejectedFiles } from '../../src/vault/sources/registry.js';
+import { addSource, findSource, listRejectedFiles } from '../../src/vault/sources/registry.js';
+import { activeAlerts } from '../../src/vault/sources/alerts.js';
+import type { AlertEvent } from '../../src/sources/notify/notifier.js';
 import type { Vault } from '../../src/vault/vault.js';
 import { sbrXml } from '../helpers/sbr-files.js';
 import { tempDir } from '../helpers/temp.js';
@@ -70,6 +72,42 @@ describe('a watched folder', () => {
     await sleep(300);
     fs.writeFileSync(path.join(folder, 'sms.xml'), sbrXml(bodies(1, 3)));
     await waitFor('the import', async () => ((await counts(vault)).sms === 3 ? true : undefined));
+  });
+
+  it('turns to an error at once when its folder disappears (alert, notification), and watches it again when it is back (issue 26 item 2)', async () => {
+    const vault = await newVault();
+    const folder = path.join(tempDir(), 'inbox');
+    fs.mkdirSync(folder);
+    const queue = await JobQueue.open(vault);
+    const source = await addSource(queue.control.db, { name: 'phone', kind: 'folder', config: { path: folder, settleMs: SETTLE } });
+    await queue.start();
+    const events: AlertEvent[] = [];
+    // Alerts are checked every hour here: only the folder going away may make this one come early.
+    const service = new SourceService(vault, queue, { alertCheckMs: 3_600_000, reloadCheckMs: 200, notifiers: [{ name: 'test', send: (e) => { events.push(e); return Promise.resolve(); } }] });
+    await service.start();
+    running.push({ service, queue });
+    expect(await activeAlerts(queue.control.db)).toEqual([]);
+
+    fs.rmSync(folder, { recursive: true });
+    const raised = await waitFor('the folder alert', async () => {
+      const open = await activeAlerts(queue.control.db);
+      return open.length > 0 ? open : undefined;
+    });
+    expect(raised).toMatchObject([{ sourceName: 'phone', kind: 'folder' }]);
+    expect(raised[0]?.message).toContain(`The watched folder of "phone" is unusable: ${folder} does not exist.`);
+    await waitFor('the notification', () => (events.length > 0 ? true : undefined));
+    expect(events.map((e) => [e.type, e.alert.kind])).toEqual([['raised', 'folder']]);
+    expect((await findSource(queue.control.db, source.id)).health.lastError).toBe(`${folder} does not exist`);
+    // "Run now" says why rather than "nothing new".
+    await expect(service.runNow('phone')).rejects.toThrow(/the watched folder of "phone" is unusable: .* does not exist/);
+
+    // Back (remounted): the alert clears, and a backup dropped in is imported by a fresh watcher.
+    fs.mkdirSync(folder);
+    await waitFor('the alert to clear', async () => ((await activeAlerts(queue.control.db)).length === 0 ? true : undefined));
+    expect(events.map((e) => [e.type, e.alert.kind])).toEqual([['raised', 'folder'], ['cleared', 'folder']]);
+    expect((await findSource(queue.control.db, source.id)).health.lastError).toBeNull();
+    fs.writeFileSync(path.join(folder, 'sms.xml'), sbrXml(bodies(1, 2)));
+    await waitFor('the import', async () => ((await counts(vault)).sms === 2 ? true : undefined));
   });
 
   it('imports a file written slowly in pieces once, after it stopped changing', async () => {

@@ -150,6 +150,49 @@ test.skipIf(noChromium)('the Sources page adds a watched folder and creates a de
   expect(pageErrors).toEqual([]);
 });
 
+test.skipIf(noChromium)('a watched folder that disappears shows as an error at once: banner, row, and "Run now" says why (issue 26 item 2)', async () => {
+  const folder = path.join(dir, 'backups', 'tablet-sync');
+  await page.goto(`${server.url}/sources`);
+  const folderForm = page.locator('form[aria-labelledby="add-folder-title"]');
+  await folderForm.getByLabel('Name', { exact: true }).fill('Tablet folder');
+  // Mistyped: refused with what to do.
+  await folderForm.getByLabel('Folder path on the server').fill(folder);
+  await folderForm.getByRole('button', { name: 'Add folder source' }).click();
+  expect(await folderForm.getByRole('alert').textContent()).toMatch(/tablet-sync is not a folder on the server: create it inside/);
+  fs.mkdirSync(folder);
+  await folderForm.getByRole('button', { name: 'Add folder source' }).click();
+  const row = page.locator('tr[data-source="Tablet folder"]');
+  await row.waitFor();
+  expect(await row.locator('td').nth(5).textContent()).toBe('OK');
+
+  // The sync tool removes it: the next look at the app shows an error, not "OK" for days.
+  fs.rmSync(folder, { recursive: true });
+  await page.reload();
+  const banner = page.getByRole('region', { name: 'Notices' }).getByRole('alert').filter({ hasText: 'Tablet folder' });
+  await banner.waitFor();
+  expect(await banner.textContent()).toContain(`The watched folder of "Tablet folder" is unusable: ${folder} does not exist.`);
+  await row.getByText(/is unusable/).waitFor();
+  expect(await row.locator('td').nth(2).textContent()).toContain(`${folder} does not exist`);
+  await row.getByRole('button', { name: /^Run now/ }).click();
+  const note = row.getByRole('status');
+  await note.waitFor();
+  expect(await note.textContent()).toMatch(/the watched folder of "Tablet folder" is unusable: .*tablet-sync does not exist/);
+  expect(await note.textContent()).not.toContain('Nothing new');
+  await shot('sources-folder-gone');
+
+  // Back: the banner goes and the row is OK again.
+  fs.mkdirSync(folder);
+  await page.reload();
+  await row.waitFor();
+  expect(await row.locator('td').nth(5).textContent()).toBe('OK');
+  expect(await page.getByRole('region', { name: 'Notices' }).getByText('Tablet folder').count()).toBe(0);
+  await row.getByRole('button', { name: /^Remove/ }).waitFor();
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: /^Remove/ }).click();
+  await row.waitFor({ state: 'detached' });
+  expect(pageErrors).toEqual([]);
+});
+
 test.skipIf(noChromium)('the Export page exports one conversation to CSV and downloads it', async () => {
   const alice = PEOPLE[0].name;
   await page.getByRole('link', { name: 'Export' }).click();

@@ -68,10 +68,13 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
       const added = await withQueue(globals(), true, async (queue, vault) => {
         const expected = opts.expect === undefined ? undefined : parseSourceDuration(opts.expect);
         if (opts.folder !== undefined) {
-          const { assertNotVaultFolder } = await import('../../vault/sources/folder-policy.js');
+          const { assertNotVaultFolder, assertUsableFolder } = await import('../../vault/sources/folder-policy.js');
           // Its files are moved and deleted: never the vault's own folder (its live databases) or a parent of it.
           assertNotVaultFolder(opts.folder, vault.dir);
-          const config: Partial<FolderConfig> = { path: path.resolve(opts.folder) };
+          const folder = path.resolve(opts.folder);
+          // A mistyped folder would be accepted and say "nothing new" for ever (issue 26 item 2).
+          assertUsableFolder(folder, { writable: opts.after !== undefined && opts.after !== 'keep' });
+          const config: Partial<FolderConfig> = { path: folder };
           if (opts.settle !== undefined) config.settleMs = parseSourceDuration(opts.settle);
           if (opts.after !== undefined) config.afterImport = opts.after as AfterImport;
           return await addSource(queue.control.db, { name, kind: 'folder', config, schedule: opts.schedule, expectedIntervalMs: expected });

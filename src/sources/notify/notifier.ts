@@ -17,10 +17,13 @@ export interface Notifier {
 }
 
 export function subjectOf(e: AlertEvent): string {
-  return e.type === 'raised' ? `Textvault: no new backup from "${e.alert.sourceName}"` : `Textvault: backups from "${e.alert.sourceName}" resumed`;
+  const name = e.alert.sourceName;
+  if (e.alert.kind === 'folder') return e.type === 'raised' ? `Textvault: the watched folder of "${name}" is unusable` : `Textvault: the watched folder of "${name}" is back`;
+  return e.type === 'raised' ? `Textvault: no new backup from "${name}"` : `Textvault: backups from "${name}" resumed`;
 }
 
 export function bodyOf(e: AlertEvent): string {
   if (e.type === 'raised') return `${e.alert.message}\n\nVault: ${e.vault}\nRaised: ${e.alert.raisedAt}\n`;
-  return `A new backup from "${e.alert.sourceName}" arrived; the alert raised ${e.alert.raisedAt} is cleared.\n\nVault: ${e.vault}\n`;
+  const what = e.alert.kind === 'folder' ? `The watched folder of "${e.alert.sourceName}" can be read again` : `A new backup from "${e.alert.sourceName}" arrived`;
+  return `${what}; the alert raised ${e.alert.raisedAt} is cleared.\n\nVault: ${e.vault}\n`;
 }

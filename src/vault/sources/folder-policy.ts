@@ -70,7 +70,7 @@ export function assertNotVaultFolder(folder: string, vaultDir: string): void {
  * name no server path but the allowed folders (which the web user may use anyway), and tell
  * whether a path exists only inside them.
  */
-export function checkWebFolder(folder: string, vaultDir: string, allowed: string[]): string {
+export function checkWebFolder(folder: string, vaultDir: string, allowed: string[], options: { writable?: boolean } = {}): string {
   if (allowed.length === 0) {
     throw new SourceConfigError(
       "the server's admin has not allowed any folder for watched-folder sources; on the server, run: textvault config set sources.allowed-folders /srv/phone-backups",
@@ -90,6 +90,8 @@ export function checkWebFolder(folder: string, vaultDir: string, allowed: string
     isDir = false;
   }
   if (!isDir) throw new SourceConfigError(`${folder} is not a folder on the server: create it inside ${allowed.join(', ')} first`);
+  const problem = folderProblem(real, options);
+  if (problem !== undefined) throw new SourceConfigError(`${problem.replace(real, folder)}: give the user that runs textvault on the server access to it`);
   return real;
 }
 
@@ -106,4 +108,57 @@ export function assertFolderMayBeWatched(folder: string, options: { vaultDir: st
       "this folder source was added in the web app and its folder is no longer inside the server's sources.allowed-folders; it is not watched until its admin allows it again",
     );
   }
+}
+
+/** A watched folder that is missing or cannot be read: nothing can arrive from it until it is fixed. */
+export class FolderUnavailableError extends Error {
+  override readonly name = 'FolderUnavailableError';
+}
+
+/**
+ * Why the folder cannot be watched now, or undefined when it can: it does not exist, is not a
+ * folder, or cannot be listed by this process (a typo, an unmounted drive, a sync tool that
+ * removed it, wrong permissions). `writable`: the source moves or deletes imported files, so it
+ * must be able to change the folder too.
+ */
+export function folderProblem(folder: string, options: { writable?: boolean } = {}): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(folder);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `${folder} does not exist`;
+    return `${folder} cannot be read (${code ?? String(e)})`;
+  }
+  if (!st.isDirectory()) return `${folder} is a file, not a folder`;
+  try {
+    // Listing it is what a scan does; access() alone says nothing on some network file systems.
+    fs.accessSync(folder, fs.constants.R_OK | fs.constants.X_OK);
+    fs.opendirSync(folder).closeSync();
+  } catch (e) {
+    return `${folder} cannot be read by the user textvault runs as (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+  }
+  if (options.writable === true) {
+    try {
+      fs.accessSync(folder, fs.constants.W_OK);
+    } catch (e) {
+      return `${folder} cannot be changed by the user textvault runs as (${(e as NodeJS.ErrnoException).code ?? String(e)}), but imported files are to be moved or deleted`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses, when a source is added, a folder that cannot be watched: a mistyped folder would
+ * otherwise be accepted and report "nothing new" for ever.
+ */
+export function assertUsableFolder(folder: string, options: { writable?: boolean } = {}): void {
+  const problem = folderProblem(folder, options);
+  if (problem === undefined) return;
+  const fix = problem.endsWith('does not exist')
+    ? `check the spelling, or create the folder first (mkdir -p ${JSON.stringify(folder)}) and point the phone's sync there`
+    : problem.includes('is a file')
+      ? 'give the folder the backups land in, not a file in it'
+      : 'give the user that runs textvault read (and, to move or delete imported files, write) permission on it';
+  throw new SourceConfigError(`${problem}: ${fix}`);
 }

@@ -28,7 +28,7 @@ export async function addWebSource(vault: Vault, db: ControlDb, input: WebNewSou
   let config: object;
   if (input.kind === 'folder') {
     const folder = parseWebSourceConfig('folder', input.config);
-    config = { ...folder, path: checkWebFolder(folder.path, vault.dir, await allowedFolders(vault)), fromWebApp: true };
+    config = { ...folder, path: checkWebFolder(folder.path, vault.dir, await allowedFolders(vault), { writable: folder.afterImport !== 'keep' }), fromWebApp: true };
   } else {
     const { password, ...imap } = parseWebSourceConfig('imap', input.config);
     config = { ...imap, sealedPassword: await sealImapPassword(vault.dir, password) };

@@ -191,7 +191,8 @@ export interface Alert {
   id: number;
   sourceId: number;
   sourceName: string;
-  kind: string;
+  /** stale: no new backup for longer than expected; folder: the watched folder is missing or unreadable. */
+  kind: 'stale' | 'folder';
   message: string;
   raisedAt: string;
   clearedAt: string | null;

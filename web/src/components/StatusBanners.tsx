@@ -22,12 +22,13 @@ export function StatusBanners(): ReactNode {
         .then((s) => {
           if (!live) return;
           const now = new Map<string, string>();
-          const put = (id: string, kind: 'warning' | 'info', text: string): void => {
+          const put = (id: string, kind: 'error' | 'warning' | 'info', text: string): void => {
             now.set(id, text);
             if (shown.get(id) !== text) show({ id, kind, text });
           };
           for (const a of s.alerts) {
-            put(`alert-${a.sourceId}`, 'warning', `${a.sourceName}: ${a.message}`);
+            // A folder that is gone is an error now, not a matter of waiting: nothing can arrive.
+            put(`alert-${a.sourceId}-${a.kind}`, a.kind === 'folder' ? 'error' : 'warning', `${a.sourceName}: ${a.message}`);
           }
           if (s.deletedOnPhone > 0) {
             const n = s.deletedOnPhone;

@@ -85,12 +85,12 @@ function when(iso: string | null): string {
   return iso === null ? '—' : formatDateTime(Date.parse(iso));
 }
 
-function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert | undefined; onChanged: () => void }): ReactNode {
+function SourceRow({ source, alerts, onChanged }: { source: Source; alerts: Alert[]; onChanged: () => void }): ReactNode {
   const [note, setNote] = useState<string | null>(null);
   const h = source.health;
   const path = typeof source.config.path === 'string' ? source.config.path : typeof source.config.url === 'string' ? source.config.url : null;
   return (
-    <tr className={alert === undefined ? (source.enabled ? 'source' : 'source source-paused') : 'source source-alert'} data-source={source.name}>
+    <tr className={alerts.length === 0 ? (source.enabled ? 'source' : 'source source-paused') : 'source source-alert'} data-source={source.name}>
       <th scope="row">
         {source.name}
         <div className="muted">
@@ -104,7 +104,17 @@ function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert 
       <td>{h.lastError === null ? '—' : <span className="error">{h.lastError}</span>}</td>
       <td>{when(h.nextRunAt)}</td>
       <td>{when(h.newestMessageAt)}</td>
-      <td>{!source.enabled ? 'Paused' : alert === undefined ? 'OK' : <span className="error">{alert.message}</span>}</td>
+      <td>
+        {!source.enabled
+          ? 'Paused'
+          : alerts.length === 0
+            ? 'OK'
+            : alerts.map((a) => (
+                <div key={a.id} className="error">
+                  {a.message}
+                </div>
+              ))}
+      </td>
       <td>
         {source.kind !== 'upload' && (
           <button
@@ -118,6 +128,8 @@ function SourceRow({ source, alert, onChanged }: { source: Source; alert: Alert 
                 })
                 .catch((e: unknown) => {
                   setNote(errorMessage(e));
+                  // A folder found missing raised an alert: show it in the row.
+                  onChanged();
                 });
             }}
           >
@@ -362,7 +374,7 @@ function Tokens(): ReactNode {
 export function SourcesPage(): ReactNode {
   const status = useApi<VaultStatus>('/api/status');
   const sources = status.data?.sources ?? [];
-  const alerts = new Map((status.data?.alerts ?? []).map((a) => [a.sourceId, a]));
+  const alertsOf = (id: number): Alert[] => (status.data?.alerts ?? []).filter((a) => a.sourceId === id);
   return (
     <section className="sources-page" aria-labelledby="sources-title">
       <header className="page-header">
@@ -392,7 +404,7 @@ export function SourcesPage(): ReactNode {
             </thead>
             <tbody>
               {sources.map((s) => (
-                <SourceRow key={s.id} source={s} alert={alerts.get(s.id)} onChanged={status.reload} />
+                <SourceRow key={s.id} source={s} alerts={alertsOf(s.id)} onChanged={status.reload} />
               ))}
             </tbody>
           </table>
