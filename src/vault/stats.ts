@@ -3,6 +3,8 @@
  */
 import { sql } from 'kysely';
 import type { Vault } from './vault.js';
+import { monthly } from './queries/charts.js';
+import { longGaps, type MonthGap } from './queries/month-gaps.js';
 
 export interface TopContact {
   address: string;
@@ -22,6 +24,8 @@ export interface VaultStats {
   first: string | null;
   last: string | null;
   topContacts: TopContact[];
+  /** Runs of LONG_GAP_MONTHS or more months without a message (queries/month-gaps.ts). */
+  gaps: MonthGap[];
 }
 
 export async function vaultStats(vault: Vault, topN = 10): Promise<VaultStats> {
@@ -67,5 +71,6 @@ export async function vaultStats(vault: Vault, topN = 10): Promise<VaultStats> {
     first: iso(span.first),
     last: iso(span.last),
     topContacts: top.map((t) => ({ address: t.address, name: t.name, messages: t.messages })),
+    gaps: longGaps(await monthly(vault)),
   };
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { listBackupRuns } from '../../vault/queries/backups.js';
 import { CALL_TYPES, listCalls } from '../../vault/queries/calls.js';
 import { activity, monthly, summary, topContacts } from '../../vault/queries/charts.js';
+import { LONG_GAP_MONTHS, longGaps } from '../../vault/queries/month-gaps.js';
 import { getConversation, listConversations } from '../../vault/queries/conversations.js';
 import { search } from '../../vault/queries/search.js';
 import { threadPage, type ThreadPosition } from '../../vault/queries/thread.js';
@@ -61,7 +62,10 @@ export function archiveRoutes(app: FastifyInstance, vault: Vault): void {
   app.get('/api/calls', async (request) => listCalls(vault, CallQuery.parse(request.query)));
 
   app.get('/api/stats/summary', async () => summary(vault));
-  app.get('/api/stats/monthly', async () => ({ months: await monthly(vault) }));
+  app.get('/api/stats/monthly', async () => {
+    const months = await monthly(vault);
+    return { months, gaps: longGaps(months), longGapMonths: LONG_GAP_MONTHS };
+  });
   app.get('/api/stats/top-contacts', async (request) => {
     const q = TopQuery.parse(request.query);
     return { items: await topContacts(vault, q.by, q.limit) };

@@ -8,6 +8,7 @@ import { archivePass, SLOT_MS } from './archive-pass.js';
 import { clampLimit } from './cursor.js';
 import { conversationSummaries } from './conversations.js';
 import { namesFor } from './names.js';
+import { everyMonth } from './month-gaps.js';
 import { cached } from './snapshot.js';
 
 export interface Summary {
@@ -25,6 +26,8 @@ export interface MonthRow {
   month: string;
   sent: number;
   received: number;
+  /** Every message of the month: sent, received and those of unknown direction. */
+  messages: number;
   calls: number;
   callMinutes: number;
 }
@@ -70,6 +73,7 @@ export function summary(vault: Vault): Promise<Summary> {
 
 const monthKey = (d: Date): string => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 
+/** Every month from the first to the last message or call, empty ones included (month-gaps.ts). */
 export function monthly(vault: Vault): Promise<MonthRow[]> {
   return cached(vault, 'monthly', async () => {
     const calls = await vault.db
@@ -82,7 +86,7 @@ export function monthly(vault: Vault): Promise<MonthRow[]> {
       const month = monthKey(new Date(slot * SLOT_MS));
       let r = months.get(month);
       if (r === undefined) {
-        r = { month, sent: 0, received: 0, calls: 0, callMinutes: 0, seconds: 0 };
+        r = { month, sent: 0, received: 0, messages: 0, calls: 0, callMinutes: 0, seconds: 0 };
         months.set(month, r);
       }
       return r;
@@ -91,15 +95,17 @@ export function monthly(vault: Vault): Promise<MonthRow[]> {
       const r = row(slot);
       r.sent += m.sent;
       r.received += m.received;
+      r.messages += m.sent + m.received + m.other;
     }
     for (const c of calls) {
       const r = row(c.slot);
       r.calls += c.calls;
       r.seconds += c.seconds;
     }
-    return [...months.values()]
+    const rows = [...months.values()]
       .sort((a, b) => a.month.localeCompare(b.month))
       .map(({ seconds, ...r }) => ({ ...r, callMinutes: Math.round((seconds / 60) * 10) / 10 }));
+    return everyMonth(rows, (month) => ({ month, sent: 0, received: 0, messages: 0, calls: 0, callMinutes: 0 }));
   });
 }
 

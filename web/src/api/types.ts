@@ -105,8 +105,25 @@ export interface MonthStat {
   month: string;
   sent: number;
   received: number;
+  /** Every message of the month (sent, received, unknown direction). */
+  messages: number;
   calls: number;
   callMinutes: number;
+}
+
+/** A run of empty months between messages: "YYYY-MM" to "YYYY-MM". */
+export interface MonthGap {
+  from: string;
+  to: string;
+  months: number;
+}
+
+export interface MonthlyStats {
+  /** Every month from the first to the last message or call, empty ones included. */
+  months: MonthStat[];
+  gaps: MonthGap[];
+  /** How many empty months in a row make a gap. */
+  longGapMonths: number;
 }
 
 export interface TopContact {

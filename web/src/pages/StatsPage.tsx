@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useApi } from '../api/hooks';
-import type { ActivityCell, MonthStat, Summary, TopContact } from '../api/types';
+import type { ActivityCell, MonthGap, MonthlyStats, Summary, TopContact } from '../api/types';
 import { formatCount, formatDuration, formatDateTime } from '../format';
 
 // Colours readable on both the light and the dark background.
@@ -10,6 +10,7 @@ const SENT = '#3b82f6';
 const RECEIVED = '#10b981';
 const CALLS = '#f59e0b';
 const MINUTES = '#e11d48';
+const GAP = '#e11d48';
 const TOOLTIP = { contentStyle: { background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' } };
 
 function SummaryCards({ s }: { s: Summary }): ReactNode {
@@ -40,7 +41,26 @@ function SummaryCards({ s }: { s: Summary }): ReactNode {
   );
 }
 
-function Monthly({ months }: { months: MonthStat[] }): ReactNode {
+/** The long gaps as text: what the shaded areas on the chart mean, for everyone (screen readers too). */
+function Gaps({ gaps, longGapMonths }: { gaps: MonthGap[]; longGapMonths: number }): ReactNode {
+  if (gaps.length === 0) return null;
+  return (
+    <div className="card month-gaps" role="note" aria-labelledby="gaps-title">
+      <h2 id="gaps-title">Gaps in the archive</h2>
+      <ul>
+        {gaps.map((g) => (
+          <li key={g.from}>
+            No messages from {g.from} to {g.to} ({g.months} months) — a missing backup?
+          </li>
+        ))}
+      </ul>
+      <p className="muted">Shown for {longGapMonths} or more months in a row without a single message.</p>
+    </div>
+  );
+}
+
+function Monthly({ data }: { data: MonthlyStats }): ReactNode {
+  const { months, gaps } = data;
   return (
     <div className="chart-grid">
       <figure className="card chart">
@@ -52,6 +72,9 @@ function Monthly({ months }: { months: MonthStat[] }): ReactNode {
             <YAxis tick={{ fill: 'currentColor', fontSize: 12 }} allowDecimals={false} />
             <Tooltip {...TOOLTIP} />
             <Legend />
+            {gaps.map((g) => (
+              <ReferenceArea key={g.from} x1={g.from} x2={g.to} fill={GAP} fillOpacity={0.12} stroke={GAP} strokeDasharray="4 2" label={{ value: 'gap', fill: GAP, fontSize: 12 }} className="gap-area" />
+            ))}
             <Bar dataKey="sent" name="Sent" stackId="m" fill={SENT} isAnimationActive={false} />
             <Bar dataKey="received" name="Received" stackId="m" fill={RECEIVED} isAnimationActive={false} />
           </BarChart>
@@ -150,7 +173,7 @@ function Heatmap({ cells }: { cells: ActivityCell[] }): ReactNode {
 
 export function StatsPage(): ReactNode {
   const summary = useApi<Summary>('/api/stats/summary');
-  const monthly = useApi<{ months: MonthStat[] }>('/api/stats/monthly');
+  const monthly = useApi<MonthlyStats>('/api/stats/monthly');
   const byMessages = useApi<{ items: TopContact[] }>('/api/stats/top-contacts?by=messages&limit=10');
   const byCalls = useApi<{ items: TopContact[] }>('/api/stats/top-contacts?by=calls&limit=10');
   const activity = useApi<{ cells: ActivityCell[] }>('/api/stats/activity');
@@ -162,7 +185,8 @@ export function StatsPage(): ReactNode {
       </header>
       {errors.length > 0 && <p className="error" role="alert">{errors[0]}</p>}
       {summary.data !== null && <SummaryCards s={summary.data} />}
-      {monthly.data !== null && <Monthly months={monthly.data.months} />}
+      {monthly.data !== null && <Gaps gaps={monthly.data.gaps} longGapMonths={monthly.data.longGapMonths} />}
+      {monthly.data !== null && <Monthly data={monthly.data} />}
       <div className="chart-grid">
         {byMessages.data !== null && <TopList title="Top contacts by messages" items={byMessages.data.items} value={(t) => t.messages} format={formatCount} />}
         {byCalls.data !== null && <TopList title="Top contacts by call time" items={byCalls.data.items} value={(t) => t.callSeconds} format={formatDuration} />}
