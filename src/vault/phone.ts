@@ -8,6 +8,7 @@
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import metadata from 'libphonenumber-js/min/metadata';
+import { detachedString } from './detached-string.js';
 
 export class InvalidRegionError extends Error {
   override readonly name = 'InvalidRegionError';
@@ -45,7 +46,9 @@ export class PhoneNormalizer {
       n = this.compute(raw);
       // Bounded: a backup has few distinct correspondents, but a hostile file could have millions.
       if (this.cache.size > 100_000) this.cache.clear();
-      this.cache.set(raw, n);
+      // Copies: `raw` (and `n`, often `raw` itself) may be a view into a reader's whole chunk.
+      n = detachedString(n);
+      this.cache.set(detachedString(raw), n);
     }
     return n;
   }

@@ -13,6 +13,7 @@
  */
 import type { PreparedCall, PreparedMessage, Utf8Text } from './prepare-record.js';
 import type { ReadItem } from './read-protocol.js';
+import { detachedString } from '../detached-string.js';
 
 export interface WireBatch {
   /**
@@ -130,7 +131,7 @@ export class BatchEncoder {
     let slot = this.slots.get(m.participantsKey);
     if (slot === undefined) {
       slot = this.slots.size < MAX_CONVERSATION_SLOTS ? this.slots.size : NO_SLOT;
-      if (slot !== NO_SLOT) this.slots.set(m.participantsKey, slot);
+      if (slot !== NO_SLOT) this.slots.set(detachedString(m.participantsKey), slot);
       flags |= HAS_CONVERSATION;
       // participantsKey is the members joined by spaces: send them only when a member has one.
       v.push(m.participantsKey, m.members.some((x) => x.includes(' ')) ? m.members : null);
@@ -198,7 +199,7 @@ export class BatchEncoder {
     for (const pair of names) {
       if (this.sentNames.get(pair[0]) === pair[1]) continue;
       if (this.sentNames.size >= MAX_REMEMBERED_NAMES) this.sentNames.clear();
-      this.sentNames.set(pair[0], pair[1]);
+      this.sentNames.set(detachedString(pair[0]), detachedString(pair[1]));
       (changed ??= []).push(pair);
     }
     return changed;
