@@ -14,6 +14,7 @@ import { qksmsFormat } from './qksms/format.js';
 import { sbrFormat } from './sbr/format.js';
 import { emlFormat, imapFormat, mboxFormat } from './smsbackupplus/format.js';
 import { superBackupFormat } from './superbackup/format.js';
+import { titaniumFormat } from './titanium/format.js';
 import { smsIeCallsFormat, smsIeContactsFormat, smsIeEncryptedFormat, smsIeFormat } from './smsie/format.js';
 import { vcardFormat } from './vcard/format.js';
 
@@ -26,6 +27,7 @@ export const FORMATS = [
   smsIeContactsFormat,
   fossifyFormat,
   qksmsFormat,
+  titaniumFormat,
   vcardFormat,
   mboxFormat,
   emlFormat,
