@@ -123,4 +123,34 @@ describe('textvault import of more apps', () => {
     expect(errorLine(bad.stderr)).toMatch(/backup\.json:29:3: element #3 \(line 29\) has "read": the number 0, not true or false/);
     expect(cli(['--vault', other, 'backups', '--json']).stdout.trim()).toBe('[]');
   });
+
+  it('Titanium Backup messages XML, listed in the help', async () => {
+    const help = cli(['import', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('Titanium Backup messages XML');
+    const vault = path.join(tempDir(), 'v');
+    const file = path.join(FIXTURES, 'titanium/com.keramidas.virtual.XML_MESSAGES-20140105-120000.xml');
+    const r = cli(['--vault', vault, 'import', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/XML_MESSAGES-20140105-120000\.xml: imported 7 records \(5 SMS, 2 MMS\) .*: 7 new, 0 duplicate/);
+    expect((await rowsOf(vault)).map((x) => [x.kind, x.date_ms, x.box, x.body])).toEqual([
+      ['sms', 1388656800123, 1, 'Hello & welcome <3 "friend"'],
+      ['sms', 1388656860456, 2, '你好 😀 line one\nline two'],
+      ['sms', 1388656920000, 1, 'Two lines\nsecond line with a tab\there'],
+      ['sms', 1388656980000, 3, ''],
+      ['mms', 1388657040789, 1, 'Look 👀 at this'],
+      ['mms', 1388736000000, 2, 'Group hello'],
+      ['sms', 1388836800000, 1, 'Emoji as references 😀 and 🎉 and 中文'],
+    ]);
+
+    // A DOCTYPE with entities: one line, nothing imported.
+    const dir = tempDir();
+    const bad = path.join(dir, 'messages.xml');
+    fs.writeFileSync(bad, fs.readFileSync(file, 'utf8').replace('<threads ', '<!DOCTYPE threads [<!ENTITY x "x">]>\n<threads '));
+    const other = path.join(dir, 'v');
+    const r2 = cli(['--vault', other, 'import', bad]);
+    expect(r2.code).toBe(1);
+    expect(errorLine(r2.stderr)).toMatch(/messages\.xml:3:1: DOCTYPE is not allowed/);
+    expect(cli(['--vault', other, 'backups', '--json']).stdout.trim()).toBe('[]');
+  });
 });

@@ -29,6 +29,8 @@ describe('format detection looks at content, never at the name', () => {
     expect(classify(text('{\n\t"messageCount": 2,\n\t"messages": [\n\t\t{\n\t\t\t"type": 1,'))).toBe('qksms');
     // On one line it starts like an SMS Import/Export message line too; its first member tells it apart.
     expect(classify(text('{"messageCount":1,"messages":[{"type":1,"address":"+1555","date":1,"dateSent":0}]}'))).toBe('qksms');
+    expect(classify(text(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<threads count="1" xmlns="http://www.titaniumtrack.com/ns/titanium-backup/messages">`))).toBe('titanium');
+    expect(classify(text('<threads count="1">\n<thread address="+15550100101">'))).toBe('titanium');
     expect(classify(text('{"messages": [{"type": 1, "address": "1", "date": 1, "dateSent": 0, "read": true, "locked": false}], "messageCount": 1}'))).toBe('qksms');
   });
 
@@ -58,6 +60,7 @@ describe('format detection looks at content, never at the name', () => {
         zipXmlHead: Buffer.from('<feed>'),
         zipVoiceHead: Buffer.from('<?xml version="1.0" ?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head></head><body><div class="hChatLog hfeed">'),
       },
+      text('<threads count="1" xmlns="http://www.titaniumtrack.com/ns/titanium-backup/messages"><thread address="1"><sms>x</sms>'),
     ];
     for (const s of samples) {
       const matching = READABLE.filter((f) => f.recognise?.(s) === true).map((f) => f.id);
@@ -70,6 +73,7 @@ describe('format detection looks at content, never at the name', () => {
     expect(classify(text('[1, 2, 3]'))).toBeUndefined();
     expect(classify(text('{"messages": []}'))).toBeUndefined();
     expect(classify(text('{"messageCount": "many"}'))).toBeUndefined();
+    expect(classify(text('<threads><topic>not messages</topic></threads>'))).toBeUndefined();
     expect(classify(text('[{"name":"x"}]'))).toBeUndefined();
     expect(classify(text('ANDROID BACKUPS are nice'))).toBeUndefined();
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['photo.jpg'] })).toBeUndefined();

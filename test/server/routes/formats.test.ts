@@ -14,6 +14,7 @@ describe('GET /api/formats', () => {
     expect(body.imports.find((f) => f.id === 'sbr')).toEqual({ id: 'sbr', label: expect.stringContaining('SMS Backup & Restore') as unknown, carries: ['sms', 'mms', 'calls'] });
     // The Backups page lists these and its upload takes any of them (detected by content).
     expect(body.imports.find((f) => f.id === 'qksms')).toEqual({ id: 'qksms', label: expect.stringContaining('QKSMS') as unknown, carries: ['sms'] });
+    expect(body.imports.find((f) => f.id === 'titanium')).toEqual({ id: 'titanium', label: expect.stringContaining('Titanium Backup') as unknown, carries: ['sms', 'mms'] });
     expect(body.exports.map((f) => f.id)).toEqual([...EXPORT_FORMATS]);
     // The IMAP writer is the command line's; the web app offers downloads.
     expect(body.exports.map((f) => f.id)).not.toContain('smsbackupplus');
