@@ -59,6 +59,33 @@ describe('setup and login', () => {
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 
+  it('counts failed logins only: the right password gets in after typos and however many logins came before, unless the account is locked (issue 26 item 8)', async () => {
+    // Ageing out is tested with a manual clock (login-throttle.test.ts); a login takes about a second of scrypt here.
+    const server = await startServer({ loginRateLimit: { max: 3, windowMs: 600_000 } });
+    await ownerClient(server);
+    const c = new Client(server.url);
+    const status = async (password?: string, username = 'owner'): Promise<number> => (await c.login(password === undefined ? undefined : { username, password })).status;
+    expect([await status('typo one'), await status('typo two'), await status()]).toEqual([401, 401, 200]);
+    // Successes are not counted: more logins than the limit all work.
+    for (let i = 0; i < 4; i++) expect(await status()).toBe(200);
+    // A third failure within the window (a success does not wipe an account's count: a guesser elsewhere
+    // would start afresh) locks the account: then even the right password is refused, with the reason.
+    expect(await status('guess')).toBe(401);
+    const locked = await c.login();
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(500);
+    expect(((await locked.json()) as { error: unknown }).error).toEqual({ code: 'rate_limited', message: expect.stringMatching(/^too many failed logins to this account: it is locked for \d+ s$/) as string });
+
+    // One address spraying guesses over many user names is stopped (3 x max failures), right password or not.
+    const other = await startServer({ loginRateLimit: { max: 3, windowMs: 600_000 } });
+    await ownerClient(other);
+    const d = new Client(other.url);
+    for (let i = 0; i < 9; i++) expect((await d.login({ username: `user${i}`, password: 'password123' })).status).toBe(401);
+    const sprayed = await d.login();
+    expect(sprayed.status).toBe(429);
+    expect(((await sprayed.json()) as { error: { message: string } }).error.message).toMatch(/too many failed logins from this address/);
+  });
+
   it('refuses a state-changing request without the CSRF token', async () => {
     const server = await startServer();
     const c = await ownerClient(server);

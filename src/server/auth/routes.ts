@@ -9,13 +9,18 @@ import { createSession, endSession, purgeExpiredSessions, type Session } from '.
 import { addFirstUser, checkCredentials, userCount } from '../../vault/auth/users.js';
 import { errorBody } from '../errors.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './guard.js';
+import { LoginThrottle } from './login-throttle.js';
 
 export interface AuthOptions {
   control: ControlStore;
   sessionTtlMs: number;
   /** The one-time setup token; null when the server started with an account already there. */
   setupToken: string | null;
-  /** Login/setup attempts allowed per client address per window. */
+  /**
+   * Setup: attempts per client address per window. Login: failed logins per account per window
+   * (and 3 x max per address; login-throttle.ts); a right password is let through unless its
+   * account is locked.
+   */
   loginRateLimit: { max: number; windowMs: number };
   /** Mark cookies Secure (when served over HTTPS, e.g. behind a TLS reverse proxy). */
   secureCookies: boolean;
@@ -28,6 +33,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
   const { control } = options;
   let setupToken = options.setupToken;
   const rateLimit = { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs };
+  const throttle = new LoginThrottle({ accountMax: options.loginRateLimit.max, addressMax: 3 * options.loginRateLimit.max, windowMs: options.loginRateLimit.windowMs });
 
   const setCookies = (reply: FastifyReply, s: Session): void => {
     const common = { path: '/', sameSite: 'strict' as const, secure: options.secureCookies, expires: new Date(s.expiresAt) };
@@ -51,10 +57,24 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     return reply.status(201).send({ username: user.username, csrfToken: session.csrfToken });
   });
 
-  app.post('/api/login', { config: { public: true, rateLimit } }, async (request, reply) => {
+  // Failed logins only are counted, per account and per address (login-throttle.ts), not every request.
+  app.post('/api/login', { config: { public: true } }, async (request, reply) => {
     const body = Credentials.parse(request.body);
+    const refused = throttle.refusal(body.username, request.ip);
+    if (refused !== undefined) {
+      const seconds = Math.ceil(refused.retryAfterMs / 1000);
+      const why =
+        refused.reason === 'account_locked'
+          ? `too many failed logins to this account: it is locked for ${seconds} s`
+          : `too many failed logins from this address: try again in ${seconds} s`;
+      return reply.status(429).header('retry-after', String(seconds)).send(errorBody('rate_limited', why));
+    }
     const user = await checkCredentials(control, body.username, body.password);
-    if (user === undefined) return reply.status(401).send(errorBody('bad_credentials', 'wrong user name or password'));
+    if (user === undefined) {
+      throttle.failed(body.username, request.ip);
+      return reply.status(401).send(errorBody('bad_credentials', 'wrong user name or password'));
+    }
+    throttle.succeeded(request.ip);
     // Logins are rare: a good moment to drop sessions that ran out.
     await purgeExpiredSessions(control);
     const session = await createSession(control, user, options.sessionTtlMs);
