@@ -161,13 +161,16 @@ function counterpart(p: Party): Counterpart {
 }
 
 /**
- * The other party of a page holding only the owner's messages: its title names them ("Me to
- * Ann"); another page gave Ann's number, or the file name starts with it (`+15551234567 - Text -
- * ...`); else the name stands for the number.
+ * The other party of a one-to-one page whose messages show no number for them: a page of only the
+ * owner's messages names them in its title ("Me to Ann"), a page of theirs without a `tel:` on
+ * their messages or in its title ("Ann"). Another page gave Ann's number, or the file name starts
+ * with it (`+15551234567 - Text - ...`); else the name stands for the number.
  */
 function unnamedCounterpart(file: VoiceFile, page: ConversationPage, numbers: Map<string, string>): Counterpart {
-  const titled = /^Me to\s*(.*)$/i.exec(page.title)?.[1]?.trim() ?? '';
-  const name = titled === '' ? null : titled;
+  const titled = /^Me to\s*(.*)$/i.exec(page.title)?.[1]?.trim();
+  const sender = page.messages.map((m) => m.sender).find((p) => p !== undefined && !p.me && p.name !== null)?.name ?? undefined;
+  const candidate = titled ?? sender ?? page.title.trim();
+  const name = candidate === '' ? null : candidate;
   const known = name === null ? undefined : numbers.get(name);
   if (known !== undefined) return { address: known, name };
   const fromFile = /^(\+?\d[\d ()-]{2,})\s+-\s/.exec(file.base)?.[1]?.trim();

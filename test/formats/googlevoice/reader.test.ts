@@ -155,6 +155,19 @@ describe('Google Voice reader', () => {
     expect(big.slice(0, 2).map((r) => attrsOf(r).type)).toEqual(['1', '2']);
   });
 
+  it('a party shown without a number gets the number another page gives their name, else the name', async () => {
+    const dir = copyFixture(tempDir());
+    const dee = '<cite class="sender vcard"><a class="tel" href="tel:"><span class="fn">Dee Example</span></a></cite>';
+    const page = `<html><head><title>Dee Example</title></head><body><div class="hChatLog hfeed">\n<div class="message"><abbr class="dt" title="2024-08-01T10:00:00.000+02:00">t</abbr>:\n${dee}:\n<q>hallo</q></div></div></body></html>`;
+    fs.writeFileSync(path.join(dir, CALLS, 'Dee Example - Text - 2024-08-01T08_00_00Z.html'), page);
+    const byName = (await readTakeout(dir)).records.find((r) => attrsOf(r).body === 'hallo');
+    expect(attrsOf(byName ?? { kind: 'call', attrs: [], position: { line: 0, column: 0, index: 0 } })).toMatchObject({ address: 'Dee Example', contact_name: 'Dee Example', type: '1' });
+    const missed = fs.readFileSync(path.join(dir, CALLS, 'Ada Lovelace - Missed - 2024-07-04T12_00_00Z.html'), 'utf8').replaceAll('+15550100001', '+15550100005').replaceAll('Ada Lovelace', 'Dee Example');
+    fs.writeFileSync(path.join(dir, CALLS, 'Dee Example - Missed - 2024-08-02T12_00_00Z.html'), missed);
+    const byNumber = (await readTakeout(dir)).records.find((r) => attrsOf(r).body === 'hallo');
+    expect(byNumber?.attrs).toContainEqual(['address', '+15550100005']);
+  });
+
   it('reads every file of a folder only by the names it lists', async () => {
     // A ZIP and a folder both ignore everything outside Voice/ (the Takeout's other products).
     const names = Object.keys(filesUnder(GV_FIXTURE));

@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dumpVault } from '../../../src/vault/dump.js';
+import { runExport } from '../../../src/vault/export/run-export.js';
 import { importFile } from '../../../src/vault/import/import-backup.js';
 import { GV_FIXTURE, takeoutZip } from '../../formats/googlevoice/read.js';
 import { tempDir } from '../../helpers/temp.js';
-import { counts, expectAllDuplicates, useVaults } from '../../helpers/vault.js';
+import { counts, expectAllDuplicates, importAll, useVaults } from '../../helpers/vault.js';
 import { writeZip } from '../../helpers/zip.js';
 
 const vault = useVaults();
@@ -67,6 +68,24 @@ describe('importing Google Voice from a Takeout', () => {
     expect(after.messages).toEqual(dump.messages);
     expect(after.calls).toEqual(dump.calls);
     expect(await counts(v)).toEqual({ sms: 4, mms: 4, calls: 4 });
+  });
+
+  it('an SMS Backup & Restore export carries Voice to a phone: read back, it is the same messages and calls', async () => {
+    const dir = tempDir();
+    const v = await vault();
+    await importFile(v, GV_FIXTURE);
+    const out = path.join(dir, 'out');
+    await runExport(v, { format: 'sbr', selection: { kinds: new Set(['sms', 'mms', 'calls'] as const) }, outDir: out });
+    const again = await vault();
+    const results = await importAll(again, fs.readdirSync(out).sort().map((n) => path.join(out, n)));
+    expect(results.reduce((n, r) => n + r.counts.new, 0)).toBe(12);
+    const strip = (d: Awaited<ReturnType<typeof dumpVault>>): unknown => ({
+      messages: d.messages.map((m) => [m.kind, m.conversation, m.date_ms, m.attrs, m.parts?.map((p) => p.blob)]),
+      calls: d.calls.map((c) => c.attrs),
+    });
+    expect(strip(await dumpVault(again))).toEqual(strip(await dumpVault(v)));
+    // And the Takeout after its own export adds nothing.
+    expectAllDuplicates(await importFile(again, GV_FIXTURE));
   });
 
   it('bad input: one line saying what is wrong, and nothing imported', async () => {
