@@ -8,7 +8,8 @@
  * hold up to `maxTagChars` and `maxAttributes` (limits.ts); comments, processing instructions and
  * CDATA sections are bounded the same way. No DTD is read: `<!DOCTYPE` is an error, and the only
  * references are the five predefined entities and character references (sbr/entities.ts), so no
- * entity is ever expanded. Line ends in text are normalised as XML does (CR LF and CR -> LF).
+ * entity is ever expanded. Line ends in text are normalised as XML does (CR LF and CR -> LF), and
+ * white space in attribute values too (a literal tab or line break is a space).
  */
 import { MalformedBackupError, NotABackupError } from '../errors.js';
 import { formatSize, LimitExceededError, type InputLimits } from '../limits.js';
@@ -247,10 +248,12 @@ export class TitaniumScanner {
       if (attrs.length >= this.limits.maxAttributes) {
         throw new LimitExceededError(this.file, 'maxAttributes', `the start tag <${element}> at ${tagAt.line}:${tagAt.column} has more than ${this.limits.maxAttributes} attributes`, String(this.limits.maxAttributes));
       }
-      let value = raw;
-      if (raw.includes('&')) {
+      // XML's attribute-value normalisation: a literal line break or tab is a space (a
+      // reference to one, &#10;, stays what it says).
+      let value = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
+      if (value.includes('&')) {
         try {
-          value = decodeEntities(raw, (code, offset, message) => {
+          value = decodeEntities(value, (code, offset, message) => {
             this.events.warning(code, message, this.position(p + 1 + offset));
           });
         } catch (err) {
