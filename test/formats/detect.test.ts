@@ -61,6 +61,7 @@ describe('format detection looks at content, never at the name', () => {
         zipVoiceHead: Buffer.from('<?xml version="1.0" ?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head></head><body><div class="hChatLog hfeed">'),
       },
       text('<threads count="1" xmlns="http://www.titaniumtrack.com/ns/titanium-backup/messages"><thread address="1"><sms>x</sms>'),
+      { container: 'zip', head: Buffer.alloc(0), zipNames: ['TitaniumBackup/x.xml'], zipXmlHead: Buffer.from('<threads count="1" xmlns="http://www.titaniumtrack.com/ns/titanium-backup/messages">') },
     ];
     for (const s of samples) {
       const matching = READABLE.filter((f) => f.recognise?.(s) === true).map((f) => f.id);

@@ -2,6 +2,7 @@
 import type { OpenedBackup } from '../backup-unit.js';
 import { defineFormat, textStart, zipBaseNames, type Sniffed } from '../format.js';
 import { isGoogleVoiceZip } from '../googlevoice/format.js';
+import { isTitaniumXml } from '../titanium/format.js';
 
 /** An XML root the SMS Backup & Restore reader reads. */
 export function isSbrXml(head: Buffer): boolean {
@@ -12,9 +13,10 @@ export function isSbrXml(head: Buffer): boolean {
 function recognise(s: Sniffed): boolean {
   if (s.container === 'zip') {
     // A ZIP of SMS Import/Export holds messages.ndjson; one of Super Backup's XML has its own root;
-    // a Google Takeout with Voice may hold other products' XML beside Voice's pages.
+    // a Google Takeout with Voice may hold other products' XML beside Voice's pages; Titanium
+    // Backup's has a <threads> root.
     if (s.zipNames.includes('messages.ndjson') || isGoogleVoiceZip(s) || !zipBaseNames(s).some((n) => /\.xml$/i.test(n))) return false;
-    return s.zipXmlHead === undefined || !/<(allsms|alllogs)[\s>/]/.test(textStart(s.zipXmlHead));
+    return s.zipXmlHead === undefined || (!/<(allsms|alllogs)[\s>/]/.test(textStart(s.zipXmlHead)) && !isTitaniumXml(s.zipXmlHead));
   }
   return s.container !== 'ssef' && isSbrXml(s.head);
 }

@@ -20,11 +20,15 @@ export function isTitaniumXml(head: Buffer): boolean {
 
 export const titaniumFormat = defineFormat({
   id: 'titanium',
-  label: 'Titanium Backup messages XML (com.keramidas.virtual.XML_MESSAGES-*.xml; also gzip)',
-  recognisedBy: 'text starting `<` with a `<threads` root in the app\'s namespace (`titaniumtrack.com/ns/titanium-backup/messages`) or holding `<thread address=` (also gzip)',
+  label: 'Titanium Backup messages XML (com.keramidas.virtual.XML_MESSAGES-*.xml; also gzip or a ZIP of them)',
+  recognisedBy:
+    'text starting `<` with a `<threads` root in the app\'s namespace (`titaniumtrack.com/ns/titanium-backup/messages`) or holding `<thread address=` (also gzip); a ZIP whose first `*.xml` entry is one',
   carries: ['sms', 'mms'],
   cannot: 'calls, contacts, contact names, backup date, SIM; MMS `date_sent` to the second',
-  recognise: (s) => (s.container === 'plain' || s.container === 'gzip') && isTitaniumXml(s.head),
+  recognise: (s) => {
+    if (s.container === 'zip') return s.zipXmlHead !== undefined && !s.zipNames.includes('messages.ndjson') && isTitaniumXml(s.zipXmlHead);
+    return (s.container === 'plain' || s.container === 'gzip') && isTitaniumXml(s.head);
+  },
   open: async (file, options): Promise<OpenedBackup> => ({ format: 'titanium', units: await (await import('./unit.js')).titaniumUnits(file, options.limits), dispose: () => undefined }),
   worker: true,
 });

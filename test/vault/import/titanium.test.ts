@@ -15,6 +15,7 @@ import { importFile } from '../../../src/vault/import/import-backup.js';
 import { TB_FIXTURE, TB_FIXTURES } from '../../formats/titanium/read.js';
 import { tempDir } from '../../helpers/temp.js';
 import { counts, importAll, useVaults } from '../../helpers/vault.js';
+import { writeZip } from '../../helpers/zip.js';
 
 const vault = useVaults();
 const PNG_B64 = fs.readFileSync(path.join(TB_FIXTURES, 'image.png')).toString('base64');
@@ -77,6 +78,16 @@ describe('importing a Titanium Backup messages XML file', () => {
     const b = await vault({ region: 'US' });
     await importFile(b, gz, { readIn: 'worker' });
     expect(await dumpVault(b)).toEqual(await dumpVault(a));
+    // A ZIP of the app's folder: its XML, recognised by content, is one import; other files are left out.
+    const zip = await writeZip(path.join(dir, 'TitaniumBackup.zip'), {
+      'TitaniumBackup/com.keramidas.virtual.XML_MESSAGES-20140105-120000.xml': fs.readFileSync(TB_FIXTURE),
+      'TitaniumBackup/com.example.app-20140105-120000.properties': 'app_label=Example\n',
+    });
+    expect(await detectFormat(zip)).toBe('titanium');
+    const c = await vault({ region: 'US' });
+    const fromZip = await importFile(c, zip);
+    expect(fromZip.map((x) => [x.format, x.sms, x.mms])).toEqual([['titanium', 5, 2]]);
+    expect(await dumpVault(c)).toEqual(await dumpVault(a));
     expect((await importFile(a, renamed)).map((x) => x.status)).toEqual(['skipped']);
   });
 
