@@ -75,4 +75,13 @@ describe('memberArrayElements', () => {
       expect((err as JsonShapeError).line, text).toBe(line);
     }
   });
+
+  it('bounds what it holds around the array: the members before it and after it, 1 MiB each', async () => {
+    const pad = 'x'.repeat(2 * 1024 * 1024);
+    const before = await read(`{"pad": "${pad}", "messages": [1]}`, 64 * 1024).catch((e: unknown) => e);
+    expect((before as Error).message).toMatch(/no "messages" array in the first 1 MiB of the object/);
+    const after = await read(`{"messages": [1], "pad": "${pad}"}`, 64 * 1024).catch((e: unknown) => e);
+    expect(after).toBeInstanceOf(JsonShapeError);
+    expect((after as Error).message).toMatch(/more than 1 MiB follow the array/);
+  });
 });
