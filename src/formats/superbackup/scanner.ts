@@ -80,6 +80,11 @@ export class SuperBackupScanner {
   private lineStart = 0;
   private root: SuperBackupRoot | undefined;
   private ended = false;
+  /**
+   * The text run being read (up to the next `<`) was warned about already: a run that reaches
+   * the end of the buffer goes on in the next chunk, and is one warning, not one per chunk.
+   */
+  private strayWarned = false;
   private index = 0;
   private readonly wholeTags: boolean;
 
@@ -113,6 +118,7 @@ export class SuperBackupScanner {
       const lt = s.indexOf('<', p);
       const textEnd = lt === -1 ? s.length : lt;
       if (textEnd > p) this.text(p, textEnd);
+      if (lt !== -1) this.strayWarned = false;
       if (lt === -1) {
         p = s.length;
         break;
@@ -137,6 +143,8 @@ export class SuperBackupScanner {
     for (let i = from; i < to; i++) {
       const c = s.charCodeAt(i);
       if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xfeff) {
+        if (this.strayWarned) return;
+        this.strayWarned = true;
         const at = this.position(i);
         this.events.warning('stray-text', `text outside any element skipped: ${JSON.stringify(s.slice(i, Math.min(to, i + 40)))}`, at.line, at.column);
         return;

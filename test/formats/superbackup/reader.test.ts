@@ -79,6 +79,9 @@ describe('Super Backup & Restore reader', () => {
     const r = await readBytes(Buffer.from('<allsms count="1"><mms date="1" /><sms address="1" date="2" type="1" body="x" />stray</allsms>'));
     expect(r.records).toHaveLength(1);
     expect(r.warnings.map((w) => w.code)).toEqual(['unknown-element', 'stray-text']);
+    // A stray text across chunks is one warning, where it starts.
+    const cut = await readBytes(Buffer.from('<allsms count="0">\n  some stray text here\n</allsms>'), 4);
+    expect(cut.warnings.map((w) => [w.code, w.line, w.column])).toEqual([['stray-text', 2, 3]]);
   });
 
   it('refuses truncated files and other XML with one line saying what is wrong', async () => {
