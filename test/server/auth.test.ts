@@ -12,6 +12,16 @@ describe('setup and login', () => {
     expect(wrong.status).toBe(403);
     const weak = await anon.request('POST', '/api/setup', { json: { token: server.setupToken, username: 'owner', password: 'short' } });
     expect(weak.status).toBe(400);
+    // Long enough but among the most common passwords, or built on the user name: refused with the reason (issue 26 item 8).
+    const common = await anon.request('POST', '/api/setup', { json: { token: server.setupToken, username: 'owner', password: 'password' } });
+    expect(common.status).toBe(400);
+    expect(((await common.json()) as { error: { message: string } }).error.message).toBe(
+      'the password is too easy to guess (it is one of the ten most common passwords): use a longer one, e.g. four or five unrelated words',
+    );
+    for (const password of ['password123', 'P@ssw0rd', 'Summer2024', 'owner1234']) {
+      const r = await anon.request('POST', '/api/setup', { json: { token: server.setupToken, username: 'owner', password } });
+      expect({ password, status: r.status }).toEqual({ password, status: 400 });
+    }
 
     const res = await anon.request('POST', '/api/setup', { json: { token: server.setupToken, ...OWNER } });
     expect(res.status).toBe(201);

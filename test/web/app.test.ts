@@ -101,6 +101,11 @@ describe.skipIf(noChromium)('web app on the real server', () => {
     await page.goto(`${server.url}/setup#token=${encodeURIComponent(server.setupToken ?? '')}`);
     await expect.poll(() => page.getByLabel('Setup token').inputValue()).toBe(server.setupToken);
     await page.getByLabel('Username').fill(USER);
+    // A common password is refused with the reason (issue 26 item 8).
+    await page.getByLabel('Password', { exact: true }).fill('password');
+    await page.getByLabel('Repeat password').fill('password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(/too easy to guess \(it is one of the ten most common passwords\)/);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByLabel('Repeat password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();

@@ -37,7 +37,15 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 export class WeakPasswordError extends Error {
   override readonly name = 'WeakPasswordError';
-  constructor() {
-    super(`the password is too short: use at least ${MIN_PASSWORD_LENGTH} characters`);
+  constructor(reason = `the password is too short: use at least ${MIN_PASSWORD_LENGTH} characters`) {
+    super(reason);
   }
+}
+
+/** Refuses a password that is too short or too easy to guess (password-strength.ts), saying why. */
+export async function assertStrongPassword(password: string, userInputs: string[]): Promise<void> {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
+  const { passwordWeakness } = await import('./password-strength.js');
+  const weakness = await passwordWeakness(password, userInputs);
+  if (weakness !== undefined) throw new WeakPasswordError(weakness);
 }

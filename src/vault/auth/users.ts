@@ -2,7 +2,7 @@
  * The accounts that may open the web app.
  */
 import type { ControlStore } from '../../store/database.js';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword, WeakPasswordError } from './passwords.js';
+import { assertStrongPassword, hashPassword, verifyPassword } from './passwords.js';
 
 export interface User {
   id: number;
@@ -25,7 +25,7 @@ export async function userCount(control: ControlStore): Promise<number> {
 
 export async function addUser(control: ControlStore, username: string, password: string): Promise<User> {
   checkUsername(username);
-  if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
+  await assertStrongPassword(password, [username]);
   const existing = await control.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
   if (existing !== undefined) throw new UserError(`a user named "${username}" already exists; change its password with: textvault user passwd ${username}`);
   const now = Date.now();
@@ -37,7 +37,7 @@ export async function addUser(control: ControlStore, username: string, password:
 /** Creates the first account, only while there is none (the setup page). */
 export async function addFirstUser(control: ControlStore, username: string, password: string): Promise<User | undefined> {
   checkUsername(username);
-  if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
+  await assertStrongPassword(password, [username]);
   const hash = await hashPassword(password);
   const now = Date.now();
   // Kysely's SQLite driver holds its one connection for the whole transaction, so the check and
@@ -52,7 +52,7 @@ export async function addFirstUser(control: ControlStore, username: string, pass
 
 /** Sets a new password and ends every session of that user. */
 export async function setPassword(control: ControlStore, username: string, password: string): Promise<void> {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
+  await assertStrongPassword(password, [username]);
   const user = await control.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
   if (user === undefined) throw new UserError(`there is no user named "${username}"; add one with: textvault user add ${username}`);
   const hash = await hashPassword(password);
