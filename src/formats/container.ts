@@ -309,6 +309,40 @@ async function zipEntries(file: string, fileSize: number, limits: InputLimits): 
   });
 }
 
+/**
+ * Up to `limit` bytes from the start of one ZIP entry, found by walking the central directory
+ * without keeping it (detection: an archive may hold far more entries than openInput lists, as a
+ * Google Takeout does). Undefined when there is no such entry.
+ */
+export async function readZipEntryHead(file: string, name: string, limit: number): Promise<Buffer | undefined> {
+  const zip = await openZip(file);
+  try {
+    const entry = await findEntry(zip, name).catch(() => undefined);
+    if (entry === undefined) return undefined;
+    const stream = await new Promise<Readable>((resolve, reject) => {
+      zip.openReadStream(entry, (err, s) => {
+        if (err) reject(new InputError(`${file}!${name}: cannot read entry (${err.message})`));
+        else resolve(s);
+      });
+    });
+    const chunks: Buffer[] = [];
+    let n = 0;
+    try {
+      for await (const chunk of stream) {
+        const b = chunk as Buffer;
+        chunks.push(b);
+        n += b.length;
+        if (n >= limit) break;
+      }
+    } finally {
+      stream.destroy();
+    }
+    return Buffer.concat(chunks).subarray(0, limit);
+  } finally {
+    zip.close();
+  }
+}
+
 function findEntry(zip: yauzl.ZipFile, name: string): Promise<yauzl.Entry> {
   return new Promise((resolve, reject) => {
     zip.on('entry', (e: yauzl.Entry) => {

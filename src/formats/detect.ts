@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { forEachZipEntry, openInput, readHead, sniff } from './container.js';
+import { forEachZipEntry, openInput, readHead, readZipEntryHead, sniff } from './container.js';
 import { NotABackupError } from './errors.js';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import { textStart, type Sniffed } from './format.js';
@@ -66,7 +66,7 @@ export async function sniffFile(file: string): Promise<Sniffed> {
       zipNames,
       zipCount,
       ...(xml === undefined ? {} : { zipXmlHead: await zipEntryHead(file, xml, XML_HEAD_BYTES) }),
-      ...(voice === undefined ? {} : { zipVoiceHead: await zipEntryHead(file, voice, PAGE_HEAD_BYTES) }),
+      ...(voice === undefined ? {} : { zipVoiceHead: await voicePageHead(file, voice) }),
     };
   }
   if (kind === 'gzip') return { container: 'gzip', head: await gunzipStart(file, HEAD_BYTES), zipNames: [] };
@@ -75,7 +75,7 @@ export async function sniffFile(file: string): Promise<Sniffed> {
 
 const HEAD_ONLY_LIMITS: InputLimits = { ...DEFAULT_INPUT_LIMITS, maxExpandedBytes: Number.POSITIVE_INFINITY, maxExpansionRatio: Number.POSITIVE_INFINITY };
 
-/** The start of one ZIP entry, to tell formats apart by its content (an XML root element, a Voice page). */
+/** The start of one ZIP entry, to tell XML formats apart by their root element. */
 async function zipEntryHead(file: string, name: string, bytes: number): Promise<Buffer> {
   try {
     // Only its first 4 KiB are read, so the expansion limits (the vault's settings, unknown
@@ -85,6 +85,20 @@ async function zipEntryHead(file: string, name: string, bytes: number): Promise<
     return entry === undefined ? Buffer.alloc(0) : await readHead(entry, bytes);
   } catch {
     // A damaged or refused archive: detection goes by the names, and the reader reports the damage.
+    return Buffer.alloc(0);
+  }
+}
+
+/**
+ * The start of a ZIP's first Voice page. A Takeout holds a page per conversation and call and
+ * their attachments, often more entries than openInput lists (10,000), so the page is found
+ * without listing the archive.
+ */
+async function voicePageHead(file: string, name: string): Promise<Buffer> {
+  try {
+    return (await readZipEntryHead(file, name, PAGE_HEAD_BYTES)) ?? Buffer.alloc(0);
+  } catch {
+    // A damaged or refused archive: the reader reports the damage.
     return Buffer.alloc(0);
   }
 }

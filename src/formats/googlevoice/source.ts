@@ -51,7 +51,9 @@ function folderOf(files: VoiceFile[], phones: VoiceFile | undefined): CallsFolde
     const dot = f.base.lastIndexOf('.');
     if (dot > 0) {
       const stem = f.base.slice(0, dot);
-      stems.set(stem, [...(stems.get(stem) ?? []), f]);
+      const same = stems.get(stem);
+      if (same === undefined) stems.set(stem, [f]);
+      else same.push(f);
     }
   }
   return { pages: sorted.filter((f) => /\.html$/i.test(f.base)), files: byName, stems, phones };
@@ -77,7 +79,9 @@ export async function openZipSource(file: string, limits?: InputLimits): Promise
       const prefix = m[1] ?? '';
       const base = m[2] ?? '';
       if (base.startsWith('.')) continue;
-      groups.set(prefix, [...(groups.get(prefix) ?? []), entryFile(e, base)]);
+      const group = groups.get(prefix);
+      if (group === undefined) groups.set(prefix, [entryFile(e, base)]);
+      else group.push(entryFile(e, base));
     }
     const folders = [...groups.keys()].sort().map((prefix) => {
       const phones = zip.entries.get(`${prefix}Voice/Phones.vcf`);

@@ -109,6 +109,15 @@ describe('Google Voice reader', () => {
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['Takeout/Blogger/feed.xml', `${CALLS}/a.html`], zipVoiceHead: page, zipXmlHead: Buffer.from('<feed>') })).toBe('googlevoice');
   });
 
+  it('a Takeout of more than 10,000 entries is recognised and read (a page and files per conversation and call)', async () => {
+    const dir = tempDir();
+    const extra: Record<string, string> = {};
+    for (let i = 0; i < 10_050; i++) extra[`Takeout/Voice/Calls/+1555010${String(i).padStart(4, '0')} - Text - 2020-01-01T00_00_00Z-1-1.txt`] = 'x';
+    const zip = await takeoutZip(dir, extra, 'big.zip');
+    expect(await detectFormat(zip)).toBe('googlevoice');
+    expect((await readTakeout(zip)).records).toHaveLength(12);
+  });
+
   it('never follows a link out of the page folder, and keeps the message with the file marked missing', async () => {
     const dir = copyFixture(tempDir());
     fs.writeFileSync(path.join(dir, 'secret.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
