@@ -72,8 +72,8 @@ describe('calls, charts and backups', () => {
 
     expect(await summary(v)).toMatchObject({ sms: 3, mms: 0, calls: 4, conversations: 2, backups: 2, firstDate: JAN, lastDate: FEB + 7 });
     expect(await monthly(v)).toEqual([
-      { month: '2024-01', sent: 0, received: 1, calls: 1, callMinutes: 2 },
-      { month: '2024-02', sent: 1, received: 1, calls: 3, callMinutes: 10 },
+      { month: '2024-01', sent: 0, received: 1, messages: 1, calls: 1, callMinutes: 2 },
+      { month: '2024-02', sent: 1, received: 1, messages: 2, calls: 3, callMinutes: 10 },
     ]);
     expect(await topContacts(v, 'messages')).toEqual([
       { address: '+15550000001', name: 'Ann', messages: 2, callSeconds: 720 },
