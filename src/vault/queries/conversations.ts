@@ -8,7 +8,7 @@
 import type { Vault } from '../vault.js';
 import { archivePass } from './archive-pass.js';
 import { clampLimit, decodePosition, encodePosition, type Page } from './cursor.js';
-import { titleOf, type Person } from './names.js';
+import { sharedNames, titleOf, type Person } from './names.js';
 import { cached } from './snapshot.js';
 
 export interface ConversationSummary {
@@ -60,6 +60,7 @@ async function computeSummaries(vault: Vault): Promise<Summaries> {
     list.push({ address: m.address, name: m.name });
     membersOf.set(m.id, list);
   }
+  const shared = await sharedNames(vault);
   const sorted: ConversationSummary[] = [];
   for (const c of conversations) {
     const n = counts.get(c.id);
@@ -68,7 +69,7 @@ async function computeSummaries(vault: Vault): Promise<Summaries> {
     const people = membersOf.get(c.id) ?? [];
     sorted.push({
       id: c.id,
-      title: titleOf(people),
+      title: titleOf(people, shared),
       members: people,
       isGroup: c.is_group === 1,
       firstDate: n.first,

@@ -24,7 +24,22 @@ export async function namesFor(vault: Vault, addresses: Iterable<string>): Promi
   return names;
 }
 
-export function titleOf(members: readonly Person[]): string {
+/**
+ * Names that more than one number carries (two friends both saved as "Sam"): a title shows
+ * the number beside such a name, or the two conversations could not be told apart.
+ */
+export async function sharedNames(vault: Vault): Promise<Set<string>> {
+  const rows = await vault.db.selectFrom('contacts').select('name').groupBy('name').having((eb) => eb.fn.countAll(), '>', 1).execute();
+  return new Set(rows.map((r) => r.name));
+}
+
+/** A member as a title shows it: the name, with the number when another number has the same name. */
+export function displayName(m: Person, shared: ReadonlySet<string> = new Set()): string {
+  if (m.name === null) return m.address;
+  return shared.has(m.name) ? `${m.name} (${m.address})` : m.name;
+}
+
+export function titleOf(members: readonly Person[], shared: ReadonlySet<string> = new Set()): string {
   if (members.length === 0) return 'Unknown sender';
-  return members.map((m) => m.name ?? m.address).join(', ');
+  return members.map((m) => displayName(m, shared)).join(', ');
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Message, Part } from '../api/types';
 import { formatDay, formatTime } from '../format';
+import { LinkedText } from './LinkedText';
 import { PartView } from './PartView';
 
 const STATUS_LABEL: Record<string, string> = {
@@ -45,7 +46,11 @@ export function MessageBubble({ message: m, showDay, isGroup, highlighted, onOpe
         {parts.map((p) => (
           <PartView key={p.id} part={p} onOpenImage={onOpenImage} />
         ))}
-        {hasBody && <p className="body">{m.body}</p>}
+        {hasBody && (
+          <p className="body">
+            <LinkedText text={m.body ?? ''} />
+          </p>
+        )}
         <div className="meta">
           <time dateTime={new Date(m.date).toISOString()}>{formatTime(m.date)}</time>
           {side === 'out' && status !== '' && <span className="status"> · {status}</span>}

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Part } from '../api/types';
 import { formatBytes } from '../format';
+import { LinkedText } from './LinkedText';
 import { VCardCard } from './VCardCard';
 
 function downloadUrl(part: Part): string {
@@ -34,7 +35,11 @@ export function PartView({ part, onOpenImage }: { part: Part; onOpenImage: (part
     case 'vcard':
       return <VCardPart part={part} />;
     case 'text':
-      return part.text === null ? null : <p className="part-text">{part.text}</p>;
+      return part.text === null ? null : (
+        <p className="part-text">
+          <LinkedText text={part.text} />
+        </p>
+      );
     case 'other':
       return <DownloadLink part={part} />;
   }
