@@ -26,6 +26,7 @@ import { promisify } from 'node:util';
 import { BlobWriter, writeFully, type BlobInfo } from './blob-writer.js';
 import { PackIndex, type PackedBlob } from './pack-index.js';
 import { PACK_SUFFIX, PackFile, UNPUBLISHED_SUFFIX } from './pack-file.js';
+import { compact, finishInterrupted, rebuildIndex, sweepUnindexed, type CompactOptions, type CompactReport, type IndexRebuild } from './pack-maintenance.js';
 import { PackStreamWriter, type BlobSink, type PackStreamHost } from './pack-stream-writer.js';
 
 export { SPOOL_BYTES, type BlobInfo } from './blob-writer.js';
@@ -41,6 +42,14 @@ const LOOSE_DIR = /^[0-9a-f]{2}$/;
 const READ_CHUNK_BYTES = 1024 * 1024;
 /** A pack that reached this size is closed and a new one started (files stay easy to copy anywhere). */
 const PACK_MAX_BYTES = 1024 * 1024 * 1024;
+/**
+ * gc merges packs below this size: a vault fed every few minutes (IMAP, a phone's uploads) gets a
+ * small pack per import, and thousands of files cost a copy or a backup of the vault more than
+ * their bytes.
+ */
+const SMALL_PACK_BYTES = 64 * 1024 * 1024;
+/** gc rewrites a pack once more than this share of it is bytes no index row points to. */
+const DEAD_SHARE = 0.25;
 
 /** A blob staged for the next commit: in a pack, or in a temp file of its own. */
 export type StagedBlob = PackedBlob | { sha256: string; tmpPath: string };
@@ -73,10 +82,7 @@ export class BlobStore {
   private readonly host: PackStreamHost = {
     done: (sha256, pack, offset, size) => {
       if (size === 0) return this.stage(sha256, this.tmpName(), []);
-      if (this.has(sha256)) {
-        pack.rewind(offset);
-        return false;
-      }
+      if (this.has(sha256)) return false;
       this.staged.set(sha256, { sha256, pack: pack.name, offset, size });
       return true;
     },
@@ -112,10 +118,10 @@ export class BlobStore {
    * store opened. The pack index is opened, and made if there is none yet: the import looks up
    * every new blob there, and an index that is not there would be looked for on disk each time.
    */
-  beginImport(): void {
+  beginImport(): number {
     this.looseFiles = this.findLooseFiles();
     this.index.create();
-    this.cleanTemp();
+    return this.cleanTemp();
   }
 
   /**
@@ -234,7 +240,11 @@ export class BlobStore {
     for (const name of this.adopted) if (!used.has(name)) fs.rmSync(path.join(this.packDir, name), { force: true });
     for (const p of this.full) p.close();
     this.full = [];
-    if (this.pack !== null) this.pack.committed = this.pack.size;
+    // A pack the index refers to is never appended to again (see PackFile): the next import starts a new one.
+    if (this.pack?.published === true) {
+      this.pack.close();
+      this.pack = null;
+    }
     this.adopted.clear();
     this.staged.clear();
     this.streaming = false;
@@ -248,10 +258,10 @@ export class BlobStore {
     const syncing = this.syncing;
     this.syncing = [];
     await Promise.all(syncing);
-    const packs = [...this.full, ...(this.pack?.changed === true ? [this.pack] : [])];
+    const packs = [...this.full, ...(this.pack?.hasBlobs === true ? [this.pack] : [])];
     await Promise.all(packs.map((p) => p.sync()));
     let renamed = false;
-    for (const p of packs) if (p.size > 0 && p.publish()) renamed = true;
+    for (const p of packs) if (p.hasBlobs && p.publish()) renamed = true;
     if (renamed) await fsyncFile(this.packDir);
   }
 
@@ -313,21 +323,35 @@ export class BlobStore {
   /** Drops every staged blob (the import failed). */
   discardStaged(): void {
     for (const b of this.staged.values()) if (!('pack' in b)) fs.rmSync(b.tmpPath, { force: true });
-    for (const p of this.full) {
-      p.rollBack();
-      p.close();
-    }
+    for (const p of this.full) p.rollBack();
     this.full = [];
-    if (this.pack !== null) {
-      this.pack.rollBack();
-      if (this.pack.committed === 0) this.pack = null;
-    }
+    this.pack?.rollBack();
+    this.pack = null;
     for (const name of this.adopted) fs.rmSync(path.join(this.packDir, name), { force: true });
     this.adopted.clear();
     this.staged.clear();
     this.syncing = [];
     // A writer the failed reader left open never writes again.
     this.streaming = false;
+  }
+
+  /**
+   * Opens the file a blob is in. A packed blob whose pack was removed between the look-up and the
+   * open (gc moved it to a new pack meanwhile) is looked up again; the open descriptor then keeps
+   * the bytes readable whatever gc does next.
+   */
+  private openLocated(sha256: string): { fd: number; at: Location } {
+    let at = this.locate(sha256);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { fd: fs.openSync(at.file, 'r'), at };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || at.offset === undefined || attempt > 0) throw e;
+        const again = this.locate(sha256);
+        if (again.file === at.file) throw e;
+        at = again;
+      }
+    }
   }
 
   private locate(sha256: string): Location {
@@ -344,7 +368,16 @@ export class BlobStore {
 
   /** A blob's bytes, or the inclusive byte range `range` of them. */
   openRead(sha256: string, range?: { start: number; end: number }): Readable {
-    return openLocated(this.locate(sha256), range);
+    let opened: { fd: number; at: Location };
+    try {
+      opened = this.openLocated(sha256);
+    } catch (e) {
+      // As a read stream reports it: the caller handles the stream's error.
+      const failed = new Readable({ read: () => undefined });
+      process.nextTick(() => failed.destroy(e as Error));
+      return failed;
+    }
+    return readLocated(opened.fd, opened.at, range);
   }
 
   /**
@@ -354,8 +387,7 @@ export class BlobStore {
    * (the 1 MiB buffer a read stream allocated per blob was worse still: mostly garbage collection).
    */
   async *chunks(sha256: string): AsyncGenerator<Buffer> {
-    const at = this.locate(sha256);
-    const fd = fs.openSync(at.file, 'r');
+    const { fd, at } = this.openLocated(sha256);
     try {
       const size = at.size ?? fs.fstatSync(fd).size;
       if (size <= READ_CHUNK_BYTES) {
@@ -386,12 +418,17 @@ export class BlobStore {
 
   /** Copies a blob to a file of its own (an export's media folder). */
   copyTo(sha256: string, target: string): void {
-    const at = this.locate(sha256);
+    const at0 = this.locate(sha256);
+    if (at0.offset === undefined) {
+      fs.copyFileSync(at0.file, target, fs.constants.COPYFILE_FICLONE);
+      return;
+    }
+    const { fd, at } = this.openLocated(sha256);
     if (at.offset === undefined) {
+      fs.closeSync(fd);
       fs.copyFileSync(at.file, target, fs.constants.COPYFILE_FICLONE);
       return;
     }
-    const fd = fs.openSync(at.file, 'r');
     let bytes: Buffer;
     try {
       bytes = readAt(fd, at.offset, at.size);
@@ -404,13 +441,23 @@ export class BlobStore {
 
   /** Re-hashes a stored blob. */
   async check(sha256: string, expectedSize?: number): Promise<BlobCheck> {
-    const at = this.locate(sha256);
+    let opened: { fd: number; at: Location };
+    try {
+      opened = this.openLocated(sha256);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+      throw e;
+    }
+    const at = opened.at;
     // A pack cut before the blob (a disk that lost the end of a file) has none of it.
-    if (at.offset !== undefined && at.size > 0 && (fileSize(at.file) ?? 0) <= at.offset) return { status: 'missing' };
+    if (at.offset !== undefined && at.size > 0 && fs.fstatSync(opened.fd).size <= at.offset) {
+      fs.closeSync(opened.fd);
+      return { status: 'missing' };
+    }
     let size = 0;
     const hash = createHash('sha256');
     try {
-      for await (const chunk of openLocated(at)) {
+      for await (const chunk of readLocated(opened.fd, at)) {
         const b = chunk as Buffer;
         size += b.length;
         hash.update(b);
@@ -438,10 +485,47 @@ export class BlobStore {
     }
   }
 
-  /** Forgets a blob; a packed blob's bytes stay in its pack as dead space. */
-  remove(sha256: string): void {
+  /**
+   * Adds every blob the packs' headers describe and the index lacks (a lost or damaged index).
+   * Only while no import and no gc runs (vault/repair.ts takes both locks).
+   */
+  rebuildIndex(): IndexRebuild {
+    return rebuildIndex(this.packDir, this.index);
+  }
+
+  /** Removes what a gc killed in the middle left; only while no other gc runs. */
+  finishInterruptedGc(): number {
+    this.index.create();
+    return finishInterrupted(this.packDir, this.index);
+  }
+
+  /** See pack-maintenance.ts sweepUnindexed; only while no import runs. */
+  sweepUnindexedPacks(wanted: (sha256: string) => boolean): ReturnType<typeof sweepUnindexed> {
+    return sweepUnindexed(this.packDir, this.index, (sha) => this.has(sha), wanted);
+  }
+
+  /** Rewrites packs with dead space, of the old format, or small, into new packs; only while no other gc runs. */
+  compactPacks(options: Partial<CompactOptions> = {}): Promise<CompactReport> {
+    return compact(this.packDir, this.index, {
+      packMaxBytes: this.packMaxBytes,
+      smallPackBytes: SMALL_PACK_BYTES,
+      deadShare: DEAD_SHARE,
+      ...options,
+    });
+  }
+
+  /** Forgets a blob; a packed blob's bytes stay in its pack as dead space (gc's compaction reclaims them). Returns the bytes of a file removed. */
+  remove(sha256: string): number {
     this.index.remove(sha256);
-    fs.rmSync(this.pathFor(sha256), { force: true });
+    const file = this.pathFor(sha256);
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      return 0;
+    }
+    fs.rmSync(file, { force: true });
+    return size;
   }
 
   /** Closes the pack index and this store's pack (nothing staged may be left). */
@@ -471,13 +555,17 @@ async function inParallel<T>(items: readonly T[], op: (item: T) => Promise<void>
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FS_OPS, items.length) }, worker));
 }
 
-function openLocated(at: Location, range?: { start: number; end: number }): Readable {
+/** Streams from an open descriptor (closed at the stream's end or failure). */
+function readLocated(fd: number, at: Location, range?: { start: number; end: number }): Readable {
   const base = at.offset ?? 0;
   const last = at.size === undefined ? Infinity : at.size - 1;
   const start = base + (range?.start ?? 0);
   const end = base + Math.min(range?.end ?? last, last);
-  if (end < start) return Readable.from([]);
-  return fs.createReadStream(at.file, { highWaterMark: 1 << 20, start, ...(end === Infinity ? {} : { end }) });
+  if (end < start) {
+    fs.closeSync(fd);
+    return Readable.from([]);
+  }
+  return fs.createReadStream(at.file, { fd, autoClose: true, highWaterMark: 1 << 20, start, ...(end === Infinity ? {} : { end }) });
 }
 
 /** Up to `size` bytes at `position` (fewer if the file ends first). */
@@ -490,14 +578,6 @@ function readAt(fd: number, position: number, size: number): Buffer {
     at += n;
   }
   return at === size ? buffer : buffer.subarray(0, at);
-}
-
-function fileSize(file: string): number | undefined {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return undefined;
-  }
 }
 
 async function fsyncFile(p: string): Promise<void> {

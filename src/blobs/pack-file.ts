@@ -1,11 +1,14 @@
 /**
- * One pack file of a blob store: small blobs appended one after another, found through the
- * PackIndex. Only the BlobStore that created a pack ever appends to it.
+ * One pack file of a blob store: small blobs appended one after another, each behind its header
+ * (pack-format.ts), found through the PackIndex. Only the BlobStore that created a pack ever
+ * appends to it, and only until its first commit: a pack in the index never changes again, so
+ * `textvault gc` can rewrite it while imports run.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PACK_HEADER_BYTES, packHeader } from './pack-format.js';
 
 const fsyncAsync = promisify(fs.fsync);
 const fdatasyncAsync = promisify(fs.fdatasync);
@@ -32,8 +35,6 @@ const BUFFER_BYTES = 1024 * 1024;
 export class PackFile {
   /** Bytes appended (the last `buffered` of them still in `buffer`). */
   size = 0;
-  /** Bytes covered by a commit of the index: a discard truncates the pack back to this. */
-  committed = 0;
   private fd: number | null;
   /** The file may hold bytes past `size`, left by rewind(). */
   private stale = false;
@@ -51,15 +52,22 @@ export class PackFile {
     /** Its final name in the pack folder, which the index refers to. */
     readonly name: string,
     private readonly dir: string,
+    suffix: string,
   ) {
-    this.file = path.join(dir, `${name}.tmp`);
+    this.file = path.join(dir, `${name}${suffix}`);
     // 'wx+': the name is new, so no other store can be appending to this file; read back by readFrom.
     this.fd = fs.openSync(this.file, 'wx+', 0o600);
+    this.write(packHeader());
   }
 
-  /** A new, empty pack with a name no other store will pick. */
-  static create(dir: string): PackFile {
-    return new PackFile(`${Date.now().toString(36)}-${randomBytes(6).toString('hex')}${PACK_SUFFIX}`, dir);
+  /** A new, empty pack with a name no other store will pick; `suffix` names it until publish(). */
+  static create(dir: string, suffix = '.tmp'): PackFile {
+    return new PackFile(`${Date.now().toString(36)}-${randomBytes(6).toString('hex')}${PACK_SUFFIX}`, dir, suffix);
+  }
+
+  /** Whether any blob was appended (past the pack's own header). */
+  get hasBlobs(): boolean {
+    return this.size > PACK_HEADER_BYTES;
   }
 
   get published(): boolean {
@@ -89,6 +97,22 @@ export class PackFile {
       this.buffered += chunk.length;
     }
     this.size += chunk.length;
+  }
+
+  /**
+   * Overwrites bytes already appended (a blob's header, once its hash is known), wherever they
+   * are: still in `buffer`, or written out.
+   */
+  patch(position: number, bytes: Buffer): void {
+    if (position < 0 || position + bytes.length > this.size) throw new Error(`patch of ${this.file} outside its ${this.size} bytes`);
+    const inBuffer = this.size - this.buffered;
+    const onDisk = Math.max(0, Math.min(bytes.length, inBuffer - position));
+    if (onDisk > 0) {
+      const fd = this.openFd();
+      let done = 0;
+      while (done < onDisk) done += fs.writeSync(fd, bytes, done, onDisk - done, position + done);
+    }
+    if (onDisk < bytes.length) bytes.copy(this.buffer, position + onDisk - inBuffer, onDisk);
   }
 
   /** Writes out what `buffer` holds. */
@@ -144,10 +168,6 @@ export class PackFile {
     this.size = size;
   }
 
-  /** Something was written, or rewound, since the last commit. */
-  get changed(): boolean {
-    return this.size !== this.committed || this.stale;
-  }
 
   /** Makes what was appended durable (on the thread pool). */
   async sync(): Promise<void> {
@@ -160,17 +180,10 @@ export class PackFile {
     this.unflushed = 0;
   }
 
-  /** Drops what was appended since the last commit; a pack that never held a commit is removed. */
+  /** Removes the pack: no index row refers to it (a pack is closed at its first commit). */
   rollBack(): void {
-    if (this.committed === 0) {
-      this.close();
-      fs.rmSync(this.file, { force: true });
-    } else if (this.fd !== null) {
-      this.buffered = 0;
-      fs.ftruncateSync(this.fd, this.committed);
-      this.size = this.committed;
-      this.stale = false;
-    }
+    this.close();
+    fs.rmSync(this.file, { force: true });
   }
 
   /** Closes the file; appended bytes not synced are written, not made durable. */

@@ -30,7 +30,18 @@ const SCHEMA = `
     offset INTEGER NOT NULL,
     size INTEGER NOT NULL
   ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS packed_by_pack ON packed (pack);
+  -- Packs gc is writing (their blobs not moved yet) and packs it emptied (not removed yet): what a
+  -- gc killed in the middle left, which the next one finishes (see vault/gc.ts).
+  CREATE TABLE IF NOT EXISTS gc_packs (name TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
 `;
+
+/** How many blobs of a pack the index lists, and their bytes. */
+export interface PackUse {
+  pack: string;
+  blobs: number;
+  bytes: number;
+}
 
 interface Statements {
   db: BetterSqlite3.Database;
@@ -112,6 +123,94 @@ export class PackIndex {
   /** Forgets a blob; its bytes stay in the pack as dead space. */
   remove(sha256: string): void {
     this.statements(false)?.remove.run(sha256);
+  }
+
+  private required(): Statements {
+    const st = this.statements(true);
+    if (st === null) throw new Error(`cannot open the pack index ${this.file}`);
+    return st;
+  }
+
+  /** Runs SQLite's own check of the index file (a damaged one throws on open or here). */
+  quickCheck(): string[] {
+    const rows = this.required().db.pragma('quick_check') as { quick_check: string }[];
+    return rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+  }
+
+  /** Adds blobs a scan of `pack` found that the index lacks; how many were added. */
+  addFound(pack: string, blobs: readonly { sha256: string; offset: number; size: number }[]): number {
+    const st = this.required();
+    return st.db.transaction(() => {
+      let added = 0;
+      for (const b of blobs) added += st.insert.run(b.sha256, pack, b.offset, b.size).changes;
+      if (added > 0) st.insertPack.run(pack);
+      return added;
+    })();
+  }
+
+  /** Blobs and live bytes per pack listed in `packs`. */
+  packUse(): PackUse[] {
+    const st = this.statements(false);
+    if (st === null) return [];
+    return st.db
+      .prepare<[], PackUse>(
+        'SELECT p.name AS pack, count(b.sha256) AS blobs, coalesce(sum(b.size), 0) AS bytes FROM packs p LEFT JOIN packed b ON b.pack = p.name GROUP BY p.name ORDER BY p.name',
+      )
+      .all();
+  }
+
+  /** The blobs the index places in `pack`, in the order of their bytes. */
+  blobsIn(pack: string): PackedBlob[] {
+    const st = this.statements(false);
+    if (st === null) return [];
+    return st.db.prepare<[string], PackedBlob>('SELECT sha256, pack, offset, size FROM packed WHERE pack = ? ORDER BY offset').all(pack);
+  }
+
+  /** gc's notes of its own packs (see the gc_packs table). */
+  gcPacks(): { name: string; state: 'writing' | 'emptied' }[] {
+    const st = this.statements(false);
+    if (st === null) return [];
+    return st.db.prepare<[], { name: string; state: 'writing' | 'emptied' }>('SELECT name, state FROM gc_packs').all();
+  }
+
+  noteGcPack(name: string, state: 'writing' | 'emptied' | null): void {
+    const st = this.required();
+    if (state === null) st.db.prepare<[string]>('DELETE FROM gc_packs WHERE name = ?').run(name);
+    else st.db.prepare<[string, string]>('INSERT OR REPLACE INTO gc_packs (name, state) VALUES (?, ?)').run(name, state);
+  }
+
+  /**
+   * In one transaction: the blobs gc copied into `target` are found there from now on (each only
+   * if the index still places it where it was copied from), `target` becomes a pack like any
+   * other, and the `emptied` packs leave the index, noted for removal.
+   */
+  moveBlobs(target: string | null, moved: readonly { sha256: string; from: string; offset: number }[], emptied: readonly string[]): void {
+    const st = this.required();
+    const move = st.db.prepare<[string, number, string, string]>('UPDATE packed SET pack = ?, offset = ? WHERE sha256 = ? AND pack = ?');
+    const dropPack = st.db.prepare<[string]>('DELETE FROM packs WHERE name = ?');
+    st.db.transaction(() => {
+      if (target !== null) {
+        st.insertPack.run(target);
+        for (const m of moved) move.run(target, m.offset, m.sha256, m.from);
+        this.noteGcPack(target, null);
+      }
+      for (const name of emptied) {
+        dropPack.run(name);
+        this.noteGcPack(name, 'emptied');
+      }
+    })();
+  }
+
+  /** Whether any blob is placed in `pack`. */
+  holdsBlobs(pack: string): boolean {
+    const st = this.statements(false);
+    if (st === null) return false;
+    return st.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM packed WHERE pack = ? LIMIT 1').get(pack) !== undefined;
+  }
+
+  /** Drops a pack that no blob is placed in from the list of packs. */
+  forgetPack(pack: string): void {
+    this.statements(false)?.db.prepare<[string]>('DELETE FROM packs WHERE name = ?').run(pack);
   }
 
   close(): void {

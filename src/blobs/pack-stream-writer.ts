@@ -1,12 +1,14 @@
 /**
  * Streams a blob straight into the store's pack as its bytes arrive, hashing them on the way:
- * nothing is held in memory or copied. If the bytes turn out to be stored already, the pack is
- * rewound over them; if the blob outgrows SPOOL_BYTES, what was written moves to a file of its
- * own (a BlobWriter) and the rest follows it there.
+ * nothing is held in memory or copied. Its header (pack-format.ts) goes first as zeros and is
+ * filled in once the hash is known. If the bytes turn out to be stored already, the pack is
+ * rewound over header and bytes; if the blob outgrows SPOOL_BYTES, what was written moves to a
+ * file of its own (a BlobWriter) and the rest follows it there.
  */
 import { createHash } from 'node:crypto';
 import { SPOOL_BYTES, type BlobInfo, type BlobWriter } from './blob-writer.js';
 import type { PackFile } from './pack-file.js';
+import { BLOB_HEADER_BYTES, blobHeader } from './pack-format.js';
 
 /** What BlobStore.begin() hands out. */
 export interface BlobSink {
@@ -16,7 +18,7 @@ export interface BlobSink {
 }
 
 export interface PackStreamHost {
-  /** Stages the blob at [offset, offset + size) of `pack`; false (and the pack rewound) when it was stored already. */
+  /** Stages the blob at [offset, offset + size) of `pack`; false when it was stored already (the writer then rewinds the pack). */
   done(sha256: string, pack: PackFile, offset: number, size: number): boolean;
   /** A writer to a file of its own, for a blob too big for packs. */
   spill(): BlobWriter;
@@ -24,9 +26,15 @@ export interface PackStreamHost {
   release(): void;
 }
 
+/** A header not filled in yet: a scan stops at it (its magic number is missing). */
+const EMPTY_HEADER = Buffer.alloc(BLOB_HEADER_BYTES);
+
 export class PackStreamWriter implements BlobSink {
   private readonly hash = createHash('sha256');
+  /** Where the blob's header is. */
   private readonly start: number;
+  /** Where its bytes begin. */
+  private readonly dataStart: number;
   private size = 0;
   private file: BlobWriter | null = null;
   private closed = false;
@@ -36,6 +44,8 @@ export class PackStreamWriter implements BlobSink {
     private readonly host: PackStreamHost,
   ) {
     this.start = pack.size;
+    pack.write(EMPTY_HEADER);
+    this.dataStart = pack.size;
   }
 
   write(bytes: Buffer): void {
@@ -47,7 +57,7 @@ export class PackStreamWriter implements BlobSink {
     }
     if (this.size + bytes.length > SPOOL_BYTES) {
       const file = this.host.spill();
-      if (this.size > 0) file.write(this.pack.readFrom(this.start));
+      if (this.size > 0) file.write(this.pack.readFrom(this.dataStart));
       this.pack.rewind(this.start);
       this.host.release();
       this.file = file;
@@ -65,7 +75,11 @@ export class PackStreamWriter implements BlobSink {
     if (this.file !== null) return this.file.finish();
     const sha256 = this.hash.digest('hex');
     try {
-      return { sha256, size: this.size, isNew: this.host.done(sha256, this.pack, this.start, this.size) };
+      const isNew = this.host.done(sha256, this.pack, this.dataStart, this.size);
+      // An empty blob becomes a file of its own: nothing of it stays in the pack.
+      if (isNew && this.size > 0) this.pack.patch(this.start, blobHeader(sha256, this.size));
+      else this.pack.rewind(this.start);
+      return { sha256, size: this.size, isNew };
     } finally {
       this.host.release();
     }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlobStore, SPOOL_BYTES } from '../../src/blobs/blob-store.js';
+import { BLOB_HEADER_BYTES as H, PACK_HEADER_BYTES as P } from '../../src/blobs/pack-format.js';
 import { tempDir } from '../helpers/temp.js';
 
 const sha = (b: Buffer): string => crypto.createHash('sha256').update(b).digest('hex');
@@ -46,7 +47,8 @@ describe('BlobStore', () => {
     expect(fs.readFileSync(file).equals(big)).toBe(true);
     expect(fs.existsSync(store.pathFor(sha(small)))).toBe(false);
     expect(packs(store)).toHaveLength(1);
-    expect(store.describe(sha(small))).toMatch(/packs\/.+\.pack \(bytes 0-9999\)$/);
+    // Past the pack's header and the blob's.
+    expect(store.describe(sha(small))).toMatch(/packs\/.+\.pack \(bytes 56-10055\)$/);
     store.close();
   });
 
@@ -59,7 +61,7 @@ describe('BlobStore', () => {
     expect(store.putBuffer(bytes).isNew).toBe(false);
     await store.commitStaged();
     expect([...store.list()]).toEqual([sha(bytes)]);
-    expect(fs.statSync(path.join(store.root, 'packs', packs(store)[0] ?? '')).size).toBe(bytes.length);
+    expect(fs.statSync(path.join(store.root, 'packs', packs(store)[0] ?? '')).size).toBe(P + H + bytes.length);
     expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
     store.close();
   });
@@ -98,20 +100,23 @@ describe('BlobStore', () => {
     store.close();
   });
 
-  it('truncates its pack back to the last commit when an import fails, and appends after it again', async () => {
+  it('never touches a pack once the index refers to it: a failed import removes its own pack, the next one starts another', async () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
     const a = crypto.randomBytes(30_000);
     store.putBuffer(a);
     await store.commitStaged();
+    const [pack] = packs(store);
+    const committed = fs.readFileSync(path.join(store.root, 'packs', pack ?? ''));
+    expect(committed.length).toBe(P + H + 30_000);
     const b = store.putBuffer(crypto.randomBytes(20_000));
     store.discardStaged();
-    const [pack] = packs(store);
-    expect(fs.statSync(path.join(store.root, 'packs', pack ?? '')).size).toBe(30_000);
+    expect(packs(store)).toEqual([pack]);
     expect(store.has(b.sha256)).toBe(false);
     const c = crypto.randomBytes(5_000);
     store.putBuffer(c);
     await store.commitStaged();
-    expect(packs(store)).toEqual([pack]);
+    expect(packs(store)).toHaveLength(2);
+    expect(fs.readFileSync(path.join(store.root, 'packs', pack ?? '')).equals(committed)).toBe(true);
     expect((await fromAnotherStore(store.root, sha(a))) as Buffer).toEqual(a);
     expect((await fromAnotherStore(store.root, sha(c))) as Buffer).toEqual(c);
     expect(await fromAnotherStore(store.root, b.sha256)).toBe('missing');
@@ -144,13 +149,13 @@ describe('BlobStore', () => {
     expect((await store.check(b.sha256, 5)).status).toBe('ok');
     expect((await store.check(big.sha256, big.size)).status).toBe('ok');
     const pack = path.join(store.root, 'packs', packs(store)[0] ?? '');
-    // "alpha" then "bravo": damage the first blob only.
+    // "alpha" then "bravo", each behind its header: damage the first blob only.
     const fd = fs.openSync(pack, 'r+');
-    fs.writeSync(fd, Buffer.from('A'), 0, 1, 4);
+    fs.writeSync(fd, Buffer.from('A'), 0, 1, P + H + 4);
     fs.closeSync(fd);
     expect(await store.check(a.sha256, 5)).toMatchObject({ status: 'corrupt', size: 5 });
     expect((await store.check(b.sha256, 5)).status).toBe('ok');
-    fs.truncateSync(pack, 7);
+    fs.truncateSync(pack, P + H + 5 + H + 2);
     expect(await store.check(b.sha256, 5)).toMatchObject({ status: 'corrupt', size: 2 });
     fs.rmSync(pack);
     expect((await store.check(b.sha256, 5)).status).toBe('missing');
@@ -279,7 +284,7 @@ describe('BlobStore', () => {
     expect(wb.finish().isNew).toBe(true);
     expect(wa.finish().isNew).toBe(true);
     await store.commitStaged();
-    expect(fs.statSync(packFile()).size).toBe(50_000 + 1_000);
+    expect(fs.statSync(packFile()).size).toBe(P + H + 50_000 + H + 1_000);
     expect(fs.existsSync(store.pathFor(sha(grown)))).toBe(true);
     expect(fs.existsSync(store.pathFor(sha(b)))).toBe(true);
     for (const bytes of [first, grown, a, b]) expect((await fromAnotherStore(store.root, sha(bytes))) as Buffer).toEqual(bytes);
@@ -305,7 +310,8 @@ describe('BlobStore', () => {
     const c = crypto.randomBytes(5_000);
     inPieces(c).finish();
     await store.commitStaged();
-    expect(fs.statSync(path.join(store.root, 'packs', packs(store)[0] ?? '')).size).toBe(700_000 + 900_000 + 5_000);
+    // The first commit's pack holds a; the second import's pack b and c.
+    expect(packs(store).map((n) => fs.statSync(path.join(store.root, 'packs', n)).size).sort()).toEqual([P + H + 700_000, P + H + 900_000 + H + 5_000].sort());
     for (const bytes of [a, b, c]) expect((await fromAnotherStore(store.root, sha(bytes))) as Buffer).toEqual(bytes);
     store.close();
   });
