@@ -16,6 +16,7 @@ import { registerToken } from './commands/token.js';
 import { registerStats } from './commands/stats.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
+import { registerGc } from './commands/gc.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
 import { describeDefaultVault } from './vault-location.js';
 import { escapeControls, terminalSafe } from './terminal.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerBackups(program, globals);
   registerStats(program, globals);
   registerVerify(program, globals);
+  registerGc(program, globals);
   registerExport(program, globals);
   registerConfig(program, globals);
   registerJobs(program, globals);

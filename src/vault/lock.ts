@@ -1,17 +1,25 @@
 /**
  * One writer per vault: imports take an exclusive lock file so two processes never import into
  * the same vault at once (SQLite would serialise them, but blob temp cleanup must not race).
+ * `textvault gc` takes a lock of its own (one gc at a time) and the import lock only while it
+ * decides which media nothing references (vault/gc.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+
+export type LockKind = 'import' | 'gc';
+
+const LOCK_FILES: Record<LockKind, string> = { import: 'import.lock', gc: 'gc.lock' };
+const DOING: Record<LockKind, string> = { import: 'is importing into it', gc: 'is collecting its unused media (textvault gc)' };
 
 export class VaultBusyError extends Error {
   override readonly name = 'VaultBusyError';
   constructor(
     readonly dir: string,
     readonly pid: number,
+    readonly kind: LockKind = 'import',
   ) {
-    super(`the vault ${dir} is busy: process ${pid} is importing into it; wait for it to finish`);
+    super(`the vault ${dir} is busy: process ${pid} ${DOING[kind]}; wait for it to finish`);
   }
 }
 
@@ -29,8 +37,8 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-export function acquireLock(dir: string): VaultLock {
-  const file = path.join(dir, 'import.lock');
+export function acquireLock(dir: string, kind: LockKind = 'import'): VaultLock {
+  const file = path.join(dir, LOCK_FILES[kind]);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx', 0o600);
@@ -44,10 +52,24 @@ export function acquireLock(dir: string): VaultLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) throw new VaultBusyError(dir, pid);
+      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) throw new VaultBusyError(dir, pid, kind);
       // Left behind by a process that was killed: take it over.
       fs.rmSync(file, { force: true });
     }
   }
   throw new Error(`could not take the import lock ${file}`);
+}
+
+/** Takes the lock, waiting while another live process holds it (up to `timeoutMs`, then VaultBusyError). */
+export async function acquireLockWaiting(dir: string, kind: LockKind, options: { timeoutMs?: number; signal?: AbortSignal; pollMs?: number } = {}): Promise<VaultLock> {
+  const until = Date.now() + (options.timeoutMs ?? 10 * 60 * 1000);
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      return acquireLock(dir, kind);
+    } catch (e) {
+      if (!(e instanceof VaultBusyError) || Date.now() >= until) throw e;
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
+  }
 }
