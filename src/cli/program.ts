@@ -10,6 +10,7 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerServe } from './commands/serve.js';
+import { registerSnapshot } from './commands/snapshot.js';
 import { registerSource } from './commands/source.js';
 import { registerStatus } from './commands/status.js';
 import { registerToken } from './commands/token.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerStatus(program, globals);
   registerServe(program, globals);
   registerUser(program, globals);
+  registerSnapshot(program, globals);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -1,0 +1,111 @@
+/**
+ * `textvault snapshot` and `textvault restore`: shells over vault/snapshot/.
+ */
+import type { Command } from 'commander';
+import { CommandFailed, formatBytes, formatCount, printJson, vaultDir, type GlobalOptions } from '../context.js';
+
+function parseKeep(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new CommandFailed(`--keep takes a whole number of snapshots of at least 1, not "${v}"`);
+  return n;
+}
+
+export function registerSnapshot(program: Command, globals: () => GlobalOptions): void {
+  const snapshot = program.command('snapshot').description('back up the vault itself: consistent, incremental copies in a folder (see README "Backing up Textvault")');
+  snapshot
+    .command('create', { isDefault: true })
+    .description('take a snapshot of the vault into --to DIR (the default); imports go on meanwhile')
+    .requiredOption('--to <dir>', 'the folder that keeps the snapshots (made if new)')
+    .option('--keep <n>', 'keep only the N newest snapshots there, removing older ones', parseKeep)
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { to: string; keep?: number; json?: boolean }) => {
+      const [{ takeSnapshot }, { openSnapshotFolder }] = await Promise.all([import('../../vault/snapshot/take-snapshot.js'), import('../../vault/snapshot/folder.js')]);
+      const repo = openSnapshotFolder(opts.to, { create: true });
+      const result = await takeSnapshot(vaultDir(globals()), repo, { keep: opts.keep });
+      if (opts.json === true) {
+        printJson(result);
+        return;
+      }
+      process.stdout.write(
+        `snapshot ${result.id}: ${formatCount(result.files)} files, ${formatBytes(result.bytes)} (${formatCount(result.counts.messages)} messages, ${formatCount(result.counts.calls)} calls, ${formatCount(result.counts.blobs)} media) in ${result.seconds.toFixed(1)} s\n` +
+          `${formatBytes(result.addedBytes)} new in ${repo.dir} (${formatCount(result.addedObjects)} chunks); the rest is shared with earlier snapshots\n`,
+      );
+      if (result.pruned.length > 0) process.stdout.write(`removed ${formatCount(result.pruned.length)} older snapshot(s): ${result.pruned.join(', ')}\n`);
+    });
+  snapshot
+    .command('list')
+    .description('list the snapshots in --from DIR, oldest first')
+    .requiredOption('--from <dir>', 'the snapshot folder')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { from: string; json?: boolean }) => {
+      const { openSnapshotFolder } = await import('../../vault/snapshot/folder.js');
+      const { manifestBytes } = await import('../../vault/snapshot/manifest.js');
+      const repo = openSnapshotFolder(opts.from);
+      const list = repo.snapshotIds().map((id) => {
+        const m = repo.readManifest(id);
+        return { id, createdAt: m.createdAt, vault: m.vault, files: m.files.length, bytes: manifestBytes(m), counts: m.counts };
+      });
+      if (opts.json === true) {
+        printJson(list);
+        return;
+      }
+      if (list.length === 0) process.stdout.write(`no snapshots in ${repo.dir} yet\n`);
+      for (const s of list) process.stdout.write(`${s.id}  ${s.createdAt}  ${formatCount(s.counts.messages)} messages, ${formatCount(s.counts.calls)} calls, ${formatBytes(s.bytes)}  from ${s.vault}\n`);
+    });
+  snapshot
+    .command('verify')
+    .description('check snapshots without restoring them: every chunk re-hashed (and decrypted); exits 1 on any problem')
+    .requiredOption('--from <dir>', 'the snapshot folder')
+    .option('--snapshot <id>', 'check this snapshot (default: the newest)')
+    .option('--all', 'check every snapshot in the folder')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { from: string; snapshot?: string; all?: boolean; json?: boolean }) => {
+      const [{ openSnapshotFolder }, { verifySnapshots }] = await Promise.all([import('../../vault/snapshot/folder.js'), import('../../vault/snapshot/verify-snapshot.js')]);
+      const repo = openSnapshotFolder(opts.from);
+      const report = verifySnapshots(repo, { id: opts.snapshot, all: opts.all });
+      if (opts.json === true) printJson(report);
+      else {
+        for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
+        process.stdout.write(
+          report.ok
+            ? `snapshot${report.snapshots.length > 1 ? 's' : ''} ${report.snapshots.join(', ')} OK: ${formatCount(report.files)} files, ${formatBytes(report.bytes)}\n`
+            : `${formatCount(report.problems.length)} problem(s) found\n`,
+        );
+      }
+      if (!report.ok) throw new CommandFailed('snapshot verify found problems', { reported: true });
+    });
+
+  program
+    .command('restore')
+    .description('rebuild a vault from a snapshot: textvault restore --from DIR --vault NEW (NEW must be new or empty)')
+    .requiredOption('--from <dir>', 'the snapshot folder')
+    .option('--snapshot <id>', 'which snapshot (default: the newest; see textvault snapshot list)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { from: string; snapshot?: string; json?: boolean }) => {
+      const g = globals();
+      if (g.vault === undefined) throw new CommandFailed('say where the restored vault goes with --vault NEW (a new or empty folder)');
+      const [{ openSnapshotFolder }, { restoreSnapshot }, { verifyVault }, { Vault }] = await Promise.all([
+        import('../../vault/snapshot/folder.js'),
+        import('../../vault/snapshot/restore.js'),
+        import('../../vault/verify.js'),
+        import('../../vault/vault.js'),
+      ]);
+      const repo = openSnapshotFolder(opts.from);
+      const restored = restoreSnapshot(repo, vaultDir(g), opts.snapshot);
+      const vault = await Vault.open(restored.vault);
+      let report;
+      try {
+        report = await verifyVault(vault);
+      } finally {
+        await vault.close();
+      }
+      if (opts.json === true) printJson({ ...restored, verify: report });
+      else {
+        process.stdout.write(`restored snapshot ${restored.id} into ${restored.vault}: ${formatCount(restored.files)} files, ${formatBytes(restored.bytes)}\n`);
+        for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
+        process.stdout.write(report.ok ? 'vault OK\n' : `${formatCount(report.problems.length)} problem(s) found in the restored vault\n`);
+      }
+      if (!report.ok) throw new CommandFailed('the restored vault did not verify', { reported: true });
+    });
+}
+

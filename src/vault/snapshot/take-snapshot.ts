@@ -1,0 +1,170 @@
+/**
+ * `textvault snapshot`: a consistent copy of a vault that may be importing meanwhile.
+ *
+ * The moment the snapshot holds is fixed by read transactions (read-snapshot.ts), begun in the
+ * order the import commits in reverse: the archive first, then the pack index (an import commits
+ * the index before the archive, so the index read after holds every blob the archive refers to),
+ * then the list of media files (renamed into place before either commit). Packs are only ever
+ * appended to and their committed bytes never change, so each is copied up to its size when
+ * listed, which covers every blob the index copy names; bytes past what the index names are
+ * dead space, as in the vault. No lock is taken: imports run on.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CONTROL_DB_FILE } from '../control.js';
+import { SECRET_KEY_FILE } from '../secrets.js';
+import { DB_FILE, VaultNotFoundError } from '../vault.js';
+import { SnapshotError } from './errors.js';
+import { MANIFEST_FORMAT, MANIFEST_VERSION, type SnapshotFile, type SnapshotManifest } from './manifest.js';
+import { pruneSnapshots } from './prune.js';
+import { FrozenDatabase } from './read-snapshot.js';
+import { newSnapshotId, type SnapshotRepository } from './repository.js';
+import { storeFile, type StoreTally } from './store-file.js';
+
+export const PACK_INDEX_PATH = 'blobs/packs/index.db';
+const PACK_DIR = 'blobs/packs';
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const HEX2 = /^[0-9a-f]{2}$/;
+
+export interface SnapshotOptions {
+  /** Keep this many snapshots (the newest), pruning older ones after this one is written. */
+  keep?: number;
+  now?: Date;
+  /** Called after each file: for a progress bar. */
+  onFile?: (done: number, total: number) => void;
+  /** Test hook: called once the databases are copied, before the media (to import meanwhile). */
+  afterDatabases?: () => Promise<void>;
+}
+
+export interface SnapshotResult {
+  id: string;
+  files: number;
+  /** Bytes of the vault the snapshot holds. */
+  bytes: number;
+  /** What this snapshot added to the folder (the rest it shares with the snapshots before). */
+  addedObjects: number;
+  addedBytes: number;
+  seconds: number;
+  counts: SnapshotManifest['counts'];
+  pruned: string[];
+}
+
+export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, options: SnapshotOptions = {}): Promise<SnapshotResult> {
+  const started = performance.now();
+  const dir = path.resolve(vaultDir);
+  if (!fs.existsSync(path.join(dir, DB_FILE))) throw new VaultNotFoundError(dir);
+  const rel = path.relative(dir, repo.dir);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)))
+    throw new SnapshotError(`${repo.dir} is inside the vault ${dir}: keep snapshots outside it, on another disk if you can`);
+  const lock = repo.lock();
+  try {
+    const now = options.now ?? new Date();
+    const id = newSnapshotId(now, repo.snapshotIds().at(-1));
+    const tally: StoreTally = { bytes: 0, addedObjects: 0, addedBytes: 0 };
+    const files: SnapshotFile[] = [];
+    const frozen: FrozenDatabase[] = [];
+    let counts: SnapshotManifest['counts'];
+    let packEnds = new Map<string, number>();
+    try {
+      const archive = await FrozenDatabase.open(path.join(dir, DB_FILE));
+      frozen.push(archive);
+      counts = countsOf(archive);
+      const others: [string, FrozenDatabase][] = [];
+      for (const rel of [CONTROL_DB_FILE, PACK_INDEX_PATH]) {
+        if (!fs.existsSync(path.join(dir, rel))) continue;
+        const f = await FrozenDatabase.open(path.join(dir, rel));
+        frozen.push(f);
+        others.push([rel, f]);
+      }
+      const index = others.find(([rel]) => rel === PACK_INDEX_PATH)?.[1];
+      if (index !== undefined) packEnds = packEndsOf(index);
+      const media = listMedia(dir);
+      for (const [rel, f] of [[DB_FILE, archive] as const, ...others]) {
+        const tmp = repo.tempPath('db');
+        try {
+          await f.copyTo(tmp);
+          files.push(storeFile(repo, tmp, rel, tally));
+        } finally {
+          for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(tmp + suffix, { force: true });
+        }
+        options.onFile?.(files.length, media.length + others.length + 1);
+      }
+      for (const f of frozen.splice(0)) f.close();
+      await options.afterDatabases?.();
+      const total = media.length + others.length + 1;
+      for (const m of media) {
+        const file = path.join(dir, ...m.rel.split('/'));
+        if (m.pack !== undefined) {
+          const needed = packEnds.get(m.pack) ?? 0;
+          if (m.size < needed) throw new SnapshotError(`${file} holds ${m.size} bytes but the pack index names media up to byte ${needed}; run textvault verify on the vault`);
+          files.push(storeFile(repo, file, m.rel, tally, m.size));
+        } else {
+          files.push(storeFile(repo, file, m.rel, tally));
+        }
+        options.onFile?.(files.length, total);
+      }
+      const missing = [...packEnds.keys()].filter((p) => !media.some((m) => m.pack === p));
+      if (missing.length > 0) throw new SnapshotError(`${path.join(dir, PACK_DIR, missing[0] ?? '')} is missing, though the pack index names it; run textvault verify on the vault`);
+    } finally {
+      for (const f of frozen) f.close();
+    }
+    const secret = path.join(dir, SECRET_KEY_FILE);
+    if (fs.existsSync(secret)) files.push(storeFile(repo, secret, SECRET_KEY_FILE, tally));
+    const seconds = (performance.now() - started) / 1000;
+    const manifest: SnapshotManifest = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, id, createdAt: now.toISOString(), vault: dir, seconds, counts, files };
+    repo.writeManifest(manifest);
+    const pruned = options.keep !== undefined ? pruneSnapshots(repo, options.keep) : [];
+    return { id, files: files.length, bytes: tally.bytes, addedObjects: tally.addedObjects, addedBytes: tally.addedBytes, seconds, counts, pruned };
+  } finally {
+    lock.release();
+  }
+}
+
+function countsOf(archive: FrozenDatabase): SnapshotManifest['counts'] {
+  const n = (table: string): number => (archive.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0);
+  return { messages: n('messages'), calls: n('calls'), blobs: n('blobs') };
+}
+
+/** Per pack, the end of the last blob the index names in it. */
+function packEndsOf(index: FrozenDatabase): Map<string, number> {
+  const rows = index.db.prepare<[], { pack: string; end: number }>('SELECT pack, max(offset + size) AS "end" FROM packed GROUP BY pack').all();
+  return new Map(rows.map((r) => [r.pack, r.end]));
+}
+
+interface MediaFile {
+  rel: string;
+  size: number;
+  /** The pack's name, for a pack. */
+  pack?: string;
+}
+
+/**
+ * Published packs with their sizes now, and blobs of their own. Temp files and unpublished
+ * packs (an import in progress, or one that was killed) hold nothing the archive refers to.
+ */
+function listMedia(dir: string): MediaFile[] {
+  const out: MediaFile[] = [];
+  const packDir = path.join(dir, PACK_DIR);
+  for (const name of safeReaddir(packDir).sort()) {
+    if (!name.endsWith('.pack')) continue;
+    out.push({ rel: `${PACK_DIR}/${name}`, size: fs.statSync(path.join(packDir, name)).size, pack: name });
+  }
+  const blobs = path.join(dir, 'blobs');
+  for (const a of safeReaddir(blobs).sort()) {
+    if (!HEX2.test(a)) continue;
+    for (const b of safeReaddir(path.join(blobs, a)).sort()) {
+      for (const name of safeReaddir(path.join(blobs, a, b)).sort()) {
+        if (SHA256_HEX.test(name)) out.push({ rel: `blobs/${a}/${b}/${name}`, size: fs.statSync(path.join(blobs, a, b, name)).size });
+      }
+    }
+  }
+  return out;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

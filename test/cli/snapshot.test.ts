@@ -1,0 +1,132 @@
+/**
+ * `textvault snapshot` / `restore` as real processes: while an import runs, and killed (SIGKILL).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeSmsBackup } from '../../bench/generator.js';
+import { dumpVault, type VaultDump } from '../../src/vault/dump.js';
+import { importFile } from '../../src/vault/import/import-backup.js';
+import { Vault } from '../../src/vault/vault.js';
+import { CLI, cli, cliAsync, NODE_FLAGS } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+
+async function restoredDump(snaps: string, id: string, target: string): Promise<VaultDump> {
+  const r = cli(['--vault', target, 'restore', '--from', snaps, '--snapshot', id]);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toContain('vault OK');
+  expect(r.code).toBe(0);
+  const vault = await Vault.open(target);
+  try {
+    return await dumpVault(vault);
+  } finally {
+    await vault.close();
+  }
+}
+
+function snapshotIds(snaps: string): string[] {
+  const r = cli(['snapshot', 'list', '--from', snaps, '--json']);
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.stdout) as { id: string }[]).map((s) => s.id);
+}
+
+describe('textvault snapshot', () => {
+  it('taken while imports run, restores to the vault as it was before or after each import, never between', async () => {
+    const dir = tempDir();
+    const files: string[] = [];
+    for (const seed of [11, 12, 13]) {
+      const file = path.join(dir, `sms-${seed}.xml`);
+      await writeSmsBackup(file, { seed, sms: 4000, mms: 60, mediaBytes: 30_000 });
+      files.push(file);
+    }
+    const vault = await Vault.open(path.join(dir, 'vault'), { create: true });
+    const snaps = path.join(dir, 'snaps');
+    const dumps: VaultDump[] = [await dumpVault(vault)];
+    const state = { importing: true };
+    const taken: string[] = [];
+    const snapshots = (async () => {
+      while (state.importing) {
+        const r = await cliAsync(['--vault', vault.dir, 'snapshot', '--to', snaps, '--json']);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        taken.push((JSON.parse(r.stdout) as { id: string }).id);
+      }
+    })();
+    try {
+      for (const file of files) {
+        await importFile(vault, file);
+        dumps.push(await dumpVault(vault));
+      }
+    } finally {
+      state.importing = false;
+      await snapshots;
+      await vault.close();
+    }
+    expect(taken.length).toBeGreaterThanOrEqual(2);
+    const seen = new Set<number>();
+    for (const [i, id] of taken.entries()) {
+      const dump = await restoredDump(snaps, id, path.join(dir, `restored-${i}`));
+      const at = dumps.findIndex((d) => JSON.stringify(d) === JSON.stringify(dump));
+      expect(at, `snapshot ${id} holds ${dump.messages.length} messages, a state between imports`).toBeGreaterThanOrEqual(0);
+      seen.add(at);
+    }
+    // The snapshots did run during the imports, not only before or after them.
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it('killed (SIGKILL) at any moment leaves the earlier snapshots whole, and the next run completes', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sms.xml');
+    await writeSmsBackup(file, { seed: 5, sms: 2000, mms: 400, mediaBytes: 60_000 });
+    const vault = path.join(dir, 'vault');
+    expect(cli(['--vault', vault, 'import', file]).code).toBe(0);
+    const snaps = path.join(dir, 'snaps');
+    const first = cli(['--vault', vault, 'snapshot', '--to', snaps, '--keep', '2']);
+    expect(first.code).toBe(0);
+    const before = snapshotIds(snaps);
+    expect(before).toHaveLength(1);
+    const more = path.join(dir, 'more.xml');
+    await writeSmsBackup(more, { seed: 6, sms: 2000, mms: 400, mediaBytes: 60_000 });
+    expect(cli(['--vault', vault, 'import', more]).code).toBe(0);
+
+    let kills = 0;
+    for (const ms of [60, 150, 300, 500]) {
+      const killed = await new Promise<boolean>((resolve) => {
+        const child = spawn(process.execPath, [...NODE_FLAGS, CLI, '--vault', vault, 'snapshot', '--to', snaps, '--keep', '2'], { stdio: 'ignore' });
+        let exited = false;
+        child.on('exit', () => {
+          exited = true;
+        });
+        setTimeout(() => {
+          const k = !exited && child.kill('SIGKILL');
+          if (exited) resolve(false);
+          else child.on('close', () => { resolve(k); });
+        }, ms);
+      });
+      if (killed) kills++;
+      // Whatever the kill interrupted, the snapshots there are whole.
+      const check = cli(['snapshot', 'verify', '--from', snaps, '--all']);
+      expect(check.stdout).not.toContain('PROBLEM');
+      expect(check.code).toBe(0);
+    }
+    expect(kills).toBeGreaterThanOrEqual(2);
+    // The first snapshot is only gone if two later runs completed before their kill (--keep 2).
+    const now = snapshotIds(snaps);
+    expect(now.includes(before[0] ?? '') || now.length === 2).toBe(true);
+    const last = cli(['--vault', vault, 'snapshot', '--to', snaps, '--keep', '2']);
+    expect(last.stderr).toBe('');
+    expect(last.code).toBe(0);
+    const ids = snapshotIds(snaps);
+    expect(ids).toHaveLength(2);
+    const check = cli(['snapshot', 'verify', '--from', snaps, '--all']);
+    expect(check.code).toBe(0);
+    const open = await Vault.open(vault);
+    let expected: VaultDump;
+    try {
+      expected = await dumpVault(open);
+    } finally {
+      await open.close();
+    }
+    expect(await restoredDump(snaps, ids[1] ?? '', path.join(dir, 'restored'))).toEqual(expected);
+  }, 120_000);
+});
