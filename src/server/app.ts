@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyCompress from '@fastify/compress';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_SESSION_TTL_MS } from '../vault/auth/sessions.js';
@@ -106,6 +107,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installHostCheck(app, limits.hosts);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
+  // JSON and the app's own files (JS, CSS, HTML, SVG) over 1 KiB go out with br or gzip (brotli at
+  // quality 4: fast enough for every response). Only types that compress (mime-db) are; media and
+  // export downloads opt out on their routes. Bodies sent to the server are never decompressed:
+  // an upload's bytes are limited as they arrive, and a gzip body would slip past that limit.
+  await app.register(fastifyCompress, { globalDecompression: false, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   securityHeaders(app);
   installGuard(app, control, sessionTtlMs);
 

@@ -57,7 +57,8 @@ export function exportRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: st
     return reply.status(202).send({ jobId: job.id });
   });
 
-  app.get('/api/exports/:id/download', async (request, reply) => {
+  // Not compressed on the fly: a ZIP or PDF is compressed already, and Content-Length lets the browser show progress (app.ts).
+  app.get('/api/exports/:id/download', { compress: false }, async (request, reply) => {
     const { id } = IdParam.parse(request.params);
     const job = await queue.get(id);
     if (job?.kind !== 'export') throw new ApiError(404, 'not_found', `there is no export job ${id}`);

@@ -61,7 +61,8 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 const MediaQuery = z.object({ download: z.string().optional() });
 
 export function mediaRoutes(app: FastifyInstance, vault: Vault): void {
-  app.get('/api/media/:id', async (request, reply: FastifyReply) => {
+  // Never compressed: images, video and audio are compressed already, and Range requests need the stored bytes (app.ts).
+  app.get('/api/media/:id', { compress: false }, async (request, reply: FastifyReply) => {
     const { id } = IdParam.parse(request.params);
     const { download } = MediaQuery.parse(request.query);
     const part = await mediaPart(vault, id);
