@@ -13,10 +13,12 @@
  * soon as its hash is known and it is not stored yet. The import calls `commitStaged()` right
  * before it commits the database: it fsyncs the packs and temp files, renames the big blobs into
  * place, fsyncs the directories and commits the pack index. So a database row never points at a
- * blob that is not safely on disk. A failed import calls `discardStaged()`: temp files are
- * removed and packs truncated back to their last commit. A crash leaves only temp files, packs
- * no index row refers to, or pack bytes past the last indexed blob; the next import removes the
- * first two (cleanTemp), the last is dead space.
+ * blob that is not safely on disk. A failed import calls `discardStaged()`: temp files and the
+ * packs it wrote are removed (a pack is closed at its first commit and never appended to again).
+ * A crash leaves only temp files, unpublished packs (the next import removes both: cleanTemp), or
+ * published packs no index row refers to (`textvault gc` takes in what the archive needs from
+ * them and removes them). Packs describe themselves (pack-format.ts), so a lost index is rebuilt
+ * from them (rebuildIndex); compaction and the rest of gc's work on packs: pack-maintenance.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -127,8 +129,8 @@ export class BlobStore {
   /**
    * Removes temp files and unpublished packs left by an interrupted import. Only call when no
    * import is running. A published pack that no index row refers to (a crash between publishing
-   * it and committing the index) is kept: it cannot be told from the packs of a lost index, and
-   * verify counts it.
+   * it and committing the index) is kept: it cannot be told from the packs of a lost index; verify
+   * counts it and gc decides (sweepUnindexedPacks).
    */
   cleanTemp(): number {
     let removed = 0;

@@ -9,7 +9,7 @@
  * Consistency with the archive: the import appends blobs to its pack, fsyncs the pack, commits
  * their rows here, and only then commits the archive. A crash between the two leaves indexed
  * blobs that nothing refers to: harmless (content-addressed, so the next import that brings the
- * same bytes uses them) and counted by `verify` like any unreferenced blob.
+ * same bytes uses them), counted by `verify` like any unreferenced blob and removed by `textvault gc`.
  */
 import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
