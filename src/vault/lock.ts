@@ -2,7 +2,8 @@
  * One writer per vault: imports take an exclusive lock file so two processes never import into
  * the same vault at once (SQLite would serialise them, but blob temp cleanup must not race).
  * `textvault gc` takes a lock of its own (one gc at a time) and the import lock only while it
- * decides which media nothing references (vault/gc.ts).
+ * decides which media nothing references (vault/gc.ts). `textvault snapshot` takes the gc lock
+ * too: it copies packs and media files that gc would otherwise remove or rewrite under it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import path from 'node:path';
 export type LockKind = 'import' | 'gc';
 
 const LOCK_FILES: Record<LockKind, string> = { import: 'import.lock', gc: 'gc.lock' };
-const DOING: Record<LockKind, string> = { import: 'is importing into it', gc: 'is collecting its unused media (textvault gc)' };
+const DOING: Record<LockKind, string> = { import: 'is importing into it', gc: 'is collecting its unused media (textvault gc) or taking a snapshot of the vault (textvault snapshot)' };
 
 export class VaultBusyError extends Error {
   override readonly name = 'VaultBusyError';

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../bench/generator.js';
 import { dumpVault, type VaultDump } from '../../src/vault/dump.js';
 import { importFile } from '../../src/vault/import/import-backup.js';
+import { openSnapshotFolder } from '../../src/vault/snapshot/folder.js';
+import { takeSnapshot } from '../../src/vault/snapshot/take-snapshot.js';
 import { Vault } from '../../src/vault/vault.js';
 import { CLI, cli, cliAsync, NODE_FLAGS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
@@ -129,4 +131,35 @@ describe('textvault snapshot', () => {
     }
     expect(await restoredDump(snaps, ids[1] ?? '', path.join(dir, 'restored'))).toEqual(expected);
   }, 120_000);
+
+  it('keeps textvault gc (another process) from removing or compacting media while it copies them', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sms.xml');
+    await writeSmsBackup(file, { seed: 8, sms: 300, mms: 40, mediaBytes: 20_000 });
+    const vault = path.join(dir, 'vault');
+    expect(cli(['--vault', vault, 'import', file]).code).toBe(0);
+    const snaps = path.join(dir, 'snaps');
+    let gcEndedDuringSnapshot = false;
+    let gc: Promise<{ code: number | null; stderr: string }> | undefined;
+    const result = await takeSnapshot(vault, openSnapshotFolder(snaps, { create: true }), {
+      afterDatabases: async () => {
+        const running = cliAsync(['--vault', vault, 'gc', '--json']);
+        gc = running;
+        running.then(() => (gcEndedDuringSnapshot = true), () => undefined);
+        await new Promise((r) => setTimeout(r, 2000));
+      },
+    });
+    expect(gcEndedDuringSnapshot).toBe(false);
+    const ran = await gc;
+    expect(ran?.stderr).toBe('');
+    expect(ran?.code).toBe(0);
+    const open = await Vault.open(vault);
+    let expected: VaultDump;
+    try {
+      expected = await dumpVault(open);
+    } finally {
+      await open.close();
+    }
+    expect(await restoredDump(snaps, result.id, path.join(dir, 'restored'))).toEqual(expected);
+  }, 60_000);
 });

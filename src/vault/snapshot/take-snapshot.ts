@@ -7,11 +7,15 @@
  * then the list of media files (renamed into place before either commit). Packs are only ever
  * appended to and their committed bytes never change, so each is copied up to its size when
  * listed, which covers every blob the index copy names; bytes past what the index names are
- * dead space, as in the vault. No lock is taken: imports run on.
+ * dead space, as in the vault. Imports run on: the only lock taken is gc's (vault/gc.ts), which
+ * keeps `textvault gc` from removing or compacting packs and media files while they are copied;
+ * a running gc is waited for. Every pack the index lists is sealed (nothing appends to a pack
+ * after its first commit), and packs still being written (`.pack.tmp`) are not copied.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROL_DB_FILE } from '../control.js';
+import { acquireLockWaiting, type VaultLock } from '../lock.js';
 import { SECRET_KEY_FILE } from '../secrets.js';
 import { DB_FILE, VaultNotFoundError } from '../vault.js';
 import { SnapshotError } from './errors.js';
@@ -24,6 +28,7 @@ import { storeFile, type StoreTally } from './store-file.js';
 export const PACK_INDEX_PATH = 'blobs/packs/index.db';
 const PACK_DIR = 'blobs/packs';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const GC_WAIT_MS = 30 * 60 * 1000;
 const HEX2 = /^[0-9a-f]{2}$/;
 
 export interface SnapshotOptions {
@@ -32,6 +37,8 @@ export interface SnapshotOptions {
   now?: Date;
   /** Called after each file: for a progress bar. */
   onFile?: (done: number, total: number) => void;
+  /** How long to wait for a running `textvault gc` (default 30 minutes). */
+  gcWaitMs?: number;
   /** Test hook: called once the databases are copied, before the media (to import meanwhile). */
   afterDatabases?: () => Promise<void>;
 }
@@ -57,7 +64,9 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
   if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)))
     throw new SnapshotError(`${repo.dir} is inside the vault ${dir}: keep snapshots outside it, on another disk if you can`);
   const lock = repo.lock();
+  let gcLock: VaultLock | undefined;
   try {
+    gcLock = await acquireLockWaiting(dir, 'gc', { timeoutMs: options.gcWaitMs ?? GC_WAIT_MS });
     const now = options.now ?? new Date();
     const id = newSnapshotId(now, repo.snapshotIds().at(-1));
     const tally: StoreTally = { bytes: 0, addedObjects: 0, addedBytes: 0 };
@@ -116,6 +125,7 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
     const pruned = options.keep !== undefined ? pruneSnapshots(repo, options.keep) : [];
     return { id, files: files.length, bytes: tally.bytes, addedObjects: tally.addedObjects, addedBytes: tally.addedBytes, seconds, counts, pruned };
   } finally {
+    gcLock?.release();
     lock.release();
   }
 }
