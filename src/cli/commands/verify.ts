@@ -45,9 +45,9 @@ export function registerVerify(program: Command, globals: () => GlobalOptions): 
           `checked ${formatCount(c.messages)} messages, ${formatCount(c.calls)} calls, ${formatCount(c.blobs)} media files (${formatBytes(c.bytes)}) in ${report.seconds.toFixed(1)} s\n`,
         );
         if (report.unreferencedBlobs > 0)
-          process.stdout.write(`${formatCount(report.unreferencedBlobs)} media file(s) no message uses (left by an interrupted import; harmless)\n`);
+          process.stdout.write(`${formatCount(report.unreferencedBlobs)} media file(s) no message uses (left by an interrupted import, or of replaced messages; harmless: textvault gc removes them)\n`);
         if (report.unindexedPacks > 0)
-          process.stdout.write(`${formatCount(report.unindexedPacks)} media pack(s) in blobs/packs that no index entry refers to (left by an interrupted import; harmless, kept in case they hold media)\n`);
+          process.stdout.write(`${formatCount(report.unindexedPacks)} media pack(s) in blobs/packs that no index entry refers to (left by an interrupted import; harmless: textvault gc indexes the media the archive needs from them and removes the rest)\n`);
         for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
         if (repair === undefined && report.unindexedPacks > 0 && report.problems.some((p) => p.includes(' is missing from ')))
           process.stdout.write('media in packs is missing: if blobs/packs/index.db was lost or damaged, textvault verify --repair rebuilds it from the packs\n');
