@@ -1,6 +1,9 @@
 /**
- * A progress bar on an interactive terminal (bytes read / total, messages per second, ETA);
- * nothing at all when output is piped or in --json mode.
+ * A progress bar on an interactive terminal (bytes read / total, records per second, ETA);
+ * nothing at all when output is piped or in --json mode. It appears only once the work has taken
+ * SHOW_AFTER_MS (a small file is done before a bar could say anything useful), and its ETA only
+ * once ETA_AFTER_MS of progress give a rate worth extrapolating. "records": messages, calls or
+ * contacts, whichever the file holds.
  */
 import cliProgress from 'cli-progress';
 import { formatBytes } from './context.js';
@@ -12,6 +15,18 @@ export interface ProgressReporter {
 
 const SILENT: ProgressReporter = { update: () => undefined, stop: () => undefined };
 
+export const SHOW_AFTER_MS = 1000;
+export const ETA_AFTER_MS = 3000;
+
+/** "12 s", "4 min", "1 h 5 min"; "…" while there is no rate yet. */
+export function etaText(done: number, total: number, elapsedMs: number): string {
+  if (elapsedMs < ETA_AFTER_MS || done <= 0 || total <= done) return '…';
+  const seconds = Math.round(((total - done) * elapsedMs) / done / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
 /** What `done` and `total` count: bytes of input (imports) or records written (exports). */
 export type ProgressUnit = 'bytes' | 'records';
 
@@ -21,19 +36,20 @@ export function progressBar(label: string, enabled: boolean, unit: ProgressUnit 
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: `${label} [{bar}] {percentage}% | {doneBytes} / {totalBytes} | {rate} msg/s | ETA {eta_formatted}`,
+      format: `${label} [{bar}] {percentage}% | {doneBytes} / {totalBytes} | {rate} records/s | ETA {etaText}`,
       hideCursor: true,
       clearOnComplete: true,
-      etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,
   );
   let begun = false;
   return {
     update(done, total, records) {
-      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+      const elapsed = Date.now() - started;
+      if (!begun && elapsed < SHOW_AFTER_MS) return;
+      const seconds = Math.max(elapsed / 1000, 0.001);
       const amount = unit === 'bytes' ? formatBytes : (n: number): string => n.toLocaleString('en-US');
-      const payload = { doneBytes: amount(done), totalBytes: amount(total), rate: Math.round(records / seconds).toLocaleString('en-US') };
+      const payload = { doneBytes: amount(done), totalBytes: amount(total), rate: Math.round(records / seconds).toLocaleString('en-US'), etaText: etaText(done, total, elapsed) };
       if (!begun) {
         bar.start(Math.max(total, 1), Math.min(done, total), payload);
         begun = true;

@@ -136,6 +136,13 @@ export const SYSTEMD_ANALYZE: Requirement = {
   find: () => findProgram(['systemd-analyze']),
 };
 
+export const SCRIPT: Requirement = {
+  name: 'script',
+  apt: ['bsdutils'],
+  enables: 'running the command line on a pseudo-terminal, as a person sees it (progress bar, start-up lines)',
+  find: () => findProgram(['script']),
+};
+
 export function installCommand(reqs: Requirement[]): string {
   return `apt-get install ${[...new Set(reqs.flatMap((r) => r.apt))].join(' ')}`;
 }

@@ -19,7 +19,17 @@ interface ImportCliOptions extends ImapCliOptions {
   passphraseFile?: string;
 }
 
-function summary(r: ImportResult): string {
+/** Whether this run printed the region note already. */
+interface RunNotes {
+  regionSaid: boolean;
+}
+
+/**
+ * One import's lines. The region note (how numbers without a country code are read) is said
+ * for the first file of a run only: the region is fixed per vault once chosen, so every later
+ * file's note would only repeat it ("region US (configured)").
+ */
+function summary(r: ImportResult, notes: RunNotes = { regionSaid: false }): string {
   const c = r.counts;
   if (r.status === 'skipped') return `${r.file}: already imported, nothing new\n  ${r.regionNote}`;
   const what =
@@ -31,8 +41,11 @@ function summary(r: ImportResult): string {
   const lines = [
     `${r.file}: ${r.status === 'partial' ? 'PARTIAL import' : 'imported'} ${formatCount(c.read)} records (${what}) in ${r.seconds.toFixed(1)} s: ` +
       `${formatCount(c.new)} new, ${formatCount(c.duplicate)} duplicate, ${formatCount(c.updated)} updated, ${formatCount(c.rejected)} rejected`,
-    `  ${r.regionNote}`,
   ];
+  if (!notes.regionSaid) {
+    notes.regionSaid = true;
+    lines.push(`  ${r.regionNote}`);
+  }
   if (r.salvageReason) lines.push(`  stopped at damage, kept everything before it: ${r.salvageReason}`);
   if (c.warnings > 0) {
     lines.push(`  ${formatCount(c.warnings)} warning(s):`);
@@ -42,11 +55,11 @@ function summary(r: ImportResult): string {
   return lines.join('\n');
 }
 
-function folderSummary(f: ImapFolderResult): string {
+function folderSummary(f: ImapFolderResult, notes: RunNotes): string {
   if (f.status === 'missing') return `${f.url}: no such folder on the server; skipped`;
   if (f.status === 'up-to-date') return `${f.url}: nothing new since the last import`;
   const note = f.reread ? '\n  the folder was renumbered (UIDVALIDITY changed) and read again from the start' : '';
-  return f.result === undefined ? `${f.url}: fetched ${formatCount(f.fetched)} mails` : summary(f.result) + note;
+  return f.result === undefined ? `${f.url}: fetched ${formatCount(f.fetched)} mails` : summary(f.result, notes) + note;
 }
 
 export function registerImport(program: Command, globals: () => GlobalOptions): void {
@@ -65,6 +78,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
     .option('--cross-protocol', 'for this run, treat an SMS and a text-only MMS/RCS copy of it as one message');
   addImapOptions(command).action(async (files: string[], opts: ImportCliOptions) => {
     const results: (ImportResult | ImapFolderResult)[] = [];
+    const notes: RunNotes = { regionSaid: false };
     const failures: string[] = [];
     await withVault(globals(), true, async (vault) => {
       for (const file of files) {
@@ -87,7 +101,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
             });
             bar.stop();
             results.push(...folders);
-            if (opts.json !== true) for (const f of folders) process.stdout.write(folderSummary(f) + '\n');
+            if (opts.json !== true) for (const f of folders) process.stdout.write(folderSummary(f, notes) + '\n');
             continue;
           }
           const { importFile } = await import('../../vault/import/import-backup.js');
@@ -108,7 +122,7 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
           });
           bar.stop();
           results.push(...rs);
-          if (opts.json !== true) for (const r of rs) process.stdout.write(summary(r) + '\n');
+          if (opts.json !== true) for (const r of rs) process.stdout.write(summary(r, notes) + '\n');
         } catch (e) {
           bar.stop();
           // The message may quote the file's name or content: inert on a terminal.

@@ -9,7 +9,7 @@ interface ServeCliOptions {
   secureCookies?: boolean;
   trustProxy?: boolean;
   publicHost: string[];
-  logLevel: string;
+  logLevel?: string;
   json?: boolean;
 }
 
@@ -36,7 +36,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
-    .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug', 'info')
+    .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug (default: info, or warn on a terminal: its JSON lines are for log collectors)')
     .option('--json', 'once listening, print { vault, url, setupUrl } as one JSON line instead of the text')
     .action(async (opts: ServeCliOptions) => {
       if (!Number.isSafeInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new CommandFailed(`--port ${opts.port} is not a port number`);
@@ -65,7 +65,8 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         host: opts.host,
         port: opts.port,
         webRoot: WEB_ROOT,
-        logger: { level: opts.logLevel },
+        // On a terminal the text lines say where it listens; JSON request logs there are noise.
+        logger: { level: opts.logLevel ?? (process.stdout.isTTY ? 'warn' : 'info') },
         announce: (line) => {
           if (opts.json !== true) process.stdout.write(`${line}\n`);
         },
