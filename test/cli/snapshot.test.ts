@@ -2,6 +2,7 @@
  * `textvault snapshot` / `restore` as real processes: while an import runs, and killed (SIGKILL).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../bench/generator.js';
@@ -141,7 +142,7 @@ describe('textvault snapshot', () => {
     const snaps = path.join(dir, 'snaps');
     let gcEndedDuringSnapshot = false;
     let gc: Promise<{ code: number | null; stderr: string }> | undefined;
-    const result = await takeSnapshot(vault, openSnapshotFolder(snaps, { create: true }), {
+    const result = await takeSnapshot(vault, await openSnapshotFolder(snaps, { create: true }), {
       afterDatabases: async () => {
         const running = cliAsync(['--vault', vault, 'gc', '--json']);
         gc = running;
@@ -161,5 +162,32 @@ describe('textvault snapshot', () => {
       await open.close();
     }
     expect(await restoredDump(snaps, result.id, path.join(dir, 'restored'))).toEqual(expected);
+  }, 60_000);
+
+  it('encrypts with --passphrase-file; restore and verify refuse a wrong passphrase, naming the folder', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sms.xml');
+    await writeSmsBackup(file, { seed: 9, sms: 100, mms: 10, mediaBytes: 5_000 });
+    const vault = path.join(dir, 'vault');
+    expect(cli(['--vault', vault, 'import', file]).code).toBe(0);
+    const snaps = path.join(dir, 'snaps');
+    const pass = path.join(dir, 'pass');
+    fs.writeFileSync(pass, 'a long passphrase\n');
+    const wrong = path.join(dir, 'wrong');
+    fs.writeFileSync(wrong, 'not it\n');
+    const made = cli(['--vault', vault, 'snapshot', '--to', snaps, '--passphrase-file', pass]);
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    const noKey = cli(['snapshot', 'verify', '--from', snaps]);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toContain(`the snapshots in ${snaps} are encrypted`);
+    const bad = cli(['--vault', path.join(dir, 'restored'), 'restore', '--from', snaps, '--passphrase-file', wrong]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`wrong passphrase for the snapshots in ${snaps}`);
+    expect(fs.existsSync(path.join(dir, 'restored'))).toBe(false);
+    expect(cli(['snapshot', 'verify', '--from', snaps, '--passphrase-file', pass]).code).toBe(0);
+    const ok = cli(['--vault', path.join(dir, 'restored'), 'restore', '--from', snaps, '--passphrase-file', pass]);
+    expect(ok.stdout).toContain('vault OK');
+    expect(ok.code).toBe(0);
   }, 60_000);
 });

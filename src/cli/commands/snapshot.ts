@@ -2,7 +2,35 @@
  * `textvault snapshot` and `textvault restore`: shells over vault/snapshot/.
  */
 import type { Command } from 'commander';
+import type { SnapshotKey } from '../../vault/snapshot/folder.js';
 import { CommandFailed, formatBytes, formatCount, printJson, vaultDir, type GlobalOptions } from '../context.js';
+import { askInTerminal, fromFile } from '../passphrase.js';
+
+interface KeyOptions {
+  passphraseFile?: string;
+  keyFile?: string;
+  encrypt?: boolean;
+}
+
+function keyOptions(c: Command, creating: boolean): Command {
+  c.option('--passphrase-file <file>', creating ? 'encrypt with the passphrase in FILE (a new folder), or open an encrypted folder with it' : 'the passphrase of an encrypted folder, from FILE')
+    .option('--key-file <file>', creating ? 'encrypt with a key file (at least 32 random bytes: head -c 32 /dev/urandom > FILE), or open a folder encrypted with one' : 'the key file of an encrypted folder');
+  if (creating) c.option('--encrypt', 'encrypt a new folder with a passphrase typed in the terminal');
+  return c;
+}
+
+/** Where the key comes from; the terminal is asked only when the folder is (to be) encrypted and no file is given. */
+function keySource(dir: string, opts: KeyOptions): () => Promise<SnapshotKey | undefined> {
+  return async () => {
+    if (opts.keyFile !== undefined && opts.passphraseFile !== undefined) throw new CommandFailed('give --passphrase-file or --key-file, not both');
+    if (opts.keyFile !== undefined) return { keyFile: opts.keyFile };
+    if (opts.passphraseFile !== undefined) return { passphrase: await fromFile(opts.passphraseFile) };
+    const { isEncryptedFolder } = await import('../../vault/snapshot/folder.js');
+    if (opts.encrypt === true || isEncryptedFolder(dir))
+      return { passphrase: await askInTerminal('snapshot passphrase: ', `the snapshots in ${dir} are encrypted: give --passphrase-file FILE or --key-file FILE (no terminal to ask in)`) };
+    return undefined;
+  };
+}
 
 function parseKeep(v: string): number {
   const n = Number(v);
@@ -12,15 +40,15 @@ function parseKeep(v: string): number {
 
 export function registerSnapshot(program: Command, globals: () => GlobalOptions): void {
   const snapshot = program.command('snapshot').description('back up the vault itself: consistent, incremental copies in a folder (see README "Backing up Textvault")');
-  snapshot
-    .command('create', { isDefault: true })
+  keyOptions(snapshot
+    .command('create', { isDefault: true }), true)
     .description('take a snapshot of the vault into --to DIR (the default); imports go on meanwhile')
     .requiredOption('--to <dir>', 'the folder that keeps the snapshots (made if new)')
     .option('--keep <n>', 'keep only the N newest snapshots there, removing older ones', parseKeep)
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { to: string; keep?: number; json?: boolean }) => {
+    .action(async (opts: { to: string; keep?: number; json?: boolean } & KeyOptions) => {
       const [{ takeSnapshot }, { openSnapshotFolder }] = await Promise.all([import('../../vault/snapshot/take-snapshot.js'), import('../../vault/snapshot/folder.js')]);
-      const repo = openSnapshotFolder(opts.to, { create: true });
+      const repo = await openSnapshotFolder(opts.to, { create: true, key: keySource(opts.to, opts) });
       const result = await takeSnapshot(vaultDir(globals()), repo, { keep: opts.keep });
       if (opts.json === true) {
         printJson(result);
@@ -32,15 +60,15 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
       );
       if (result.pruned.length > 0) process.stdout.write(`removed ${formatCount(result.pruned.length)} older snapshot(s): ${result.pruned.join(', ')}\n`);
     });
-  snapshot
-    .command('list')
+  keyOptions(snapshot
+    .command('list'), false)
     .description('list the snapshots in --from DIR, oldest first')
     .requiredOption('--from <dir>', 'the snapshot folder')
     .option('--json', 'print as JSON')
-    .action(async (opts: { from: string; json?: boolean }) => {
+    .action(async (opts: { from: string; json?: boolean } & KeyOptions) => {
       const { openSnapshotFolder } = await import('../../vault/snapshot/folder.js');
       const { manifestBytes } = await import('../../vault/snapshot/manifest.js');
-      const repo = openSnapshotFolder(opts.from);
+      const repo = await openSnapshotFolder(opts.from, { key: keySource(opts.from, opts) });
       const list = repo.snapshotIds().map((id) => {
         const m = repo.readManifest(id);
         return { id, createdAt: m.createdAt, vault: m.vault, files: m.files.length, bytes: manifestBytes(m), counts: m.counts };
@@ -52,16 +80,16 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
       if (list.length === 0) process.stdout.write(`no snapshots in ${repo.dir} yet\n`);
       for (const s of list) process.stdout.write(`${s.id}  ${s.createdAt}  ${formatCount(s.counts.messages)} messages, ${formatCount(s.counts.calls)} calls, ${formatBytes(s.bytes)}  from ${s.vault}\n`);
     });
-  snapshot
-    .command('verify')
+  keyOptions(snapshot
+    .command('verify'), false)
     .description('check snapshots without restoring them: every chunk re-hashed (and decrypted); exits 1 on any problem')
     .requiredOption('--from <dir>', 'the snapshot folder')
     .option('--snapshot <id>', 'check this snapshot (default: the newest)')
     .option('--all', 'check every snapshot in the folder')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { from: string; snapshot?: string; all?: boolean; json?: boolean }) => {
+    .action(async (opts: { from: string; snapshot?: string; all?: boolean; json?: boolean } & KeyOptions) => {
       const [{ openSnapshotFolder }, { verifySnapshots }] = await Promise.all([import('../../vault/snapshot/folder.js'), import('../../vault/snapshot/verify-snapshot.js')]);
-      const repo = openSnapshotFolder(opts.from);
+      const repo = await openSnapshotFolder(opts.from, { key: keySource(opts.from, opts) });
       const report = verifySnapshots(repo, { id: opts.snapshot, all: opts.all });
       if (opts.json === true) printJson(report);
       else {
@@ -75,13 +103,13 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
       if (!report.ok) throw new CommandFailed('snapshot verify found problems', { reported: true });
     });
 
-  program
-    .command('restore')
+  keyOptions(program
+    .command('restore'), false)
     .description('rebuild a vault from a snapshot: textvault restore --from DIR --vault NEW (NEW must be new or empty)')
     .requiredOption('--from <dir>', 'the snapshot folder')
     .option('--snapshot <id>', 'which snapshot (default: the newest; see textvault snapshot list)')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { from: string; snapshot?: string; json?: boolean }) => {
+    .action(async (opts: { from: string; snapshot?: string; json?: boolean } & KeyOptions) => {
       const g = globals();
       if (g.vault === undefined) throw new CommandFailed('say where the restored vault goes with --vault NEW (a new or empty folder)');
       const [{ openSnapshotFolder }, { restoreSnapshot }, { verifyVault }, { Vault }] = await Promise.all([
@@ -90,7 +118,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
         import('../../vault/verify.js'),
         import('../../vault/vault.js'),
       ]);
-      const repo = openSnapshotFolder(opts.from);
+      const repo = await openSnapshotFolder(opts.from, { key: keySource(opts.from, opts) });
       const restored = restoreSnapshot(repo, vaultDir(g), opts.snapshot);
       const vault = await Vault.open(restored.vault);
       let report;

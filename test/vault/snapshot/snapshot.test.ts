@@ -29,7 +29,7 @@ async function importSeed(vault: Vault, dir: string, seed: number): Promise<void
 }
 
 async function restoredDump(snapDir: string, target: string, id?: string): Promise<Awaited<ReturnType<typeof dumpVault>>> {
-  restoreSnapshot(openSnapshotFolder(snapDir), target, id);
+  restoreSnapshot(await openSnapshotFolder(snapDir), target, id);
   const restored = await Vault.open(target);
   try {
     const report = await verifyVault(restored);
@@ -48,9 +48,9 @@ describe('snapshot and restore', () => {
     try {
       const before = await dumpVault(vault);
       const snaps = path.join(dir, 'snaps');
-      const result = await takeSnapshot(vault.dir, openSnapshotFolder(snaps, { create: true }));
+      const result = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true }));
       expect(result.counts.messages).toBe(before.messages.length);
-      const repo = openSnapshotFolder(snaps);
+      const repo = await openSnapshotFolder(snaps);
       const manifest = repo.readManifest(result.id);
       const paths = manifest.files.map((f) => f.path);
       expect(paths).toContain('textvault.db');
@@ -71,19 +71,19 @@ describe('snapshot and restore', () => {
     const vault = await vaultWith(dir, [1]);
     try {
       const snaps = path.join(dir, 'snaps');
-      const first = await takeSnapshot(vault.dir, openSnapshotFolder(snaps, { create: true }), { keep: 2 });
+      const first = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true }), { keep: 2 });
       const dump1 = await dumpVault(vault);
       // Nothing changed: the databases copy page for page, so no new chunk at all.
-      const same = await takeSnapshot(vault.dir, openSnapshotFolder(snaps), { keep: 2 });
+      const same = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps), { keep: 2 });
       expect(same.addedObjects).toBe(0);
       await importSeed(vault, dir, 2);
       const dump2 = await dumpVault(vault);
-      const third = await takeSnapshot(vault.dir, openSnapshotFolder(snaps), { keep: 2 });
+      const third = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps), { keep: 2 });
       expect(third.pruned).toEqual([first.id]);
       // Only the new media and the changed database pages are written.
       expect(third.addedBytes).toBeGreaterThan(0);
       expect(third.addedBytes).toBeLessThan(third.bytes / 2);
-      const repo = openSnapshotFolder(snaps);
+      const repo = await openSnapshotFolder(snaps);
       expect(repo.snapshotIds()).toEqual([same.id, third.id]);
       const used = new Set(repo.snapshotIds().flatMap((id) => repo.readManifest(id).files.flatMap((f) => f.chunks.map((c) => c.id))));
       expect(new Set(repo.objectIds())).toEqual(used);
@@ -100,8 +100,8 @@ describe('snapshot and restore', () => {
     const vault = await vaultWith(dir, [1]);
     try {
       const snaps = path.join(dir, 'snaps');
-      const { id } = await takeSnapshot(vault.dir, openSnapshotFolder(snaps, { create: true }));
-      const repo = openSnapshotFolder(snaps);
+      const { id } = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true }));
+      const repo = await openSnapshotFolder(snaps);
       const files = repo.readManifest(id).files;
       const pack = files.find((f) => f.path.endsWith('.pack'));
       const db = files.find((f) => f.path === 'textvault.db');
@@ -127,9 +127,9 @@ describe('snapshot and restore', () => {
 
       const packFile = path.join(vault.dir, ...pack.path.split('/'));
       fs.rmSync(packFile);
-      await expect(takeSnapshot(vault.dir, openSnapshotFolder(snaps))).rejects.toThrow(`${packFile} is missing, though the pack index names it`);
+      await expect(takeSnapshot(vault.dir, await openSnapshotFolder(snaps))).rejects.toThrow(`${packFile} is missing, though the pack index names it`);
       // The failed snapshot added no manifest.
-      expect(openSnapshotFolder(snaps).snapshotIds()).toEqual([id]);
+      expect((await openSnapshotFolder(snaps)).snapshotIds()).toEqual([id]);
     } finally {
       await vault.close();
     }
@@ -140,12 +140,13 @@ describe('snapshot and restore', () => {
     const vault = await vaultWith(dir, []);
     try {
       const snaps = path.join(dir, 'snaps');
-      await takeSnapshot(vault.dir, openSnapshotFolder(snaps, { create: true }));
+      await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true }));
       const busy = path.join(dir, 'busy');
       fs.mkdirSync(busy);
       fs.writeFileSync(path.join(busy, 'x'), 'x');
-      expect(() => restoreSnapshot(openSnapshotFolder(snaps), busy)).toThrow(`${busy} is not empty`);
-      await expect(takeSnapshot(vault.dir, openSnapshotFolder(path.join(vault.dir, 'snaps'), { create: true }))).rejects.toThrow('is inside the vault');
+      const repo = await openSnapshotFolder(snaps);
+      expect(() => restoreSnapshot(repo, busy)).toThrow(`${busy} is not empty`);
+      await expect(takeSnapshot(vault.dir, await openSnapshotFolder(path.join(vault.dir, 'snaps'), { create: true }))).rejects.toThrow('is inside the vault');
     } finally {
       await vault.close();
     }
