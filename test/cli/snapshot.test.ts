@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../bench/generator.js';
 import { dumpVault, type VaultDump } from '../../src/vault/dump.js';
+import { BULK_JOURNAL_MIN_BYTES } from '../../src/vault/import/import-backup.js';
 import { importFile } from '../../src/vault/import/import-backup.js';
 import { openSnapshotFolder } from '../../src/vault/snapshot/folder.js';
 import { takeSnapshot } from '../../src/vault/snapshot/take-snapshot.js';
@@ -190,4 +191,38 @@ describe('textvault snapshot', () => {
     expect(ok.stdout).toContain('vault OK');
     expect(ok.code).toBe(0);
   }, 60_000);
+
+  it('waits for an import that has the archive to itself (rollback journal), without holding it up', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'big.xml');
+    await writeSmsBackup(file, { seed: 21, sms: 60_000, mms: 100, mediaBytes: 20_000 });
+    expect(fs.statSync(file).size).toBeGreaterThanOrEqual(BULK_JOURNAL_MIN_BYTES);
+    const vault = path.join(dir, 'vault');
+    const small = path.join(dir, 'small.xml');
+    await writeSmsBackup(small, { seed: 22, sms: 50, mms: 5, mediaBytes: 5_000 });
+    expect(cli(['--vault', vault, 'import', small]).code).toBe(0);
+    const dumpOf = async (): Promise<VaultDump> => {
+      const v = await Vault.open(vault);
+      try {
+        return await dumpVault(v);
+      } finally {
+        await v.close();
+      }
+    };
+    const before = await dumpOf();
+    const importing = cliAsync(['--vault', vault, 'import', '--json', file]);
+    // Started once the import is under way (and has the file in rollback-journal mode).
+    await new Promise((r) => setTimeout(r, 1200));
+    const snaps = path.join(dir, 'snaps');
+    const snap = await cliAsync(['--vault', vault, 'snapshot', '--to', snaps, '--json']);
+    const imported = await importing;
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(snap.stderr).toBe('');
+    expect(snap.code).toBe(0);
+    const after = await dumpOf();
+    const dump = await restoredDump(snaps, (JSON.parse(snap.stdout) as { id: string }).id, path.join(dir, 'restored'));
+    // Before the import or after it, never between.
+    expect([JSON.stringify(before), JSON.stringify(after)]).toContain(JSON.stringify(dump));
+  }, 120_000);
 });

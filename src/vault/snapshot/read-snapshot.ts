@@ -30,13 +30,19 @@ export class FrozenDatabase {
     const deadline = Date.now() + (options.bulkWaitMs ?? BULK_WAIT_MS);
     const db = new BetterSqlite3(file, { fileMustExist: true });
     try {
-      db.pragma('busy_timeout = 10000');
+      // Short: a busy file is waited for in the loop below, which lets go in between.
+      db.pragma('busy_timeout = 1000');
       for (;;) {
-        db.exec('BEGIN');
-        // The first read is what fixes the transaction's view.
-        db.prepare('SELECT count(*) FROM sqlite_schema').get();
-        if (db.pragma('journal_mode', { simple: true }) === 'wal') return new FrozenDatabase(file, db);
-        db.exec('ROLLBACK');
+        try {
+          db.exec('BEGIN');
+          // The first read is what fixes the transaction's view.
+          db.prepare('SELECT count(*) FROM sqlite_schema').get();
+          if (db.pragma('journal_mode', { simple: true }) === 'wal') return new FrozenDatabase(file, db);
+        } catch (e) {
+          // SQLITE_BUSY: the import holds the file in rollback-journal mode and is writing.
+          if (!(e instanceof BetterSqlite3.SqliteError) || !e.code.startsWith('SQLITE_BUSY')) throw e;
+        }
+        if (db.inTransaction) db.exec('ROLLBACK');
         if (Date.now() > deadline) throw new SnapshotError(`${file} stayed in use by an import for too long; run the snapshot again when the import has finished`);
         await new Promise((r) => setTimeout(r, BULK_POLL_MS));
       }
