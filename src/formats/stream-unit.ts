@@ -7,6 +7,7 @@ import { digestEntry, openInput, readHead, type InputEntry } from './container.j
 import type { FormatId } from './formats.js';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
 import type { BackupContent } from './records.js';
+import { countNoun } from './plural.js';
 
 export type StreamReader = (source: AsyncIterable<Buffer>, name: string, ctx: ReadContext) => Promise<{ skipped: number; firstSkipped?: string }>;
 
@@ -45,7 +46,7 @@ export function streamUnit(entry: InputEntry, format: FormatId, content: BackupC
         const stats = await read(opened.stream as AsyncIterable<Buffer>, entry.name, ctx);
         return {
           digest: opened.digest(),
-          ...(stats.skipped > 0 ? { skipped: `skipped ${stats.skipped} damaged record(s), the first: ${stats.firstSkipped ?? ''}` } : {}),
+          ...(stats.skipped > 0 ? { skipped: `skipped ${countNoun(stats.skipped, 'damaged record')}, the first: ${stats.firstSkipped ?? ''}` } : {}),
         };
       } finally {
         opened.stream.destroy();

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { countNoun } from '../formats/plural.js';
 
 /** Group and other permission bits. */
 const SHARED_BITS = 0o077;
@@ -56,7 +57,7 @@ export function permissionWarning(dir: string): string | null {
   const first = problems[0];
   const example = first === undefined ? '' : ` (e.g. ${first.path} is ${first.mode.toString(8).padStart(4, '0')})`;
   return (
-    `warning: ${problems.length} file(s) or folder(s) of the vault ${dir} can be read by other users of this machine${example}. ` +
+    `warning: ${countNoun(problems.length, 'file or folder', 'files or folders')} of the vault ${dir} can be read by other users of this machine${example}. ` +
     `Make them private: chmod -R go-rwx '${dir.replace(/'/g, "'\\''")}'`
   );
 }

@@ -30,7 +30,7 @@ describe('textvault verify --repair and gc', () => {
     const repaired = cli(['--vault', vault, 'verify', '--repair']);
     expect(repaired.stderr).toBe('');
     expect(repaired.code).toBe(0);
-    const found = /media index: read 3 of 3 pack\(s\), found (\d+) media, added (\d+) the index lacked/.exec(repaired.stdout);
+    const found = /media index: read 3 of 3 packs, found (\d+) media, added (\d+) the index lacked/.exec(repaired.stdout);
     expect(found?.[1]).toBe(found?.[2]);
     expect(Number(found?.[1])).toBeGreaterThan(20);
     expect(repaired.stdout).toContain('vault OK');
@@ -38,7 +38,7 @@ describe('textvault verify --repair and gc', () => {
     const gc = cli(['--vault', vault, 'gc']);
     expect(gc.stderr).toBe('');
     expect(gc.code).toBe(0);
-    expect(gc.stdout).toContain(`compacted 3 pack(s) into 1 (${found?.[1] ?? ''} media moved`);
+    expect(gc.stdout).toContain(`compacted 3 packs into 1 (${found?.[1] ?? ''} media moved`);
     expect(fs.readdirSync(packs).filter((n) => n.endsWith('.pack'))).toHaveLength(1);
     const json = cli(['--vault', vault, 'gc', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ rowsRemoved: 0, blobsRemoved: 0, compaction: { packsRewritten: 0 } });

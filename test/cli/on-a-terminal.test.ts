@@ -1,7 +1,7 @@
 /**
  * What a person sees on a terminal (issue 26 item 8), the built CLI run on a pseudo-terminal by
  * util-linux `script`: small files import without a progress bar or an ETA, the region note is
- * said once per run, and `serve` prints its text lines without JSON log lines.
+ * said once per run, counts take the singular ("1 record"), and `serve` prints its text lines without JSON log lines.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,7 +34,7 @@ describe.skipIf(noScript)('on a terminal', () => {
     const dir = tempDir();
     const files = [sms(path.join(dir, 'a.xml'), 'one', 1), sms(path.join(dir, 'b.xml'), 'two', 2), sms(path.join(dir, 'c.xml'), 'three', 3)];
     const out = onTerminal(['--vault', path.join(dir, 'vault'), 'import', ...files]);
-    expect(out.match(/imported 1 records/g)).toHaveLength(3);
+    expect(out.match(/imported 1 record \(/g)).toHaveLength(3);
     expect(out).not.toMatch(/ETA|msg\/s|records\/s|\[[░█]/);
     expect(out.match(/region US/g)).toHaveLength(1);
     expect(out).toMatch(/a\.xml: imported .*\r?\n {2}assumed region US/);

@@ -71,7 +71,7 @@ describe('vault permissions (umask 022)', () => {
     const listed = cli(['--vault', vault, 'config', 'list']);
     expect(listed.code).toBe(0);
     // The folder, the archive, and the -wal/-shm SQLite gives the archive's mode while it is open.
-    expect(listed.stderr).toMatch(/warning: 4 file\(s\) or folder\(s\) of the vault .* can be read by other users of this machine \(e\.g\. .* is 0755\)/);
+    expect(listed.stderr).toMatch(/warning: 4 files or folders of the vault .* can be read by other users of this machine \(e\.g\. .* is 0755\)/);
     expect(listed.stderr).toContain(`chmod -R go-rwx '${vault}'`);
     spawnSync('chmod', ['-R', 'go-rwx', vault]);
     expect(cli(['--vault', vault, 'config', 'list']).stderr).toBe('');

@@ -68,6 +68,8 @@ test.skipIf(noChromium)('a web address in a message is a link to a new tab witho
   await page.locator('.conversation', { hasText: 'Sam Lee (+12025550101)' }).click();
   const body = page.locator('.bubble .body').first();
   await body.waitFor();
+  // One message: "1 message", not "1 messages".
+  expect(await page.locator('.thread-title .muted').textContent()).toMatch(/· 1 message$/);
   expect(await body.textContent()).toBe(LINK_TEXT);
   const links = body.locator('a');
   expect(await links.count()).toBe(2);

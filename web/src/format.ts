@@ -52,6 +52,18 @@ export function formatCount(n: number): string {
   return n.toLocaleString();
 }
 
+const PLURAL_RULES = new Intl.PluralRules('en');
+
+/** The noun for a count: "message" for 1, "messages" otherwise (Intl.PluralRules, the app's text is English). */
+export function nounFor(n: number, one: string, other = `${one}s`): string {
+  return PLURAL_RULES.select(n) === 'one' ? one : other;
+}
+
+/** "1 conversation", "12 conversations", "1,234 messages". */
+export function countNoun(n: number, one: string, other = `${one}s`): string {
+  return `${formatCount(n)} ${nounFor(n, one, other)}`;
+}
+
 /** `<input type="date">` value (local midnight) to epoch ms; `endOfDay` gives the last ms of it. */
 export function dateInputToMs(value: string, endOfDay = false): number | null {
   if (value === '') return null;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+import { countNoun } from '../../formats/plural.js';
 
 export function registerBackups(program: Command, globals: () => GlobalOptions): void {
   program
@@ -22,7 +23,7 @@ export function registerBackups(program: Command, globals: () => GlobalOptions):
         process.stdout.write(
           `#${r.id} ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${r.file} (${r.format}, ${r.content}, ${formatBytes(r.size)})  ${r.status}\n` +
             `    ${formatCount(r.read)} read: ${formatCount(r.new)} new, ${formatCount(r.duplicate)} duplicate, ` +
-            `${formatCount(r.updated)} updated, ${formatCount(r.rejected)} rejected, ${formatCount(r.warnings)} warnings\n`,
+            `${formatCount(r.updated)} updated, ${formatCount(r.rejected)} rejected, ${countNoun(r.warnings, 'warning')}\n`,
         );
       }
     });

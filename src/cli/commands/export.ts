@@ -8,6 +8,7 @@ import { CommandFailed } from '../context.js';
 import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap.js';
 import type { exportToImap } from '../../sources/imap/export.js';
 import { isImapUrl, parseImapUrl } from '../../sources/imap/target.js';
+import { countNoun } from '../../formats/plural.js';
 
 interface ExportCliOptions extends ImapCliOptions {
   format: WriterId;
@@ -75,7 +76,7 @@ async function exportSmsBackupPlusCli(globals: GlobalOptions, opts: ExportCliOpt
     printJson(result);
     return;
   }
-  const n = (x: { messages: number; calls: number }): string => `${formatCount(x.messages)} messages and ${formatCount(x.calls)} calls`;
+  const n = (x: { messages: number; calls: number }): string => `${countNoun(x.messages, 'message')} and ${countNoun(x.calls, 'call')}`;
   process.stdout.write(`appended ${n(result.appended)} to ${opts.to} in SMS Backup+ layout; ${n(result.alreadyThere)} were already there\n`);
 }
 
@@ -139,6 +140,6 @@ export function registerExport(program: Command, globals: () => GlobalOptions): 
     }
     for (const f of result.files) process.stdout.write(`${f.path}: ${formatCount(f.records)} ${UNITS[f.kind] ?? 'records'}, ${formatBytes(f.bytes)}\n`);
     for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
-    process.stdout.write(`exported ${formatCount(result.messages)} messages and ${formatCount(result.calls)} calls\n`);
+    process.stdout.write(`exported ${countNoun(result.messages, 'message')} and ${countNoun(result.calls, 'call')}\n`);
   });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+import { countNoun, nounFor } from '../../formats/plural.js';
 
 export function registerGc(program: Command, globals: () => GlobalOptions): void {
   program
@@ -15,19 +16,19 @@ export function registerGc(program: Command, globals: () => GlobalOptions): void
         return;
       }
       const out: string[] = [];
-      out.push(`removed ${formatCount(report.rowsRemoved)} media record(s) no message or contact uses, and ${formatCount(report.blobsRemoved)} stored media file(s) no record registers (${formatBytes(report.fileBytesFreed)} of files of their own)`);
-      if (report.unindexedPacksRemoved > 0) out.push(`removed ${formatCount(report.unindexedPacksRemoved)} media pack(s) left by interrupted imports (${formatBytes(report.unindexedBytesFreed)})`);
-      if (report.blobsRecovered > 0) out.push(`found ${formatCount(report.blobsRecovered)} media file(s) the pack index had lost, and indexed them again`);
-      if (report.leftoversRemoved > 0) out.push(`removed ${formatCount(report.leftoversRemoved)} temporary file(s) of interrupted imports or of an interrupted gc`);
+      out.push(`removed ${countNoun(report.rowsRemoved, 'media record')} no message or contact uses, and ${countNoun(report.blobsRemoved, 'stored media file')} no record registers (${formatBytes(report.fileBytesFreed)} of files of their own)`);
+      if (report.unindexedPacksRemoved > 0) out.push(`removed ${countNoun(report.unindexedPacksRemoved, 'media pack')} left by interrupted imports (${formatBytes(report.unindexedBytesFreed)})`);
+      if (report.blobsRecovered > 0) out.push(`found ${countNoun(report.blobsRecovered, 'media file')} the pack index had lost, and indexed them again`);
+      if (report.leftoversRemoved > 0) out.push(`removed ${countNoun(report.leftoversRemoved, 'temporary file')} of interrupted imports or of an interrupted gc`);
       const c = report.compaction;
       if (c !== null)
         out.push(
-          `compacted ${formatCount(c.packsRewritten)} pack(s) into ${formatCount(c.packsWritten)} (${formatCount(c.blobsMoved)} media moved, ${formatBytes(Math.max(0, c.bytesReclaimed))} given back${c.oldFormatRewritten > 0 ? `, ${formatCount(c.oldFormatRewritten)} old-format pack(s) now with headers` : ''})`,
+          `compacted ${countNoun(c.packsRewritten, 'pack')} into ${formatCount(c.packsWritten)} (${formatCount(c.blobsMoved)} media moved, ${formatBytes(Math.max(0, c.bytesReclaimed))} given back${c.oldFormatRewritten > 0 ? `, ${countNoun(c.oldFormatRewritten, 'old-format pack')} now with headers` : ''})`,
         );
       for (const name of c?.damaged ?? []) out.push(`WARNING: pack ${name} holds media whose bytes do not match their names: left as it was; run textvault verify`);
       if (report.oldFormatUnindexed.length > 0)
         out.push(
-          `WARNING: ${formatCount(report.oldFormatUnindexed.length)} old-format media pack(s) are not in the pack index and were kept (${report.oldFormatUnindexed.join(', ')}): packs written before headers cannot be read without the index; restore blobs/packs/index.db from a backup of the vault`,
+          `WARNING: ${countNoun(report.oldFormatUnindexed.length, 'old-format media pack')} ${nounFor(report.oldFormatUnindexed.length, 'is', 'are')} not in the pack index and were kept (${report.oldFormatUnindexed.join(', ')}): packs written before headers cannot be read without the index; restore blobs/packs/index.db from a backup of the vault`,
         );
       out.push(`done in ${report.seconds.toFixed(1)} s`);
       process.stdout.write(out.join('\n') + '\n');

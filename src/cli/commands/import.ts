@@ -8,6 +8,7 @@ import { terminalSafe } from '../terminal.js';
 import { addImapOptions, imapConnectOptions, type ImapCliOptions } from '../imap.js';
 import type { ImapFolderResult } from '../../sources/imap/import.js';
 import { isImapUrl, parseImapUrl } from '../../sources/imap/target.js';
+import { countNoun } from '../../formats/plural.js';
 
 interface ImportCliOptions extends ImapCliOptions {
   json?: boolean;
@@ -34,12 +35,12 @@ function summary(r: ImportResult, notes: RunNotes = { regionSaid: false }): stri
   if (r.status === 'skipped') return `${r.file}: already imported, nothing new\n  ${r.regionNote}`;
   const what =
     r.content === 'calls'
-      ? `${formatCount(r.calls)} calls`
+      ? countNoun(r.calls, 'call')
       : r.content === 'contacts'
-        ? `${formatCount(r.contacts)} contacts`
-        : `${formatCount(r.sms)} SMS, ${formatCount(r.mms)} MMS${r.calls > 0 ? `, ${formatCount(r.calls)} calls` : ''}`;
+        ? countNoun(r.contacts, 'contact')
+        : `${formatCount(r.sms)} SMS, ${formatCount(r.mms)} MMS${r.calls > 0 ? `, ${countNoun(r.calls, 'call')}` : ''}`;
   const lines = [
-    `${r.file}: ${r.status === 'partial' ? 'PARTIAL import' : 'imported'} ${formatCount(c.read)} records (${what}) in ${r.seconds.toFixed(1)} s: ` +
+    `${r.file}: ${r.status === 'partial' ? 'PARTIAL import' : 'imported'} ${countNoun(c.read, 'record')} (${what}) in ${r.seconds.toFixed(1)} s: ` +
       `${formatCount(c.new)} new, ${formatCount(c.duplicate)} duplicate, ${formatCount(c.updated)} updated, ${formatCount(c.rejected)} rejected`,
   ];
   if (!notes.regionSaid) {
@@ -48,7 +49,7 @@ function summary(r: ImportResult, notes: RunNotes = { regionSaid: false }): stri
   }
   if (r.salvageReason) lines.push(`  stopped at damage, kept everything before it: ${r.salvageReason}`);
   if (c.warnings > 0) {
-    lines.push(`  ${formatCount(c.warnings)} warning(s):`);
+    lines.push(`  ${countNoun(c.warnings, 'warning')}:`);
     for (const w of r.warnings.slice(0, 5)) lines.push(`    line ${w.line}:${w.column}: ${w.message}`);
     if (c.warnings > 5) lines.push(`    ... (${formatCount(c.warnings - 5)} more; see textvault backups --json)`);
   }
@@ -59,7 +60,7 @@ function folderSummary(f: ImapFolderResult, notes: RunNotes): string {
   if (f.status === 'missing') return `${f.url}: no such folder on the server; skipped`;
   if (f.status === 'up-to-date') return `${f.url}: nothing new since the last import`;
   const note = f.reread ? '\n  the folder was renumbered (UIDVALIDITY changed) and read again from the start' : '';
-  return f.result === undefined ? `${f.url}: fetched ${formatCount(f.fetched)} mails` : summary(f.result, notes) + note;
+  return f.result === undefined ? `${f.url}: fetched ${countNoun(f.fetched, 'mail')}` : summary(f.result, notes) + note;
 }
 
 export function registerImport(program: Command, globals: () => GlobalOptions): void {
@@ -137,6 +138,6 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
       }
     });
     if (opts.json === true) printJson(results);
-    if (failures.length > 0) throw new CommandFailed(`${failures.length} of ${files.length} file(s) could not be imported`);
+    if (failures.length > 0) throw new CommandFailed(`${failures.length} of ${countNoun(files.length, 'file')} could not be imported`);
   });
 }

@@ -1,3 +1,4 @@
+import { countNoun } from '../../formats/plural.js';
 import type { Command } from 'commander';
 import type { Job, JobQueue } from '../../vault/jobs/index.js';
 import { CommandFailed, formatBytes, printJson, stopSignal, withQueue, type GlobalOptions } from '../context.js';
@@ -79,7 +80,7 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
       });
       if (opts.json === true) printJson(finished);
       const failed = finished.filter((j) => j.status === 'failed').length;
-      if (failed > 0) throw new CommandFailed(`${failed} job(s) failed`);
+      if (failed > 0) throw new CommandFailed(`${countNoun(failed, 'job')} failed`);
     });
   jobs
     .command('cancel <id>')

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { SnapshotKey } from '../../vault/snapshot/folder.js';
 import { CommandFailed, formatBytes, formatCount, printJson, vaultDir, type GlobalOptions } from '../context.js';
+import { countNoun, nounFor } from '../../formats/plural.js';
 import { askInTerminal, fromFile } from '../passphrase.js';
 
 interface KeyOptions {
@@ -55,10 +56,10 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
         return;
       }
       process.stdout.write(
-        `snapshot ${result.id}: ${formatCount(result.files)} files, ${formatBytes(result.bytes)} (${formatCount(result.counts.messages)} messages, ${formatCount(result.counts.calls)} calls, ${formatCount(result.counts.blobs)} media) in ${result.seconds.toFixed(1)} s\n` +
-          `${formatBytes(result.addedBytes)} new in ${repo.dir} (${formatCount(result.addedObjects)} chunks); the rest is shared with earlier snapshots\n`,
+        `snapshot ${result.id}: ${countNoun(result.files, 'file')}, ${formatBytes(result.bytes)} (${countNoun(result.counts.messages, 'message')}, ${countNoun(result.counts.calls, 'call')}, ${formatCount(result.counts.blobs)} media) in ${result.seconds.toFixed(1)} s\n` +
+          `${formatBytes(result.addedBytes)} new in ${repo.dir} (${countNoun(result.addedObjects, 'chunk')}); the rest is shared with earlier snapshots\n`,
       );
-      if (result.pruned.length > 0) process.stdout.write(`removed ${formatCount(result.pruned.length)} older snapshot(s): ${result.pruned.join(', ')}\n`);
+      if (result.pruned.length > 0) process.stdout.write(`removed ${countNoun(result.pruned.length, 'older snapshot')}: ${result.pruned.join(', ')}\n`);
     });
   keyOptions(snapshot
     .command('list'), false)
@@ -78,7 +79,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
         return;
       }
       if (list.length === 0) process.stdout.write(`no snapshots in ${repo.dir} yet\n`);
-      for (const s of list) process.stdout.write(`${s.id}  ${s.createdAt}  ${formatCount(s.counts.messages)} messages, ${formatCount(s.counts.calls)} calls, ${formatBytes(s.bytes)}  from ${s.vault}\n`);
+      for (const s of list) process.stdout.write(`${s.id}  ${s.createdAt}  ${countNoun(s.counts.messages, 'message')}, ${countNoun(s.counts.calls, 'call')}, ${formatBytes(s.bytes)}  from ${s.vault}\n`);
     });
   keyOptions(snapshot
     .command('verify'), false)
@@ -96,8 +97,8 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
         for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
         process.stdout.write(
           report.ok
-            ? `snapshot${report.snapshots.length > 1 ? 's' : ''} ${report.snapshots.join(', ')} OK: ${formatCount(report.files)} files, ${formatBytes(report.bytes)}\n`
-            : `${formatCount(report.problems.length)} problem(s) found\n`,
+            ? `${nounFor(report.snapshots.length, 'snapshot')} ${report.snapshots.join(', ')} OK: ${countNoun(report.files, 'file')}, ${formatBytes(report.bytes)}\n`
+            : `${countNoun(report.problems.length, 'problem')} found\n`,
         );
       }
       if (!report.ok) throw new CommandFailed('snapshot verify found problems', { reported: true });
@@ -129,9 +130,9 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
       }
       if (opts.json === true) printJson({ ...restored, verify: report });
       else {
-        process.stdout.write(`restored snapshot ${restored.id} into ${restored.vault}: ${formatCount(restored.files)} files, ${formatBytes(restored.bytes)}\n`);
+        process.stdout.write(`restored snapshot ${restored.id} into ${restored.vault}: ${countNoun(restored.files, 'file')}, ${formatBytes(restored.bytes)}\n`);
         for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
-        process.stdout.write(report.ok ? 'vault OK\n' : `${formatCount(report.problems.length)} problem(s) found in the restored vault\n`);
+        process.stdout.write(report.ok ? 'vault OK\n' : `${countNoun(report.problems.length, 'problem')} found in the restored vault\n`);
       }
       if (!report.ok) throw new CommandFailed('the restored vault did not verify', { reported: true });
     });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { countNoun } from '../../formats/plural.js';
 import { Option, type Command } from 'commander';
 import type { JobQueue, Job } from '../../vault/jobs/index.js';
 import type { Source } from '../../vault/sources/registry.js';
@@ -176,7 +177,7 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
       else if (jobs.length === 0) process.stdout.write('nothing new to import\n');
       else for (const j of jobs) process.stdout.write(jobLine(j) + '\n');
       const failed = jobs.filter((j) => j.status === 'failed').length;
-      if (failed > 0) throw new CommandFailed(`${failed} of ${jobs.length} import(s) failed`);
+      if (failed > 0) throw new CommandFailed(`${failed} of ${countNoun(jobs.length, 'import')} failed`);
     });
 }
 

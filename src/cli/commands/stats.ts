@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
+import { countNoun } from '../../formats/plural.js';
 
 export function registerStats(program: Command, globals: () => GlobalOptions): void {
   program
@@ -19,7 +20,7 @@ export function registerStats(program: Command, globals: () => GlobalOptions): v
         `calls:         ${formatCount(s.calls)}`,
         `conversations: ${formatCount(s.conversations)}`,
         `contacts:      ${formatCount(s.contacts)} named`,
-        `media:         ${formatCount(s.media.blobs)} files, ${formatBytes(s.media.bytes)}`,
+        `media:         ${countNoun(s.media.blobs, 'file')}, ${formatBytes(s.media.bytes)}`,
         `span:          ${s.first ?? '-'} .. ${s.last ?? '-'}`,
         `backups:       ${formatCount(s.backups)} imported`,
       ];

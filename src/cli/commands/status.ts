@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { CommandFailed, formatCount, printJson, stopSignal, withQueue, type GlobalOptions } from '../context.js';
+import { CommandFailed, printJson, stopSignal, withQueue, type GlobalOptions } from '../context.js';
 import { jobLine } from './jobs.js';
 import { sourceLines } from './source.js';
+import { countNoun, nounFor } from '../../formats/plural.js';
 
 const sourceService = () => import('../../sources/source-service.js');
 
@@ -27,7 +28,7 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
         if (status.sources.length === 0) out.push('no sources: backups only arrive by textvault import (see textvault source add, textvault token create)');
         for (const s of status.sources) out.push(sourceLines(s));
         for (const j of running) out.push(jobLine(j));
-        if (status.deletedOnPhone > 0) out.push(`${formatCount(status.deletedOnPhone)} message(s) deleted on a phone are still kept here`);
+        if (status.deletedOnPhone > 0) out.push(`${countNoun(status.deletedOnPhone, 'message')} deleted on a phone ${nounFor(status.deletedOnPhone, 'is', 'are')} still kept here`);
         for (const r of status.rejectedFiles.slice(0, 5)) out.push(`rejected ${r.originalName} (${r.rejectedAt.slice(0, 10)}): ${r.reason}`);
         if (status.alerts.length === 0) out.push('OK: every source delivered within its expected interval');
         process.stdout.write(out.join('\n') + '\n');

@@ -2,16 +2,17 @@ import type { Command } from 'commander';
 import { CommandFailed, formatBytes, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
 import type { IndexRebuild } from '../../vault/repair.js';
+import { countNoun, nounFor } from '../../formats/plural.js';
 
 function repairText(r: IndexRebuild): string {
   const out: string[] = [];
   if (r.damagedIndexMovedTo !== undefined) out.push(`the media pack index was damaged: moved to ${r.damagedIndexMovedTo}, a new one built`);
-  out.push(`media index: read ${formatCount(r.scannedPacks)} of ${formatCount(r.packs)} pack(s), found ${formatCount(r.blobsFound)} media, added ${formatCount(r.blobsAdded)} the index lacked`);
+  out.push(`media index: read ${formatCount(r.scannedPacks)} of ${countNoun(r.packs, 'pack')}, found ${formatCount(r.blobsFound)} media, added ${formatCount(r.blobsAdded)} the index lacked`);
   if (r.oldFormatIndexed.length > 0)
-    out.push(`${formatCount(r.oldFormatIndexed.length)} pack(s) of the old format (before pack headers) are readable through the index but could not be rebuilt without it: textvault gc rewrites them in the new format`);
+    out.push(`${countNoun(r.oldFormatIndexed.length, 'pack')} of the old format (before pack headers) ${nounFor(r.oldFormatIndexed.length, 'is', 'are')} readable through the index but could not be rebuilt without it: textvault gc rewrites them in the new format`);
   if (r.oldFormatUnindexed.length > 0)
     out.push(
-      `NOT REPAIRED: ${formatCount(r.oldFormatUnindexed.length)} pack(s) of the old format are not in the index (${r.oldFormatUnindexed.join(', ')}): packs written before headers cannot be rebuilt from alone; restore blobs/packs/index.db from a backup of the vault`,
+      `NOT REPAIRED: ${countNoun(r.oldFormatUnindexed.length, 'pack')} of the old format ${nounFor(r.oldFormatUnindexed.length, 'is', 'are')} not in the index (${r.oldFormatUnindexed.join(', ')}): packs written before headers cannot be rebuilt from alone; restore blobs/packs/index.db from a backup of the vault`,
     );
   return out.join('\n') + '\n';
 }
@@ -42,16 +43,16 @@ export function registerVerify(program: Command, globals: () => GlobalOptions): 
         if (repair !== undefined) process.stdout.write(repairText(repair));
         const c = report.checked;
         process.stdout.write(
-          `checked ${formatCount(c.messages)} messages, ${formatCount(c.calls)} calls, ${formatCount(c.blobs)} media files (${formatBytes(c.bytes)}) in ${report.seconds.toFixed(1)} s\n`,
+          `checked ${countNoun(c.messages, 'message')}, ${countNoun(c.calls, 'call')}, ${countNoun(c.blobs, 'media file')} (${formatBytes(c.bytes)}) in ${report.seconds.toFixed(1)} s\n`,
         );
         if (report.unreferencedBlobs > 0)
-          process.stdout.write(`${formatCount(report.unreferencedBlobs)} media file(s) no message uses (left by an interrupted import, or of replaced messages; harmless: textvault gc removes them)\n`);
+          process.stdout.write(`${countNoun(report.unreferencedBlobs, 'media file')} no message uses (left by an interrupted import, or of replaced messages; harmless: textvault gc removes them)\n`);
         if (report.unindexedPacks > 0)
-          process.stdout.write(`${formatCount(report.unindexedPacks)} media pack(s) in blobs/packs that no index entry refers to (left by an interrupted import; harmless: textvault gc indexes the media the archive needs from them and removes the rest)\n`);
+          process.stdout.write(`${countNoun(report.unindexedPacks, 'media pack')} in blobs/packs that no index entry refers to (left by an interrupted import; harmless: textvault gc indexes the media the archive needs from them and removes the rest)\n`);
         for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
         if (repair === undefined && report.unindexedPacks > 0 && report.problems.some((p) => p.includes(' is missing from ')))
           process.stdout.write('media in packs is missing: if blobs/packs/index.db was lost or damaged, textvault verify --repair rebuilds it from the packs\n');
-        process.stdout.write(report.ok ? 'vault OK\n' : `${formatCount(report.problems.length)} problem(s) found\n`);
+        process.stdout.write(report.ok ? 'vault OK\n' : `${countNoun(report.problems.length, 'problem')} found\n`);
       }
       if (!report.ok) throw new CommandFailed('verify found problems', { reported: true });
     });

@@ -11,6 +11,7 @@ import { unlockMasterKey, type MasterKey } from './crypto.js';
 import { MAX_HEADER_BYTES, parseAbHeader } from './header.js';
 import { readAndroidBackup, sampleAndroidBackup } from './reader.js';
 import { ANDROID_BACKUP_FIELDS } from './telephony.js';
+import { countNoun } from '../plural.js';
 
 async function readStart(file: string, limit: number): Promise<Buffer> {
   const fh = await fs.promises.open(file, 'r');
@@ -66,7 +67,7 @@ export async function openAndroidBackup(file: string, options: OpenOptions): Pro
           });
           return {
             digest: stats.digest,
-            ...(stats.skipped > 0 ? { skipped: `skipped ${stats.skipped} damaged message(s), the first: ${stats.firstSkipped ?? ''}` } : {}),
+            ...(stats.skipped > 0 ? { skipped: `skipped ${countNoun(stats.skipped, 'damaged message')}, the first: ${stats.firstSkipped ?? ''}` } : {}),
           };
         },
       },

@@ -11,6 +11,7 @@ import { NotABackupError } from '../errors.js';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../limits.js';
 import { readVoice } from './reader.js';
 import { allFiles, digestFiles, openFolderSource, openZipSource, type VoiceSource } from './source.js';
+import { countNoun } from '../plural.js';
 
 async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
@@ -81,7 +82,7 @@ export async function googleVoiceUnit(file: string, limits: InputLimits = DEFAUL
         const stats = await readVoice(source, ctx, limits);
         return {
           digest: await digested,
-          ...(stats.skipped > 0 ? { skipped: `skipped ${stats.skipped} damaged record(s), the first: ${stats.firstSkipped ?? ''}` } : {}),
+          ...(stats.skipped > 0 ? { skipped: `skipped ${countNoun(stats.skipped, 'damaged record')}, the first: ${stats.firstSkipped ?? ''}` } : {}),
         };
       } finally {
         source.close();

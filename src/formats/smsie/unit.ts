@@ -13,6 +13,7 @@ import { readSmsIeCalls } from './calls-reader.js';
 import { readSmsIeContacts } from './contacts-reader.js';
 import { readSmsIeMessages } from './messages-reader.js';
 import { openSafeZip } from './zip-archive.js';
+import { countNoun } from '../plural.js';
 
 export const MESSAGES_ENTRY = 'messages.ndjson';
 const SAMPLE_CAP = 4 << 20;
@@ -102,7 +103,7 @@ export async function smsIeZipUnits(file: string, limits?: InputLimits): Promise
           });
           return {
             digest: await digest,
-            ...(stats.skipped > 0 ? { skipped: `skipped ${stats.skipped} damaged line(s), the first: ${stats.firstSkipped ?? ''}` } : {}),
+            ...(stats.skipped > 0 ? { skipped: `skipped ${countNoun(stats.skipped, 'damaged line')}, the first: ${stats.firstSkipped ?? ''}` } : {}),
           };
         } finally {
           zip.close();

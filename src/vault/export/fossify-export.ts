@@ -11,6 +11,7 @@ import { writeOutput } from './output-file.js';
 import { prepareOutDir } from './output.js';
 import { blobSource, dateStamp, type FormatExportOptions, type FormatExportResult } from './smsie-export.js';
 import { resolveSelection, SelectionError, type ExportSelection } from './selection.js';
+import { countNoun } from '../../formats/plural.js';
 
 export async function exportFossify(vault: Vault, selection: ExportSelection, options: FormatExportOptions & { keys?: FossifyKeys }): Promise<FormatExportResult> {
   const sel = await resolveSelection(vault, selection);
@@ -26,6 +27,6 @@ export async function exportFossify(vault: Vault, selection: ExportSelection, op
     files: [{ path: out.path, kind: 'messages', records: messages, bytes: out.bytes }],
     messages,
     calls: 0,
-    warnings: calls > 0 ? [`${calls} call(s) left out: Fossify Messages has no call log (use --format sms-ie or sbr for calls)`] : [],
+    warnings: calls > 0 ? [`${countNoun(calls, 'call')} left out: Fossify Messages has no call log (use --format sms-ie or sbr for calls)`] : [],
   };
 }

@@ -14,6 +14,7 @@ import { prepareOutDir } from './output.js';
 import type { ExportedFile } from './sbr-export.js';
 import { resolveSelection, SelectionError, type ExportSelection, type ResolvedSelection } from './selection.js';
 import type { FormatExportOptions, FormatExportResult } from './smsie-export.js';
+import { countNoun } from '../../formats/plural.js';
 
 /** The app's file name stamp: local date and time, YYYYMMDDHHMMSS. */
 export function fileStamp(d: Date): string {
@@ -52,6 +53,6 @@ export async function exportSuperBackup(vault: Vault, selection: ExportSelection
     files.push({ path: out.path, kind: 'calls', records: calls, bytes: out.bytes });
   }
   if (mms > 0) warnings.push(`${mms} MMS left out: Super Backup & Restore has no MMS (use --format sbr or sms-ie for them)`);
-  if (replaced > 0) warnings.push(`${replaced} character(s) XML cannot hold (control characters) written as U+FFFD`);
+  if (replaced > 0) warnings.push(`${countNoun(replaced, 'character')} XML cannot hold (control characters) written as U+FFFD`);
   return { files, messages: sms, calls, warnings };
 }

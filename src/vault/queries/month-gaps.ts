@@ -11,6 +11,8 @@
  * the first message are where the archive starts, not a gap. Documented in docs/api.md.
  */
 
+import { countNoun } from '../../formats/plural.js';
+
 /** Three empty months in a row: longer than any usual quiet spell, short enough to catch a lost quarter. */
 export const LONG_GAP_MONTHS = 3;
 
@@ -69,5 +71,5 @@ export function longGaps(rows: { month: string; messages: number }[], minMonths 
 
 /** "no messages from 2018-01 to 2018-12 (12 months) — a missing backup?" */
 export function gapText(g: MonthGap): string {
-  return `no messages from ${g.from} to ${g.to} (${g.months} months) — a missing backup?`;
+  return `no messages from ${g.from} to ${g.to} (${countNoun(g.months, 'month')}) — a missing backup?`;
 }

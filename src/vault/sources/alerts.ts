@@ -12,6 +12,7 @@ import type { ControlDb } from './registry.js';
 import { formatDuration } from '../durations.js';
 import { folderProblem } from './folder-policy.js';
 import { parseSourceConfig, type FolderConfig } from './source-config.js';
+import { countNoun } from '../../formats/plural.js';
 
 export const ALERT_KINDS = ['stale', 'folder'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -42,7 +43,7 @@ function toAlert(r: Selectable<AlertsTable>, sourceName: string): Alert {
 
 function days(ms: number): string {
   const d = ms / 86_400_000;
-  return d >= 1 ? `${Math.floor(d)} day${Math.floor(d) === 1 ? '' : 's'}` : `${Math.max(1, Math.floor(ms / 3_600_000))} hour(s)`;
+  return d >= 1 ? countNoun(Math.floor(d), 'day') : countNoun(Math.max(1, Math.floor(ms / 3_600_000)), 'hour');
 }
 
 function folderConfigOf(s: Selectable<SourcesTable>): FolderConfig {

@@ -1,11 +1,11 @@
 import { useState, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
 import type { Job } from '../api/types';
-import { formatBytes, formatCount } from '../format';
+import { countNoun, formatBytes } from '../format';
 
 function amount(n: number, unit: Job['progress']['unit']): string {
   if (unit === 'bytes') return formatBytes(n);
-  return `${formatCount(n)} ${unit === 'records' ? 'records' : 'files'}`;
+  return unit === 'records' ? countNoun(n, 'record') : countNoun(n, 'file');
 }
 
 export function jobActive(job: Job): boolean {

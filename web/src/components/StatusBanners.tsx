@@ -1,7 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { apiGet } from '../api/client';
 import type { VaultStatus } from '../api/types';
-import { formatCount } from '../format';
+import { countNoun, nounFor } from '../format';
 import { useBanners } from './Banners';
 
 /** How often the open alerts are fetched again while the app is open. */
@@ -32,7 +32,7 @@ export function StatusBanners(): ReactNode {
           }
           if (s.deletedOnPhone > 0) {
             const n = s.deletedOnPhone;
-            put('deleted-on-phone', 'info', `${formatCount(n)} ${n === 1 ? 'message' : 'messages'} you deleted on your phone ${n === 1 ? 'is' : 'are'} still here.`);
+            put('deleted-on-phone', 'info', `${countNoun(n, 'message')} you deleted on your phone ${nounFor(n, 'is', 'are')} still here.`);
           }
           // An alert that cleared (a backup arrived) goes away without a reload.
           for (const id of shown.keys()) if (!now.has(id)) dismiss(id);

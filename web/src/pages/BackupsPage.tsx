@@ -6,7 +6,7 @@ import { uploadBackup, type UploadProgress } from '../api/upload';
 import { useJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
 import { RecentJobs } from '../components/RecentJobs';
-import { formatBytes, formatCount, formatDateTime } from '../format';
+import { countNoun, formatBytes, formatCount, formatDateTime } from '../format';
 
 function numberField(result: Record<string, unknown> | null, key: string): number | null {
   const v = result?.[key];
@@ -163,8 +163,8 @@ function VerifyReport({ job }: { job: Job }): ReactNode {
   return (
     <div className={ok ? 'success' : 'error'} role="status">
       <p>
-        <strong>{ok ? 'The archive is intact.' : `${problems.length} problem(s) found.`}</strong>
-        {checked !== null && ` ${formatCount(checked)} media files re-hashed.`}
+        <strong>{ok ? 'The archive is intact.' : `${countNoun(problems.length, 'problem')} found.`}</strong>
+        {checked !== null && ` ${countNoun(checked, 'media file')} re-hashed.`}
       </p>
       {problems.length > 0 && (
         <ul>

@@ -5,7 +5,7 @@ import { withQuery } from '../api/client';
 import { usePaged } from '../api/hooks';
 import type { ConversationItem } from '../api/types';
 import { useDebounced } from '../components/useDebounced';
-import { formatCount, formatListDate } from '../format';
+import { countNoun, formatCount, formatListDate } from '../format';
 
 function isUnread(c: ConversationItem): boolean {
   return typeof c.unread === 'number' ? c.unread > 0 : c.unread;
@@ -100,7 +100,7 @@ export function ConversationsPage(): ReactNode {
               </span>
               <span className="conversation-side">
                 {c.lastDate !== null && <time dateTime={new Date(c.lastDate).toISOString()}>{formatListDate(c.lastDate)}</time>}
-                <span className="count" aria-label={`${c.messageCount} messages`}>
+                <span className="count" aria-label={countNoun(c.messageCount, 'message')}>
                   {formatCount(c.messageCount)}
                 </span>
               </span>

@@ -2,7 +2,7 @@ import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { apiDelete, apiPatch, apiPost, errorMessage } from '../api/client';
 import { useApi } from '../api/hooks';
 import type { Alert, ApiToken, Source, VaultStatus } from '../api/types';
-import { formatDateTime } from '../format';
+import { countNoun, formatDateTime } from '../format';
 import { Choice } from '../components/Choice';
 
 const SCHEDULES: [string, string][] = [
@@ -123,7 +123,7 @@ function SourceRow({ source, alerts, onChanged }: { source: Source; alerts: Aler
               setNote(null);
               apiPost<{ jobIds: number[] }>(`/api/sources/${source.id}/run`)
                 .then((r) => {
-                  setNote(r.jobIds.length === 0 ? 'Nothing new to import.' : `Queued ${r.jobIds.length} import job(s); see Backups.`);
+                  setNote(r.jobIds.length === 0 ? 'Nothing new to import.' : `Queued ${countNoun(r.jobIds.length, 'import job')}; see Backups.`);
                   onChanged();
                 })
                 .catch((e: unknown) => {

@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useApi } from '../api/hooks';
 import type { ActivityCell, MonthGap, MonthlyStats, Summary, TopContact } from '../api/types';
-import { formatCount, formatDuration, formatDateTime } from '../format';
+import { countNoun, formatCount, formatDuration, formatDateTime } from '../format';
 
 // Colours readable on both the light and the dark background.
 const SENT = '#3b82f6';
@@ -50,7 +50,7 @@ function Gaps({ gaps, longGapMonths }: { gaps: MonthGap[]; longGapMonths: number
       <ul>
         {gaps.map((g) => (
           <li key={g.from}>
-            No messages from {g.from} to {g.to} ({g.months} months) — a missing backup?
+            No messages from {g.from} to {g.to} ({countNoun(g.months, 'month')}) — a missing backup?
           </li>
         ))}
       </ul>

@@ -7,7 +7,7 @@ import type { Conversation, Message, MessagePage, Part } from '../api/types';
 import { useExport, useExportFormats } from '../components/ExportRunner';
 import { Lightbox } from '../components/Lightbox';
 import { MessageBubble } from '../components/MessageBubble';
-import { dateInputToMs, dayKey, formatCount } from '../format';
+import { countNoun, dateInputToMs, dayKey } from '../format';
 import { Choice } from '../components/Choice';
 
 const PAGE = 200;
@@ -121,7 +121,7 @@ export function ThreadPage(): ReactNode {
           <h1 id="thread-title">{c?.title ?? 'Conversation'}</h1>
           {c !== null && (
             <p className="muted">
-              {c.members.map((mb) => (mb.name === null ? mb.address : `${mb.name} (${mb.address})`)).join(', ')} · {formatCount(c.messageCount)} messages
+              {c.members.map((mb) => (mb.name === null ? mb.address : `${mb.name} (${mb.address})`)).join(', ')} · {countNoun(c.messageCount, 'message')}
             </p>
           )}
         </div>
