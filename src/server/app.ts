@@ -23,6 +23,7 @@ import { exportRoutes } from './routes/exports.js';
 import { formatRoutes } from './routes/formats.js';
 import { jobRoutes } from './routes/jobs.js';
 import { mediaRoutes } from './routes/media.js';
+import { snapshotRoutes } from './routes/snapshots.js';
 import { sourceRoutes } from './routes/sources.js';
 import { securityHeaders } from './security-headers.js';
 import { staticApp } from './static.js';
@@ -128,6 +129,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   jobRoutes(app, options.jobs, options.vault.dir, () => uploadMaxBytes(options.vault));
   exportRoutes(app, options.jobs, options.vault.dir);
   formatRoutes(app);
+  snapshotRoutes(app, options.vault.dir);
   // Phones and sync apps upload here with a device token instead of a session (docs/sources.md).
   await app.register(ingestRoutes, { queue: options.jobs, spoolDir: path.join(options.vault.dir, UPLOADS_DIR), maxBytes: () => ingestMaxBytes(options.vault) });
   if (options.sources !== undefined) await app.register(sourceRoutes, { service: options.sources });

@@ -190,6 +190,14 @@ describe('textvault snapshot', () => {
     const ok = cli(['--vault', path.join(dir, 'restored'), 'restore', '--from', snaps, '--passphrase-file', pass]);
     expect(ok.stdout).toContain('vault OK');
     expect(ok.code).toBe(0);
+    // A failed snapshot is recorded: `snapshot status` (and the Backups page) says so until one succeeds.
+    expect(cli(['--vault', vault, 'snapshot', 'status']).code).toBe(0);
+    expect(cli(['--vault', vault, 'snapshot', '--to', snaps, '--passphrase-file', wrong]).code).toBe(1);
+    const failing = cli(['--vault', vault, 'snapshot', 'status']);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain(`failed: wrong passphrase for the snapshots in ${snaps}`);
+    expect(cli(['--vault', vault, 'snapshot', '--to', snaps, '--passphrase-file', pass]).code).toBe(0);
+    expect(cli(['--vault', vault, 'snapshot', 'status']).stdout).toContain('snapshots OK');
   }, 60_000);
 
   it('waits for an import that has the archive to itself (rollback journal), without holding it up', async () => {

@@ -49,8 +49,17 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
     .option('--json', 'print the result as JSON')
     .action(async (opts: { to: string; keep?: number; json?: boolean } & KeyOptions) => {
       const [{ takeSnapshot }, { openSnapshotFolder }] = await Promise.all([import('../../vault/snapshot/take-snapshot.js'), import('../../vault/snapshot/folder.js')]);
-      const repo = await openSnapshotFolder(opts.to, { create: true, key: keySource(opts.to, opts) });
-      const result = await takeSnapshot(vaultDir(globals()), repo, { keep: opts.keep });
+      const dir = vaultDir(globals());
+      let repo, result;
+      try {
+        repo = await openSnapshotFolder(opts.to, { create: true, key: keySource(opts.to, opts) });
+        result = await takeSnapshot(dir, repo, { keep: opts.keep });
+      } catch (e) {
+        // The Backups page and `snapshot status` say the last attempt failed, and why.
+        const { recordSnapshotFailure } = await import('../../vault/snapshot/status.js');
+        recordSnapshotFailure(dir, { at: new Date().toISOString(), to: opts.to, message: e instanceof Error ? e.message : String(e) });
+        throw e;
+      }
       if (opts.json === true) {
         printJson(result);
         return;
@@ -60,6 +69,22 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
           `${formatBytes(result.addedBytes)} new in ${repo.dir} (${countNoun(result.addedObjects, 'chunk')}); the rest is shared with earlier snapshots\n`,
       );
       if (result.pruned.length > 0) process.stdout.write(`removed ${countNoun(result.pruned.length, 'older snapshot')}: ${result.pruned.join(', ')}\n`);
+    });
+  snapshot
+    .command('status')
+    .description('when the vault was last snapshotted, and whether a snapshot is overdue (more than 3 days) or the last one failed; exits 1 then')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { snapshotHealth } = await import('../../vault/snapshot/status.js');
+      const health = snapshotHealth(vaultDir(globals()));
+      if (opts.json === true) printJson(health);
+      else {
+        const l = health.last;
+        if (l !== null)
+          process.stdout.write(`last snapshot ${l.id} at ${l.at} to ${l.to}${l.encrypted ? ' (encrypted)' : ''}: ${formatCount(l.counts.messages)} messages, ${formatBytes(l.bytes)}, ${formatBytes(l.addedBytes)} new\n`);
+        process.stdout.write(health.message === null ? 'snapshots OK\n' : `${health.message}\n`);
+      }
+      if (health.state !== 'ok') throw new CommandFailed('snapshots need attention', { reported: true });
     });
   keyOptions(snapshot
     .command('list'), false)

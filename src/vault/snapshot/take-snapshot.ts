@@ -23,6 +23,7 @@ import { MANIFEST_FORMAT, MANIFEST_VERSION, type SnapshotFile, type SnapshotMani
 import { pruneSnapshots } from './prune.js';
 import { FrozenDatabase } from './read-snapshot.js';
 import { newSnapshotId, type SnapshotRepository } from './repository.js';
+import { recordSnapshot } from './status.js';
 import { storeFile, type StoreTally } from './store-file.js';
 
 export const PACK_INDEX_PATH = 'blobs/packs/index.db';
@@ -122,6 +123,7 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
     const seconds = (performance.now() - started) / 1000;
     const manifest: SnapshotManifest = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, id, createdAt: now.toISOString(), vault: dir, seconds, counts, files };
     repo.writeManifest(manifest);
+    recordSnapshot(dir, { id, at: now.toISOString(), to: repo.dir, encrypted: repo.codec.encrypted, bytes: tally.bytes, addedBytes: tally.addedBytes, seconds, counts });
     const pruned = options.keep !== undefined ? pruneSnapshots(repo, options.keep) : [];
     return { id, files: files.length, bytes: tally.bytes, addedObjects: tally.addedObjects, addedBytes: tally.addedBytes, seconds, counts, pruned };
   } finally {

@@ -139,6 +139,22 @@ export interface ActivityCell {
   count: number;
 }
 
+/** GET /api/snapshots/status: the vault's own backups (textvault snapshot). */
+export interface SnapshotHealth {
+  state: 'ok' | 'never' | 'stale' | 'failing';
+  message: string | null;
+  last: {
+    id: string;
+    at: string;
+    to: string;
+    encrypted: boolean;
+    bytes: number;
+    addedBytes: number;
+    counts: { messages: number; calls: number; blobs: number };
+  } | null;
+  lastError: { at: string; to: string; message: string } | null;
+}
+
 export interface BackupRun {
   id: number;
   file: string;

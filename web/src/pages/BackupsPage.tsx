@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
 import { useApi, usePaged } from '../api/hooks';
-import type { BackupRun, Formats, Job } from '../api/types';
+import type { BackupRun, Formats, Job, SnapshotHealth } from '../api/types';
 import { uploadBackup, type UploadProgress } from '../api/upload';
 import { useJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
@@ -211,6 +211,33 @@ function Verify(): ReactNode {
   );
 }
 
+/** The vault's own backups (textvault snapshot): the last one, and a warning when overdue or failing. */
+function Snapshots(): ReactNode {
+  const health = useApi<SnapshotHealth>('/api/snapshots/status');
+  const h = health.data;
+  return (
+    <section className="card snapshots" aria-labelledby="snapshots-title">
+      <h2 id="snapshots-title">Snapshots of the vault</h2>
+      {health.error !== null && <p className="error" role="alert">{health.error}</p>}
+      {h?.last != null && (
+        <p className="snapshot-last">
+          Last snapshot {formatDateTime(Date.parse(h.last.at))} to <code>{h.last.to}</code>
+          {h.last.encrypted ? ' (encrypted)' : ''}: {formatCount(h.last.counts.messages)} messages, {formatBytes(h.last.bytes)} ({formatBytes(h.last.addedBytes)} new).
+        </p>
+      )}
+      {h?.message != null && (
+        <p className={h.state === 'ok' ? 'muted' : 'error'} role={h.state === 'ok' ? undefined : 'alert'}>
+          {h.message}
+        </p>
+      )}
+      {h?.state === 'ok' && <p className="success">Snapshots are up to date.</p>}
+      <p className="muted">
+        Taken with <code>textvault snapshot --to DIR</code> (daily from cron or a timer); see the README&apos;s &ldquo;Backing up Textvault&rdquo;.
+      </p>
+    </section>
+  );
+}
+
 export function BackupsPage(): ReactNode {
   const runs = usePaged<BackupRun>('/api/backups?limit=50');
   return (
@@ -221,6 +248,7 @@ export function BackupsPage(): ReactNode {
       <div className="chart-grid">
         <Upload onFinished={runs.reload} />
         <Verify />
+        <Snapshots />
       </div>
       <RecentJobs />
       <h2>Import runs</h2>
