@@ -61,6 +61,11 @@ test.skipIf(noChromium)('two contacts with the same name show their numbers; one
   await expect.poll(() => titles.count()).toBe(3);
   const texts = (await titles.allTextContents()).sort();
   expect(texts).toEqual(['Alex Kim', 'Sam Lee (+12025550101)', 'Sam Lee (+12025550102)']);
+  // The statistics' top contacts too.
+  await page.goto(`${server.url}/stats`);
+  const top = page.locator('figure', { hasText: 'Top contacts by messages' }).locator('.top-name');
+  await expect.poll(() => top.count()).toBe(3);
+  expect((await top.allTextContents()).sort()).toEqual(['Alex Kim', 'Sam Lee (+12025550101)', 'Sam Lee (+12025550102)']);
 });
 
 test.skipIf(noChromium)('a web address in a message is a link to a new tab without referrer; markup stays text; nothing is fetched', async () => {

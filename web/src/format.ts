@@ -59,6 +59,19 @@ export function nounFor(n: number, one: string, other = `${one}s`): string {
   return PLURAL_RULES.select(n) === 'one' ? one : other;
 }
 
+/** Names that two or more different numbers carry among `people`: those need their number beside them. */
+export function sharedNames(people: readonly { name: string | null; address: string }[]): Set<string> {
+  const numbers = new Map<string, Set<string>>();
+  for (const p of people) if (p.name !== null) numbers.set(p.name, (numbers.get(p.name) ?? new Set()).add(p.address));
+  return new Set([...numbers].filter(([, a]) => a.size > 1).map(([n]) => n));
+}
+
+/** A person as a label: the name, with the number when another number has the same name; else the number. */
+export function personLabel(p: { name: string | null; address: string }, shared: ReadonlySet<string>): string {
+  if (p.name === null) return p.address;
+  return shared.has(p.name) ? `${p.name} (${p.address})` : p.name;
+}
+
 /** "1 conversation", "12 conversations", "1,234 messages". */
 export function countNoun(n: number, one: string, other = `${one}s`): string {
   return `${formatCount(n)} ${nounFor(n, one, other)}`;

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import type { Message, Part } from '../api/types';
-import { formatDay, formatTime } from '../format';
+import { formatDay, formatTime, personLabel } from '../format';
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 import { LinkedText } from './LinkedText';
 import { PartView } from './PartView';
 
@@ -20,11 +22,13 @@ export interface BubbleProps {
   isGroup: boolean;
   highlighted: boolean;
   onOpenImage: (part: Part) => void;
+  /** Names two members of the conversation share: their senders show the number too. */
+  sharedNames?: ReadonlySet<string>;
 }
 
-export function MessageBubble({ message: m, showDay, isGroup, highlighted, onOpenImage }: BubbleProps): ReactNode {
+export function MessageBubble({ message: m, showDay, isGroup, highlighted, onOpenImage, sharedNames = NO_NAMES }: BubbleProps): ReactNode {
   const side = m.direction === 'out' ? 'out' : 'in';
-  const sender = m.sender === null ? null : (m.sender.name ?? m.sender.address);
+  const sender = m.sender === null ? null : personLabel(m.sender, sharedNames);
   const status = m.status === null ? '' : (STATUS_LABEL[m.status] ?? m.status);
   const hasBody = m.body !== null && m.body !== '';
   // Text parts repeat the body the server already assembled; show them only when there is no body.

@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useApi } from '../api/hooks';
 import type { ActivityCell, MonthGap, MonthlyStats, Summary, TopContact } from '../api/types';
-import { countNoun, formatCount, formatDuration, formatDateTime } from '../format';
+import { countNoun, formatCount, formatDuration, formatDateTime, personLabel, sharedNames } from '../format';
 
 // Colours readable on both the light and the dark background.
 const SENT = '#3b82f6';
@@ -101,6 +101,8 @@ function Monthly({ data }: { data: MonthlyStats }): ReactNode {
 
 function TopList({ title, items, value, format }: { title: string; items: TopContact[]; value: (t: TopContact) => number; format: (n: number) => string }): ReactNode {
   const max = Math.max(1, ...items.map(value));
+  // Two contacts saved under one name would be two identical bars: show their numbers.
+  const shared = sharedNames(items);
   return (
     <figure className="card chart">
       <figcaption>{title}</figcaption>
@@ -111,7 +113,7 @@ function TopList({ title, items, value, format }: { title: string; items: TopCon
           {items.map((t) => (
             <li key={t.address}>
               <Link to={`/?q=${encodeURIComponent(t.address)}`} className="top-name">
-                {t.name ?? t.address}
+                {personLabel(t, shared)}
               </Link>
               <span className="top-bar" aria-hidden="true">
                 <span style={{ width: `${(100 * value(t)) / max}%` }} />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { apiGet, errorMessage, withQuery } from '../api/client';
@@ -7,7 +7,7 @@ import type { Conversation, Message, MessagePage, Part } from '../api/types';
 import { useExport, useExportFormats } from '../components/ExportRunner';
 import { Lightbox } from '../components/Lightbox';
 import { MessageBubble } from '../components/MessageBubble';
-import { countNoun, dateInputToMs, dayKey } from '../format';
+import { countNoun, dateInputToMs, dayKey, sharedNames } from '../format';
 import { Choice } from '../components/Choice';
 
 const PAGE = 200;
@@ -108,6 +108,7 @@ export function ThreadPage(): ReactNode {
 
   const c = conv.data;
   const isGroup = c?.isGroup ?? false;
+  const shared = useMemo(() => sharedNames(c?.members ?? []), [c]);
   const messages = loaded?.messages ?? [];
   const target = around;
 
@@ -181,6 +182,7 @@ export function ThreadPage(): ReactNode {
                 isGroup={isGroup}
                 highlighted={target !== null && String(m.id) === target}
                 onOpenImage={setImage}
+                sharedNames={shared}
               />
             );
           }}
