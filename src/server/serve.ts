@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { notifiersFromConfig } from '../sources/notify/index.js';
+import { SnapshotService } from '../sources/snapshot-service.js';
 import { SourceService } from '../sources/source-service.js';
 import { userCount } from '../vault/auth/users.js';
 import { JobQueue } from '../vault/jobs/index.js';
@@ -48,7 +49,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const jobVault = await Vault.open(options.dir);
   const queue = await JobQueue.open(jobVault);
   // Sources write through the job side, like `textvault daemon` does.
-  const sources = new SourceService(jobVault, queue, { notifiers: await notifiersFromConfig(jobVault) });
+  const notifiers = await notifiersFromConfig(jobVault);
+  const sources = new SourceService(jobVault, queue, { notifiers });
+  // Scheduled snapshots of the vault itself (`textvault snapshot schedule`) and their alerts.
+  const snapshots = new SnapshotService(jobVault, { notifiers });
   let app: FastifyInstance | undefined;
   try {
     const setupToken = (await userCount(queue.control)) === 0 ? randomBytes(24).toString('base64url') : null;
@@ -96,6 +100,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (setupToken !== null) options.announce(`No account yet. Create the owner account within this run at: ${url}/setup#token=${setupToken}`);
     await queue.start();
     await sources.start();
+    await snapshots.start();
     return {
       app: running,
       url,
@@ -106,6 +111,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         const stopping = queue.stop({ interrupt: true });
         await running.close();
         await sources.stop();
+        await snapshots.stop();
         await stopping;
         await queue.close();
         await jobVault.close();
@@ -115,6 +121,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   } catch (e) {
     await app?.close();
     await sources.stop();
+    await snapshots.stop();
     await queue.close();
     await jobVault.close();
     await vault.close();

@@ -56,6 +56,12 @@ export function parseByteSize(v: string): number {
   return Math.round(Number(m[1]) * 1024 ** power);
 }
 
+const absolutePath: Setting['parse'] = (v) => {
+  const s = v.trim();
+  if (!path.isAbsolute(s)) throw new ConfigError(`"${v}" is not an absolute path; e.g. /mnt/backup/textvault`);
+  return path.resolve(s);
+};
+
 export const SETTINGS: Record<string, Setting> = {
   region: {
     description: 'default region for numbers without a country code (US, GB, ... or a calling code like +44)',
@@ -121,6 +127,34 @@ export const SETTINGS: Record<string, Setting> = {
   'exports.keep': {
     description: 'how long an export made in the web app stays on the server for download, e.g. 30d or 12h (default 7d)',
     parse: (v) => formatDuration(parseKeep(v)),
+  },
+  // Snapshots of the vault that `textvault serve` takes by itself (vault/snapshot/, README "Backing up Textvault").
+  'snapshot.schedule': {
+    description: 'when textvault serve snapshots the vault: hourly, daily (03:00), weekly, a cron expression like "30 4 * * *", or off (default)',
+    parse: (v) => {
+      const s = v.trim();
+      if (['off', 'hourly', 'daily', 'weekly'].includes(s) || /^(\S+\s+){4,5}\S+$/.test(s)) return s;
+      throw new ConfigError(`"${v}" is not a snapshot schedule: use hourly, daily, weekly, off or a cron expression like "30 4 * * *"`);
+    },
+  },
+  'snapshot.to': { description: 'the folder scheduled snapshots go to (absolute path; see textvault snapshot --to)', parse: absolutePath },
+  'snapshot.keep': {
+    description: 'how many scheduled snapshots to keep (default: all)',
+    parse: (v) => {
+      const n = Number(v.trim());
+      if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`"${v}" is not a number of snapshots to keep: use a whole number of at least 1`);
+      return String(n);
+    },
+  },
+  'snapshot.passphrase-file': { description: 'encrypt scheduled snapshots with the passphrase in this file (absolute path)', parse: absolutePath },
+  'snapshot.key-file': { description: 'encrypt scheduled snapshots with this key file (absolute path)', parse: absolutePath },
+  'snapshot.max-age': {
+    description: 'alert when the last snapshot is older than this, e.g. 3d (default) or 36h',
+    parse: (v) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms <= 0) throw new ConfigError(notADuration(v));
+      return formatDuration(ms);
+    },
   },
   'uploads.max-size': {
     description: "largest file the web app's upload accepts, e.g. 4GB (default: ingest.max-size, else 8GB)",
@@ -404,6 +438,12 @@ export class VaultConfig {
     const m = await this.db.selectFrom('messages').select('id').limit(1).executeTakeFirst();
     const c = await this.db.selectFrom('calls').select('id').limit(1).executeTakeFirst();
     return m === undefined && c === undefined;
+  }
+
+  /** Removes a setting (back to its default): e.g. one way of encrypting snapshots replacing the other. */
+  async unset(key: string): Promise<void> {
+    if (SETTINGS[key] === undefined) throw new ConfigError(`unknown setting "${key}"; known settings: ${Object.keys(SETTINGS).join(', ')}`);
+    await this.db.deleteFrom('config').where('key', '=', key).execute();
   }
 
   /** Internal bookkeeping values (e.g. where an inferred region came from). */

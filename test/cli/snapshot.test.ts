@@ -233,4 +233,25 @@ describe('textvault snapshot', () => {
     // Before the import or after it, never between.
     expect([JSON.stringify(before), JSON.stringify(after)]).toContain(JSON.stringify(dump));
   }, 120_000);
+
+  it('snapshot schedule stores the settings textvault serve runs snapshots with; off stops them', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sms.xml');
+    await writeSmsBackup(file, { seed: 4, sms: 10, mms: 0 });
+    const vault = path.join(dir, 'vault');
+    expect(cli(['--vault', vault, 'import', file]).code).toBe(0);
+    const missing = cli(['--vault', vault, 'snapshot', 'schedule', 'daily']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('--to DIR');
+    const key = path.join(dir, 'key');
+    fs.writeFileSync(key, Buffer.alloc(32, 7));
+    const set = cli(['--vault', vault, 'snapshot', 'schedule', 'daily', '--to', 'snaps', '--keep', '7', '--key-file', key, '--json']);
+    expect(set.stderr).toBe('');
+    expect(JSON.parse(set.stdout)).toMatchObject({ schedule: 'daily', to: path.resolve('snaps'), keep: 7, keyFile: key, passphraseFile: null });
+    const bad = cli(['--vault', vault, 'snapshot', 'schedule', 'sometimes']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('is not a snapshot schedule');
+    const off = cli(['--vault', vault, 'snapshot', 'schedule', 'off']);
+    expect(off.stdout).toBe('scheduled snapshots are off\n');
+  }, 60_000);
 });

@@ -71,6 +71,44 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
       if (result.pruned.length > 0) process.stdout.write(`removed ${countNoun(result.pruned.length, 'older snapshot')}: ${result.pruned.join(', ')}\n`);
     });
   snapshot
+    .command('schedule')
+    .description('take snapshots on a schedule while textvault serve runs, with alerts when one fails or none was taken for 3 days (snapshot.max-age); "off" stops')
+    .argument('<when>', 'hourly, daily (03:00), weekly, a cron expression like "30 4 * * *", or off')
+    .option('--to <dir>', 'the folder the snapshots go to (needed unless already set)')
+    .option('--keep <n>', 'keep only the N newest snapshots there', parseKeep)
+    .option('--passphrase-file <file>', 'encrypt with the passphrase in FILE (the server must be able to read it)')
+    .option('--key-file <file>', 'encrypt with this key file')
+    .option('--json', 'print the settings as JSON')
+    .action(async (when: string, opts: { to?: string; keep?: number; passphraseFile?: string; keyFile?: string; json?: boolean }) => {
+      const { withVault } = await import('../context.js');
+      const path = await import('node:path');
+      const settings = await withVault(globals(), false, async (vault) => {
+        const { snapshotSettings } = await import('../../vault/snapshot/scheduled.js');
+        if (when !== 'off' && opts.to === undefined && (await vault.config.get('snapshot.to')) === undefined)
+          throw new CommandFailed('say where the snapshots go: textvault snapshot schedule WHEN --to DIR');
+        if (opts.passphraseFile !== undefined && opts.keyFile !== undefined) throw new CommandFailed('give --passphrase-file or --key-file, not both');
+        await vault.config.set('snapshot.schedule', when);
+        if (opts.to !== undefined) await vault.config.set('snapshot.to', path.resolve(opts.to));
+        if (opts.keep !== undefined) await vault.config.set('snapshot.keep', String(opts.keep));
+        if (opts.passphraseFile !== undefined) {
+          await vault.config.set('snapshot.passphrase-file', path.resolve(opts.passphraseFile));
+          await vault.config.unset('snapshot.key-file');
+        }
+        if (opts.keyFile !== undefined) {
+          await vault.config.set('snapshot.key-file', path.resolve(opts.keyFile));
+          await vault.config.unset('snapshot.passphrase-file');
+        }
+        return snapshotSettings(vault);
+      });
+      if (opts.json === true) printJson(settings);
+      else if (settings.schedule === null) process.stdout.write('scheduled snapshots are off\n');
+      else
+        process.stdout.write(
+          `textvault serve takes a snapshot ${settings.schedule} to ${settings.to ?? '?'}${settings.keep === undefined ? '' : `, keeping ${settings.keep}`}${settings.passphraseFile !== null || settings.keyFile !== null ? ', encrypted' : ''}; ` +
+            `it alerts when one fails or none was taken for ${Math.round(settings.maxAgeMs / 3_600_000)} h\n`,
+        );
+    });
+  snapshot
     .command('status')
     .description('when the vault was last snapshotted, and whether a snapshot is overdue (more than 3 days) or the last one failed; exits 1 then')
     .option('--json', 'print as JSON')

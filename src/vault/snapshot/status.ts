@@ -31,6 +31,8 @@ export interface SnapshotFailure {
 export interface SnapshotStatus {
   last: SnapshotRecord | null;
   lastError: SnapshotFailure | null;
+  /** The problem an alert was sent for (see alertKey), so each is notified once. */
+  notified?: string | null;
 }
 
 export interface SnapshotHealth extends SnapshotStatus {
@@ -49,7 +51,7 @@ export function readSnapshotStatus(vaultDir: string): SnapshotStatus {
     return { last: null, lastError: null };
   }
   const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<SnapshotStatus>;
-  return { last: o.last ?? null, lastError: o.lastError ?? null };
+  return { last: o.last ?? null, lastError: o.lastError ?? null, notified: o.notified ?? null };
 }
 
 function write(vaultDir: string, status: SnapshotStatus): void {
@@ -61,13 +63,13 @@ function write(vaultDir: string, status: SnapshotStatus): void {
 
 export function recordSnapshot(vaultDir: string, record: SnapshotRecord): void {
   const before = readSnapshotStatus(vaultDir);
-  write(vaultDir, { last: record, lastError: before.lastError });
+  write(vaultDir, { ...before, last: record });
 }
 
 export function recordSnapshotFailure(vaultDir: string, failure: SnapshotFailure): void {
   if (!fs.existsSync(vaultDir)) return;
   const before = readSnapshotStatus(vaultDir);
-  write(vaultDir, { last: before.last, lastError: failure });
+  write(vaultDir, { ...before, lastError: failure });
 }
 
 export function snapshotHealth(vaultDir: string, now = Date.now(), maxAgeMs = SNAPSHOT_MAX_AGE_MS): SnapshotHealth {
@@ -82,6 +84,18 @@ export function snapshotHealth(vaultDir: string, now = Date.now(), maxAgeMs = SN
   if (now - lastMs > maxAgeMs)
     return { ...status, state: 'stale', message: `No snapshot of the vault for ${howLong(now - lastMs)}: the last one was taken ${utc(last.at)} to ${last.to}. Check the timer or cron job that runs textvault snapshot.` };
   return { ...status, state: 'ok', message: null };
+}
+
+/** Which problem a health is (null when there is none to alert about): one alert each. */
+export function alertKey(h: SnapshotHealth): string | null {
+  if (h.state === 'stale') return `stale:${h.last?.id ?? ''}`;
+  // Failing since the last success: one alert, however many runs fail until the next success.
+  if (h.state === 'failing') return `failing:${h.last?.id ?? ''}`;
+  return null;
+}
+
+export function recordNotified(vaultDir: string, key: string | null): void {
+  write(vaultDir, { ...readSnapshotStatus(vaultDir), notified: key });
 }
 
 function howLong(ms: number): string {
