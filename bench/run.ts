@@ -142,6 +142,12 @@ for (const s of scenarios) {
   process.stderr.write(`${s.name} done\n`);
 }
 
+// Snapshots of the vault (bench/snapshot.ts): only when asked, as it imports the large-1gb file again.
+if (ONLY?.includes('snapshot') === true) {
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(HERE, 'snapshot.ts')], { stdio: 'inherit' });
+  process.stderr.write('snapshot done\n');
+}
+
 if (!ONLY || ONLY.includes('imap')) {
   // SMS Backup+ over IMAP from a local Dovecot (#5).
   for (const m of await imapBench(n(20_000))) rows.push(row('imap', m.step, m));

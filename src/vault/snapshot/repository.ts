@@ -20,8 +20,14 @@ import { manifestSchema, type SnapshotManifest } from './manifest.js';
 
 export const HEADER_FILE = 'textvault-snapshots.json';
 export const HEADER_FORMAT = 'textvault-snapshots';
-/** Files are cut into chunks of this size at fixed offsets, so a pack that grew shares its first chunks with the last snapshot. */
+/** Media files are cut into chunks of this size (a chunk is stored once, whichever snapshot holds it). */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Databases in smaller ones: an import changes pages all over the file (indexes, the search
+ * index), and each changed chunk is stored again whole. With 4 MiB chunks a day's import of a
+ * 24 MB vault stored 13 MB again; see BENCHMARKS.md for the figures at this size.
+ */
+export const DB_CHUNK_BYTES = 256 * 1024;
 const OBJECT_NAME = /^[0-9a-f]{64}$/;
 const SNAPSHOT_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
 

@@ -16,19 +16,19 @@ export interface StoreTally {
 }
 
 /**
- * Stores the first `length` bytes of `file` (all of it when undefined) as `relPath`. A file that
- * is shorter than `length` is an error naming it.
+ * Stores the first `length` bytes of `file` (all of it when undefined) as `relPath`, in chunks of
+ * `chunkBytes`. A file that is shorter than `length` is an error naming it.
  */
-export function storeFile(repo: SnapshotRepository, file: string, relPath: string, tally: StoreTally, length?: number): SnapshotFile {
+export function storeFile(repo: SnapshotRepository, file: string, relPath: string, tally: StoreTally, length?: number, chunkBytes = CHUNK_BYTES): SnapshotFile {
   const fd = fs.openSync(file, 'r');
   try {
     const size = length ?? fs.fstatSync(fd).size;
     const whole = createHash('sha256');
     const chunks: SnapshotChunk[] = [];
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const buffer = Buffer.allocUnsafe(chunkBytes);
     let position = 0;
     while (position < size) {
-      const want = Math.min(CHUNK_BYTES, size - position);
+      const want = Math.min(chunkBytes, size - position);
       let got = 0;
       while (got < want) {
         const n = fs.readSync(fd, buffer, got, want - got, position + got);

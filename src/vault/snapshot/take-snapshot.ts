@@ -22,7 +22,7 @@ import { SnapshotError } from './errors.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type SnapshotFile, type SnapshotManifest } from './manifest.js';
 import { pruneSnapshots } from './prune.js';
 import { FrozenDatabase } from './read-snapshot.js';
-import { newSnapshotId, type SnapshotRepository } from './repository.js';
+import { DB_CHUNK_BYTES, newSnapshotId, type SnapshotRepository } from './repository.js';
 import { recordSnapshot } from './status.js';
 import { storeFile, type StoreTally } from './store-file.js';
 
@@ -93,7 +93,7 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
         const tmp = repo.tempPath('db');
         try {
           await f.copyTo(tmp);
-          files.push(storeFile(repo, tmp, rel, tally));
+          files.push(storeFile(repo, tmp, rel, tally, undefined, DB_CHUNK_BYTES));
         } finally {
           for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(tmp + suffix, { force: true });
         }
