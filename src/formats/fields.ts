@@ -19,6 +19,11 @@ export interface MessageFields {
   dateMs: number | undefined;
   dateSentMs: number | null;
   direction: Direction;
+  /**
+   * The format keeps this record's date in whole seconds (the provider's MMS table): its
+   * milliseconds are unknown, not zero, so another copy of the same second may be this one.
+   */
+  secondsDate?: boolean;
   /** SMS `type` / MMS `msg_box`. */
   box: number | null;
   /** The record's own address field as written. */

@@ -17,7 +17,7 @@ const CC = 130;
 const BCC = 129;
 
 export function providerMmsFields(r: MmsRecord): MessageFields {
-  const f = mmsFields(r);
+  const f: MessageFields = { ...mmsFields(r), secondsDate: true };
   const address = strOrNull(attr(r.attrs, 'address'));
   if ((address !== null && address.trim() !== '') || r.addrs === null) return f;
   const rows = r.addrs.map((a) => ({

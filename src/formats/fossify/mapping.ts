@@ -14,7 +14,9 @@
  */
 import type { AddrRecord, Attr, Attrs, PartRecord } from '../records.js';
 import { attr } from '../records.js';
+import { intOrNull } from '../fields.js';
 import { msToSeconds, scalarText, secondsToMs, type JsonObject } from '../json/values.js';
+import { mmsDirection } from '../sbr/fields.js';
 
 /** Kotlin property name -> provider column (and Fossify's snake_case key). */
 const COLUMN_OF: Record<string, string> = {
@@ -179,12 +181,57 @@ export function smsElement(attrs: Attrs, keys: FossifyKeys = 'kotlin'): JsonObje
   return { ...(keys === 'kotlin' ? rename(o, SMS_KOTLIN) : o), backupType: 'sms' };
 }
 
+const FROM = '137';
+const TO = '151';
+const OWNER = 'insert-address-token';
+
+/**
+ * The address rows of an MMS that has none (SMS Backup & Restore's `<mms>` without `<addrs>`),
+ * made from its thread address (`a~b~c`) and direction. Fossify's MMS have no thread address: an
+ * empty list would lose the conversation, in the app and when the file is read back. A sent
+ * MMS went from the owner to every participant; a received one came from its only participant,
+ * or, in a group, from one of them nobody recorded, so there every participant is a recipient and
+ * none is named as the sender (docs/dedup.md, "Fossify").
+ */
+function threadAddresses(attrs: Attrs): AddrRecord[] {
+  const others = threadMembers(attrs);
+  if (others.length === 0) return [];
+  const row = (address: string, type: string): AddrRecord => ({ attrs: [['address', address], ['type', type], ['charset', '106']] });
+  if (mmsDirection(intOrNull(attr(attrs, 'msg_box')), intOrNull(attr(attrs, 'm_type'))) === 'out') return [row(OWNER, FROM), ...others.map((a) => row(a, TO))];
+  const [only] = others;
+  if (others.length === 1 && only !== undefined) return [row(only, FROM), row(OWNER, TO)];
+  return [...others.map((a) => row(a, TO)), row(OWNER, TO)];
+}
+
+const CC = '130';
+
+/**
+ * The address rows, plus a copy row for each member of the thread address they do not name: a
+ * group MMS's rows may list only its sender and the owner while `address` names the whole group
+ * (`12345~+4915112345678`). Without them the conversation read back from Fossify's file would be
+ * the sender's alone. Copied members count as participants whatever the direction.
+ */
+function withThreadMembers(addrs: AddrRecord[], attrs: Attrs): AddrRecord[] {
+  const named = new Set(addrs.map((a) => attr(a.attrs, 'address')));
+  const missing = threadMembers(attrs).filter((m) => !named.has(m));
+  return missing.length === 0 ? addrs : [...addrs, ...missing.map((a): AddrRecord => ({ attrs: [['address', a], ['type', CC], ['charset', '106']] }))];
+}
+
+function threadMembers(attrs: Attrs): string[] {
+  const thread = attr(attrs, 'address');
+  if (thread === undefined || thread === 'null') return [];
+  return thread
+    .split('~')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+}
+
 /** An MMS element; `data` of part i is `dataOf(i)` (base64 text, or a placeholder the writer streams). */
 export function mmsElement(attrs: Attrs, addrs: AddrRecord[] | null, parts: readonly PartRecord[], dataOf: (i: number) => string | null, keys: FossifyKeys = 'kotlin'): JsonObject {
   const top = fill(MMS_FIELDS, attrs, { date: msToSeconds });
   return {
     ...(keys === 'kotlin' ? rename(top, MMS_KOTLIN) : top),
-    addresses: (addrs ?? []).map((a) => ({
+    addresses: (addrs === null || addrs.length === 0 ? threadAddresses(attrs) : withThreadMembers(addrs, attrs)).map((a) => ({
       address: value(a.attrs, 'address', 'str!', undefined),
       type: value(a.attrs, 'type', 'int', 151),
       charset: value(a.attrs, 'charset', 'int', 106),

@@ -14,7 +14,7 @@ function smsDirection(type: number | null): Direction {
   return 'unknown';
 }
 
-function mmsDirection(box: number | null, mType: number | null): Direction {
+export function mmsDirection(box: number | null, mType: number | null): Direction {
   if (box === 1) return 'in';
   if (box !== null && box >= 2 && box <= 5) return 'out';
   if (mType === 128) return 'out';

@@ -61,7 +61,12 @@ export class ArchiveWriter {
     let stored: StoredCopy | undefined;
     /** Whether this message is written already (it is then new). */
     let written = false;
-    if (isStrict(this.match)) {
+    // An MMS the exact key does not find may be a copy in a format that could not say all of it.
+    const mayHaveTwin = m.kind === 'mms' && (m.secondsDate || RCS_GROUP.test(m.participantsKey));
+    const twin = isStrict(this.match) && mayHaveTwin && this.st.sameByKey.get(m.attrsStored, hash, strictKey) === undefined ? this.twinOf(m, conversationId) : undefined;
+    if (twin !== undefined) {
+      stored = twin;
+    } else if (isStrict(this.match)) {
       // New and known messages come in runs (a backup overlaps the archive for a while, then
       // goes past it). In a run of new ones the message goes in unless its key is there, and only
       // a key that is there is looked up (a lookup before every insert cost ~2.8 us a message);
@@ -241,6 +246,29 @@ export class ArchiveWriter {
     this.searchTexts = new Map();
   }
 
+  /**
+   * The stored copy of an MMS that a format which cannot say all of its identity wrote again
+   * (docs/dedup.md, "What a format cannot carry"):
+   * - its date without milliseconds: the provider keeps MMS dates in seconds, so Fossify and SMS
+   *   Import/Export write `1700000100` where SMS Backup & Restore wrote `1700000100123` (only
+   *   for a copy whose format says so, MessageFields.secondsDate: two SBR copies 500 ms apart
+   *   stay two messages);
+   * - an RCS group chat's members instead of its group id: Fossify's MMS rows have no thread
+   *   address, so `group_…@rcs.google.com` becomes the conversation of its members (whichever
+   *   copy came first: the group's own copy then finds the members' one).
+   * Everything else the identity holds (direction, text, media) must be equal.
+   */
+  private twinOf(m: PreparedMessage, conversationId: number): LooseCandidateRow | undefined {
+    const second = Math.floor(m.dateMs / 1000) * 1000;
+    const incoming = { ...m, text: textOf(m.text) };
+    const rcs = RCS_GROUP.test(m.participantsKey);
+    return this.st.mmsInRange.all({ from: second, to: second + 999 }).find((s) => {
+      const sameDate = s.date_ms === m.dateMs || (m.secondsDate && m.dateMs === second) || (rcs && s.date_ms === second);
+      const sameConversation = s.conversation_id === conversationId ? s.date_ms !== m.dateMs : rcs || RCS_GROUP.test(s.participants_key);
+      return sameDate && sameConversation && looselyEqual(incoming, s, s.media_signature ?? '', this.match);
+    });
+  }
+
   private looseMatch(m: PreparedMessage, conversationId: number): LooseCandidateRow | undefined {
     const [from, to] = looseDateRange(m.dateMs, this.match);
     const incoming = { ...m, text: textOf(m.text) };
@@ -326,3 +354,6 @@ function mediaSignatureOf(m: PreparedMessage): string | null {
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
+
+/** A conversation that is an RCS group chat, named by its group id. */
+const RCS_GROUP = /@rcs\.google\.com$/;

@@ -72,6 +72,7 @@ const HAS_MEDIA_SIGNATURE = 4;
 const HAS_PARTS = 8;
 const HAS_ADDRS = 16;
 const HAS_SEARCH_TEXT = 32;
+const SECONDS_DATE = 64;
 
 /**
  * A batch's byte buffer starts this large and doubles; 100 SMS take ~50-70 KB. Each buffer has an
@@ -157,6 +158,7 @@ export class BatchEncoder {
       flags |= HAS_SEARCH_TEXT;
       v.push(m.searchText);
     }
+    if (m.secondsDate) flags |= SECONDS_DATE;
     this.room(MESSAGE_NUMBERS);
     const n = this.numbers;
     const at = this.used;
@@ -318,6 +320,7 @@ export class BatchDecoder {
           parts,
           addrs,
           searchText,
+          secondsDate: (flags & SECONDS_DATE) !== 0,
           strictKey,
           contentHash,
           address,

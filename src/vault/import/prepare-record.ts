@@ -49,6 +49,8 @@ export interface PreparedMessage {
   dateMs: number;
   dateSentMs: number | null;
   direction: MessageFields['direction'];
+  /** MessageFields.secondsDate: the format's date has no milliseconds (archive-writer.ts twinOf). */
+  secondsDate: boolean;
   box: number | null;
   address: Utf8Text | null;
   /** SMS body, or the MMS text parts; what the search index holds. */
@@ -183,6 +185,7 @@ export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: Ph
     dateMs,
     dateSentMs: f.dateSentMs,
     direction: f.direction,
+    secondsDate: f.secondsDate === true,
     box: f.box,
     address: f.address,
     text: f.text,

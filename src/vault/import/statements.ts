@@ -30,6 +30,7 @@ export interface LooseCandidateRow extends StoredCopy {
   body: string | null;
   media_signature: string | null;
   strict_key: Buffer;
+  date_ms: number;
 }
 
 export interface StoredCallRow {
@@ -178,11 +179,37 @@ export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun)
       sqlite,
       q
         .selectFrom('messages')
-        .select(['id as message_id', 'content_hash', 'state_date', 'rank', attrsBytes, 'kind', 'direction', 'body', 'media_signature', 'strict_key'])
+        .select(['id as message_id', 'content_hash', 'state_date', 'rank', attrsBytes, 'kind', 'direction', 'body', 'media_signature', 'strict_key', 'date_ms'])
         .where('conversation_id', '=', p<number>('conversation_id'))
         .where('date_ms', '>=', p<number>('from'))
         .where('date_ms', '<=', p<number>('to'))
         .orderBy('id'),
+    ),
+    /** The MMS of one second, in any conversation, with their conversation's key (archive-writer.ts twinOf). */
+    mmsInRange: prepare<LooseCandidateRow & { conversation_id: number; participants_key: string }>(
+      sqlite,
+      q
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .select([
+          'messages.id as message_id',
+          'content_hash',
+          'state_date',
+          'rank',
+          sql<Buffer>`CAST(messages.attrs AS BLOB)`.as('attrs'),
+          'kind',
+          'direction',
+          'body',
+          'media_signature',
+          'strict_key',
+          'date_ms',
+          'conversation_id',
+          'participants_key',
+        ])
+        .where('kind', '=', 'mms')
+        .where('date_ms', '>=', p<number>('from'))
+        .where('date_ms', '<=', p<number>('to'))
+        .orderBy('messages.id'),
     ),
     /** A stored message's text: what the search index must be told to remove when it is replaced. */
     bodyById: preparePositional<[id: number], { body: string | null }>(sqlite, q.selectFrom('messages').select('body').where('id', '=', p<number>('id')), ['id']),

@@ -13,6 +13,7 @@ function message(over: Partial<PreparedMessage>): PreparedMessage {
     dateMs: 1_700_000_000_123,
     dateSentMs: null,
     direction: 'in',
+    secondsDate: false,
     box: 1,
     address: '+15550001111',
     text: 'héllo 👋\n',
@@ -53,7 +54,7 @@ describe('the reader worker batch codec', () => {
       message({ text: '你好', searchText: ' 你  好 ', address: null }),
       // Longer than the batch's first buffer: it grows.
       message({ text: 'é'.repeat(300_000), attrsStored: ` body="${'é'.repeat(300_000)}"`, address: '' }),
-      message({ participantsKey: '', members: [], kind: 'mms', mediaCount: 1, mediaSignature: 'abc', parts: [{ attrsJson: '[]', contentType: 'image/png', blobSha256: 'abc', size: 3, damage: null, rawData: null }], addrs: [] }),
+      message({ participantsKey: '', members: [], kind: 'mms', mediaCount: 1, mediaSignature: 'abc', parts: [{ attrsJson: '[]', contentType: 'image/png', blobSha256: 'abc', size: 3, damage: null, rawData: null }], addrs: [], secondsDate: true }),
       // Numbers that are null, negative or past 2^32, every direction, an MMS without parts but with addresses.
       message({ kind: 'mms', direction: 'unknown', box: null, read: null, dateSentMs: -1, dateMs: -86_400_000, rank: 0, parts: null, addrs: [{ attrsJson: '[]', address: null, addressNorm: null, type: 151 }] }),
       message({ direction: 'out', box: 2, read: 0, dateSentMs: 4_102_444_800_000, contentHash: new Uint8Array(0) }),
