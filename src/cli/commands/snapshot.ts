@@ -72,7 +72,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
     });
   snapshot
     .command('schedule')
-    .description('take snapshots on a schedule while textvault serve runs, with alerts when one fails or none was taken for 3 days (snapshot.max-age); "off" stops')
+    .description('take snapshots on a schedule while textvault serve (or daemon) runs, with alerts when one fails or none was taken for 3 days (snapshot.max-age); "off" stops')
     .argument('<when>', 'hourly, daily (03:00), weekly, a cron expression like "30 4 * * *", or off')
     .option('--to <dir>', 'the folder the snapshots go to (needed unless already set)')
     .option('--keep <n>', 'keep only the N newest snapshots there', parseKeep)

@@ -43,15 +43,23 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
     .description('run sources, jobs and alerts without the web server (until Ctrl-C)')
     .option('--json', 'print each job change as one JSON line (JSON Lines)')
     .action(async (opts: { json?: boolean }) => {
-      const [{ SourceService }, { notifiersFromConfig }] = await Promise.all([sourceService(), import('../../sources/notify/index.js')]);
+      const [{ SourceService }, { notifiersFromConfig }, { SnapshotService }] = await Promise.all([
+        sourceService(),
+        import('../../sources/notify/index.js'),
+        import('../../sources/snapshot-service.js'),
+      ]);
       await withQueue(globals(), true, async (queue, vault) => {
-        const service = new SourceService(vault, queue, { notifiers: await notifiersFromConfig(vault) });
+        const notifiers = await notifiersFromConfig(vault);
+        const service = new SourceService(vault, queue, { notifiers });
+        // Scheduled snapshots of the vault (`textvault snapshot schedule`), as `serve` takes them.
+        const snapshots = new SnapshotService(vault, { notifiers });
         queue.on('job', (j) => {
           if (j.status !== 'queued') process.stdout.write((opts.json === true ? JSON.stringify(j) : jobLine(j)) + '\n');
         });
         const stopped = stopSignal();
         await queue.start();
         await service.start();
+        await snapshots.start();
         process.stdout.write(
           opts.json === true
             ? `${JSON.stringify({ daemon: 'started', vault: vault.dir })}\n`
@@ -61,6 +69,7 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
         // Stop the running job first: it may take a while, and a shutdown should not wait for it.
         const stopping = queue.stop({ interrupt: true });
         await service.stop();
+        await snapshots.stop();
         await stopping;
       });
     });
