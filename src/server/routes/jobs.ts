@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { UPLOADS_DIR, type Job, type JobQueue } from '../../vault/jobs/index.js';
+import { SPOOL_NAME_SOURCE, UPLOADS_DIR, type Job, type JobQueue } from '../../vault/jobs/index.js';
 import { ApiError } from '../errors.js';
 import { IdParam, Paging, printable } from '../params.js';
 import { allowSlowBody } from '../timeouts.js';
@@ -23,7 +23,7 @@ export function uploadName(raw: string | undefined): string {
 const Upload = z.object({ name: z.string().max(1000).optional() });
 
 /** A spooled upload's path in a message: the user knows the file by the name they uploaded. */
-const SPOOLED = /(?:[^\s:]*[\\/])?uploads[\\/]\d+-[0-9a-f]{16}\.upload/g;
+const SPOOLED = new RegExp(String.raw`(?:[^\s:]*[\\/])?uploads[\\/]` + SPOOL_NAME_SOURCE, 'g');
 
 /** The API's Job: dates as epoch ms; a verify's problems as `{ kind, message }`. */
 export function presentJob(job: Job): Record<string, unknown> {

@@ -49,3 +49,4 @@ export { jobEnded, type ExportJobInput, type ExportJobParams, type ImportJobInpu
 export { JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError } from './job-errors.js';
 export type { ImportJobResult, VerifyJobResult } from './run-job.js';
 export { EXPORTS_DIR, type ExportJobResult } from './run-export-job.js';
+export { SPOOL_NAME_SOURCE } from './upload-names.js';

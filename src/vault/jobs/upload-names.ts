@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 
 const NAMED = /^(\d+)-\d+-[0-9a-f]+\.upload$/;
 
+/** A spool file's name in text (a job's error), this form or the older `<ms>-<hex>.upload`. */
+export const SPOOL_NAME_SOURCE = String.raw`(?:\d+-)?\d+-[0-9a-f]{16}\.upload`;
+
 /** A new spool file's name for an upload this process writes. */
 export function uploadFileName(pid = process.pid): string {
   return `${pid}-${Date.now()}-${randomBytes(8).toString('hex')}.upload`;
