@@ -7,7 +7,7 @@
 import { conversationTitle, personLabel, type ConversationView, type MessageView } from '../export-view.js';
 import { shortDateTime } from '../time.js';
 import { downloadName, escapeHtml, formatSize, mediaKind } from './escape.js';
-import { PRINT_CSS } from './styles.js';
+import { PRINT_CSS, PRINT_IMAGE_MAX_HEIGHT_PX } from './styles.js';
 import type { MediaLinker } from './thread-page.js';
 
 export interface TranscriptChunk {
@@ -31,6 +31,17 @@ function transcriptHeader(c: ConversationView, exportedAt: number): string {
   );
 }
 
+/**
+ * The printed size of an image: its thumbnail size shrunk, aspect ratio kept, to at most
+ * PRINT_IMAGE_MAX_HEIGHT_PX high. Done here rather than by a CSS max-height: with the width
+ * fixed by the attribute, max-height shortened only the height and squashed portrait and square
+ * photos (issue 26 item 6).
+ */
+export function printBox(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, PRINT_IMAGE_MAX_HEIGHT_PX / height);
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
 export function renderTranscriptChunk(t: TranscriptChunk): string {
   let html =
     '<!DOCTYPE html>\n<html lang="und">\n<head>\n<meta charset="utf-8">\n' +
@@ -46,7 +57,8 @@ export function renderTranscriptChunk(t: TranscriptChunk): string {
       const size = a.size === undefined ? 'not in the archive' : formatSize(a.size);
       const link = t.media(a);
       if (link?.thumb !== undefined && mediaKind(a.contentType) === 'image') {
-        html += `<img src="${link.thumb.file}" width="${link.thumb.width}" height="${link.thumb.height}" alt="${name}">`;
+        const box = printBox(link.thumb.width, link.thumb.height);
+        html += `<img src="${link.thumb.file}" width="${box.width}" height="${box.height}" alt="${name}">`;
       }
       html += `<div class="f">Attachment: ${name} (${escapeHtml(a.contentType)}, ${size})</div>`;
     }

@@ -38,6 +38,9 @@ td.n { text-align: right; white-space: nowrap; }
 .muted { color: var(--muted); }
 `;
 
+/** Tallest printed image, in CSS pixels: 8 cm (96 px per inch). */
+export const PRINT_IMAGE_MAX_HEIGHT_PX = 302;
+
 /** Styles of the print transcript (PDF): plain, black on white, every message in a row. */
 export const PRINT_CSS = `@page { size: A4; margin: 16mm 14mm 18mm; }
 * { box-sizing: border-box; }
@@ -51,6 +54,7 @@ hr { border: 0; border-top: 1px solid #999; margin: 8pt 0; }
 .h b { color: #111; }
 .t { white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext; margin-top: 1pt; }
 .out .h b { color: #1e40af; }
-img { display: block; max-width: 70%; max-height: 8cm; margin: 3pt 0; }
+/* height: auto so a max-width that narrows an image shortens it in proportion. */
+img { display: block; max-width: 70%; height: auto; margin: 3pt 0; }
 .f { font-size: 9pt; color: #333; }
 `;
