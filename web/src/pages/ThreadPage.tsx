@@ -9,6 +9,7 @@ import { Lightbox } from '../components/Lightbox';
 import { MessageBubble } from '../components/MessageBubble';
 import { countNoun, dateInputToMs, dayKey, sharedNames } from '../format';
 import { Choice } from '../components/Choice';
+import { usePrinting } from '../components/usePrinting';
 
 const PAGE = 200;
 /** Virtuoso wants a positive first index that only ever decreases as older pages are prepended. */
@@ -38,6 +39,7 @@ export function ThreadPage(): ReactNode {
   const exportFormats = useExportFormats();
   const busy = useRef({ older: false, newer: false });
   const listRef = useRef<VirtuosoHandle>(null);
+  const printing = usePrinting();
   const base = `/api/conversations/${encodeURIComponent(id)}/messages`;
 
   useEffect(() => {
@@ -157,7 +159,31 @@ export function ThreadPage(): ReactNode {
       {loaded === null && error === null && <p role="status">Loading messages…</p>}
       {loaded !== null && messages.length === 0 && <p className="empty">No messages in this conversation.</p>}
       {/* Waits for the conversation too: whether it is a group decides the sender lines (and row heights). */}
-      {loaded !== null && messages.length > 0 && (c !== null || conv.error !== null) && (
+      {loaded !== null && messages.length > 0 && (c !== null || conv.error !== null) && printing && (
+        // Printing: every loaded message in a plain list, so the print holds them all (issue 26 item 6).
+        <div className="message-list message-list-print" role="log" aria-label="Messages">
+          {c !== null && messages.length < c.messageCount && (
+            <p className="muted">
+              {countNoun(messages.length, 'message')} of {c.messageCount.toLocaleString()} printed: those loaded in the page. Export this conversation as PDF to print it all.
+            </p>
+          )}
+          {messages.map((m, i) => {
+            const prev = messages[i - 1];
+            return (
+              <MessageBubble
+                key={m.id}
+                message={m}
+                showDay={prev === undefined || dayKey(prev.date) !== dayKey(m.date)}
+                isGroup={isGroup}
+                highlighted={false}
+                onOpenImage={setImage}
+                sharedNames={shared}
+              />
+            );
+          })}
+        </div>
+      )}
+      {loaded !== null && messages.length > 0 && (c !== null || conv.error !== null) && !printing && (
         <Virtuoso
           key={`${id}|${around ?? ''}|${date ?? ''}`}
           ref={listRef}
