@@ -24,7 +24,6 @@
 import { sql } from 'kysely';
 import type { CompactReport } from '../blobs/pack-maintenance.js';
 import { param, prepare } from '../store/prepared.js';
-import { acquireLockWaiting } from './lock.js';
 import type { Vault } from './vault.js';
 
 export interface GcOptions {
@@ -59,10 +58,10 @@ export interface GcReport {
 export async function collectGarbage(vault: Vault, options: GcOptions = {}): Promise<GcReport> {
   const started = Date.now();
   const wait = { ...(options.waitMs === undefined ? {} : { timeoutMs: options.waitMs }), ...(options.signal === undefined ? {} : { signal: options.signal }) };
-  const gcLock = await acquireLockWaiting(vault.dir, 'gc', wait);
+  const gcLock = await vault.locks.acquireWaiting('gc', wait);
   try {
     let leftoversRemoved = vault.blobs.finishInterruptedGc();
-    const importLock = await acquireLockWaiting(vault.dir, 'import', wait);
+    const importLock = await vault.locks.acquireWaiting('import', wait);
     let swept: Omit<GcReport, 'leftoversRemoved' | 'compaction' | 'seconds'>;
     try {
       leftoversRemoved += vault.blobs.beginImport();

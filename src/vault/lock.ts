@@ -62,7 +62,7 @@ export function acquireLock(dir: string, kind: LockKind = 'import'): VaultLock {
 }
 
 /** Takes the lock, waiting while another live process holds it (up to `timeoutMs`, then VaultBusyError). */
-export async function acquireLockWaiting(dir: string, kind: LockKind, options: { timeoutMs?: number; signal?: AbortSignal; pollMs?: number } = {}): Promise<VaultLock> {
+export async function acquireLockWaiting(dir: string, kind: LockKind, options: WaitOptions = {}): Promise<VaultLock> {
   const until = Date.now() + (options.timeoutMs ?? 10 * 60 * 1000);
   for (;;) {
     options.signal?.throwIfAborted();
@@ -72,5 +72,37 @@ export async function acquireLockWaiting(dir: string, kind: LockKind, options: {
       if (!(e instanceof VaultBusyError) || Date.now() >= until) throw e;
     }
     await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
+  }
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  pollMs?: number;
+}
+
+/**
+ * The vault's exclusive locks, as the vault code takes them: one seam for the storage backends
+ * (issue 24). The embedded vault keeps them as pid files in its folder (FileLocks); several
+ * servers sharing a PostgreSQL archive will hold them as leases in the database instead, so the
+ * vault code never names a lock file.
+ */
+export interface VaultLocks {
+  /** Takes the lock now, or throws VaultBusyError naming the live process that holds it. */
+  acquire(kind: LockKind): VaultLock;
+  /** Takes the lock, waiting while another live process holds it (then VaultBusyError). */
+  acquireWaiting(kind: LockKind, options?: WaitOptions): Promise<VaultLock>;
+}
+
+/** Locks as `<vault>/import.lock` and `<vault>/gc.lock`, each holding its process id. */
+export class FileLocks implements VaultLocks {
+  constructor(private readonly dir: string) {}
+
+  acquire(kind: LockKind): VaultLock {
+    return acquireLock(this.dir, kind);
+  }
+
+  acquireWaiting(kind: LockKind, options: WaitOptions = {}): Promise<VaultLock> {
+    return acquireLockWaiting(this.dir, kind, options);
   }
 }

@@ -4,16 +4,15 @@
  * index and the packs.
  */
 import type { IndexRebuild } from '../blobs/pack-maintenance.js';
-import { acquireLockWaiting } from './lock.js';
 import type { Vault } from './vault.js';
 
 export type { IndexRebuild } from '../blobs/pack-maintenance.js';
 
 export async function repairMediaIndex(vault: Vault, options: { waitMs?: number } = {}): Promise<IndexRebuild> {
   const wait = options.waitMs === undefined ? {} : { timeoutMs: options.waitMs };
-  const gcLock = await acquireLockWaiting(vault.dir, 'gc', wait);
+  const gcLock = await vault.locks.acquireWaiting('gc', wait);
   try {
-    const importLock = await acquireLockWaiting(vault.dir, 'import', wait);
+    const importLock = await vault.locks.acquireWaiting('import', wait);
     try {
       return vault.blobs.rebuildIndex();
     } finally {

@@ -8,6 +8,7 @@ import { openStore, type Store } from '../store/database.js';
 import { PRIVATE_DIR_MODE } from '../store/private-file.js';
 import { SqliteSearchIndex, type SearchIndex } from '../store/search-index.js';
 import { VaultConfig } from './config.js';
+import { FileLocks, type VaultLocks } from './lock.js';
 
 export const DB_FILE = 'textvault.db';
 
@@ -21,6 +22,8 @@ export class VaultNotFoundError extends Error {
 export class Vault {
   readonly config: VaultConfig;
   readonly search: SearchIndex;
+  /** Who may import, collect media or snapshot right now (lock.ts). */
+  readonly locks: VaultLocks;
 
   private constructor(
     readonly dir: string,
@@ -29,6 +32,7 @@ export class Vault {
   ) {
     this.config = new VaultConfig(store.db, dir);
     this.search = new SqliteSearchIndex(store.sqlite);
+    this.locks = new FileLocks(dir);
   }
 
   /** Opens a vault; `create` makes the folder and an empty archive when there is none. */

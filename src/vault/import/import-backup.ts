@@ -16,7 +16,6 @@ import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
 import type { BackupContent, BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
 import type { ImportTransaction } from '../../store/import-transaction.js';
 import { inputLimitsOf, minFreeBytes } from '../config.js';
-import { acquireLock } from '../lock.js';
 import type { MatchOptions } from '../identity.js';
 import { formatRegion, PhoneNormalizer } from '../phone.js';
 import type { Vault } from '../vault.js';
@@ -126,7 +125,7 @@ export const BULK_JOURNAL_MIN_BYTES = 16 * 1024 * 1024;
  * XML, gzip or JSON file, one per entry for a ZIP of XML files, one for an SMS Import/Export ZIP.
  */
 export async function importFile(vault: Vault, file: string, options: ImportOptions = {}): Promise<ImportResult[]> {
-  const lock = acquireLock(vault.dir);
+  const lock = vault.locks.acquire('import');
   try {
     vault.blobs.beginImport();
     const tempDir = path.join(vault.dir, 'tmp');
@@ -154,7 +153,7 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
  * the vault's import lock.
  */
 export async function importUnits(vault: Vault, units: BackupUnit[], options: ImportOptions = {}): Promise<ImportResult[]> {
-  const lock = acquireLock(vault.dir);
+  const lock = vault.locks.acquire('import');
   try {
     vault.blobs.beginImport();
     const results: ImportResult[] = [];

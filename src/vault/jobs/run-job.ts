@@ -4,7 +4,6 @@
  */
 import { statInput } from '../../formats/container.js';
 import { importFile, type ImportResult } from '../import/import-backup.js';
-import { acquireLock } from '../lock.js';
 import { mailboxCa, mailboxImporter, mailboxPassword } from '../sources/mailbox.js';
 import { imapSourceConfig, type ControlDb } from '../sources/registry.js';
 import { verifyVault, type VerifyReport } from '../verify.js';
@@ -85,7 +84,7 @@ export async function runMailbox(
 export async function runVerify(vault: Vault, onProgress: (p: JobProgress) => void): Promise<VerifyJobResult> {
   // Verify takes the import lock too: a verify racing an import in another process would count
   // that import's staged media as unreferenced and its half-written rows as problems.
-  const lock = acquireLock(vault.dir);
+  const lock = vault.locks.acquire('import');
   try {
     const report = await verifyVault(vault, (done, total) => {
       onProgress({ done, total, unit: 'blobs' });
