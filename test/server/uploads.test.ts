@@ -146,6 +146,33 @@ describe('uploads', () => {
     expect(fs.readdirSync(path.join(server.dir, UPLOADS_DIR))).toEqual([]);
   });
 
+  it('records an upload cut off mid-body as a failed, interrupted import in the job list', async () => {
+    const server = await startServer();
+    const client = await ownerClient(server);
+    const conn = await rawConnect(Number(new URL(server.url).port));
+    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    conn.socket.write(
+      `POST /api/uploads?name=${encodeURIComponent('phone/sms-cut.xml')} HTTP/1.1\r\nHost: localhost\r\nCookie: ${cookie}\r\nX-CSRF-Token: ${client.csrf ?? ''}\r\n` +
+        `Content-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n`,
+    );
+    // A tenth of the body, then the page goes away (a reload closes the connection).
+    await new Promise<void>((resolve) => conn.socket.write(Buffer.alloc(10_000, 'x'), () => { resolve(); }));
+    await new Promise((r) => setTimeout(r, 200));
+    conn.socket.destroy();
+    type Listed = { id: number; kind: string; status: string; file: string | null; error: string | null; retryable: boolean; progress: { done: number; total: number | null }; result: { errorName?: string } | null };
+    let job: Listed | undefined;
+    for (let i = 0; i < 100 && job === undefined; i++) {
+      job = (await client.json<{ items: Listed[] }>('/api/jobs')).items.find((j) => j.file === 'sms-cut.xml');
+      if (job === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(job).toMatchObject({ kind: 'import', status: 'failed', retryable: false, progress: { done: 10_000, total: 100_000 }, result: { errorName: 'UploadInterruptedError' } });
+    expect(job?.error).toMatch(/^the upload of sms-cut\.xml was interrupted after 10,000 bytes: .*; nothing was kept: upload the file again$/);
+    expect(fs.readdirSync(path.join(server.dir, UPLOADS_DIR))).toEqual([]);
+    // Nothing to run again: the file must be sent again.
+    const retry = await client.request('POST', `/api/jobs/${job?.id ?? 0}/retry`);
+    expect(retry.status).toBe(409);
+  });
+
   it('keeps only a printable last segment of the name', () => {
     expect(uploadName('../../etc/passwd')).toBe('passwd');
     expect(uploadName('C:\\Users\\me\\sms.xml')).toBe('sms.xml');

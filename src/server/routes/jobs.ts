@@ -20,6 +20,14 @@ export function uploadName(raw: string | undefined): string {
   return clean === '' || clean === '.' || clean === '..' ? 'upload' : clean;
 }
 
+/** An interrupted upload's job error: what happened, how much arrived, what to do. */
+function interruptedText(name: string, received: number): string {
+  return (
+    `the upload of ${name} was interrupted after ${received.toLocaleString('en-US')} bytes: the connection closed or stalled ` +
+    '(the page was closed or reloaded, the upload cancelled, or the network dropped); nothing was kept: upload the file again'
+  );
+}
+
 const Upload = z.object({ name: z.string().max(1000).optional() });
 
 /** A spooled upload's path in a message: the user knows the file by the name they uploaded. */
@@ -95,11 +103,29 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
       // Signed in and within the limits: the upload may take as long as it keeps moving.
       allowSlowBody(request);
       let file: string;
+      const received = { n: 0 };
       try {
-        file = await spoolBody(body, spool, limit);
+        file = await spoolBody(body, spool, limit, received);
       } catch (e) {
         void reply.header('Connection', 'close');
-        throw spoolFailure(e, limit, 'uploads.max-size');
+        const failure = spoolFailure(e, limit, 'uploads.max-size');
+        // Cut off: the client is likely gone (a closed or reloaded page) and never reads this
+        // answer, so the job list keeps the trace (issue 26 item 4). A refusal (too large, disk
+        // full) is answered to a client still there, and leaves no job, as before.
+        if (failure.code === 'upload_failed') {
+          try {
+            await queue.recordFailedUpload({
+              originalName: uploadName(name),
+              receivedBytes: received.n,
+              declaredBytes: declaredLength(request.headers['content-length']),
+              error: interruptedText(uploadName(name), received.n),
+            });
+          } catch (recordError) {
+            // The trace is a courtesy: the upload's own failure is still answered and logged.
+            request.log.warn({ err: recordError }, 'could not record the interrupted upload in the job list');
+          }
+        }
+        throw failure;
       }
       const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: uploadName(name) });
       return reply.status(202).send({ jobId: job.id });

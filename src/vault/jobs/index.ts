@@ -46,7 +46,7 @@
 export { CONTROL_DB_FILE } from '../control.js';
 export { JobNotFoundError, JobQueue, UPLOADS_DIR, type JobEvents, type JobPage, type JobQueueOptions } from './job-queue.js';
 export { jobEnded, type ExportJobInput, type ExportJobParams, type ImportJobInput, type Job, type JobInput, type JobKind, type JobProgress, type JobStatus, type ProgressUnit, type VerifyJobInput } from './job.js';
-export { JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError } from './job-errors.js';
+export { JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError, UPLOAD_INTERRUPTED } from './job-errors.js';
 export type { ImportJobResult, VerifyJobResult } from './run-job.js';
 export { EXPORTS_DIR, type ExportJobResult } from './run-export-job.js';
 export { SPOOL_NAME_SOURCE } from './upload-names.js';

@@ -37,6 +37,13 @@ export class JobInterruptedError extends Error {
   }
 }
 
+/**
+ * Name kept in the result of an upload that never became a job: the request's body stopped
+ * before its end (the page was closed or reloaded, the connection dropped or stalled). Recorded as a failed import so that it shows in the
+ * job list; nothing of it was kept, so it cannot be retried: the file must be sent again.
+ */
+export const UPLOAD_INTERRUPTED = 'UploadInterruptedError';
+
 /** Name kept in a crashed job's result: its file is kept so that `jobs retry` can run it again. */
 export const CRASHED = 'JobCrashedError';
 

@@ -14,7 +14,7 @@ import { noteRun } from '../sources/registry.js';
 import type { Vault } from '../vault.js';
 import { errorNameOf, isRetryable, jobFromRow, parseParams, type Job, type JobInput, type JobProgress } from './job.js';
 import { DEFAULT_JOB_TIME_LIMIT_MS, exportsKeepMs, jobTimeLimitMs } from '../config.js';
-import { CRASHED, crashMessage, JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError } from './job-errors.js';
+import { CRASHED, crashMessage, UPLOAD_INTERRUPTED, JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError } from './job-errors.js';
 import { removeExportFiles, runExportJob } from './run-export-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
 import { uploadWriterPid } from './upload-names.js';
@@ -160,6 +160,40 @@ export class JobQueue extends EventEmitter<JobEvents> {
     const job = jobFromRow(row);
     this.emit('job', job);
     this.wake?.();
+    return job;
+  }
+
+  /**
+   * Records an upload whose body never fully arrived (see UPLOAD_INTERRUPTED) as an import job
+   * that failed at once: the job list is where users look for what became of an upload, and a
+   * row there needs no other table. `file` is null (nothing was kept); the name shown is the
+   * uploaded one; `progress.done` is the bytes that arrived. It is not retryable.
+   */
+  async recordFailedUpload(upload: { originalName: string; receivedBytes: number; declaredBytes?: number; error: string }): Promise<Job> {
+    const now = Date.now();
+    const row = await this.control.db
+      .insertInto('jobs')
+      .values({
+        kind: 'import',
+        status: 'failed',
+        created_at: now,
+        started_at: null,
+        ended_at: now,
+        progress_done: upload.receivedBytes,
+        progress_total: upload.declaredBytes ?? null,
+        progress_unit: 'bytes',
+        file: null,
+        // deleteAfter: an upload, so never retryable (isRetryable); there is no file to delete.
+        params_json: JSON.stringify({ deleteAfter: true, originalName: upload.originalName }),
+        result_json: JSON.stringify({ errorName: UPLOAD_INTERRUPTED, receivedBytes: upload.receivedBytes }),
+        error: upload.error,
+        attempts: 0,
+        runner_pid: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const job = jobFromRow(row);
+    this.emit('job', job);
     return job;
   }
 
