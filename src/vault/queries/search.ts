@@ -44,23 +44,31 @@ type FtsTable = {
   message_fts: { rowid: number; text: string; message_fts: string };
 };
 
-export async function search(vault: Vault, filter: SearchFilter): Promise<Page<SearchHit>> {
+/** The count stops here: "1,000+" is as useful to a reader as an exact figure and costs a bounded walk. */
+export const SEARCH_COUNT_CAP = 1000;
+
+export interface SearchPage extends Page<SearchHit> {
+  /** Matches of the whole search (not this page), counted up to SEARCH_COUNT_CAP + 1. */
+  total: number;
+  /** True when there are more than SEARCH_COUNT_CAP matches and `total` stopped counting. */
+  totalIsLowerBound: boolean;
+}
+
+const NOTHING: SearchPage = { items: [], nextCursor: null, total: 0, totalIsLowerBound: false };
+
+export async function search(vault: Vault, filter: SearchFilter): Promise<SearchPage> {
   const limit = clampLimit(filter.limit);
   const match = ftsQuery(filter.q);
-  if (match === '' || filter.kind === 'call') return { items: [], nextCursor: null };
+  if (match === '' || filter.kind === 'call') return NOTHING;
   let q = vault.db
     .withTables<FtsTable>()
     .selectFrom('message_fts')
     .innerJoin('messages', 'messages.id', 'message_fts.rowid')
     .select(['messages.id', 'messages.conversation_id', 'messages.kind', 'messages.date_ms', 'messages.direction', 'messages.body'])
     .where(sql<boolean>`message_fts MATCH ${match}`);
-  if (filter.cursor !== undefined) {
-    const [before] = decodeCursor(filter.cursor, 1);
-    q = q.where('message_fts.rowid', '<', before ?? 0);
-  }
   if (filter.contact !== undefined && filter.contact.trim() !== '') {
     const addresses = await addressesFor(vault, filter.contact);
-    if (addresses.length === 0) return { items: [], nextCursor: null };
+    if (addresses.length === 0) return NOTHING;
     q = q.where('messages.conversation_id', 'in', (eb) =>
       eb.selectFrom('conversation_members').select('conversation_members.conversation_id').where('conversation_members.address_norm', 'in', addresses),
     );
@@ -69,6 +77,17 @@ export async function search(vault: Vault, filter: SearchFilter): Promise<Page<S
   if (filter.to !== undefined) q = q.where('messages.date_ms', '<', filter.to);
   if (filter.kind !== undefined) q = q.where('messages.kind', '=', filter.kind);
   if (filter.direction !== undefined) q = q.where('messages.direction', '=', filter.direction);
+  // Counted over the whole search, not from the cursor on, through a LIMIT subquery so a word in
+  // every message costs at most SEARCH_COUNT_CAP + 1 index rows.
+  const counted = await vault.db
+    .selectFrom(q.limit(SEARCH_COUNT_CAP + 1).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  const total = counted?.n ?? 0;
+  if (filter.cursor !== undefined) {
+    const [before] = decodeCursor(filter.cursor, 1);
+    q = q.where('message_fts.rowid', '<', before ?? 0);
+  }
   const rows = await q.orderBy('message_fts.rowid', 'desc').limit(limit + 1).execute();
   const page = rows.slice(0, limit);
   const { byId } = await conversationSummaries(vault);
@@ -85,5 +104,7 @@ export async function search(vault: Vault, filter: SearchFilter): Promise<Page<S
       snippet: snippet(r.body ?? '', filter.q),
     })),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor([last.id]) : null,
+    total: Math.min(total, SEARCH_COUNT_CAP),
+    totalIsLowerBound: total > SEARCH_COUNT_CAP,
   };
 }

@@ -51,6 +51,20 @@ describe('search', () => {
   });
 });
 
+describe('search counts', () => {
+  it('gives the exact total of the whole search on every page, and stops counting after 1,000', async () => {
+    const v = await vaults();
+    await importAll(v, [
+      writeBackup(Array.from({ length: 1005 }, (_, i) => ({ address: '+15550000001', date: T0 + i, body: i < 3 ? `rare word ${i}` : `common word ${i}` }))),
+    ]);
+    const rare = await search(v, { q: 'rare', limit: 2 });
+    expect(rare).toMatchObject({ total: 3, totalIsLowerBound: false });
+    expect(await search(v, { q: 'rare', limit: 2, cursor: rare.nextCursor ?? '' })).toMatchObject({ total: 3, totalIsLowerBound: false });
+    expect(await search(v, { q: 'common', limit: 5 })).toMatchObject({ total: 1000, totalIsLowerBound: true });
+    expect(await search(v, { q: 'word', contact: '+15550000002' })).toMatchObject({ total: 0, totalIsLowerBound: false });
+  });
+});
+
 describe('snippets', () => {
   it('cut long text around the first match and never pass markers through from the message', () => {
     const long = `${'word '.repeat(100)}needle ${'tail '.repeat(100)}`;

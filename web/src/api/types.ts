@@ -79,6 +79,11 @@ export interface SearchHit {
   snippet: string;
 }
 
+export interface SearchPage extends Page<SearchHit> {
+  total: number;
+  totalIsLowerBound: boolean;
+}
+
 export type CallType = 'incoming' | 'outgoing' | 'missed' | 'voicemail' | 'rejected' | 'blocked' | 'unknown';
 
 export interface Call {

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { withQuery } from '../api/client';
 import { usePaged } from '../api/hooks';
+import { recall, remember } from '../api/remembered';
 import type { ConversationItem } from '../api/types';
 import { useDebounced } from '../components/useDebounced';
 import { countNoun, formatCount, formatListDate } from '../format';
@@ -25,7 +26,14 @@ export function ConversationsPage(): ReactNode {
   const [params, setParams] = useSearchParams();
   const [filter, setFilter] = useState(params.get('q') ?? '');
   const q = useDebounced(filter.trim());
-  const list = usePaged<ConversationItem>(withQuery('/api/conversations', { q, limit: 100 }));
+  const { key } = useLocation();
+  const list = usePaged<ConversationItem>(withQuery('/api/conversations', { q, limit: 100 }), key);
+  // Where the list was scrolled when the user left this history entry (Back returns there).
+  const scrollMemory = `scroll:${key}`;
+  const [initialScrollTop] = useState(() => {
+    const top = recall(scrollMemory);
+    return typeof top === 'number' && list.items.length > 0 ? top : 0;
+  });
   const input = useRef<HTMLInputElement>(null);
   const listRef = useRef<VirtuosoHandle>(null);
   const listBox = useRef<HTMLDivElement>(null);
@@ -46,9 +54,11 @@ export function ConversationsPage(): ReactNode {
     focus();
   };
 
+  // Only on a change: a replace makes a new history key, which would orphan what is remembered.
+  const inUrl = params.get('q') ?? '';
   useEffect(() => {
-    setParams(q === '' ? {} : { q }, { replace: true });
-  }, [q, setParams]);
+    if (q !== inUrl) setParams(q === '' ? {} : { q }, { replace: true });
+  }, [q, inUrl, setParams]);
 
   // "/" focuses the filter box, as in most web apps with a list.
   useEffect(() => {
@@ -82,6 +92,10 @@ export function ConversationsPage(): ReactNode {
         role="list"
         aria-label="Conversations"
         data={list.items}
+        initialScrollTop={initialScrollTop}
+        onScroll={(e) => {
+          remember(scrollMemory, e.currentTarget.scrollTop);
+        }}
         endReached={list.loadMore}
         increaseViewportBy={400}
         computeItemKey={(_, c) => c.id}

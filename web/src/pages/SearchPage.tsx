@@ -1,10 +1,11 @@
-import { useState, type SyntheticEvent, type ReactNode } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useLayoutEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
 import { withQuery } from '../api/client';
 import { usePaged } from '../api/hooks';
-import type { SearchHit } from '../api/types';
+import { recall, remember } from '../api/remembered';
+import type { SearchHit, SearchPage as SearchResultPage } from '../api/types';
 import { Snippet } from '../components/Snippet';
-import { dateInputToMs, formatDateTime } from '../format';
+import { dateInputToMs, formatCount, formatDateTime } from '../format';
 
 const FIELDS = ['q', 'contact', 'from', 'to', 'kind', 'direction'] as const;
 type Field = (typeof FIELDS)[number];
@@ -19,10 +20,36 @@ function Results({ params }: { params: Record<Field, string> }): ReactNode {
     direction: params.direction,
     limit: 50,
   });
-  const list = usePaged<SearchHit>(path);
+  const { key } = useLocation();
+  const list = usePaged<SearchHit, SearchResultPage>(path, key);
+  const restoredCount = useState(list.items.length)[0];
+
+  // The results scroll with the page (in <main>): remember the offset for this history entry and,
+  // when the pages were remembered too, go back to it. Layout effects, so the listener is gone
+  // before the next page's content can scroll <main>.
+  useLayoutEffect(() => {
+    const main = document.getElementById('main');
+    if (main === null) return;
+    const top = recall(`scroll:${key}`);
+    if (restoredCount > 0 && typeof top === 'number') main.scrollTop = top;
+    const onScroll = (): void => {
+      remember(`scroll:${key}`, main.scrollTop);
+    };
+    main.addEventListener('scroll', onScroll);
+    return () => {
+      main.removeEventListener('scroll', onScroll);
+    };
+  }, [key, restoredCount]);
+
+  const total = list.last?.total;
   return (
     <>
       {list.error !== null && <p className="error" role="alert">{list.error}</p>}
+      {total !== undefined && total > 0 && (
+        <p className="result-count" role="status">
+          {list.last?.totalIsLowerBound === true ? `${formatCount(total)}+ results` : `${formatCount(total)} ${total === 1 ? 'result' : 'results'}`}
+        </p>
+      )}
       {!list.loading && list.error === null && list.items.length === 0 && <p className="empty">No messages found.</p>}
       <ol className="search-results" aria-label="Search results">
         {list.items.map((h) => (
@@ -55,6 +82,7 @@ export function SearchPage(): ReactNode {
   const [params, setParams] = useSearchParams();
   const current = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Record<Field, string>;
   const [form, setForm] = useState(current);
+  const searched = current.q !== '';
   const set = (f: Field) => (e: { target: { value: string } }) => {
     setForm((prev) => ({ ...prev, [f]: e.target.value }));
   };
@@ -62,7 +90,6 @@ export function SearchPage(): ReactNode {
     e.preventDefault();
     setParams(Object.fromEntries(Object.entries(form).filter(([, v]) => v !== '')));
   };
-  const searched = current.q !== '';
 
   return (
     <section className="search-page" aria-labelledby="search-title">
@@ -72,7 +99,7 @@ export function SearchPage(): ReactNode {
       <form className="search-form" onSubmit={submit} role="search">
         <label className="grow">
           <span className="visually-hidden">Words to find</span>
-          <input type="search" placeholder="Search all messages" value={form.q} onChange={set('q')} required autoFocus />
+          <input type="search" placeholder="Search all messages" value={form.q} onChange={set('q')} required autoFocus={!searched} />
         </label>
         <label>
           Contact
