@@ -2,14 +2,15 @@
  * Which backup format a file holds, decided from its content, never from its name: magic bytes,
  * the first non-space characters of its text, the entry names of a ZIP (and the start of its
  * first XML entry), the shape of its first JSON element. Each format's rule is its descriptor's
- * `recognise` (formats.ts); a file that matches none gets a NotABackupError listing every format.
+ * `recognise` (formats.ts); a file that matches none gets a NotABackupError saying what it is (file-kind.ts).
  */
 import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { forEachZipEntry, openInput, readHead, readZipEntryHead, sniff } from './container.js';
 import { NotABackupError } from './errors.js';
+import { fileKind, isOfficeDocument } from './file-kind.js';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits.js';
-import { textStart, type Sniffed } from './format.js';
+import type { Sniffed } from './format.js';
 import { findFormat, isFormatId, READABLE, type FormatId } from './formats.js';
 import { SSEF_MAGIC } from './smsie/format.js';
 import { isVoicePageName, PAGE_HEAD_BYTES } from './googlevoice/takeout.js';
@@ -103,26 +104,31 @@ async function voicePageHead(file: string, name: string): Promise<Buffer> {
   }
 }
 
-/** The format of a file, or a NotABackupError naming every format Textvault reads. */
+/** The format of a file, or a NotABackupError saying what the file is instead. */
 export async function detectFormat(file: string): Promise<FormatId> {
   const s = await sniffFile(file);
-  const id = classify(s);
+  // An Office document is a ZIP of XML, which the SMS Backup & Restore rule would take for a
+  // ZIP of backups and then fail on with a confusing "root element is <Types>".
+  const id = isOfficeDocument(s) ? undefined : classify(s);
   if (id === undefined) throw unknownFormat(file, s);
   return id;
 }
 
+/**
+ * Where the error for a file no format recognised sends the user: the list of formats, not the
+ * list itself (600 characters on every failure buried what happened).
+ */
+export const FORMATS_POINTER = 'Import a backup from one of the apps listed in docs/formats.md (the web app lists them under "Import a backup")';
+
 export function unknownFormat(file: string, s: Sniffed): NotABackupError {
-  const what =
-    s.container === 'zip'
-      ? `a ZIP archive holding ${s.zipNames.length === 0 ? 'nothing' : s.zipNames.slice(0, SHOWN_NAMES).join(', ') + ((s.zipCount ?? s.zipNames.length) > SHOWN_NAMES ? ', ...' : '')}`
-      : s.head.length === 0
-        ? 'an empty file'
-        : `content starting ${JSON.stringify(textStart(s.head).slice(0, 40))}`;
-  // One line, like every import error; the list is what the user needs to pick the right file.
-  const known = KNOWN_FORMATS.map((f) => f.description).join('; ');
+  const kind = fileKind(s);
   // Takeout is where people get Google Voice from; a Takeout of other products is the usual mistake.
-  const takeout = s.container === 'zip' && s.zipNames.some((n) => n.startsWith('Takeout/')) ? ' (a Google Takeout without Voice? Only Voice holds texts and calls: choose it at takeout.google.com)' : '';
-  return new NotABackupError(file, `${what} matches no format Textvault knows${takeout}. It reads: ${known}`, 'a backup Textvault can read');
+  const takeout = s.container === 'zip' && s.zipNames.some((n) => n.startsWith('Takeout/'));
+  const what = takeout
+    ? 'this is a Google Takeout without Google Voice, and only Voice holds texts and calls: choose Voice at takeout.google.com'
+    : `this is ${kind}, not a phone backup`;
+  // One line, like every import error; `expected` empty: the reason is the whole sentence.
+  return new NotABackupError(file, `${what}. ${FORMATS_POINTER}.`, '');
 }
 
 /** Pure: the format a sniffed file is in, or undefined. The formats' rules do not overlap, so order does not matter. */

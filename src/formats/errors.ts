@@ -9,10 +9,14 @@ export class NotABackupError extends Error {
   constructor(
     readonly file: string,
     readonly reason: string,
-    /** What the file was expected to be, as a phrase ("an SMS Backup & Restore backup"). */
+    /**
+     * What the file was expected to be, as a phrase ("an SMS Backup & Restore backup"); empty
+     * when `reason` is the whole sentence (a file detection could not place: it says what the
+     * file is and what to do, and "not X: " before it would only repeat it).
+     */
     readonly expected = 'an SMS Backup & Restore backup',
   ) {
-    super(`${file}: not ${expected}: ${reason}`);
+    super(expected === '' ? `${file}: ${reason}` : `${file}: not ${expected}: ${reason}`);
   }
 }
 

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CSP, SECURITY_HEADERS } from './security-headers.js';
 import { ZodError } from 'zod';
+import { zodMessage } from './zod-messages.js';
 import { WeakPasswordError } from '../vault/auth/passwords.js';
 import { UserError } from '../vault/auth/users.js';
 import { JobNotFoundError, JobStateError } from '../vault/jobs/index.js';
@@ -42,9 +43,7 @@ export function errorBody(code: string, message: string, id?: string): ErrorBody
 function classify(e: unknown): ApiError | undefined {
   if (e instanceof ApiError) return e;
   if (e instanceof ZodError) {
-    const issue = e.issues[0];
-    const where = issue === undefined ? '' : `${issue.path.join('.')}: `;
-    return new ApiError(400, 'bad_request', `${where}${issue?.message ?? 'invalid request'}`);
+    return new ApiError(400, 'bad_request', zodMessage(e));
   }
   if (e instanceof BadCursorError) return new ApiError(400, 'bad_cursor', e.message);
   if (e instanceof JobStateError) return new ApiError(409, 'conflict', e.message);
@@ -55,9 +54,25 @@ function classify(e: unknown): ApiError | undefined {
   // Fastify's own client errors (bad JSON, unsupported media type, body too large, 429 ...).
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = fe.statusCode === 429 ? 'rate_limited' : fe.statusCode === 415 ? 'unsupported_media_type' : 'bad_request';
-    return new ApiError(fe.statusCode, code, fe.message ?? 'bad request');
+    return new ApiError(fe.statusCode, code, frameworkMessage(fe));
   }
   return undefined;
+}
+
+/** Fastify's own refusals as sentences that say what to do; its texts name its internals (content-type parsers...). */
+function frameworkMessage(fe: Partial<FastifyError>): string {
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The request body is not valid JSON: send a JSON object.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The request body is empty: send a JSON object (or no Content-Type header).';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'This kind of request body is not accepted here: send JSON (Content-Type: application/json).';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body is too large.';
+    default:
+      return fe.message ?? 'The request is not valid.';
+  }
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -83,9 +98,10 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
 
 /** What Node's HTTP parser refused, by error code: status, code, message. */
 function clientProblem(code: string | undefined): [number, string, string] {
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'request_timeout', 'the request headers did not arrive in time'];
-  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'headers_too_large', 'the request line or headers are too large'];
-  return [400, 'bad_request', 'malformed HTTP request'];
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'request_timeout', 'The request headers did not arrive in time: check the connection and try again.'];
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return [431, 'headers_too_large', "The request's address or headers are too large (often too many cookies): shorten the address, or clear this site's cookies and sign in again."];
+  return [400, 'bad_request', 'The server could not read this request (malformed HTTP): try again, or use another client.'];
 }
 
 /**

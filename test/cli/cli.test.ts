@@ -77,7 +77,7 @@ describe('textvault CLI', () => {
     fs.writeFileSync(bad, 'just some text');
     const r = cli(['--vault', vault, 'import', bad]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${bad}: not a backup Textvault can read`);
+    expect(r.stderr).toContain(`${bad}: this is a text file in no format Textvault knows, not a phone backup.`);
     expect(cli(['--vault', path.join(dir, 'nowhere'), 'stats']).stderr).toMatch(/no vault at .*import a backup first/);
     expect(cli(['--vault', path.join(dir, 'nowhere'), 'stats']).code).toBe(1);
   });

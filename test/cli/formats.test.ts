@@ -46,6 +46,6 @@ describe('textvault CLI with other apps\' formats', () => {
     fs.writeFileSync(unknown, 'hello');
     const u = cli(['--vault', vault, 'import', unknown]);
     expect(u.code).toBe(1);
-    expect(u.stderr).toMatch(/no format Textvault knows. It reads: SMS Backup & Restore XML.*Fossify Messages.*vCard/);
+    expect(u.stderr).toMatch(/notes\.txt: this is a text file in no format Textvault knows, not a phone backup\. .*docs\/formats\.md/);
   });
 });

@@ -66,15 +66,15 @@ describe('uploads', () => {
     const client = await ownerClient(server);
     const before = await client.json<Summary>('/api/stats/summary');
     const res = await client.request('POST', '/api/uploads?name=../../holiday.jpg', {
-      body: Buffer.from('\xff\xd8\xff\xe0 this is not a backup at all'),
+      body: Buffer.from('\xff\xd8\xff\xe0 this is not a backup at all', 'latin1'),
       headers: { 'content-type': 'application/octet-stream' },
     });
     expect(res.status).toBe(202);
     const job = await waitForJob(client, ((await res.json()) as { jobId: number }).jobId);
     expect(job.status).toBe('failed');
     expect(job.file).toBe('holiday.jpg');
-    // The uploaded name stands in for the spool path; the reason lists the formats Textvault reads.
-    expect(job.error).toMatch(/^holiday\.jpg: not a backup Textvault can read: .*matches no format Textvault knows/);
+    // The uploaded name stands in for the spool path; the reason says what the file is.
+    expect(job.error).toMatch(/^holiday\.jpg: this is a JPEG photo, not a phone backup\. .*docs\/formats\.md/);
     expect(job.error).not.toMatch(/uploads[\\/]/);
     expect(await client.json<Summary>('/api/stats/summary')).toEqual(before);
     expect(fs.readdirSync(path.join(server.dir, UPLOADS_DIR))).toEqual([]);

@@ -138,6 +138,8 @@ export function registerImport(program: Command, globals: () => GlobalOptions): 
       }
     });
     if (opts.json === true) printJson(results);
-    if (failures.length > 0) throw new CommandFailed(`${failures.length} of ${countNoun(files.length, 'file')} could not be imported`);
+    // One file: its error above says it all; a count would only repeat it.
+    if (failures.length > 0)
+      throw new CommandFailed(`${failures.length} of ${countNoun(files.length, 'file')} could not be imported`, { reported: files.length === 1 });
   });
 }

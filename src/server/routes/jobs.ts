@@ -146,7 +146,7 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
   app.get('/api/jobs/:id', async (request) => {
     const { id } = IdParam.parse(request.params);
     const job = await queue.get(id);
-    if (job === undefined) throw new ApiError(404, 'not_found', `there is no job ${id}`);
+    if (job === undefined) throw new ApiError(404, 'not_found', `There is no job ${id}: it may have been removed; the Backups page lists the jobs there are.`);
     return presentJob(job);
   });
 

@@ -42,7 +42,7 @@ export async function noteSourceImport(vault: Vault, control: ControlDb, sourceI
  * what a user importing their own file needs, but a watched folder's file is not theirs to read.
  */
 export function sourceFailureMessage(e: unknown, originalName: string | undefined): string {
-  if (e instanceof NotABackupError) return `${originalName ?? path.basename(e.file)}: not ${e.expected}`;
+  if (e instanceof NotABackupError) return `${originalName ?? path.basename(e.file)}: not ${e.expected === '' ? 'a backup Textvault can read' : e.expected}`;
   return e instanceof Error ? e.message : String(e);
 }
 

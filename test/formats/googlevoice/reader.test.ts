@@ -100,11 +100,11 @@ describe('Google Voice reader', () => {
     expect(await detectFormat(zip)).toBe('googlevoice');
     // The right names, but the pages are not Voice's.
     const fake = await writeZip(path.join(dir, 'fake.zip'), { [`${CALLS}/Ann - Text - 2024-01-01T00_00_00Z.html`]: '<html><body><p>hello</p></body></html>' });
-    await expect(detectFormat(fake)).rejects.toThrow(/matches no format/);
+    await expect(detectFormat(fake)).rejects.toThrow(/a Google Takeout without Google Voice/);
     // Voice's page content under another name is no Takeout either.
     const page = fs.readFileSync(path.join(GV_FIXTURE, CALLS, 'Ada Lovelace - Text - 2024-03-01T17_00_00Z.html'));
     const renamed = await writeZip(path.join(dir, 'renamed.zip'), { 'pages/one.html': page });
-    await expect(detectFormat(renamed)).rejects.toThrow(/matches no format/);
+    await expect(detectFormat(renamed)).rejects.toThrow(/not a phone backup/);
     // A Takeout that also holds another product's XML is still Voice, not SMS Backup & Restore.
     expect(classify({ container: 'zip', head: Buffer.alloc(0), zipNames: ['Takeout/Blogger/feed.xml', `${CALLS}/a.html`], zipVoiceHead: page, zipXmlHead: Buffer.from('<feed>') })).toBe('googlevoice');
   });

@@ -101,7 +101,7 @@ describe('importing Google Voice from a Takeout', () => {
 
     // A Takeout of other products, without Voice.
     const other = await writeZip(path.join(dir, 'other.zip'), { 'Takeout/archive_browser.html': '<html><body>x</body></html>', 'Takeout/Keep/note.html': '<html><body>note</body></html>' });
-    expect(await failure(importFile(v, other))).toMatch(/other\.zip: .*matches no format Textvault knows \(a Google Takeout without Voice\? .*\)\. It reads: /);
+    expect(await failure(importFile(v, other))).toMatch(/other\.zip: this is a Google Takeout without Google Voice, .*choose Voice at takeout\.google\.com\. .*docs\/formats\.md/);
     const otherFolder = path.join(dir, 'other');
     fs.mkdirSync(path.join(otherFolder, 'Takeout', 'Keep'), { recursive: true });
     expect(await failure(importFile(v, otherFolder))).toMatch(/is a folder, and not one Textvault imports as a whole .*Google Takeout folder with Voice/);

@@ -36,9 +36,26 @@ export function noticeStatus(path: string, status: number): void {
   if (status === 401 && !NO_REDIRECT.has(path.split('?')[0] ?? path)) onUnauthenticated();
 }
 
+/**
+ * A sentence for an answer that carried no API error (a proxy's error page, a status Node sent
+ * itself): a bare "431 Request Header Fields Too Large" tells a user nothing they can act on.
+ */
+export function statusMessage(status: number): string {
+  if (status === 401) return 'You are signed out: sign in again.';
+  if (status === 403) return 'You are not allowed to do this: sign in again, or ask the owner.';
+  if (status === 404) return 'The server does not know this address: reload the page.';
+  if (status === 408) return 'The request took too long to arrive: check the connection and try again.';
+  if (status === 413) return "The file is larger than the server accepts: raise the server's upload limit, or split the backup.";
+  if (status === 414 || status === 431) return "The request was too large for the server (often too many cookies): clear this site's cookies and sign in again.";
+  if (status === 429) return 'Too many requests: wait a minute and try again.';
+  if (status === 502 || status === 503 || status === 504) return 'The Textvault server cannot be reached (it may be restarting): try again in a minute.';
+  if (status >= 500) return 'The server failed to handle this request: try again, and check its log if it keeps failing.';
+  return `The server refused this request (HTTP ${status}): reload the page and try again.`;
+}
+
 async function errorFrom(res: Response): Promise<ApiError> {
   let code = `http_${res.status}`;
-  let message = `${res.status} ${res.statusText}`;
+  let message = statusMessage(res.status);
   try {
     const body = (await res.json()) as Partial<ApiErrorBody>;
     if (body.error) {

@@ -1,4 +1,4 @@
-import { ApiError, csrfHeader, noticeStatus } from './client';
+import { ApiError, csrfHeader, noticeStatus, statusMessage } from './client';
 import type { ApiErrorBody } from './types';
 
 export interface UploadProgress {
@@ -40,7 +40,7 @@ export function uploadBackup(file: File, onProgress: (p: UploadProgress) => void
         return;
       }
       const err = (body as Partial<ApiErrorBody> | null)?.error;
-      reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? `Upload failed: ${xhr.status} ${xhr.statusText}`));
+      reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? statusMessage(xhr.status)));
     };
     signal?.addEventListener('abort', () => {
       xhr.abort();
