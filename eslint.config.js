@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/data/**', 'bench/out/**', 'vault/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/data/**', 'bench/out/**', 'crash/out/**', 'vault/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
