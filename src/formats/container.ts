@@ -325,19 +325,7 @@ export async function readZipEntryHead(file: string, name: string, limit: number
         else resolve(s);
       });
     });
-    const chunks: Buffer[] = [];
-    let n = 0;
-    try {
-      for await (const chunk of stream) {
-        const b = chunk as Buffer;
-        chunks.push(b);
-        n += b.length;
-        if (n >= limit) break;
-      }
-    } finally {
-      stream.destroy();
-    }
-    return Buffer.concat(chunks).subarray(0, limit);
+    return await takeHead(stream, limit);
   } finally {
     zip.close();
   }
@@ -369,6 +357,11 @@ export async function digestEntry(entry: InputEntry): Promise<{ sha256: string; 
 /** Reads up to `limit` bytes from the start of an entry (for format and region sniffing). */
 export async function readHead(entry: InputEntry, limit: number): Promise<Buffer> {
   const { stream } = await entry.open();
+  return takeHead(stream, limit);
+}
+
+/** The first `limit` bytes of a stream, which is then destroyed. */
+async function takeHead(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let n = 0;
   try {

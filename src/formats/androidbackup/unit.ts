@@ -3,7 +3,6 @@
  * provider's SMS and text MMS. An encrypted one asks for its password when it is opened and
  * checks it then (the master-key checksum), so a wrong password fails before anything is read.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { OpenedBackup, OpenOptions } from '../backup-unit.js';
 import { DecryptionError } from '../errors.js';
@@ -12,6 +11,7 @@ import { MAX_HEADER_BYTES, parseAbHeader } from './header.js';
 import { readAndroidBackup, sampleAndroidBackup } from './reader.js';
 import { ANDROID_BACKUP_FIELDS } from './telephony.js';
 import { countNoun } from '../plural.js';
+import { hashFile } from '../file-digest.js';
 
 async function readStart(file: string, limit: number): Promise<Buffer> {
   const fh = await fs.promises.open(file, 'r');
@@ -24,15 +24,6 @@ async function readStart(file: string, limit: number): Promise<Buffer> {
   }
 }
 
-async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
 
 export async function openAndroidBackup(file: string, options: OpenOptions): Promise<OpenedBackup> {
   const header = parseAbHeader(file, await readStart(file, MAX_HEADER_BYTES));

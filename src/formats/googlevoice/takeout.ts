@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDirectory, readFileStart } from '../file-head.js';
 
 /** A page of Voice's `Calls/` folder, anywhere in a ZIP (`Takeout/Voice/Calls/x.html`, or without `Takeout/`). */
 const PAGE_NAME = /(?:^|\/)Voice\/Calls\/[^/]+\.html$/i;
@@ -32,7 +33,7 @@ export function isVoicePage(head: Buffer): boolean {
  */
 export function voiceFolder(dir: string): string | undefined {
   for (const root of [dir, path.join(dir, 'Voice'), path.join(dir, 'Takeout', 'Voice')]) {
-    if (isDir(path.join(root, 'Calls'))) return root;
+    if (isDirectory(path.join(root, 'Calls'))) return root;
   }
   return undefined;
 }
@@ -53,26 +54,6 @@ export function isVoiceFolder(dir: string): boolean {
   } catch {
     return false;
   }
-  return pages.some((p) => isVoicePage(readStart(path.join(calls, p))));
+  return pages.some((p) => isVoicePage(readFileStart(path.join(calls, p), PAGE_HEAD_BYTES)));
 }
 
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function readStart(file: string): Buffer {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const buf = Buffer.alloc(PAGE_HEAD_BYTES);
-    return buf.subarray(0, fs.readSync(fd, buf, 0, PAGE_HEAD_BYTES, 0));
-  } catch {
-    return Buffer.alloc(0);
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}

@@ -4,7 +4,6 @@
  * A ZIP's digest is the file's; a folder's covers its Voice files' names and bytes (source.ts),
  * so the same Takeout imported again is recognised and skipped either way.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { BackupUnit } from '../backup-unit.js';
 import { NotABackupError } from '../errors.js';
@@ -12,16 +11,8 @@ import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../limits.js';
 import { readVoice } from './reader.js';
 import { allFiles, digestFiles, openFolderSource, openZipSource, type VoiceSource } from './source.js';
 import { countNoun } from '../plural.js';
+import { hashFile } from '../file-digest.js';
 
-async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
 
 const notVoice = (file: string): NotABackupError => new NotABackupError(file, 'it holds no Google Voice pages (Takeout/Voice/Calls/*.html)', 'a Google Takeout with Voice');
 

@@ -2,7 +2,6 @@
  * SMS Import/Export files as BackupUnits: the messages ZIP (messages.ndjson + data/), a bare
  * messages.ndjson, the calls and the contacts JSON.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { BackupUnit } from '../backup-unit.js';
 import { InputError } from '../container.js';
@@ -14,20 +13,12 @@ import { readSmsIeContacts } from './contacts-reader.js';
 import { readSmsIeMessages } from './messages-reader.js';
 import { openSafeZip } from './zip-archive.js';
 import { countNoun } from '../plural.js';
+import { hashFile } from '../file-digest.js';
 
 export const MESSAGES_ENTRY = 'messages.ndjson';
 const SAMPLE_CAP = 4 << 20;
 const SMALL_MEDIA = 4 << 20;
 
-async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
 
 /** Detection has seen messages.ndjson in the archive; the archive's checks run when it is read. */
 export async function smsIeZipUnits(file: string, limits?: InputLimits): Promise<BackupUnit[]> {

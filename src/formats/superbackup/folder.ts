@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDirectory, readFileStart } from '../file-head.js';
 
 const SUBFOLDERS = ['sms', 'logs', 'contacts'];
 /** Enough of a file to see its root element past the prolog. */
@@ -21,7 +22,7 @@ export function superBackupRoot(head: Buffer): 'allsms' | 'alllogs' | undefined 
 /** The backup folder itself: `dir`, or its `SmsContactsBackup/` when given the folder above. */
 function backupRoot(dir: string): string | undefined {
   for (const root of [dir, path.join(dir, 'SmsContactsBackup')]) {
-    if (SUBFOLDERS.some((sub) => isDir(path.join(root, sub)))) return root;
+    if (SUBFOLDERS.some((sub) => isDirectory(path.join(root, sub)))) return root;
   }
   return undefined;
 }
@@ -32,7 +33,7 @@ export function superBackupFiles(dir: string): string[] {
   if (root === undefined) return [];
   return SUBFOLDERS.flatMap((sub) => {
     const folder = path.join(root, sub);
-    if (!isDir(folder)) return [];
+    if (!isDirectory(folder)) return [];
     return fs
       .readdirSync(folder, { withFileTypes: true })
       .filter((d) => d.isFile() && !d.name.startsWith('.'))
@@ -44,27 +45,7 @@ export function superBackupFiles(dir: string): string[] {
 
 /** True when `dir` is a Super Backup folder: one of its sms/ or logs/ files has the app's root element. */
 export function isSuperBackupFolder(dir: string): boolean {
-  if (!isDir(dir)) return false;
-  return superBackupFiles(dir).some((f) => superBackupRoot(readStart(f)) !== undefined);
+  if (!isDirectory(dir)) return false;
+  return superBackupFiles(dir).some((f) => superBackupRoot(readFileStart(f, HEAD_BYTES)) !== undefined);
 }
 
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function readStart(file: string): Buffer {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const buf = Buffer.alloc(HEAD_BYTES);
-    return buf.subarray(0, fs.readSync(fd, buf, 0, HEAD_BYTES, 0));
-  } catch {
-    return Buffer.alloc(0);
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
