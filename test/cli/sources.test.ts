@@ -107,7 +107,7 @@ describe('textvault token / source / jobs / status', () => {
     expect(cli(['--vault', vault, 'source', 'disable', 'nosuch']).stderr).toMatch(/nosuch/);
     expect(JSON.parse(cli(['--vault', vault, 'source', 'remove', 'tablet', '--json']).stdout)).toMatchObject({ id: 2, name: 'tablet', kind: 'folder' });
     expect(cli(['--vault', vault, 'status']).code).toBe(0);
-  });
+  }, 180_000);
 
   it('refuses a mistyped or unusable folder, and reports one that disappears later as an error at once (issue 26 item 2)', () => {
     const dir = tempDir();
