@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
 import { useApi, usePaged } from '../api/hooks';
 import type { BackupRun, Formats, Job, SnapshotHealth } from '../api/types';
 import { uploadBackup, type UploadProgress } from '../api/upload';
 import { useJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
+import { FailedImports } from '../components/FailedImports';
 import { RecentJobs } from '../components/RecentJobs';
 import { countNoun, formatBytes, formatCount, formatDateTime } from '../format';
 
@@ -67,7 +68,7 @@ function ImportResult({ job }: { job: Job }): ReactNode {
   );
 }
 
-function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
+function Upload({ onFinished, onFailed }: { onFinished: () => void; onFailed: () => void }): ReactNode {
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -80,6 +81,20 @@ function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
   useEffect(() => {
     if (job?.status === 'done' || job?.status === 'failed' || job?.status === 'cancelled') onFinished();
   }, [job?.status, onFinished]);
+
+  // Leaving the page (reload, close, another address) cuts the upload off: ask first. The server
+  // records an upload cut off anyway, as interrupted (FailedImports lists it).
+  useEffect(() => {
+    if (!uploading) return;
+    const warn = (e: BeforeUnloadEvent): void => {
+      // preventDefault is what current browsers take as "ask before leaving".
+      e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+    };
+  }, [uploading]);
 
   const submit = (e: SyntheticEvent): void => {
     e.preventDefault();
@@ -94,6 +109,8 @@ function Upload({ onFinished }: { onFinished: () => void }): ReactNode {
       })
       .catch((err: unknown) => {
         setError(errorMessage(err));
+        // The server records an upload cut off; give it a moment, then show the record.
+        setTimeout(onFailed, 1000);
       });
   };
 
@@ -240,17 +257,27 @@ function Snapshots(): ReactNode {
 
 export function BackupsPage(): ReactNode {
   const runs = usePaged<BackupRun>('/api/backups?limit=50');
+  const [failedVersion, setFailedVersion] = useState(0);
+  const reloadRuns = runs.reload;
+  const finished = useCallback(() => {
+    reloadRuns();
+    setFailedVersion((v) => v + 1);
+  }, [reloadRuns]);
+  const failed = useCallback(() => {
+    setFailedVersion((v) => v + 1);
+  }, []);
   return (
     <section className="backups-page" aria-labelledby="backups-title">
       <header className="page-header">
         <h1 id="backups-title">Backups</h1>
       </header>
       <div className="chart-grid">
-        <Upload onFinished={runs.reload} />
+        <Upload onFinished={finished} onFailed={failed} />
         <Verify />
         <Snapshots />
       </div>
       <RecentJobs />
+      <FailedImports version={failedVersion} />
       <h2>Import runs</h2>
       {runs.error !== null && <p className="error" role="alert">{runs.error}</p>}
       {!runs.loading && runs.items.length === 0 && <p className="empty">No backup imported yet.</p>}

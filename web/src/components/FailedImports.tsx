@@ -1,0 +1,109 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { apiGet, errorMessage } from '../api/client';
+import type { Job, Page } from '../api/types';
+import { formatBytes, formatDateTime } from '../format';
+import { JobActions } from './JobProgress';
+
+/** The server's result.errorName for an upload whose body never fully arrived (docs/api.md). */
+const UPLOAD_INTERRUPTED = 'UploadInterruptedError';
+
+function interrupted(job: Job): boolean {
+  return job.result?.errorName === UPLOAD_INTERRUPTED;
+}
+
+function statusLabel(job: Job): string {
+  if (interrupted(job)) return 'Upload interrupted';
+  return job.status === 'cancelled' ? 'Cancelled' : 'Failed';
+}
+
+function when(job: Job): string {
+  const at = job.endedAt ?? job.createdAt;
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  return Number.isNaN(ms) ? '' : formatDateTime(ms);
+}
+
+/**
+ * The import history's other half (issue 26 item 4): uploads and imports that failed, were
+ * cancelled, or were cut off (the import runs table lists only backups that were read). Each
+ * with its reason and Retry where the server kept the file, else a hint to upload it again.
+ * Read from the job list (the newest 100 jobs); `version` reloads it.
+ */
+export function FailedImports({ version }: { version: number }): ReactNode {
+  const [jobs, setJobs] = useState<Job[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = (): void => {
+      apiGet<Page<Job>>('/api/jobs?limit=100')
+        .then((page) => {
+          if (!live) return;
+          setJobs(page.items.filter((j) => j.kind === 'import' && (j.status === 'failed' || j.status === 'cancelled')));
+          setError(null);
+        })
+        .catch((e: unknown) => {
+          if (live) setError(errorMessage(e));
+        })
+        .finally(() => {
+          if (live) timer = setTimeout(load, 15_000);
+        });
+    };
+    load();
+    return () => {
+      live = false;
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [version, tick]);
+  return (
+    <section className="failed-imports" aria-labelledby="failed-imports-title">
+      <h2 id="failed-imports-title">Failed and interrupted imports</h2>
+      {error !== null && <p className="error" role="alert">{error}</p>}
+      {jobs !== null && jobs.length === 0 && <p className="empty">None: every upload and import of late went through.</p>}
+      {jobs !== null && jobs.length > 0 && (
+        <div className="table-scroll">
+          <table className="jobs-table failed-imports-table">
+            <caption className="visually-hidden">Imports that did not complete, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">File</th>
+                <th scope="col">What happened</th>
+                <th scope="col">Reason</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={String(j.id)} data-job-id={String(j.id)} className={interrupted(j) ? 'import-interrupted' : 'import-failed'}>
+                  <td>{when(j)}</td>
+                  <td className="file">{j.file ?? ''}</td>
+                  <td>
+                    {statusLabel(j)}
+                    {interrupted(j) && <span className="muted"> ({formatBytes(j.progress.done)}{j.progress.total !== null ? ` of ${formatBytes(j.progress.total)}` : ''} arrived)</span>}
+                  </td>
+                  <td className="job-error">{j.error ?? ''}</td>
+                  <td>
+                    {j.retryable === true ? (
+                      <JobActions
+                        job={j}
+                        label="Import"
+                        onChanged={() => {
+                          setTick((t) => t + 1);
+                        }}
+                      />
+                    ) : (
+                      <span className="muted">Upload the file again above</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
