@@ -14,6 +14,7 @@ import type { ExportProgress, ExportResult } from './export-result.js';
 import { exportNdjson } from './ndjson-export.js';
 import { exportFossify } from './fossify-export.js';
 import type { FossifyKeys } from '../../formats/fossify/mapping.js';
+import { sweepDeadPartials } from './output-file.js';
 import { exportSbr } from './sbr-export.js';
 import { exportSmsIe } from './smsie-export.js';
 import { exportSuperBackup } from './superbackup-export.js';
@@ -42,6 +43,8 @@ export interface ExportRequest extends ExportProgress {
 
 export async function runExport(vault: Vault, request: ExportRequest): Promise<ExportResult> {
   const { selection, outDir, onProgress } = request;
+  // What an export killed in this folder left (the crash campaign found them kept for ever).
+  sweepDeadPartials(outDir);
   switch (request.format) {
     case 'sbr': {
       const r = await exportSbr(vault, selection, { outDir, split: request.split, legacyEmoji: request.legacyEmoji, onProgress });
