@@ -35,6 +35,11 @@ export function App(): ReactNode {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
   const navigate = useNavigate();
   const location = useLocation();
+  // On a phone the navigation folds into a Menu button (CSS); it closes again on every page change.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => {
+    setMenuOpen(false);
+  }, [location.pathname]);
 
   const setSession = useCallback((s: Session | null) => {
     setCsrfToken(s?.csrfToken ?? null);
@@ -130,7 +135,20 @@ export function App(): ReactNode {
         <header className="app-header">
           <span className="brand">Textvault</span>
           {session !== null && (
-            <nav aria-label="Main">
+            <button
+              type="button"
+              className="menu-button"
+              aria-expanded={menuOpen}
+              aria-controls="main-nav"
+              onClick={() => {
+                setMenuOpen((o) => !o);
+              }}
+            >
+              <span aria-hidden="true">☰</span> Menu
+            </button>
+          )}
+          {session !== null && (
+            <nav aria-label="Main" id="main-nav" className={menuOpen ? 'open' : undefined}>
               <ul>
                 {NAV.map(([to, label]) => (
                   <li key={to}>

@@ -34,6 +34,8 @@ export function ThreadPage(): ReactNode {
   const [error, setError] = useState<string | null>(null);
   const [image, setImage] = useState<Part | null>(null);
   const [jumpDate, setJumpDate] = useState('');
+  // On a phone the date and export forms fold behind a button so the header stays one line (CSS).
+  const [toolsOpen, setToolsOpen] = useState(false);
   const [exportFormat, setExportFormat] = useState('pdf');
   const exporter = useExport();
   const exportFormats = useExportFormats();
@@ -128,6 +130,19 @@ export function ThreadPage(): ReactNode {
             </p>
           )}
         </div>
+        <button
+          type="button"
+          className="thread-tools-button"
+          aria-expanded={toolsOpen}
+          aria-controls="thread-tools"
+          onClick={() => {
+            setToolsOpen((o) => !o);
+          }}
+        >
+          <span aria-hidden="true">⋯</span>
+          <span className="visually-hidden">Jump to a date or export</span>
+        </button>
+        <div id="thread-tools" className={`thread-tools${toolsOpen ? ' open' : ''}`}>
         <form className="jump-form" onSubmit={jump}>
           <label>
             <span className="visually-hidden">Jump to date</span>
@@ -152,6 +167,7 @@ export function ThreadPage(): ReactNode {
             Export this conversation
           </button>
         </form>
+        </div>
       </header>
       {exporter.view}
       {error !== null && <p className="error" role="alert">{error}</p>}
