@@ -75,12 +75,22 @@ test.skipIf(noChromium)('leaving the page during an upload asks first; the uploa
   expect(dialogs).toEqual(['beforeunload']);
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await cdp.detach();
-  // Once no upload runs, leaving asks nothing.
   await page.getByRole('heading', { name: 'Failed and interrupted imports' }).waitFor();
   // The server saw the connection close: the page, reloaded, lists the upload as interrupted.
   const row = page.locator('.failed-imports-table tr.import-interrupted', { hasText: 'big-upload.xml' });
-  await row.waitFor({ timeout: 10_000 });
+  // The server records it when it notices the closed connection, which may be after the
+  // reloaded page read the list (it rereads it every 15 s): reload until it is there.
+  for (let i = 0; i < 30 && (await row.count()) === 0; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    if (i % 4 === 3) {
+      await page.reload();
+      await page.getByRole('heading', { name: 'Failed and interrupted imports' }).waitFor();
+      await page.waitForLoadState('networkidle');
+    }
+  }
+  await row.waitFor({ timeout: 5_000 });
   expect(await row.locator('td').nth(2).textContent()).toMatch(/^Upload interrupted \(.+ of 4.0 MB arrived\)$/);
+  // Once no upload runs, leaving asks nothing.
   await page.reload();
   expect(dialogs).toEqual(['beforeunload']);
   expect(pageErrors).toEqual([]);
