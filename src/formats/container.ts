@@ -149,8 +149,18 @@ export async function openInput(file: string, limits: InputLimits = DEFAULT_INPU
         const fail = (err: Error | null): void => {
           if (err) out.destroy(kind === 'gzip' && !(err instanceof LimitExceededError) ? new InputError(`${file}: damaged gzip data (${err.message})`) : err);
         };
-        if (kind === 'gzip') pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), expansionGuard(file, stat.size, limits, onExpanded), out, fail);
-        else pipeline(raw, tap, out, fail);
+        if (kind === 'gzip') {
+          // pipeline() destroys every stream in it with the first error: with `out` inside, the
+          // reader would get zlib's bare "unexpected end of file", without the file's name. `out`
+          // is fed from outside it and destroyed with the named error instead.
+          const guard = expansionGuard(file, stat.size, limits, onExpanded);
+          pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), guard, fail);
+          guard.pipe(out);
+          // A reader that stops early closes `out`: the file and the inflater are released too.
+          out.once('close', () => {
+            if (!guard.readableEnded) guard.destroy();
+          });
+        } else pipeline(raw, tap, out, fail);
         return Promise.resolve({ stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) });
       },
     },

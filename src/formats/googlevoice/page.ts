@@ -15,9 +15,9 @@
  * `<abbr class="duration" title="PT1M2S">`, a voicemail's transcript in `<span class="full-text">`
  * and labels (`<a rel="tag" href="...#missed">`).
  */
-import { DomUtils, parseDocument } from 'htmlparser2';
+import { DomHandler, DomUtils, Parser } from 'htmlparser2';
 
-type Document = ReturnType<typeof parseDocument>;
+type Document = DomHandler['root'];
 type Node = Document['children'][number];
 type Element = Parameters<typeof DomUtils.getAttributeValue>[0];
 
@@ -122,8 +122,45 @@ function attachments(message: Element): string[] {
   return names;
 }
 
+/** Deeper than any page Google writes (about 10 levels). */
+export const MAX_PAGE_DEPTH = 256;
+
+/** The page nests elements deeper than MAX_PAGE_DEPTH; `at` is the offset of the first too deep. */
+export class PageDepthError extends Error {
+  constructor(readonly at: number) {
+    super(`the page nests elements more than ${MAX_PAGE_DEPTH} deep`);
+  }
+}
+
+/**
+ * DomHandler that stops the parse at the first element nested deeper than MAX_PAGE_DEPTH:
+ * htmlparser2 takes time in proportion to the depth for each tag (11 s for a page of 100,000
+ * nested tags), and the DOM walks below recurse, so a deeper page would hang or overflow the stack.
+ */
+class DepthLimitedHandler extends DomHandler {
+  private position: { startIndex: number | null } | undefined;
+
+  override onparserinit(parser: { startIndex: number | null; endIndex: number | null }): void {
+    this.position = parser;
+    super.onparserinit(parser);
+  }
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    // The stack holds the document itself, then each open element.
+    if (this.tagStack.length > MAX_PAGE_DEPTH) throw new PageDepthError(this.position?.startIndex ?? 0);
+    super.onopentag(name, attribs);
+  }
+}
+
+function parseDocument(html: string): Document {
+  const options = { withStartIndices: true };
+  const handler = new DepthLimitedHandler(undefined, options);
+  new Parser(handler).end(html);
+  return handler.root;
+}
+
 export function parsePage(html: string): VoicePage {
-  const doc = parseDocument(html, { withStartIndices: true });
+  const doc = parseDocument(html);
   const title = collapsed(findOne(doc.children, (e) => e.name === 'title') ?? []);
   const log = findOne(doc.children, (e) => e.name === 'div' && hasClass(e, 'hChatLog'));
   if (log !== undefined) {

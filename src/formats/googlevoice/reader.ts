@@ -26,7 +26,7 @@ import {
   type MessageShape,
 } from './mapping.js';
 import { MEDIA_HEAD_BYTES, mediaTypeOf } from './media-type.js';
-import { parsePage, positions, type CallPage, type ConversationPage, type Party } from './page.js';
+import { PageDepthError, parsePage, positions, type CallPage, type ConversationPage, type Party } from './page.js';
 
 /** Line and column of an offset in a page. */
 type Where = (at: number) => { line: number; column: number };
@@ -59,7 +59,14 @@ export async function readVoice(source: VoiceSource, ctx: ReadContext, limits: I
       }
       const html = (await file.read()).toString('utf8');
       ctx.onBytes(file.sizeOnDisk);
-      return { where: positions(html), page: parsePage(html) };
+      const where = positions(html);
+      try {
+        return { where, page: parsePage(html) };
+      } catch (e) {
+        if (!(e instanceof PageDepthError)) throw e;
+        const { line, column } = where(e.at);
+        throw new MalformedBackupError(file.name, line, column, e.message);
+      }
     };
 
     const fail = (file: VoiceFile, where: Where, at: number, reason: string): void => {

@@ -6,6 +6,7 @@
 import { MalformedBackupError } from '../errors.js';
 import type { RecordHandler } from '../records.js';
 import { arrayElements, JsonShapeError, type Element } from './array-elements.js';
+import { JsonParseError, parseJson } from './parse.js';
 import { isObject, type JsonObject } from './values.js';
 
 export interface ElementStats {
@@ -38,9 +39,9 @@ export async function forEachElementObject(
       try {
         let o: unknown;
         try {
-          o = JSON.parse(el.text);
+          o = parseJson(el.text);
         } catch (e) {
-          throw new ElementError(`is not valid JSON (${(e as Error).message})`);
+          throw e instanceof JsonParseError ? new ElementError(e.message) : e;
         }
         if (!isObject(o)) throw new ElementError('is not a JSON object');
         await each(o, el);

@@ -8,6 +8,7 @@
  */
 import { stripBom } from './lines.js';
 import { arrayElements, JsonShapeError, type ArrayOptions, type ArrayTail, type Element } from './array-elements.js';
+import { JsonParseError, parseJson } from './parse.js';
 import { isObject, type JsonObject } from './values.js';
 
 /** The object's members before the array: real files have one (`messageCount`). */
@@ -155,9 +156,10 @@ export async function* memberArrayElements(
 function parseObject(text: string, line: number, column: number): JsonObject {
   let o: unknown;
   try {
-    o = JSON.parse(text);
+    o = parseJson(text);
   } catch (e) {
-    throw new JsonShapeError(line, column, `the object around the array is not valid JSON (${(e as Error).message}); is the file truncated?`);
+    if (!(e instanceof JsonParseError)) throw e;
+    throw new JsonShapeError(line, column, `the object around the array ${e.message}; is the file truncated?`);
   }
   if (!isObject(o)) throw new JsonShapeError(line, column, 'expected a JSON object');
   return o;

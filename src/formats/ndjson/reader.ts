@@ -6,6 +6,7 @@
  * file is never used: the reader only ever asks for `media/<sha256>` with a validated hash.
  */
 import { MalformedBackupError } from '../errors.js';
+import { JsonParseError, parseJson } from '../json/parse.js';
 import type { Attrs, MediaSink, PartRecord, RecordHandler, StoredMedia } from '../records.js';
 import { CallLine, ContactLine, HeaderLine, MessageLine, NDJSON_SCHEMA, NDJSON_VERSION, SHA256, mediaPath, type PartLineT } from './schema.js';
 
@@ -47,9 +48,10 @@ export async function readNdjson(source: AsyncIterable<Buffer>, opts: NdjsonRead
     if (text.trim() === '') return;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJson(text);
     } catch (e) {
-      return fail(lineNo, `not a JSON object (${(e as Error).message})`);
+      if (!(e instanceof JsonParseError)) throw e;
+      return fail(lineNo, `not a JSON object (${e.message.replace(/^is /, '')})`);
     }
     const type = typeof value === 'object' && value !== null && 'type' in value ? value.type : undefined;
     if (!state.sawHeader) {

@@ -4,6 +4,7 @@
  * and streamed into the MediaSink.
  */
 import { MalformedBackupError } from '../errors.js';
+import { JsonParseError, parseJson } from '../json/parse.js';
 import { isObject, type JsonObject } from '../json/values.js';
 import { LineTooLongError, readLines, type Line } from '../json/lines.js';
 import type { AddrRecord, Attrs, MediaSink, MmsRecord, PartRecord, RecordHandler, SmsRecord } from '../records.js';
@@ -43,9 +44,10 @@ export async function readSmsIeMessages(source: AsyncIterable<Buffer>, opts: Sms
   const handleBatch = async (batch: Line[]): Promise<void> => {
     const parsed = batch.map(({ text, line }) => {
       try {
-        return { line, o: JSON.parse(text) as unknown };
+        return { line, o: parseJson(text) };
       } catch (e) {
-        return { line, error: `is not valid JSON (${(e as Error).message})` };
+        if (!(e instanceof JsonParseError)) throw e;
+        return { line, error: e.message };
       }
     });
     const prefetched = prefetch(parsed, opts);

@@ -1,0 +1,49 @@
+/**
+ * The crashes `npm run fuzz` found (docs/reliability.md, "Fuzzing"), each kept as a fixture in
+ * test/fixtures/fuzz/: imported into a vault that already holds an archive, each must end in a
+ * one-line error naming the file and the place, the vault unchanged.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dumpVault } from '../../src/vault/dump.js';
+import { importFile } from '../../src/vault/import/import-backup.js';
+import { verifyVault } from '../../src/vault/verify.js';
+import { fixture } from '../helpers/temp.js';
+import { useVaults } from '../helpers/vault.js';
+
+const vaults = useVaults();
+
+const CASES: { file: string; error: RegExp; readIn?: 'thread' | 'worker' }[] = [
+  // zlib's bare "unexpected end of file" reached the user without the file's name.
+  { file: 'truncated.xml.gz', error: /truncated\.xml\.gz: damaged gzip data \(unexpected end of file\)$/ },
+  // JSON.parse's message quotes the text around the error, line breaks included: a 3-line error.
+  { file: 'qksms-broken-element.json', error: /qksms-broken-element\.json:\d+:\d+: element #1 \(line 4\) is not valid JSON \(.*\\u000a.*\); fix or delete it/ },
+  // A message nested 20,000 deep parsed, then overflowed the stack (RangeError) when stored.
+  { file: 'qksms-deep-nesting.json', error: /qksms-deep-nesting\.json:\d+:\d+: element #1 \(line 4\) nests arrays and objects more than 256 levels deep/ },
+  { file: 'qksms-deep-nesting.json', error: /qksms-deep-nesting\.json:\d+:\d+: element #1 \(line 4\) nests arrays and objects more than 256 levels deep/, readIn: 'worker' },
+  // A Takeout page of 100,000 nested <a>: 11 s in htmlparser2, then a stack overflow in DomUtils.
+  { file: 'googlevoice-deep-page.zip', error: /googlevoice-deep-page\.zip!Takeout\/Voice\/Calls\/Group Conversation - [^:]+\.html:19:785: the page nests elements more than 256 deep$/ },
+];
+
+describe('inputs the fuzzer broke the importer with', () => {
+  for (const c of CASES) {
+    it(`${c.file}${c.readIn === undefined ? '' : ` (read in a ${c.readIn})`}: a one-line error, the vault unchanged`, async () => {
+      const vault = await vaults();
+      await importFile(vault, fixture('exports', 'messages.xml'));
+      const before = await dumpVault(vault);
+      const started = Date.now();
+      const err = await importFile(vault, fixture('fuzz', c.file), { readIn: c.readIn ?? 'thread' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(err).toBeInstanceOf(Error);
+      const message = (err as Error).message;
+      expect(message).not.toContain('\n');
+      expect(message).toContain(path.join('fuzz', c.file));
+      expect(message).toMatch(c.error);
+      expect(await dumpVault(vault)).toEqual(before);
+      expect((await verifyVault(vault)).ok).toBe(true);
+    });
+  }
+});
