@@ -1,0 +1,74 @@
+/**
+ * The fuzz child: imports the inputs its parent names, one at a time, into a copy of the template
+ * vault with the real importer, and answers with each outcome. A failed import must leave the
+ * vault's canonical dump exactly as it was; at the end the vault must pass `verify`.
+ *
+ * Protocol: a line `import <id> <path>` or `verify` on stdin; a line `@@fuzz <json>` on stdout.
+ * The parent kills this process when an input takes too long (a hang); the heap is capped by the
+ * parent's `--max-old-space-size`, so a memory blow-up ends it too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { dumpVault } from '../src/vault/dump.js';
+import { importFile } from '../src/vault/import/import-backup.js';
+import { verifyVault } from '../src/vault/verify.js';
+import { Vault } from '../src/vault/vault.js';
+import { classifyError, type Outcome } from './outcome.js';
+
+const [template, work] = process.argv.slice(2);
+if (template === undefined || work === undefined) throw new Error('usage: worker.ts TEMPLATE_VAULT WORK_DIR');
+
+function reply(o: object): void {
+  // The resident size lets the parent see a memory blow-up outside the JS heap (Buffers).
+  process.stdout.write(`@@fuzz ${JSON.stringify({ ...o, rssMB: Math.round(process.memoryUsage().rss / 1e6) })}\n`);
+}
+
+async function fresh(): Promise<Vault> {
+  const dir = path.join(work ?? '', 'vault');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(template ?? '', dir, { recursive: true });
+  return Vault.open(dir);
+}
+
+async function dump(v: Vault): Promise<string> {
+  return JSON.stringify(await dumpVault(v));
+}
+
+let vault = await fresh();
+let baseline = await dump(vault);
+let successes = 0;
+
+async function importOne(id: number, file: string): Promise<Outcome> {
+  try {
+    await importFile(vault, file, { force: true, readIn: 'thread' });
+    successes++;
+    // A vault that keeps growing makes every dump slower: start again now and then.
+    if (successes % 25 === 0) {
+      await vault.close();
+      vault = await fresh();
+    }
+    baseline = await dump(vault);
+    return { id, verdict: 'ok' };
+  } catch (e) {
+    const outcome: Outcome = { id, ...classifyError(e, path.basename(file)) };
+    const after = await dump(vault);
+    if (after !== baseline) {
+      baseline = after;
+      return { ...outcome, verdict: 'failure', reason: `partial import (vault changed) after: ${outcome.message ?? ''}` };
+    }
+    return outcome;
+  }
+}
+
+const rl = readline.createInterface({ input: process.stdin });
+for await (const line of rl) {
+  const [cmd, id, ...rest] = line.split(' ');
+  if (cmd === 'import' && id !== undefined) {
+    reply(await importOne(Number(id), rest.join(' ')));
+  } else if (cmd === 'verify') {
+    const report = await verifyVault(vault);
+    reply({ verify: report.ok, problems: report.problems });
+  }
+}
+await vault.close();
