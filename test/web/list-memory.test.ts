@@ -14,6 +14,7 @@ import { launchBrowser, startServer, type RunningServer } from './harness.js';
 import { loginCookies } from './login.js';
 
 const THREADS = 300;
+const LONG_THREAD = 500;
 
 let dir: string;
 let server: RunningServer;
@@ -24,11 +25,15 @@ let cookies: Awaited<ReturnType<typeof loginCookies>>;
 function threadsXml(n: number): string {
   const base = Date.UTC(2026, 0, 1);
   const rows: string[] = [];
+  // Person 0's thread is long (several pages), for the thread position test.
+  for (let i = 0; i < LONG_THREAD; i++) {
+    rows.push(`<sms protocol="0" address="+15553000000" date="${base - (LONG_THREAD - i) * 3_600_000}" type="${i % 2 === 0 ? 1 : 2}" body="Long thread line ${i}" read="1" status="-1" locked="0" date_sent="0" contact_name="Person 0" />`);
+  }
   for (let i = 0; i < n; i++) {
     const number = `+1555${String(3_000_000 + i).padStart(7, '0')}`;
     rows.push(`<sms protocol="0" address="${number}" date="${base + i * 60_000}" type="1" body="Ferry ticket number ${i}" read="1" status="-1" locked="0" date_sent="0" contact_name="Person ${i}" />`);
   }
-  return `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="${n}">\n${rows.join('\n')}\n</smses>\n`;
+  return `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="${rows.length}">\n${rows.join('\n')}\n</smses>\n`;
 }
 
 const noChromium = lacks(CHROMIUM);
@@ -143,5 +148,38 @@ test.skipIf(noChromium)('the search shows its count, and Back from a hit keeps t
   expect(await main.evaluate((el) => (el as unknown as Scrollable).scrollTop)).toBeCloseTo(before, -1);
   expect(searches.count()).toBe(0);
   expect(await page.locator('.result-count').textContent()).toBe(`${THREADS} results`);
+  await context.close();
+});
+
+test.skipIf(noChromium)('a thread keeps its scroll position in the URL, so Back from another page opens it where the reader was', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addCookies(cookies);
+  const page = await context.newPage();
+  const found = (await (await context.request.get(`${server.url}/api/conversations?q=${encodeURIComponent('Person 0')}`)).json()) as { items: { id: number; title: string }[] };
+  const thread = found.items.find((c) => c.title === 'Person 0');
+  expect(thread).toBeDefined();
+  await page.goto(`${server.url}/c/${thread?.id ?? 0}`);
+  const log = page.locator('[role="log"]');
+  await page.locator('.message-row').first().waitFor();
+  await log.hover();
+  for (let i = 0; i < 6; i++) {
+    await page.mouse.wheel(0, -1500);
+    await page.waitForTimeout(150);
+  }
+  await page.waitForTimeout(600);
+  expect(page.url()).toMatch(/[?&]at=\d+/);
+  const at = new URL(page.url()).searchParams.get('at');
+  const row = page.locator(`.message-row[data-message-id="${at}"]`);
+  expect(await row.isVisible()).toBe(true);
+  const text = await row.textContent();
+
+  await page.getByRole('link', { name: 'Back to conversations' }).click();
+  await page.locator('.conversation').first().waitFor();
+  await page.goBack();
+  await row.waitFor();
+  expect(await row.isVisible()).toBe(true);
+  expect(await row.textContent()).toBe(text);
+  // Opened there, not highlighted as a search target.
+  expect(await page.locator('.bubble-target').count()).toBe(0);
   await context.close();
 });

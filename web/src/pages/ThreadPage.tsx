@@ -29,6 +29,9 @@ export function ThreadPage(): ReactNode {
   const [params, setParams] = useSearchParams();
   const around = params.get('around');
   const date = params.get('date');
+  // Where the reader had scrolled to (written into the URL as they scroll): opens there, unhighlighted.
+  const at = params.get('at');
+  const opensAt = around ?? at;
   const conv = useApi<Conversation>(`/api/conversations/${encodeURIComponent(id)}`);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,6 +44,27 @@ export function ThreadPage(): ReactNode {
   const exportFormats = useExportFormats();
   const busy = useRef({ older: false, newer: false });
   const listRef = useRef<VirtuosoHandle>(null);
+  const userScrolled = useRef(false);
+  const positionTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The message in the middle of the view goes into this history entry's URL (?at=), so Back (or a
+  // reload, or a bookmark) opens the thread there. Written with history.replaceState, outside the
+  // router: a router navigation would reload the thread at every scroll.
+  const rememberPosition = useCallback((messageId: number) => {
+    if (positionTimer.current !== null) clearTimeout(positionTimer.current);
+    positionTimer.current = setTimeout(() => {
+      const url = new URL(window.location.href);
+      url.searchParams.delete('around');
+      url.searchParams.delete('date');
+      url.searchParams.set('at', String(messageId));
+      window.history.replaceState(window.history.state, '', url);
+    }, 250);
+  }, []);
+  useEffect(
+    () => () => {
+      if (positionTimer.current !== null) clearTimeout(positionTimer.current);
+    },
+    [],
+  );
   const printing = usePrinting();
   const base = `/api/conversations/${encodeURIComponent(id)}/messages`;
 
@@ -49,12 +73,14 @@ export function ThreadPage(): ReactNode {
     setLoaded(null);
     setError(null);
     busy.current = { older: false, newer: false };
-    apiGet<MessagePage>(withQuery(base, { around, date, limit: PAGE }))
+    userScrolled.current = false;
+    if (positionTimer.current !== null) clearTimeout(positionTimer.current);
+    apiGet<MessagePage>(withQuery(base, { around: opensAt, date, limit: PAGE }))
       .then((page) => {
         if (!live) return;
         let initialIndex = page.items.length - 1;
-        if (around !== null) {
-          const i = page.items.findIndex((m) => String(m.id) === around);
+        if (opensAt !== null) {
+          const i = page.items.findIndex((m) => String(m.id) === opensAt);
           if (i >= 0) initialIndex = i;
         } else if (date !== null) {
           const i = page.items.findIndex((m) => m.date >= Number(date));
@@ -68,7 +94,7 @@ export function ThreadPage(): ReactNode {
     return () => {
       live = false;
     };
-  }, [base, around, date]);
+  }, [base, opensAt, date]);
 
   const loadOlder = useCallback(() => {
     if (loaded === null || loaded.prevCursor === null || busy.current.older) return;
@@ -149,7 +175,7 @@ export function ThreadPage(): ReactNode {
             <input type="date" value={jumpDate} onChange={(e) => { setJumpDate(e.target.value); }} />
           </label>
           <button type="submit">Go</button>
-          {(around !== null || date !== null) && (
+          {(opensAt !== null || date !== null) && (
             <button type="button" onClick={() => { setParams({}); }}>
               Newest
             </button>
@@ -201,7 +227,7 @@ export function ThreadPage(): ReactNode {
       )}
       {loaded !== null && messages.length > 0 && (c !== null || conv.error !== null) && !printing && (
         <Virtuoso
-          key={`${id}|${around ?? ''}|${date ?? ''}`}
+          key={`${id}|${opensAt ?? ''}|${date ?? ''}`}
           ref={listRef}
           className="message-list"
           role="log"
@@ -210,9 +236,16 @@ export function ThreadPage(): ReactNode {
           tabIndex={0}
           data={messages}
           firstItemIndex={loaded.firstItemIndex}
-          initialTopMostItemIndex={{ index: loaded.initialIndex, align: target !== null || date !== null ? 'center' : 'end' }}
+          initialTopMostItemIndex={{ index: loaded.initialIndex, align: opensAt !== null || date !== null ? 'center' : 'end' }}
           startReached={loadOlder}
           endReached={loadNewer}
+          isScrolling={(scrolling) => {
+            if (scrolling) userScrolled.current = true;
+          }}
+          rangeChanged={(range) => {
+            const middle = messages[Math.floor((range.startIndex + range.endIndex) / 2) - loaded.firstItemIndex];
+            if (userScrolled.current && middle !== undefined) rememberPosition(middle.id);
+          }}
           increaseViewportBy={{ top: 600, bottom: 600 }}
           computeItemKey={(_, m) => m.id}
           itemContent={(index, m) => {
