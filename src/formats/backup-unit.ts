@@ -63,7 +63,7 @@ export interface BackupUnit {
   digest(): Promise<Digest>;
   /** Up to `limit` characters of the unit's text (decrypted, decompressed), for region inference. */
   sampleText(limit: number): Promise<string>;
-  /** Read from a decrypted temporary copy: `file` alone (encrypted) cannot be reopened elsewhere. */
+  /** Read from a decrypted temporary copy, or decrypted as it is read: `file` alone (encrypted) cannot be reopened elsewhere. */
   decrypted?: boolean;
   /** The meaning of this format's records; SBR's (sbr/fields.ts) when absent. */
   fields?: RecordFields;

@@ -39,5 +39,18 @@ export class MalformedBackupError extends Error {
  * raise it without loading another format's crypto library.)
  */
 export class DecryptionError extends Error {
-  override readonly name = 'DecryptionError';
+  override readonly name: string = 'DecryptionError';
+}
+
+/**
+ * The file is encrypted and no passphrase was given: the web app asks for one when a job ends
+ * with this (by the error's name, kept in the job's result).
+ */
+export class PassphraseRequiredError extends DecryptionError {
+  override readonly name: string = 'PassphraseRequiredError';
+}
+
+/** The passphrase given does not decrypt the file (or the file was altered where the check is). */
+export class WrongPassphraseError extends DecryptionError {
+  override readonly name: string = 'WrongPassphraseError';
 }

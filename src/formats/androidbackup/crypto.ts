@@ -14,7 +14,7 @@
  */
 import { createDecipheriv, pbkdf2, timingSafeEqual, type Decipher } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DecryptionError } from '../errors.js';
+import { WrongPassphraseError } from '../errors.js';
 import type { AbEncryption } from './header.js';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -69,24 +69,24 @@ export async function unlockMasterKey(file: string, enc: AbEncryption, version: 
     blob = Buffer.concat([d.update(enc.masterKeyBlob), d.final()]);
   } catch {
     // Bad padding: the key (so the password) is wrong.
-    throw new DecryptionError(`${file}: ${WRONG}`);
+    throw new WrongPassphraseError(`${file}: ${WRONG}`);
   }
   const fields: Buffer[] = [];
   let at = 0;
   for (let i = 0; i < 3; i++) {
     const len = blob[at];
-    if (len === undefined || at + 1 + len > blob.length) throw new DecryptionError(`${file}: ${WRONG}`);
+    if (len === undefined || at + 1 + len > blob.length) throw new WrongPassphraseError(`${file}: ${WRONG}`);
     fields.push(blob.subarray(at + 1, at + 1 + len));
     at += 1 + len;
   }
   const [iv = Buffer.alloc(0), key = Buffer.alloc(0), checksum = Buffer.alloc(0)] = fields;
-  if (iv.length !== 16 || key.length !== KEY_BYTES) throw new DecryptionError(`${file}: ${WRONG}`);
+  if (iv.length !== 16 || key.length !== KEY_BYTES) throw new WrongPassphraseError(`${file}: ${WRONG}`);
   const variants = version >= 2 && key.includes(0) ? [false, true] : [false];
   for (const modifiedZero of variants) {
     const expected = await deriveKey(keyChecksumBytes(key, version, modifiedZero), enc.checksumSalt, enc.rounds);
     if (expected.length === checksum.length && timingSafeEqual(expected, checksum)) return { key: Buffer.from(key), iv: Buffer.from(iv) };
   }
-  throw new DecryptionError(`${file}: ${WRONG}`);
+  throw new WrongPassphraseError(`${file}: ${WRONG}`);
 }
 
 export function payloadDecipher(mk: MasterKey): Decipher {

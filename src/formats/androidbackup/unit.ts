@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { OpenedBackup, OpenOptions } from '../backup-unit.js';
-import { DecryptionError } from '../errors.js';
+import { PassphraseRequiredError } from '../errors.js';
 import { unlockMasterKey, type MasterKey } from './crypto.js';
 import { MAX_HEADER_BYTES, parseAbHeader } from './header.js';
 import { readAndroidBackup, sampleAndroidBackup } from './reader.js';
@@ -30,7 +30,7 @@ export async function openAndroidBackup(file: string, options: OpenOptions): Pro
   let masterKey: MasterKey | undefined;
   if (header.encryption !== undefined) {
     if (options.passphrase === undefined) {
-      throw new DecryptionError(`${file}: is an encrypted Android backup; give its password with --passphrase-file FILE, or run in a terminal to be asked`);
+      throw new PassphraseRequiredError(`${file}: is an encrypted Android backup; give its password with --passphrase-file FILE, or run in a terminal to be asked`);
     }
     masterKey = await unlockMasterKey(file, header.encryption, header.version, await options.passphrase());
   }
@@ -46,6 +46,9 @@ export async function openAndroidBackup(file: string, options: OpenOptions): Pro
         sizeOnDisk: size,
         digestSize: size,
         fields: ANDROID_BACKUP_FIELDS,
+        // Encrypted: decrypted with a key only this thread holds, so a worker (which reopens
+        // the file alone, as uploads are read) could not read it.
+        ...(masterKey === undefined ? {} : { decrypted: true }),
         digest: () => hashFile(file),
         sampleText: (limit) => sampleAndroidBackup(file, header, masterKey, limit),
         read: async (ctx) => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { OpenedBackup, OpenOptions } from '../backup-unit.js';
 import { detectFormat, type FormatId } from '../detect.js';
 import { DecryptionError, decryptSsef } from './ssef.js';
+import { PassphraseRequiredError } from '../errors.js';
 
 export async function openEncryptedSmsIe(
   file: string,
@@ -18,7 +19,7 @@ export async function openEncryptedSmsIe(
   inner: (file: string, format: FormatId, options: OpenOptions) => Promise<OpenedBackup>,
 ): Promise<OpenedBackup> {
   if (options.passphrase === undefined) {
-    throw new DecryptionError(`${file}: is encrypted (SMS Import/Export .ssef); give its passphrase with --passphrase-file FILE, or run in a terminal to be asked`);
+    throw new PassphraseRequiredError(`${file}: is encrypted (SMS Import/Export .ssef); give its passphrase with --passphrase-file FILE, or run in a terminal to be asked`);
   }
   const passphrase = await options.passphrase();
   const dir = options.tempDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-'));

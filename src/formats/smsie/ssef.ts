@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import sodium from 'libsodium-wrappers-sumo';
-import { DecryptionError } from '../errors.js';
+import { DecryptionError, WrongPassphraseError } from '../errors.js';
 
 export const SSEF_HEADER_BYTES = 36;
 const MAGIC = Buffer.from([0x53, 0x53, 0x45, 0x46, 0x00, 0xff]);
@@ -90,11 +90,8 @@ export async function decryptSsef(file: string, out: string, passphrase: string)
       pos += n;
       const res = sodium.crypto_secretstream_xchacha20poly1305_pull(state, new Uint8Array(buf.subarray(0, n)), null);
       if (res === false) {
-        throw new DecryptionError(
-          index === 0
-            ? `${file}: cannot decrypt: wrong passphrase (or the file was altered)`
-            : `${file}: encrypted chunk ${index + 1} failed authentication: the file was altered or damaged; nothing was imported`,
-        );
+        if (index === 0) throw new WrongPassphraseError(`${file}: cannot decrypt: wrong passphrase (or the file was altered)`);
+        throw new DecryptionError(`${file}: encrypted chunk ${index + 1} failed authentication: the file was altered or damaged; nothing was imported`);
       }
       fs.writeSync(outFd, res.message);
       if (res.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL) final = true;

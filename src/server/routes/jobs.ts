@@ -52,9 +52,35 @@ export function presentJob(job: Job): Record<string, unknown> {
     file: job.file,
     result,
     error: publicJobError(job),
+    errorCode: jobErrorCode(job),
     cancelRequested: job.cancelRequested,
     retryable: job.retryable,
   };
+}
+
+/** Job errors a client acts on (the web app asks for the passphrase), by the error's class. */
+const ERROR_CODES: Record<string, string> = { PassphraseRequiredError: 'passphrase_required', WrongPassphraseError: 'wrong_passphrase' };
+
+function errorName(job: Job): string | undefined {
+  const result = job.result as { errorName?: unknown } | null;
+  return result !== null && typeof result.errorName === 'string' ? result.errorName : undefined;
+}
+
+function jobErrorCode(job: Job): string | null {
+  if (job.status !== 'failed') return null;
+  return ERROR_CODES[errorName(job) ?? ''] ?? null;
+}
+
+/** The passphrase header of an upload: percent-encoded UTF-8 (a header value is bytes, a passphrase any text). */
+export const PASSPHRASE_HEADER = 'x-backup-passphrase';
+
+function passphraseOf(value: string | string[] | undefined): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The passphrase header is not percent-encoded UTF-8: encode it with encodeURIComponent.');
+  }
 }
 
 /**
@@ -66,8 +92,11 @@ const INTERNAL_ERRORS = new Set(['RangeError', 'TypeError', 'ReferenceError', 'S
 /** A failed job's error as users may see it: internal failures (and system errors, which name paths) become a generic text. */
 function publicJobError(job: Job): string | null {
   if (job.error === null) return null;
-  const result = job.result as { errorName?: unknown } | null;
-  const name = result !== null && typeof result.errorName === 'string' ? result.errorName : undefined;
+  const name = errorName(job);
+  const shown = job.file ?? 'the upload';
+  // The reader's text names CLI options; an upload's user is asked in the web app instead.
+  if (name === 'PassphraseRequiredError') return `${shown} is encrypted: enter the password it was made with to import it.`;
+  if (name === 'WrongPassphraseError') return `${shown} could not be decrypted with this password: check it and try again.`;
   // A system error ("ENOENT: no such file or directory, open '/srv/…'") names server paths. Other
   // plain Errors are the vault's own, with text meant for the user.
   const system = /^E[A-Z]{2,}\b/.test(job.error);
@@ -91,6 +120,8 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
     // stops sending what will not be read.
     scope.post('/api/uploads', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (request, reply) => {
       const { name } = Upload.parse(request.query);
+      // An encrypted backup's passphrase, for this job only: kept in memory, never stored or logged.
+      const passphrase = passphraseOf(request.headers[PASSPHRASE_HEADER]);
       const body = request.body as Readable | undefined;
       if (body === undefined || typeof body.pipe !== 'function') throw new ApiError(400, 'bad_request', 'send the file as the raw request body (Content-Type: application/octet-stream)');
       const limit = await maxUploadBytes();
@@ -127,7 +158,7 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
         }
         throw failure;
       }
-      const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: uploadName(name) });
+      const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: uploadName(name) }, passphrase === undefined ? {} : { passphrase });
       return reply.status(202).send({ jobId: job.id });
     });
     registered();

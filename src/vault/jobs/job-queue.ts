@@ -1,6 +1,7 @@
 /**
  * The persistent job queue of one vault (see index.ts for how to use it).
  */
+import { PassphraseRequiredError } from '../../formats/errors.js';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -125,7 +126,14 @@ export class JobQueue extends EventEmitter<JobEvents> {
     return new JobQueue(vault, control, options, true);
   }
 
-  async enqueue(input: JobInput): Promise<Job> {
+  /**
+   * Passphrases of encrypted uploads, by job id: in this process's memory only, never in the
+   * jobs table or a log, and dropped when the job's run ends. A job run by another process (or
+   * after a restart) does not have it and fails asking for it again.
+   */
+  private readonly passphrases = new Map<number, string>();
+
+  async enqueue(input: JobInput, secrets: { passphrase?: string } = {}): Promise<Job> {
     let params = {};
     if (input.kind === 'import') {
       params = {
@@ -157,6 +165,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (secrets.passphrase !== undefined) this.passphrases.set(row.id, secrets.passphrase);
     const job = jobFromRow(row);
     this.emit('job', job);
     this.wake?.();
@@ -553,7 +562,13 @@ export class JobQueue extends EventEmitter<JobEvents> {
         const file = this.fileOf(row.file);
         const imported = isMailboxUrl(file)
           ? await runMailbox(this.vault, this.control.db, sourceId, onProgress, signal)
-          : await runImport(this.vault, file, onProgress, { signal, ...(originalName === undefined ? {} : { displayName: path.basename(originalName) }) });
+          : await runImport(this.vault, file, onProgress, {
+              signal,
+              ...(originalName === undefined ? {} : { displayName: path.basename(originalName) }),
+              // Asked only if the file is encrypted; read then, not now (the map entry is set
+              // right after the job's row is written).
+              passphrase: () => this.passphraseFor(id, originalName ?? file),
+            });
         // Before the job is marked done: a crash in between leaves the job to be retried, which
         // skips the already imported file and repeats this idempotent step.
         const deletions = sourceId === undefined ? undefined : await noteSourceImport(this.vault, this.control.db, sourceId, imported.backups);
@@ -588,10 +603,20 @@ export class JobQueue extends EventEmitter<JobEvents> {
       clearTimeout(limit);
       clearInterval(cancelPoll);
       this.current = undefined;
+      this.passphrases.delete(id);
       runningHere.delete(id);
       markEnded();
     }
     return 'ended';
+  }
+
+  private passphraseFor(id: number, name: string): Promise<string> {
+    const p = this.passphrases.get(id);
+    if (p === undefined)
+      return Promise.reject(
+        new PassphraseRequiredError(`${path.basename(name)}: is encrypted: upload it in the web app to be asked for its passphrase, or import it with textvault import --passphrase-file FILE`),
+      );
+    return Promise.resolve(p);
   }
 
   /** Puts a job that did not get to run (busy vault, shutdown) back in the queue, as it was. */

@@ -24,9 +24,9 @@ export async function runImport(
   vault: Vault,
   file: string,
   onProgress: (p: JobProgress) => void,
-  options: { displayName?: string; signal?: AbortSignal } = {},
+  options: { displayName?: string; signal?: AbortSignal; passphrase?: () => Promise<string> } = {},
 ): Promise<ImportJobResult> {
-  const { displayName, signal } = options;
+  const { displayName, signal, passphrase } = options;
   // A ZIP holds several backups, each reported from 0: add up the entries already finished.
   let finishedBytes = 0;
   let finishedExpanded = 0;
@@ -41,6 +41,7 @@ export async function runImport(
     // Job files come from outside: uploads, devices, watched folders.
     untrusted: true,
     ...(signal === undefined ? {} : { signal }),
+    ...(passphrase === undefined ? {} : { passphrase }),
     onProgress: (p) => {
       if (p.file !== current) {
         finishedBytes += currentBytes;

@@ -193,6 +193,8 @@ export interface Job {
   file: string | null;
   result: Record<string, unknown> | null;
   error: string | null;
+  /** Why a failed job failed, when the client can act on it: the upload is encrypted (passphrase_required) or its password is wrong (wrong_passphrase). */
+  errorCode?: string | null;
   /** A cancel was asked for; the job stops at its next step. */
   cancelRequested?: boolean;
   /** POST /api/jobs/:id/retry can run it again. */

@@ -11,13 +11,15 @@ export interface UploadProgress {
  * only XHR reports upload progress in browsers; the body is the File itself, so the browser reads
  * it from disk as it sends and never holds the whole file in memory.
  */
-export function uploadBackup(file: File, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<{ jobId: number | string }> {
+export function uploadBackup(file: File, onProgress: (p: UploadProgress) => void, signal?: AbortSignal, passphrase?: string): Promise<{ jobId: number | string }> {
   const path = `/api/uploads?name=${encodeURIComponent(file.name)}`;
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     for (const [k, v] of Object.entries(csrfHeader())) xhr.setRequestHeader(k, v);
+    // An encrypted backup's password, for this upload's job only (the server keeps it in memory).
+    if (passphrase !== undefined) xhr.setRequestHeader('X-Backup-Passphrase', encodeURIComponent(passphrase));
     xhr.upload.onprogress = (e) => {
       onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
     };

@@ -38,9 +38,13 @@ function importTotals(result: Record<string, unknown> | null): { counts: Counts;
 
 function ImportResult({ job }: { job: Job }): ReactNode {
   if (job.status === 'failed') {
+    const name = job.file ?? 'the file';
+    const error = (job.error ?? 'unknown error').replace(/\.$/, '');
+    // The error usually starts with the file's name: said once, not twice.
+    const said = error.startsWith(name) ? `Import failed: ${error}` : `Import of ${name} failed: ${error}`;
     return (
       <p className="error" role="alert">
-        Import of {job.file ?? 'the file'} failed: {job.error ?? 'unknown error'}. Nothing was changed in the archive.
+        {said}. Nothing was changed in the archive.
       </p>
     );
   }
@@ -77,6 +81,9 @@ function Upload({ onFinished, onFailed }: { onFinished: () => void; onFailed: ()
   const abort = useRef<AbortController | null>(null);
   const uploading = progress !== null && jobId === null && error === null;
   const formats = useApi<Formats>('/api/formats');
+  // An encrypted backup's password: in this form's memory only, sent with the retried upload.
+  const [passphrase, setPassphrase] = useState('');
+  const needsPassphrase = job?.status === 'failed' && (job.errorCode === 'passphrase_required' || job.errorCode === 'wrong_passphrase');
 
   useEffect(() => {
     if (job?.status === 'done' || job?.status === 'failed' || job?.status === 'cancelled') onFinished();
@@ -98,12 +105,15 @@ function Upload({ onFinished, onFailed }: { onFinished: () => void; onFailed: ()
 
   const submit = (e: SyntheticEvent): void => {
     e.preventDefault();
-    if (file === null) return;
+    // One upload at a time: a second submit (Enter pressed twice) would race the first.
+    if (file === null || uploading) return;
+    const withPassphrase = needsPassphrase && passphrase !== '' ? passphrase : undefined;
     setError(null);
     setJobId(null);
+    setPassphrase('');
     setProgress({ loaded: 0, total: file.size });
     abort.current = new AbortController();
-    uploadBackup(file, setProgress, abort.current.signal)
+    uploadBackup(file, setProgress, abort.current.signal, withPassphrase)
       .then((r) => {
         setJobId(r.jobId);
       })
@@ -164,6 +174,19 @@ function Upload({ onFinished, onFailed }: { onFinished: () => void; onFailed: ()
         </p>
       )}
       {jobError !== null && <p className="error" role="alert">{jobError}</p>}
+      {needsPassphrase && (
+        <div className="passphrase-retry">
+          <label>
+            Backup password
+            <input type="password" autoComplete="off" value={passphrase} onChange={(e) => {
+                setPassphrase(e.target.value);
+              }} />
+          </label>
+          <button type="submit" disabled={passphrase === ''}>
+            Import with this password
+          </button>
+        </div>
+      )}
       {job !== null && <JobProgress job={job} label="Import" onChanged={refresh} />}
       {job !== null && <ImportResult job={job} />}
     </form>
