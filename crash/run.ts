@@ -5,7 +5,7 @@
  *
  *   CRASH_RUNS=50 (default)  CRASH_SCENARIOS=import-sbr,ingest,...  CRASH_SEED=1  CRASH_SCALE=0.5
  *
- * Writes crash/out/results.json; exits 1 if any run was inconsistent.
+ * Writes crash/out/results.json (and a copy in its crash/out/work-* folder); exits 1 if any run was inconsistent.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,15 +18,17 @@ const seed = Number(process.env.CRASH_SEED ?? '1');
 const scale = Number(process.env.CRASH_SCALE ?? '0.5');
 
 fs.mkdirSync(OUT, { recursive: true });
+const work = fs.mkdtempSync(path.join(OUT, 'work-'));
 const results = await runCampaign({
-  work: fs.mkdtempSync(path.join(OUT, 'work-')),
+  work,
   runs,
   seed,
   scale,
   ...(only ? { only } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
 });
-fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2));
+// Also in the work folder: campaigns of different scenarios may run side by side.
+for (const dir of [OUT, work]) fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results, null, 2));
 process.stdout.write('\n| scenario | runs | killed mid-run | consistent | inconsistent | clean run |\n| --- | --- | --- | --- | --- | --- |\n');
 for (const r of results) {
   if (r.skipped !== undefined) process.stdout.write(`| ${r.name} | skipped: ${r.skipped} | | | | |\n`);
