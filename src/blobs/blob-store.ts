@@ -532,7 +532,11 @@ export class BlobStore {
 
   /** Closes the pack index and this store's pack (nothing staged may be left). */
   close(): void {
-    this.pack?.close();
+    // A pack begun for media that were all stored already holds nothing: an import that re-read
+    // them (the re-run after a crash, the crash campaign found) left it as *.pack.tmp until the next import.
+    if (this.pack?.published === false) this.pack.rollBack();
+    else this.pack?.close();
+    this.pack = null;
     this.index.close();
   }
 }

@@ -100,6 +100,20 @@ describe('BlobStore', () => {
     store.close();
   });
 
+  it('leaves no unpublished pack behind when a committed import wrote only media stored already', async () => {
+    const store = new BlobStore(path.join(tempDir(), 'blobs'));
+    const a = crypto.randomBytes(30_000);
+    store.putBuffer(a);
+    await store.commitStaged();
+    // A second import (a re-run) streams the same media: they go nowhere, its new pack stays empty.
+    store.putBuffer(a);
+    await store.commitStaged();
+    store.close();
+    expect(fs.readdirSync(path.join(store.root, 'packs')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(packs(store)).toHaveLength(1);
+    expect((await fromAnotherStore(store.root, sha(a))) as Buffer).toEqual(a);
+  });
+
   it('never touches a pack once the index refers to it: a failed import removes its own pack, the next one starts another', async () => {
     const store = new BlobStore(path.join(tempDir(), 'blobs'));
     const a = crypto.randomBytes(30_000);
