@@ -72,7 +72,7 @@ describe('textvault import of Android backups (.ab)', () => {
     const tar = tarOf([{ name: evil, data: deflateSync(JSON.stringify([{ ...SMS_1, body: 'evil' }])) }, ...telephonyItems([{ kind: 'sms', messages: [SMS_1] }])]);
     const r = cli(['--vault', vault, 'import', file('evil.ab', abOf(tar))]);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/imported 1 records \(1 SMS, 0 MMS\)/);
+    expect(r.stdout).toMatch(/imported 1 record \(1 SMS, 0 MMS\)/);
     expect(r.stdout).toMatch(/points outside the archive; ignored/);
     expect(fs.existsSync(target)).toBe(false);
   });
@@ -95,6 +95,6 @@ describe('textvault import of Android backups (.ab)', () => {
     fs.writeFileSync(path.join(tel, 'com.android.providers.telephony.ab'), abOf(tarOf(telephonyItems([{ kind: 'sms', messages: [SMS_1] }])), { version: 1 }));
     const ok = cli(['--vault', vault, 'import', carbon]);
     expect(ok.stderr).toBe('');
-    expect(ok.stdout).toMatch(/com\.android\.providers\.telephony\.ab: imported 1 records \(1 SMS, 0 MMS\)/);
+    expect(ok.stdout).toMatch(/com\.android\.providers\.telephony\.ab: imported 1 record \(1 SMS, 0 MMS\)/);
   });
 });

@@ -6,6 +6,7 @@
 import type { BackupUnit } from '../../formats/backup-unit.js';
 import type { Vault } from '../vault.js';
 import { formatRegion, inferRegion, parseRegion, type Region } from '../phone.js';
+import { countNoun } from '../../formats/plural.js';
 
 export interface RegionChoice {
   region: Region;
@@ -58,7 +59,7 @@ export async function chooseRegion(vault: Vault, entry: BackupUnit): Promise<Reg
     region,
     source: inferred ? 'inferred' : 'default',
     explanation: inferred
-      ? `assumed region ${name} for numbers without a country code (inferred from ${inferred.evidence} numbers with one); change with: textvault config set region XX`
+      ? `assumed region ${name} for numbers without a country code (inferred from ${countNoun(inferred.evidence, 'number')} with one); change with: textvault config set region XX`
       : `assumed region ${name} for numbers without a country code (no number with one found); change with: textvault config set region XX`,
   };
 }
