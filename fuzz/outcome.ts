@@ -21,7 +21,7 @@ const INTERNAL_TEXT = /Cannot read prop|Cannot set prop|is not a function|is not
 const POSITION = /:\d+(:\d+)?\b|\b(line|record|entry|byte|offset|position|element|member|item|chunk|part)\b|\bat \d/i;
 
 /** Errors about the whole file, where no position applies (it is empty, or no format at all). */
-const WHOLE_FILE = /not a backup Textvault can read|matches no format/;
+const WHOLE_FILE = /not a backup Textvault can read|matches no format|not a phone backup/;
 
 /** Classifies what `importFile` threw for the input named `fileName`. */
 export function classifyError(e: unknown, fileName: string): Omit<Outcome, 'id'> {

@@ -10,6 +10,7 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
+import { oneLine } from './errors.js';
 import { DEFAULT_INPUT_LIMITS, formatSize, LimitExceededError, RATIO_FLOOR, type InputLimits } from './limits.js';
 
 export type ContainerKind = 'plain' | 'gzip' | 'zip';
@@ -149,22 +150,28 @@ export async function openInput(file: string, limits: InputLimits = DEFAULT_INPU
         const fail = (err: Error | null): void => {
           if (err) out.destroy(kind === 'gzip' && !(err instanceof LimitExceededError) ? new InputError(`${file}: damaged gzip data (${err.message})`) : err);
         };
-        if (kind === 'gzip') {
-          // pipeline() destroys every stream in it with the first error: with `out` inside, the
-          // reader would get zlib's bare "unexpected end of file", without the file's name. `out`
-          // is fed from outside it and destroyed with the named error instead.
-          const guard = expansionGuard(file, stat.size, limits, onExpanded);
-          pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), guard, fail);
-          guard.pipe(out);
-          // A reader that stops early closes `out`: the file and the inflater are released too.
-          out.once('close', () => {
-            if (!guard.readableEnded) guard.destroy();
-          });
-        } else pipeline(raw, tap, out, fail);
+        if (kind === 'gzip') feed(out, [raw, tap, createGunzip({ chunkSize: CHUNK }), expansionGuard(file, stat.size, limits, onExpanded)], fail);
+        else feed(out, [raw, tap], fail);
         return Promise.resolve({ stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) });
       },
     },
   ];
+}
+
+/**
+ * Runs `stages` in a pipeline and feeds `out` from the last one, outside it: pipeline() destroys
+ * every stream in it with the first error, so with `out` inside, the reader would get the bare
+ * error (zlib's "unexpected end of file", "invalid bit length repeat") before `done` could
+ * destroy `out` with one that names the file. A reader that stops early closes `out`, which
+ * releases the stages (the file, the inflater).
+ */
+function feed(out: PassThrough, stages: [Readable, ...Transform[]], done: (err: Error | null) => void): void {
+  const last = stages[stages.length - 1] ?? stages[0];
+  pipeline(stages, done);
+  last.pipe(out);
+  out.once('close', () => {
+    if (!last.readableEnded) last.destroy();
+  });
 }
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
@@ -281,7 +288,8 @@ async function zipEntries(file: string, fileSize: number, limits: InputLimits): 
     }
     return {
       // The entry name is only ever displayed, never used as a path.
-      name: `${file}!${e.fileName}`,
+      // An entry's name is the archive's to choose: a line break in it must not split a message.
+      name: `${file}!${oneLine(e.fileName)}`,
       file,
       entryName: e.fileName,
       container: 'zip' as const,
@@ -292,7 +300,7 @@ async function zipEntries(file: string, fileSize: number, limits: InputLimits): 
         const entry = await findEntry(zip, e.fileName);
         const stream = await new Promise<Readable>((resolve, reject) => {
           zip.openReadStream(entry, (err, s) => {
-            if (err) reject(new InputError(`${file}!${e.fileName}: cannot read entry (${err.message})`));
+            if (err) reject(new InputError(`${file}!${oneLine(e.fileName)}: cannot read entry (${err.message})`));
             else resolve(s);
           });
         });
@@ -301,16 +309,18 @@ async function zipEntries(file: string, fileSize: number, limits: InputLimits): 
         const out = new PassThrough({ highWaterMark: CHUNK });
         // Progress counts uncompressed bytes scaled to the compressed size on disk.
         const ratio = e.uncompressedSize > 0 ? e.compressedSize / e.uncompressedSize : 1;
-        pipeline(
-          stream,
-          hashTap(hash, counter, (n) => {
-            onRawBytes?.(n * ratio);
-            onExpanded?.(n);
-          }),
+        feed(
           out,
+          [
+            stream,
+            hashTap(hash, counter, (n) => {
+              onRawBytes?.(n * ratio);
+              onExpanded?.(n);
+            }),
+          ],
           (err) => {
             zip.close();
-            if (err) out.destroy(new InputError(`${file}!${e.fileName}: damaged ZIP entry (${err.message})`));
+            if (err) out.destroy(new InputError(`${file}!${oneLine(e.fileName)}: damaged ZIP entry (${err.message})`));
           },
         );
         return { stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) };
@@ -331,7 +341,7 @@ export async function readZipEntryHead(file: string, name: string, limit: number
     if (entry === undefined) return undefined;
     const stream = await new Promise<Readable>((resolve, reject) => {
       zip.openReadStream(entry, (err, s) => {
-        if (err) reject(new InputError(`${file}!${name}: cannot read entry (${err.message})`));
+        if (err) reject(new InputError(`${file}!${oneLine(name)}: cannot read entry (${err.message})`));
         else resolve(s);
       });
     });

@@ -54,3 +54,9 @@ export class PassphraseRequiredError extends DecryptionError {
 export class WrongPassphraseError extends DecryptionError {
   override readonly name: string = 'WrongPassphraseError';
 }
+
+/** Control characters (line breaks, tabs) written as JSON escapes, so a message stays one line. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}

@@ -16,6 +16,8 @@ const vaults = useVaults();
 const CASES: { file: string; error: RegExp; readIn?: 'thread' | 'worker' }[] = [
   // zlib's bare "unexpected end of file" reached the user without the file's name.
   { file: 'truncated.xml.gz', error: /truncated\.xml\.gz: damaged gzip data \(unexpected end of file\)$/ },
+  // The same for a ZIP entry's deflate data: zlib's "invalid bit length repeat" alone.
+  { file: 'damaged-deflate.zip', error: /damaged-deflate\.zip!sm\\u0002xmms-small\.xml: damaged ZIP entry \(invalid bit length repeat\)$/ },
   // JSON.parse's message quotes the text around the error, line breaks included: a 3-line error.
   { file: 'qksms-broken-element.json', error: /qksms-broken-element\.json:\d+:\d+: element #1 \(line 4\) is not valid JSON \(.*\\u000a.*\); fix or delete it/ },
   // A message nested 20,000 deep parsed, then overflowed the stack (RangeError) when stored.

@@ -6,15 +6,11 @@
  */
 
 /** Deeper than any backup writes (Android's records nest 3-4 levels). */
+import { oneLine } from '../errors.js';
+
 export const MAX_JSON_DEPTH = 256;
 
 export class JsonParseError extends Error {}
-
-/** Control characters (line breaks, tabs) written as JSON escapes, so a message stays one line. */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
-}
 
 /** How deep arrays and objects nest in `text`, counting up to `limit + 1` (strings skipped). */
 function depthOf(text: string, limit: number): number {
