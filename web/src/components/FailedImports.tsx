@@ -1,6 +1,6 @@
-import { useEffect, useState, type ReactNode } from 'react';
-import { apiGet, errorMessage } from '../api/client';
-import type { Job, Page } from '../api/types';
+import type { ReactNode } from 'react';
+import type { Job } from '../api/types';
+import { usePolledJobs } from '../api/usePolledJobs';
 import { formatBytes, formatDateTime } from '../format';
 import { JobActions } from './JobProgress';
 
@@ -29,32 +29,8 @@ function when(job: Job): string {
  * Read from the job list (the newest 100 jobs); `version` reloads it.
  */
 export function FailedImports({ version }: { version: number }): ReactNode {
-  const [jobs, setJobs] = useState<Job[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = (): void => {
-      apiGet<Page<Job>>('/api/jobs?limit=100')
-        .then((page) => {
-          if (!live) return;
-          setJobs(page.items.filter((j) => j.kind === 'import' && (j.status === 'failed' || j.status === 'cancelled')));
-          setError(null);
-        })
-        .catch((e: unknown) => {
-          if (live) setError(errorMessage(e));
-        })
-        .finally(() => {
-          if (live) timer = setTimeout(load, 15_000);
-        });
-    };
-    load();
-    return () => {
-      live = false;
-      if (timer !== undefined) clearTimeout(timer);
-    };
-  }, [version, tick]);
+  const { jobs: latest, error, reload } = usePolledJobs(100, () => 15_000, version);
+  const jobs = latest?.filter((j) => j.kind === 'import' && (j.status === 'failed' || j.status === 'cancelled')) ?? null;
   return (
     <section className="failed-imports" aria-labelledby="failed-imports-title">
       <h2 id="failed-imports-title">Failed and interrupted imports</h2>
@@ -91,7 +67,7 @@ export function FailedImports({ version }: { version: number }): ReactNode {
                         job={j}
                         label="Import"
                         onChanged={() => {
-                          setTick((t) => t + 1);
+                          reload();
                         }}
                       />
                     ) : (

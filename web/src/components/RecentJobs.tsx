@@ -1,6 +1,6 @@
-import { useEffect, useState, type ReactNode } from 'react';
-import { apiGet, errorMessage } from '../api/client';
-import type { Job, Page } from '../api/types';
+import type { ReactNode } from 'react';
+import type { Job } from '../api/types';
+import { usePolledJobs } from '../api/usePolledJobs';
 import { formatBytes, formatCount } from '../format';
 import { jobActive, JobActions } from './JobProgress';
 
@@ -20,35 +20,9 @@ function progressText(job: Job): string {
  * the server crashed on. Polled every 2 s while one is queued or running, else every 15 s.
  */
 export function RecentJobs(): ReactNode {
-  const [jobs, setJobs] = useState<Job[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = (): void => {
-      apiGet<Page<Job>>('/api/jobs?limit=10')
-        .then((page) => {
-          if (!live) return;
-          setJobs(page.items);
-          setError(null);
-          timer = setTimeout(poll, page.items.some(jobActive) ? 2000 : 15_000);
-        })
-        .catch((e: unknown) => {
-          if (!live) return;
-          setError(errorMessage(e));
-          timer = setTimeout(poll, 15_000);
-        });
-    };
-    poll();
-    return () => {
-      live = false;
-      if (timer !== undefined) clearTimeout(timer);
-    };
-  }, [tick]);
-  const reload = (): void => {
-    setTick((t) => t + 1);
-  };
+  const polled = usePolledJobs(10, (jobs) => (jobs.some(jobActive) ? 2000 : 15_000));
+  const jobs = polled.jobs ?? [];
+  const { error, reload } = polled;
   return (
     <section className="recent-jobs" aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
