@@ -44,7 +44,7 @@ test.skipIf(noChromium)('a failed import is listed with its reason', async () =>
   await page.getByRole('heading', { name: 'Failed and interrupted imports' }).waitFor();
   await page.getByLabel('Backup file').setInputFiles({ name: 'not-a-backup.txt', mimeType: 'text/plain', buffer: Buffer.from('just some words, not a backup\n') });
   await page.getByRole('button', { name: 'Upload and import' }).click();
-  await page.locator('.upload-form').getByText(/Import of not-a-backup\.txt failed/).waitFor({ timeout: 30_000 });
+  await page.locator('.upload-form').getByText(/Import failed: not-a-backup\.txt/).waitFor({ timeout: 30_000 });
 
   const row = page.locator('.failed-imports-table tr.import-failed', { hasText: 'not-a-backup.txt' });
   await row.waitFor({ timeout: 10_000 });
