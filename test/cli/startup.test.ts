@@ -41,8 +41,8 @@ describe('command line start-up', () => {
     expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
     // Besides the command line itself: the choices its options list (the format descriptors: data, no reader,
     // and the small checks they use to recognise a file or folder: node:fs only), durations, counts with their noun
-    // (formats/plural: Intl only), and telling an imap:// URL from a file.
-    const light = /^(vault\/durations|formats\/plural|vault\/sources\/source-options|vault\/export\/export-formats|sources\/imap\/target|formats\/formats?|formats\/[a-z]+\/format|formats\/errors|formats\/smsbackupplus\/eml-folder|formats\/superbackup\/folder|formats\/googlevoice\/takeout|formats\/androidbackup\/(helium|header|packages))\.js$/;
+    // (formats/plural: Intl only; formats/file-head: a stat and a read of a folder's first bytes), and telling an imap:// URL from a file.
+    const light = /^(vault\/durations|formats\/plural|vault\/sources\/source-options|vault\/export\/export-formats|sources\/imap\/target|formats\/formats?|formats\/[a-z]+\/format|formats\/errors|formats\/smsbackupplus\/eml-folder|formats\/superbackup\/folder|formats\/file-head|formats\/googlevoice\/takeout|formats\/androidbackup\/(helium|header|packages))\.js$/;
     expect([...ours].filter((m) => !m.startsWith('cli/') && !light.test(m))).toEqual([]);
   });
 
