@@ -85,3 +85,9 @@ export function dateInputToMs(value: string, endOfDay = false): number | null {
   const start = new Date(y, m - 1, d).getTime();
   return endOfDay ? start + 86_400_000 - 1 : start;
 }
+
+/** ", 1.2 GB uncompressed" when an import job decompressed more than it read from disk, else ''. */
+export function inflatedText(progress: { done: number; expanded?: number }): string {
+  const { done, expanded } = progress;
+  return expanded !== undefined && expanded > done ? `, ${formatBytes(expanded)} uncompressed` : '';
+}

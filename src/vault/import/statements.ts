@@ -85,6 +85,21 @@ const utf8 = (name: string) => sql<string>`CAST(${param<Utf8Text>(name)} AS TEXT
 /** messages.attrs as its UTF-8 bytes (StoredCopy.attrs). */
 const attrsBytes = sql<Buffer>`CAST(attrs AS BLOB)`.as('attrs');
 
+/** A stored message as matching compares it (LooseCandidateRow): loose matching and archive-writer.ts twinOf. */
+const CANDIDATE_COLUMNS = [
+  'messages.id as message_id',
+  'content_hash',
+  'state_date',
+  'rank',
+  attrsBytes,
+  'kind',
+  'direction',
+  'body',
+  'media_signature',
+  'strict_key',
+  'date_ms',
+] as const;
+
 /**
  * An SMS's columns in the order insertSms binds them: what an SMS does not have (parts,
  * addresses, media, a content hash) and what is the same for the whole import (its backup and
@@ -179,7 +194,7 @@ export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun)
       sqlite,
       q
         .selectFrom('messages')
-        .select(['id as message_id', 'content_hash', 'state_date', 'rank', attrsBytes, 'kind', 'direction', 'body', 'media_signature', 'strict_key', 'date_ms'])
+        .select(CANDIDATE_COLUMNS)
         .where('conversation_id', '=', p<number>('conversation_id'))
         .where('date_ms', '>=', p<number>('from'))
         .where('date_ms', '<=', p<number>('to'))
@@ -191,21 +206,7 @@ export function importStatements(sqlite: BetterSqlite3.Database, run: ImportRun)
       q
         .selectFrom('messages')
         .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-        .select([
-          'messages.id as message_id',
-          'content_hash',
-          'state_date',
-          'rank',
-          sql<Buffer>`CAST(messages.attrs AS BLOB)`.as('attrs'),
-          'kind',
-          'direction',
-          'body',
-          'media_signature',
-          'strict_key',
-          'date_ms',
-          'conversation_id',
-          'participants_key',
-        ])
+        .select([...CANDIDATE_COLUMNS, 'conversation_id', 'participants_key'])
         .where('kind', '=', 'mms')
         .where('date_ms', '>=', p<number>('from'))
         .where('date_ms', '<=', p<number>('to'))

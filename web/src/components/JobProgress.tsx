@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
 import type { Job } from '../api/types';
-import { countNoun, formatBytes } from '../format';
+import { countNoun, formatBytes, inflatedText } from '../format';
 
 function amount(n: number, unit: Job['progress']['unit']): string {
   if (unit === 'bytes') return formatBytes(n);
@@ -72,7 +72,7 @@ export function JobActions({ job, label, onChanged }: { job: Job; label: string;
 }
 
 export function JobProgress({ job, label, onChanged }: { job: Job; label: string; onChanged?: () => void }): ReactNode {
-  const { done, total, unit, expanded } = job.progress;
+  const { done, total, unit } = job.progress;
   const running = jobActive(job);
   return (
     <div className="job" data-job-status={job.status}>
@@ -83,7 +83,7 @@ export function JobProgress({ job, label, onChanged }: { job: Job; label: string
             {' '}
             {amount(done, unit)}
             {total !== null && ` of ${amount(total, unit)}`}
-            {expanded !== undefined && expanded > done && `, ${formatBytes(expanded)} uncompressed`}
+            {inflatedText(job.progress)}
           </span>
         )}{' '}
         <JobActions job={job} label={label} {...(onChanged === undefined ? {} : { onChanged })} />

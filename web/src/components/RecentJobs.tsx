@@ -1,17 +1,16 @@
 import type { ReactNode } from 'react';
 import type { Job } from '../api/types';
 import { usePolledJobs } from '../api/usePolledJobs';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount, inflatedText } from '../format';
 import { jobActive, JobActions } from './JobProgress';
 
 const KIND_LABEL: Record<Job['kind'], string> = { import: 'Import', verify: 'Verify', export: 'Export' };
 
 function progressText(job: Job): string {
   if (!jobActive(job)) return '';
-  const { done, total, unit, expanded } = job.progress;
+  const { done, total, unit } = job.progress;
   const show = (n: number): string => (unit === 'bytes' ? formatBytes(n) : formatCount(n));
-  const inflated = expanded !== undefined && expanded > done ? `, ${formatBytes(expanded)} uncompressed` : '';
-  return (total === null || total === 0 ? show(done) : `${Math.floor((100 * done) / total)}%`) + inflated;
+  return (total === null || total === 0 ? show(done) : `${Math.floor((100 * done) / total)}%`) + inflatedText(job.progress);
 }
 
 /**
