@@ -148,8 +148,10 @@ test.skipIf(noChromium)('the navigation is behind a Menu button that shows every
   await shot(page, 'phone-menu');
   await page.getByRole('link', { name: 'Backups' }).click();
   await page.waitForURL(/\/backups$/);
-  // The menu closes on the new page.
-  expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Export' }).isVisible()).toBe(false);
+  // The menu closes on the new page (after the route change renders, so wait for it rather than sample once).
+  const exportLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Export' });
+  await exportLink.waitFor({ state: 'hidden', timeout: 5000 });
+  expect(await exportLink.isVisible()).toBe(false);
   await page.close();
 });
 
