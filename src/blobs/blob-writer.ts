@@ -4,16 +4,12 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
+import type { BlobInfo } from './media-store.js';
 
 /** A blob up to this size is held in memory until it is complete; a bigger one streams to its file. */
 export const SPOOL_BYTES = 1024 * 1024;
 
-export interface BlobInfo {
-  sha256: string;
-  size: number;
-  /** False when the same bytes were already in the store (or staged by this import). */
-  isNew: boolean;
-}
+export type { BlobInfo } from './media-store.js';
 
 /** Called once the blob is complete: `held` are its bytes when they never went to `tmpPath`. */
 export type BlobDone = (sha256: string, tmpPath: string, held: Buffer[] | null) => boolean;

@@ -6,16 +6,12 @@
  * file of its own (a BlobWriter) and the rest follows it there.
  */
 import { createHash } from 'node:crypto';
-import { SPOOL_BYTES, type BlobInfo, type BlobWriter } from './blob-writer.js';
+import { SPOOL_BYTES, type BlobWriter } from './blob-writer.js';
+import type { BlobInfo, BlobSink } from './media-store.js';
 import type { PackFile } from './pack-file.js';
 import { BLOB_HEADER_BYTES, blobHeader } from './pack-format.js';
 
-/** What BlobStore.begin() hands out. */
-export interface BlobSink {
-  write(bytes: Buffer): void;
-  finish(): BlobInfo;
-  abort(): void;
-}
+export type { BlobSink } from './media-store.js';
 
 export interface PackStreamHost {
   /** Stages the blob at [offset, offset + size) of `pack`; false when it was stored already (the writer then rewinds the pack). */
