@@ -136,6 +136,20 @@ export const SYSTEMD_ANALYZE: Requirement = {
   find: () => findProgram(['systemd-analyze']),
 };
 
+/**
+ * A throwaway single-node Ceph cluster with its S3 gateway (test/helpers/ceph.ts): the monitor, an
+ * OSD, radosgw and the tools that set them up (monmaptool, ceph, radosgw-admin). All are needed.
+ */
+export const CEPH: Requirement = {
+  name: 'ceph (mon, osd, radosgw)',
+  apt: ['ceph-mon', 'ceph-osd', 'radosgw', 'ceph-common'],
+  enables: 'the S3 media store tests, against a real Ceph radosgw',
+  find: () => {
+    const programs = ['ceph-mon', 'ceph-osd', 'radosgw', 'radosgw-admin', 'monmaptool', 'ceph'].map((p) => findProgram([p]));
+    return programs.every((p) => p !== undefined) ? programs[0] : undefined;
+  },
+};
+
 export const SCRIPT: Requirement = {
   name: 'script',
   apt: ['bsdutils'],
