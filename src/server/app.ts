@@ -129,7 +129,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   jobRoutes(app, options.jobs, options.vault.dir, () => uploadMaxBytes(options.vault));
   exportRoutes(app, options.jobs, options.vault.dir);
   formatRoutes(app);
-  snapshotRoutes(app, options.vault.dir);
+  snapshotRoutes(app, options.vault, options.jobs);
   // Phones and sync apps upload here with a device token instead of a session (docs/sources.md).
   await app.register(ingestRoutes, { queue: options.jobs, spoolDir: path.join(options.vault.dir, UPLOADS_DIR), maxBytes: () => ingestMaxBytes(options.vault) });
   if (options.sources !== undefined) await app.register(sourceRoutes, { service: options.sources });

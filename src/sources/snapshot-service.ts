@@ -109,20 +109,19 @@ export class SnapshotService {
 
   /** Notifies a new problem once, and its end once (only when snapshots are scheduled). */
   private async judge(): Promise<void> {
-    const [{ snapshotSettings }, { snapshotHealth, alertKey, readSnapshotStatus, recordNotified }] = await Promise.all([
+    const [{ snapshotWatch }, { alertKey, readSnapshotStatus, recordNotified }] = await Promise.all([
       import('../vault/snapshot/scheduled.js'),
       import('../vault/snapshot/status.js'),
     ]);
-    const settings = await snapshotSettings(this.vault);
-    if (settings.schedule === null) return;
-    const health = snapshotHealth(this.vault.dir, this.clock.now(), settings.maxAgeMs);
-    const key = alertKey(health);
+    const watch = await snapshotWatch(this.vault, this.clock.now());
+    if (!watch.scheduled) return;
+    const key = alertKey(watch);
     const notified = readSnapshotStatus(this.vault.dir).notified ?? null;
     if (key === notified) return;
     if (key !== null) {
-      if (await this.notify(this.event('raised', health))) recordNotified(this.vault.dir, key);
+      if (await this.notify(this.event('raised', watch))) recordNotified(this.vault.dir, key);
     } else if (notified !== null) {
-      await this.notify(this.event('cleared', health));
+      await this.notify(this.event('cleared', watch));
       recordNotified(this.vault.dir, null);
     }
   }

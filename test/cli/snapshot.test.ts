@@ -252,6 +252,31 @@ describe('textvault snapshot', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('is not a snapshot schedule');
     const off = cli(['--vault', vault, 'snapshot', 'schedule', 'off']);
-    expect(off.stdout).toBe('scheduled snapshots are off\n');
+    expect(off.stdout).toBe(`scheduled snapshots are off; Snapshot now (Backups page) takes one to ${path.resolve('snaps')}\n`);
+  }, 60_000);
+
+  it('status shows the last snapshot, and alerts (exit 1) only when scheduled snapshots fail', () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'vault');
+    const snaps = path.join(dir, 'snaps');
+    expect(cli(['--vault', vault, 'import', path.resolve('test/fixtures/sbr/sms-threads.xml')]).code).toBe(0);
+    const none = cli(['--vault', vault, 'status']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('snapshots of the vault: none yet (not scheduled): textvault snapshot --to DIR');
+    expect(cli(['--vault', vault, 'snapshot', '--to', snaps]).code).toBe(0);
+    const taken = cli(['--vault', vault, 'status', '--json']);
+    expect(taken.code).toBe(0);
+    expect(JSON.parse(taken.stdout)).toMatchObject({ snapshots: { state: 'ok', scheduled: false, alert: null, last: { to: snaps } } });
+
+    // Scheduled to a folder that cannot be made: the failed run is an alert, and status says so.
+    const blocker = path.join(dir, 'a-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    expect(cli(['--vault', vault, 'snapshot', 'schedule', 'daily', '--to', path.join(blocker, 'snaps')]).code).toBe(0);
+    expect(cli(['--vault', vault, 'snapshot', '--to', path.join(blocker, 'snaps')]).code).toBe(1);
+    const failing = cli(['--vault', vault, 'status']);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/^ALERT: The last snapshot of the vault \(to .*a-file\/snaps, .*\) failed: /m);
+    expect(failing.stdout).not.toContain('OK: every source');
+    expect(failing.stdout).toMatch(/^snapshots of the vault: last .* UTC to .*\/snaps \(scheduled\); the last attempt failed /m);
   }, 60_000);
 });

@@ -16,6 +16,7 @@ import { loginCookies } from './login.js';
 let dir: string;
 let server: RunningServer;
 let browser: Browser;
+let cookies: Awaited<ReturnType<typeof loginCookies>>;
 
 const noChromium = lacks(CHROMIUM);
 
@@ -27,6 +28,7 @@ beforeAll(async () => {
   if (cli(['--vault', path.join(dir, 'vault'), 'import', file]).code !== 0) throw new Error('import failed');
   server = await startServer(path.join(dir, 'vault'));
   browser = await launchBrowser();
+  cookies = await loginCookies(server);
 }, 120_000);
 
 afterAll(async () => {
@@ -38,7 +40,7 @@ afterAll(async () => {
 
 test.skipIf(noChromium)('the Backups page says when no snapshot was taken, then shows the last one', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies(await loginCookies(server));
+  await context.addCookies(cookies);
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -56,6 +58,34 @@ test.skipIf(noChromium)('the Backups page says when no snapshot was taken, then 
   expect(last).toContain(`to ${snaps}`);
   expect(last).toMatch(/: 1\d\d messages, /);
   expect(await card.getByRole('alert').count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+  await context.close();
+}, 120_000);
+
+test.skipIf(noChromium)('Snapshot now takes one to the folder set on the server; a failing scheduled one is a banner on every page', async () => {
+  const vault = path.join(dir, 'vault');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies(cookies);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const now = path.join(dir, 'snaps-now');
+  expect(cli(['--vault', vault, 'snapshot', 'schedule', 'off', '--to', now]).code).toBe(0);
+  await page.goto(`${server.url}/backups`);
+  const card = page.locator('section.snapshots');
+  await card.getByRole('button', { name: 'Snapshot now' }).click();
+  await card.locator('.snapshot-last', { hasText: `to ${now}` }).waitFor({ timeout: 60_000 });
+  await card.getByText('Snapshots are up to date.').waitFor();
+  expect(fs.readdirSync(path.join(now, 'snapshots')).length).toBe(1);
+
+  // Scheduled to a folder that cannot be made: the failed run shows as a banner, on any page.
+  const blocker = path.join(dir, 'a-file');
+  fs.writeFileSync(blocker, 'not a folder');
+  expect(cli(['--vault', vault, 'snapshot', 'schedule', 'daily', '--to', path.join(blocker, 'snaps')]).code).toBe(0);
+  await card.getByRole('button', { name: 'Snapshot now' }).click();
+  await card.getByRole('alert').getByText(/The last snapshot of the vault .* failed/).waitFor({ timeout: 60_000 });
+  await page.goto(`${server.url}/`);
+  await page.getByText(/The last snapshot of the vault \(to .*a-file\/snaps, .*\) failed/).first().waitFor();
   expect(pageErrors).toEqual([]);
   await context.close();
 }, 120_000);

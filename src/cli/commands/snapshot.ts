@@ -101,7 +101,8 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
         return snapshotSettings(vault);
       });
       if (opts.json === true) printJson(settings);
-      else if (settings.schedule === null) process.stdout.write('scheduled snapshots are off\n');
+      else if (settings.schedule === null)
+        process.stdout.write(`scheduled snapshots are off${settings.to === null ? '' : `; Snapshot now (Backups page) takes one to ${settings.to}`}\n`);
       else
         process.stdout.write(
           `textvault serve takes a snapshot ${settings.schedule} to ${settings.to ?? '?'}${settings.keep === undefined ? '' : `, keeping ${settings.keep}`}${settings.passphraseFile !== null || settings.keyFile !== null ? ', encrypted' : ''}; ` +

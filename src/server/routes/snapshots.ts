@@ -1,11 +1,23 @@
 /**
- * The vault's own snapshots, for the Backups page (vault/snapshot/status.ts):
+ * The vault's own snapshots, for the Backups page and the alert banner (vault/snapshot/):
  *
- *   GET /api/snapshots/status -> { state: 'ok' | 'never' | 'stale' | 'failing', message, last, lastError }
+ *   GET  /api/snapshots/status -> { state: 'ok' | 'never' | 'stale' | 'failing', message, last, lastError,
+ *                                   scheduled, alert, canRunNow }
+ *   POST /api/snapshots        -> 202 { jobId }: a snapshot now, to the folder `textvault snapshot schedule`
+ *                                 set (409 when none is set: a web user never names a folder)
  */
 import type { FastifyInstance } from 'fastify';
-import { snapshotHealth } from '../../vault/snapshot/status.js';
+import type { JobQueue } from '../../vault/jobs/index.js';
+import { snapshotSettings, snapshotWatch } from '../../vault/snapshot/scheduled.js';
+import type { Vault } from '../../vault/vault.js';
+import { ApiError } from '../errors.js';
 
-export function snapshotRoutes(app: FastifyInstance, vaultDir: string): void {
-  app.get('/api/snapshots/status', () => snapshotHealth(vaultDir));
+export function snapshotRoutes(app: FastifyInstance, vault: Vault, queue: JobQueue): void {
+  app.get('/api/snapshots/status', async () => ({ ...(await snapshotWatch(vault)), canRunNow: (await snapshotSettings(vault)).to !== null }));
+  app.post('/api/snapshots', async (_req, reply) => {
+    if ((await snapshotSettings(vault)).to === null)
+      throw new ApiError(409, 'conflict', 'No folder is set for snapshots: on the server, run textvault snapshot schedule daily --to DIR (or off --to DIR, to take them only when asked).');
+    const job = await queue.enqueue({ kind: 'snapshot' });
+    return reply.code(202).send({ jobId: job.id });
+  });
 }

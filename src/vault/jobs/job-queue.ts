@@ -17,6 +17,7 @@ import { errorNameOf, isRetryable, jobFromRow, parseParams, type Job, type JobIn
 import { DEFAULT_JOB_TIME_LIMIT_MS, exportsKeepMs, jobTimeLimitMs } from '../config.js';
 import { CRASHED, crashMessage, UPLOAD_INTERRUPTED, JobCancelledError, JobInterruptedError, JobStateError, JobTimeLimitError } from './job-errors.js';
 import { removeExportFiles, runExportJob } from './run-export-job.js';
+import { runSnapshotJob } from './run-snapshot-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
 import { uploadWriterPid } from './upload-names.js';
 
@@ -155,7 +156,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
         ended_at: null,
         progress_done: 0,
         progress_total: null,
-        progress_unit: input.kind === 'verify' ? 'blobs' : input.kind === 'export' ? 'records' : 'bytes',
+        progress_unit: input.kind === 'verify' ? 'blobs' : input.kind === 'export' ? 'records' : input.kind === 'snapshot' ? 'files' : 'bytes',
         file: input.kind !== 'import' ? null : isMailboxUrl(input.file) ? input.file : path.resolve(input.file),
         params_json: JSON.stringify(params),
         result_json: null,
@@ -358,7 +359,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
     for (const r of running) {
       if (JobQueue.runnerAlive(r.id, r.runner_pid)) continue;
       const job = jobFromRow(r);
-      const what = job.kind === 'import' ? `importing ${job.file === null ? 'a file' : `"${path.basename(job.file)}"`}` : job.kind === 'verify' ? 'verifying the vault' : 'exporting';
+      const what = job.kind === 'import' ? `importing ${job.file === null ? 'a file' : `"${path.basename(job.file)}"`}` : job.kind === 'verify' ? 'verifying the vault' : job.kind === 'snapshot' ? 'taking a snapshot of the vault' : 'exporting';
       const message = crashMessage(r.id, what);
       const { sourceId } = parseParams(r.params_json);
       if (sourceId !== undefined) await noteSourceFailure(this.control.db, sourceId, message);
@@ -557,6 +558,7 @@ export class JobQueue extends EventEmitter<JobEvents> {
       let result: object;
       if (row.kind === 'verify') result = await runVerify(this.vault, stoppingProgress);
       else if (row.kind === 'export') result = await runExportJob(this.vault, id, exportParams, stoppingProgress);
+      else if (row.kind === 'snapshot') result = await runSnapshotJob(this.vault, stoppingProgress);
       else {
         if (sourceId !== undefined) await noteRun(this.control.db, sourceId);
         const file = this.fileOf(row.file);

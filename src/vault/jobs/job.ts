@@ -8,14 +8,14 @@ import { EXPORT_FORMATS, type ExportFormat } from '../export/export-formats.js';
 import type { ExportKind } from '../export/selection.js';
 import { CRASHED } from './job-errors.js';
 
-export type JobKind = 'import' | 'verify' | 'export';
+export type JobKind = 'import' | 'verify' | 'export' | 'snapshot';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** A job in one of these states will not change again (unless someone retries it). */
 export function jobEnded(status: JobStatus): boolean {
   return status === 'done' || status === 'failed' || status === 'cancelled';
 }
-export type ProgressUnit = 'bytes' | 'blobs' | 'records';
+export type ProgressUnit = 'bytes' | 'blobs' | 'records' | 'files';
 
 export interface JobProgress {
   done: number;
@@ -38,7 +38,7 @@ export interface Job {
   progress: JobProgress;
   /** The file an import reads: its original name when it was uploaded, else its path. */
   file: string | null;
-  /** Import: `{ backups: ImportResult[] }`; verify: the verify report; export: ExportJobResult. */
+  /** Import: `{ backups: ImportResult[] }`; verify: the verify report; export: ExportJobResult; snapshot: SnapshotResult. */
   result: object | null;
   error: string | null;
   /** The source that delivered the file, if any. */
@@ -69,6 +69,11 @@ export interface VerifyJobInput {
   kind: 'verify';
 }
 
+/** A snapshot of the vault with the settings `textvault snapshot schedule` keeps (folder, key, --keep). */
+export interface SnapshotJobInput {
+  kind: 'snapshot';
+}
+
 /** What an export job writes: a format and the same selection as `textvault export`. */
 export interface ExportJobParams {
   format: ExportFormat;
@@ -88,7 +93,7 @@ export interface ExportJobInput extends ExportJobParams {
   kind: 'export';
 }
 
-export type JobInput = ImportJobInput | VerifyJobInput | ExportJobInput;
+export type JobInput = ImportJobInput | VerifyJobInput | ExportJobInput | SnapshotJobInput;
 
 /** What an import job keeps besides `file`. */
 export interface ImportParams {
@@ -140,7 +145,7 @@ export function jobFromRow(r: Selectable<JobsTable>): Job {
   const params = parseParams(r.params_json);
   return {
     id: r.id,
-    kind: r.kind === 'verify' ? 'verify' : r.kind === 'export' ? 'export' : 'import',
+    kind: asKind(r.kind),
     status: asStatus(r.status),
     createdAt: new Date(r.created_at).toISOString(),
     startedAt: iso(r.started_at),
@@ -148,7 +153,7 @@ export function jobFromRow(r: Selectable<JobsTable>): Job {
     progress: {
       done: r.progress_done,
       total: r.progress_total,
-      unit: r.progress_unit === 'blobs' || r.progress_unit === 'records' ? r.progress_unit : 'bytes',
+      unit: r.progress_unit === 'blobs' || r.progress_unit === 'records' || r.progress_unit === 'files' ? r.progress_unit : 'bytes',
       ...(r.progress_expanded === null ? {} : { expanded: r.progress_expanded }),
     },
     file: params.originalName ?? r.file,
@@ -158,6 +163,10 @@ export function jobFromRow(r: Selectable<JobsTable>): Job {
     cancelRequested: r.status === 'running' && r.cancel_requested_at !== null,
     retryable: isRetryable(r),
   };
+}
+
+function asKind(k: string): JobKind {
+  return k === 'verify' || k === 'export' || k === 'snapshot' ? k : 'import';
 }
 
 function asStatus(s: string): JobStatus {

@@ -158,6 +158,12 @@ export interface SnapshotHealth {
     counts: { messages: number; calls: number; blobs: number };
   } | null;
   lastError: { at: string; to: string; message: string } | null;
+  /** Snapshots are scheduled (textvault snapshot schedule): only then is an overdue or failed one an alert. */
+  scheduled: boolean;
+  /** The alert to show in the banner, or null. */
+  alert: string | null;
+  /** A folder is set for snapshots, so "Snapshot now" can take one. */
+  canRunNow: boolean;
 }
 
 export interface BackupRun {
@@ -182,14 +188,14 @@ export interface VerifyProblem {
 
 export interface Job {
   id: number | string;
-  kind: 'import' | 'verify' | 'export';
+  kind: 'import' | 'verify' | 'export' | 'snapshot';
   status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   /** Epoch ms or an ISO string (the server sends ISO); not shown. */
   createdAt: number | string;
   startedAt: number | string | null;
   endedAt: number | string | null;
   /** `expanded`: an import's bytes after decompression (see docs/api.md). */
-  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' | 'records'; expanded?: number };
+  progress: { done: number; total: number | null; unit: 'bytes' | 'blobs' | 'records' | 'files'; expanded?: number };
   file: string | null;
   result: Record<string, unknown> | null;
   error: string | null;

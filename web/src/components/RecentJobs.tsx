@@ -4,7 +4,7 @@ import { usePolledJobs } from '../api/usePolledJobs';
 import { formatBytes, formatCount, inflatedText } from '../format';
 import { jobActive, JobActions } from './JobProgress';
 
-const KIND_LABEL: Record<Job['kind'], string> = { import: 'Import', verify: 'Verify', export: 'Export' };
+const KIND_LABEL: Record<Job['kind'], string> = { import: 'Import', verify: 'Verify', export: 'Export', snapshot: 'Snapshot' };
 
 function progressText(job: Job): string {
   if (!jobActive(job)) return '';

@@ -251,9 +251,19 @@ function Verify(): ReactNode {
   );
 }
 
-/** The vault's own backups (textvault snapshot): the last one, and a warning when overdue or failing. */
+/** The vault's own backups (textvault snapshot): the last one, a warning when overdue or failing, and "Snapshot now". */
 function Snapshots(): ReactNode {
   const health = useApi<SnapshotHealth>('/api/snapshots/status');
+  const [jobId, setJobId] = useState<number | string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reloadHealth = health.reload;
+  const { job, refresh } = useJob(jobId);
+  const running = job !== null && (job.status === 'queued' || job.status === 'running');
+  const ended = job !== null && !running;
+  // The card's "last snapshot" is the one just taken (or its failure) as soon as the job ends.
+  useEffect(() => {
+    if (ended) reloadHealth();
+  }, [ended, reloadHealth]);
   const h = health.data;
   return (
     <section className="card snapshots" aria-labelledby="snapshots-title">
@@ -271,8 +281,32 @@ function Snapshots(): ReactNode {
         </p>
       )}
       {h?.state === 'ok' && <p className="success">Snapshots are up to date.</p>}
+      {h?.canRunNow === true && (
+        <button
+          type="button"
+          disabled={running}
+          onClick={() => {
+            setError(null);
+            apiPost<{ jobId: number | string }>('/api/snapshots')
+              .then((r) => {
+                setJobId(r.jobId);
+              })
+              .catch((e: unknown) => {
+                setError(errorMessage(e));
+              });
+          }}
+        >
+          Snapshot now
+        </button>
+      )}
+      {error !== null && <p className="error" role="alert">{error}</p>}
+      {job !== null && <JobProgress job={job} label="Snapshot" onChanged={refresh} />}
       <p className="muted">
-        Taken with <code>textvault snapshot --to DIR</code> (daily from cron or a timer); see the README&apos;s &ldquo;Backing up Textvault&rdquo;.
+        {h?.canRunNow === true
+          ? 'Snapshot now uses the folder and key set with '
+          : 'Taken with '}
+        <code>{h?.canRunNow === true ? 'textvault snapshot schedule' : 'textvault snapshot --to DIR'}</code>
+        {h?.canRunNow === true ? '' : ' (daily from cron, a timer or textvault snapshot schedule)'}; see the README&apos;s &ldquo;Backing up Textvault&rdquo;.
       </p>
     </section>
   );
