@@ -62,6 +62,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { CompactOptions, CompactReport, IndexRebuild, sweepUnindexed } from './pack-maintenance.js';
+import type { S3MediaLocation } from './s3/s3-location.js';
+
+export type { S3MediaLocation } from './s3/s3-location.js';
 
 /** A blob's name, size, and whether this write stored it (see "Writing" above). */
 export interface BlobInfo {
@@ -93,7 +96,7 @@ export type BlobCheck =
  * Where a store is, as plain data a worker thread can be given to open the same store
  * (open-media-store.ts). Each backend adds its member to this union.
  */
-export type MediaStoreLocation = LocalMediaLocation;
+export type MediaStoreLocation = LocalMediaLocation | S3MediaLocation;
 
 /** The embedded store: packs and files below `dir` (the vault's `blobs/` folder). */
 export interface LocalMediaLocation {
