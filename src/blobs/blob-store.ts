@@ -16,9 +16,11 @@
  * blob that is not safely on disk. A failed import calls `discardStaged()`: temp files and the
  * packs it wrote are removed (a pack is closed at its first commit and never appended to again).
  * A crash leaves only temp files, unpublished packs (the next import removes both: cleanTemp), or
- * published packs no index row refers to (`textvault gc` takes in what the archive needs from
- * them and removes them). Packs describe themselves (pack-format.ts), so a lost index is rebuilt
- * from them (rebuildIndex); compaction and the rest of gc's work on packs: pack-maintenance.ts.
+ * published packs no index row refers to (a kill between publishing a pack and committing the
+ * index): the next import indexes their blobs before it looks up any media, so its re-run writes
+ * none of them again, and removes such a pack if all of them are stored elsewhere (adoptUnindexed).
+ * Packs describe themselves (pack-format.ts), so a lost index is rebuilt from them
+ * (rebuildIndex); compaction and the rest of gc's work on packs: pack-maintenance.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -28,7 +30,17 @@ import { promisify } from 'node:util';
 import { BlobWriter, writeFully, type BlobInfo } from './blob-writer.js';
 import { PackIndex, type PackedBlob } from './pack-index.js';
 import { PACK_SUFFIX, PackFile, UNPUBLISHED_SUFFIX } from './pack-file.js';
-import { compact, finishInterrupted, rebuildIndex, sweepUnindexed, type CompactOptions, type CompactReport, type IndexRebuild } from './pack-maintenance.js';
+import {
+  adoptUnindexed,
+  compact,
+  finishInterrupted,
+  rebuildIndex,
+  sweepUnindexed,
+  type CompactOptions,
+  type CompactReport,
+  type IndexRebuild,
+  type UnindexedSweep,
+} from './pack-maintenance.js';
 import { PackStreamWriter, type BlobSink, type PackStreamHost } from './pack-stream-writer.js';
 
 export { SPOOL_BYTES, type BlobInfo } from './blob-writer.js';
@@ -119,6 +131,8 @@ export class BlobStore {
    * import left (cleanTemp) and looks again at what other processes may have added since this
    * store opened. The pack index is opened, and made if there is none yet: the import looks up
    * every new blob there, and an index that is not there would be looked for on disk each time.
+   * An import then calls adoptUnindexedPacks; gc does not (its sweep keeps only what the archive
+   * registers).
    */
   beginImport(): number {
     this.looseFiles = this.findLooseFiles();
@@ -127,10 +141,17 @@ export class BlobStore {
   }
 
   /**
+   * Indexes the blobs of published packs no index row refers to that are not stored elsewhere, and
+   * removes such packs that hold none (see pack-maintenance.ts adoptUnindexed). Format 1 packs
+   * are kept. Only under the import lock, after beginImport, before anything is looked up or staged.
+   */
+  adoptUnindexedPacks(): UnindexedSweep {
+    return adoptUnindexed(this.packDir, this.index, (sha) => this.has(sha));
+  }
+
+  /**
    * Removes temp files and unpublished packs left by an interrupted import. Only call when no
-   * import is running. A published pack that no index row refers to (a crash between publishing
-   * it and committing the index) is kept: it cannot be told from the packs of a lost index; verify
-   * counts it and gc decides (sweepUnindexedPacks).
+   * import is running. Published packs are never removed here (see adoptUnindexedPacks).
    */
   cleanTemp(): number {
     let removed = 0;
@@ -502,7 +523,7 @@ export class BlobStore {
   }
 
   /** See pack-maintenance.ts sweepUnindexed; only while no import runs. */
-  sweepUnindexedPacks(wanted: (sha256: string) => boolean): ReturnType<typeof sweepUnindexed> {
+  sweepUnindexedPacks(wanted: (sha256: string) => boolean): UnindexedSweep {
     return sweepUnindexed(this.packDir, this.index, (sha) => this.has(sha), wanted);
   }
 

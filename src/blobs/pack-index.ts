@@ -114,6 +114,19 @@ export class PackIndex {
     return new Set(st.db.prepare<[], { name: string }>('SELECT name FROM packs').all().map((r) => r.name));
   }
 
+  /**
+   * The packs the index lists and those gc noted (see gc_packs), read in one transaction: a pack
+   * gc publishes moves from one set to the other in a single commit, so it is always in one.
+   */
+  knownPacks(): { listed: Set<string>; noted: Set<string> } {
+    const st = this.statements(false);
+    if (st === null) return { listed: new Set(), noted: new Set() };
+    return st.db.transaction(() => ({
+      listed: new Set(st.db.prepare<[], { name: string }>('SELECT name FROM packs').all().map((r) => r.name)),
+      noted: new Set(st.db.prepare<[], { name: string }>('SELECT name FROM gc_packs').all().map((r) => r.name)),
+    }))();
+  }
+
   *hashes(): Generator<string> {
     const st = this.statements(false);
     if (st === null) return;

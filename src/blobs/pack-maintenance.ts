@@ -132,39 +132,84 @@ export function finishInterrupted(packDir: string, index: PackIndex): number {
   return removed;
 }
 
+/** What taking in packs no index row refers to did. */
+export interface UnindexedSweep {
+  /** Packs removed (nothing in them was added), and their bytes. */
+  removed: number;
+  bytes: number;
+  /** Packs blobs were added from, and how many blobs. */
+  packsTakenIn: number;
+  blobsAdded: number;
+  /** Format 1 packs no index row refers to: kept (nothing tells what they hold). */
+  oldFormatKept: string[];
+}
+
 /**
- * Packs no index row refers to (an import killed between publishing a pack and committing its
- * rows, or a lost index): the blobs of a format 2 one that are `wanted` (registered in the archive)
- * and not found elsewhere are added to the index; a pack left with none of its blobs in use is
- * removed. Format 1 packs are kept: nothing tells what they hold. Only while no import runs.
+ * Published packs (`*.pack`) that the index does not list and gc has not noted. Packs being
+ * written (an import's `.pack.tmp`, gc's `.pack.gc`) are never among them. The folder is read
+ * before the index, which makes a pack that gc's compaction is publishing beside an import
+ * safe: gc notes it in the index before its file exists and lists it in the commit that drops
+ * the note, so a `.pack` file the folder already showed is, in the index read after, either
+ * noted or listed.
  */
-export function sweepUnindexed(
-  packDir: string,
-  index: PackIndex,
-  has: (sha256: string) => boolean,
-  wanted: (sha256: string) => boolean,
-): { removed: number; bytes: number; blobsAdded: number; oldFormatKept: string[] } {
-  const listed = index.packs();
-  const noted = new Set(index.gcPacks().map((p) => p.name));
-  const out = { removed: 0, bytes: 0, blobsAdded: 0, oldFormatKept: [] as string[] };
-  for (const name of packFiles(packDir)) {
-    if (listed.has(name) || noted.has(name)) continue;
+export function unindexedPackNames(packDir: string, index: PackIndex): string[] {
+  const names = packFiles(packDir);
+  const { listed, noted } = index.knownPacks();
+  return names.filter((n) => !listed.has(n) && !noted.has(n));
+}
+
+/**
+ * Takes in packs no index row refers to (an import killed between publishing a pack and
+ * committing its rows, or a lost index): of a format 2 pack, the whole blobs its headers describe
+ * (each re-hashed by the scan) that `add` accepts go into the index; a pack nothing was added
+ * from is removed. Format 1 packs are kept: nothing tells what they hold. Only while no import
+ * runs (under the import lock); compaction may run meanwhile (see unindexedPackNames).
+ */
+function takeInUnindexed(packDir: string, index: PackIndex, add: (sha256: string) => boolean): UnindexedSweep {
+  const out: UnindexedSweep = { removed: 0, bytes: 0, packsTakenIn: 0, blobsAdded: 0, oldFormatKept: [] };
+  for (const name of unindexedPackNames(packDir, index)) {
     const file = path.join(packDir, name);
-    const scan = scanPack(file);
+    let scan: ReturnType<typeof scanPack>;
+    try {
+      scan = scanPack(file);
+    } catch (e) {
+      // Removed since the folder was read: an emptied pack of a compaction that finished meanwhile.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
     if (scan.format === 1) {
       out.oldFormatKept.push(name);
       continue;
     }
-    const missing = scan.blobs.filter((b) => wanted(b.sha256) && !has(b.sha256));
-    const added = missing.length > 0 ? index.addFound(name, missing) : 0;
-    out.blobsAdded += added;
-    if (added === 0) {
+    const wanted = scan.blobs.filter((b) => add(b.sha256));
+    const added = wanted.length > 0 ? index.addFound(name, wanted) : 0;
+    if (added > 0) {
+      out.packsTakenIn++;
+      out.blobsAdded += added;
+    } else {
       out.bytes += scan.fileBytes;
       fs.rmSync(file, { force: true });
       out.removed++;
     }
   }
   return out;
+}
+
+/**
+ * gc's sweep: of packs no index row refers to, the blobs that are `wanted` (registered in the
+ * archive) and not found elsewhere are added to the index; the rest of each pack is removed.
+ */
+export function sweepUnindexed(packDir: string, index: PackIndex, has: (sha256: string) => boolean, wanted: (sha256: string) => boolean): UnindexedSweep {
+  return takeInUnindexed(packDir, index, (sha) => wanted(sha) && !has(sha));
+}
+
+/**
+ * An import's start (docs/reliability.md, "Media packs"): every blob of a pack no index row refers
+ * to that is not stored elsewhere is indexed, so the re-run of an import killed between publishing
+ * its pack and committing the index finds its media stored and writes none of them again.
+ */
+export function adoptUnindexed(packDir: string, index: PackIndex, has: (sha256: string) => boolean): UnindexedSweep {
+  return takeInUnindexed(packDir, index, (sha) => !has(sha));
 }
 
 interface Candidate {

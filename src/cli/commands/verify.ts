@@ -48,7 +48,7 @@ export function registerVerify(program: Command, globals: () => GlobalOptions): 
         if (report.unreferencedBlobs > 0)
           process.stdout.write(`${countNoun(report.unreferencedBlobs, 'media file')} no message uses (left by an interrupted import, or of replaced messages; harmless: textvault gc removes them)\n`);
         if (report.unindexedPacks > 0)
-          process.stdout.write(`${countNoun(report.unindexedPacks, 'media pack')} in blobs/packs that no index entry refers to (left by an interrupted import; harmless: textvault gc indexes the media the archive needs from them and removes the rest)\n`);
+          process.stdout.write(`${countNoun(report.unindexedPacks, 'media pack')} in blobs/packs that no index entry refers to (left by an interrupted import; harmless: the next import indexes their media, textvault gc those the archive needs, and either removes the rest)\n`);
         for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
         if (repair === undefined && report.unindexedPacks > 0 && report.problems.some((p) => p.includes(' is missing from ')))
           process.stdout.write('media in packs is missing: if blobs/packs/index.db was lost or damaged, textvault verify --repair rebuilds it from the packs\n');

@@ -128,6 +128,8 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
   const lock = vault.locks.acquire('import');
   try {
     vault.blobs.beginImport();
+    // Before any media look-up: the re-run of an import killed after publishing its pack finds its media there.
+    vault.blobs.adoptUnindexedPacks();
     const tempDir = path.join(vault.dir, 'tmp');
     fs.rmSync(tempDir, { recursive: true, force: true });
     const limits = await inputLimitsOf(vault.config);
@@ -156,6 +158,7 @@ export async function importUnits(vault: Vault, units: BackupUnit[], options: Im
   const lock = vault.locks.acquire('import');
   try {
     vault.blobs.beginImport();
+    vault.blobs.adoptUnindexedPacks();
     const results: ImportResult[] = [];
     for (const unit of units) {
       options.signal?.throwIfAborted();

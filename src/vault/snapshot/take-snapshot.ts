@@ -104,7 +104,12 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
       const total = media.length + others.length + 1;
       for (const m of media) {
         const file = path.join(dir, ...m.rel.split('/'));
-        if (m.pack !== undefined) {
+        if (m.pack !== undefined && !packEnds.has(m.pack)) {
+          // No index row refers to it: left by a killed import, which an import (it does not wait
+          // for this gc lock) may take in or, holding nothing new, remove while this copies.
+          const stored = storeIfPresent(repo, file, m.rel, tally, m.size);
+          if (stored !== undefined) files.push(stored);
+        } else if (m.pack !== undefined) {
           const needed = packEnds.get(m.pack) ?? 0;
           if (m.size < needed) throw new SnapshotError(`${file} holds ${m.size} bytes but the pack index names media up to byte ${needed}; run textvault verify on the vault`);
           files.push(storeFile(repo, file, m.rel, tally, m.size));
@@ -135,6 +140,16 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
 function countsOf(archive: FrozenDatabase): SnapshotManifest['counts'] {
   const n = (table: string): number => (archive.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0);
   return { messages: n('messages'), calls: n('calls'), blobs: n('blobs') };
+}
+
+/** storeFile, or undefined when the file is gone. */
+function storeIfPresent(repo: SnapshotRepository, file: string, rel: string, tally: StoreTally, size: number): SnapshotFile | undefined {
+  try {
+    return storeFile(repo, file, rel, tally, size);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
 /** Per pack, the end of the last blob the index names in it. */

@@ -135,6 +135,30 @@ describe('snapshot and restore', () => {
     }
   });
 
+  it('copies a pack no index row refers to if it is there, and goes on when an import removed it meanwhile', async () => {
+    const dir = tempDir();
+    const vault = await vaultWith(dir, [2]);
+    try {
+      const packDir = path.join(vault.dir, 'blobs', 'packs');
+      const [indexed] = fs.readdirSync(packDir).filter((n) => n.endsWith('.pack'));
+      // Left by an import killed after publishing its pack: the next import takes its media in,
+      // or removes it when all of them are stored elsewhere, as here, without waiting for a snapshot.
+      for (const name of ['a-kept.pack', 'b-removed.pack']) fs.copyFileSync(path.join(packDir, indexed ?? ''), path.join(packDir, name));
+      const snaps = path.join(dir, 'snaps');
+      const { id } = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true }), {
+        afterDatabases: () => {
+          fs.rmSync(path.join(packDir, 'b-removed.pack'));
+        },
+      });
+      const paths = (await openSnapshotFolder(snaps)).readManifest(id).files.map((f) => f.path);
+      expect(paths).toContain('blobs/packs/a-kept.pack');
+      expect(paths).not.toContain('blobs/packs/b-removed.pack');
+      expect(await restoredDump(snaps, path.join(dir, 'restored'))).toEqual(await dumpVault(vault));
+    } finally {
+      await vault.close();
+    }
+  });
+
   it('refuses a non-empty target and a snapshot folder inside the vault', async () => {
     const dir = tempDir();
     const vault = await vaultWith(dir, []);
