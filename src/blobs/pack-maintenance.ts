@@ -142,6 +142,8 @@ export interface UnindexedSweep {
   blobsAdded: number;
   /** Format 1 packs no index row refers to: kept (nothing tells what they hold). */
   oldFormatKept: string[];
+  /** Packs whose scan stopped at a blob that does not match its header: kept for verify and gc. */
+  damagedKept: string[];
 }
 
 /**
@@ -162,11 +164,11 @@ export function unindexedPackNames(packDir: string, index: PackIndex): string[] 
  * Takes in packs no index row refers to (an import killed between publishing a pack and
  * committing its rows, or a lost index): of a format 2 pack, the whole blobs its headers describe
  * (each re-hashed by the scan) that `add` accepts go into the index; a pack nothing was added
- * from is removed. Format 1 packs are kept: nothing tells what they hold. Only while no import
+ * from is removed, unless `keepDamaged` and its scan stopped before its end. Format 1 packs are kept: nothing tells what they hold. Only while no import
  * runs (under the import lock); compaction may run meanwhile (see unindexedPackNames).
  */
-function takeInUnindexed(packDir: string, index: PackIndex, add: (sha256: string) => boolean): UnindexedSweep {
-  const out: UnindexedSweep = { removed: 0, bytes: 0, packsTakenIn: 0, blobsAdded: 0, oldFormatKept: [] };
+function takeInUnindexed(packDir: string, index: PackIndex, add: (sha256: string) => boolean, keepDamaged: boolean): UnindexedSweep {
+  const out: UnindexedSweep = { removed: 0, bytes: 0, packsTakenIn: 0, blobsAdded: 0, oldFormatKept: [], damagedKept: [] };
   for (const name of unindexedPackNames(packDir, index)) {
     const file = path.join(packDir, name);
     let scan: ReturnType<typeof scanPack>;
@@ -186,6 +188,8 @@ function takeInUnindexed(packDir: string, index: PackIndex, add: (sha256: string
     if (added > 0) {
       out.packsTakenIn++;
       out.blobsAdded += added;
+    } else if (keepDamaged && scan.tailBytes > 0) {
+      out.damagedKept.push(name);
     } else {
       out.bytes += scan.fileBytes;
       fs.rmSync(file, { force: true });
@@ -200,7 +204,7 @@ function takeInUnindexed(packDir: string, index: PackIndex, add: (sha256: string
  * archive) and not found elsewhere are added to the index; the rest of each pack is removed.
  */
 export function sweepUnindexed(packDir: string, index: PackIndex, has: (sha256: string) => boolean, wanted: (sha256: string) => boolean): UnindexedSweep {
-  return takeInUnindexed(packDir, index, (sha) => wanted(sha) && !has(sha));
+  return takeInUnindexed(packDir, index, (sha) => wanted(sha) && !has(sha), false);
 }
 
 /**
@@ -209,7 +213,10 @@ export function sweepUnindexed(packDir: string, index: PackIndex, has: (sha256: 
  * its pack and committing the index finds its media stored and writes none of them again.
  */
 export function adoptUnindexed(packDir: string, index: PackIndex, has: (sha256: string) => boolean): UnindexedSweep {
-  return takeInUnindexed(packDir, index, (sha) => !has(sha));
+  // A pack whose scan stopped early is kept: a kill never leaves one published (a pack is
+  // fsynced whole before its rename), so its blobs past the damage may be media a lost index
+  // knew; gc removes it when the archive needs none of what can be read.
+  return takeInUnindexed(packDir, index, (sha) => !has(sha), true);
 }
 
 interface Candidate {

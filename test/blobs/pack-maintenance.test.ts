@@ -197,7 +197,7 @@ describe('pack compaction', () => {
     store.close();
   });
 
-  it('an import takes in every blob of a format 2 pack no index row refers to, and leaves gc’s packs, format 1 packs and its own pack alone', async () => {
+  it('an import takes in every blob of a format 2 pack no index row refers to, and leaves gc’s packs, format 1 and damaged packs and its own pack alone', async () => {
     const root = path.join(tempDir(), 'blobs');
     const store = new BlobStore(root);
     const lost = await imports(store, 1, 3);
@@ -216,6 +216,10 @@ describe('pack compaction', () => {
     index.close();
     // A format 1 pack no row refers to: nothing tells what it holds.
     fs.writeFileSync(path.join(packDir, 'd-old.pack'), crypto.randomBytes(5_000));
+    // A copy whose first blob was damaged: its scan stops there, so the rest is not known to be stored.
+    const damaged = fs.readFileSync(path.join(packDir, 'a-killed.pack'));
+    damaged[100] = (damaged[100] ?? 0) ^ 1;
+    fs.writeFileSync(path.join(packDir, 'e-damaged.pack'), damaged);
     // This store's own pack in progress (an import that begins anew reuses the store).
     const pending = crypto.randomBytes(2_000);
     store.putBuffer(pending);
@@ -223,12 +227,12 @@ describe('pack compaction', () => {
     expect(own).toHaveLength(1);
 
     expect(store.beginImport()).toBe(0);
-    expect(store.adoptUnindexedPacks()).toMatchObject({ removed: 0, packsTakenIn: 1, blobsAdded: 3, oldFormatKept: ['d-old.pack'] });
-    expect(store.unindexedPacks().sort()).toEqual(['c-gc.pack', 'd-old.pack']);
+    expect(store.adoptUnindexedPacks()).toMatchObject({ removed: 0, packsTakenIn: 1, blobsAdded: 3, oldFormatKept: ['d-old.pack'], damagedKept: ['e-damaged.pack'] });
+    expect(store.unindexedPacks().sort()).toEqual(['c-gc.pack', 'd-old.pack', 'e-damaged.pack']);
     for (const b of lost) expect((await read(store, sha(b))).equals(b)).toBe(true);
-    expect(fs.readdirSync(packDir).sort()).toEqual(['a-killed.pack', 'b-gc.pack.gc', 'c-gc.pack', 'd-old.pack', 'index.db', 'index.db-shm', 'index.db-wal', ...own].sort());
+    expect(fs.readdirSync(packDir).sort()).toEqual(['a-killed.pack', 'b-gc.pack.gc', 'c-gc.pack', 'd-old.pack', 'e-damaged.pack', 'index.db', 'index.db-shm', 'index.db-wal', ...own].sort());
     // Taken in once: a second look finds nothing more to do.
-    expect(store.adoptUnindexedPacks()).toMatchObject({ removed: 0, packsTakenIn: 0, blobsAdded: 0, oldFormatKept: ['d-old.pack'] });
+    expect(store.adoptUnindexedPacks()).toMatchObject({ removed: 0, packsTakenIn: 0, blobsAdded: 0, oldFormatKept: ['d-old.pack'], damagedKept: ['e-damaged.pack'] });
     await store.commitStaged();
     expect(store.has(sha(pending))).toBe(true);
     store.close();
