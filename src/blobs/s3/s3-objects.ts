@@ -7,7 +7,8 @@
  * - `putFile(file, sha256)`: the bytes are in a local file whose hash is known (the media store's
  *   spool, media-store.ts: backup readers write synchronously, so bytes are spooled and hashed
  *   before any network call). The object goes straight to its final key after a HEAD says it is
- *   not there: no temp key and no server-side copy. The file is hashed again as it is sent, and an
+ *   not there: no temp key and no server-side copy. Each part is a stream of its byte range of the
+ *   file, so an upload holds no part in memory. The file is hashed again while it is sent, and an
  *   object whose bytes turn out not to match its name is removed at once.
  * - `putStream(readable)`: a stream that cannot be read twice and whose hash nobody knows yet (a
  *   migration from another store, an HTTP upload). It is hashed while it is uploaded to a temp key
@@ -31,6 +32,8 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
   UploadPartCopyCommand,
   type CompletedPart,
   type S3Client,
@@ -44,6 +47,8 @@ import { ObjectKeys } from './object-keys.js';
 const PART_BYTES = 8 * 1024 * 1024;
 /** Parts in flight per upload: memory per upload is about PART_BYTES * (QUEUE_PARTS + 1). */
 const QUEUE_PARTS = 2;
+/** S3's most parts per multipart upload: bigger files get bigger parts. */
+const MAX_PARTS = 10_000;
 /** S3's limit for a single CopyObject; bigger objects are copied part by part (UploadPartCopy). */
 const MAX_SINGLE_COPY_BYTES = 5 * 1024 * 1024 * 1024;
 /** Presigned URLs live this long unless the caller asks for less: enough to start a download. */
@@ -91,20 +96,33 @@ function missing(what: string, cause?: unknown): NodeJS.ErrnoException {
   return Object.assign(new Error(`${what} is not stored`, { cause }), { code: 'ENOENT' });
 }
 
-/** Hashes what passes through. */
+/**
+ * Hashes what passes through. (Its count is not named `size`: lib-storage takes a body's `size`
+ * property for its length, and a count that starts at 0 made it expect a 0-part upload.)
+ */
 class Hasher extends Transform {
   private readonly hash = createHash('sha256');
-  size = 0;
+  hashedBytes = 0;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.hash.update(chunk);
-    this.size += chunk.length;
+    this.hashedBytes += chunk.length;
     callback(null, chunk);
   }
 
   digest(): string {
     return this.hash.digest('hex');
   }
+}
+
+async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
 }
 
 export class S3Objects {
@@ -160,20 +178,72 @@ export class S3Objects {
     await upload.done();
   }
 
-  /** Stores a local file whose SHA-256 is known, unless the blob is stored already. */
+  /**
+   * Stores a local file whose SHA-256 is known, unless the blob is stored already. Parts are read
+   * from the file by range as they are sent (nothing buffered: a part is a file stream), while a
+   * second, sequential read hashes the file, so bytes that changed since they were hashed are found.
+   */
   async putFile(file: string, sha256: string): Promise<PutResult> {
     const key = this.keys.blob(sha256);
     const existing = await this.headKey(key);
     if (existing !== undefined) return { sha256, size: existing, stored: false };
-    const hasher = new Hasher();
-    const body = fs.createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(hasher);
-    await this.upload(key, body);
-    const actual = hasher.digest();
-    if (actual !== sha256) {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
-      throw new BlobIntegrityError(`${file} hashed to ${actual} while it was uploaded as ${sha256}: the file changed after it was written; the upload was removed`);
+    const { size } = await fs.promises.stat(file);
+    // Settled at once so that a failed read is not an unhandled rejection while the upload runs.
+    const hashing = hashFile(file).then(
+      (actual) => ({ actual }),
+      (error: unknown) => ({ error }),
+    );
+    try {
+      if (size <= this.partBytes) {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: fs.createReadStream(file), ContentLength: size }));
+      } else {
+        await this.uploadFileParts(key, file, size);
+      }
+    } finally {
+      await hashing;
     }
-    return { sha256, size: hasher.size, stored: true };
+    const hashed = await hashing;
+    if ('error' in hashed) throw hashed.error;
+    if (hashed.actual.sha256 !== sha256 || hashed.actual.size !== size) {
+      await this.deleteKey(key);
+      throw new BlobIntegrityError(`${file} hashed to ${hashed.actual.sha256} while it was uploaded as ${sha256}: the file changed after it was written; the upload was removed`);
+    }
+    return { sha256, size, stored: true };
+  }
+
+  /** A multipart upload of a file, QUEUE_PARTS parts in flight, each streamed from its byte range. */
+  private async uploadFileParts(key: string, file: string, size: number): Promise<void> {
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }));
+    if (UploadId === undefined) throw new Error(`S3 gave no upload id for ${key}`);
+    const partBytes = Math.max(this.partBytes, Math.ceil(size / MAX_PARTS));
+    const count = Math.ceil(size / partBytes);
+    const parts: CompletedPart[] = new Array<CompletedPart>(count);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < count; i = next++) {
+        const start = i * partBytes;
+        const end = Math.min(size, start + partBytes) - 1;
+        const res = await this.client.send(
+          new UploadPartCommand({
+            Bucket: this.bucket,
+            Key: key,
+            UploadId,
+            PartNumber: i + 1,
+            Body: fs.createReadStream(file, { start, end }),
+            ContentLength: end - start + 1,
+          }),
+        );
+        parts[i] = { PartNumber: i + 1, ETag: res.ETag };
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(QUEUE_PARTS, count) }, worker));
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (e) {
+      next = count;
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId })).catch(() => undefined);
+      throw e;
+    }
   }
 
   /** Stores bytes already in memory (small blobs), unless the blob is stored already. */
@@ -195,7 +265,7 @@ export class S3Objects {
     try {
       await Promise.all([this.upload(tmpKey, body), piping]);
       const sha256 = hasher.digest();
-      const size = hasher.size;
+      const size = hasher.hashedBytes;
       const key = this.keys.blob(sha256);
       const existing = await this.headKey(key);
       if (existing !== undefined) return { sha256, size: existing, stored: false };
@@ -220,7 +290,7 @@ export class S3Objects {
     if (UploadId === undefined) throw new Error(`S3 gave no upload id for ${to}`);
     try {
       const parts: CompletedPart[] = [];
-      const partBytes = Math.max(this.partBytes, Math.ceil(size / 10_000));
+      const partBytes = Math.max(this.partBytes, Math.ceil(size / MAX_PARTS));
       for (let start = 0, n = 1; start < size; start += partBytes, n++) {
         const end = Math.min(size, start + partBytes) - 1;
         const res = await this.client.send(

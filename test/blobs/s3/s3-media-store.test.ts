@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SPOOL_BYTES } from '../../../src/blobs/blob-writer.js';
 import type { MediaStore } from '../../../src/blobs/media-store.js';
@@ -17,6 +19,9 @@ import { CEPH, lacks } from '../../helpers/system.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const noCeph = lacks(CEPH);
+// The garbage collector, to sample live memory rather than garbage not yet collected.
+v8.setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
 let ceph: Ceph;
 const opened: S3MediaStore[] = [];
 
@@ -181,6 +186,45 @@ describe.skipIf(noCeph)('S3 media store on Ceph radosgw', () => {
     expect(await store.delete(b.sha256)).toBe(big.length);
     expect(await store.has(b.sha256)).toBe(false);
     expect(await store.delete(b.sha256)).toBe(0);
+  });
+
+  it('imports a 64 MiB attachment through the spool in bounded memory', async () => {
+    const store = await newStore();
+    // Live memory (the JS heap and Buffers) and RSS, sampled after a collection every 100 ms.
+    const live = (): number => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    collect();
+    const start = { live: live(), rss: process.memoryUsage.rss() };
+    const peak = { ...start };
+    const timer = setInterval(() => {
+      collect();
+      peak.live = Math.max(peak.live, live());
+      peak.rss = Math.max(peak.rss, process.memoryUsage.rss());
+    }, 100);
+    const hash = createHash('sha256');
+    let info;
+    try {
+      const sink = store.begin();
+      const block = Buffer.alloc(1024 * 1024);
+      for (let i = 0; i < 64; i++) {
+        block.fill(i);
+        hash.update(block);
+        sink.write(block);
+      }
+      info = sink.finish();
+      await store.commitStaged();
+    } finally {
+      clearInterval(timer);
+    }
+    expect(info.sha256).toBe(hash.digest('hex'));
+    expect(await store.check(info.sha256, 64 * 1024 * 1024)).toEqual({ status: 'ok', size: 64 * 1024 * 1024 });
+    expect(fs.readdirSync(store.location.spoolDir)).toEqual([]);
+    const liveMiB = (peak.live - start.live) / 1024 / 1024;
+    const rssMiB = (peak.rss - start.rss) / 1024 / 1024;
+    console.log(`64 MiB attachment: live memory rose ${liveMiB.toFixed(1)} MiB, RSS ${rssMiB.toFixed(1)} MiB while it was spooled and uploaded`);
+    // Parts are streams of the spool file's byte ranges: no part is held in memory. Holding the
+    // attachment would cost 64 MiB.
+    expect(liveMiB).toBeLessThan(24);
+    expect(rssMiB).toBeLessThan(32);
   });
 
   it('a failed upload fails the commit and leaves the blob staged for discardStaged', async () => {
