@@ -48,7 +48,7 @@ describe('scheduled snapshots', () => {
     await service.start();
     try {
       await advance(clock, service, DAY + HOUR);
-      expect((await openSnapshotFolder(snaps)).snapshotIds()).toHaveLength(1);
+      expect(await (await openSnapshotFolder(snaps)).snapshotIds()).toHaveLength(1);
       expect(snapshotHealth(vault.dir, clock.now()).state).toBe('ok');
 
       // The folder becomes unusable (a file where its parent folder should be).
@@ -64,7 +64,7 @@ describe('scheduled snapshots', () => {
       await vault.config.set('snapshot.to', snaps);
       await advance(clock, service, DAY);
       expect(notifier.events.map((e) => e.type)).toEqual(['raised', 'cleared']);
-      expect((await openSnapshotFolder(snaps)).snapshotIds()).toHaveLength(2);
+      expect(await (await openSnapshotFolder(snaps)).snapshotIds()).toHaveLength(2);
     } finally {
       await service.stop();
     }

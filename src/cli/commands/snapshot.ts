@@ -27,7 +27,7 @@ function keySource(dir: string, opts: KeyOptions): () => Promise<SnapshotKey | u
     if (opts.keyFile !== undefined) return { keyFile: opts.keyFile };
     if (opts.passphraseFile !== undefined) return { passphrase: await fromFile(opts.passphraseFile) };
     const { isEncryptedFolder } = await import('../../vault/snapshot/folder.js');
-    if (opts.encrypt === true || isEncryptedFolder(dir))
+    if (opts.encrypt === true || (await isEncryptedFolder(dir)))
       return { passphrase: await askInTerminal('snapshot passphrase: ', `the snapshots in ${dir} are encrypted: give --passphrase-file FILE or --key-file FILE (no terminal to ask in)`) };
     return undefined;
   };
@@ -44,7 +44,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
   keyOptions(snapshot
     .command('create', { isDefault: true }), true)
     .description('take a snapshot of the vault into --to DIR (the default); imports go on meanwhile')
-    .requiredOption('--to <dir>', 'the folder that keeps the snapshots (made if new)')
+    .requiredOption('--to <dir>', 'the folder that keeps the snapshots (made if new), or s3://BUCKET/PREFIX (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)')
     .option('--keep <n>', 'keep only the N newest snapshots there, removing older ones', parseKeep)
     .option('--json', 'print the result as JSON')
     .action(async (opts: { to: string; keep?: number; json?: boolean } & KeyOptions) => {
@@ -74,7 +74,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
     .command('schedule')
     .description('take snapshots on a schedule while textvault serve (or daemon) runs, with alerts when one fails or none was taken for 3 days (snapshot.max-age); "off" stops')
     .argument('<when>', 'hourly, daily (03:00), weekly, a cron expression like "30 4 * * *", or off')
-    .option('--to <dir>', 'the folder the snapshots go to (needed unless already set)')
+    .option('--to <dir>', 'the folder (or s3://BUCKET/PREFIX) the snapshots go to (needed unless already set)')
     .option('--keep <n>', 'keep only the N newest snapshots there', parseKeep)
     .option('--passphrase-file <file>', 'encrypt with the passphrase in FILE (the server must be able to read it)')
     .option('--key-file <file>', 'encrypt with this key file')
@@ -88,7 +88,8 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
           throw new CommandFailed('say where the snapshots go: textvault snapshot schedule WHEN --to DIR');
         if (opts.passphraseFile !== undefined && opts.keyFile !== undefined) throw new CommandFailed('give --passphrase-file or --key-file, not both');
         await vault.config.set('snapshot.schedule', when);
-        if (opts.to !== undefined) await vault.config.set('snapshot.to', path.resolve(opts.to));
+        // A folder is kept absolute (the server may run elsewhere); an s3:// location as given.
+        if (opts.to !== undefined) await vault.config.set('snapshot.to', /^s3:\/\//i.test(opts.to) ? opts.to : path.resolve(opts.to));
         if (opts.keep !== undefined) await vault.config.set('snapshot.keep', String(opts.keep));
         if (opts.passphraseFile !== undefined) {
           await vault.config.set('snapshot.passphrase-file', path.resolve(opts.passphraseFile));
@@ -128,16 +129,17 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
   keyOptions(snapshot
     .command('list'), false)
     .description('list the snapshots in --from DIR, oldest first')
-    .requiredOption('--from <dir>', 'the snapshot folder')
+    .requiredOption('--from <dir>', 'the snapshot folder, or s3://BUCKET/PREFIX')
     .option('--json', 'print as JSON')
     .action(async (opts: { from: string; json?: boolean } & KeyOptions) => {
       const { openSnapshotFolder } = await import('../../vault/snapshot/folder.js');
       const { manifestBytes } = await import('../../vault/snapshot/manifest.js');
       const repo = await openSnapshotFolder(opts.from, { key: keySource(opts.from, opts) });
-      const list = repo.snapshotIds().map((id) => {
-        const m = repo.readManifest(id);
-        return { id, createdAt: m.createdAt, vault: m.vault, files: m.files.length, bytes: manifestBytes(m), counts: m.counts };
-      });
+      const list = [];
+      for (const id of await repo.snapshotIds()) {
+        const m = await repo.readManifest(id);
+        list.push({ id, createdAt: m.createdAt, vault: m.vault, files: m.files.length, bytes: manifestBytes(m), counts: m.counts });
+      }
       if (opts.json === true) {
         printJson(list);
         return;
@@ -148,14 +150,14 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
   keyOptions(snapshot
     .command('verify'), false)
     .description('check snapshots without restoring them: every chunk re-hashed (and decrypted); exits 1 on any problem')
-    .requiredOption('--from <dir>', 'the snapshot folder')
+    .requiredOption('--from <dir>', 'the snapshot folder, or s3://BUCKET/PREFIX')
     .option('--snapshot <id>', 'check this snapshot (default: the newest)')
     .option('--all', 'check every snapshot in the folder')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { from: string; snapshot?: string; all?: boolean; json?: boolean } & KeyOptions) => {
       const [{ openSnapshotFolder }, { verifySnapshots }] = await Promise.all([import('../../vault/snapshot/folder.js'), import('../../vault/snapshot/verify-snapshot.js')]);
       const repo = await openSnapshotFolder(opts.from, { key: keySource(opts.from, opts) });
-      const report = verifySnapshots(repo, { id: opts.snapshot, all: opts.all });
+      const report = await verifySnapshots(repo, { id: opts.snapshot, all: opts.all });
       if (opts.json === true) printJson(report);
       else {
         for (const p of report.problems) process.stdout.write(`PROBLEM: ${p}\n`);
@@ -171,7 +173,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
   keyOptions(program
     .command('restore'), false)
     .description('rebuild a vault from a snapshot: textvault restore --from DIR --vault NEW (NEW must be new or empty)')
-    .requiredOption('--from <dir>', 'the snapshot folder')
+    .requiredOption('--from <dir>', 'the snapshot folder, or s3://BUCKET/PREFIX')
     .option('--snapshot <id>', 'which snapshot (default: the newest; see textvault snapshot list)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { from: string; snapshot?: string; json?: boolean } & KeyOptions) => {
@@ -184,7 +186,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
         import('../../vault/vault.js'),
       ]);
       const repo = await openSnapshotFolder(opts.from, { key: keySource(opts.from, opts) });
-      const restored = restoreSnapshot(repo, vaultDir(g), opts.snapshot);
+      const restored = await restoreSnapshot(repo, vaultDir(g), opts.snapshot);
       const vault = await Vault.open(restored.vault);
       let report;
       try {

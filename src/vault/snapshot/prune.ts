@@ -6,15 +6,15 @@
 import type { SnapshotRepository } from './repository.js';
 import { SnapshotError } from './errors.js';
 
-export function pruneSnapshots(repo: SnapshotRepository, keep: number): string[] {
+export async function pruneSnapshots(repo: SnapshotRepository, keep: number): Promise<string[]> {
   if (!Number.isSafeInteger(keep) || keep < 1) throw new SnapshotError(`--keep must be a whole number of at least 1, not ${keep}`);
-  const ids = repo.snapshotIds();
+  const ids = await repo.snapshotIds();
   const old = ids.slice(0, Math.max(0, ids.length - keep));
-  for (const id of old) repo.removeManifest(id);
+  for (const id of old) await repo.removeManifest(id);
   // An object is only removed when every remaining manifest could be read: one that cannot
   // might name it, and a damaged manifest is no reason to lose what other copies share.
   const used = new Set<string>();
-  for (const id of repo.snapshotIds()) for (const f of repo.readManifest(id).files) for (const c of f.chunks) used.add(c.id);
-  for (const obj of [...repo.objectIds()]) if (!used.has(obj)) repo.removeObject(obj);
+  for (const id of await repo.snapshotIds()) for (const f of (await repo.readManifest(id)).files) for (const c of f.chunks) used.add(c.id);
+  for (const obj of await repo.objectIds()) if (!used.has(obj)) await repo.removeObject(obj);
   return old;
 }

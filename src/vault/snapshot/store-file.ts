@@ -19,7 +19,7 @@ export interface StoreTally {
  * Stores the first `length` bytes of `file` (all of it when undefined) as `relPath`, in chunks of
  * `chunkBytes`. A file that is shorter than `length` is an error naming it.
  */
-export function storeFile(repo: SnapshotRepository, file: string, relPath: string, tally: StoreTally, length?: number, chunkBytes = CHUNK_BYTES): SnapshotFile {
+export async function storeFile(repo: SnapshotRepository, file: string, relPath: string, tally: StoreTally, length?: number, chunkBytes = CHUNK_BYTES): Promise<SnapshotFile> {
   const fd = fs.openSync(file, 'r');
   try {
     const size = length ?? fs.fstatSync(fd).size;
@@ -38,7 +38,7 @@ export function storeFile(repo: SnapshotRepository, file: string, relPath: strin
       const plain = buffer.subarray(0, want);
       whole.update(plain);
       const sha256 = createHash('sha256').update(plain).digest('hex');
-      const put = repo.putChunk(plain, sha256);
+      const put = await repo.putChunk(plain, sha256);
       if (put.added) {
         tally.addedObjects++;
         tally.addedBytes += put.bytes;

@@ -12,10 +12,11 @@
  * a running gc is waited for. Every pack the index lists is sealed (nothing appends to a pack
  * after its first commit), and packs still being written (`.pack.tmp`) are not copied.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROL_DB_FILE } from '../control.js';
-import { acquireLockWaiting, type VaultLock } from '../lock.js';
+import { acquireLockWaiting, processAlive, type VaultLock } from '../lock.js';
 import { SECRET_KEY_FILE } from '../secrets.js';
 import { DB_FILE, VaultNotFoundError } from '../vault.js';
 import { SnapshotError } from './errors.js';
@@ -61,15 +62,23 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
   const started = performance.now();
   const dir = path.resolve(vaultDir);
   if (!fs.existsSync(path.join(dir, DB_FILE))) throw new VaultNotFoundError(dir);
-  const rel = path.relative(dir, repo.dir);
-  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)))
-    throw new SnapshotError(`${repo.dir} is inside the vault ${dir}: keep snapshots outside it, on another disk if you can`);
-  const lock = repo.lock();
+  const local = repo.storage.localWorkDir;
+  if (local !== undefined) {
+    const rel = path.relative(dir, repo.dir);
+    if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)))
+      throw new SnapshotError(`${repo.dir} is inside the vault ${dir}: keep snapshots outside it, on another disk if you can`);
+  }
+  // Copies of the databases are made here before they are cut into chunks: in the snapshot
+  // folder (cleaned under its lock) or, for a bucket, in a folder of the vault's own (not its
+  // tmp/, which every import empties when it starts).
+  const workDir = local ?? path.join(dir, SNAPSHOT_WORK_DIR);
+  const lock = await repo.lock();
   let gcLock: VaultLock | undefined;
   try {
     gcLock = await acquireLockWaiting(dir, 'gc', { timeoutMs: options.gcWaitMs ?? GC_WAIT_MS });
     const now = options.now ?? new Date();
-    const id = newSnapshotId(now, repo.snapshotIds().at(-1));
+    if (local === undefined) sweepWorkCopies(workDir);
+    const id = newSnapshotId(now, (await repo.snapshotIds()).at(-1));
     const tally: StoreTally = { bytes: 0, addedObjects: 0, addedBytes: 0 };
     const files: SnapshotFile[] = [];
     const frozen: FrozenDatabase[] = [];
@@ -90,10 +99,11 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
       if (index !== undefined) packEnds = packEndsOf(index);
       const media = listMedia(dir);
       for (const [rel, f] of [[DB_FILE, archive] as const, ...others]) {
-        const tmp = repo.tempPath('db');
+        fs.mkdirSync(workDir, { recursive: true, mode: 0o700 });
+        const tmp = path.join(workDir, `${WORK_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
         try {
           await f.copyTo(tmp);
-          files.push(storeFile(repo, tmp, rel, tally, undefined, DB_CHUNK_BYTES));
+          files.push(await storeFile(repo, tmp, rel, tally, undefined, DB_CHUNK_BYTES));
         } finally {
           for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(tmp + suffix, { force: true });
         }
@@ -107,14 +117,14 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
         if (m.pack !== undefined && !packEnds.has(m.pack)) {
           // No index row refers to it: left by a killed import, which an import (it does not wait
           // for this gc lock) may take in or, holding nothing new, remove while this copies.
-          const stored = storeIfPresent(repo, file, m.rel, tally, m.size);
+          const stored = await storeIfPresent(repo, file, m.rel, tally, m.size);
           if (stored !== undefined) files.push(stored);
         } else if (m.pack !== undefined) {
           const needed = packEnds.get(m.pack) ?? 0;
           if (m.size < needed) throw new SnapshotError(`${file} holds ${m.size} bytes but the pack index names media up to byte ${needed}; run textvault verify on the vault`);
-          files.push(storeFile(repo, file, m.rel, tally, m.size));
+          files.push(await storeFile(repo, file, m.rel, tally, m.size));
         } else {
-          files.push(storeFile(repo, file, m.rel, tally));
+          files.push(await storeFile(repo, file, m.rel, tally));
         }
         options.onFile?.(files.length, total);
       }
@@ -124,16 +134,29 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
       for (const f of frozen) f.close();
     }
     const secret = path.join(dir, SECRET_KEY_FILE);
-    if (fs.existsSync(secret)) files.push(storeFile(repo, secret, SECRET_KEY_FILE, tally));
+    if (fs.existsSync(secret)) files.push(await storeFile(repo, secret, SECRET_KEY_FILE, tally));
     const seconds = (performance.now() - started) / 1000;
     const manifest: SnapshotManifest = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, id, createdAt: now.toISOString(), vault: dir, seconds, counts, files };
-    repo.writeManifest(manifest);
+    await repo.writeManifest(manifest);
     recordSnapshot(dir, { id, at: now.toISOString(), to: repo.dir, encrypted: repo.codec.encrypted, bytes: tally.bytes, addedBytes: tally.addedBytes, seconds, counts });
-    const pruned = options.keep !== undefined ? pruneSnapshots(repo, options.keep) : [];
+    const pruned = options.keep !== undefined ? await pruneSnapshots(repo, options.keep) : [];
     return { id, files: files.length, bytes: tally.bytes, addedObjects: tally.addedObjects, addedBytes: tally.addedBytes, seconds, counts, pruned };
   } finally {
     gcLock?.release();
-    lock.release();
+    await lock.release();
+  }
+}
+
+const WORK_PREFIX = 'snapshot-db-';
+export const SNAPSHOT_WORK_DIR = 'snapshot-work';
+
+/** Database copies in the vault that a killed snapshot to a bucket left behind. */
+function sweepWorkCopies(workDir: string): void {
+  for (const name of safeReaddir(workDir)) {
+    if (!name.startsWith(WORK_PREFIX)) continue;
+    const pid = Number(name.slice(WORK_PREFIX.length).split(/[-.]/)[0]);
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) continue;
+    fs.rmSync(path.join(workDir, name), { force: true });
   }
 }
 
@@ -143,9 +166,9 @@ function countsOf(archive: FrozenDatabase): SnapshotManifest['counts'] {
 }
 
 /** storeFile, or undefined when the file is gone. */
-function storeIfPresent(repo: SnapshotRepository, file: string, rel: string, tally: StoreTally, size: number): SnapshotFile | undefined {
+async function storeIfPresent(repo: SnapshotRepository, file: string, rel: string, tally: StoreTally, size: number): Promise<SnapshotFile | undefined> {
   try {
-    return storeFile(repo, file, rel, tally, size);
+    return await storeFile(repo, file, rel, tally, size);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

@@ -16,8 +16,8 @@ export interface SnapshotVerifyReport {
   problems: string[];
 }
 
-export function verifySnapshots(repo: SnapshotRepository, which: { id?: string; all?: boolean } = {}, onFile?: (done: number, total: number) => void): SnapshotVerifyReport {
-  const all = repo.snapshotIds();
+export async function verifySnapshots(repo: SnapshotRepository, which: { id?: string; all?: boolean } = {}, onFile?: (done: number, total: number) => void): Promise<SnapshotVerifyReport> {
+  const all = await repo.snapshotIds();
   const ids = which.id !== undefined ? [which.id] : which.all === true ? all : all.slice(-1);
   if (ids.length === 0) throw new SnapshotError(`no snapshots in ${repo.dir} yet: take one with textvault snapshot --to ${repo.dir}`);
   const problems: string[] = [];
@@ -28,7 +28,7 @@ export function verifySnapshots(repo: SnapshotRepository, which: { id?: string; 
   for (const id of ids) {
     let manifest;
     try {
-      manifest = repo.readManifest(id);
+      manifest = await repo.readManifest(id);
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
       problems.push(e.message);
@@ -43,7 +43,7 @@ export function verifySnapshots(repo: SnapshotRepository, which: { id?: string; 
       let broken = false;
       for (const chunk of f.chunks) {
         try {
-          const plain = checkedChunk(repo, chunk, f.path);
+          const plain = await checkedChunk(repo, chunk, f.path);
           whole.update(plain);
           size += plain.length;
         } catch (e) {

@@ -42,7 +42,7 @@ describe('encrypted snapshots', () => {
       const pass = key({ passphrase: 'correct horse battery staple' });
       const { id } = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true, key: pass }));
       const repo = await openSnapshotFolder(snaps, { key: pass });
-      const manifest = repo.readManifest(id);
+      const manifest = await repo.readManifest(id);
       const chunkHashes = new Set(manifest.files.flatMap((f) => f.chunks.map((c) => c.sha256)));
       // A long text from a message (its body): it must appear nowhere in the folder.
       const body = /"([^"\\]{24,})"/.exec(JSON.stringify(before.messages.map((m) => m.attrs)))?.[1] ?? '';
@@ -63,9 +63,9 @@ describe('encrypted snapshots', () => {
           expect(padded).toBeGreaterThan(c.size);
         }
       }
-      expect(verifySnapshots(repo).ok).toBe(true);
+      expect((await verifySnapshots(repo)).ok).toBe(true);
       const target = path.join(dir, 'restored');
-      restoreSnapshot(repo, target);
+      await restoreSnapshot(repo, target);
       const restored = await Vault.open(target);
       try {
         expect((await verifyVault(restored)).ok).toBe(true);
@@ -92,7 +92,7 @@ describe('encrypted snapshots', () => {
 
       const byFile = path.join(dir, 'by-file');
       await takeSnapshot(vault.dir, await openSnapshotFolder(byFile, { create: true, key: key({ keyFile }) }));
-      expect(verifySnapshots(await openSnapshotFolder(byFile, { key: key({ keyFile }) })).ok).toBe(true);
+      expect((await verifySnapshots(await openSnapshotFolder(byFile, { key: key({ keyFile }) }))).ok).toBe(true);
       const other = path.join(dir, 'other-key');
       fs.writeFileSync(other, createHash('sha256').update('other').digest());
       await expect(openSnapshotFolder(byFile, { key: key({ keyFile: other }) })).rejects.toThrow(`wrong key file for the snapshots in ${byFile}`);
@@ -116,18 +116,18 @@ describe('encrypted snapshots', () => {
       const pass = key({ passphrase: 'p4ss phrase' });
       const { id } = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true, key: pass }));
       const repo = await openSnapshotFolder(snaps, { key: pass });
-      const files = repo.readManifest(id).files;
+      const files = (await repo.readManifest(id)).files;
       const [a, b] = [files[0]?.chunks[0]?.id ?? '', files.at(-1)?.chunks[0]?.id ?? ''].map((c) => repo.objectPath(c));
       if (a === undefined || b === undefined) throw new Error('no objects');
       const bytes = fs.readFileSync(a);
       bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0x40;
       fs.writeFileSync(a, bytes);
       fs.truncateSync(b, fs.statSync(b).size - 100);
-      const report = verifySnapshots(repo);
+      const report = await verifySnapshots(repo);
       expect(report.problems.join('\n')).toContain(`${a}: does not decrypt: it was cut short, altered or damaged`);
       expect(report.problems.join('\n')).toContain(`${b}: does not decrypt`);
       fs.truncateSync(repo.manifestPath(id), fs.statSync(repo.manifestPath(id)).size - 10);
-      expect(() => repo.readManifest(id)).toThrow(`${repo.manifestPath(id)}: does not decrypt`);
+      await expect(repo.readManifest(id)).rejects.toThrow(`${repo.manifestPath(id)}: does not decrypt`);
     } finally {
       await vault.close();
     }

@@ -29,7 +29,7 @@ async function importSeed(vault: Vault, dir: string, seed: number): Promise<void
 }
 
 async function restoredDump(snapDir: string, target: string, id?: string): Promise<Awaited<ReturnType<typeof dumpVault>>> {
-  restoreSnapshot(await openSnapshotFolder(snapDir), target, id);
+  await restoreSnapshot(await openSnapshotFolder(snapDir), target, id);
   const restored = await Vault.open(target);
   try {
     const report = await verifyVault(restored);
@@ -51,14 +51,14 @@ describe('snapshot and restore', () => {
       const result = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true }));
       expect(result.counts.messages).toBe(before.messages.length);
       const repo = await openSnapshotFolder(snaps);
-      const manifest = repo.readManifest(result.id);
+      const manifest = await repo.readManifest(result.id);
       const paths = manifest.files.map((f) => f.path);
       expect(paths).toContain('textvault.db');
       expect(paths).toContain('blobs/packs/index.db');
       expect(paths.some((p) => p.endsWith('.pack'))).toBe(true);
       expect(paths.some((p) => /^blobs\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(p))).toBe(true);
       for (const f of manifest.files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
-      expect(verifySnapshots(repo).ok).toBe(true);
+      expect((await verifySnapshots(repo)).ok).toBe(true);
       const after = await restoredDump(snaps, path.join(dir, 'elsewhere', 'restored'));
       expect(after).toEqual(before);
     } finally {
@@ -84,10 +84,11 @@ describe('snapshot and restore', () => {
       expect(third.addedBytes).toBeGreaterThan(0);
       expect(third.addedBytes).toBeLessThan(third.bytes / 2);
       const repo = await openSnapshotFolder(snaps);
-      expect(repo.snapshotIds()).toEqual([same.id, third.id]);
-      const used = new Set(repo.snapshotIds().flatMap((id) => repo.readManifest(id).files.flatMap((f) => f.chunks.map((c) => c.id))));
-      expect(new Set(repo.objectIds())).toEqual(used);
-      expect(verifySnapshots(repo, { all: true }).ok).toBe(true);
+      expect(await repo.snapshotIds()).toEqual([same.id, third.id]);
+      const used = new Set<string>();
+      for (const id of await repo.snapshotIds()) for (const f of (await repo.readManifest(id)).files) for (const c of f.chunks) used.add(c.id);
+      expect(new Set(await repo.objectIds())).toEqual(used);
+      expect((await verifySnapshots(repo, { all: true })).ok).toBe(true);
       expect(await restoredDump(snaps, path.join(dir, 'r1'), same.id)).toEqual(dump1);
       expect(await restoredDump(snaps, path.join(dir, 'r2'))).toEqual(dump2);
     } finally {
@@ -102,7 +103,7 @@ describe('snapshot and restore', () => {
       const snaps = path.join(dir, 'snaps');
       const { id } = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true }));
       const repo = await openSnapshotFolder(snaps);
-      const files = repo.readManifest(id).files;
+      const files = (await repo.readManifest(id)).files;
       const pack = files.find((f) => f.path.endsWith('.pack'));
       const db = files.find((f) => f.path === 'textvault.db');
       const big = files.find((f) => f.path.startsWith('blobs/') && f.chunks.length > 1);
@@ -115,12 +116,12 @@ describe('snapshot and restore', () => {
       fs.writeFileSync(packObj, flip);
       fs.truncateSync(dbObj, 1000);
       fs.rmSync(bigObj);
-      const report = verifySnapshots(repo);
+      const report = await verifySnapshots(repo);
       expect(report.ok).toBe(false);
       expect(report.problems.join('\n')).toContain(`${packObj}: (part of ${pack.path}) does not match its SHA-256`);
       expect(report.problems.join('\n')).toContain(`${dbObj}: holds 1000 bytes of textvault.db`);
       expect(report.problems.join('\n')).toContain(`${bigObj}: is missing`);
-      expect(() => restoreSnapshot(repo, path.join(dir, 'restored'))).toThrow(/does not match its SHA-256|holds 1000 bytes|is missing/);
+      await expect(restoreSnapshot(repo, path.join(dir, 'restored'))).rejects.toThrow(/does not match its SHA-256|holds 1000 bytes|is missing/);
       // Nothing half restored is left where the vault was to be.
       expect(fs.existsSync(path.join(dir, 'restored'))).toBe(false);
       expect(fs.readdirSync(dir).filter((n) => n.includes('restoring'))).toEqual([]);
@@ -129,7 +130,7 @@ describe('snapshot and restore', () => {
       fs.rmSync(packFile);
       await expect(takeSnapshot(vault.dir, await openSnapshotFolder(snaps))).rejects.toThrow(`${packFile} is missing, though the pack index names it`);
       // The failed snapshot added no manifest.
-      expect((await openSnapshotFolder(snaps)).snapshotIds()).toEqual([id]);
+      expect(await (await openSnapshotFolder(snaps)).snapshotIds()).toEqual([id]);
     } finally {
       await vault.close();
     }
@@ -148,9 +149,10 @@ describe('snapshot and restore', () => {
       const { id } = await takeSnapshot(vault.dir, await openSnapshotFolder(snaps, { create: true }), {
         afterDatabases: () => {
           fs.rmSync(path.join(packDir, 'b-removed.pack'));
+          return Promise.resolve();
         },
       });
-      const paths = (await openSnapshotFolder(snaps)).readManifest(id).files.map((f) => f.path);
+      const paths = (await (await openSnapshotFolder(snaps)).readManifest(id)).files.map((f) => f.path);
       expect(paths).toContain('blobs/packs/a-kept.pack');
       expect(paths).not.toContain('blobs/packs/b-removed.pack');
       expect(await restoredDump(snaps, path.join(dir, 'restored'))).toEqual(await dumpVault(vault));
@@ -169,7 +171,7 @@ describe('snapshot and restore', () => {
       fs.mkdirSync(busy);
       fs.writeFileSync(path.join(busy, 'x'), 'x');
       const repo = await openSnapshotFolder(snaps);
-      expect(() => restoreSnapshot(repo, busy)).toThrow(`${busy} is not empty`);
+      await expect(restoreSnapshot(repo, busy)).rejects.toThrow(`${busy} is not empty`);
       await expect(takeSnapshot(vault.dir, await openSnapshotFolder(path.join(vault.dir, 'snaps'), { create: true }))).rejects.toThrow('is inside the vault');
     } finally {
       await vault.close();
