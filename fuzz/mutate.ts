@@ -199,6 +199,22 @@ function bombPlain(): Buffer {
   return bombPlainCache;
 }
 
+/**
+ * A seed's ZIP and zlib bombs, made once: they depend on the seed alone, and compressing 64-256
+ * MiB each time one is drawn cost the parent seconds per input.
+ */
+const zipBombs = new WeakMap<Seed, Buffer>();
+const zlibBombs = new WeakMap<Seed, Buffer>();
+
+function seedBomb(cache: WeakMap<Seed, Buffer>, seed: Seed, make: () => Buffer): Buffer {
+  let bomb = cache.get(seed);
+  if (bomb === undefined) {
+    bomb = make();
+    cache.set(seed, bomb);
+  }
+  return bomb;
+}
+
 function gzipBomb(): Buffer {
   bombCache ??= gzipSync(bombPlain(), { level: 9 });
   return bombCache;
@@ -226,19 +242,20 @@ const CONTAINER: Record<string, (seed: Seed, r: Random) => Buffer> = {
     return encode({ container: 'ab', entries: [{ name: 'backup.tar', data: Buffer.concat([head, Buffer.alloc(4096)]) }] });
   },
   'zip-lying-size': (seed) => zipOf(seed.container === 'zip' ? seed.entries : [{ name: seed.fileName, data: seed.entries[0]?.data ?? Buffer.alloc(0) }], { claimedSize: 0xffffffff }),
-  'zip-bomb': (seed) => {
-    const bomb = bombPlain();
-    const entries = seed.container === 'zip' ? [...seed.entries, { name: 'bomb.xml', data: bomb }] : [{ name: 'sms-bomb.xml', data: bomb }];
-    return zipOf(entries);
-  },
+  'zip-bomb': (seed) =>
+    seedBomb(zipBombs, seed, () => {
+      const bomb = bombPlain();
+      const entries = seed.container === 'zip' ? [...seed.entries, { name: 'bomb.xml', data: bomb }] : [{ name: 'sms-bomb.xml', data: bomb }];
+      return zipOf(entries);
+    }),
   'gzip-bomb': () => gzipBomb(),
-  'zlib-bomb': (seed) => {
+  'zlib-bomb': (seed) => seedBomb(zlibBombs, seed, () => {
     const entries = seed.container === 'ab' ? entriesOfTar(seed.entries[0]?.data ?? Buffer.alloc(0)) : [];
     const target = entries.findIndex((e) => e.name.endsWith('_backup'));
     const bomb = Buffer.concat([Buffer.from('[{"address":"+15550001111","body":"'), Buffer.alloc(64 * MiB, 0x20), Buffer.from('"}]')]);
     const list = entries.map((e, i) => (i === target ? { name: e.name, data: deflateSync(bomb) } : e));
     return encode({ container: 'ab', entries: [{ name: 'backup.tar', data: tarOfEntries(list) }] });
-  },
+  }),
 };
 
 /** Which container mutations make sense for a seed. */

@@ -8,9 +8,15 @@
  *   FUZZ_INPUTS=1000      inputs per format (default 1000)
  *   FUZZ_FORMATS=sbr,...  the formats to fuzz (default all: fuzz/seeds.ts FORMAT_NAMES)
  *   FUZZ_SEED=1           the random seed; the same seed makes the same inputs
- *   FUZZ_TIMEOUT_MS=20000 per input; longer is a hang
+ *   FUZZ_TIMEOUT_MS=20000 processor time per input; more is a hang (and 2 minutes of wall clock)
  *   FUZZ_HEAP_MB=256      the child's --max-old-space-size (the textvault binary's)
  *   FUZZ_MAX_RSS_MB=1024  a child's resident size above this after an input is a blow-up
+ *   FUZZ_CHILD_INPUTS=2000 inputs one child imports before a fresh one takes over
+ *   FUZZ_OUT=fuzz/out     where report.json (rewritten after every batch) and failures/ go
+ *
+ * One long-lived child per format imports input after input (a child per input spent most of the
+ * time loading modules); the parent makes and writes the next input while the child reads the
+ * current one. A crash, a hang or a blow-up ends the child and a fresh one goes on.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,12 +39,19 @@ export interface FuzzOptions {
   timeoutMs: number;
   heapMB: number;
   maxRssMB: number;
-  /** Inputs per child before its vault is verified and it is replaced. */
+  /** Inputs between two `verify` runs of the child's vault. */
   batch: number;
+  /**
+   * Inputs one child imports before it is replaced (besides after a crash, hang or blow-up):
+   * a child lives long, as a server does, but not forever (default 2,000).
+   */
+  childInputs?: number;
   /** Leave out the heavy mutations (bombs, giant attributes): for the quick smoke test. */
   light?: boolean;
   /** Where failing inputs are kept (none when undefined). */
   keepFailures?: string;
+  /** Called after each batch with the report so far. */
+  onBatch?: (report: FuzzReport) => void;
   log?: (line: string) => void;
 }
 
@@ -64,6 +77,12 @@ export interface FormatStats {
   maxRssMB: number;
   /** How many inputs each mutation made. */
   mutations: Record<string, number>;
+  /** Milliseconds each mutation's inputs took in the child (import and dump), to see where time goes. */
+  mutationMs: Record<string, number>;
+  /** Where the run's time went, in milliseconds (the child's import and dump, the parent's making of inputs...). */
+  phases: { mutate: number; write: number; import: number; dump: number; verify: number; childStart: number; waitOther: number };
+  /** Children started (the first, one per `childInputs`, and one after each crash, hang or blow-up). */
+  children: number;
 }
 
 export interface FuzzReport {
@@ -75,9 +94,15 @@ export interface FuzzReport {
 
 interface Reply extends Partial<Outcome> {
   rssMB: number;
+  importMs?: number;
+  dumpMs?: number;
+  ready?: boolean;
   verify?: boolean;
   problems?: string[];
 }
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every common kernel. */
+const CLOCK_TICKS = 100;
 
 /** One worker process and the lines it answers with. */
 class Worker {
@@ -102,16 +127,42 @@ class Worker {
     });
   }
 
-  /** The reply to one command, an Error if the child died, or 'timeout'. */
-  ask(command: string, timeoutMs: number): Promise<Reply | Error | 'timeout'> {
+  /**
+   * The reply to one command, an Error if the child died, or 'timeout': when the child spent
+   * more than `cpuMs` of processor time on it (on a machine shared with other work the wall clock
+   * says little about a hang; where /proc is missing, the wall clock stands in), or `wallMs`
+   * passed (a child waiting on nothing).
+   */
+  ask(command: string, cpuMs: number, wallMs = Math.max(cpuMs * 6, 120_000)): Promise<Reply | Error | 'timeout'> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { resolve('timeout'); }, timeoutMs);
+      const started = Date.now();
+      const cpuAtStart = this.cpuMs();
+      const poll = setInterval(() => {
+        const cpu = this.cpuMs();
+        const spent = cpu === undefined || cpuAtStart === undefined ? Date.now() - started : cpu - cpuAtStart;
+        if (spent > cpuMs || Date.now() - started > wallMs) {
+          clearInterval(poll);
+          resolve('timeout');
+        }
+      }, 200);
       this.waiting.push((r) => {
-        clearTimeout(timer);
+        clearInterval(poll);
         resolve(r);
       });
       this.child.stdin.write(command + '\n');
     });
+  }
+
+  /** The child's processor time so far (all its threads), or undefined without /proc. */
+  cpuMs(): number | undefined {
+    try {
+      const stat = fs.readFileSync(`/proc/${String(this.child.pid)}/stat`, 'latin1');
+      // After the command name in parentheses: state, then 10 fields, then utime and stime.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      return undefined;
+    }
   }
 
   kill(): void {
@@ -148,6 +199,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const log = opts.log ?? (() => undefined);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-fuzz-'));
   const report: FuzzReport = { stats: [], failures: [], unpositionedSamples: [] };
+  const runs: FormatRun[] = [];
   try {
     const template = path.join(work, 'template');
     await makeTemplate(template);
@@ -155,87 +207,200 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     for (const format of opts.formats) {
       const mine = seeds.filter((s) => s.format === format);
       if (mine.length === 0) throw new Error(`no seeds for format ${format} (known: ${FORMAT_NAMES.join(', ')})`);
-      report.stats.push(await fuzzFormat(format, mine, template, path.join(work, format), opts, report, log));
+      runs.push(new FormatRun(format, mine, template, path.join(work, format), opts, report, log));
+    }
+    // A batch of each format in turn, so that a run stopped early has fuzzed every format about
+    // as much, each in a child of its own that lives on between its batches.
+    for (let round = 0; runs.some((run) => !run.done); round++) {
+      for (const run of runs) {
+        if (run.done) continue;
+        await run.batch();
+        opts.onBatch?.(report);
+      }
     }
   } finally {
+    for (const run of runs) await run.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
   return report;
 }
 
-async function fuzzFormat(format: string, seeds: Seed[], template: string, work: string, opts: FuzzOptions, report: FuzzReport, log: (line: string) => void): Promise<FormatStats> {
-  const r = new Random(opts.seed ^ hashOf(format));
-  const stats: FormatStats = { format, inputs: 0, ok: 0, clean: 0, unpositioned: 0, failures: 0, seconds: 0, maxRssMB: 0, mutations: {} };
-  const started = Date.now();
-  let generation = 0;
-  const startWorker = (): Worker => {
-    const dir = path.join(work, `w${generation++}`);
+/** One input, made and written before the child is asked to import it. */
+interface Input {
+  i: number;
+  seed: Seed;
+  mutation: string;
+  bytes: Buffer;
+  file: string;
+}
+
+/** The fuzzing of one format: its inputs, its child, its figures (in `report.stats` from the start). */
+class FormatRun {
+  private readonly r: Random;
+  private readonly stats: FormatStats;
+  private worker: Worker | undefined;
+  private generation = 0;
+  /** Inputs the current child has imported. */
+  private served = 0;
+  private next: Input | undefined;
+  done: boolean;
+
+  constructor(
+    private readonly format: string,
+    private readonly seeds: Seed[],
+    private readonly template: string,
+    private readonly work: string,
+    private readonly opts: FuzzOptions,
+    private readonly report: FuzzReport,
+    private readonly log: (line: string) => void,
+  ) {
+    this.r = new Random(opts.seed ^ hashOf(format));
+    this.stats = {
+      format,
+      inputs: 0,
+      ok: 0,
+      clean: 0,
+      unpositioned: 0,
+      failures: 0,
+      seconds: 0,
+      maxRssMB: 0,
+      mutations: {},
+      mutationMs: {},
+      phases: { mutate: 0, write: 0, import: 0, dump: 0, verify: 0, childStart: 0, waitOther: 0 },
+      children: 0,
+    };
+    report.stats.push(this.stats);
+    this.done = opts.inputs <= 0;
+  }
+
+  private async startWorker(): Promise<Worker> {
+    const t = performance.now();
+    const dir = path.join(this.work, `w${this.generation++}`);
     fs.mkdirSync(dir, { recursive: true });
-    return new Worker(template, dir, opts.heapMB);
-  };
-  let worker = startWorker();
-  const fail = (f: Omit<Failure, 'format'>, bytes?: Buffer): void => {
-    stats.failures++;
-    const failure: Failure = { format, ...f };
-    if (opts.keepFailures !== undefined && bytes !== undefined) {
-      const dir = path.join(opts.keepFailures, `${format}-${f.input}-${f.mutation}`);
+    const w = new Worker(this.template, dir, this.opts.heapMB);
+    this.stats.children++;
+    this.served = 0;
+    // The child answers once its modules are loaded and its vault is open.
+    const ready = await w.ask('ping', 120_000);
+    if (ready === 'timeout' || ready instanceof Error) throw new Error(`the fuzz child did not start: ${ready === 'timeout' ? 'no answer in 120 s' : ready.message}; ${w.stderr}`);
+    this.stats.phases.childStart += performance.now() - t;
+    this.worker = w;
+    return w;
+  }
+
+  private fail(f: Omit<Failure, 'format'>, bytes?: Buffer): void {
+    this.stats.failures++;
+    const failure: Failure = { format: this.format, ...f };
+    if (this.opts.keepFailures !== undefined && bytes !== undefined) {
+      const dir = path.join(this.opts.keepFailures, `${this.format}-${f.input}-${f.mutation}`);
       fs.mkdirSync(dir, { recursive: true });
       failure.kept = path.join(dir, f.seedFile);
       fs.writeFileSync(failure.kept, bytes);
     }
-    report.failures.push(failure);
-    log(`FAIL ${format} #${f.input} ${f.mutation} (${f.seedFile}): ${f.reason}${f.message === undefined ? '' : `: ${f.message.slice(0, 300)}`}`);
-  };
-  const verify = async (): Promise<void> => {
+    this.report.failures.push(failure);
+    this.log(`FAIL ${this.format} #${f.input} ${f.mutation} (${f.seedFile}): ${f.reason}${f.message === undefined ? '' : `: ${f.message.slice(0, 300)}`}`);
+  }
+
+  private async verify(worker: Worker): Promise<void> {
+    const t = performance.now();
     const v = await worker.ask('verify', 120_000);
+    this.stats.phases.verify += performance.now() - t;
     if (v === 'timeout' || v instanceof Error || v.verify !== true) {
       const why = v === 'timeout' ? 'timed out' : v instanceof Error ? v.message : (v.problems ?? []).join('; ');
-      fail({ input: stats.inputs, mutation: 'verify', seedFile: '-', reason: `verify after the batch: ${why}` });
+      this.fail({ input: this.stats.inputs, mutation: 'verify', seedFile: '-', reason: `verify after the batch: ${why}` });
+      if (v === 'timeout' || v instanceof Error) {
+        worker.kill();
+        this.worker = undefined;
+      }
     }
-  };
-  for (let i = 0; i < opts.inputs; i++) {
-    const seed = r.pick(seeds);
-    const mutant = mutate(seed, r, { light: opts.light });
-    stats.mutations[mutant.mutation] = (stats.mutations[mutant.mutation] ?? 0) + 1;
-    const dir = path.join(work, 'in', String(i));
+  }
+
+  /** Input i, made and written; two slots, so the next is written while the child reads this one. */
+  private make(i: number): Input {
+    const phases = this.stats.phases;
+    let t = performance.now();
+    const seed = this.r.pick(this.seeds);
+    const mutant = mutate(seed, this.r, { light: this.opts.light });
+    phases.mutate += performance.now() - t;
+    t = performance.now();
+    const dir = path.join(this.work, 'in', String(i % 2));
+    fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, seed.fileName);
     fs.writeFileSync(file, mutant.bytes);
-    worker.stderr = '';
-    const reply = await worker.ask(`import ${i} ${file}`, opts.timeoutMs);
-    stats.inputs++;
-    const base = { input: i, mutation: mutant.mutation, seedFile: seed.fileName };
-    if (reply === 'timeout' || reply instanceof Error) {
-      const reason = reply === 'timeout' ? `hang (no answer in ${opts.timeoutMs} ms)` : `crash: ${reply.message}`;
-      worker.kill();
-      fail({ ...base, reason, message: worker.stderr.trim().split('\n').slice(-3).join(' | ') }, mutant.bytes);
-      worker = startWorker();
-    } else {
+    phases.write += performance.now() - t;
+    return { i, seed, mutation: mutant.mutation, bytes: mutant.bytes, file };
+  }
+
+  /** The next `opts.batch` inputs (fewer at the end), then a `verify` of the child's vault. */
+  async batch(): Promise<void> {
+    const { opts, stats, format } = this;
+    const phases = stats.phases;
+    const started = Date.now();
+    let worker = this.worker ?? (await this.startWorker());
+    const end = Math.min(opts.inputs, stats.inputs + opts.batch);
+    this.next ??= this.make(stats.inputs);
+    while (stats.inputs < end) {
+      const input = this.next;
+      const i = input.i;
+      stats.mutations[input.mutation] = (stats.mutations[input.mutation] ?? 0) + 1;
+      worker.stderr = '';
+      const asked = performance.now();
+      const answer = worker.ask(`import ${i} ${input.file}`, opts.timeoutMs);
+      // The parent makes the next input while the child imports this one (the machine has 2 cores).
+      if (i + 1 < opts.inputs) this.next = this.make(i + 1);
+      const reply = await answer;
+      const took = performance.now() - asked;
+      this.served++;
+      stats.inputs++;
+      const base = { input: i, mutation: input.mutation, seedFile: input.seed.fileName };
+      if (reply === 'timeout' || reply instanceof Error) {
+        stats.mutationMs[input.mutation] = (stats.mutationMs[input.mutation] ?? 0) + took;
+        phases.import += took;
+        const reason = reply === 'timeout' ? `hang (more than ${opts.timeoutMs} ms of processor time, or ${Math.round(took / 1000)} s)` : `crash: ${reply.message}`;
+        worker.kill();
+        this.fail({ ...base, reason, message: worker.stderr.trim().split('\n').slice(-3).join(' | ') }, input.bytes);
+        worker = await this.startWorker();
+        continue;
+      }
+      const childMs = (reply.importMs ?? 0) + (reply.dumpMs ?? 0);
+      stats.mutationMs[input.mutation] = (stats.mutationMs[input.mutation] ?? 0) + childMs;
+      phases.import += reply.importMs ?? 0;
+      phases.dump += reply.dumpMs ?? 0;
+      // Time the child was done before the parent had the next input ready, or the pipe's delay.
+      phases.waitOther += Math.max(0, took - childMs);
+      if (took > opts.timeoutMs / 4) this.log(`slow: ${format} #${i} ${input.mutation} (${input.seed.fileName}): import ${reply.importMs ?? '?'} ms, checks ${reply.dumpMs ?? '?'} ms`);
       stats.maxRssMB = Math.max(stats.maxRssMB, reply.rssMB);
       const stack = /\n\s+at .+\(|Error:.*\n\s+at /.test(worker.stderr);
-      if (reply.verdict === 'failure') fail({ ...base, reason: reply.reason ?? 'failure', message: reply.message }, mutant.bytes);
-      else if (stack) fail({ ...base, reason: 'stack trace on stderr', message: worker.stderr.slice(0, 500) }, mutant.bytes);
-      else if (reply.rssMB > opts.maxRssMB) fail({ ...base, reason: `memory blow-up (${reply.rssMB} MB resident)` }, mutant.bytes);
+      if (reply.verdict === 'failure') this.fail({ ...base, reason: reply.reason ?? 'failure', message: reply.message }, input.bytes);
+      else if (stack) this.fail({ ...base, reason: 'stack trace on stderr', message: worker.stderr.slice(0, 500) }, input.bytes);
+      else if (reply.rssMB > opts.maxRssMB) this.fail({ ...base, reason: `memory blow-up (${reply.rssMB} MB resident)` }, input.bytes);
       else if (reply.verdict === 'ok') stats.ok++;
       else {
         stats.clean++;
         if (reply.positioned !== true) {
           stats.unpositioned++;
-          if (report.unpositionedSamples.length < 40 && reply.message !== undefined) report.unpositionedSamples.push(`${format} ${mutant.mutation}: ${reply.message.slice(0, 300)}`);
+          if (this.report.unpositionedSamples.length < 40 && reply.message !== undefined) this.report.unpositionedSamples.push(`${format} ${input.mutation}: ${reply.message.slice(0, 300)}`);
         }
       }
+      if (reply.rssMB > opts.maxRssMB) {
+        // Whatever held the memory, the next input gets a child of its own.
+        worker.kill();
+        worker = await this.startWorker();
+      }
     }
-    fs.rmSync(dir, { recursive: true, force: true });
-    if ((i + 1) % opts.batch === 0 || i + 1 === opts.inputs) {
-      await verify();
-      await worker.close();
-      if (i + 1 < opts.inputs) worker = startWorker();
-      log(`${format}: ${i + 1}/${opts.inputs} (${stats.ok} ok, ${stats.clean} clean errors, ${stats.failures} failures)`);
-    }
+    await this.verify(worker);
+    stats.seconds += (Date.now() - started) / 1000;
+    this.done = stats.inputs >= opts.inputs;
+    this.log(`${format}: ${stats.inputs}/${opts.inputs} (${stats.ok} ok, ${stats.clean} clean errors, ${stats.unpositioned} without a position, ${stats.failures} failures; ${(stats.inputs / stats.seconds).toFixed(1)} inputs/s, max RSS ${stats.maxRssMB} MB, load ${os.loadavg()[0]?.toFixed(1) ?? '?'})`);
+    if (this.worker !== undefined && (this.done || this.served >= (opts.childInputs ?? 2000))) await this.close();
   }
-  await worker.close();
-  stats.seconds = (Date.now() - started) / 1000;
-  return stats;
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    await w?.close();
+  }
 }
 
 function table(stats: FormatStats[]): string {
@@ -245,9 +410,23 @@ function table(stats: FormatStats[]): string {
   return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ')).join('\n');
 }
 
+/** Where each format's time went (seconds), and its slowest mutations. */
+function timing(stats: FormatStats[]): string {
+  return stats
+    .map((s) => {
+      const p = Object.entries(s.phases).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)}`);
+      const slow = Object.entries(s.mutationMs)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([m, ms]) => `${m} ${(ms / 1000).toFixed(1)} s/${s.mutations[m] ?? 0}`);
+      return `${s.format}: ${s.seconds.toFixed(0)} s, ${s.children} children; ${p.join(', ')}; slowest: ${slow.join(', ')}`;
+    })
+    .join('\n');
+}
+
 async function main(): Promise<void> {
   const env = process.env;
-  const out = path.join(HERE, 'out');
+  const out = env.FUZZ_OUT ?? path.join(HERE, 'out');
   const opts: FuzzOptions = {
     inputs: Number(env.FUZZ_INPUTS ?? '1000'),
     formats: env.FUZZ_FORMATS?.split(',').filter(Boolean) ?? FORMAT_NAMES,
@@ -256,14 +435,20 @@ async function main(): Promise<void> {
     heapMB: Number(env.FUZZ_HEAP_MB ?? '256'),
     maxRssMB: Number(env.FUZZ_MAX_RSS_MB ?? '1024'),
     batch: 250,
+    childInputs: Number(env.FUZZ_CHILD_INPUTS ?? '2000'),
     keepFailures: path.join(out, 'failures'),
     log: (line) => process.stderr.write(line + '\n'),
+    // Written as the run goes, so a run stopped early still says what it did.
+    onBatch: (report) => {
+      fs.mkdirSync(out, { recursive: true });
+      fs.writeFileSync(path.join(out, 'report.json'), JSON.stringify(report, null, 2));
+    },
   };
   process.stderr.write(`fuzzing ${opts.formats.join(', ')}: ${opts.inputs} inputs each, seed ${opts.seed}, load ${os.loadavg()[0]?.toFixed(1) ?? '?'}\n`);
   const report = await runFuzz(opts);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'report.json'), JSON.stringify(report, null, 2));
-  process.stdout.write(table(report.stats) + '\n');
+  process.stdout.write(table(report.stats) + '\n\n' + timing(report.stats) + '\n');
   if (report.unpositionedSamples.length > 0) process.stdout.write(`\nclean errors without a position, e.g.:\n  ${report.unpositionedSamples.slice(0, 10).join('\n  ')}\n`);
   if (report.failures.length > 0) {
     process.stdout.write(`\n${report.failures.length} failures (inputs kept in ${path.join(out, 'failures')}; report.json lists them)\n`);

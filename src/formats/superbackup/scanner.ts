@@ -9,6 +9,7 @@
  * Text is decoded once per chunk and scanned with indexOf and sticky regular expressions; memory
  * is one chunk plus at most one element (MAX_ELEMENT characters), whatever the file's size.
  */
+import { BufferLines } from '../buffer-lines.js';
 import { MalformedBackupError, NotABackupError } from '../errors.js';
 import type { Attr, SourcePosition } from '../records.js';
 import { attributeTextOfTag } from '../sbr/attribute-text.js';
@@ -74,10 +75,7 @@ function smsAttributeText(raw: string): string | undefined {
 export class SuperBackupScanner {
   private buf = '';
   private readonly decoder = new TextDecoder('utf-8');
-  /** Line of buf[0] (1-based), and where in buf the line count stands. */
-  private line = 1;
-  private counted = 0;
-  private lineStart = 0;
+  private readonly lines = new BufferLines();
   private root: SuperBackupRoot | undefined;
   private ended = false;
   /**
@@ -322,33 +320,21 @@ export class SuperBackupScanner {
 
   /** The next record's position, its tag starting at buf[lt]: one object per record. */
   private recordPosition(lt: number): SourcePosition {
-    this.countLines(lt);
-    return { line: this.line, column: lt - this.lineStart + 1, index: this.index++ };
+    this.lines.countTo(this.buf, lt);
+    return { line: this.lines.line, column: lt - this.lines.lineStart + 1, index: this.index++ };
   }
 
   /** Line and column (1-based, UTF-16 units) of buf[at]; `at` never goes backwards between drops. */
   private position(at: number): { line: number; column: number } {
-    this.countLines(at);
-    return { line: this.line, column: at - this.lineStart + 1 };
-  }
-
-  /** Moves the line count on to buf[at]. */
-  private countLines(at: number): void {
-    const s = this.buf;
-    for (let i = s.indexOf('\n', this.counted); i !== -1 && i < at; i = s.indexOf('\n', i + 1)) {
-      this.line++;
-      this.lineStart = i + 1;
-    }
-    this.counted = Math.max(this.counted, at);
+    this.lines.countTo(this.buf, at);
+    return { line: this.lines.line, column: at - this.lines.lineStart + 1 };
   }
 
   /** Forgets buf[0, p). */
   private drop(p: number): void {
     if (p === 0) return;
-    this.countLines(p);
+    this.lines.drop(this.buf, p);
     this.buf = this.buf.slice(p);
-    this.counted -= p;
-    this.lineStart -= p;
   }
 }
 

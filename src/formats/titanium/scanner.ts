@@ -11,6 +11,7 @@
  * entity is ever expanded. Line ends in text are normalised as XML does (CR LF and CR -> LF), and
  * white space in attribute values too (a literal tab or line break is a space).
  */
+import { BufferLines } from '../buffer-lines.js';
 import { MalformedBackupError, NotABackupError } from '../errors.js';
 import { formatSize, LimitExceededError, type InputLimits } from '../limits.js';
 import type { Attr } from '../records.js';
@@ -41,10 +42,7 @@ const EXPECTED = 'a Titanium Backup messages XML file';
 export class TitaniumScanner {
   private buf = '';
   private readonly decoder = new TextDecoder('utf-8');
-  private line = 1;
-  private lineStart = 0;
-  /** Up to where in buf lines are counted. */
-  private counted = 0;
+  private readonly lines = new BufferLines();
   private readonly open: { name: string; at: Position }[] = [];
   private rootSeen = false;
   private rootClosed = false;
@@ -305,30 +303,23 @@ export class TitaniumScanner {
   /** Line and column (1-based, UTF-16 units) of buf[at]; `at` never goes backwards between drops. */
   private position(at: number): Position {
     const s = this.buf;
-    if (at > this.counted) {
-      for (let i = s.indexOf('\n', this.counted); i !== -1 && i < at; i = s.indexOf('\n', i + 1)) {
-        this.line++;
-        this.lineStart = i + 1;
-      }
-      this.counted = at;
-    }
-    if (at < this.lineStart) {
+    const lines = this.lines;
+    lines.countTo(s, at);
+    if (at < lines.lineStart) {
       // Asked for a position before the last line break counted (a tag's start after its end).
       const before = s.lastIndexOf('\n', at - 1);
-      let line = this.line;
-      for (let i = s.indexOf('\n', at); i !== -1 && i < this.lineStart; i = s.indexOf('\n', i + 1)) line--;
+      let line = lines.line;
+      for (let i = s.indexOf('\n', at); i !== -1 && i < lines.lineStart; i = s.indexOf('\n', i + 1)) line--;
       return { line, column: at - (before + 1) + 1 };
     }
-    return { line: this.line, column: at - this.lineStart + 1 };
+    return { line: lines.line, column: at - lines.lineStart + 1 };
   }
 
   /** Forgets buf[0, p). */
   private drop(p: number): void {
     if (p === 0) return;
-    this.position(p);
+    this.lines.drop(this.buf, p);
     this.buf = this.buf.slice(p);
-    this.counted -= p;
-    this.lineStart -= p;
   }
 }
 
