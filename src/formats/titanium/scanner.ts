@@ -37,6 +37,8 @@ const MAX_TOKEN = 64 * 1024;
 /** References held back at the end of a chunk (a surrogate pair is two) fit in this. */
 const MAX_HELD_REFERENCES = 80;
 const NEED_MORE = -1;
+/** Up to this many attributes a repeated name is looked for in the list, past it in a set. */
+const FEW_ATTRS = 16;
 const EXPECTED = 'a Titanium Backup messages XML file';
 
 export class TitaniumScanner {
@@ -221,6 +223,11 @@ export class TitaniumScanner {
   private attributes(from: number, to: number, element: string, tagAt: Position): Attr[] {
     const s = this.buf;
     const attrs: Attr[] = [];
+    /**
+     * The names so far, once there are more than a message has: looking each new name up in
+     * the list was quadratic (10,000 attributes, the limit, took 3-10 s).
+     */
+    let names: Set<string> | undefined;
     let p = from;
     for (;;) {
       const before = p;
@@ -242,7 +249,7 @@ export class TitaniumScanner {
       if (close === -1 || close >= to) this.fail(p, `the value of ${name} never ends`);
       const raw = s.slice(p + 1, close);
       if (raw.includes('<')) this.fail(p + 1 + raw.indexOf('<'), `"<" in the value of ${name} (write it as &lt;)`);
-      if (attrs.some((a) => a[0] === name)) this.fail(p, `attribute ${name} appears twice in <${element}>`);
+      if (names === undefined ? attrs.some((a) => a[0] === name) : names.has(name)) this.fail(p, `attribute ${name} appears twice in <${element}>`);
       if (attrs.length >= this.limits.maxAttributes) {
         throw new LimitExceededError(this.file, 'maxAttributes', `the start tag <${element}> at ${tagAt.line}:${tagAt.column} has more than ${this.limits.maxAttributes} attributes`, String(this.limits.maxAttributes));
       }
@@ -260,6 +267,8 @@ export class TitaniumScanner {
         }
       }
       attrs.push([name, value]);
+      if (names !== undefined) names.add(name);
+      else if (attrs.length > FEW_ATTRS) names = new Set(attrs.map((a) => a[0]));
       p = close + 1;
     }
   }

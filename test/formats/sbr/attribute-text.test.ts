@@ -7,6 +7,7 @@ import { SbrReader } from '../../../src/formats/sbr/reader.js';
 import { SbrXmlWriter } from '../../../src/formats/sbr/writer.js';
 import { smsBackupChunks } from '../../../bench/generator.js';
 import { generateMessages } from './generate.js';
+import { cpuMs } from '../../helpers/cpu-time.js';
 import { HashingSink, readBuffer, SBR_FIXTURES } from './helpers.js';
 
 /** Each SMS as the writer writes it (attributes escaped one by one): the text between `<sms` and ` />`. */
@@ -178,5 +179,16 @@ describe('attribute text', async () => {
     ] as Attrs[]) {
       expect(renderAttributeText(attrs), JSON.stringify(attrs)).toBeUndefined();
     }
+  });
+
+  it('60,000 attributes are checked for repeated names in time in proportion (pair by pair: 3 s for 20,000)', async () => {
+    const attrs: Attrs = Array.from({ length: 60_000 }, (_, i) => [`a${i}`, String(i)] as const);
+    let text: string | undefined;
+    const ms = await cpuMs(() => {
+      text = renderAttributeText(attrs);
+    });
+    expect(text?.startsWith(' a0="0" a1="1"')).toBe(true);
+    expect(renderAttributeText([...attrs, ['a7', 'again']])).toBeUndefined();
+    expect(ms).toBeLessThan(1500);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MalformedBackupError, NotABackupError } from '../../../src/formats/errors.js';
 import type { SmsRecord } from '../../../src/formats/records.js';
 import { superBackupSmsXml } from '../../../src/formats/superbackup/writer.js';
+import { cpuMs } from '../../helpers/cpu-time.js';
 import { attrsOf, readBytes, SB_FIXTURES } from './read.js';
 
 const SMS = fs.readFileSync(path.join(SB_FIXTURES, 'sms_20240102030405.xml'));
@@ -134,5 +135,21 @@ describe('Super Backup & Restore reader', () => {
     const ours = await readBytes(xml, 997);
     expect(ours.records.map((r) => r.attrs)).toEqual(saxes);
     expect(ours.records.map((r) => r.attrs)).toEqual(records.map((r) => r.attrs));
+  });
+
+  it('100,000s of unknown tags on one line cost time in proportion (the fuzzer found 6-20 s)', async () => {
+    const head = fs.readFileSync(path.join(SB_FIXTURES, 'sms_20240102030405.xml'), 'utf8');
+    const at = head.indexOf('/>') + 2;
+    const xml = Buffer.from(head.slice(0, at) + '<a>'.repeat(200_000) + '</a>'.repeat(200_000) + head.slice(at));
+    let read: Awaited<ReturnType<typeof readBytes>> | undefined;
+    // Each tag is warned about with its position; each position searched the rest of the line
+    // in the scanner's buffer (a chunk of 1 MiB, as the import reads).
+    const ms = await cpuMs(async () => {
+      read = await readBytes(xml, 1 << 20);
+    });
+    expect(read?.records.length).toBe(6);
+    expect(read?.warnings.length).toBe(400_000);
+    expect(read?.warnings.at(-1)?.line).toBe(3);
+    expect(ms).toBeLessThan(5000);
   });
 });

@@ -13,6 +13,7 @@ import { inputLimits, LimitExceededError, type InputLimits } from '../../../src/
 import { PROVIDER_FIELDS } from '../../../src/formats/provider-fields.js';
 import { attr, type MmsRecord, type SmsRecord } from '../../../src/formats/records.js';
 import { isoToMs } from '../../../src/formats/titanium/mapping.js';
+import { cpuMs } from '../../helpers/cpu-time.js';
 import { readBytes, TB_FIXTURE, TB_FIXTURES } from './read.js';
 
 const PNG = fs.readFileSync(path.join(TB_FIXTURES, 'image.png'));
@@ -174,5 +175,31 @@ describe('Titanium Backup reader', () => {
     expect(other.message).toBe('messages.xml: not a Titanium Backup messages XML file: its root element is <smses>, not <threads>');
     expect((await failure('')).message).toBe('messages.xml: not a Titanium Backup messages XML file: the file is empty');
     expect((await failure('{"a": 1}')).message).toMatch(/looks like JSON/);
+  });
+
+  it('a start tag with 40,000 attributes costs time in proportion (the fuzzer found 3-10 s for 10,000)', async () => {
+    const xml = fs.readFileSync(TB_FIXTURE, 'utf8');
+    const at = xml.indexOf('<sms ') + 4;
+    // Each name was looked for among the names before it: quadratic up to the limit (10,000).
+    const many = xml.slice(0, at) + Array.from({ length: 40_000 }, (_, i) => ` a${i}="${i}"`).join('') + xml.slice(at);
+    let read: Awaited<ReturnType<typeof readBytes>> | undefined;
+    const manyMs = await cpuMs(async () => {
+      read = await readBytes(many, 64 * 1024, inputLimits({ maxAttributes: 50_000, maxTagChars: 1024 * 1024 }));
+    });
+    expect(read?.records.length).toBeGreaterThan(0);
+    expect(manyMs).toBeLessThan(3000);
+  });
+
+  it('100,000s of tags on one line cost time in proportion (the fuzzer found 14 s)', async () => {
+    const xml = fs.readFileSync(TB_FIXTURE, 'utf8');
+    let read: Awaited<ReturnType<typeof readBytes>> | undefined;
+    // Each tag's position searched the rest of its line in the buffer (1 MiB, as the import reads).
+    const end = xml.indexOf('>', xml.indexOf('<thread ')) + 1;
+    const deep = xml.slice(0, end) + '<a>'.repeat(200_000) + '</a>'.repeat(200_000) + xml.slice(end);
+    const deepMs = await cpuMs(async () => {
+      read = await readBytes(deep, 1 << 20);
+    });
+    expect(read?.records.length).toBeGreaterThan(0);
+    expect(deepMs).toBeLessThan(5000);
   });
 });
