@@ -29,7 +29,8 @@ export class MalformedBackupError extends Error {
     readonly column: number,
     readonly reason: string,
   ) {
-    super(`${file}:${line}:${column}: ${reason}`);
+    // The reason may quote the file (an entity, a tag name), line breaks and all: one line still.
+    super(`${file}:${line}:${column}: ${oneLine(reason)}`);
   }
 }
 

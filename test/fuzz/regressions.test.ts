@@ -25,6 +25,10 @@ const CASES: { file: string; error: RegExp; readIn?: 'thread' | 'worker' }[] = [
   { file: 'qksms-deep-nesting.json', error: /qksms-deep-nesting\.json:\d+:\d+: element #1 \(line 4\) nests arrays and objects more than 256 levels deep/, readIn: 'worker' },
   // A Takeout page of 100,000 nested <a>: 11 s in htmlparser2, then a stack overflow in DomUtils.
   { file: 'googlevoice-deep-page.zip', error: /googlevoice-deep-page\.zip!Takeout\/Voice\/Calls\/Group Conversation - [^:]+\.html:19:785: the page nests elements more than 256 deep$/ },
+  // A character reference cut by a line break, quoted in the message with the break: 2 lines.
+  { file: 'sbr-reference-line-break.xml', error: /sbr-reference-line-break\.xml:4:105: undefined entity "&#55\\u000a56;"$/ },
+  // An end tag's "name" ran to the next ">", across a line, all of it quoted.
+  { file: 'titanium-end-tag-line-break.xml', error: /titanium-end-tag-line-break\.xml:22:145: mismatched end tag <\/addresses.\\u000a<part contentType="text\/plain" order="0" name="te\.\.\.>: <addresses> opened at 22:1 is still open$/ },
 ];
 
 describe('inputs the fuzzer broke the importer with', () => {

@@ -37,6 +37,8 @@ const MAX_TOKEN = 64 * 1024;
 /** References held back at the end of a chunk (a surrogate pair is two) fit in this. */
 const MAX_HELD_REFERENCES = 80;
 const NEED_MORE = -1;
+/** How much of a damaged end tag's name a message quotes. */
+const MAX_NAME_SHOWN = 60;
 /** Up to this many attributes a repeated name is looked for in the list, past it in a set. */
 const FEW_ATTRS = 16;
 const EXPECTED = 'a Titanium Backup messages XML file';
@@ -159,8 +161,10 @@ export class TitaniumScanner {
     if (gt === -1) return s.length - lt > MAX_TOKEN ? this.fail(lt, 'an end tag that never ends') : this.more(lt);
     const name = s.slice(lt + 2, gt).trimEnd();
     const top = this.open.at(-1);
-    if (top === undefined) return this.fail(lt, `end tag </${name}> without a start tag`);
-    if (top.name !== name) return this.fail(lt, `mismatched end tag </${name}>: <${top.name}> opened at ${top.at.line}:${top.at.column} is still open`);
+    // Up to the next ">", which in a damaged file can be far on: a message quotes the start.
+    const shown = name.length > MAX_NAME_SHOWN ? `${name.slice(0, MAX_NAME_SHOWN)}...` : name;
+    if (top === undefined) return this.fail(lt, `end tag </${shown}> without a start tag`);
+    if (top.name !== name) return this.fail(lt, `mismatched end tag </${shown}>: <${top.name}> opened at ${top.at.line}:${top.at.column} is still open`);
     this.open.pop();
     this.events.end(name, this.position(lt));
     if (this.open.length === 0) this.rootClosed = true;
