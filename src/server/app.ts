@@ -7,6 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCompress from '@fastify/compress';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ResponseOf } from '../api-contract/index.js';
 import { DEFAULT_SESSION_TTL_MS } from '../vault/auth/sessions.js';
 import type { SourceService } from '../sources/source-service.js';
 import { UPLOADS_DIR, type JobQueue } from '../vault/jobs/index.js';
@@ -116,7 +117,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   securityHeaders(app);
   installGuard(app, control, sessionTtlMs);
 
-  app.get('/api/health', { config: { public: true } }, () => ({ ok: true, version: VERSION }));
+  app.get('/api/health', { config: { public: true } }, (): ResponseOf<'GET /api/health'> => ({ ok: true, version: VERSION }));
   authRoutes(app, {
     control,
     sessionTtlMs,

@@ -3,7 +3,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { z } from 'zod';
+import { Credentials, Setup, type ResponseOf } from '../../api-contract/index.js';
 import type { ControlStore } from '../../store/database.js';
 import { createSession, endSession, purgeExpiredSessions, type Session } from '../../vault/auth/sessions.js';
 import { addFirstUser, checkCredentials, userCount } from '../../vault/auth/users.js';
@@ -26,9 +26,6 @@ export interface AuthOptions {
   secureCookies: boolean;
 }
 
-const Credentials = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
-const Setup = Credentials.extend({ token: z.string().min(1).max(256) });
-
 export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
   const { control } = options;
   let setupToken = options.setupToken;
@@ -41,7 +38,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...common, httpOnly: false });
   };
 
-  app.get('/api/setup', { config: { public: true } }, async () => ({ needed: setupToken !== null && (await userCount(control)) === 0 }));
+  app.get('/api/setup', { config: { public: true } }, async (): Promise<ResponseOf<'GET /api/setup'>> => ({ needed: setupToken !== null && (await userCount(control)) === 0 }));
 
   app.post('/api/setup', { config: { public: true, rateLimit } }, async (request, reply) => {
     const body = Setup.parse(request.body);
@@ -54,7 +51,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     setupToken = null;
     const session = await createSession(control, user, options.sessionTtlMs);
     setCookies(reply, session);
-    return reply.status(201).send({ username: user.username, csrfToken: session.csrfToken });
+    return reply.status(201).send({ username: user.username, csrfToken: session.csrfToken } satisfies ResponseOf<'POST /api/setup'>);
   });
 
   // Failed logins only are counted, per account and per address (login-throttle.ts), not every request.
@@ -79,7 +76,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     await purgeExpiredSessions(control);
     const session = await createSession(control, user, options.sessionTtlMs);
     setCookies(reply, session);
-    return { username: user.username, csrfToken: session.csrfToken };
+    return { username: user.username, csrfToken: session.csrfToken } satisfies ResponseOf<'POST /api/login'>;
   });
 
   app.post('/api/logout', async (request, reply) => {
@@ -93,6 +90,6 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     const s = request.session;
     // The guard has already refused anonymous requests; this keeps the type honest.
     if (s === null) return errorBody('unauthenticated', 'log in first');
-    return { username: s.user.username, csrfToken: s.csrfToken };
+    return { username: s.user.username, csrfToken: s.csrfToken } satisfies ResponseOf<'GET /api/session'>;
   });
 }

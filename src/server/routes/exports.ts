@@ -8,24 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { EXPORT_FORMATS } from '../../vault/export/export-formats.js';
 import { EXPORTS_DIR, type ExportJobResult, type JobQueue } from '../../vault/jobs/index.js';
 import { ApiError } from '../errors.js';
-import { IdParam, printable } from '../params.js';
-
-const NewExport = z
-  .object({
-    format: z.enum(EXPORT_FORMATS as [string, ...string[]]).transform((f) => EXPORT_FORMATS.find((x) => x === f) ?? 'sbr'),
-    conversationId: z.number().int().positive().optional(),
-    contact: z.string().min(1).max(200).optional(),
-    since: z.number().int().optional(),
-    until: z.number().int().optional(),
-    kinds: z.array(z.enum(['sms', 'mms', 'calls'])).max(3).optional(),
-    /** csv: write formula-like text exactly instead of neutralised with a leading `'`. */
-    csvRaw: z.boolean().optional(),
-  })
-  .strict();
+import { IdParam, NewExport, type ResponseOf } from '../../api-contract/index.js';
+import { printable } from '../params.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.zip': 'application/zip',
@@ -52,9 +39,12 @@ export function exportRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: st
 
   app.post('/api/exports', async (request, reply) => {
     const body = NewExport.parse(request.body);
+    // The contract leaves the list to the format descriptors (GET /api/formats), which the web app reads.
+    const format = EXPORT_FORMATS.find((f) => f === body.format);
+    if (format === undefined) throw new ApiError(400, 'bad_request', `The export format must be one of: ${EXPORT_FORMATS.join(', ')}.`);
     if (body.since !== undefined && body.until !== undefined && body.since >= body.until) throw new ApiError(400, 'bad_request', 'since must be before until');
-    const job = await queue.enqueue({ kind: 'export', ...body });
-    return reply.status(202).send({ jobId: job.id });
+    const job = await queue.enqueue({ kind: 'export', ...body, format });
+    return reply.status(202).send({ jobId: job.id } satisfies ResponseOf<'POST /api/exports'>);
   });
 
   // Not compressed on the fly: a ZIP or PDF is compressed already, and Content-Length lets the browser show progress (app.ts).

@@ -26,8 +26,9 @@ import { parseByteSize } from '../../vault/config.js';
 import type { Job, JobQueue } from '../../vault/jobs/index.js';
 import { checkToken, type TokenOwner } from '../../vault/sources/tokens.js';
 import type { Vault } from '../../vault/vault.js';
+import type { IngestAccepted, ResponseOf } from '../../api-contract/index.js';
+import { presentJob } from '../present.js';
 import { allowSlowBody } from '../timeouts.js';
-import { presentJob } from './jobs.js';
 import { ApiError } from '../errors.js';
 import { checkDeclaredSize, declaredLength, spoolBody, spoolFailure, TooLargeError } from './spool.js';
 
@@ -117,7 +118,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   const accepted = async (device: TokenOwner, file: string, name: string): Promise<Job> =>
     queue.enqueue({ kind: 'import', file, deleteAfter: true, sourceId: device.sourceId, originalName: name });
 
-  const answer = (j: Job): { jobId: number; status: string; statusUrl: string; file: string | null } => ({
+  const answer = (j: Job): IngestAccepted => ({
     jobId: j.id,
     status: j.status,
     statusUrl: `/api/ingest/jobs/${j.id}`,
@@ -160,7 +161,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
           return failUpload(reply, e, limit);
         }
         const job = await accepted(device(request), file, displayName(request.params.filename));
-        return reply.status(202).send(answer(job));
+        return reply.status(202).send(answer(job) satisfies ResponseOf<'PUT /api/ingest/:filename'>);
       },
     );
     registered();
@@ -190,7 +191,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       for (const s of spooled) jobs.push(await accepted(device(request), s.file, s.name));
       const first = jobs[0];
       if (first === undefined) return problem(reply, 400, 'bad_request', 'no file');
-      return reply.status(202).send({ ...answer(first), jobs: jobs.map(answer) });
+      return reply.status(202).send({ ...answer(first), jobs: jobs.map(answer) } satisfies ResponseOf<'POST /api/ingest'>);
     });
   });
 
@@ -199,6 +200,6 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     const job = Number.isSafeInteger(id) ? await queue.get(id) : undefined;
     // A device sees only the jobs its own uploads started.
     if (job?.sourceId !== device(request).sourceId) return problem(reply, 404, 'not_found', `no job ${request.params.id} from this device`);
-    return reply.send(presentJob(job));
+    return reply.send(presentJob(job) satisfies ResponseOf<'GET /api/ingest/jobs/:id'>);
   });
 }

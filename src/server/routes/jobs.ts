@@ -6,10 +6,11 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { SPOOL_NAME_SOURCE, UPLOADS_DIR, type Job, type JobQueue } from '../../vault/jobs/index.js';
+import { UPLOADS_DIR, type JobQueue } from '../../vault/jobs/index.js';
 import { ApiError } from '../errors.js';
-import { IdParam, Paging, printable } from '../params.js';
+import { IdParam, Paging, UploadQuery, type ResponseOf } from '../../api-contract/index.js';
+import { printable } from '../params.js';
+import { presentJob } from '../present.js';
 import { allowSlowBody } from '../timeouts.js';
 import { checkDeclaredSize, declaredLength, spoolBody, spoolFailure } from './spool.js';
 
@@ -28,49 +29,6 @@ function interruptedText(name: string, received: number): string {
   );
 }
 
-const Upload = z.object({ name: z.string().max(1000).optional() });
-
-/** A spooled upload's path in a message: the user knows the file by the name they uploaded. */
-const SPOOLED = new RegExp(String.raw`(?:[^\s:]*[\\/])?uploads[\\/]` + SPOOL_NAME_SOURCE, 'g');
-
-/** The API's Job: dates as epoch ms; a verify's problems as `{ kind, message }`. */
-export function presentJob(job: Job): Record<string, unknown> {
-  const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
-  let result = job.result;
-  if (job.kind === 'verify' && result !== null && 'problemList' in result) {
-    const { problemList, ...rest } = result;
-    result = { ...rest, problems: problemList };
-  }
-  return {
-    id: job.id,
-    kind: job.kind,
-    status: job.status,
-    createdAt: ms(job.createdAt),
-    startedAt: ms(job.startedAt),
-    endedAt: ms(job.endedAt),
-    progress: job.progress,
-    file: job.file,
-    result,
-    error: publicJobError(job),
-    errorCode: jobErrorCode(job),
-    cancelRequested: job.cancelRequested,
-    retryable: job.retryable,
-  };
-}
-
-/** Job errors a client acts on (the web app asks for the passphrase), by the error's class. */
-const ERROR_CODES: Record<string, string> = { PassphraseRequiredError: 'passphrase_required', WrongPassphraseError: 'wrong_passphrase' };
-
-function errorName(job: Job): string | undefined {
-  const result = job.result as { errorName?: unknown } | null;
-  return result !== null && typeof result.errorName === 'string' ? result.errorName : undefined;
-}
-
-function jobErrorCode(job: Job): string | null {
-  if (job.status !== 'failed') return null;
-  return ERROR_CODES[errorName(job) ?? ''] ?? null;
-}
-
 /** The passphrase header of an upload: percent-encoded UTF-8 (a header value is bytes, a passphrase any text). */
 export const PASSPHRASE_HEADER = 'x-backup-passphrase';
 
@@ -81,27 +39,6 @@ function passphraseOf(value: string | string[] | undefined): string | undefined 
   } catch {
     throw new ApiError(400, 'bad_request', 'The passphrase header is not percent-encoded UTF-8: encode it with encodeURIComponent.');
   }
-}
-
-/**
- * Error names that mean a bug or an exhausted resource rather than something about the file
- * (e.g. a RangeError "Invalid string length"): their text is for the server's log, not the user.
- */
-const INTERNAL_ERRORS = new Set(['RangeError', 'TypeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError', 'AggregateError', 'SqliteError', 'AssertionError']);
-
-/** A failed job's error as users may see it: internal failures (and system errors, which name paths) become a generic text. */
-function publicJobError(job: Job): string | null {
-  if (job.error === null) return null;
-  const name = errorName(job);
-  const shown = job.file ?? 'the upload';
-  // The reader's text names CLI options; an upload's user is asked in the web app instead.
-  if (name === 'PassphraseRequiredError') return `${shown} is encrypted: enter the password it was made with to import it.`;
-  if (name === 'WrongPassphraseError') return `${shown} could not be decrypted with this password: check it and try again.`;
-  // A system error ("ENOENT: no such file or directory, open '/srv/…'") names server paths. Other
-  // plain Errors are the vault's own, with text meant for the user.
-  const system = /^E[A-Z]{2,}\b/.test(job.error);
-  if (system || (name !== undefined && INTERNAL_ERRORS.has(name))) return `the job failed on an internal error (job ${job.id}); the details are in the job's record: textvault jobs --json on the server`;
-  return job.error.replace(SPOOLED, job.file ?? 'the upload');
 }
 
 export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: string, maxUploadBytes: () => Promise<number>): void {
@@ -119,7 +56,7 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
     // pass-through parser, which reads nothing); a refusal closes the connection so the client
     // stops sending what will not be read.
     scope.post('/api/uploads', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (request, reply) => {
-      const { name } = Upload.parse(request.query);
+      const { name } = UploadQuery.parse(request.query);
       // An encrypted backup's passphrase, for this job only: kept in memory, never stored or logged.
       const passphrase = passphraseOf(request.headers[PASSPHRASE_HEADER]);
       const body = request.body as Readable | undefined;
@@ -159,22 +96,22 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
         throw failure;
       }
       const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: uploadName(name) }, passphrase === undefined ? {} : { passphrase });
-      return reply.status(202).send({ jobId: job.id });
+      return reply.status(202).send({ jobId: job.id } satisfies ResponseOf<'POST /api/uploads'>);
     });
     registered();
   });
 
   app.post('/api/verify', async (_request, reply) => {
     const job = await queue.enqueue({ kind: 'verify' });
-    return reply.status(202).send({ jobId: job.id });
+    return reply.status(202).send({ jobId: job.id } satisfies ResponseOf<'POST /api/verify'>);
   });
 
-  app.get('/api/jobs', async (request) => {
+  app.get('/api/jobs', async (request): Promise<ResponseOf<'GET /api/jobs'>> => {
     const page = await queue.list(Paging.parse(request.query));
     return { items: page.items.map(presentJob), nextCursor: page.nextCursor };
   });
 
-  app.get('/api/jobs/:id', async (request) => {
+  app.get('/api/jobs/:id', async (request): Promise<ResponseOf<'GET /api/jobs/:id'>> => {
     const { id } = IdParam.parse(request.params);
     const job = await queue.get(id);
     if (job === undefined) throw new ApiError(404, 'not_found', `There is no job ${id}: it may have been removed; the Backups page lists the jobs there are.`);
@@ -185,10 +122,10 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
   app.post('/api/jobs/:id/cancel', async (request, reply) => {
     const { id } = IdParam.parse(request.params);
     const job = await queue.cancel(id);
-    return reply.status(job.status === 'running' ? 202 : 200).send(presentJob(job));
+    return reply.status(job.status === 'running' ? 202 : 200).send(presentJob(job) satisfies ResponseOf<'POST /api/jobs/:id/cancel'>);
   });
 
-  app.post('/api/jobs/:id/retry', async (request) => {
+  app.post('/api/jobs/:id/retry', async (request): Promise<ResponseOf<'POST /api/jobs/:id/retry'>> => {
     const { id } = IdParam.parse(request.params);
     return presentJob(await queue.retry(id));
   });

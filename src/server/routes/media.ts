@@ -8,10 +8,10 @@
  * audio and video; the bytes never change (the name is their hash), so the ETag is the hash.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { mediaPart, mediaStream } from '../../vault/queries/media.js';
 import type { Vault } from '../../vault/vault.js';
-import { IdParam, printable } from '../params.js';
+import { IdParam, ROUTES } from '../../api-contract/index.js';
+import { printable } from '../params.js';
 import { MEDIA_CSP } from '../security-headers.js';
 
 const SAFE_TYPE = /^(image|video|audio)\/[a-z0-9][a-z0-9.+-]*$/;
@@ -58,7 +58,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end };
 }
 
-const MediaQuery = z.object({ download: z.string().optional() });
+const MediaQuery = ROUTES['GET /api/media/:id'].query;
 
 export function mediaRoutes(app: FastifyInstance, vault: Vault): void {
   // Never compressed: images, video and audio are compressed already, and Range requests need the stored bytes (app.ts).

@@ -28,24 +28,12 @@ import { listSources, removeSource, setSourceEnabled, SourceNotFoundError } from
 import { SourceConfigError } from '../../vault/sources/source-options.js';
 import { addWebSource, allowedFolders, setWebSourcePassword } from '../../vault/sources/web-sources.js';
 import { createToken, listTokens, revokeToken } from '../../vault/sources/tokens.js';
+import { IdParam, NewSource, NewToken, SourceChange, type ResponseOf } from '../../api-contract/index.js';
+import { presentAlert, presentRejectedFile, presentSource, presentToken } from '../present.js';
 
 export interface SourceRoutesOptions {
   service: SourceService;
 }
-
-const NewSource = z.object({
-  name: z.string().min(1).max(200),
-  kind: z.enum(['folder', 'imap']),
-  config: z.record(z.string(), z.unknown()),
-  schedule: z.string().max(200).optional(),
-  expectedIntervalMs: z.number().int().positive().optional(),
-});
-const SourceChange = z
-  .object({ enabled: z.boolean().optional(), password: z.string().min(1).max(1024).optional() })
-  .strict()
-  .refine((c) => c.enabled !== undefined || c.password !== undefined, 'give enabled or password');
-const NewToken = z.object({ name: z.string().min(1).max(200) });
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
 function fail(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.status(status).send({ error: { code, message } });
@@ -65,23 +53,28 @@ export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions)
     throw error;
   });
 
-  app.get('/api/status', () => service.status());
-  app.get('/api/alerts', async () => ({ items: await service.alerts() }));
-  app.get('/api/sources', async () => ({ items: await listSources(db) }));
+  app.get('/api/status', async (): Promise<ResponseOf<'GET /api/status'>> => {
+    const s = await service.status();
+    return { alerts: s.alerts.map(presentAlert), sources: s.sources.map(presentSource), deletedOnPhone: s.deletedOnPhone, rejectedFiles: s.rejectedFiles.map(presentRejectedFile) };
+  });
+  app.get('/api/alerts', async (): Promise<ResponseOf<'GET /api/alerts'>> => ({ items: (await service.alerts()).map(presentAlert) }));
+  app.get('/api/sources', async (): Promise<ResponseOf<'GET /api/sources'>> => ({ items: (await listSources(db)).map(presentSource) }));
   app.post('/api/sources', async (request, reply) => {
     const body = NewSource.parse(request.body);
     const source = await addWebSource(vault, db, body);
     await service.reload();
-    return reply.status(201).send(source);
+    return reply.status(201).send(presentSource(source) satisfies ResponseOf<'POST /api/sources'>);
   });
-  app.get('/api/sources/allowed-folders', async () => ({ items: await allowedFolders(vault) }));
-  app.patch('/api/sources/:id', async (request) => {
+  app.get('/api/sources/allowed-folders', async (): Promise<ResponseOf<'GET /api/sources/allowed-folders'>> => ({ items: await allowedFolders(vault) }));
+  app.patch('/api/sources/:id', async (request): Promise<ResponseOf<'PATCH /api/sources/:id'>> => {
     const { id } = IdParam.parse(request.params);
     const { enabled, password } = SourceChange.parse(request.body);
     let source = password === undefined ? undefined : await setWebSourcePassword(vault, db, id, password);
     if (enabled !== undefined) source = await setSourceEnabled(db, id, enabled);
     await service.reload();
-    return source;
+    // The schema refuses a change with neither field, so one of them set the source.
+    if (source === undefined) throw new Error('a source change set neither enabled nor password');
+    return presentSource(source);
   });
   app.delete('/api/sources/:id', async (request, reply) => {
     const { id } = IdParam.parse(request.params);
@@ -92,13 +85,13 @@ export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions)
   app.post('/api/sources/:id/run', async (request, reply) => {
     const { id } = IdParam.parse(request.params);
     const jobs = await service.runNow(id);
-    return reply.status(202).send({ jobIds: jobs.map((j) => j.id) });
+    return reply.status(202).send({ jobIds: jobs.map((j) => j.id) } satisfies ResponseOf<'POST /api/sources/:id/run'>);
   });
-  app.get('/api/tokens', async () => ({ items: await listTokens(db) }));
+  app.get('/api/tokens', async (): Promise<ResponseOf<'GET /api/tokens'>> => ({ items: (await listTokens(db)).map(presentToken) }));
   app.post('/api/tokens', async (request, reply) => {
     const { name } = NewToken.parse(request.body);
     const { token, record } = await createToken(db, name);
-    return reply.status(201).send({ ...record, token });
+    return reply.status(201).send({ ...presentToken(record), token } satisfies ResponseOf<'POST /api/tokens'>);
   });
   app.delete('/api/tokens/:id', async (request, reply) => {
     const { id } = IdParam.parse(request.params);

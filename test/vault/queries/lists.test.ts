@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listBackupRuns } from '../../../src/vault/queries/backups.js';
+import { listBackupRuns } from '../../../src/vault/backups.js';
 import { listCalls } from '../../../src/vault/queries/calls.js';
 import { activity, monthly, summary, topContacts } from '../../../src/vault/queries/charts.js';
 import { listConversations } from '../../../src/vault/queries/conversations.js';

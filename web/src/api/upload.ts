@@ -1,5 +1,5 @@
 import { ApiError, csrfHeader, noticeStatus, statusMessage } from './client';
-import type { ApiErrorBody } from './types';
+import type { ApiErrorBody, JobAccepted } from './types';
 
 export interface UploadProgress {
   loaded: number;
@@ -11,7 +11,7 @@ export interface UploadProgress {
  * only XHR reports upload progress in browsers; the body is the File itself, so the browser reads
  * it from disk as it sends and never holds the whole file in memory.
  */
-export function uploadBackup(file: File, onProgress: (p: UploadProgress) => void, signal?: AbortSignal, passphrase?: string): Promise<{ jobId: number | string }> {
+export function uploadBackup(file: File, onProgress: (p: UploadProgress) => void, signal?: AbortSignal, passphrase?: string): Promise<JobAccepted> {
   const path = `/api/uploads?name=${encodeURIComponent(file.name)}`;
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -38,7 +38,7 @@ export function uploadBackup(file: File, onProgress: (p: UploadProgress) => void
         // Leave body null: handled below.
       }
       if (xhr.status >= 200 && xhr.status < 300 && body !== null && typeof body === 'object' && 'jobId' in body) {
-        resolve(body as { jobId: number | string });
+        resolve(body as JobAccepted);
         return;
       }
       const err = (body as Partial<ApiErrorBody> | null)?.error;

@@ -6,7 +6,7 @@ import type { Job } from './types';
  * Polls GET /api/jobs/:id until the job has ended (live progress for imports, verify, exports).
  * `refresh` polls again, e.g. after a retry queued the job anew.
  */
-export function useJob(jobId: number | string | null, intervalMs = 500): { job: Job | null; error: string | null; refresh: () => void } {
+export function useJob(jobId: number | null, intervalMs = 500): { job: Job | null; error: string | null; refresh: () => void } {
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
@@ -20,7 +20,7 @@ export function useJob(jobId: number | string | null, intervalMs = 500): { job: 
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = (): void => {
-      apiGet<Job>(`/api/jobs/${encodeURIComponent(String(jobId))}`)
+      apiGet<Job>(`/api/jobs/${jobId}`)
         .then((j) => {
           if (!live) return;
           setJob(j);

@@ -1,7 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
 import { useApi } from '../api/hooks';
-import type { Formats } from '../api/types';
+import type { Formats, JobAccepted, NewExport } from '../api/types';
 import { useJob } from '../api/useJob';
 import { formatBytes } from '../format';
 import { JobProgress } from './JobProgress';
@@ -12,26 +12,15 @@ export function useExportFormats(): [string, string][] {
   return useMemo(() => (formats.data?.exports ?? []).map((f): [string, string] => [f.id, f.label]), [formats.data]);
 }
 
-export interface ExportRequest {
-  format: string;
-  conversationId?: number;
-  contact?: string;
-  since?: number;
-  until?: number;
-  kinds?: string[];
-  /** csv: formula-like text exactly (no leading '). */
-  csvRaw?: boolean;
-}
-
 /** Starts an export job, shows its progress and, once done, the download link. */
-export function useExport(): { start: (r: ExportRequest) => void; view: ReactNode; busy: boolean } {
+export function useExport(): { start: (r: NewExport) => void; view: ReactNode; busy: boolean } {
   const [jobId, setJobId] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { job, error: pollError, refresh } = useJob(jobId);
-  const start = (r: ExportRequest): void => {
+  const start = (r: NewExport): void => {
     setError(null);
     setJobId(null);
-    apiPost<{ jobId: number }>('/api/exports', r)
+    apiPost<JobAccepted>('/api/exports', r)
       .then((res) => {
         setJobId(res.jobId);
       })
@@ -48,7 +37,7 @@ export function useExport(): { start: (r: ExportRequest) => void; view: ReactNod
       {job?.status === 'done' && (
         <p className="success" role="status">
           Export ready:{' '}
-          <a href={`/api/exports/${encodeURIComponent(String(job.id))}/download`} download={name}>
+          <a href={`/api/exports/${job.id}/download`} download={name}>
             Download {name}
           </a>
           {bytes !== null && <span className="muted"> ({formatBytes(bytes)})</span>}

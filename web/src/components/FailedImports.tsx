@@ -17,9 +17,7 @@ function statusLabel(job: Job): string {
 }
 
 function when(job: Job): string {
-  const at = job.endedAt ?? job.createdAt;
-  const ms = typeof at === 'number' ? at : Date.parse(at);
-  return Number.isNaN(ms) ? '' : formatDateTime(ms);
+  return formatDateTime(job.endedAt ?? job.createdAt);
 }
 
 /**
@@ -53,7 +51,7 @@ export function FailedImports({ version }: { version: number }): ReactNode {
             </thead>
             <tbody>
               {jobs.map((j) => (
-                <tr key={String(j.id)} data-job-id={String(j.id)} className={interrupted(j) ? 'import-interrupted' : 'import-failed'}>
+                <tr key={j.id} data-job-id={j.id} className={interrupted(j) ? 'import-interrupted' : 'import-failed'}>
                   <td>{when(j)}</td>
                   <td className="file">{j.file ?? ''}</td>
                   <td>
@@ -62,7 +60,7 @@ export function FailedImports({ version }: { version: number }): ReactNode {
                   </td>
                   <td className="job-error">{j.error ?? ''}</td>
                   <td>
-                    {j.retryable === true ? (
+                    {j.retryable ? (
                       <JobActions
                         job={j}
                         label="Import"

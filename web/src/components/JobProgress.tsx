@@ -19,7 +19,7 @@ export function jobActive(job: Job): boolean {
 export function JobActions({ job, label, onChanged }: { job: Job; label: string; onChanged?: () => void }): ReactNode {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const id = encodeURIComponent(String(job.id));
+  const id = job.id;
   const act = (what: 'cancel' | 'retry'): void => {
     setBusy(true);
     setError(null);
@@ -34,7 +34,7 @@ export function JobActions({ job, label, onChanged }: { job: Job; label: string;
         setBusy(false);
       });
   };
-  const stopping = job.cancelRequested === true;
+  const stopping = job.cancelRequested;
   return (
     <span className="job-actions">
       {jobActive(job) && (
@@ -49,7 +49,7 @@ export function JobActions({ job, label, onChanged }: { job: Job; label: string;
           {stopping ? 'Cancelling…' : 'Cancel'}
         </button>
       )}
-      {job.retryable === true && (
+      {job.retryable && (
         <button
           type="button"
           disabled={busy}

@@ -44,15 +44,15 @@ export function RecentJobs(): ReactNode {
             </thead>
             <tbody>
               {jobs.map((j) => (
-                <tr key={String(j.id)} data-job-id={String(j.id)} data-job-status={j.status}>
-                  <td>#{String(j.id)}</td>
+                <tr key={j.id} data-job-id={j.id} data-job-status={j.status}>
+                  <td>#{j.id}</td>
                   <td className="file">
                     {KIND_LABEL[j.kind]}
                     {j.file !== null && ` ${j.file}`}
                   </td>
                   <td>
                     {j.status}
-                    {j.cancelRequested === true ? ' (cancelling)' : ''} <span className="muted">{progressText(j)}</span>
+                    {j.cancelRequested ? ' (cancelling)' : ''} <span className="muted">{progressText(j)}</span>
                   </td>
                   <td className="job-error">{j.error ?? ''}</td>
                   <td>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
 import { useApi, usePaged } from '../api/hooks';
-import type { BackupRun, Formats, Job, SnapshotHealth } from '../api/types';
+import type { BackupRun, Formats, Job, JobAccepted, SnapshotHealth } from '../api/types';
 import { uploadBackup, type UploadProgress } from '../api/upload';
 import { useJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
@@ -76,7 +76,7 @@ function Upload({ onFinished, onFailed }: { onFinished: () => void; onFailed: ()
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [jobId, setJobId] = useState<number | string | null>(null);
+  const [jobId, setJobId] = useState<number | null>(null);
   const { job, error: jobError, refresh } = useJob(jobId);
   const abort = useRef<AbortController | null>(null);
   const uploading = progress !== null && jobId === null && error === null;
@@ -220,7 +220,7 @@ function VerifyReport({ job }: { job: Job }): ReactNode {
 }
 
 function Verify(): ReactNode {
-  const [jobId, setJobId] = useState<number | string | null>(null);
+  const [jobId, setJobId] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { job, refresh } = useJob(jobId);
   const running = job !== null && (job.status === 'queued' || job.status === 'running');
@@ -233,7 +233,7 @@ function Verify(): ReactNode {
         disabled={running}
         onClick={() => {
           setError(null);
-          apiPost<{ jobId: number | string }>('/api/verify')
+          apiPost<JobAccepted>('/api/verify')
             .then((r) => {
               setJobId(r.jobId);
             })
@@ -254,7 +254,7 @@ function Verify(): ReactNode {
 /** The vault's own backups (textvault snapshot): the last one, a warning when overdue or failing, and "Snapshot now". */
 function Snapshots(): ReactNode {
   const health = useApi<SnapshotHealth>('/api/snapshots/status');
-  const [jobId, setJobId] = useState<number | string | null>(null);
+  const [jobId, setJobId] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reloadHealth = health.reload;
   const { job, refresh } = useJob(jobId);
@@ -271,7 +271,7 @@ function Snapshots(): ReactNode {
       {health.error !== null && <p className="error" role="alert">{health.error}</p>}
       {h?.last != null && (
         <p className="snapshot-last">
-          Last snapshot {formatDateTime(Date.parse(h.last.at))} to <code>{h.last.to}</code>
+          Last snapshot {formatDateTime(h.last.at)} to <code>{h.last.to}</code>
           {h.last.encrypted ? ' (encrypted)' : ''}: {formatCount(h.last.counts.messages)} messages, {formatBytes(h.last.bytes)} ({formatBytes(h.last.addedBytes)} new).
         </p>
       )}
@@ -287,7 +287,7 @@ function Snapshots(): ReactNode {
           disabled={running}
           onClick={() => {
             setError(null);
-            apiPost<{ jobId: number | string }>('/api/snapshots')
+            apiPost<JobAccepted>('/api/snapshots')
               .then((r) => {
                 setJobId(r.jobId);
               })

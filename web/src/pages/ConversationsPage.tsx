@@ -9,7 +9,7 @@ import { useDebounced } from '../components/useDebounced';
 import { countNoun, formatCount, formatListDate } from '../format';
 
 function isUnread(c: ConversationItem): boolean {
-  return typeof c.unread === 'number' ? c.unread > 0 : c.unread;
+  return c.unread > 0;
 }
 
 function initials(title: string): string {

@@ -1,11 +1,12 @@
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { useApi } from '../api/hooks';
 import type { ConversationItem, Page } from '../api/types';
-import { useExport, useExportFormats, type ExportRequest } from '../components/ExportRunner';
+import type { ExportKind, NewExport } from '../api/types';
+import { useExport, useExportFormats } from '../components/ExportRunner';
 import { dateInputToMs } from '../format';
 import { Choice } from '../components/Choice';
 
-const KINDS: [string, string][] = [
+const KINDS: [ExportKind, string][] = [
   ['sms', 'SMS'],
   ['mms', 'MMS'],
   ['calls', 'Calls'],
@@ -18,7 +19,7 @@ export function ExportPage(): ReactNode {
   const [contact, setContact] = useState('');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
-  const [kinds, setKinds] = useState<Set<string>>(new Set(['sms', 'mms', 'calls']));
+  const [kinds, setKinds] = useState<Set<ExportKind>>(new Set(['sms', 'mms', 'calls']));
   const [csvRaw, setCsvRaw] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const { start, view, busy } = useExport();
@@ -31,7 +32,7 @@ export function ExportPage(): ReactNode {
       setFormError('Choose at least one of SMS, MMS and calls.');
       return;
     }
-    const r: ExportRequest = { format, kinds: [...kinds] };
+    const r: NewExport = { format, kinds: [...kinds] };
     if (format === 'csv' && csvRaw) r.csvRaw = true;
     if (conversation !== '') r.conversationId = Number(conversation);
     if (contact.trim() !== '') r.contact = contact.trim();

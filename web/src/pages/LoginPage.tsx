@@ -1,7 +1,7 @@
 import { useState, type SyntheticEvent, type ReactNode } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { apiPost, errorMessage } from '../api/client';
-import type { Session } from '../api/types';
+import type { Credentials, Session } from '../api/types';
 import { useSession } from '../session';
 
 /** Only same-app paths: never an open redirect to another origin. */
@@ -28,7 +28,7 @@ export function LoginPage(): ReactNode {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    apiPost<Session>('/api/login', { username, password })
+    apiPost<Session>('/api/login', { username, password } satisfies Credentials)
       .then((s) => {
         // The /login route then redirects (AfterLogin) to where the user was going.
         setSession(s);

@@ -1,7 +1,7 @@
 import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { apiGet, apiPost, errorMessage } from '../api/client';
-import type { Session } from '../api/types';
+import type { Session, Setup } from '../api/types';
 import { useSession } from '../session';
 
 /** The one-time token comes in the URL fragment (never sent to the server in a request line or logs). */
@@ -39,7 +39,7 @@ export function SetupPage(): ReactNode {
     }
     setBusy(true);
     setError(null);
-    apiPost('/api/setup', { token, username, password })
+    apiPost<Session>('/api/setup', { token, username, password } satisfies Setup)
       .then(() => apiGet<Session>('/api/session'))
       .then((s) => {
         // Drop the token from the address bar and history.

@@ -1,7 +1,7 @@
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { apiDelete, apiPatch, apiPost, errorMessage } from '../api/client';
 import { useApi } from '../api/hooks';
-import type { Alert, ApiToken, Source, VaultStatus } from '../api/types';
+import type { Alert, ApiToken, NewApiToken, NewSource, NewToken, RunStarted, Source, SourceChange, VaultStatus } from '../api/types';
 import { countNoun, formatDateTime } from '../format';
 import { Choice } from '../components/Choice';
 
@@ -55,7 +55,7 @@ function SetPassword({ source, onChanged }: { source: Source; onChanged: () => v
       className="row"
       onSubmit={(e) => {
         e.preventDefault();
-        apiPatch(`/api/sources/${source.id}`, { password })
+        apiPatch(`/api/sources/${source.id}`, { password } satisfies SourceChange)
           .then(() => {
             setPassword('');
             setOpen(false);
@@ -81,8 +81,8 @@ function SetPassword({ source, onChanged }: { source: Source; onChanged: () => v
   );
 }
 
-function when(iso: string | null): string {
-  return iso === null ? '—' : formatDateTime(Date.parse(iso));
+function when(ms: number | null): string {
+  return ms === null ? '—' : formatDateTime(ms);
 }
 
 function SourceRow({ source, alerts, onChanged }: { source: Source; alerts: Alert[]; onChanged: () => void }): ReactNode {
@@ -121,7 +121,7 @@ function SourceRow({ source, alerts, onChanged }: { source: Source; alerts: Aler
             type="button"
             onClick={() => {
               setNote(null);
-              apiPost<{ jobIds: number[] }>(`/api/sources/${source.id}/run`)
+              apiPost<RunStarted>(`/api/sources/${source.id}/run`)
                 .then((r) => {
                   setNote(r.jobIds.length === 0 ? 'Nothing new to import.' : `Queued ${countNoun(r.jobIds.length, 'import job')}; see Backups.`);
                   onChanged();
@@ -147,7 +147,7 @@ function SourceRow({ source, alerts, onChanged }: { source: Source; alerts: Aler
           }
           onClick={() => {
             setNote(null);
-            apiPatch(`/api/sources/${source.id}`, { enabled: !source.enabled })
+            apiPatch(`/api/sources/${source.id}`, { enabled: !source.enabled } satisfies SourceChange)
               .then(onChanged)
               .catch((e: unknown) => {
                 setNote(errorMessage(e));
@@ -197,7 +197,7 @@ function AddFolder({ onAdded }: { onAdded: () => void }): ReactNode {
       setError('The expected interval is a number of hours above 0.');
       return;
     }
-    apiPost<Source>('/api/sources', { name, kind: 'folder', config: { path, afterImport }, schedule, expectedIntervalMs: Math.round(h * HOUR) })
+    apiPost<Source>('/api/sources', { name, kind: 'folder', config: { path, afterImport }, schedule, expectedIntervalMs: Math.round(h * HOUR) } satisfies NewSource)
       .then(() => {
         setName('');
         setPath('');
@@ -262,7 +262,7 @@ function AddMailbox({ onAdded }: { onAdded: () => void }): ReactNode {
   const submit = (e: SyntheticEvent): void => {
     e.preventDefault();
     setError(null);
-    apiPost<Source>('/api/sources', { name, kind: 'imap', config: { url, password, security, insecure }, schedule })
+    apiPost<Source>('/api/sources', { name, kind: 'imap', config: { url, password, security, insecure }, schedule } satisfies NewSource)
       .then(() => {
         setName('');
         setUrl('');
@@ -313,7 +313,7 @@ function Tokens(): ReactNode {
   const submit = (e: SyntheticEvent): void => {
     e.preventDefault();
     setError(null);
-    apiPost<ApiToken & { token: string }>('/api/tokens', { name })
+    apiPost<NewApiToken>('/api/tokens', { name } satisfies NewToken)
       .then((t) => {
         setCreated({ name: t.name, token: t.token });
         setName('');
