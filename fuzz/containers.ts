@@ -3,6 +3,7 @@
  * put in them what a careful writer refuses to: `..` and absolute entry names, lying sizes.
  */
 import { crc32, deflateRawSync, deflateSync, gzipSync, inflateSync } from 'node:zlib';
+import yauzl from 'yauzl';
 
 export interface Entry {
   name: string;
@@ -141,5 +142,34 @@ export function entriesOfTar(tar: Buffer): Entry[] {
     if (type === '0' || type === '\0') out.push({ name, data: Buffer.from(tar.subarray(at, at + size)) });
     at += Math.ceil(size / 512) * 512;
   }
+  return out;
+}
+
+/** The entries of a ZIP (one the vault wrote, to mutate inside and zip again; or an input). */
+export async function unzip(data: Buffer): Promise<Entry[]> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    yauzl.fromBuffer(data, { lazyEntries: true }, (err, z) => {
+      if (err) reject(err);
+      else resolve(z);
+    });
+  });
+  const out: Entry[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (err, stream) => {
+        if (err) { reject(err); return; }
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          out.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+          zip.readEntry();
+        });
+        stream.on('error', reject);
+      });
+    });
+    zip.on('end', () => { resolve(); });
+    zip.on('error', reject);
+    zip.readEntry();
+  });
   return out;
 }

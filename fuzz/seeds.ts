@@ -7,13 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import yauzl from 'yauzl';
 import { runExport } from '../src/vault/export/run-export.js';
 import type { ExportKind } from '../src/vault/export/selection.js';
 import { importFile } from '../src/vault/import/import-backup.js';
 import { Vault } from '../src/vault/vault.js';
 import { callLogItems, MMS_GROUP, MMS_SENT, SMS_1, SMS_2 } from '../test/formats/androidbackup/build.js';
-import { tarOfEntries, type Entry, type Packed } from './containers.js';
+import { tarOfEntries, unzip, type Entry, type Packed } from './containers.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../test/fixtures');
 
@@ -60,35 +59,6 @@ async function exported(work: string): Promise<Map<string, Entry[]>> {
   } finally {
     await vault.close();
   }
-  return out;
-}
-
-/** The entries of a ZIP the vault wrote, so the fuzzer can mutate what is inside and zip it again. */
-async function unzip(data: Buffer): Promise<Entry[]> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.fromBuffer(data, { lazyEntries: true }, (err, z) => {
-      if (err) reject(err);
-      else resolve(z);
-    });
-  });
-  const out: Entry[] = [];
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) { reject(err); return; }
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          out.push({ name: entry.fileName, data: Buffer.concat(chunks) });
-          zip.readEntry();
-        });
-        stream.on('error', reject);
-      });
-    });
-    zip.on('end', () => { resolve(); });
-    zip.on('error', reject);
-    zip.readEntry();
-  });
   return out;
 }
 
