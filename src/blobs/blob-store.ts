@@ -1,5 +1,6 @@
 /**
- * Content-addressed media, found by SHA-256. Two layouts, chosen by size:
+ * The embedded media store (the MediaStore of media-store.ts, whose contract this keeps): content-
+ * addressed media in the vault's `blobs/` folder, found by SHA-256. Two layouts, chosen by size:
  *
  * - Small blobs (up to SPOOL_BYTES: nearly all MMS media) are appended to pack files,
  *   `blobs/packs/<name>.pack`, and found through the pack index (pack-index.ts). Creating a file
@@ -27,7 +28,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { BlobWriter, writeFully, type BlobInfo } from './blob-writer.js';
+import { BlobWriter, writeFully } from './blob-writer.js';
+import type { BlobCheck, BlobInfo, BlobSink, ByteRange, HandedOverBlob, LocalMediaLocation, MediaStore, PackMaintenance } from './media-store.js';
 import { PackIndex, type PackedBlob } from './pack-index.js';
 import { PACK_SUFFIX, PackFile, UNPUBLISHED_SUFFIX } from './pack-file.js';
 import {
@@ -41,10 +43,10 @@ import {
   type IndexRebuild,
   type UnindexedSweep,
 } from './pack-maintenance.js';
-import { PackStreamWriter, type BlobSink, type PackStreamHost } from './pack-stream-writer.js';
+import { PackStreamWriter, type PackStreamHost } from './pack-stream-writer.js';
 
-export { SPOOL_BYTES, type BlobInfo } from './blob-writer.js';
-export type { BlobSink } from './pack-stream-writer.js';
+export { SPOOL_BYTES } from './blob-writer.js';
+export type { BlobCheck, BlobInfo, BlobSink } from './media-store.js';
 
 const fsyncAsync = promisify(fs.fsync);
 const openAsync = promisify(fs.open);
@@ -54,6 +56,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** The first level of the folders blobs of their own are in (pathFor). */
 const LOOSE_DIR = /^[0-9a-f]{2}$/;
 const READ_CHUNK_BYTES = 1024 * 1024;
+/** Names list() reads from the pack index at a time. */
+const LIST_PAGE = 10_000;
 /** A pack that reached this size is closed and a new one started (files stay easy to copy anywhere). */
 const PACK_MAX_BYTES = 1024 * 1024 * 1024;
 /**
@@ -66,12 +70,12 @@ const SMALL_PACK_BYTES = 64 * 1024 * 1024;
 const DEAD_SHARE = 0.25;
 
 /** A blob staged for the next commit: in a pack, or in a temp file of its own. */
-export type StagedBlob = PackedBlob | { sha256: string; tmpPath: string };
+export type StagedBlob = { sha256: string; pack: string; offset: number; size: number } | { sha256: string; tmpPath: string };
 
 /** Where a stored blob's bytes are. */
 type Location = { file: string; offset: number; size: number } | { file: string; offset?: undefined; size?: undefined };
 
-export class BlobStore {
+export class BlobStore implements MediaStore, PackMaintenance {
   private readonly tmpDir: string;
   private readonly packDir: string;
   private readonly index: PackIndex;
@@ -96,7 +100,7 @@ export class BlobStore {
   private readonly host: PackStreamHost = {
     done: (sha256, pack, offset, size) => {
       if (size === 0) return this.stage(sha256, this.tmpName(), []);
-      if (this.has(sha256)) return false;
+      if (this.isStored(sha256)) return false;
       this.staged.set(sha256, { sha256, pack: pack.name, offset, size });
       return true;
     },
@@ -122,6 +126,15 @@ export class BlobStore {
     this.looseFiles = this.findLooseFiles();
   }
 
+  get location(): LocalMediaLocation {
+    return { backend: 'local', dir: this.root };
+  }
+
+  /** This store's pack upkeep (the methods below, local-only: see PackMaintenance). */
+  get packs(): PackMaintenance {
+    return this;
+  }
+
   private findLooseFiles(): boolean {
     return fs.readdirSync(this.root).some((name) => LOOSE_DIR.test(name));
   }
@@ -134,10 +147,10 @@ export class BlobStore {
    * An import then calls adoptUnindexedPacks; gc does not (its sweep keeps only what the archive
    * registers).
    */
-  beginImport(): number {
+  beginImport(): Promise<number> {
     this.looseFiles = this.findLooseFiles();
     this.index.create();
-    return this.cleanTemp();
+    return Promise.resolve(this.cleanTemp());
   }
 
   /**
@@ -146,7 +159,7 @@ export class BlobStore {
    * are kept. Only under the import lock, after beginImport, before anything is looked up or staged.
    */
   adoptUnindexedPacks(): UnindexedSweep {
-    return adoptUnindexed(this.packDir, this.index, (sha) => this.has(sha));
+    return adoptUnindexed(this.packDir, this.index, (sha) => this.isStored(sha));
   }
 
   /**
@@ -174,13 +187,21 @@ export class BlobStore {
     return fs.readdirSync(this.packDir).filter((name) => name.endsWith(PACK_SUFFIX) && !indexed.has(name));
   }
 
-  /** Where a blob stored as a file of its own is (or would be). */
+  /**
+   * Where a blob stored as a file of its own is (or would be). Local-only and for src/blobs/ and
+   * its tests: nothing else may know where a blob is (test/repository/media-seam.test.ts).
+   */
   pathFor(sha256: string): string {
     if (!SHA256_HEX.test(sha256)) throw new Error(`not a SHA-256 blob name: ${sha256}`);
     return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  has(sha256: string): boolean {
+  has(sha256: string): Promise<boolean> {
+    return Promise.resolve(this.isStored(sha256));
+  }
+
+  /** `has`, synchronously: the import asks for every blob it writes (see looseFiles). */
+  private isStored(sha256: string): boolean {
     return this.staged.has(sha256) || this.index.locate(sha256) !== undefined || (this.looseFiles && fs.existsSync(this.pathFor(sha256)));
   }
 
@@ -214,7 +235,7 @@ export class BlobStore {
    * (no file yet): an empty blob, or one written while another streamed into the pack.
    */
   private stage(sha256: string, tmpPath: string, held: Buffer[] | null): boolean {
-    if (this.has(sha256)) {
+    if (this.isStored(sha256)) {
       if (held === null) fs.rmSync(tmpPath, { force: true });
       return false;
     }
@@ -327,18 +348,20 @@ export class BlobStore {
     return entries;
   }
 
-  /** Takes blobs another thread staged and made durable (see handOver) into this store's commit. */
-  adopt(blobs: readonly StagedBlob[]): void {
-    for (const b of blobs) {
-      if (!SHA256_HEX.test(b.sha256)) throw new Error(`not a blob name: ${b.sha256}`);
+  /**
+   * Takes blobs another thread staged and made durable (see handOver) into this store's commit.
+   * They crossed a thread: anything not naming this store's packs or temp files is refused.
+   */
+  adopt(blobs: readonly HandedOverBlob[]): void {
+    for (const b of blobs.map(asStaged)) {
       if ('pack' in b) {
         if (path.basename(b.pack) !== b.pack || !b.pack.endsWith(PACK_SUFFIX)) throw new Error(`not a pack of this store: ${b.pack}`);
         this.adopted.add(b.pack);
-        if (!this.has(b.sha256)) this.staged.set(b.sha256, b);
+        if (!this.isStored(b.sha256)) this.staged.set(b.sha256, b);
         continue;
       }
       if (path.dirname(b.tmpPath) !== this.tmpDir) throw new Error(`not a staged blob of this store: ${b.tmpPath}`);
-      if (this.has(b.sha256)) fs.rmSync(b.tmpPath, { force: true });
+      if (this.isStored(b.sha256)) fs.rmSync(b.tmpPath, { force: true });
       else this.staged.set(b.sha256, b);
     }
   }
@@ -389,8 +412,20 @@ export class BlobStore {
     return at.offset === undefined ? at.file : `${at.file} (bytes ${at.offset}-${at.offset + at.size - 1})`;
   }
 
+  size(sha256: string): Promise<number | undefined> {
+    const packed = this.index.locate(sha256);
+    if (packed !== undefined) return Promise.resolve(packed.size);
+    return fs.promises.stat(this.pathFor(sha256)).then(
+      (s) => s.size,
+      (e: unknown) => {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      },
+    );
+  }
+
   /** A blob's bytes, or the inclusive byte range `range` of them. */
-  openRead(sha256: string, range?: { start: number; end: number }): Readable {
+  openRead(sha256: string, range?: ByteRange): Readable {
     let opened: { fd: number; at: Location };
     try {
       opened = this.openLocated(sha256);
@@ -439,29 +474,6 @@ export class BlobStore {
     }
   }
 
-  /** Copies a blob to a file of its own (an export's media folder). */
-  copyTo(sha256: string, target: string): void {
-    const at0 = this.locate(sha256);
-    if (at0.offset === undefined) {
-      fs.copyFileSync(at0.file, target, fs.constants.COPYFILE_FICLONE);
-      return;
-    }
-    const { fd, at } = this.openLocated(sha256);
-    if (at.offset === undefined) {
-      fs.closeSync(fd);
-      fs.copyFileSync(at.file, target, fs.constants.COPYFILE_FICLONE);
-      return;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = readAt(fd, at.offset, at.size);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (bytes.length < at.size) throw Object.assign(new Error(`${at.file} ends before blob ${sha256}`), { code: 'EIO' });
-    fs.writeFileSync(target, bytes);
-  }
-
   /** Re-hashes a stored blob. */
   async check(sha256: string, expectedSize?: number): Promise<BlobCheck> {
     let opened: { fd: number; at: Location };
@@ -495,13 +507,22 @@ export class BlobStore {
     return { status: 'ok', size };
   }
 
-  /** Every stored blob's name (not temp files): packed ones, then files of their own. */
-  *list(): Generator<string> {
-    yield* this.index.hashes();
-    for (const a of safeReaddir(this.root)) {
+  /**
+   * Every stored blob's name (not temp files): packed ones, then files of their own. The index is
+   * read a page at a time, so the caller may use the store (and gc forget blobs) between names.
+   */
+  async *list(): AsyncGenerator<string> {
+    for (let after = ''; ; ) {
+      const page = this.index.hashesAfter(after, LIST_PAGE);
+      yield* page;
+      const last = page.at(-1);
+      if (last === undefined || page.length < LIST_PAGE) break;
+      after = last;
+    }
+    for (const a of await readdirOrNone(this.root)) {
       if (a.length !== 2) continue;
-      for (const b of safeReaddir(path.join(this.root, a))) {
-        for (const name of safeReaddir(path.join(this.root, a, b))) {
+      for (const b of await readdirOrNone(path.join(this.root, a))) {
+        for (const name of await readdirOrNone(path.join(this.root, a, b))) {
           if (SHA256_HEX.test(name)) yield name;
         }
       }
@@ -524,7 +545,7 @@ export class BlobStore {
 
   /** See pack-maintenance.ts sweepUnindexed; only while no import runs. */
   sweepUnindexedPacks(wanted: (sha256: string) => boolean): UnindexedSweep {
-    return sweepUnindexed(this.packDir, this.index, (sha) => this.has(sha), wanted);
+    return sweepUnindexed(this.packDir, this.index, (sha) => this.isStored(sha), wanted);
   }
 
   /** Rewrites packs with dead space, of the old format, or small, into new packs; only while no other gc runs. */
@@ -537,18 +558,18 @@ export class BlobStore {
     });
   }
 
-  /** Forgets a blob; a packed blob's bytes stay in its pack as dead space (gc's compaction reclaims them). Returns the bytes of a file removed. */
-  remove(sha256: string): number {
+  /** Forgets a blob; a packed blob's bytes stay in its pack as dead space (gc's compaction reclaims them). Resolves to the bytes of a file removed. */
+  delete(sha256: string): Promise<number> {
     this.index.remove(sha256);
     const file = this.pathFor(sha256);
     let size: number;
     try {
       size = fs.statSync(file).size;
     } catch {
-      return 0;
+      return Promise.resolve(0);
     }
     fs.rmSync(file, { force: true });
-    return size;
+    return Promise.resolve(size);
   }
 
   /** Closes the pack index and this store's pack (nothing staged may be left). */
@@ -562,10 +583,14 @@ export class BlobStore {
   }
 }
 
-export type BlobCheck =
-  | { status: 'ok'; size: number }
-  | { status: 'missing' }
-  | { status: 'corrupt'; actual: string; size: number };
+/** What handOver gave, checked field by field (it came through postMessage). */
+function asStaged(b: HandedOverBlob): StagedBlob {
+  const { sha256, pack, offset, size, tmpPath } = b;
+  if (!SHA256_HEX.test(sha256)) throw new Error(`not a blob name: ${sha256}`);
+  if (typeof pack === 'string' && typeof offset === 'number' && typeof size === 'number') return { sha256, pack, offset, size };
+  if (typeof tmpPath === 'string') return { sha256, tmpPath };
+  throw new Error(`not a staged blob of a local store: ${JSON.stringify(b)}`);
+}
 
 /** Operations the commit keeps in flight: enough to keep the disk busy, not one per blob at once. */
 const PARALLEL_FS_OPS = 32;
@@ -616,11 +641,7 @@ async function fsyncFile(p: string): Promise<void> {
   }
 }
 
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
+function readdirOrNone(dir: string): Promise<string[]> {
+  return fs.promises.readdir(dir).catch(() => []);
 }
 

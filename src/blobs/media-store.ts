@@ -61,10 +61,12 @@
  * has `packs: null`, and gc, verify and repair skip that work.
  */
 import type { Readable } from 'node:stream';
-import type { CompactOptions, CompactReport, IndexRebuild, sweepUnindexed } from './pack-maintenance.js';
+import type { CompactOptions, CompactReport, IndexRebuild, UnindexedSweep } from './pack-maintenance.js';
 import type { S3MediaLocation } from './s3/s3-location.js';
 
 export type { S3MediaLocation } from './s3/s3-location.js';
+
+export type { CompactOptions, CompactReport, IndexRebuild, UnindexedSweep } from './pack-maintenance.js';
 
 /** A blob's name, size, and whether this write stored it (see "Writing" above). */
 export interface BlobInfo {
@@ -116,8 +118,14 @@ export interface PackMaintenance {
   finishInterruptedGc(): number;
   /** Pack files no index row refers to. */
   unindexedPacks(): string[];
+  /**
+   * An import's first step after beginImport, under the import lock and before any look-up: indexes
+   * the blobs of published packs no index row refers to (a killed import's) that are not stored
+   * elsewhere, and removes such packs that hold none.
+   */
+  adoptUnindexedPacks(): UnindexedSweep;
   /** Indexes the `wanted` blobs of packs no index row refers to, removes the rest; only while no import runs. */
-  sweepUnindexedPacks(wanted: (sha256: string) => boolean): ReturnType<typeof sweepUnindexed>;
+  sweepUnindexedPacks(wanted: (sha256: string) => boolean): UnindexedSweep;
   /** Rewrites packs with dead space, of the old format, or small; only while no other gc runs. */
   compactPacks(options?: Partial<CompactOptions>): Promise<CompactReport>;
   /** Rebuilds a lost or damaged pack index from the packs; only while no import and no gc runs. */

@@ -133,6 +133,13 @@ export class PackIndex {
     for (const r of st.db.prepare<[], { sha256: string }>('SELECT sha256 FROM packed ORDER BY sha256').iterate()) yield r.sha256;
   }
 
+  /** Up to `limit` names after `after`, in order: a page that holds no statement open between pages. */
+  hashesAfter(after: string, limit: number): string[] {
+    const st = this.statements(false);
+    if (st === null) return [];
+    return st.db.prepare<[string, number], { sha256: string }>('SELECT sha256 FROM packed WHERE sha256 > ? ORDER BY sha256 LIMIT ?').all(after, limit).map((r) => r.sha256);
+  }
+
   /** Forgets a blob; its bytes stay in the pack as dead space. */
   remove(sha256: string): void {
     this.statements(false)?.remove.run(sha256);

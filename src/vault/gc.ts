@@ -22,7 +22,7 @@
  * - One gc at a time (gc.lock).
  */
 import { sql } from 'kysely';
-import type { CompactReport } from '../blobs/pack-maintenance.js';
+import type { CompactReport } from '../blobs/media-store.js';
 import { param, prepare } from '../store/prepared.js';
 import type { Vault } from './vault.js';
 
@@ -51,6 +51,7 @@ export interface GcReport {
   blobsRecovered: number;
   /** Old-format packs the index does not list: kept (nothing tells what they hold). */
   oldFormatUnindexed: string[];
+  /** Null when not asked for, or when the media store has no packs (media-store.ts). */
   compaction: CompactReport | null;
   seconds: number;
 }
@@ -60,20 +61,21 @@ export async function collectGarbage(vault: Vault, options: GcOptions = {}): Pro
   const wait = { ...(options.waitMs === undefined ? {} : { timeoutMs: options.waitMs }), ...(options.signal === undefined ? {} : { signal: options.signal }) };
   const gcLock = await vault.locks.acquireWaiting('gc', wait);
   try {
-    let leftoversRemoved = vault.blobs.finishInterruptedGc();
+    let leftoversRemoved = vault.blobs.packs?.finishInterruptedGc() ?? 0;
     const importLock = await vault.locks.acquireWaiting('import', wait);
     let swept: Omit<GcReport, 'leftoversRemoved' | 'compaction' | 'seconds'>;
     try {
-      leftoversRemoved += vault.blobs.beginImport();
+      leftoversRemoved += await vault.blobs.beginImport();
       swept = await sweep(vault, options);
     } finally {
       importLock.release();
     }
     options.signal?.throwIfAborted();
+    const packs = vault.blobs.packs;
     const compaction =
-      options.compact === false
+      options.compact === false || packs === null
         ? null
-        : await vault.blobs.compactPacks({
+        : await packs.compactPacks({
             onProgress: (done, total) => {
               options.onProgress?.('compact', done, total);
             },
@@ -94,13 +96,13 @@ async function sweep(vault: Vault, options: GcOptions): Promise<Omit<GcReport, '
   const registered = prepare<{ one: number }>(vault.store.sqlite, vault.db.selectFrom('blobs').select(sql<number>`1`.as('one')).where('sha256', '=', param<string>('sha')));
   const isRegistered = (sha: string): boolean => registered.get({ sha }) !== undefined;
 
-  const unindexed = vault.blobs.sweepUnindexedPacks(isRegistered);
+  const unindexed = vault.blobs.packs?.sweepUnindexedPacks(isRegistered) ?? { removed: 0, bytes: 0, blobsAdded: 0, oldFormatKept: [] };
   // Collected first: the index is read while it is listed, and written while removing.
   const unused: string[] = [];
-  for (const name of vault.blobs.list()) if (!isRegistered(name)) unused.push(name);
+  for await (const name of vault.blobs.list()) if (!isRegistered(name)) unused.push(name);
   let fileBytesFreed = 0;
   for (const [i, name] of unused.entries()) {
-    fileBytesFreed += vault.blobs.remove(name);
+    fileBytesFreed += await vault.blobs.delete(name);
     if (i % 1000 === 999) options.onProgress?.('sweep', i + 1, unused.length);
   }
   options.onProgress?.('sweep', unused.length, unused.length);

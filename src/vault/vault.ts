@@ -3,7 +3,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BlobStore } from '../blobs/blob-store.js';
+import type { MediaStore } from '../blobs/media-store.js';
+import { localMediaLocation, openMediaStore } from '../blobs/open-media-store.js';
 import { openStore, type Store } from '../store/database.js';
 import { PRIVATE_DIR_MODE } from '../store/private-file.js';
 import { SqliteSearchIndex, type SearchIndex } from '../store/search-index.js';
@@ -28,7 +29,8 @@ export class Vault {
   private constructor(
     readonly dir: string,
     readonly store: Store,
-    readonly blobs: BlobStore,
+    /** The media (blobs/media-store.ts): read and written only through the interface. */
+    readonly blobs: MediaStore,
   ) {
     this.config = new VaultConfig(store.db, dir);
     this.search = new SqliteSearchIndex(store.sqlite);
@@ -46,7 +48,7 @@ export class Vault {
       if (made !== undefined) fs.chmodSync(abs, PRIVATE_DIR_MODE);
     }
     const store = await openStore(dbFile);
-    const vault = new Vault(abs, store, new BlobStore(path.join(abs, 'blobs')));
+    const vault = new Vault(abs, store, await openMediaStore(localMediaLocation(abs)));
     await vault.sealPlaintextSecrets();
     return vault;
   }
@@ -75,7 +77,7 @@ export class Vault {
   }
 
   async close(): Promise<void> {
-    this.blobs.close();
+    await this.blobs.close();
     await this.store.close();
   }
 }

@@ -79,7 +79,7 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
   }
   const registered = prepare<{ one: number }>(vault.store.sqlite, db.selectFrom('blobs').select(sql<number>`1`.as('one')).where('sha256', '=', param<string>('sha')));
   let unreferenced = 0;
-  for (const name of vault.blobs.list()) if (registered.get({ sha: name }) === undefined) unreferenced++;
+  for await (const name of vault.blobs.list()) if (registered.get({ sha: name }) === undefined) unreferenced++;
 
   const messages = (await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   const calls = (await db.selectFrom('calls').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
@@ -88,7 +88,7 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
     problems,
     checked: { messages, calls, blobs: total, bytes },
     unreferencedBlobs: unreferenced,
-    unindexedPacks: vault.blobs.unindexedPacks().length,
+    unindexedPacks: vault.blobs.packs?.unindexedPacks().length ?? 0,
     seconds: (Date.now() - started) / 1000,
   };
 }

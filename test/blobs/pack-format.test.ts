@@ -68,7 +68,7 @@ describe('pack format 2', () => {
     for (const f of fs.readdirSync(path.join(root, 'packs'))) if (f.startsWith('index.db')) fs.rmSync(path.join(root, 'packs', f));
 
     const after = new BlobStore(root);
-    expect(after.has(sha(blobs[0] ?? Buffer.alloc(0)))).toBe(false);
+    expect(await after.has(sha(blobs[0] ?? Buffer.alloc(0)))).toBe(false);
     const report = after.rebuildIndex();
     expect(report).toMatchObject({ packs: 2, scannedPacks: 2, blobsFound: 6, blobsAdded: 6, oldFormatIndexed: [], oldFormatUnindexed: [] });
     for (const b of blobs) expect((await read(after, sha(b))).equals(b)).toBe(true);

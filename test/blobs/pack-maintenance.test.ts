@@ -62,7 +62,7 @@ describe('pack compaction', () => {
     const blobs = await imports(store, 12, 5);
     expect(packsOf(root)).toHaveLength(12);
     const forgotten = blobs.filter((_, i) => i % 3 === 0);
-    for (const b of forgotten) store.remove(sha(b));
+    for (const b of forgotten) await store.delete(sha(b));
     const before = packsOf(root).reduce((n, p) => n + fs.statSync(path.join(root, 'packs', p)).size, 0);
     const report = await store.compactPacks();
     expect(report).toMatchObject({ packsRewritten: 12, packsWritten: 1, blobsMoved: blobs.length - forgotten.length, damaged: [] });
@@ -72,7 +72,7 @@ describe('pack compaction', () => {
     expect(report.bytesReclaimed).toBe(before - after);
     expect(scanPack(path.join(root, 'packs', pack ?? '')).blobs).toHaveLength(blobs.length - forgotten.length);
     for (const b of blobs) {
-      if (forgotten.includes(b)) expect(store.has(sha(b))).toBe(false);
+      if (forgotten.includes(b)) expect(await store.has(sha(b))).toBe(false);
       else expect((await read(store, sha(b))).equals(b)).toBe(true);
     }
     expect(store.unindexedPacks()).toEqual([]);
@@ -87,10 +87,10 @@ describe('pack compaction', () => {
     const store = new BlobStore(root);
     const blobs = await imports(store, 1, 40);
     expect((await store.compactPacks({ smallPackBytes: 1_000 })).packsRewritten).toBe(0);
-    for (const b of blobs.slice(0, 5)) store.remove(sha(b));
+    for (const b of blobs.slice(0, 5)) await store.delete(sha(b));
     // 5 of 40 forgotten: 12.5 % dead, under the 25 % that makes a rewrite worth it.
     expect((await store.compactPacks({ smallPackBytes: 1_000 })).packsRewritten).toBe(0);
-    for (const b of blobs.slice(5, 15)) store.remove(sha(b));
+    for (const b of blobs.slice(5, 15)) await store.delete(sha(b));
     const report = await store.compactPacks({ smallPackBytes: 1_000 });
     expect(report).toMatchObject({ packsRewritten: 1, packsWritten: 1, blobsMoved: 25 });
     for (const b of blobs.slice(15)) expect((await read(store, sha(b))).equals(b)).toBe(true);
@@ -186,14 +186,14 @@ describe('pack compaction', () => {
     // An import killed before its index commit: copies of packs no row refers to.
     fs.copyFileSync(path.join(root, 'packs', first ?? ''), path.join(root, 'packs', 'z-dup.pack'));
     fs.renameSync(path.join(root, 'packs', second ?? ''), path.join(root, 'packs', 'z-lost.pack'));
-    for (const b of lost) store.remove(sha(b));
+    for (const b of lost) await store.delete(sha(b));
     const wanted = new Set([...kept, lost[0] ?? Buffer.alloc(0)].map(sha));
     const swept = store.sweepUnindexedPacks((s) => wanted.has(s));
     // The duplicate of the first pack goes; the lost pack comes back for the one blob wanted.
     expect(swept).toMatchObject({ removed: 1, blobsAdded: 1, oldFormatKept: [] });
     expect(packsOf(root)).toEqual([first, 'z-lost.pack'].sort());
     expect((await read(store, sha(lost[0] ?? Buffer.alloc(0)))).equals(lost[0] ?? Buffer.alloc(0))).toBe(true);
-    expect(store.has(sha(lost[1] ?? Buffer.alloc(0)))).toBe(false);
+    expect(await store.has(sha(lost[1] ?? Buffer.alloc(0)))).toBe(false);
     store.close();
   });
 

@@ -8,6 +8,7 @@ import { dumpVault } from '../../src/vault/dump.js';
 import { listBackups } from '../../src/vault/backups.js';
 import { fixture, tempDir } from '../helpers/temp.js';
 import { counts, importAll, useVaults } from '../helpers/vault.js';
+import { listBlobs } from '../helpers/media.js';
 
 const vault = useVaults();
 
@@ -106,7 +107,7 @@ describe('importing SMS Backup & Restore fixtures', () => {
     expect(refs.length).toBeGreaterThan(new Set(refs.map((p) => p.blob_sha256)).size);
     const parts = await v.db.selectFrom('mms_parts').select('blob_sha256').where('blob_sha256', 'is not', null).execute();
     const unique = new Set(parts.map((p) => p.blob_sha256));
-    expect([...v.blobs.list()].sort()).toEqual([...unique].sort());
+    expect((await listBlobs(v.blobs)).sort()).toEqual([...unique].sort());
   });
 
   it('keeps MMS with corrupt media, marks the parts damaged and warns', async () => {
@@ -225,14 +226,14 @@ describe('bad input changes nothing', () => {
     const v = await vault();
     await importAll(v, [fixture('sbr', 'sms-threads.xml')]);
     const before = await dumpVault(v);
-    const blobsBefore = [...v.blobs.list()];
+    const blobsBefore = await listBlobs(v.blobs);
     const text = fs.readFileSync(fixture('sbr', 'mms-media.xml'), 'utf8');
     const cut = write(dir, 'cut.xml', text.slice(0, Math.floor(text.length * 0.7)));
     const err = await importAll(v, [cut]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedBackupError);
     expect((err as Error).message).toMatch(/cut\.xml:\d+:\d+: /);
     expect(await dumpVault(v)).toEqual(before);
-    expect([...v.blobs.list()]).toEqual(blobsBefore);
+    expect(await listBlobs(v.blobs)).toEqual(blobsBefore);
     expect((await listBackups(v)).length).toBe(1);
   });
 

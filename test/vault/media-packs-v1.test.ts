@@ -75,7 +75,7 @@ describe('a vault with packs of the first format', () => {
       const report = await verifyVault(vault);
       // The new pack's media are back; the old pack's are not, as the repair said.
       expect(report.problems).toHaveLength(12);
-      for (const s of all) expect(vault.blobs.has(s)).toBe(!old.includes(s));
+      for (const s of all) expect(await vault.blobs.has(s)).toBe(!old.includes(s));
       // gc keeps the old pack it cannot read: it may hold the missing media.
       const gc = await collectGarbage(vault);
       expect(gc.oldFormatUnindexed).toEqual([OLD_PACK]);

@@ -1,5 +1,6 @@
 /**
- * Media of an HTML (or print) export: each blob copied once to `media/<sha256>.<ext>` and, for
+ * Media of an HTML (or print) export: each blob copied once to `media/<sha256>.<ext>` (read from
+ * the media store, whatever backend it is; the PDF export's Chromium loads them from there) and, for
  * images, a thumbnail `thumbs/<sha256>.webp` made with sharp (libvips, streaming, native memory).
  * Names come only from the hash and a fixed list of extensions, never from the backup.
  * Links are remembered for a bounded number of media; past that the files on disk answer.
@@ -7,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { writeBlobFile } from '../../blobs/blob-file.js';
 import type { AttachmentView } from '../../formats/export-view.js';
 import { mediaFileName, mediaKind } from '../../formats/html/escape.js';
 import type { MediaLink } from '../../formats/html/thread-page.js';
@@ -66,7 +68,7 @@ export class ExportMedia {
     const target = path.join(this.root, file);
     if (!fs.existsSync(target)) {
       try {
-        this.vault.blobs.copyTo(sha, target);
+        await writeBlobFile(this.vault.blobs, sha, target);
       } catch (e) {
         this.missing++;
         this.options.warnings.push(`media ${sha} could not be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); it is listed but not included`);

@@ -127,9 +127,9 @@ export const BULK_JOURNAL_MIN_BYTES = 16 * 1024 * 1024;
 export async function importFile(vault: Vault, file: string, options: ImportOptions = {}): Promise<ImportResult[]> {
   const lock = vault.locks.acquire('import');
   try {
-    vault.blobs.beginImport();
+    await vault.blobs.beginImport();
     // Before any media look-up: the re-run of an import killed after publishing its pack finds its media there.
-    vault.blobs.adoptUnindexedPacks();
+    vault.blobs.packs?.adoptUnindexedPacks();
     const tempDir = path.join(vault.dir, 'tmp');
     fs.rmSync(tempDir, { recursive: true, force: true });
     const limits = await inputLimitsOf(vault.config);
@@ -157,8 +157,8 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
 export async function importUnits(vault: Vault, units: BackupUnit[], options: ImportOptions = {}): Promise<ImportResult[]> {
   const lock = vault.locks.acquire('import');
   try {
-    vault.blobs.beginImport();
-    vault.blobs.adoptUnindexedPacks();
+    await vault.blobs.beginImport();
+    vault.blobs.packs?.adoptUnindexedPacks();
     const results: ImportResult[] = [];
     for (const unit of units) {
       options.signal?.throwIfAborted();

@@ -1,11 +1,11 @@
 /**
  * The blob store as a reader's MediaSink: media are staged as they stream out of a backup and
- * become durable when the import commits (BlobStore.commitStaged).
+ * become durable when the import commits (MediaStore.commitStaged).
  */
-import type { BlobStore } from '../../blobs/blob-store.js';
+import type { MediaStore } from '../../blobs/media-store.js';
 import type { MediaSink } from '../../formats/records.js';
 
-export function blobMediaSink(blobs: BlobStore): MediaSink {
+export function blobMediaSink(blobs: MediaStore): MediaSink {
   return {
     begin: () => {
       const w = blobs.begin();

@@ -9,7 +9,7 @@
 import type { ReadOutcome } from '../../formats/backup-unit.js';
 import type { InputLimits } from '../../formats/limits.js';
 import type { BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
-import type { StagedBlob } from '../../blobs/blob-store.js';
+import type { HandedOverBlob, MediaStoreLocation } from '../../blobs/media-store.js';
 import type { SerializedError } from '../threads/thread-errors.js';
 import type { WireBatch } from './batch-codec.js';
 import type { PreparedRecord } from './prepare-record.js';
@@ -18,7 +18,8 @@ export interface ReadJob {
   /** The backup file; the worker opens it itself and reads unit `unitIndex`. */
   file: string;
   unitIndex: number;
-  blobsRoot: string;
+  /** The vault's media store, opened again by the worker (blobs/open-media-store.ts). */
+  media: MediaStoreLocation;
   /** formatRegion() of the import's region. */
   region: string;
   salvage: boolean;
@@ -39,5 +40,5 @@ export type ReadItem = PreparedRecord | { type: 'warning'; warning: ReadWarning 
 export type FromWorker =
   | { type: 'header'; header: BackupHeader }
   | { type: 'batch'; batch: WireBatch; bytes: number; expanded: number }
-  | { type: 'done'; outcome: ReadOutcome; staged: StagedBlob[] }
-  | { type: 'failed'; error: SerializedError; staged: StagedBlob[] };
+  | { type: 'done'; outcome: ReadOutcome; staged: HandedOverBlob[] }
+  | { type: 'failed'; error: SerializedError; staged: HandedOverBlob[] };

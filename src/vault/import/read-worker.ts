@@ -4,7 +4,7 @@
  * has to write to SQLite. Both cores work: on a large SMS backup, reading and preparing cost
  * about as much CPU as the database writes.
  */
-import { BlobStore } from '../../blobs/blob-store.js';
+import { openMediaStore } from '../../blobs/open-media-store.js';
 import { callFields, mmsFields, smsFields } from '../../formats/sbr/fields.js';
 import type { OpenedBackup } from '../../formats/backup-unit.js';
 import { openBackup } from '../../formats/registry.js';
@@ -75,7 +75,7 @@ function add(item: ReadItem): void {
   if (batch.count >= BATCH_RECORDS) flush();
 }
 
-const blobs = new BlobStore(job.blobsRoot);
+const blobs = await openMediaStore(job.media);
 let opened: OpenedBackup | undefined;
 try {
   opened = await openBackup(job.file, { limits: job.limits });
@@ -134,5 +134,5 @@ try {
   }
 } finally {
   opened?.dispose();
-  blobs.close();
+  await blobs.close();
 }

@@ -10,7 +10,7 @@ import type { BackupUnit, ReadOutcome } from '../../formats/backup-unit.js';
 import { findFormat } from '../../formats/formats.js';
 import type { InputLimits } from '../../formats/limits.js';
 import type { BackupHeader } from '../../formats/records.js';
-import type { BlobStore } from '../../blobs/blob-store.js';
+import type { MediaStore } from '../../blobs/media-store.js';
 import { spawnWorker } from '../threads/spawn-worker.js';
 import { reviveError } from '../threads/thread-errors.js';
 import { BatchDecoder } from './batch-codec.js';
@@ -99,18 +99,18 @@ export function workerHeapMb(limits: InputLimits): number {
  * How long a worker told to stop may take to notice it (it looks between records and while it
  * waits for the main thread) before it is terminated. A reader busy inside one huge record or an
  * inflating ZIP entry never looks; terminating it is as safe as a killed process (its staged
- * blobs are temp files the next import removes, see BlobStore.beginImport).
+ * blobs are temp files the next import removes, see MediaStore.beginImport).
  */
 const ABORT_GRACE_MS = 1000;
 
-export function readInWorker(blobs: BlobStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
+export function readInWorker(blobs: MediaStore, ctx: WorkerReadContext): Promise<ReadOutcome> {
   const heapMb = workerHeapMb(ctx.limits);
   const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const slots = new Int32Array(control);
   const worker = spawnWorker(
     './read-worker',
     import.meta.url,
-    { file: ctx.file, unitIndex: ctx.unitIndex, blobsRoot: blobs.root, region: ctx.region, salvage: ctx.salvage, limits: ctx.limits, control },
+    { file: ctx.file, unitIndex: ctx.unitIndex, media: blobs.location, region: ctx.region, salvage: ctx.salvage, limits: ctx.limits, control },
     { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } },
   );
   const decoder = new BatchDecoder();

@@ -11,10 +11,14 @@
  * keeps `textvault gc` from removing or compacting packs and media files while they are copied;
  * a running gc is waited for. Every pack the index lists is sealed (nothing appends to a pack
  * after its first commit), and packs still being written (`.pack.tmp`) are not copied.
+ *
+ * Embedded vaults only: it copies the files of the SQLite archive and of the local media store
+ * (blobs/local-files.ts, the one sanctioned look at blob files outside src/blobs/).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { LOCAL_MEDIA_DIR, localMediaFiles, PACK_INDEX_FILE, packEndsOf } from '../../blobs/local-files.js';
 import { CONTROL_DB_FILE } from '../control.js';
 import { acquireLockWaiting, processAlive, type VaultLock } from '../lock.js';
 import { SECRET_KEY_FILE } from '../secrets.js';
@@ -27,11 +31,8 @@ import { DB_CHUNK_BYTES, newSnapshotId, type SnapshotRepository } from './reposi
 import { recordSnapshot } from './status.js';
 import { storeFile, type StoreTally } from './store-file.js';
 
-export const PACK_INDEX_PATH = 'blobs/packs/index.db';
-const PACK_DIR = 'blobs/packs';
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+export const PACK_INDEX_PATH = `${LOCAL_MEDIA_DIR}/${PACK_INDEX_FILE}`;
 const GC_WAIT_MS = 30 * 60 * 1000;
-const HEX2 = /^[0-9a-f]{2}$/;
 
 export interface SnapshotOptions {
   /** Keep this many snapshots (the newest), pruning older ones after this one is written. */
@@ -96,7 +97,7 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
         others.push([rel, f]);
       }
       const index = others.find(([rel]) => rel === PACK_INDEX_PATH)?.[1];
-      if (index !== undefined) packEnds = packEndsOf(index);
+      if (index !== undefined) packEnds = packEndsOf(index.db);
       const media = listMedia(dir);
       for (const [rel, f] of [[DB_FILE, archive] as const, ...others]) {
         fs.mkdirSync(workDir, { recursive: true, mode: 0o700 });
@@ -129,7 +130,7 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
         options.onFile?.(files.length, total);
       }
       const missing = [...packEnds.keys()].filter((p) => !media.some((m) => m.pack === p));
-      if (missing.length > 0) throw new SnapshotError(`${path.join(dir, PACK_DIR, missing[0] ?? '')} is missing, though the pack index names it; run textvault verify on the vault`);
+      if (missing.length > 0) throw new SnapshotError(`${path.join(dir, LOCAL_MEDIA_DIR, 'packs', missing[0] ?? '')} is missing, though the pack index names it; run textvault verify on the vault`);
     } finally {
       for (const f of frozen) f.close();
     }
@@ -175,46 +176,10 @@ async function storeIfPresent(repo: SnapshotRepository, file: string, rel: strin
   }
 }
 
-/** Per pack, the end of the last blob the index names in it. */
-function packEndsOf(index: FrozenDatabase): Map<string, number> {
-  const rows = index.db.prepare<[], { pack: string; end: number }>('SELECT pack, max(offset + size) AS "end" FROM packed GROUP BY pack').all();
-  return new Map(rows.map((r) => [r.pack, r.end]));
-}
-
-interface MediaFile {
-  rel: string;
-  size: number;
-  /** The pack's name, for a pack. */
-  pack?: string;
-}
-
 /**
- * Published packs with their sizes now, and blobs of their own. Temp files and unpublished
- * packs (an import in progress, or one that was killed) hold nothing the archive refers to.
+ * The embedded media store's files (blobs/local-files.ts: local-only, like this whole snapshot,
+ * which copies an embedded vault's files), named relative to the vault folder.
  */
-function listMedia(dir: string): MediaFile[] {
-  const out: MediaFile[] = [];
-  const packDir = path.join(dir, PACK_DIR);
-  for (const name of safeReaddir(packDir).sort()) {
-    if (!name.endsWith('.pack')) continue;
-    out.push({ rel: `${PACK_DIR}/${name}`, size: fs.statSync(path.join(packDir, name)).size, pack: name });
-  }
-  const blobs = path.join(dir, 'blobs');
-  for (const a of safeReaddir(blobs).sort()) {
-    if (!HEX2.test(a)) continue;
-    for (const b of safeReaddir(path.join(blobs, a)).sort()) {
-      for (const name of safeReaddir(path.join(blobs, a, b)).sort()) {
-        if (SHA256_HEX.test(name)) out.push({ rel: `blobs/${a}/${b}/${name}`, size: fs.statSync(path.join(blobs, a, b, name)).size });
-      }
-    }
-  }
-  return out;
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
+function listMedia(dir: string): { rel: string; size: number; pack?: string }[] {
+  return localMediaFiles(path.join(dir, LOCAL_MEDIA_DIR)).map((f) => ({ ...f, rel: `${LOCAL_MEDIA_DIR}/${f.rel}` }));
 }

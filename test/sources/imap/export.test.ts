@@ -69,7 +69,7 @@ describe.skipIf(noDovecot)('exporting to an IMAP folder in SMS Backup+ layout (r
     const v = await vault();
     await importAll(v, [fixture('sbr', 'mms-media.xml')]);
     const blob = await v.db.selectFrom('blobs').select('sha256').executeTakeFirstOrThrow();
-    v.blobs.remove(blob.sha256);
+    await v.blobs.delete(blob.sha256);
     const err = await exportToImap(v, ALL, target(dovecot, 'Missing media'), { password: dovecot.password, ca: [dovecot.certPem] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExportError);
     expect((err as Error).message).toMatch(/cannot write the mms of .* dated \d+: .*run textvault verify/);

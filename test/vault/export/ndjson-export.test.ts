@@ -26,7 +26,7 @@ async function roundTrip(v: Vault): Promise<string> {
   expect(imported.map((r) => [r.format, r.status, r.counts.rejected])).toEqual([['textvault-ndjson', 'complete', 0]]);
   expect(await dumpVault(fresh)).toEqual(await dumpVault(v));
   // The blobs came from the export's media folder and hash right.
-  for (const m of fs.readdirSync(path.join(out, 'media'), { withFileTypes: true })) expect(fresh.blobs.has(m.name)).toBe(true);
+  for (const m of fs.readdirSync(path.join(out, 'media'), { withFileTypes: true })) expect(await fresh.blobs.has(m.name)).toBe(true);
   // Importing it into the vault it came from adds nothing.
   for (const r of await importAll(v, [path.join(out, NDJSON_FILE)])) expect(r.counts).toMatchObject({ new: 0, updated: 0 });
   return out;
