@@ -205,7 +205,7 @@ describe('pack compaction', () => {
     const packDir = path.join(root, 'packs');
     // An import killed after publishing its pack, before its index commit.
     fs.renameSync(path.join(packDir, published ?? ''), path.join(packDir, 'a-killed.pack'));
-    for (const b of lost) store.remove(sha(b));
+    for (const b of lost) await store.delete(sha(b));
     const index = new PackIndex(path.join(packDir, 'index.db'));
     index.forgetPack(published ?? '');
     // gc beside the import: an output being written, and one published but not yet committed
@@ -226,7 +226,7 @@ describe('pack compaction', () => {
     const own = fs.readdirSync(packDir).filter((n) => n.endsWith('.pack.tmp'));
     expect(own).toHaveLength(1);
 
-    expect(store.beginImport()).toBe(0);
+    expect(await store.beginImport()).toBe(0);
     expect(store.adoptUnindexedPacks()).toMatchObject({ removed: 0, packsTakenIn: 1, blobsAdded: 3, oldFormatKept: ['d-old.pack'], damagedKept: ['e-damaged.pack'] });
     expect(store.unindexedPacks().sort()).toEqual(['c-gc.pack', 'd-old.pack', 'e-damaged.pack']);
     for (const b of lost) expect((await read(store, sha(b))).equals(b)).toBe(true);
@@ -234,7 +234,7 @@ describe('pack compaction', () => {
     // Taken in once: a second look finds nothing more to do.
     expect(store.adoptUnindexedPacks()).toMatchObject({ removed: 0, packsTakenIn: 0, blobsAdded: 0, oldFormatKept: ['d-old.pack'], damagedKept: ['e-damaged.pack'] });
     await store.commitStaged();
-    expect(store.has(sha(pending))).toBe(true);
+    expect(await store.has(sha(pending))).toBe(true);
     store.close();
   });
 });

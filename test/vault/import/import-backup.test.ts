@@ -56,11 +56,11 @@ describe('an import after a kill that left a published pack the index does not l
 
     const vault = await Vault.open(vaultDir);
     try {
-      expect(vault.blobs.unindexedPacks().sort()).toEqual([pack, twin].sort());
+      expect(vault.blobs.packs?.unindexedPacks().sort()).toEqual([pack, twin].sort());
       await importFile(vault, second);
       // No pack of its own: every medium of the re-run was found in the adopted pack.
       expect(packsIn(vaultDir)).toEqual([...before, pack].sort());
-      expect(vault.blobs.unindexedPacks()).toEqual([]);
+      expect(vault.blobs.packs?.unindexedPacks()).toEqual([]);
       const report = await verifyVault(vault);
       expect(report.problems).toEqual([]);
       expect(report.unreferencedBlobs).toBe(0);
