@@ -183,3 +183,11 @@ async function storeIfPresent(repo: SnapshotRepository, file: string, rel: strin
 function listMedia(dir: string): { rel: string; size: number; pack?: string }[] {
   return localMediaFiles(path.join(dir, LOCAL_MEDIA_DIR)).map((f) => ({ ...f, rel: `${LOCAL_MEDIA_DIR}/${f.rel}` }));
 }
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
