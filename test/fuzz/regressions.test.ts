@@ -3,12 +3,14 @@
  * test/fixtures/fuzz/: imported into a vault that already holds an archive, each must end in a
  * one-line error naming the file and the place, the vault unchanged.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dumpVault } from '../../src/vault/dump.js';
 import { importFile } from '../../src/vault/import/import-backup.js';
 import { verifyVault } from '../../src/vault/verify.js';
-import { fixture } from '../helpers/temp.js';
+import { unzip, zipOf } from '../../fuzz/containers.js';
+import { fixture, tempDir } from '../helpers/temp.js';
 import { useVaults } from '../helpers/vault.js';
 
 const vaults = useVaults();
@@ -52,4 +54,18 @@ describe('inputs the fuzzer broke the importer with', () => {
       expect((await verifyVault(vault)).ok).toBe(true);
     });
   }
+
+  it('an entry name with a line break, in the Google Voice reader\'s own label: one line', async () => {
+    // The ZIP reader escaped entry names (container.ts); the Takeout reader named pages itself.
+    const entries = await unzip(fs.readFileSync(fixture('fuzz', 'googlevoice-deep-page.zip')));
+    const renamed = entries.map((e) => (e.name.endsWith('.html') && e.name.includes('Group') ? { ...e, name: e.name.replace('Group', 'Gro\nup') } : e));
+    const file = path.join(tempDir(), 'takeout.zip');
+    fs.writeFileSync(file, zipOf(renamed));
+    const vault = await vaults();
+    const err = await importFile(vault, file, { readIn: 'thread' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toMatch(/takeout\.zip!Takeout\/Voice\/Calls\/Gro\\u000aup Conversation - [^:]+\.html:19:785: the page nests elements more than 256 deep$/);
+  });
 });

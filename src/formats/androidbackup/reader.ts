@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { Readable, pipeline, type Transform } from 'node:stream';
 import { createInflate } from 'node:zlib';
 import type { Digest } from '../backup-unit.js';
-import { MalformedBackupError, NotABackupError } from '../errors.js';
+import { MalformedBackupError, NotABackupError, oneLine } from '../errors.js';
 import { forEachObject } from '../json/element-reader.js';
 import type { RecordHandler } from '../records.js';
 import { payloadDecipher, type MasterKey } from './crypto.js';
@@ -182,20 +182,20 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
       const kind = telephonyEntryKind(path);
       if (kind === undefined) continue;
       telephonyEntries++;
-      const name = `${file}!${path}`;
+      const name = `${file}!${oneLine(path)}`;
       try {
         const elementStats = await forEachObject(inflateEntry(entry.body()), { file: name, salvage: opts.salvage, handler }, (o, el) => {
           const position = { line: el.line, column: el.column, index: index++ };
           handler.record(kind === 'sms' ? { kind: 'sms', attrs: smsAttrs(o), position } : mmsRecord(o, position));
         });
         stats.skipped += elementStats.skipped;
-        if (elementStats.firstSkipped !== undefined) stats.firstSkipped ??= `${path}: ${elementStats.firstSkipped}`;
+        if (elementStats.firstSkipped !== undefined) stats.firstSkipped ??= `${oneLine(path)}: ${elementStats.firstSkipped}`;
       } catch (e) {
         if (e instanceof TarDamageError) throw e;
         const what = describeStreamError(e);
         if (what === undefined) throw e;
         // The entry's own zlib data, not the file's: say which entry.
-        throw new DamagedAndroidBackupError(file, `${path}: ${what.replace('the file is', 'the entry is')}`);
+        throw new DamagedAndroidBackupError(file, `${oneLine(path)}: ${what.replace('the file is', 'the entry is')}`);
       }
     }
   } catch (e) {

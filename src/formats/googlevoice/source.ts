@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
+import { oneLine } from '../errors.js';
 import type { InputLimits } from '../limits.js';
 import { openSafeZip } from '../smsie/zip-archive.js';
 import { voiceFolder } from './takeout.js';
@@ -66,7 +67,7 @@ export async function openZipSource(file: string, limits?: InputLimits): Promise
   try {
     const groups = new Map<string, VoiceFile[]>();
     const entryFile = (e: yauzl.Entry, base: string): VoiceFile => ({
-      name: `${file}!${e.fileName}`,
+      name: `${file}!${oneLine(e.fileName)}`,
       base,
       size: e.uncompressedSize,
       sizeOnDisk: e.compressedSize,

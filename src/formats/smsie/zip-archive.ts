@@ -14,6 +14,7 @@ import { Transform, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { checkExpansion, checkNoOverlap, InputError, zipError } from '../container.js';
+import { oneLine } from '../errors.js';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../limits.js';
 
 /** No media file or message list of a phone comes near this. */
@@ -104,7 +105,7 @@ export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_IN
     });
   /** Where an entry's stored bytes start (its local header read and checked, as yauzl does). */
   const dataStart = async (entry: yauzl.Entry): Promise<number> => {
-    const where = `${file}!${entry.fileName}`;
+    const where = `${file}!${oneLine(entry.fileName)}`;
     if ((entry.generalPurposeBitFlag & 1) !== 0) throw new InputError(`${where}: the entry is encrypted with ZIP encryption, which no backup app uses; refusing it`);
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw new InputError(`${where}: unsupported compression method ${entry.compressionMethod}`);
     const head = Buffer.alloc(30);
@@ -120,7 +121,7 @@ export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_IN
     entries,
     open: async (entry) => {
       const start = await dataStart(entry);
-      const where = `${file}!${entry.fileName}`;
+      const where = `${file}!${oneLine(entry.fileName)}`;
       // Read through our own descriptor in 1 MiB steps (yauzl reads 16 KiB at a time), and
       // inflated here with our own size check: far fewer thread-pool round trips.
       const stored = fs.createReadStream('', { fd, start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20, autoClose: false });
@@ -165,7 +166,7 @@ export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_IN
       }
       const start = await dataStart(entry);
       const data = Buffer.alloc(entry.uncompressedSize);
-      if (data.length > 0 && (await pread(data, start)) !== data.length) throw new InputError(`${file}!${entry.fileName}: damaged ZIP entry (truncated)`);
+      if (data.length > 0 && (await pread(data, start)) !== data.length) throw new InputError(`${file}!${oneLine(entry.fileName)}: damaged ZIP entry (truncated)`);
       return data;
     },
     close: () => {
