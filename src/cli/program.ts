@@ -18,6 +18,7 @@ import { registerStats } from './commands/stats.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { registerGc } from './commands/gc.js';
+import { registerSecret } from './commands/secret.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
 import { describeDefaultVault } from './vault-location.js';
 import { escapeControls, terminalSafe } from './terminal.js';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerServe(program, globals);
   registerUser(program, globals);
   registerSnapshot(program, globals);
+  registerSecret(program, globals);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -41,7 +41,7 @@ export function isSealed(value: string): boolean {
   return value.startsWith(PREFIX);
 }
 
-function readKey(file: string): Buffer | undefined {
+export function readKey(file: string): Buffer | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -55,7 +55,7 @@ function readKey(file: string): Buffer | undefined {
 }
 
 /** The key, made (0600, atomically: two processes agree on one) when there is none yet. */
-function keyForSealing(file: string): Buffer {
+export function keyForSealing(file: string): Buffer {
   const existing = readKey(file);
   if (existing !== undefined) return existing;
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -82,7 +82,39 @@ function keyForSealing(file: string): Buffer {
 
 /** `plaintext` sealed for storing under `purpose` (e.g. "alerts.smtp"). */
 export async function sealSecret(vaultDir: string, purpose: string, plaintext: string): Promise<string> {
-  const key = keyForSealing(secretKeyFile(vaultDir));
+  return sealWithKey(keyForSealing(secretKeyFile(vaultDir)), purpose, plaintext);
+}
+
+/**
+ * During `textvault secret rotate` (secret-rotation.ts) a value may be sealed under the key being
+ * rotated in (`<key file>.next`) or the one being rotated out (`<key file>.previous`); a value
+ * opens with whichever of the three keys sealed it, so a rotation killed at any moment loses none.
+ */
+export function rotationKeyFiles(file: string): { next: string; previous: string } {
+  return { next: `${file}.next`, previous: `${file}.previous` };
+}
+
+/** The keys a sealed value may be under, the vault's own first. */
+function openingKeys(file: string): Buffer[] {
+  const { next, previous } = rotationKeyFiles(file);
+  return [readKey(file), readKey(next), readKey(previous)].filter((k): k is Buffer => k !== undefined);
+}
+
+/** The clear text of `sealed` under `key`, or undefined when that key did not seal it. */
+export async function openWithKey(key: Buffer, purpose: string, sealed: string): Promise<string | undefined> {
+  const sodium = await loadSodium();
+  const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64');
+  const nonceBytes = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  try {
+    const clear = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, bytes.subarray(nonceBytes), purpose, bytes.subarray(0, nonceBytes), key);
+    return Buffer.from(clear).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `plaintext` sealed under `key` for `purpose`. */
+export async function sealWithKey(key: Buffer, purpose: string, plaintext: string): Promise<string> {
   const sodium = await loadSodium();
   const nonce = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   const box = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(Buffer.from(plaintext, 'utf8'), purpose, null, nonce, key);
@@ -93,15 +125,11 @@ export async function sealSecret(vaultDir: string, purpose: string, plaintext: s
 export async function openSecret(vaultDir: string, purpose: string, sealed: string): Promise<string> {
   if (!isSealed(sealed)) throw new SecretError(`the stored ${purpose} secret is not sealed by Textvault; set it again`);
   const file = secretKeyFile(vaultDir);
-  const key = readKey(file);
-  if (key === undefined) throw new SecretError(`the vault's secret key ${file} is missing, so the stored ${purpose} secret cannot be read: restore the key, or set the secret again`);
-  const sodium = await loadSodium();
-  const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64');
-  const nonceBytes = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  try {
-    const clear = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, bytes.subarray(nonceBytes), purpose, bytes.subarray(0, nonceBytes), key);
-    return Buffer.from(clear).toString('utf8');
-  } catch {
-    throw new SecretError(`the stored ${purpose} secret does not open with the vault's secret key ${file} (another vault's key?): restore the right key, or set the secret again`);
+  const keys = openingKeys(file);
+  if (keys.length === 0) throw new SecretError(`the vault's secret key ${file} is missing, so the stored ${purpose} secret cannot be read: restore the key, or set the secret again`);
+  for (const key of keys) {
+    const clear = await openWithKey(key, purpose, sealed);
+    if (clear !== undefined) return clear;
   }
+  throw new SecretError(`the stored ${purpose} secret does not open with the vault's secret key ${file} (another vault's key?): restore the right key, or set the secret again`);
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExportError } from './sbr-export.js';
+import { fsyncPath } from '../fsync.js';
 
 export function prepareOutDir(dir: string): void {
   try {
@@ -13,15 +14,6 @@ export function prepareOutDir(dir: string): void {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (e) {
     throw new ExportError(`cannot write to ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; choose another folder with --out`);
-  }
-}
-
-export function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsyncPath } from '../fsync.js';
 import { processAlive } from '../lock.js';
 import { SnapshotBusyError, SnapshotError } from './errors.js';
 import { HEADER_FILE, manifestKey, objectKey, type SnapshotStorage, type StorageLock } from './storage.js';
@@ -171,13 +172,4 @@ function writeAtomic(dir: string, name: string, bytes: Buffer, tmp = path.join(d
   }
   fs.renameSync(tmp, path.join(dir, name));
   if (syncDir) fsyncPath(dir);
-}
-
-export function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SnapshotDamagedError, SnapshotError } from './errors.js';
 import { isSafeRelativePath, type SnapshotFile, type SnapshotManifest } from './manifest.js';
-import { fsyncPath } from './folder-storage.js';
+import { fsyncPath } from '../fsync.js';
 import type { SnapshotRepository } from './repository.js';
 
 /** The snapshot `id`, or the newest one. */

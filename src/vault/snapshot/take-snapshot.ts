@@ -134,8 +134,11 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
     } finally {
       for (const f of frozen) f.close();
     }
-    const secret = path.join(dir, SECRET_KEY_FILE);
-    if (fs.existsSync(secret)) files.push(await storeFile(repo, secret, SECRET_KEY_FILE, tally));
+    // With the keys of a rotation under way (secret-rotation.ts), so every sealed value opens after a restore.
+    for (const name of [SECRET_KEY_FILE, `${SECRET_KEY_FILE}.next`, `${SECRET_KEY_FILE}.previous`]) {
+      const secret = path.join(dir, name);
+      if (fs.existsSync(secret)) files.push(await storeFile(repo, secret, name, tally));
+    }
     const seconds = (performance.now() - started) / 1000;
     const manifest: SnapshotManifest = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, id, createdAt: now.toISOString(), vault: dir, seconds, counts, files };
     await repo.writeManifest(manifest);
