@@ -31,6 +31,8 @@ const CASES: { file: string; error: RegExp; readIn?: 'thread' | 'worker' }[] = [
   { file: 'sbr-reference-line-break.xml', error: /sbr-reference-line-break\.xml:4:105: undefined entity "&#55\\u000a56;"$/ },
   // An end tag's "name" ran to the next ">", across a line, all of it quoted.
   { file: 'titanium-end-tag-line-break.xml', error: /titanium-end-tag-line-break\.xml:22:145: mismatched end tag <\/addresses.\\u000a<part contentType="text\/plain" order="0" name="te\.\.\.>: <addresses> opened at 22:1 is still open$/ },
+  // A damaged Takeout page: the call's time attribute ran across lines, quoted whole.
+  { file: 'googlevoice-time-line-break.zip', error: /googlevoice-time-line-break\.zip!Takeout\/Voice\/Calls\/Ada Lovelace - Voicemail - 2024-07-05T15_00_00Z\.html:9:7: a call without a valid time \(.*\\u000aTranscript:\\u000a.*\); import with --salvage to skip it$/ },
 ];
 
 describe('inputs the fuzzer broke the importer with', () => {
