@@ -22,12 +22,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CEPH, findProgram, programPath } from './system.js';
+import { freePort } from './ports.js';
 
 const execFileAsync = promisify(execFile);
 // The SDK warns once per process that its releases after January 2027 need Node 22; the pinned
@@ -59,20 +59,6 @@ export interface Ceph {
 
 const REGION = 'us-east-1';
 const STEP_TIMEOUT_MS = 60_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 function tail(file: string, bytes = 3000): string {
   try {

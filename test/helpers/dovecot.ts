@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DOVECOT, OPENSSL, programPath } from './system.js';
+import { freePort } from './ports.js';
 
 export interface Dovecot {
   host: string;
@@ -25,20 +26,6 @@ export interface Dovecot {
   /** Puts mails straight into the user's maildir folder (fast seeding for benchmarks); Dovecot assigns UIDs on first SELECT. */
   seedMaildir(folder: string, mails: Buffer[]): void;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 function waitForPort(port: number, child: ChildProcess, log: string, timeoutMs: number): Promise<void> {

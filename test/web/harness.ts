@@ -3,25 +3,10 @@
  * port, and Debian's Chromium through playwright-core, for the browser tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { CLI, NODE_FLAGS } from '../helpers/cli.js';
 import { CHROMIUM, programPath } from '../helpers/system.js';
-
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+import { freePort } from '../helpers/ports.js';
 
 export interface RunningServer {
   url: string;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { apiGet, errorMessage } from './client';
-import type { Job } from './types';
+import { apiGet, apiPost, errorMessage } from './client';
+import type { Job, JobAccepted } from './types';
 
 /**
  * Polls GET /api/jobs/:id until the job has ended (live progress for imports, verify, exports).
@@ -37,4 +37,26 @@ export function useJob(jobId: number | null, intervalMs = 500): { job: Job | nul
     };
   }, [jobId, intervalMs, tick]);
   return { job, error, refresh };
+}
+
+/**
+ * A button's job: `start()` POSTs to `path` (which answers `{ jobId }`), then the job is polled
+ * as useJob does; `error` is the POST's refusal in the server's words.
+ */
+export function useStartedJob(path: string): { job: Job | null; running: boolean; error: string | null; start: () => void; refresh: () => void } {
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const { job, refresh } = useJob(jobId);
+  const start = useCallback(() => {
+    setError(null);
+    apiPost<JobAccepted>(path)
+      .then((r) => {
+        setJobId(r.jobId);
+      })
+      .catch((e: unknown) => {
+        setError(errorMessage(e));
+      });
+  }, [path]);
+  const running = job !== null && (job.status === 'queued' || job.status === 'running');
+  return { job, running, error, start, refresh };
 }

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
-import { apiPost, errorMessage } from '../api/client';
+import { errorMessage } from '../api/client';
 import { useApi, usePaged } from '../api/hooks';
-import type { BackupRun, Formats, Job, JobAccepted, SnapshotHealth } from '../api/types';
+import type { BackupRun, Formats, Job, SnapshotHealth } from '../api/types';
 import { uploadBackup, type UploadProgress } from '../api/upload';
-import { useJob } from '../api/useJob';
+import { useJob, useStartedJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
 import { FailedImports } from '../components/FailedImports';
 import { RecentJobs } from '../components/RecentJobs';
@@ -220,28 +220,12 @@ function VerifyReport({ job }: { job: Job }): ReactNode {
 }
 
 function Verify(): ReactNode {
-  const [jobId, setJobId] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const { job, refresh } = useJob(jobId);
-  const running = job !== null && (job.status === 'queued' || job.status === 'running');
+  const { job, running, error, start, refresh } = useStartedJob('/api/verify');
   return (
     <section className="card" aria-labelledby="verify-title">
       <h2 id="verify-title">Verify the archive</h2>
       <p className="muted">Checks the database and re-hashes every media file.</p>
-      <button
-        type="button"
-        disabled={running}
-        onClick={() => {
-          setError(null);
-          apiPost<JobAccepted>('/api/verify')
-            .then((r) => {
-              setJobId(r.jobId);
-            })
-            .catch((e: unknown) => {
-              setError(errorMessage(e));
-            });
-        }}
-      >
+      <button type="button" disabled={running} onClick={start}>
         Verify now
       </button>
       {error !== null && <p className="error" role="alert">{error}</p>}
@@ -254,11 +238,8 @@ function Verify(): ReactNode {
 /** The vault's own backups (textvault snapshot): the last one, a warning when overdue or failing, and "Snapshot now". */
 function Snapshots(): ReactNode {
   const health = useApi<SnapshotHealth>('/api/snapshots/status');
-  const [jobId, setJobId] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const reloadHealth = health.reload;
-  const { job, refresh } = useJob(jobId);
-  const running = job !== null && (job.status === 'queued' || job.status === 'running');
+  const { job, running, error, start, refresh } = useStartedJob('/api/snapshots');
   const ended = job !== null && !running;
   // The card's "last snapshot" is the one just taken (or its failure) as soon as the job ends.
   useEffect(() => {
@@ -282,20 +263,7 @@ function Snapshots(): ReactNode {
       )}
       {h?.state === 'ok' && <p className="success">Snapshots are up to date.</p>}
       {h?.canRunNow === true && (
-        <button
-          type="button"
-          disabled={running}
-          onClick={() => {
-            setError(null);
-            apiPost<JobAccepted>('/api/snapshots')
-              .then((r) => {
-                setJobId(r.jobId);
-              })
-              .catch((e: unknown) => {
-                setError(errorMessage(e));
-              });
-          }}
-        >
+        <button type="button" disabled={running} onClick={start}>
           Snapshot now
         </button>
       )}
