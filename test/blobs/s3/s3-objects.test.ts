@@ -185,9 +185,11 @@ describe.skipIf(noCeph)('S3Objects on Ceph radosgw', () => {
     expect(down.result).toEqual(expected);
     console.log(`64 MiB blob: live memory rose ${up.liveMiB.toFixed(1)} MiB uploading, ${down.liveMiB.toFixed(1)} MiB downloading; RSS ${up.rssMiB.toFixed(1)} and ${down.rssMiB.toFixed(1)} MiB`);
     // 8 MiB parts: one filling, its concatenation, two in flight, about 32 MiB; holding the blob
-    // would cost 64 MiB more. RSS gets a looser bound: freed parts may stay with the allocator.
-    expect(up.liveMiB).toBeLessThan(48);
-    expect(down.liveMiB).toBeLessThan(48);
+    // would cost 64 MiB more (96+). The bound sits between: a part not yet collected when the
+    // heap is sampled (50.4 MiB in one CI run at load 10) must not fail it. RSS gets a looser
+    // bound: freed parts may stay with the allocator.
+    expect(up.liveMiB).toBeLessThan(64);
+    expect(down.liveMiB).toBeLessThan(64);
     expect(up.rssMiB).toBeLessThan(80);
     expect(down.rssMiB).toBeLessThan(80);
     expect(await s.check(expected.sha256)).toEqual({ status: 'ok', size: 64 * 1024 * 1024 });
