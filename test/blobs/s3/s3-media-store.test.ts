@@ -222,8 +222,9 @@ describe.skipIf(noCeph)('S3 media store on Ceph radosgw', () => {
     const rssMiB = (peak.rss - start.rss) / 1024 / 1024;
     console.log(`64 MiB attachment: live memory rose ${liveMiB.toFixed(1)} MiB, RSS ${rssMiB.toFixed(1)} MiB while it was spooled and uploaded`);
     // Parts are streams of the spool file's byte ranges: no part is held in memory. Holding the
-    // attachment would cost 64 MiB.
-    expect(liveMiB).toBeLessThan(24);
+    // attachment would cost 64 MiB. What the sampler sees besides (the SDK's buffers, a block not
+    // yet collected) reached 24.0 MiB in one CI run at load 10, so the bound sits at 40.
+    expect(liveMiB).toBeLessThan(40);
     expect(rssMiB).toBeLessThan(32);
   });
 
