@@ -87,7 +87,7 @@ try {
   rows.push(['first snapshot (plain)', measure(vault, snaps)]);
   rows.push(['again, nothing changed', measure(vault, snaps)]);
   importInto(vault, day);
-  rows.push(["after a day's import (300 SMS, 20 MMS)", measure(vault, snaps)]);
+  rows.push([`after a day's import (${n(300).toLocaleString('en-US')} SMS, ${n(20).toLocaleString('en-US')} MMS)`, measure(vault, snaps)]);
   const pass = path.join(work, 'pass');
   fs.writeFileSync(pass, 'a bench passphrase');
   rows.push(['first snapshot (encrypted)', measure(vault, path.join(work, 'enc'), pass)]);
