@@ -110,7 +110,7 @@ export function presentToken(t: ApiToken): Api.ApiToken {
 }
 
 /** The snapshots' health without its bookkeeping (`notified`: which problem was alerted). */
-export function presentSnapshotWatch(h: SnapshotWatch, canRunNow: boolean): Api.SnapshotHealth {
+export function presentSnapshotWatch(h: SnapshotWatch): Api.SnapshotHealth {
   return {
     state: h.state,
     message: h.message,
@@ -118,6 +118,6 @@ export function presentSnapshotWatch(h: SnapshotWatch, canRunNow: boolean): Api.
     lastError: h.lastError === null ? null : { ...h.lastError, at: ms(h.lastError.at) },
     scheduled: h.scheduled,
     alert: h.alert,
-    canRunNow,
+    canRunNow: h.canRunNow,
   };
 }

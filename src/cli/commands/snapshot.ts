@@ -89,7 +89,8 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
         if (opts.passphraseFile !== undefined && opts.keyFile !== undefined) throw new CommandFailed('give --passphrase-file or --key-file, not both');
         await vault.config.set('snapshot.schedule', when);
         // A folder is kept absolute (the server may run elsewhere); an s3:// location as given.
-        if (opts.to !== undefined) await vault.config.set('snapshot.to', /^s3:\/\//i.test(opts.to) ? opts.to : path.resolve(opts.to));
+        const { isS3Location } = await import('../../vault/snapshot/folder.js');
+        if (opts.to !== undefined) await vault.config.set('snapshot.to', isS3Location(opts.to) ? opts.to : path.resolve(opts.to));
         if (opts.keep !== undefined) await vault.config.set('snapshot.keep', String(opts.keep));
         if (opts.passphraseFile !== undefined) {
           await vault.config.set('snapshot.passphrase-file', path.resolve(opts.passphraseFile));

@@ -9,17 +9,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ResponseOf } from '../../api-contract/index.js';
 import type { JobQueue } from '../../vault/jobs/index.js';
-import { snapshotSettings, snapshotWatch } from '../../vault/snapshot/scheduled.js';
+import { snapshotWatch } from '../../vault/snapshot/scheduled.js';
 import type { Vault } from '../../vault/vault.js';
 import { ApiError } from '../errors.js';
 import { presentSnapshotWatch } from '../present.js';
 
 export function snapshotRoutes(app: FastifyInstance, vault: Vault, queue: JobQueue): void {
   app.get('/api/snapshots/status', async (): Promise<ResponseOf<'GET /api/snapshots/status'>> =>
-    presentSnapshotWatch(await snapshotWatch(vault), (await snapshotSettings(vault)).to !== null),
+    presentSnapshotWatch(await snapshotWatch(vault)),
   );
   app.post('/api/snapshots', async (_req, reply) => {
-    if ((await snapshotSettings(vault)).to === null)
+    if (!(await snapshotWatch(vault)).canRunNow)
       throw new ApiError(409, 'conflict', 'No folder is set for snapshots: on the server, run textvault snapshot schedule daily --to DIR (or off --to DIR, to take them only when asked).');
     const job = await queue.enqueue({ kind: 'snapshot' });
     return reply.code(202).send({ jobId: job.id } satisfies ResponseOf<'POST /api/snapshots'>);

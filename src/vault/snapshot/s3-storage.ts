@@ -19,7 +19,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { s3Client } from '../../blobs/s3/s3-client.js';
-import { parseS3Url, s3Location } from '../../blobs/s3/s3-location.js';
+import { s3Location } from '../../blobs/s3/s3-location.js';
 import { processAlive } from '../lock.js';
 import { SnapshotBusyError, SnapshotError } from './errors.js';
 import { HEADER_FILE, manifestKey, objectKey, type SnapshotStorage, type StorageLock } from './storage.js';
@@ -46,10 +46,9 @@ export class S3SnapshotStorage implements SnapshotStorage {
   ) {}
 
   static fromUrl(url: string, env: NodeJS.ProcessEnv = process.env): S3SnapshotStorage {
-    const { bucket, prefix } = parseS3Url(url);
     // The spool folder is the media store's; snapshots write whole objects from memory.
     const location = s3Location(url, { spoolDir: os.tmpdir() }, env);
-    return new S3SnapshotStorage(s3Client(location), bucket, prefix === '' ? '' : `${prefix}/`);
+    return new S3SnapshotStorage(s3Client(location), location.bucket, location.prefix === '' ? '' : `${location.prefix}/`);
   }
 
   get location(): string {

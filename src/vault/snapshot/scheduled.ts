@@ -42,6 +42,8 @@ export async function snapshotSettings(vault: Vault): Promise<SnapshotSettings> 
  */
 export interface SnapshotWatch extends SnapshotHealth {
   scheduled: boolean;
+  /** A folder is set (snapshot.to), so a snapshot can be taken now with the settings. */
+  canRunNow: boolean;
   /** What to alert about, or null: the health's message when snapshots are scheduled and stale or failing. */
   alert: string | null;
 }
@@ -51,7 +53,7 @@ export async function snapshotWatch(vault: Vault, now = Date.now()): Promise<Sna
   const health = snapshotHealth(vault.dir, now, settings.maxAgeMs);
   const scheduled = settings.schedule !== null;
   const problem = health.state === 'stale' || health.state === 'failing';
-  return { ...health, scheduled, alert: scheduled && problem ? health.message : null };
+  return { ...health, scheduled, canRunNow: settings.to !== null, alert: scheduled && problem ? health.message : null };
 }
 
 /** Takes a snapshot with the vault's settings; a failure is recorded and thrown. */
