@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashOnlySink } from '../../../src/formats/hash-sink.js';
 import { openBackup } from '../../../src/formats/registry.js';
+import { STREAMING_RSS_BOUND } from '../../helpers/memory.js';
 import { tempDir } from '../../helpers/temp.js';
 import { tarEntryChunks, telephonyItems, tarOf, writeAb, SMS_1 } from './build.js';
 
@@ -45,7 +46,7 @@ describe('memory', () => {
     }
     expect(records).toBe(20_000);
     // 384 MiB of payload went through decryption, inflation and the tar reader.
-    expect(peak - base).toBeLessThan(96 * 1024 * 1024);
+    expect(peak - base).toBeLessThan(STREAMING_RSS_BOUND);
   });
 });
 

@@ -5,12 +5,13 @@ import { Readable } from 'node:stream';
 import yazl from 'yazl';
 import { describe, expect, it } from 'vitest';
 import { openBackup } from '../../../src/formats/registry.js';
+import { STREAMING_RSS_BOUND } from '../../helpers/memory.js';
 import { tempDir } from '../../helpers/temp.js';
 import { mmsLine, smsLine } from './build.js';
 
 const LINES = 60_000;
 const MEDIA_CHUNK = 1 << 20;
-const MEDIA_CHUNKS = 160; // a 160 MiB video
+const MEDIA_CHUNKS = 384; // a 384 MiB video: well above the bound below, so buffering it cannot pass
 
 function* ndjson(): Generator<Buffer> {
   for (let i = 0; i < LINES; i += 1000) {
@@ -29,7 +30,7 @@ function* media(chunk: Buffer): Generator<Buffer> {
 }
 
 describe('memory', () => {
-  it('reads an sms-ie ZIP with 60,000 lines and a 160 MiB attachment in constant memory', async () => {
+  it('reads an sms-ie ZIP with 60,000 lines and a 384 MiB attachment in constant memory', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'big.zip');
     const chunk = Buffer.alloc(MEDIA_CHUNK);
@@ -84,6 +85,7 @@ describe('memory', () => {
     opened.dispose();
     expect(records).toBe(LINES + 1);
     expect(hashes).toEqual([expected.digest('hex')]);
-    expect(peak - base).toBeLessThan(100 * 1024 * 1024);
+    // A bound of 100 MiB with a 160 MiB video failed CI on Node 24 at 102 MiB (see the helper).
+    expect(peak - base).toBeLessThan(STREAMING_RSS_BOUND);
   }, 60_000);
 });
