@@ -147,6 +147,20 @@ export function entriesOfTar(tar: Buffer): Entry[] {
 
 /** The entries of a ZIP (one the vault wrote, to mutate inside and zip again; or an input). */
 export async function unzip(data: Buffer): Promise<Entry[]> {
+  const { entries } = await readZip(data);
+  return entries;
+}
+
+/**
+ * The entries before the first one `until` accepts, without reading that entry or any after it
+ * (they may be damaged); undefined when it accepts none.
+ */
+export async function unzipBefore(data: Buffer, until: (name: string) => boolean): Promise<Entry[] | undefined> {
+  const { entries, stopped } = await readZip(data, until);
+  return stopped ? entries : undefined;
+}
+
+async function readZip(data: Buffer, until?: (name: string) => boolean): Promise<{ entries: Entry[]; stopped: boolean }> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.fromBuffer(data, { lazyEntries: true }, (err, z) => {
       if (err) reject(err);
@@ -154,8 +168,15 @@ export async function unzip(data: Buffer): Promise<Entry[]> {
     });
   });
   const out: Entry[] = [];
+  let stopped = false;
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
+      if (until?.(entry.fileName) === true) {
+        stopped = true;
+        zip.close();
+        resolve();
+        return;
+      }
       zip.openReadStream(entry, (err, stream) => {
         if (err) { reject(err); return; }
         const chunks: Buffer[] = [];
@@ -171,5 +192,5 @@ export async function unzip(data: Buffer): Promise<Entry[]> {
     zip.on('error', reject);
     zip.readEntry();
   });
-  return out;
+  return { entries: out, stopped };
 }

@@ -16,7 +16,7 @@ import { importFile } from '../src/vault/import/import-backup.js';
 import { verifyVault } from '../src/vault/verify.js';
 import { Vault } from '../src/vault/vault.js';
 import { oneLine } from '../src/formats/errors.js';
-import { unzip, zipOf } from './containers.js';
+import { unzipBefore, zipOf } from './containers.js';
 import { classifyError, type Outcome } from './outcome.js';
 
 const [template, work] = process.argv.slice(2);
@@ -66,18 +66,19 @@ function isZip(file: string): boolean {
  * Undefined when the message names no entry (the ZIP itself is damaged: nothing may change).
  */
 async function expectedAfterZipFailure(file: string, message: string): Promise<string | undefined> {
+  // Only the entries before the failed one are read: the failed one is damaged, and so may be the
+  // ones after it (reading them all turned 6 clean failures of seed 2 into "partial imports").
   let entries;
   try {
-    entries = await unzip(fs.readFileSync(file));
+    entries = await unzipBefore(fs.readFileSync(file), (name) => message.startsWith(`${file}!${oneLine(name)}:`));
   } catch {
     return undefined;
   }
-  const failed = entries.findIndex((e) => message.startsWith(`${file}!${oneLine(e.name)}:`));
-  if (failed <= 0) return undefined;
+  if (entries === undefined || entries.length === 0) return undefined;
   const prefix = path.join(work ?? '', 'prefix', path.basename(file));
   fs.rmSync(path.dirname(prefix), { recursive: true, force: true });
   fs.mkdirSync(path.dirname(prefix), { recursive: true });
-  fs.writeFileSync(prefix, zipOf(entries.slice(0, failed)));
+  fs.writeFileSync(prefix, zipOf(entries));
   const other = await fresh('expected');
   try {
     await importFile(other, prefix, { force: true, readIn: 'thread' }).catch(() => undefined);

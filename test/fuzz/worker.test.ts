@@ -44,4 +44,24 @@ describe('fuzz child', () => {
     expect(reply).toMatchObject({ verdict: 'clean', positioned: true, message: `${input}!calls.xml:3:1: truncated file: it ends inside element <calls>, which starts here; open elements: <calls> (3:1)` });
     expect(verify).toMatchObject({ verify: true });
   }, 60_000);
+
+  // Seed 2 (inputs 1903, 2020, 651): the harness read every entry to build the expected vault, and
+  // the damaged second entry made that fail, so the first entry's kept import counted as partial.
+  it.each([
+    ['sbr-zip-second-entry-damaged-deflate.zip', 'damaged ZIP entry (invalid code -- missing end-of-block)'],
+    ['sbr-zip-second-entry-unknown-method.zip', 'cannot read entry (unsupported compression method: 68)'],
+    ['sbr-zip-second-entry-too-long.zip', 'damaged ZIP entry (too many bytes in the stream. expected 834. got at least 860)'],
+  ])('%s: the first backup stays, a clean error naming the second', async (name, reason) => {
+    const dir = tempDir();
+    const template = path.join(dir, 'template');
+    const vault = await Vault.open(template, { create: true });
+    await vault.close();
+    const input = path.join(dir, 'sbr.zip');
+    fs.copyFileSync(fixture('fuzz', name), input);
+    const work = path.join(dir, 'work');
+    fs.mkdirSync(work);
+    const [reply, verify] = await askWorker(template, work, [`import 1 ${input}`, 'verify']);
+    expect(reply).toMatchObject({ verdict: 'clean', message: `${input}!calls.xml: ${reason}` });
+    expect(verify).toMatchObject({ verify: true });
+  }, 60_000);
 });
