@@ -1,5 +1,7 @@
 /** How one fuzz input ended, and the rule that tells a clean error from a crash. */
 
+import { NotABackupError } from '../src/formats/errors.js';
+
 export type Verdict = 'ok' | 'clean' | 'failure';
 
 export interface Outcome {
@@ -32,5 +34,12 @@ export function classifyError(e: unknown, fileName: string): Omit<Outcome, 'id'>
   if (message.trim().includes('\n')) return { ...base, verdict: 'failure', reason: 'multi-line message', message };
   if (INTERNAL_TEXT.test(message)) return { ...base, verdict: 'failure', reason: 'internal error text' };
   if (!message.includes(fileName)) return { ...base, verdict: 'failure', reason: 'message does not name the file' };
-  return { ...base, verdict: 'clean', positioned: WHOLE_FILE.test(message) || POSITION.test(message.replaceAll(fileName, '')) };
+  // A NotABackupError is about the whole file (what it is, or what it lacks); `file!entry:` names
+  // the entry of an archive, which is where the damage is.
+  const positioned = e instanceof NotABackupError || WHOLE_FILE.test(message) || new RegExp(`${escapeRegExp(fileName)}![^:]+:`).test(message) || POSITION.test(message.replaceAll(fileName, ''));
+  return { ...base, verdict: 'clean', positioned };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

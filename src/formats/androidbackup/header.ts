@@ -54,10 +54,10 @@ export function parseAbHeader(file: string, head: Buffer): AbHeader {
   const versionText = line('version');
   const version = Number(versionText);
   if (!/^\d+$/.test(versionText) || version < 1 || version > MAX_VERSION) {
-    throw new NotABackupError(file, `format version ${JSON.stringify(versionText)} is not one Android writes (1 to ${MAX_VERSION})`, EXPECTED);
+    throw new NotABackupError(file, `format version ${shown(versionText)} is not one Android writes (1 to ${MAX_VERSION})`, EXPECTED);
   }
   const compressedText = line('compression');
-  if (compressedText !== '0' && compressedText !== '1') throw new NotABackupError(file, `compression flag ${JSON.stringify(compressedText)} is neither 0 nor 1`, EXPECTED);
+  if (compressedText !== '0' && compressedText !== '1') throw new NotABackupError(file, `compression flag ${shown(compressedText)} is neither 0 nor 1`, EXPECTED);
   const algorithm = line('encryption');
   const header: AbHeader = { version, compressed: compressedText === '1', length: 0 };
   if (algorithm === 'AES-256') {
@@ -75,10 +75,16 @@ export function parseAbHeader(file: string, head: Buffer): AbHeader {
     }
     header.encryption = { userSalt, checksumSalt, rounds, userIv, masterKeyBlob };
   } else if (algorithm !== 'none') {
-    throw new NotABackupError(file, `encryption ${JSON.stringify(algorithm.slice(0, 40))} is not one Android writes (none or AES-256)`, EXPECTED);
+    throw new NotABackupError(file, `encryption ${shown(algorithm)} is not one Android writes (none or AES-256)`, EXPECTED);
   }
   header.length = at;
   return header;
+}
+
+/** A header line as a user can read it: at most 40 characters, bytes outside ASCII as \xNN. */
+function shown(text: string): string {
+  const ascii = text.slice(0, 40).replace(/[^\x20-\x7e]/g, (c) => `\\x${(c.codePointAt(0) ?? 0).toString(16).padStart(2, '0')}`);
+  return `"${ascii.replaceAll('"', '\\"')}"${text.length > 40 ? '...' : ''}`;
 }
 
 function hex(file: string, text: string, what: string): Buffer {

@@ -62,7 +62,7 @@ const MAX_PACKAGES_NAMED = 5;
  * The tar stream inside the file. `onRaw` sees every byte of the file, header included (for the
  * digest and progress). Errors of the decryption and decompression stages end the stream.
  */
-function payload(file: string, header: AbHeader, masterKey: MasterKey | undefined, onRaw: (chunk: Buffer) => void): Readable {
+function payload(file: string, header: AbHeader, masterKey: MasterKey | undefined, onRaw: (chunk: Buffer) => void): { tar: Readable; at: () => number | undefined } {
   const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   let skip = header.length;
   const body = Readable.from(
@@ -83,25 +83,39 @@ function payload(file: string, header: AbHeader, masterKey: MasterKey | undefine
   );
   const stages: Transform[] = [];
   if (masterKey !== undefined) stages.push(payloadDecipher(masterKey));
-  if (header.compressed) stages.push(createInflate({ chunkSize: 1 << 16 }));
+  const inflate = header.compressed ? createInflate({ chunkSize: 1 << 16 }) : undefined;
+  if (inflate !== undefined) stages.push(inflate);
   // pipeline() destroys both streams with the first error, so the last stage's iterator throws it.
   let out: Readable = body;
   for (const stage of stages) out = pipeline(out, stage, () => undefined);
-  return out;
+  // Where zlib stopped, in the file: the cipher keeps lengths (to a block), so this holds for
+  // encrypted files too.
+  return { tar: out, at: () => (inflate === undefined ? undefined : header.length + inflate.bytesWritten) };
 }
 
-/** What a stage's error means for the user. */
-function describeStreamError(e: unknown): string | undefined {
+/**
+ * What a stage's error means for the user; `at` is how far zlib had read (of the file or the
+ * entry: `where` says which), which zlib's own message never says.
+ */
+function describeStreamError(e: unknown, at: number | undefined, where: 'file' | 'entry'): string | undefined {
   const code = (e as { code?: unknown }).code;
-  if (code === 'Z_BUF_ERROR') return 'the file is cut off (its compressed data ends early)';
-  if (code === 'Z_DATA_ERROR' || code === 'Z_STREAM_ERROR') return `its compressed data is damaged (${(e as Error).message})`;
+  const near = at === undefined ? '' : ` near byte ${at} of the ${where}`;
+  if (code === 'Z_BUF_ERROR') return `the ${where} is cut off (its compressed data ends early${near})`;
+  if (code === 'Z_DATA_ERROR' || code === 'Z_STREAM_ERROR') return `its compressed data is damaged${near} (${(e as Error).message})`;
   if (typeof code === 'string' && code.startsWith('ERR_OSSL')) return 'its encrypted data is cut off or damaged (the last block does not decrypt)';
   return undefined;
 }
 
-async function* inflateEntry(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** Inflates an entry's body; `progress.at` is how many compressed bytes zlib has taken. */
+async function* inflateEntry(body: AsyncIterable<Buffer>, progress: { at: number } = { at: 0 }): AsyncGenerator<Buffer> {
   const inflate = createInflate();
   const source = Readable.from(body, { objectMode: false });
+  inflate.on('data', () => {
+    progress.at = inflate.bytesWritten;
+  });
+  inflate.on('error', () => {
+    progress.at = inflate.bytesWritten;
+  });
   const out = pipeline(source, inflate, () => undefined);
   for await (const c of out) yield c as Buffer;
 }
@@ -155,7 +169,7 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
       ['encryption', header.encryption === undefined ? 'none' : 'AES-256'],
     ],
   });
-  const tar = payload(file, header, opts.masterKey, (chunk) => {
+  const { tar, at } = payload(file, header, opts.masterKey, (chunk) => {
     hash.update(chunk);
     size += chunk.length;
     opts.onBytes(chunk.length);
@@ -183,8 +197,9 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
       if (kind === undefined) continue;
       telephonyEntries++;
       const name = `${file}!${oneLine(path)}`;
+      const progress = { at: 0 };
       try {
-        const elementStats = await forEachObject(inflateEntry(entry.body()), { file: name, salvage: opts.salvage, handler }, (o, el) => {
+        const elementStats = await forEachObject(inflateEntry(entry.body(), progress), { file: name, salvage: opts.salvage, handler }, (o, el) => {
           const position = { line: el.line, column: el.column, index: index++ };
           handler.record(kind === 'sms' ? { kind: 'sms', attrs: smsAttrs(o), position } : mmsRecord(o, position));
         });
@@ -192,15 +207,15 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
         if (elementStats.firstSkipped !== undefined) stats.firstSkipped ??= `${oneLine(path)}: ${elementStats.firstSkipped}`;
       } catch (e) {
         if (e instanceof TarDamageError) throw e;
-        const what = describeStreamError(e);
+        const what = describeStreamError(e, progress.at, 'entry');
         if (what === undefined) throw e;
         // The entry's own zlib data, not the file's: say which entry.
-        throw new DamagedAndroidBackupError(file, `${oneLine(path)}: ${what.replace('the file is', 'the entry is')}`);
+        throw new DamagedAndroidBackupError(file, `${oneLine(path)}: ${what}`);
       }
     }
   } catch (e) {
     if (e instanceof TarDamageError) throw new DamagedAndroidBackupError(file, `its archive is damaged at byte ${e.offset}: ${e.message}`);
-    const what = describeStreamError(e);
+    const what = describeStreamError(e, at(), 'file');
     if (what !== undefined) throw new DamagedAndroidBackupError(file, what);
     throw e;
   } finally {
@@ -216,7 +231,7 @@ export async function readAndroidBackup(opts: AbReadOptions): Promise<AbReadStat
  * inference), or '' when the file has none. Stops reading there.
  */
 export async function sampleAndroidBackup(file: string, header: AbHeader, masterKey: MasterKey | undefined, limit: number): Promise<string> {
-  const tar = payload(file, header, masterKey, () => undefined);
+  const { tar } = payload(file, header, masterKey, () => undefined);
   try {
     for await (const entry of tarEntries(tar as AsyncIterable<Buffer>, () => undefined)) {
       const path = safeEntryPath(entry.name);
