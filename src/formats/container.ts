@@ -147,10 +147,13 @@ export async function openInput(file: string, limits: InputLimits = DEFAULT_INPU
               };
         const tap = hashTap(hash, counter, onRead);
         const out = new PassThrough({ highWaterMark: CHUNK });
+        const gunzip = kind === 'gzip' ? createGunzip({ chunkSize: CHUNK }) : undefined;
         const fail = (err: Error | null): void => {
-          if (err) out.destroy(kind === 'gzip' && !(err instanceof LimitExceededError) ? new InputError(`${file}: damaged gzip data (${err.message})`) : err);
+          if (!err) return;
+          // zlib says what is wrong, never where: how far it had read is the place to look.
+          out.destroy(gunzip !== undefined && !(err instanceof LimitExceededError) ? new InputError(`${file}: damaged gzip data near byte ${gunzip.bytesWritten} (${err.message})`) : err);
         };
-        if (kind === 'gzip') feed(out, [raw, tap, createGunzip({ chunkSize: CHUNK }), expansionGuard(file, stat.size, limits, onExpanded)], fail);
+        if (gunzip !== undefined) feed(out, [raw, tap, gunzip, expansionGuard(file, stat.size, limits, onExpanded)], fail);
         else feed(out, [raw, tap], fail);
         return Promise.resolve({ stream: out, digest: () => ({ sha256: hash.digest('hex'), size: counter.n }) });
       },
