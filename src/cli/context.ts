@@ -22,12 +22,20 @@ export class CommandFailed extends Error {
 
 export interface GlobalOptions {
   vault?: string;
+  /** Where a new vault keeps its media: an s3:// URL (default: $TEXTVAULT_MEDIA, else the vault folder). */
+  media?: string;
   /** Hidden: the default below $TEXTVAULT_DIR; `npm start` in a checkout passes its ./vault. */
   defaultVault?: string;
 }
 
 export function vaultDir(opts: GlobalOptions): string {
   return resolveVaultDir(opts);
+}
+
+/** The media location asked for, if any: --media, else $TEXTVAULT_MEDIA. */
+export function mediaOption(opts: GlobalOptions): { media?: string } {
+  const media = opts.media ?? process.env.TEXTVAULT_MEDIA;
+  return media === undefined || media === '' ? {} : { media };
 }
 
 /** Said once per process, not at each of a command's vault openings. */
@@ -40,7 +48,7 @@ let warnedAboutPermissions = false;
  */
 export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (vault: Vault) => Promise<T>): Promise<T> {
   const [{ Vault }, { permissionWarning }] = await Promise.all([import('../vault/vault.js'), import('../vault/permissions.js')]);
-  const vault = await Vault.open(vaultDir(opts), { create });
+  const vault = await Vault.open(vaultDir(opts), { create, ...mediaOption(opts) });
   if (!warnedAboutPermissions) {
     warnedAboutPermissions = true;
     const warning = permissionWarning(vault.dir);

@@ -36,6 +36,7 @@ export function buildProgram(): Command {
     .description('A lossless, deduplicated archive of your Android SMS, MMS and call history')
     .version(packageVersion())
     .option('--vault <dir>', `the vault folder (default: ${describeDefaultVault()})`)
+    .option('--media <url>', 'keep a new vault\'s media in S3-compatible storage: s3://BUCKET/PREFIX (default: $TEXTVAULT_MEDIA, else the vault folder); endpoint, region and keys from the AWS_* environment variables')
     .addOption(new Option('--default-vault <dir>', 'the vault when neither --vault nor $TEXTVAULT_DIR names one (npm start: ./vault)').hideHelp())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -20,6 +20,8 @@ import { serverLimits, type ServerLimits } from './limits.js';
 
 export interface ServeOptions {
   dir: string;
+  /** A new vault's media location (an s3:// URL), as `Vault.open` takes it. */
+  media?: string;
   host: string;
   port: number;
   webRoot?: string;
@@ -45,7 +47,7 @@ export interface RunningServer {
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
-  const vault = await Vault.open(options.dir, { create: true });
+  const vault = await Vault.open(options.dir, { create: true, ...(options.media === undefined ? {} : { media: options.media }) });
   const jobVault = await Vault.open(options.dir);
   const queue = await JobQueue.open(jobVault);
   // Sources write through the job side, like `textvault daemon` does.

@@ -1,15 +1,17 @@
 /**
- * A vault: one folder holding the SQLite archive (`textvault.db`) and the media (`blobs/`).
+ * A vault: one folder holding the SQLite archive (`textvault.db`) and the media (`blobs/`, or an
+ * S3 bucket the archive names: media-location.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MediaStore } from '../blobs/media-store.js';
-import { localMediaLocation, openMediaStore } from '../blobs/open-media-store.js';
+import { openMediaStore } from '../blobs/open-media-store.js';
 import { openStore, type Store } from '../store/database.js';
 import { PRIVATE_DIR_MODE } from '../store/private-file.js';
 import { SqliteSearchIndex, type SearchIndex } from '../store/search-index.js';
 import { VaultConfig } from './config.js';
 import { FileLocks, type VaultLocks } from './lock.js';
+import { resolveMediaLocation } from './media-location.js';
 
 export const DB_FILE = 'textvault.db';
 
@@ -37,8 +39,11 @@ export class Vault {
     this.locks = new FileLocks(dir);
   }
 
-  /** Opens a vault; `create` makes the folder and an empty archive when there is none. */
-  static async open(dir: string, options: { create?: boolean } = {}): Promise<Vault> {
+  /**
+   * Opens a vault; `create` makes the folder and an empty archive when there is none. `media`
+   * (an s3:// URL) puts a new vault's media in a bucket; see media-location.ts.
+   */
+  static async open(dir: string, options: { create?: boolean; media?: string } = {}): Promise<Vault> {
     const abs = path.resolve(dir);
     const dbFile = path.join(abs, DB_FILE);
     if (!fs.existsSync(dbFile)) {
@@ -48,7 +53,14 @@ export class Vault {
       if (made !== undefined) fs.chmodSync(abs, PRIVATE_DIR_MODE);
     }
     const store = await openStore(dbFile);
-    const vault = new Vault(abs, store, await openMediaStore(localMediaLocation(abs)));
+    let blobs: MediaStore;
+    try {
+      blobs = await openMediaStore(await resolveMediaLocation(store.db, abs, options.media));
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    const vault = new Vault(abs, store, blobs);
     await vault.sealPlaintextSecrets();
     return vault;
   }

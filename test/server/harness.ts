@@ -19,10 +19,10 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startServer(
-  options: { files?: string[]; prepare?: (vault: Vault) => Promise<void> } & Partial<Pick<ServeOptions, 'sessionTtlMs' | 'loginRateLimit' | 'webRoot' | 'limits' | 'publicHosts' | 'trustProxy'>> = {},
+  options: { files?: string[]; prepare?: (vault: Vault) => Promise<void>; media?: string } & Partial<Pick<ServeOptions, 'sessionTtlMs' | 'loginRateLimit' | 'webRoot' | 'limits' | 'publicHosts' | 'trustProxy'>> = {},
 ): Promise<TestServer> {
   const dir = path.join(tempDir(), 'vault');
-  const vault = await Vault.open(dir, { create: true });
+  const vault = await Vault.open(dir, { create: true, ...(options.media === undefined ? {} : { media: options.media }) });
   try {
     await importAll(vault, options.files ?? []);
     await options.prepare?.(vault);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CommandFailed, stopSignal, vaultDir, type GlobalOptions } from '../context.js';
+import { CommandFailed, mediaOption, stopSignal, vaultDir, type GlobalOptions } from '../context.js';
 
 interface ServeCliOptions {
   host: string;
@@ -62,6 +62,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       const stopped = stopSignal();
       const running = await serve({
         dir: vaultDir(globals()),
+        ...mediaOption(globals()),
         host: opts.host,
         port: opts.port,
         webRoot: WEB_ROOT,

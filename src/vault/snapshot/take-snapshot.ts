@@ -22,6 +22,7 @@ import { LOCAL_MEDIA_DIR, localMediaFiles, PACK_INDEX_FILE, packEndsOf } from '.
 import { CONTROL_DB_FILE } from '../control.js';
 import { acquireLockWaiting, processAlive, type VaultLock } from '../lock.js';
 import { SECRET_KEY_FILE } from '../secrets.js';
+import { MEDIA_LOCATION_KEY, storedMediaUrl } from '../media-location.js';
 import { DB_FILE, VaultNotFoundError } from '../vault.js';
 import { SnapshotError } from './errors.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type SnapshotFile, type SnapshotManifest } from './manifest.js';
@@ -88,6 +89,7 @@ export async function takeSnapshot(vaultDir: string, repo: SnapshotRepository, o
     try {
       const archive = await FrozenDatabase.open(path.join(dir, DB_FILE));
       frozen.push(archive);
+      refuseRemoteMedia(archive);
       counts = countsOf(archive);
       const others: [string, FrozenDatabase][] = [];
       for (const rel of [CONTROL_DB_FILE, PACK_INDEX_PATH]) {
@@ -162,6 +164,19 @@ function sweepWorkCopies(workDir: string): void {
     if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) continue;
     fs.rmSync(path.join(workDir, name), { force: true });
   }
+}
+
+/**
+ * A vault whose media are in a bucket (media-location.ts) cannot be snapshotted whole from here:
+ * the copy would hold the archive without its media, and a restore would name objects that the
+ * bucket's own lifecycle may have removed by then.
+ */
+function refuseRemoteMedia(archive: FrozenDatabase): void {
+  const row = archive.db.prepare<[string], { value: string }>('SELECT value FROM config WHERE key = ?').get(MEDIA_LOCATION_KEY);
+  if (row === undefined) return;
+  throw new SnapshotError(
+    `this vault keeps its media in ${storedMediaUrl(row.value)}; snapshots copy a vault folder with its own media only, so they are not available for this vault yet. Back up the bucket with its own tools (versioning, replication)`,
+  );
 }
 
 function countsOf(archive: FrozenDatabase): SnapshotManifest['counts'] {

@@ -1,0 +1,97 @@
+/**
+ * Where a vault keeps its media: the embedded `blobs/` folder (the default) or an S3-compatible
+ * bucket (`--media s3://bucket/prefix`, issue 24). The choice is made when the vault gets its
+ * first media and is recorded in the archive, so every later process (serve, daemon, an export's
+ * worker) opens the same store without being told again. Only the bucket, prefix, endpoint and
+ * region are recorded; the keys come from the environment (AWS_ACCESS_KEY_ID, ...) or the AWS
+ * SDK's own chain at each start, never from the database.
+ */
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { MediaStoreLocation } from '../blobs/media-store.js';
+import { localMediaLocation } from '../blobs/open-media-store.js';
+import { parseS3Url, s3Location, S3ConfigError } from '../blobs/s3/s3-location.js';
+import type { Schema } from '../store/schema.js';
+
+/** The archive's config row naming an S3 media store (absent: the embedded folder). */
+export const MEDIA_LOCATION_KEY = 'media.location';
+
+/** Blobs staged for upload wait here (s3-location.ts `spoolDir`): local, beside the archive. */
+const SPOOL_DIR = path.join('tmp', 'media-spool');
+
+/** What is recorded: enough to find the bucket again, nothing secret. */
+interface StoredMediaLocation {
+  url: string;
+  endpoint?: string;
+  region?: string;
+}
+
+/** A media location that cannot be used for this vault; the message says what to do. */
+export class MediaLocationError extends Error {
+  override readonly name = 'MediaLocationError';
+}
+
+function normalUrl(url: string): string {
+  const { bucket, prefix } = parseS3Url(url);
+  return prefix === '' ? `s3://${bucket}` : `s3://${bucket}/${prefix}`;
+}
+
+/** The bucket URL a stored `media.location` value names. */
+export function storedMediaUrl(value: string): string {
+  return parseStored(value).url;
+}
+
+function parseStored(value: string): StoredMediaLocation {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  const o = parsed as Partial<StoredMediaLocation> | undefined;
+  if (typeof o?.url !== 'string') throw new MediaLocationError(`the archive's ${MEDIA_LOCATION_KEY} setting is damaged (${value.slice(0, 80)}); run textvault verify`);
+  return { url: o.url, ...(typeof o.endpoint === 'string' ? { endpoint: o.endpoint } : {}), ...(typeof o.region === 'string' ? { region: o.region } : {}) };
+}
+
+/**
+ * The media location of the vault in `dir`. `requested` is what the command line or
+ * TEXTVAULT_MEDIA asked for (an `s3://` URL), if anything: recorded when the vault has no media
+ * yet, checked against the record otherwise.
+ */
+export async function resolveMediaLocation(db: Kysely<Schema>, dir: string, requested: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<MediaStoreLocation> {
+  const row = await db.selectFrom('config').select('value').where('key', '=', MEDIA_LOCATION_KEY).executeTakeFirst();
+  const stored = row === undefined ? undefined : parseStored(row.value);
+  const spoolDir = path.join(dir, SPOOL_DIR);
+  if (requested !== undefined && requested !== '') {
+    if (!requested.startsWith('s3://')) throw new MediaLocationError(`--media ${JSON.stringify(requested)}: give an S3 location, s3://BUCKET/PREFIX (without --media, media stay in the vault folder)`);
+    const wanted = normalUrl(requested);
+    if (stored !== undefined && normalUrl(stored.url) !== wanted) {
+      throw new MediaLocationError(`this vault keeps its media in ${stored.url}, not ${wanted}: leave out --media (the vault remembers where its media are)`);
+    }
+    if (stored === undefined) {
+      const held = await db.selectFrom('blobs').select('sha256').limit(1).executeTakeFirst();
+      if (held !== undefined) {
+        throw new MediaLocationError(
+          `this vault already keeps media in its own folder (${localMediaLocation(dir).dir}); moving them to ${wanted} is not supported yet: use a new vault (--vault DIR) for S3 media`,
+        );
+      }
+      // The endpoint and region in force now are recorded with the bucket: a daemon started later
+      // without them in its environment must still find it.
+      const location = s3Location(wanted, { spoolDir }, env);
+      const record: StoredMediaLocation = { url: wanted, ...(location.endpoint === undefined ? {} : { endpoint: location.endpoint }), region: location.region };
+      await db
+        .insertInto('config')
+        .values({ key: MEDIA_LOCATION_KEY, value: JSON.stringify(record) })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      return location;
+    }
+  }
+  if (stored === undefined) return localMediaLocation(dir);
+  try {
+    return s3Location(stored.url, { spoolDir, ...(stored.endpoint === undefined ? {} : { endpoint: stored.endpoint }), ...(stored.region === undefined ? {} : { region: stored.region }) }, env);
+  } catch (e) {
+    if (e instanceof S3ConfigError) throw new MediaLocationError(`this vault keeps its media in ${stored.url}: ${e.message}`);
+    throw e;
+  }
+}
