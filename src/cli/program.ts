@@ -19,6 +19,7 @@ import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { registerGc } from './commands/gc.js';
 import { registerSecret } from './commands/secret.js';
+import { registerMigrate } from './commands/migrate.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
 import { describeDefaultVault } from './vault-location.js';
 import { escapeControls, terminalSafe } from './terminal.js';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerUser(program, globals);
   registerSnapshot(program, globals);
   registerSecret(program, globals);
+  registerMigrate(program, globals);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

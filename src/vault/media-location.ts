@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { MediaStoreLocation } from '../blobs/media-store.js';
+import type { MediaStoreLocation, S3MediaLocation } from '../blobs/media-store.js';
 import { localMediaLocation } from '../blobs/open-media-store.js';
 import { parseS3Url, s3Location, S3ConfigError } from '../blobs/s3/s3-location.js';
 import type { Schema } from '../store/schema.js';
@@ -53,18 +53,46 @@ function parseStored(value: string): StoredMediaLocation {
   return { url: o.url, ...(typeof o.endpoint === 'string' ? { endpoint: o.endpoint } : {}), ...(typeof o.region === 'string' ? { region: o.region } : {}) };
 }
 
+/** The S3 location `url` names for the vault in `dir` (settings from `env`); nothing recorded. */
+export function targetMediaLocation(dir: string, url: string, env: NodeJS.ProcessEnv = process.env): S3MediaLocation {
+  if (!url.startsWith('s3://')) throw new MediaLocationError(`--media ${JSON.stringify(url)}: give an S3 location, s3://BUCKET/PREFIX (without --media, media stay in the vault folder)`);
+  return s3Location(normalUrl(url), { spoolDir: path.join(dir, SPOOL_DIR) }, env);
+}
+
+function urlOf(location: S3MediaLocation): string {
+  return location.prefix === '' ? `s3://${location.bucket}` : `s3://${location.bucket}/${location.prefix}`;
+}
+
+/**
+ * Records that the vault's media are at `location`: its bucket, prefix, endpoint and region (the
+ * ones in force now, so that a process started later without them in its environment still finds
+ * the bucket), never its keys.
+ */
+export async function recordMediaLocation(db: Kysely<Schema>, location: S3MediaLocation): Promise<void> {
+  const record: StoredMediaLocation = { url: urlOf(location), ...(location.endpoint === undefined ? {} : { endpoint: location.endpoint }), region: location.region };
+  const value = JSON.stringify(record);
+  await db
+    .insertInto('config')
+    .values({ key: MEDIA_LOCATION_KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
+async function storedLocation(db: Kysely<Schema>): Promise<StoredMediaLocation | undefined> {
+  const row = await db.selectFrom('config').select('value').where('key', '=', MEDIA_LOCATION_KEY).executeTakeFirst();
+  return row === undefined ? undefined : parseStored(row.value);
+}
+
 /**
  * The media location of the vault in `dir`. `requested` is what the command line or
  * TEXTVAULT_MEDIA asked for (an `s3://` URL), if anything: recorded when the vault has no media
  * yet, checked against the record otherwise.
  */
 export async function resolveMediaLocation(db: Kysely<Schema>, dir: string, requested: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<MediaStoreLocation> {
-  const row = await db.selectFrom('config').select('value').where('key', '=', MEDIA_LOCATION_KEY).executeTakeFirst();
-  const stored = row === undefined ? undefined : parseStored(row.value);
-  const spoolDir = path.join(dir, SPOOL_DIR);
+  const stored = await storedLocation(db);
   if (requested !== undefined && requested !== '') {
-    if (!requested.startsWith('s3://')) throw new MediaLocationError(`--media ${JSON.stringify(requested)}: give an S3 location, s3://BUCKET/PREFIX (without --media, media stay in the vault folder)`);
-    const wanted = normalUrl(requested);
+    const target = targetMediaLocation(dir, requested, env);
+    const wanted = urlOf(target);
     if (stored !== undefined && normalUrl(stored.url) !== wanted) {
       throw new MediaLocationError(`this vault keeps its media in ${stored.url}, not ${wanted}: leave out --media (the vault remembers where its media are)`);
     }
@@ -72,26 +100,31 @@ export async function resolveMediaLocation(db: Kysely<Schema>, dir: string, requ
       const held = await db.selectFrom('blobs').select('sha256').limit(1).executeTakeFirst();
       if (held !== undefined) {
         throw new MediaLocationError(
-          `this vault already keeps media in its own folder (${localMediaLocation(dir).dir}); moving them to ${wanted} is not supported yet: use a new vault (--vault DIR) for S3 media`,
+          `this vault already keeps media in its own folder (${localMediaLocation(dir).dir}): to move them to ${wanted}, run textvault migrate --media ${wanted}`,
         );
       }
-      // The endpoint and region in force now are recorded with the bucket: a daemon started later
-      // without them in its environment must still find it.
-      const location = s3Location(wanted, { spoolDir }, env);
-      const record: StoredMediaLocation = { url: wanted, ...(location.endpoint === undefined ? {} : { endpoint: location.endpoint }), region: location.region };
-      await db
-        .insertInto('config')
-        .values({ key: MEDIA_LOCATION_KEY, value: JSON.stringify(record) })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute();
-      return location;
+      await recordMediaLocation(db, target);
+      return target;
     }
   }
   if (stored === undefined) return localMediaLocation(dir);
   try {
-    return s3Location(stored.url, { spoolDir, ...(stored.endpoint === undefined ? {} : { endpoint: stored.endpoint }), ...(stored.region === undefined ? {} : { region: stored.region }) }, env);
+    return s3Location(stored.url, { spoolDir: path.join(dir, SPOOL_DIR), ...(stored.endpoint === undefined ? {} : { endpoint: stored.endpoint }), ...(stored.region === undefined ? {} : { region: stored.region }) }, env);
   } catch (e) {
     if (e instanceof S3ConfigError) throw new MediaLocationError(`this vault keeps its media in ${stored.url}: ${e.message}`);
     throw e;
+  }
+}
+
+/**
+ * Before an import writes media: a process that opened the vault before `migrate --media` moved
+ * its media would otherwise keep writing to the old store, where no other process looks.
+ */
+export async function assertMediaLocationCurrent(db: Kysely<Schema>, current: MediaStoreLocation): Promise<void> {
+  const stored = await storedLocation(db);
+  const now = stored === undefined ? 'local' : normalUrl(stored.url);
+  const mine = current.backend === 'local' ? 'local' : urlOf(current);
+  if (now !== mine) {
+    throw new MediaLocationError(`this vault's media moved to ${now === 'local' ? 'its folder' : now} after this process opened it: restart it (textvault serve, daemon) so that it writes there`);
   }
 }

@@ -8,10 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../src/vault/import/import-backup.js';
 import { MEDIA_LOCATION_KEY, MediaLocationError, resolveMediaLocation } from '../../src/vault/media-location.js';
+import { migrateMedia } from '../../src/vault/media-migration.js';
 import { Vault } from '../../src/vault/vault.js';
 import { startCeph, type Ceph } from '../helpers/ceph.js';
-import { cliAsync } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { CLI, cliAsync, NODE_FLAGS } from '../helpers/cli.js';
 import { CEPH, lacks } from '../helpers/system.js';
 import { fixture, tempDir } from '../helpers/temp.js';
 import { writeBackup } from '../helpers/sbr-xml.js';
@@ -53,7 +56,7 @@ describe('the media location of a vault', () => {
     const err = await Vault.open(dir, { media: 's3://my-bucket' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MediaLocationError);
     expect((err as Error).message).toBe(
-      `this vault already keeps media in its own folder (${path.join(dir, 'blobs')}); moving them to s3://my-bucket is not supported yet: use a new vault (--vault DIR) for S3 media`,
+      `this vault already keeps media in its own folder (${path.join(dir, 'blobs')}): to move them to s3://my-bucket, run textvault migrate --media s3://my-bucket`,
     );
     // Nothing was recorded: the vault opens as before.
     const again = await Vault.open(dir);
@@ -133,4 +136,76 @@ describe.skipIf(noCeph)('a vault with its media in a bucket (real Ceph radosgw)'
     expect(Buffer.from(await range.arrayBuffer()).equals(video.subarray(1000, 2000))).toBe(true);
     expect(fs.existsSync(path.join(server.dir, 'blobs', 'packs'))).toBe(false);
   }, 120_000);
+
+  /** A vault with `n` media of its own (random bytes, so each is stored once). */
+  async function localVault(n: number, size: number): Promise<{ dir: string; file: string }> {
+    const dir = tempDir();
+    const file = writeBackup(
+      Array.from({ length: n }, (_v, i) => ({ addresses: ['+15550000001'], date: Date.UTC(2024, 0, 1) + i * 60_000, parts: [{ ct: 'image/jpeg', name: `p${i}.jpg`, data: randomBytes(size) }] })),
+    );
+    const vault = await Vault.open(dir, { create: true });
+    await importAll(vault, [file]);
+    await vault.close();
+    return { dir, file };
+  }
+
+  it("migrate --media moves an existing vault's media to a bucket; later commands use it; a second run has nothing to do", async () => {
+    const { dir, file } = await localVault(80, 50_000);
+    const bucket = await ceph.newBucket();
+    const keys = { AWS_ACCESS_KEY_ID: ceph.accessKeyId, AWS_SECRET_ACCESS_KEY: ceph.secretAccessKey };
+    const env = { ...keys, AWS_ENDPOINT_URL: ceph.endpoint, AWS_REGION: ceph.region };
+    const moved = await cliAsync(['--vault', dir, '--media', `s3://${bucket}/m`, 'migrate', '--json'], env);
+    expect(moved.code).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ total: 80, done: 80, copied: 80, copiedBytes: 80 * 50_000, present: 0, url: `s3://${bucket}/m` });
+    const objects = await ceph.client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'm/' }));
+    expect(objects.KeyCount).toBe(80);
+    // The vault folder's blobs are no longer read: remove them, and everything still works.
+    fs.rmSync(path.join(dir, 'blobs'), { recursive: true, force: true });
+    const verify = await cliAsync(['--vault', dir, 'verify'], keys);
+    expect(verify.stderr).toBe('');
+    expect(verify.code).toBe(0);
+    const reimport = await cliAsync(['--vault', dir, 'import', '--force', file], keys);
+    expect(reimport.code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'blobs', 'packs'))).toBe(false);
+    const again = await cliAsync(['--vault', dir, '--media', `s3://${bucket}/m`, 'migrate'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`this vault's media are already in s3://${bucket}/m`);
+  }, 120_000);
+
+  it('a migration killed at any moment leaves the vault on its folder; the next run goes on where it stopped', async () => {
+    const { dir } = await localVault(400, 20_000);
+    const bucket = await ceph.newBucket();
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: ceph.accessKeyId, AWS_SECRET_ACCESS_KEY: ceph.secretAccessKey, AWS_ENDPOINT_URL: ceph.endpoint, AWS_REGION: ceph.region };
+    const child = spawn(process.execPath, [...NODE_FLAGS, CLI, '--vault', dir, '--media', `s3://${bucket}`, 'migrate'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Killed once the first batch of 64 is in the bucket (its progress line), mid-way through the rest.
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', () => {
+        child.kill('SIGKILL');
+        resolve();
+      });
+    });
+    await new Promise((resolve) => child.once('close', resolve));
+    const vault = await Vault.open(dir);
+    expect(vault.blobs.location.backend).toBe('local');
+    await vault.close();
+    const rerun = await cliAsync(['--vault', dir, '--media', `s3://${bucket}`, 'migrate', '--json'], env);
+    expect(rerun.code).toBe(0);
+    const report = JSON.parse(rerun.stdout) as { present: number; copied: number; total: number };
+    expect(report.total).toBe(400);
+    expect(report.present).toBeGreaterThanOrEqual(64);
+    expect(report.present + report.copied).toBe(400);
+    const verify = await cliAsync(['--vault', dir, 'verify'], env);
+    expect(verify.code).toBe(0);
+  }, 120_000);
+
+  it('a process that opened the vault before its media moved refuses to import into the old store', async () => {
+    const { dir, file } = await localVault(3, 10_000);
+    const stale = await Vault.open(dir);
+    const mover = await Vault.open(dir);
+    const env = { AWS_ACCESS_KEY_ID: ceph.accessKeyId, AWS_SECRET_ACCESS_KEY: ceph.secretAccessKey, AWS_ENDPOINT_URL: ceph.endpoint, AWS_REGION: ceph.region };
+    await migrateMedia(mover, `s3://${await ceph.newBucket()}`, { env });
+    await mover.close();
+    await expect(importFile(stale, file, { force: true })).rejects.toThrow(/this vault's media moved to s3:\/\/\S+ after this process opened it: restart it/);
+    await stale.close();
+  }, 60_000);
 });

@@ -28,6 +28,7 @@ import { checkFreeSpace, freeBytes, requiredFreeBytes } from './disk-space.js';
 import { chooseRegion } from './region.js';
 import { prepareRecord, type PreparedRecord } from './prepare-record.js';
 import { readInWorker, readsInWorker, type UnitOrigin } from './worker-reader.js';
+import { assertMediaLocationCurrent } from '../media-location.js';
 
 export interface ImportOptions {
   /** Keep every complete record before damage in the file, and record the run as partial. */
@@ -127,6 +128,7 @@ export const BULK_JOURNAL_MIN_BYTES = 16 * 1024 * 1024;
 export async function importFile(vault: Vault, file: string, options: ImportOptions = {}): Promise<ImportResult[]> {
   const lock = vault.locks.acquire('import');
   try {
+    await assertMediaLocationCurrent(vault.db, vault.blobs.location);
     await vault.blobs.beginImport();
     // Before any media look-up: the re-run of an import killed after publishing its pack finds its media there.
     vault.blobs.packs?.adoptUnindexedPacks();
@@ -157,6 +159,7 @@ export async function importFile(vault: Vault, file: string, options: ImportOpti
 export async function importUnits(vault: Vault, units: BackupUnit[], options: ImportOptions = {}): Promise<ImportResult[]> {
   const lock = vault.locks.acquire('import');
   try {
+    await assertMediaLocationCurrent(vault.db, vault.blobs.location);
     await vault.blobs.beginImport();
     vault.blobs.packs?.adoptUnindexedPacks();
     const results: ImportResult[] = [];
