@@ -1,0 +1,49 @@
+/**
+ * The peer Textvault measures itself against (issue 27): ragibson/SMS-MMS-deduplication's
+ * dedupe_texts.py (Python + lxml), from ../shared/peers beside the checkout. It reads an SMS
+ * Backup & Restore file and writes a deduplicated one; its wall time and peak RSS are taken by a
+ * Python wrapper (getrusage of its child), the same way bench/child.ts reports Textvault's own.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const PEER = path.resolve(import.meta.dirname, '../../shared/peers/ragibson/dedupe_texts.py');
+const PYTHON = '/usr/bin/python3';
+
+export const PEER_NEEDS = `${PEER} and Debian's python3-lxml (apt-get install python3-lxml)`;
+
+/** Times `python3 -c WRAPPER peer args...`: prints "<seconds> <max RSS KiB of the child>". */
+const WRAPPER = [
+  'import resource, subprocess, sys, time',
+  't = time.perf_counter()',
+  'subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)',
+  'print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)',
+].join('\n');
+
+function available(): boolean {
+  if (!fs.existsSync(PEER) || !fs.existsSync(PYTHON)) return false;
+  try {
+    execFileSync(PYTHON, ['-c', 'import lxml'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The peer's run on `file` (of `records` messages), or undefined when it is not there to run. */
+export function runPeer(file: string, records: number): { seconds: number; records: number; bytes: number; maxRssMB: number } | undefined {
+  if (!available()) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-peer-'));
+  try {
+    const out = execFileSync(PYTHON, ['-c', WRAPPER, PYTHON, PEER, '-i', file, '-o', path.join(dir, 'out.xml'), '-l', path.join(dir, 'log.txt')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [seconds, rssKiB] = out.trim().split(/\s+/).map(Number);
+    return { seconds: seconds ?? 0, records, bytes: fs.statSync(file).size, maxRssMB: (rssKiB ?? 0) / 1024 };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
