@@ -20,7 +20,7 @@ const INTERNAL = [TypeError, ReferenceError, RangeError, SyntaxError, EvalError,
 /** Text that only an unhandled bug writes into a message. */
 const INTERNAL_TEXT = /Cannot read prop|Cannot set prop|is not a function|is not iterable|is not defined|Maximum call stack|out of memory|of undefined|of null|\[object Object\]|^\s+at /m;
 
-const POSITION = /:\d+(:\d+)?\b|\b(line|record|entry|byte|offset|position|element|member|item|chunk|part)\b|\bat \d/i;
+const POSITION = /:\d+(:\d+)?\b|\b(line|record|entry|entries|byte|offset|position|element|member|item|chunk|part)\b|\bat \d/i;
 
 /** Errors about the whole file, where no position applies (it is empty, or no format at all). */
 const WHOLE_FILE = /not a backup Textvault can read|matches no format|not a phone backup/;

@@ -180,7 +180,7 @@ function feed(out: PassThrough, stages: [Readable, ...Transform[]], done: (err: 
 function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, zip) => {
-      if (err) reject(new InputError(`${file}: damaged ZIP archive (${err.message})`));
+      if (err) reject(zipOpenError(file, err));
       else resolve(zip);
     });
   });
@@ -230,7 +230,7 @@ export async function forEachZipEntry(file: string, maxEntries: number, visit: (
         resolve(count);
       });
       zip.on('error', (err: Error) => {
-        reject(zipError(file, err));
+        reject(zipError(file, err, count));
       });
       zip.readEntry();
     });
@@ -262,7 +262,7 @@ export async function listZip(file: string, maxEntries = MAX_ZIP_ENTRIES): Promi
         }
       });
       zip.on('error', (err: Error) => {
-        reject(zipError(file, err));
+        reject(zipError(file, err, entries.length));
       });
       zip.readEntry();
     });
@@ -271,12 +271,21 @@ export async function listZip(file: string, maxEntries = MAX_ZIP_ENTRIES): Promi
   }
 }
 
-/** yauzl's error for an archive, said so the user knows whether it is damaged or hostile. */
-export function zipError(file: string, err: Error): InputError {
+/**
+ * yauzl's error for an archive, said so the user knows whether it is damaged or hostile, and
+ * where: `entriesRead` entries of the central directory were read before it (yauzl says neither).
+ */
+export function zipError(file: string, err: Error, entriesRead: number): InputError {
   const traversal = /invalid relative path|absolute path|invalid characters in fileName/.test(err.message);
+  const where = `at entry ${entriesRead + 1} of its central directory`;
   return new InputError(
-    traversal ? `${file}: refusing the archive: an entry name points outside the archive (${err.message})` : `${file}: damaged ZIP archive (${err.message})`,
+    traversal ? `${file}: refusing the archive: an entry name points outside the archive (${where}: ${err.message})` : `${file}: damaged ZIP archive ${where} (${err.message})`,
   );
+}
+
+/** yauzl could not open the archive: its end-of-central-directory record, at the end of the file, is missing or damaged. */
+export function zipOpenError(file: string, err: Error): InputError {
+  return new InputError(`${file}: damaged ZIP archive: the central directory record at the end of the file cannot be read (${err.message})`);
 }
 
 async function zipEntries(file: string, fileSize: number, limits: InputLimits): Promise<InputEntry[]> {

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
-import { checkExpansion, checkNoOverlap, InputError, zipError } from '../container.js';
+import { checkExpansion, checkNoOverlap, InputError, zipError, zipOpenError } from '../container.js';
 import { oneLine } from '../errors.js';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../limits.js';
 
@@ -52,7 +52,7 @@ export function checkEntry(file: string, e: { fileName: string; uncompressedSize
 export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS, only?: (name: string) => boolean): Promise<SafeZip> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => {
-      if (err) reject(new InputError(`${file}: damaged ZIP archive (${err.message})`));
+      if (err) reject(zipOpenError(file, err));
       else resolve(z);
     });
   });
@@ -86,7 +86,7 @@ export async function openSafeZip(file: string, limits: InputLimits = DEFAULT_IN
         }
       });
       zip.on('error', (err: Error) => {
-        reject(zipError(file, err));
+        reject(zipError(file, err, count));
       });
       zip.readEntry();
     });

@@ -111,7 +111,14 @@ describe('SMS Import/Export ZIP reader', () => {
     const file = await smsIeZip(dir, [smsLine()]);
     const bytes = fs.readFileSync(file);
     fs.writeFileSync(file, bytes.subarray(0, bytes.length - 30));
-    await expect(read(file)).rejects.toThrow(/damaged ZIP archive/);
+    // It says where: yauzl's own messages say neither which part nor which entry.
+    await expect(read(file)).rejects.toThrow(/damaged ZIP archive: the central directory record at the end of the file cannot be read \(/);
+    const flipped = Buffer.from(bytes);
+    const directory = flipped.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    flipped[directory + 1] = 0; // the last central directory entry's signature
+    fs.writeFileSync(file, flipped);
+    const entries = bytes.toString('latin1').split('PK\u0001\u0002').length - 1;
+    await expect(read(file)).rejects.toThrow(`damaged ZIP archive at entry ${entries} of its central directory (invalid central directory file header signature`);
   });
 
   it('damaged compressed data inside messages.ndjson is an error, not silently short', async () => {
