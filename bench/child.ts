@@ -125,7 +125,9 @@ if (mode === 'read') {
   await vault.close();
 } else {
   if (vaultDir === undefined) throw new Error('import needs a vault folder');
-  const vault = await Vault.open(vaultDir, { create: true });
+  // BENCH_MEDIA=s3://...: a new vault's media in a bucket, as `textvault --media` does.
+  const media = process.env.BENCH_MEDIA;
+  const vault = await Vault.open(vaultDir, { create: true, ...(media === undefined ? {} : { media }) });
   // As `textvault import` runs it.
   const results = await importFile(vault, file, { force: process.argv.includes('--force'), bulkJournal: true, ...passphrase });
   records = results.reduce((n, r) => n + r.counts.read, 0);

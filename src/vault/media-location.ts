@@ -16,8 +16,13 @@ import type { Schema } from '../store/schema.js';
 /** The archive's config row naming an S3 media store (absent: the embedded folder). */
 export const MEDIA_LOCATION_KEY = 'media.location';
 
-/** Blobs staged for upload wait here (s3-location.ts `spoolDir`): local, beside the archive. */
-const SPOOL_DIR = path.join('tmp', 'media-spool');
+/**
+ * Blobs staged for upload wait here (s3-location.ts `spoolDir`): local, beside the archive, and
+ * not in its `tmp/`, which every import empties as it starts, after the store is open (a blob
+ * over the in-memory bound then had no folder to spool to). The S3 store removes what an
+ * interrupted import left here (MediaStore.beginImport).
+ */
+const SPOOL_DIR = 'media-spool';
 
 /** What is recorded: enough to find the bucket again, nothing secret. */
 interface StoredMediaLocation {

@@ -3,7 +3,7 @@
  * the vault gets its first media and remembered in the archive, so every later command finds the
  * bucket without being told. The CLI half runs against a real Ceph radosgw.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -31,7 +31,7 @@ describe('the media location of a vault', () => {
       expect(await resolveMediaLocation(vault.db, dir, undefined, {})).toEqual({ backend: 'local', dir: path.join(dir, 'blobs') });
       const env = { ...OFFLINE_ENV, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'very-secret' };
       const s3 = await resolveMediaLocation(vault.db, dir, 's3://my-bucket/people/ada/', env);
-      expect(s3).toMatchObject({ backend: 's3', bucket: 'my-bucket', prefix: 'people/ada', endpoint: 'http://127.0.0.1:9', region: 'eu-test-1', spoolDir: path.join(dir, 'tmp', 'media-spool') });
+      expect(s3).toMatchObject({ backend: 's3', bucket: 'my-bucket', prefix: 'people/ada', endpoint: 'http://127.0.0.1:9', region: 'eu-test-1', spoolDir: path.join(dir, 'media-spool') });
       const stored = await vault.config.get(MEDIA_LOCATION_KEY);
       expect(JSON.parse(stored ?? '')).toEqual({ url: 's3://my-bucket/people/ada', endpoint: 'http://127.0.0.1:9', region: 'eu-test-1' });
       expect(stored).not.toContain('secret');
@@ -117,6 +117,26 @@ describe.skipIf(noCeph)('a vault with its media in a bucket (real Ceph radosgw)'
     const snap = await cliAsync(['--vault', dir, 'snapshot', '--to', tempDir()], keys);
     expect(snap.code).toBe(1);
     expect(snap.stderr).toContain(`this vault keeps its media in s3://${bucket}/vault; snapshots copy a vault folder with its own media only`);
+  }, 120_000);
+
+  it('an attachment too big to hold in memory is spooled and uploaded (the import empties tmp/ after the store is open)', async () => {
+    const big = randomBytes(5 * 1024 * 1024);
+    const file = writeBackup([{ addresses: ['+15550000001'], date: Date.UTC(2024, 0, 1), parts: [{ ct: 'video/mp4', name: 'big.mp4', data: big }] }]);
+    const env = { AWS_ENDPOINT_URL: ceph.endpoint, AWS_REGION: ceph.region, AWS_ACCESS_KEY_ID: ceph.accessKeyId, AWS_SECRET_ACCESS_KEY: ceph.secretAccessKey };
+    const dir = tempDir();
+    Object.assign(process.env, env);
+    for (const readIn of ['thread', 'worker'] as const) {
+      const vault = await Vault.open(path.join(dir, readIn), { create: true, media: `s3://${await ceph.newBucket()}` });
+      try {
+        const [result] = await importFile(vault, file, { readIn });
+        expect(result?.counts.new).toBe(1);
+        const chunks: Buffer[] = [];
+        for await (const c of vault.blobs.chunks(createHash('sha256').update(big).digest('hex'))) chunks.push(c);
+        expect(Buffer.concat(chunks).equals(big)).toBe(true);
+      } finally {
+        await vault.close();
+      }
+    }
   }, 120_000);
 
   it('the server streams media from the bucket, byte ranges included', async () => {
