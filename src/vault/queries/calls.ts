@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { PhoneNormalizer } from '../phone.js';
 import type { Vault } from '../vault.js';
-import { clampLimit, decodePosition, encodePosition, type Page } from './cursor.js';
+import { clampLimit, decodePosition, encodePosition, type Page, type Position, type WalkDirection } from './cursor.js';
 import { namesFor } from './names.js';
 
 export const CALL_TYPES = ['incoming', 'outgoing', 'missed', 'voicemail', 'rejected', 'blocked', 'unknown'] as const;
@@ -57,36 +57,68 @@ export async function addressesFor(vault: Vault, contact: string): Promise<strin
   return [...out];
 }
 
+/** Which calls a walk visits. */
+export interface CallScope {
+  /** Normalised numbers (addressesFor); absent: every number. */
+  numbers?: readonly string[];
+  type?: CallType;
+  from?: number;
+  to?: number;
+}
+
+/** The columns a view needs from `calls`. */
+export interface CallRow {
+  id: number;
+  date_ms: number;
+  number: string | null;
+  number_norm: string;
+  type: number | null;
+  duration_s: number | null;
+}
+
+/** Up to `n` calls strictly older/newer than `from` (or from either end), in date order: one seek on calls_date. */
+export async function walkCalls(vault: Vault, scope: CallScope, dir: WalkDirection, n: number, from: Position | undefined): Promise<CallRow[]> {
+  let q = vault.db.selectFrom('calls').select(['id', 'date_ms', 'number', 'number_norm', 'type', 'duration_s']);
+  if (scope.numbers !== undefined) q = q.where('number_norm', 'in', scope.numbers);
+  const type = scope.type;
+  if (type !== undefined) {
+    q = type === 'unknown' ? q.where((eb) => eb.or([eb('type', 'is', null), eb('type', 'not in', Object.values(TYPE_CODES))])) : q.where('type', '=', TYPE_CODES[type]);
+  }
+  if (scope.from !== undefined) q = q.where('date_ms', '>=', scope.from);
+  if (scope.to !== undefined) q = q.where('date_ms', '<', scope.to);
+  if (from !== undefined) q = q.where(sql<boolean>`(date_ms, id) ${dir === 'older' ? sql`<` : sql`>`} (${from.date}, ${from.id})`);
+  const order = dir === 'older' ? 'desc' : 'asc';
+  const rows = await q.orderBy('date_ms', order).orderBy('id', order).limit(n).execute();
+  return dir === 'older' ? rows.reverse() : rows;
+}
+
+/** Calls as the API shows them, with the names their numbers have, in the same order. */
+export async function viewCalls(vault: Vault, rows: readonly CallRow[]): Promise<CallView[]> {
+  const names = await namesFor(vault, rows.map((r) => r.number_norm));
+  return rows.map((r) => ({
+    id: r.id,
+    date: r.date_ms,
+    number: r.number ?? r.number_norm,
+    name: names.get(r.number_norm) ?? null,
+    type: typeOf(r.type),
+    durationS: r.duration_s ?? 0,
+  }));
+}
+
 export async function listCalls(vault: Vault, filter: CallFilter = {}): Promise<Page<CallView>> {
   const limit = clampLimit(filter.limit);
-  let q = vault.db.selectFrom('calls').select(['id', 'date_ms', 'number', 'number_norm', 'type', 'duration_s']);
+  const scope: CallScope = { type: filter.type, from: filter.from, to: filter.to };
   if (filter.contact !== undefined && filter.contact.trim() !== '') {
-    const addresses = await addressesFor(vault, filter.contact);
-    if (addresses.length === 0) return { items: [], nextCursor: null };
-    q = q.where('number_norm', 'in', addresses);
+    scope.numbers = await addressesFor(vault, filter.contact);
+    if (scope.numbers.length === 0) return { items: [], nextCursor: null };
   }
-  if (filter.type !== undefined) {
-    q = filter.type === 'unknown' ? q.where((eb) => eb.or([eb('type', 'is', null), eb('type', 'not in', Object.values(TYPE_CODES))])) : q.where('type', '=', TYPE_CODES[filter.type]);
-  }
-  if (filter.from !== undefined) q = q.where('date_ms', '>=', filter.from);
-  if (filter.to !== undefined) q = q.where('date_ms', '<', filter.to);
-  if (filter.cursor !== undefined) {
-    const p = decodePosition(filter.cursor);
-    q = q.where(sql<boolean>`(date_ms, id) < (${p.date}, ${p.id})`);
-  }
-  const rows = await q.orderBy('date_ms', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const from = filter.cursor === undefined ? undefined : decodePosition(filter.cursor);
+  // Newest first: the walk's rows come oldest first, the extra row (if any) at the start.
+  const rows = (await walkCalls(vault, scope, 'older', limit + 1, from)).reverse();
   const page = rows.slice(0, limit);
-  const names = await namesFor(vault, page.map((r) => r.number_norm));
   const last = page.at(-1);
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      date: r.date_ms,
-      number: r.number ?? r.number_norm,
-      name: names.get(r.number_norm) ?? null,
-      type: typeOf(r.type),
-      durationS: r.duration_s ?? 0,
-    })),
+    items: await viewCalls(vault, page),
     nextCursor: rows.length > limit && last !== undefined ? encodePosition({ date: last.date_ms, id: last.id }) : null,
   };
 }

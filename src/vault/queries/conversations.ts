@@ -7,6 +7,7 @@
  */
 import type { Vault } from '../vault.js';
 import { archivePass } from './archive-pass.js';
+import { previewsOf } from './message-view.js';
 import { clampLimit, decodePosition, encodePosition, type Page } from './cursor.js';
 import { sharedNames, titleOf, type Person } from './names.js';
 import { cached } from './snapshot.js';
@@ -122,21 +123,7 @@ async function snippetOf(vault: Vault, conversationId: number): Promise<string |
     .limit(1)
     .executeTakeFirst();
   if (last === undefined) return null;
-  if (last.body !== null && last.body !== '') return last.body.length > 200 ? `${last.body.slice(0, 200)}…` : last.body;
-  if (last.kind === 'sms') return '';
-  const part = await vault.db
-    .selectFrom('mms_parts')
-    .select('content_type')
-    .where('message_id', '=', last.id)
-    .where('blob_sha256', 'is not', null)
-    .orderBy('position')
-    .limit(1)
-    .executeTakeFirst();
-  const type = part?.content_type?.toLowerCase() ?? '';
-  if (type.startsWith('image/')) return 'Picture';
-  if (type.startsWith('video/')) return 'Video';
-  if (type.startsWith('audio/')) return 'Audio';
-  return part === undefined ? 'MMS' : 'Attachment';
+  return (await previewsOf(vault, [last])).get(last.id) ?? null;
 }
 
 export async function listConversations(vault: Vault, options: { q?: string; limit?: number; cursor?: string } = {}): Promise<Page<ConversationListItem>> {

@@ -53,3 +53,50 @@ export function decodePosition(cursor: string): Position {
   if (date === undefined || id === undefined) throw new BadCursorError();
   return { date, id };
 }
+
+/** Which way a walk goes from a position: towards the oldest or the newest row. */
+export type WalkDirection = 'older' | 'newer';
+
+/**
+ * Up to `n` rows strictly older/newer than `from` (at or beyond it with `inclusive`; from either end
+ * when undefined), in ascending order.
+ */
+export type Walk<R, P> = (dir: WalkDirection, n: number, from: P | undefined, inclusive: boolean) => Promise<R[]>;
+
+/** Where a two-way page opens: the newest rows, next to a cursor's row, or with `anchor` in its middle. */
+export type PageStart<P> = { kind: 'newest' } | { kind: 'before'; from: P } | { kind: 'after'; from: P } | { kind: 'around'; anchor: P; inclusive: boolean };
+
+export interface TwoWayRows<R> {
+  /** Ascending. */
+  rows: R[];
+  moreOlder: boolean;
+  moreNewer: boolean;
+}
+
+/**
+ * A page that can grow both ways (a thread, the timeline): one or two walks of at most `limit + 1`
+ * rows, the extra row telling whether there is more that way. Around an anchor, the anchor opens
+ * the newer half so it sits in the page's middle (a side with fewer rows leaves its room to the
+ * other); an anchor past the newest row gives the newest page.
+ */
+export async function twoWayPage<R, P>(walk: Walk<R, P>, at: PageStart<P>, limit: number): Promise<TwoWayRows<R>> {
+  if (at.kind === 'newest' || at.kind === 'before') {
+    const from = at.kind === 'before' ? at.from : undefined;
+    const older = await walk('older', limit + 1, from, false);
+    // Coming back from a newer page: there is something newer by construction.
+    return { rows: older.length > limit ? older.slice(1) : older, moreOlder: older.length > limit, moreNewer: from !== undefined };
+  }
+  if (at.kind === 'after') {
+    const newer = await walk('newer', limit + 1, at.from, false);
+    return { rows: newer.slice(0, limit), moreOlder: true, moreNewer: newer.length > limit };
+  }
+  const newerRows = await walk('newer', limit + 1, at.anchor, at.inclusive);
+  const room = limit - Math.min(newerRows.length, limit - Math.floor(limit / 2));
+  let older = await walk('older', room + 1, at.anchor, false);
+  const moreOlder = older.length > room;
+  if (moreOlder) older = older.slice(1);
+  // Near the oldest row the newer side fills what the older one could not.
+  const newer = newerRows.slice(0, limit - older.length);
+  const moreNewer = newerRows.length > newer.length;
+  return { rows: [...older, ...newer], moreOlder, moreNewer };
+}

@@ -210,6 +210,39 @@ export async function viewMessages(vault: Vault, rows: readonly MessageRow[], me
   });
 }
 
+/** Longer texts are cut here in a list (a conversation's snippet, a timeline row). */
+const PREVIEW_CHARS = 200;
+
+/**
+ * What a list shows for each message: its text (cut at PREVIEW_CHARS), or for an MMS without text
+ * what kind of media it carried (Picture, Video, Audio, Attachment, MMS); '' for an empty SMS.
+ */
+export async function previewsOf(vault: Vault, rows: readonly Pick<MessageRow, 'id' | 'kind' | 'body'>[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const bare: number[] = [];
+  for (const r of rows) {
+    if (r.body !== null && r.body !== '') out.set(r.id, r.body.length > PREVIEW_CHARS ? `${r.body.slice(0, PREVIEW_CHARS)}…` : r.body);
+    else if (r.kind === 'sms') out.set(r.id, '');
+    else bare.push(r.id);
+  }
+  if (bare.length === 0) return out;
+  const parts = await vault.db
+    .selectFrom('mms_parts')
+    .select(['message_id', 'content_type'])
+    .where('message_id', 'in', bare)
+    .where('blob_sha256', 'is not', null)
+    .orderBy('message_id')
+    .orderBy('position')
+    .execute();
+  for (const p of parts) {
+    if (out.has(p.message_id)) continue;
+    const kind = partKind(p.content_type ?? '');
+    out.set(p.message_id, kind === 'image' ? 'Picture' : kind === 'video' ? 'Video' : kind === 'audio' ? 'Audio' : 'Attachment');
+  }
+  for (const id of bare) if (!out.has(id)) out.set(id, 'MMS');
+  return out;
+}
+
 export function directionOf(d: string): 'in' | 'out' | 'unknown' {
   return d === 'in' || d === 'out' ? d : 'unknown';
 }

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Vault } from '../vault.js';
 import { getConversation } from './conversations.js';
-import { clampLimit, decodePosition, encodePosition, type Position } from './cursor.js';
+import { clampLimit, decodePosition, encodePosition, twoWayPage, type PageStart, type Position, type Walk, type WalkDirection } from './cursor.js';
 import { MESSAGE_COLUMNS, viewMessages, type MessageRow, type MessageView } from './message-view.js';
 
 export const DEFAULT_THREAD_LIMIT = 200;
@@ -33,11 +33,22 @@ export class MessageNotFoundError extends Error {
   }
 }
 
-type Direction = 'older' | 'newer';
+/** Which messages a walk visits: one conversation's, or the whole archive's, of one kind or direction. */
+export interface MessageScope {
+  conversationId?: number;
+  kind?: 'sms' | 'mms';
+  direction?: 'in' | 'out';
+}
 
-/** Up to `n` rows strictly older/newer than `from` (or from either end when undefined), in date order. */
-async function walk(vault: Vault, conversationId: number, dir: Direction, n: number, from: Position | undefined, inclusive = false): Promise<MessageRow[]> {
-  let q = vault.db.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', conversationId);
+/**
+ * Up to `n` messages strictly older/newer than `from` (or from either end when undefined), in date
+ * order: one seek on (conversation_id, date_ms) for a conversation, on (date_ms) for the archive.
+ */
+export async function walkMessages(vault: Vault, scope: MessageScope, dir: WalkDirection, n: number, from: Position | undefined, inclusive = false): Promise<MessageRow[]> {
+  let q = vault.db.selectFrom('messages').select(MESSAGE_COLUMNS);
+  if (scope.conversationId !== undefined) q = q.where('conversation_id', '=', scope.conversationId);
+  if (scope.kind !== undefined) q = q.where('kind', '=', scope.kind);
+  if (scope.direction !== undefined) q = q.where('direction', '=', scope.direction);
   if (from !== undefined) {
     const op = dir === 'older' ? (inclusive ? sql`<=` : sql`<`) : inclusive ? sql`>=` : sql`>`;
     q = q.where(sql<boolean>`(date_ms, id) ${op} (${from.date}, ${from.id})`);
@@ -52,43 +63,8 @@ const positionOf = (r: MessageRow): Position => ({ date: r.date_ms, id: r.id });
 export async function threadPage(vault: Vault, conversationId: number, at: ThreadPosition, options: { limit?: number } = {}): Promise<ThreadPage> {
   const conversation = await getConversation(vault, conversationId);
   const limit = clampLimit(options.limit, DEFAULT_THREAD_LIMIT);
-  let older: MessageRow[] = [];
-  let newer: MessageRow[] = [];
-  let moreOlder: boolean;
-  let moreNewer = false;
-
-  if (at.kind === 'newest' || at.kind === 'before') {
-    const from = at.kind === 'before' ? decodePosition(at.cursor) : undefined;
-    older = await walk(vault, conversationId, 'older', limit + 1, from);
-    moreOlder = older.length > limit;
-    if (moreOlder) older = older.slice(1);
-    // Coming back from a newer page: there is something newer by construction.
-    moreNewer = from !== undefined;
-  } else if (at.kind === 'after') {
-    const from = decodePosition(at.cursor);
-    newer = await walk(vault, conversationId, 'newer', limit + 1, from);
-    moreNewer = newer.length > limit;
-    if (moreNewer) newer = newer.slice(0, limit);
-    moreOlder = true;
-  } else {
-    const anchor = await anchorOf(vault, conversationId, at);
-    if (anchor !== undefined) {
-      // The anchor opens the newer half, so it sits in the page's middle.
-      const half = Math.floor(limit / 2);
-      newer = await walk(vault, conversationId, 'newer', limit - half + 1, anchor, true);
-      moreNewer = newer.length > limit - half;
-      if (moreNewer) newer = newer.slice(0, limit - half);
-      older = await walk(vault, conversationId, 'older', limit - newer.length + 1, anchor);
-      moreOlder = older.length > limit - newer.length;
-      if (moreOlder) older = older.slice(1);
-    } else {
-      // A date after the newest message: show the newest page.
-      older = await walk(vault, conversationId, 'older', limit + 1, undefined);
-      moreOlder = older.length > limit;
-      if (moreOlder) older = older.slice(1);
-    }
-  }
-  const rows = [...older, ...newer];
+  const walk: Walk<MessageRow, Position> = (dir, n, from, inclusive) => walkMessages(vault, { conversationId }, dir, n, from, inclusive);
+  const { rows, moreOlder, moreNewer } = await twoWayPage(walk, await startOf(vault, conversationId, at), limit);
   const first = rows[0];
   const last = rows.at(-1);
   return {
@@ -98,25 +74,28 @@ export async function threadPage(vault: Vault, conversationId: number, at: Threa
   };
 }
 
-async function anchorOf(vault: Vault, conversationId: number, at: { kind: 'around'; messageId: number } | { kind: 'date'; ms: number }): Promise<Position | undefined> {
-  if (at.kind === 'around') {
-    const m = await vault.db
-      .selectFrom('messages')
-      .select(['id', 'date_ms'])
-      .where('id', '=', at.messageId)
-      .where('conversation_id', '=', conversationId)
-      .executeTakeFirst();
-    if (m === undefined) throw new MessageNotFoundError(at.messageId);
-    return { date: m.date_ms, id: m.id };
+async function startOf(vault: Vault, conversationId: number, at: ThreadPosition): Promise<PageStart<Position>> {
+  switch (at.kind) {
+    case 'newest':
+      return at;
+    case 'before':
+    case 'after':
+      return { kind: at.kind, from: decodePosition(at.cursor) };
+    // Ids start at 1, so (date, 0) sorts just before every message of that date: the first at or after it opens the newer half.
+    case 'date':
+      return { kind: 'around', anchor: { date: at.ms, id: 0 }, inclusive: false };
+    case 'around':
+      return { kind: 'around', anchor: await anchorOf(vault, conversationId, at.messageId), inclusive: true };
   }
+}
+
+async function anchorOf(vault: Vault, conversationId: number, messageId: number): Promise<Position> {
   const m = await vault.db
     .selectFrom('messages')
     .select(['id', 'date_ms'])
+    .where('id', '=', messageId)
     .where('conversation_id', '=', conversationId)
-    .where('date_ms', '>=', at.ms)
-    .orderBy('date_ms')
-    .orderBy('id')
-    .limit(1)
     .executeTakeFirst();
-  return m === undefined ? undefined : { date: m.date_ms, id: m.id };
+  if (m === undefined) throw new MessageNotFoundError(messageId);
+  return { date: m.date_ms, id: m.id };
 }
