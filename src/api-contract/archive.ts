@@ -3,7 +3,7 @@
  * statistics and the import runs.
  */
 import { z } from 'zod';
-import { EpochMs, optionalEnum, optionalInt, optionalString, Paging, pageOf, queryText } from './common.js';
+import { EpochMs, optionalEnum, optionalInt, optionalString, Paging, pageOf, queryText, twoWayPageOf } from './common.js';
 
 export const Member = z.strictObject({ address: z.string(), name: z.string().nullable() });
 
@@ -62,7 +62,7 @@ export const Message = z.strictObject({
   subject: z.string().nullable(),
   parts: z.array(Part),
 });
-export const MessagePage = z.strictObject({ items: z.array(Message), prevCursor: z.string().nullable(), nextCursor: z.string().nullable() });
+export const MessagePage = twoWayPageOf(Message);
 
 export const SearchQuery = Paging.extend({
   q: queryText,
@@ -99,6 +99,44 @@ export const Call = z.strictObject({
   durationS: z.number(),
 });
 export const CallPage = pageOf(Call);
+
+export const TIMELINE_KINDS = ['sms', 'mms', 'call'] as const;
+/** `missed` matches missed calls only; `incoming`/`outgoing` match messages and calls. */
+export const TIMELINE_DIRECTIONS = ['incoming', 'outgoing', 'missed'] as const;
+/** Where a timeline page starts (at most one of before, after and date; none is the newest page), and its filters. */
+export const TimelineQuery = z.object({
+  before: optionalString,
+  after: optionalString,
+  date: optionalInt,
+  contact: optionalString,
+  kind: optionalEnum(TIMELINE_KINDS),
+  direction: optionalEnum(TIMELINE_DIRECTIONS),
+  limit: optionalInt,
+});
+export const TimelineMessage = z.strictObject({
+  kind: z.enum(['sms', 'mms']),
+  id: z.number().int(),
+  date: EpochMs,
+  conversationId: z.number().int(),
+  conversationTitle: z.string(),
+  direction: z.enum(DIRECTIONS),
+  sender: Member.nullable(),
+  /** The text, cut at 200 characters; for an MMS without text what it carried (Picture, Video, Audio, Attachment, MMS). */
+  text: z.string(),
+});
+export const TimelineCall = z.strictObject({
+  kind: z.literal('call'),
+  id: z.number().int(),
+  date: EpochMs,
+  number: z.string(),
+  name: z.string().nullable(),
+  callType: z.enum(CALL_TYPES),
+  durationS: z.number(),
+  /** The 1:1 conversation with this number, null when there is none. */
+  conversationId: z.number().int().nullable(),
+});
+export const TimelineEntry = z.discriminatedUnion('kind', [TimelineMessage, TimelineCall]);
+export const TimelinePage = twoWayPageOf(TimelineEntry);
 
 export const Summary = z.strictObject({
   sms: z.number().int(),
@@ -178,6 +216,10 @@ export type SearchPage = z.infer<typeof SearchPage>;
 export type CallType = (typeof CALL_TYPES)[number];
 export type Call = z.infer<typeof Call>;
 export type CallPage = z.infer<typeof CallPage>;
+export type TimelineMessage = z.infer<typeof TimelineMessage>;
+export type TimelineCall = z.infer<typeof TimelineCall>;
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+export type TimelinePage = z.infer<typeof TimelinePage>;
 export type Summary = z.infer<typeof Summary>;
 export type MonthStat = z.infer<typeof MonthStat>;
 export type MonthGap = z.infer<typeof MonthGap>;

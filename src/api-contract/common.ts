@@ -33,6 +33,8 @@ export const NoParams = z.object({});
 
 /** A cursor-paged list: `{ items, nextCursor }`. */
 export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+/** A page that grows both ways (a thread, the timeline): `{ items, prevCursor, nextCursor }`, oldest first. */
+export const twoWayPageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), prevCursor: z.string().nullable(), nextCursor: z.string().nullable() });
 /** A list without paging: `{ items }`. */
 export const itemsOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
 

@@ -39,6 +39,7 @@ export const ROUTES = {
   'GET /api/conversations/:id/messages': { params: IdParam, query: archive.ThreadQuery, response: archive.MessagePage },
   'GET /api/search': { params: NoParams, query: archive.SearchQuery, response: archive.SearchPage },
   'GET /api/calls': { params: NoParams, query: archive.CallQuery, response: archive.CallPage },
+  'GET /api/timeline': { params: NoParams, query: archive.TimelineQuery, response: archive.TimelinePage },
   'GET /api/stats/summary': { params: NoParams, response: archive.Summary },
   'GET /api/stats/monthly': { params: NoParams, response: archive.MonthlyStats },
   'GET /api/stats/top-contacts': { params: NoParams, query: archive.TopQuery, response: archive.TopContacts },

@@ -129,6 +129,9 @@ describe('the API contract', () => {
     const hits = (await owner('GET /api/search', { query: { q: 'the' } })) as { items: unknown[] };
     expect(hits.items.length).toBeGreaterThan(0);
     expect(((await owner('GET /api/calls')) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    const timeline = (await owner('GET /api/timeline', { query: { limit: 500 } })) as { items: { kind: string }[] };
+    expect(new Set(timeline.items.map((e) => e.kind))).toEqual(new Set(['sms', 'mms', 'call']));
+    await owner('GET /api/timeline', { query: { date: Date.UTC(2020, 0, 1), kind: 'call', direction: 'missed' } });
     await owner('GET /api/stats/summary');
     await owner('GET /api/stats/monthly');
     await owner('GET /api/stats/top-contacts', { query: { by: 'calls' } });

@@ -1,5 +1,5 @@
 /**
- * Reading the archive: conversations, a thread's messages, search, calls, statistics, backups.
+ * Reading the archive: conversations, a thread's messages, search, calls, the timeline, statistics, backups.
  * Each route parses its input with the API contract's schema and hands it to a vault query; no SQL here.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +11,7 @@ import {
   Paging,
   SearchQuery,
   ThreadQuery,
+  TimelineQuery,
   TopQuery,
   type ResponseOf,
 } from '../../api-contract/index.js';
@@ -21,17 +22,23 @@ import { LONG_GAP_MONTHS, longGaps } from '../../vault/queries/month-gaps.js';
 import { getConversation, listConversations } from '../../vault/queries/conversations.js';
 import { search } from '../../vault/queries/search.js';
 import { threadPage, type ThreadPosition } from '../../vault/queries/thread.js';
+import { timelinePage, type TimelinePosition } from '../../vault/queries/timeline.js';
 import type { Vault } from '../../vault/vault.js';
 import { ApiError } from '../errors.js';
 
-function position(q: z.infer<typeof ThreadQuery>): ThreadPosition {
-  const given = [q.before, q.after, q.around, q.date].filter((v) => v !== undefined).length;
-  if (given > 1) throw new ApiError(400, 'bad_request', 'give at most one of before, after, around and date');
+/** Where a two-way page starts: at most one of before, after and date (and `also`, which `names` lists for the error). */
+function startAt(q: { before?: string; after?: string; date?: number }, also: unknown[] = [], names = 'before, after and date'): TimelinePosition {
+  const given = [q.before, q.after, q.date, ...also].filter((v) => v !== undefined).length;
+  if (given > 1) throw new ApiError(400, 'bad_request', `Give at most one of ${names}: each says where the page starts.`);
   if (q.before !== undefined) return { kind: 'before', cursor: q.before };
   if (q.after !== undefined) return { kind: 'after', cursor: q.after };
-  if (q.around !== undefined) return { kind: 'around', messageId: q.around };
   if (q.date !== undefined) return { kind: 'date', ms: q.date };
   return { kind: 'newest' };
+}
+
+function position(q: z.infer<typeof ThreadQuery>): ThreadPosition {
+  const start = startAt(q, [q.around], 'before, after, around and date');
+  return q.around === undefined ? start : { kind: 'around', messageId: q.around };
 }
 
 export function archiveRoutes(app: FastifyInstance, vault: Vault): void {
@@ -51,6 +58,11 @@ export function archiveRoutes(app: FastifyInstance, vault: Vault): void {
   app.get('/api/search', async (request): Promise<ResponseOf<'GET /api/search'>> => search(vault, SearchQuery.parse(request.query)));
 
   app.get('/api/calls', async (request): Promise<ResponseOf<'GET /api/calls'>> => listCalls(vault, CallQuery.parse(request.query)));
+
+  app.get('/api/timeline', async (request): Promise<ResponseOf<'GET /api/timeline'>> => {
+    const q = TimelineQuery.parse(request.query);
+    return timelinePage(vault, startAt(q), q);
+  });
 
   app.get('/api/stats/summary', async (): Promise<ResponseOf<'GET /api/stats/summary'>> => summary(vault));
   app.get('/api/stats/monthly', async (): Promise<ResponseOf<'GET /api/stats/monthly'>> => {
