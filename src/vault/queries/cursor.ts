@@ -73,6 +73,22 @@ export interface TwoWayRows<R> {
   moreNewer: boolean;
 }
 
+/** Where a client asks a two-way page to open (`date`: epoch ms). */
+export type OpenAt = { kind: 'newest' } | { kind: 'before'; cursor: string } | { kind: 'after'; cursor: string } | { kind: 'date'; ms: number };
+
+/** OpenAt as a PageStart: cursors decoded, a date as the position `beforeDate(ms)` that sorts just before every row of that date. */
+export function pageStart<P>(at: OpenAt, decode: (cursor: string) => P, beforeDate: (ms: number) => P): PageStart<P> {
+  switch (at.kind) {
+    case 'newest':
+      return at;
+    case 'before':
+    case 'after':
+      return { kind: at.kind, from: decode(at.cursor) };
+    case 'date':
+      return { kind: 'around', anchor: beforeDate(at.ms), inclusive: false };
+  }
+}
+
 /**
  * A page that can grow both ways (a thread, the timeline): one or two walks of at most `limit + 1`
  * rows, the extra row telling whether there is more that way. Around an anchor, the anchor opens

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Vault } from '../vault.js';
 import { getConversation } from './conversations.js';
-import { clampLimit, decodePosition, encodePosition, twoWayPage, type PageStart, type Position, type Walk, type WalkDirection } from './cursor.js';
+import { clampLimit, decodePosition, encodePosition, pageStart, twoWayPage, type OpenAt, type PageStart, type Position, type Walk, type WalkDirection } from './cursor.js';
 import { MESSAGE_COLUMNS, viewMessages, type MessageRow, type MessageView } from './message-view.js';
 
 export const DEFAULT_THREAD_LIMIT = 200;
@@ -19,12 +19,7 @@ export interface ThreadPage {
   nextCursor: string | null;
 }
 
-export type ThreadPosition =
-  | { kind: 'newest' }
-  | { kind: 'before'; cursor: string }
-  | { kind: 'after'; cursor: string }
-  | { kind: 'around'; messageId: number }
-  | { kind: 'date'; ms: number };
+export type ThreadPosition = OpenAt | { kind: 'around'; messageId: number };
 
 export class MessageNotFoundError extends Error {
   override readonly name = 'MessageNotFoundError';
@@ -75,18 +70,9 @@ export async function threadPage(vault: Vault, conversationId: number, at: Threa
 }
 
 async function startOf(vault: Vault, conversationId: number, at: ThreadPosition): Promise<PageStart<Position>> {
-  switch (at.kind) {
-    case 'newest':
-      return at;
-    case 'before':
-    case 'after':
-      return { kind: at.kind, from: decodePosition(at.cursor) };
-    // Ids start at 1, so (date, 0) sorts just before every message of that date: the first at or after it opens the newer half.
-    case 'date':
-      return { kind: 'around', anchor: { date: at.ms, id: 0 }, inclusive: false };
-    case 'around':
-      return { kind: 'around', anchor: await anchorOf(vault, conversationId, at.messageId), inclusive: true };
-  }
+  if (at.kind === 'around') return { kind: 'around', anchor: await anchorOf(vault, conversationId, at.messageId), inclusive: true };
+  // Ids start at 1, so (date, 0) sorts just before every message of that date.
+  return pageStart(at, decodePosition, (ms) => ({ date: ms, id: 0 }));
 }
 
 async function anchorOf(vault: Vault, conversationId: number, messageId: number): Promise<Position> {

@@ -11,10 +11,10 @@
 import type { Vault } from '../vault.js';
 import { addressesFor, viewCalls, walkCalls, type CallRow, type CallView } from './calls.js';
 import { conversationsWith, conversationSummaries } from './conversations.js';
-import { BadCursorError, clampLimit, decodeCursor, encodeCursor, twoWayPage, type PageStart, type Position, type WalkDirection } from './cursor.js';
+import { BadCursorError, clampLimit, decodeCursor, encodeCursor, pageStart, twoWayPage, type OpenAt, type Position, type WalkDirection } from './cursor.js';
 import { directionOf, previewsOf, sendersOf, type MessageRow } from './message-view.js';
 import type { Person } from './names.js';
-import { walkMessages, type MessageScope, type ThreadPosition } from './thread.js';
+import { walkMessages, type MessageScope } from './thread.js';
 
 export const DEFAULT_TIMELINE_LIMIT = 100;
 
@@ -30,8 +30,8 @@ export interface TimelineFilter {
   limit?: number;
 }
 
-/** Where a page opens; `date` puts the first entry at or after that time in the page's middle. */
-export type TimelinePosition = Exclude<ThreadPosition, { kind: 'around' }>;
+/** Where a page opens; `date` puts the first entry at or after that time in the page's middle ((date, MESSAGE, 0) sorts before all of it). */
+export type TimelinePosition = OpenAt;
 
 export interface TimelineMessage {
   kind: 'sms' | 'mms';
@@ -141,23 +141,10 @@ async function walk(vault: Vault, scope: Scope, dir: WalkDirection, n: number, f
   return dir === 'older' ? rows.slice(Math.max(0, rows.length - n)) : rows.slice(0, n);
 }
 
-function startOf(at: TimelinePosition): PageStart<Place> {
-  switch (at.kind) {
-    case 'newest':
-      return at;
-    case 'before':
-    case 'after':
-      return { kind: at.kind, from: decodePlace(at.cursor) };
-    // (date, MESSAGE, 0) sorts just before every entry of that date.
-    case 'date':
-      return { kind: 'around', anchor: { date: at.ms, source: MESSAGE, id: 0 }, inclusive: false };
-  }
-}
-
 export async function timelinePage(vault: Vault, at: TimelinePosition, filter: TimelineFilter = {}): Promise<TimelinePage> {
   const limit = clampLimit(filter.limit, DEFAULT_TIMELINE_LIMIT);
   const scope = await scopeOf(vault, filter);
-  const { rows, moreOlder, moreNewer } = await twoWayPage<Row, Place>((dir, n, from) => walk(vault, scope, dir, n, from), startOf(at), limit);
+  const { rows, moreOlder, moreNewer } = await twoWayPage<Row, Place>((dir, n, from) => walk(vault, scope, dir, n, from), pageStart(at, decodePlace, (ms) => ({ date: ms, source: MESSAGE, id: 0 })), limit);
   const first = rows[0];
   const last = rows.at(-1);
   return {
