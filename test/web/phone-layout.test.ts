@@ -92,6 +92,7 @@ async function shot(page: Page, name: string): Promise<void> {
 /** Each page, what must be on screen, and how to know it has loaded. */
 const PAGES: { path: string; ready: string; actions: string[]; shot?: string }[] = [
   { path: '/', ready: '.conversation', actions: ['.page-header .filter input', '.conversation'], shot: 'phone-conversations' },
+  { path: `/timeline?date=${Date.UTC(2026, 1, 1)}`, ready: '.timeline-entry', actions: ['.timeline-filters button[type=submit]', '.jump-form button[type=submit]', '.timeline-entry'], shot: 'phone-timeline' },
   { path: `/search?q=${NEEDLE.word}`, ready: '.search-hit', actions: ['.search-form button[type=submit]', '.search-hit', '.result-count'], shot: 'phone-search' },
   { path: '/calls', ready: '.calls-table tbody tr', actions: ['.search-form button[type=submit]', '.calls-table tbody td:nth-child(4)'], shot: 'phone-calls' },
   { path: '/stats', ready: '.summary-cards', actions: ['h1'] },
@@ -138,7 +139,7 @@ test.skipIf(noChromium)('the navigation is behind a Menu button that shows every
   await onScreen(page, '.menu-button');
   expect(await menu.getAttribute('aria-expanded')).toBe('false');
   await menu.click();
-  for (const label of ['Conversations', 'Search', 'Calls', 'Statistics', 'Backups', 'Sources', 'Export']) {
+  for (const label of ['Conversations', 'Timeline', 'Search', 'Calls', 'Statistics', 'Backups', 'Sources', 'Export']) {
     const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label });
     expect(await link.isVisible(), label).toBe(true);
     const b = await link.boundingBox();
@@ -171,7 +172,7 @@ test.skipIf(noChromium)('the thread header is one compact line that stays on top
   await page.waitForTimeout(300);
   expect(await header.boundingBox()).toEqual(before);
   await shot(page, 'phone-thread');
-  await page.getByRole('button', { name: 'Jump to a date or export' }).click();
+  await page.getByRole('button', { name: 'Jump to a date, export or print' }).click();
   await onScreen(page, '.thread-export button[type=submit]');
   await onScreen(page, '.jump-form input[type=date]');
   await page.close();

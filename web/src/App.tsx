@@ -14,6 +14,7 @@ import { SearchPage } from './pages/SearchPage';
 import { SetupPage } from './pages/SetupPage';
 import { SourcesPage } from './pages/SourcesPage';
 import { ThreadPage } from './pages/ThreadPage';
+import { TimelinePage } from './pages/TimelinePage';
 import { SessionContext } from './session';
 
 // The charts library is the bulk of the bundle: load it only when Statistics is opened.
@@ -23,6 +24,7 @@ type Boot = { state: 'loading' } | { state: 'ready'; setupNeeded: boolean; sessi
 
 const NAV: [string, string][] = [
   ['/', 'Conversations'],
+  ['/timeline', 'Timeline'],
   ['/search', 'Search'],
   ['/calls', 'Calls'],
   ['/stats', 'Statistics'],
@@ -106,6 +108,7 @@ export function App(): ReactNode {
       <Routes>
         <Route path="/" element={<ConversationsPage />} />
         <Route path="/c/:id" element={<ThreadPage />} />
+        <Route path="/timeline" element={<TimelinePage />} />
         <Route path="/search" element={<SearchPage />} />
         <Route path="/calls" element={<CallsPage />} />
         <Route

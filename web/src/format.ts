@@ -91,3 +91,9 @@ export function inflatedText(progress: { done: number; expanded?: number }): str
   const { done, expanded } = progress;
   return expanded !== undefined && expanded > done ? `, ${formatBytes(expanded)} uncompressed` : '';
 }
+
+/** Epoch ms to an `<input type="date">` value: the local calendar day. */
+export function msToDateInput(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -40,6 +40,8 @@ export type {
   SourceChange,
   SourceHealth,
   Summary,
+  TimelineEntry,
+  TimelinePage,
   TopContact,
   VaultStatus,
   VerifyProblem,

@@ -1,28 +1,19 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
-import { apiGet, errorMessage, withQuery } from '../api/client';
+import { errorMessage, withQuery } from '../api/client';
 import { useApi } from '../api/hooks';
-import type { Conversation, Message, MessagePage, Part } from '../api/types';
+import type { Conversation, Message, Part } from '../api/types';
+import { useScrollMemory, useTwoWayPages } from '../api/useTwoWayPages';
 import { useExport, useExportFormats } from '../components/ExportRunner';
 import { Lightbox } from '../components/Lightbox';
 import { MessageBubble } from '../components/MessageBubble';
 import { countNoun, dateInputToMs, dayKey, sharedNames } from '../format';
 import { Choice } from '../components/Choice';
+import { loadPrintRange, PRINT_MAX_MESSAGES, ThreadPrint, type PrintRange } from '../components/ThreadPrint';
 import { usePrinting } from '../components/usePrinting';
 
 const PAGE = 200;
-/** Virtuoso wants a positive first index that only ever decreases as older pages are prepended. */
-const START_INDEX = 1_000_000_000;
-
-interface Loaded {
-  messages: Message[];
-  prevCursor: string | null;
-  nextCursor: string | null;
-  firstItemIndex: number;
-  /** Index in `messages` to open at (the target message, or the newest). */
-  initialIndex: number;
-}
 
 export function ThreadPage(): ReactNode {
   const { id = '' } = useParams();
@@ -33,8 +24,6 @@ export function ThreadPage(): ReactNode {
   const at = params.get('at');
   const opensAt = around ?? at;
   const conv = useApi<Conversation>(`/api/conversations/${encodeURIComponent(id)}`);
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [image, setImage] = useState<Part | null>(null);
   const [jumpDate, setJumpDate] = useState('');
   // On a phone the date and export forms fold behind a button so the header stays one line (CSS).
@@ -42,93 +31,59 @@ export function ThreadPage(): ReactNode {
   const [exportFormat, setExportFormat] = useState('pdf');
   const exporter = useExport();
   const exportFormats = useExportFormats();
-  const busy = useRef({ older: false, newer: false });
+  const [printOpen, setPrintOpen] = useState(false);
+  const [printFrom, setPrintFrom] = useState('');
+  const [printTo, setPrintTo] = useState('');
+  const [printRange, setPrintRange] = useState<PrintRange | null>(null);
+  const [printBusy, setPrintBusy] = useState(false);
+  const [printError, setPrintError] = useState<string | null>(null);
+  // The browser's print dialog opens once the chosen range has rendered (see the effect below).
+  const printPending = useRef(false);
   const listRef = useRef<VirtuosoHandle>(null);
-  const userScrolled = useRef(false);
-  const positionTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  // The message in the middle of the view goes into this history entry's URL (?at=), so Back (or a
-  // reload, or a bookmark) opens the thread there. Written with history.replaceState, outside the
-  // router: a router navigation would reload the thread at every scroll.
-  const rememberPosition = useCallback((messageId: number) => {
-    if (positionTimer.current !== null) clearTimeout(positionTimer.current);
-    positionTimer.current = setTimeout(() => {
-      const url = new URL(window.location.href);
-      url.searchParams.delete('around');
-      url.searchParams.delete('date');
-      url.searchParams.set('at', String(messageId));
-      window.history.replaceState(window.history.state, '', url);
-    }, 250);
-  }, []);
-  useEffect(
-    () => () => {
-      if (positionTimer.current !== null) clearTimeout(positionTimer.current);
-    },
-    [],
-  );
   const printing = usePrinting();
   const base = `/api/conversations/${encodeURIComponent(id)}/messages`;
+  const pages = useTwoWayPages<Message>(
+    withQuery(base, { around: opensAt, date, limit: PAGE }),
+    (where) => withQuery(base, { ...where, limit: PAGE }),
+    (items) => {
+      if (opensAt !== null) {
+        const i = items.findIndex((m) => String(m.id) === opensAt);
+        if (i >= 0) return i;
+      } else if (date !== null) {
+        const i = items.findIndex((m) => m.date >= Number(date));
+        if (i >= 0) return i;
+      }
+      return items.length - 1;
+    },
+  );
+  const { loaded, error, loadOlder, loadNewer } = pages;
+  // The message in the middle of the view goes into this history entry's URL (?at=), so Back (or a
+  // reload, or a bookmark) opens the thread there.
+  const scrollMemory = useScrollMemory(loaded, (m) => ({ around: null, date: null, at: String(m.id) }));
 
   useEffect(() => {
-    let live = true;
-    setLoaded(null);
-    setError(null);
-    busy.current = { older: false, newer: false };
-    userScrolled.current = false;
-    if (positionTimer.current !== null) clearTimeout(positionTimer.current);
-    apiGet<MessagePage>(withQuery(base, { around: opensAt, date, limit: PAGE }))
-      .then((page) => {
-        if (!live) return;
-        let initialIndex = page.items.length - 1;
-        if (opensAt !== null) {
-          const i = page.items.findIndex((m) => String(m.id) === opensAt);
-          if (i >= 0) initialIndex = i;
-        } else if (date !== null) {
-          const i = page.items.findIndex((m) => m.date >= Number(date));
-          initialIndex = i >= 0 ? i : page.items.length - 1;
-        }
-        setLoaded({ messages: page.items, prevCursor: page.prevCursor, nextCursor: page.nextCursor, firstItemIndex: START_INDEX, initialIndex: Math.max(0, initialIndex) });
-      })
-      .catch((e: unknown) => {
-        if (live) setError(errorMessage(e));
-      });
-    return () => {
-      live = false;
-    };
-  }, [base, opensAt, date]);
+    if (printRange !== null && printPending.current) {
+      printPending.current = false;
+      window.print();
+    }
+  }, [printRange]);
 
-  const loadOlder = useCallback(() => {
-    if (loaded === null || loaded.prevCursor === null || busy.current.older) return;
-    busy.current.older = true;
-    apiGet<MessagePage>(withQuery(base, { before: loaded.prevCursor, limit: PAGE }))
-      .then((page) => {
-        setLoaded((cur) =>
-          cur === null
-            ? cur
-            : { ...cur, messages: [...page.items, ...cur.messages], prevCursor: page.prevCursor, firstItemIndex: cur.firstItemIndex - page.items.length },
-        );
+  const startPrint = (e: SyntheticEvent): void => {
+    e.preventDefault();
+    setPrintBusy(true);
+    setPrintError(null);
+    loadPrintRange(base, dateInputToMs(printFrom), dateInputToMs(printTo, true))
+      .then((range) => {
+        printPending.current = true;
+        setPrintRange(range);
       })
-      .catch((e: unknown) => {
-        setError(errorMessage(e));
+      .catch((err: unknown) => {
+        setPrintError(errorMessage(err));
       })
       .finally(() => {
-        busy.current.older = false;
+        setPrintBusy(false);
       });
-  }, [base, loaded]);
-
-  const loadNewer = useCallback(() => {
-    if (loaded === null || loaded.nextCursor === null || busy.current.newer) return;
-    busy.current.newer = true;
-    apiGet<MessagePage>(withQuery(base, { after: loaded.nextCursor, limit: PAGE }))
-      .then((page) => {
-        setLoaded((cur) => (cur === null ? cur : { ...cur, messages: [...cur.messages, ...page.items], nextCursor: page.nextCursor }));
-      })
-      .catch((e: unknown) => {
-        setError(errorMessage(e));
-      })
-      .finally(() => {
-        busy.current.newer = false;
-      });
-  }, [base, loaded]);
+  };
 
   const jump = (e: SyntheticEvent): void => {
     e.preventDefault();
@@ -139,7 +94,7 @@ export function ThreadPage(): ReactNode {
   const c = conv.data;
   const isGroup = c?.isGroup ?? false;
   const shared = useMemo(() => sharedNames(c?.members ?? []), [c]);
-  const messages = loaded?.messages ?? [];
+  const messages = loaded?.items ?? [];
   const target = around;
 
   return (
@@ -166,7 +121,7 @@ export function ThreadPage(): ReactNode {
           }}
         >
           <span aria-hidden="true">⋯</span>
-          <span className="visually-hidden">Jump to a date or export</span>
+          <span className="visually-hidden">Jump to a date, export or print</span>
         </button>
         <div id="thread-tools" className={`thread-tools${toolsOpen ? ' open' : ''}`}>
         <form className="jump-form" onSubmit={jump}>
@@ -193,6 +148,16 @@ export function ThreadPage(): ReactNode {
             Export this conversation
           </button>
         </form>
+        <button
+          type="button"
+          aria-expanded={printOpen}
+          onClick={() => {
+            setPrintOpen((o) => !o);
+            setToolsOpen(false);
+          }}
+        >
+          Print…
+        </button>
         </div>
       </header>
       {exporter.view}
@@ -200,30 +165,46 @@ export function ThreadPage(): ReactNode {
       {conv.error !== null && <p className="error" role="alert">{conv.error}</p>}
       {loaded === null && error === null && <p role="status">Loading messages…</p>}
       {loaded !== null && messages.length === 0 && <p className="empty">No messages in this conversation.</p>}
-      {/* Waits for the conversation too: whether it is a group decides the sender lines (and row heights). */}
-      {loaded !== null && messages.length > 0 && (c !== null || conv.error !== null) && printing && (
-        // Printing: every loaded message in a plain list, so the print holds them all (issue 26 item 6).
-        <div className="message-list message-list-print" role="log" aria-label="Messages">
-          {c !== null && messages.length < c.messageCount && (
-            <p className="muted">
-              {countNoun(messages.length, 'message')} of {c.messageCount.toLocaleString()} printed: those loaded in the page. Export this conversation as PDF to print it all.
-            </p>
-          )}
-          {messages.map((m, i) => {
-            const prev = messages[i - 1];
-            return (
-              <MessageBubble
-                key={m.id}
-                message={m}
-                showDay={prev === undefined || dayKey(prev.date) !== dayKey(m.date)}
-                isGroup={isGroup}
-                highlighted={false}
-                onOpenImage={setImage}
-                sharedNames={shared}
-              />
-            );
-          })}
-        </div>
+      {printOpen && (
+        <form className="search-form print-form" onSubmit={startPrint} aria-label="Print this conversation">
+          <label>
+            From
+            <input type="date" value={printFrom} onChange={(e) => { setPrintFrom(e.target.value); }} />
+          </label>
+          <label>
+            To
+            <input type="date" value={printTo} onChange={(e) => { setPrintTo(e.target.value); }} />
+          </label>
+          <button type="submit" disabled={printBusy}>
+            Print
+          </button>
+          <button type="button" onClick={() => { setPrintOpen(false); setPrintRange(null); }}>
+            Cancel
+          </button>
+          <p className="muted" role="status">
+            {printBusy
+              ? 'Loading the messages to print…'
+              : printRange === null
+                ? 'Leave the dates empty to print the whole conversation.'
+                : `${countNoun(printRange.messages.length, 'message')} ready to print.`}
+          </p>
+        </form>
+      )}
+      {printError !== null && <p className="error" role="alert">{printError}</p>}
+      {/* Printing (issue 26 item 6, issue 25): a plain document, not the virtual list, which prints blank. */}
+      {loaded !== null && (c !== null || conv.error !== null) && printing && (
+        <ThreadPrint
+          conversation={c}
+          messages={printRange?.messages ?? messages}
+          range={printRange}
+          note={
+            printRange?.cut === true
+              ? `Only the first ${PRINT_MAX_MESSAGES.toLocaleString()} messages of this range are printed: export this conversation as PDF for all of them.`
+              : printRange === null && c !== null && messages.length < c.messageCount
+                ? `${countNoun(messages.length, 'message')} of ${c.messageCount.toLocaleString()} printed: those loaded in the page. Choose Print… in the menu for a date range or the whole conversation.`
+                : null
+          }
+        />
       )}
       {loaded !== null && messages.length > 0 && (c !== null || conv.error !== null) && !printing && (
         <Virtuoso
@@ -239,13 +220,8 @@ export function ThreadPage(): ReactNode {
           initialTopMostItemIndex={{ index: loaded.initialIndex, align: opensAt !== null || date !== null ? 'center' : 'end' }}
           startReached={loadOlder}
           endReached={loadNewer}
-          isScrolling={(scrolling) => {
-            if (scrolling) userScrolled.current = true;
-          }}
-          rangeChanged={(range) => {
-            const middle = messages[Math.floor((range.startIndex + range.endIndex) / 2) - loaded.firstItemIndex];
-            if (userScrolled.current && middle !== undefined) rememberPosition(middle.id);
-          }}
+          isScrolling={scrollMemory.isScrolling}
+          rangeChanged={scrollMemory.rangeChanged}
           increaseViewportBy={{ top: 600, bottom: 600 }}
           computeItemKey={(_, m) => m.id}
           itemContent={(index, m) => {
