@@ -98,6 +98,8 @@ test.skipIf(noChromium)('opens at the newest entry, jumps to a date, loads more 
   const firstNewest = Math.max(...(await renderedDates(page)));
   await scrollUntilLoaded(page, 'after');
   await expect.poll(async () => Math.max(...(await renderedDates(page)))).toBeGreaterThan(firstNewest);
+  // Where the reader scrolled to is in the URL now (Back or a reload opens there).
+  await expect.poll(() => Number(new URL(page.url()).searchParams.get('date'))).toBeGreaterThan(day);
 
   // Filters go into the URL with the date the reader is at; only calls are left.
   await page.getByLabel('Kind').selectOption('call');
