@@ -4,6 +4,7 @@
  * 500 of a 100,000-message thread cost the same.
  */
 import { sql } from 'kysely';
+import { param, prepare } from '../../store/prepared.js';
 import type { Vault } from '../vault.js';
 import { getConversation } from './conversations.js';
 import { clampLimit, decodePosition, encodePosition, pageStart, twoWayPage, type OpenAt, type PageStart, type Position, type Walk, type WalkDirection } from './cursor.js';
@@ -35,12 +36,9 @@ export interface MessageScope {
   direction?: 'in' | 'out';
 }
 
-/**
- * Up to `n` messages strictly older/newer than `from` (or from either end when undefined), in date
- * order: one seek on (conversation_id, date_ms) for a conversation, on (date_ms) for the archive.
- */
-export async function walkMessages(vault: Vault, scope: MessageScope, dir: WalkDirection, n: number, from: Position | undefined, inclusive = false): Promise<MessageRow[]> {
-  let q = vault.db.selectFrom('messages').select(MESSAGE_COLUMNS);
+/** The walk's query, without its columns: at most `n` rows from `from` on, nearest first. */
+function walkQuery(vault: Vault, scope: MessageScope, dir: WalkDirection, n: number, from: Position | undefined, inclusive: boolean) {
+  let q = vault.db.selectFrom('messages');
   if (scope.conversationId !== undefined) q = q.where('conversation_id', '=', scope.conversationId);
   if (scope.kind !== undefined) q = q.where('kind', '=', scope.kind);
   if (scope.direction !== undefined) q = q.where('direction', '=', scope.direction);
@@ -49,8 +47,36 @@ export async function walkMessages(vault: Vault, scope: MessageScope, dir: WalkD
     q = q.where(sql<boolean>`(date_ms, id) ${op} (${from.date}, ${from.id})`);
   }
   const order = dir === 'older' ? 'desc' : 'asc';
-  const rows = (await q.orderBy('date_ms', order).orderBy('id', order).limit(n).execute()) as MessageRow[];
+  return q.orderBy('date_ms', order).orderBy('id', order).limit(n);
+}
+
+/**
+ * Up to `n` messages strictly older/newer than `from` (or from either end when undefined), in date
+ * order: one seek on (conversation_id, date_ms) for a conversation, on (date_ms) for the archive.
+ */
+export async function walkMessages(vault: Vault, scope: MessageScope, dir: WalkDirection, n: number, from: Position | undefined, inclusive = false): Promise<MessageRow[]> {
+  const rows = (await walkQuery(vault, scope, dir, n, from, inclusive).select(MESSAGE_COLUMNS).execute()) as MessageRow[];
   return dir === 'older' ? rows.reverse() : rows;
+}
+
+/**
+ * The same walk in many conversations, reading only (date, id), which the index holds: one
+ * statement prepared for all of them and run once per conversation, so walking the hundreds of
+ * group conversations one person can be in costs a few milliseconds.
+ */
+export function messageKeyWalker(vault: Vault, scope: Omit<MessageScope, 'conversationId'>, dir: WalkDirection, n: number, from: Position | undefined): (conversationId: number) => Position[] {
+  const query = walkQuery(vault, { ...scope, conversationId: param<number>('conversation') }, dir, n, from, false).select(['date_ms', 'id']);
+  const statement = prepare<{ date_ms: number; id: number }>(vault.store.sqlite, query);
+  return (conversationId) => {
+    const keys = statement.all({ conversation: conversationId }).map((r) => ({ date: r.date_ms, id: r.id }));
+    return dir === 'older' ? keys.reverse() : keys;
+  };
+}
+
+/** Messages by id, in no particular order. */
+export async function messagesById(vault: Vault, ids: readonly number[]): Promise<MessageRow[]> {
+  if (ids.length === 0) return [];
+  return vault.db.selectFrom('messages').select(MESSAGE_COLUMNS).where('id', 'in', ids).execute();
 }
 
 const positionOf = (r: MessageRow): Position => ({ date: r.date_ms, id: r.id });

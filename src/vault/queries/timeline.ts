@@ -3,8 +3,9 @@
  * both ways from the newest entry, a cursor or a date ("what happened on that day").
  *
  * Messages and calls live in two tables, each walked on its own date index (messages_date,
- * calls_date; for one person, messages_conversation_date once per conversation and calls_number
- * once per number) for at most `limit + 1` rows; the walks are merged here. A page is therefore a few index seeks however
+ * calls_date; for one person, messages_conversation_date once per conversation (keys only, then
+ * the rows kept are read by id) and calls_number once per number) for at most `limit + 1` rows; the
+ * walks are merged here. A page is therefore a few index seeks however
  * large the archive and however deep the reader has scrolled. Entries are ordered by (date,
  * messages before calls, id), so equal times keep one stable order across pages.
  */
@@ -14,7 +15,7 @@ import { conversationsWith, conversationSummaries } from './conversations.js';
 import { BadCursorError, clampLimit, decodeCursor, encodeCursor, pageStart, twoWayPage, type OpenAt, type Position, type WalkDirection } from './cursor.js';
 import { directionOf, previewsOf, sendersOf, type MessageRow } from './message-view.js';
 import type { Person } from './names.js';
-import { walkMessages, type MessageScope } from './thread.js';
+import { messageKeyWalker, messagesById, walkMessages, type MessageScope } from './thread.js';
 
 export const DEFAULT_TIMELINE_LIMIT = 100;
 
@@ -127,8 +128,16 @@ async function walk(vault: Vault, scope: Scope, dir: WalkDirection, n: number, f
   const messages = scope.messages;
   if (messages !== null) {
     const at = boundIn(MESSAGE, from);
-    const walks = scope.conversations === undefined ? [messages] : scope.conversations.map((conversationId) => ({ ...messages, conversationId }));
-    for (const s of walks) for (const row of await walkMessages(vault, s, dir, n, at)) rows.push({ source: MESSAGE, row });
+    if (scope.conversations === undefined) {
+      for (const row of await walkMessages(vault, messages, dir, n, at)) rows.push({ source: MESSAGE, row });
+    } else {
+      // A person can be in hundreds of group conversations: walk each one's keys on the index, then read the n rows kept.
+      const walkIn = messageKeyWalker(vault, messages, dir, n, at);
+      const keys = scope.conversations.flatMap(walkIn);
+      keys.sort((a, b) => a.date - b.date || a.id - b.id);
+      const kept = dir === 'older' ? keys.slice(Math.max(0, keys.length - n)) : keys.slice(0, n);
+      for (const row of await messagesById(vault, kept.map((k) => k.id))) rows.push({ source: MESSAGE, row });
+    }
   }
   const calls = scope.calls;
   if (calls !== null) {
