@@ -33,17 +33,13 @@
  * 4. `discardStaged()` (the import failed before its database commit) drops everything staged and
  *    adopted and not committed. A crash at any point leaves only what step 1 or gc removes.
  * Staged blobs are not readable (openRead, chunks, check) before `commitStaged()`; `has` sees them.
- * A store may make blobs durable before `commitStaged()` (the S3 store uploads each as soon as it
- * is finished, so uploads overlap the reading): that is safe, as no row names them before the
- * commit, and a failed import's uploaded blobs are unreferenced, for gc.
  *
  * ## Several threads of one import
  * The import may read a backup in a worker thread (vault/import/read-worker.ts). The worker opens
  * its own store from `location` (plain data, passed through postMessage) with `openMediaStore`
  * (open-media-store.ts), stages blobs, and calls `handOver()`, which returns structured-clone data
  * naming them (`HandedOverBlob`); the importing thread's store `adopt`s it, and from then on those
- * blobs are committed or discarded with its own (a store that made them durable already, as the S3
- * store does, hands over nothing). Adopt only what a store of the same location in
+ * blobs are committed or discarded with its own. Adopt only what a store of the same location in
  * the same process handed over; implementations validate what they are given (it crossed a thread).
  *
  * ## Reading

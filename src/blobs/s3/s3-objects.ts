@@ -125,6 +125,9 @@ async function hashFile(file: string): Promise<{ sha256: string; size: number }>
   return { sha256: hash.digest('hex'), size };
 }
 
+/** Spool files up to this size are read whole and sent from memory (putFile). */
+const SMALL_FILE_BYTES = 1024 * 1024;
+
 export class S3Objects {
   readonly keys: ObjectKeys;
   private readonly maxSingleCopyBytes: number;
@@ -188,6 +191,16 @@ export class S3Objects {
     const existing = await this.headKey(key);
     if (existing !== undefined) return { sha256, size: existing, stored: false };
     const { size } = await fs.promises.stat(file);
+    if (size <= SMALL_FILE_BYTES) {
+      // Read whole and sent as one buffer, as putBuffer does: streaming a small file (a body stream
+      // and a second read to hash it) made an import of 1,800 MMS whose photos waited in spool
+      // files take twice the time and CPU of the same blobs sent from memory.
+      const bytes = await fs.promises.readFile(file);
+      const actual = createHash('sha256').update(bytes).digest('hex');
+      if (actual !== sha256) throw new BlobIntegrityError(`${file} hashed to ${actual}, not ${sha256}: the file changed after it was written; nothing was uploaded`);
+      await this.upload(key, Readable.from([bytes]));
+      return { sha256, size, stored: true };
+    }
     // Settled at once so that a failed read is not an unhandled rejection while the upload runs.
     const hashing = hashFile(file).then(
       (actual) => ({ actual }),
