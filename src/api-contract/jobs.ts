@@ -33,6 +33,12 @@ export const JobPage = pageOf(Job);
 /** POST /api/uploads?name=FILE: the file's name (the body is the raw file). */
 export const UploadQuery = z.object({ name: z.string().max(1000).optional() });
 
+/**
+ * POST /api/jobs/:id/passphrase: the password of an encrypted backup whose import failed asking
+ * for it (errorCode passphrase_required / wrong_passphrase). Sealed until the job ends; never returned.
+ */
+export const JobPassphrase = z.strictObject({ passphrase: z.string().min(1, 'enter the password').max(1024) });
+
 export const VerifyProblem = z.strictObject({ kind: z.string(), message: z.string() });
 
 /** POST /api/exports. `format`: one of GET /api/formats' exports (the server checks the list). */
@@ -88,6 +94,7 @@ export const IngestParams = z.object({ filename: z.string() });
 
 export type Job = z.infer<typeof Job>;
 export type JobPage = z.infer<typeof JobPage>;
+export type JobPassphrase = z.infer<typeof JobPassphrase>;
 export type VerifyProblem = z.infer<typeof VerifyProblem>;
 export type NewExport = z.infer<typeof NewExport>;
 export type ExportKind = (typeof EXPORT_KINDS)[number];

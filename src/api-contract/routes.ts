@@ -53,6 +53,7 @@ export const ROUTES = {
   'GET /api/jobs/:id': { params: IdParam, response: jobs.Job },
   'POST /api/jobs/:id/cancel': { params: IdParam, response: jobs.Job },
   'POST /api/jobs/:id/retry': { params: IdParam, response: jobs.Job },
+  'POST /api/jobs/:id/passphrase': { params: IdParam, body: jobs.JobPassphrase, response: jobs.Job },
   'POST /api/exports': { params: NoParams, body: jobs.NewExport, status: 202, response: JobAccepted },
   'GET /api/exports/:id/download': { params: IdParam, response: 'bytes' },
   'GET /api/formats': { params: NoParams, response: jobs.Formats },

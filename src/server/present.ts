@@ -71,7 +71,7 @@ function publicJobError(job: Job): string | null {
   const name = errorName(job);
   const shown = job.file ?? 'the upload';
   // The reader's text names CLI options; an upload's user is asked in the web app instead.
-  if (name === 'PassphraseRequiredError') return `${shown} is encrypted: enter the password it was made with to import it.`;
+  if (name === 'PassphraseRequiredError') return `${shown} is encrypted: enter the password it was made with on the Backups page of the web app to import it.`;
   if (name === 'WrongPassphraseError') return `${shown} could not be decrypted with this password: check it and try again.`;
   // A system error ("ENOENT: no such file or directory, open '/srv/…'") names server paths. Other
   // plain Errors are the vault's own, with text meant for the user.

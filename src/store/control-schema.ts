@@ -37,6 +37,16 @@ export interface JobsTable {
   cancel_requested_at: number | null;
 }
 
+/**
+ * An import job's passphrase while the job waits (one row per job, deleted when it ends): sealed
+ * under the vault's secret key with the purpose `job.<id>.passphrase`, so it opens for that job only.
+ */
+export interface JobSecretsTable {
+  job_id: number;
+  sealed_passphrase: string;
+  created_at: number;
+}
+
 export interface SourcesTable {
   id: Generated<number>;
   name: string;
@@ -123,6 +133,7 @@ export interface SessionsTable {
 
 export interface ControlSchema {
   jobs: JobsTable;
+  job_secrets: JobSecretsTable;
   sources: SourcesTable;
   api_tokens: ApiTokensTable;
   alerts: AlertsTable;

@@ -19,6 +19,7 @@ import * as m0011 from './migrations/0011-search-without-sizes.js';
 import * as m0012jobCancel from './migrations/0012-job-cancel.js';
 import * as m0013jobExpanded from './migrations/0013-job-expanded.js';
 import * as m0014holdRefs from './migrations/0014-hold-server-secret-refs.js';
+import * as m0015jobSecrets from './migrations/0015-job-secrets.js';
 import { beginImportTransaction, type ImportTransaction } from './import-transaction.js';
 import type { Schema } from './schema.js';
 import { createPrivateFile } from './private-file.js';
@@ -47,6 +48,7 @@ const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0012-job-cancel': m0012jobCancel,
   '0013-job-expanded': m0013jobExpanded,
   '0014-hold-server-secret-refs': m0014holdRefs,
+  '0015-job-secrets': m0015jobSecrets,
 };
 
 class StaticMigrations implements MigrationProvider {

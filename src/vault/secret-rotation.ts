@@ -1,6 +1,7 @@
 /**
  * `textvault secret rotate`: a new secret key for the vault, every sealed secret (the alert
- * e-mails' SMTP password, IMAP sources' passwords) sealed again under it, and the old key gone.
+ * e-mails' SMTP password, IMAP sources' passwords, waiting import jobs' passphrases) sealed again
+ * under it, and the old key gone.
  * For when the key may have leaked (a copied vault folder, a backup left somewhere).
  *
  * Steps, each safe to be killed after (secrets.ts opens a value under any of the three keys, and
@@ -17,6 +18,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { SECRET_KEY_PREFIX } from './config.js';
 import { fsyncPath } from './fsync.js';
+import { jobPassphrasePurpose } from './jobs/job-secrets.js';
 import { isSealed, keyForSealing, openSecret, openWithKey, readKey, rotationKeyFiles, sealWithKey, SecretError, secretKeyFile } from './secrets.js';
 import { IMAP_PASSWORD_PURPOSE } from './sources/mailbox.js';
 import type { ControlDb } from './sources/registry.js';
@@ -86,6 +88,13 @@ async function resealAll(vault: Vault, control: ControlDb, key: Buffer): Promise
       const sealedPassword = await again(IMAP_PASSWORD_PURPOSE, config.sealedPassword);
       if (sealedPassword === undefined) continue;
       await tx.updateTable('sources').set({ config_json: JSON.stringify({ ...config, sealedPassword }) }).where('id', '=', r.id).execute();
+      n++;
+    }
+    // Passphrases of import jobs waiting to run (job-secrets.ts).
+    for (const r of await tx.selectFrom('job_secrets').select(['job_id', 'sealed_passphrase']).execute()) {
+      const sealed = await again(jobPassphrasePurpose(r.job_id), r.sealed_passphrase);
+      if (sealed === undefined) continue;
+      await tx.updateTable('job_secrets').set({ sealed_passphrase: sealed }).where('job_id', '=', r.job_id).execute();
       n++;
     }
   });

@@ -14,6 +14,7 @@ interface AddOptions {
   imap?: string;
   passwordFile?: string;
   passwordEnv?: string;
+  passphraseFile?: string;
   schedule?: string;
   expect?: string;
   settle?: string;
@@ -61,9 +62,11 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
     .option('--expect <duration>', 'raise an alert when no new backup arrived for this long (default 3d)')
     .option('--settle <duration>', 'folders: a file is complete once unchanged for this long (default 10s)')
     .option('--after <action>', `folders: after a verified import: ${AFTER_IMPORT.join(', ')} (default keep)`)
+    .option('--passphrase-file <file>', 'folders: the password of encrypted backups found there (.ab, .ssef), read from this file at each import')
     .option('--json', 'print as JSON')
     .action(async (name: string, opts: AddOptions) => {
       if ((opts.folder === undefined) === (opts.imap === undefined)) throw new CommandFailed('give exactly one of --folder DIR or --imap URL');
+      if (opts.passphraseFile !== undefined && opts.folder === undefined) throw new CommandFailed('--passphrase-file is for watched folders (--folder DIR); an IMAP mailbox holds no encrypted backups');
       if (opts.after !== undefined && !(AFTER_IMPORT as readonly string[]).includes(opts.after)) throw new CommandFailed(`--after must be one of ${AFTER_IMPORT.join(', ')}`);
       const { addSource } = await registry();
       const added = await withQueue(globals(), true, async (queue, vault) => {
@@ -78,6 +81,13 @@ export function registerSource(program: Command, globals: () => GlobalOptions): 
           const config: Partial<FolderConfig> = { path: folder };
           if (opts.settle !== undefined) config.settleMs = parseSourceDuration(opts.settle);
           if (opts.after !== undefined) config.afterImport = opts.after as AfterImport;
+          if (opts.passphraseFile !== undefined) {
+            // Checked now: a mistyped file would otherwise surface only when an encrypted backup arrives.
+            const file = path.resolve(opts.passphraseFile);
+            const { passphraseFromFile } = await import('../../vault/jobs/job-secrets.js');
+            passphraseFromFile(file);
+            config.passphraseFile = file;
+          }
           return await addSource(queue.control.db, { name, kind: 'folder', config, schedule: opts.schedule, expectedIntervalMs: expected });
         }
         if (opts.imap !== undefined && /^imaps?:\/\/[^/]*:[^/]*@/i.test(opts.imap)) {

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { UPLOADS_DIR, type JobQueue } from '../../vault/jobs/index.js';
 import { ApiError } from '../errors.js';
-import { IdParam, Paging, UploadQuery, type ResponseOf } from '../../api-contract/index.js';
+import { IdParam, JobPassphrase, Paging, UploadQuery, type ResponseOf } from '../../api-contract/index.js';
 import { printable } from '../params.js';
 import { presentJob } from '../present.js';
 import { allowSlowBody } from '../timeouts.js';
@@ -57,7 +57,7 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
     // stops sending what will not be read.
     scope.post('/api/uploads', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (request, reply) => {
       const { name } = UploadQuery.parse(request.query);
-      // An encrypted backup's passphrase, for this job only: kept in memory, never stored or logged.
+      // An encrypted backup's passphrase, for this job only: sealed until the job ends, never logged.
       const passphrase = passphraseOf(request.headers[PASSPHRASE_HEADER]);
       const body = request.body as Readable | undefined;
       if (body === undefined || typeof body.pipe !== 'function') throw new ApiError(400, 'bad_request', 'send the file as the raw request body (Content-Type: application/octet-stream)');
@@ -128,5 +128,13 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
   app.post('/api/jobs/:id/retry', async (request): Promise<ResponseOf<'POST /api/jobs/:id/retry'>> => {
     const { id } = IdParam.parse(request.params);
     return presentJob(await queue.retry(id));
+  });
+
+  // An encrypted backup's password, after its import failed asking for it: the job runs again
+  // with it (sealed until the job ends; never in the answer, the job's error or a log).
+  app.post('/api/jobs/:id/passphrase', async (request): Promise<ResponseOf<'POST /api/jobs/:id/passphrase'>> => {
+    const { id } = IdParam.parse(request.params);
+    const { passphrase } = JobPassphrase.parse(request.body);
+    return presentJob(await queue.retryWithPassphrase(id, passphrase));
   });
 }

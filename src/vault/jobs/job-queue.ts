@@ -1,7 +1,6 @@
 /**
  * The persistent job queue of one vault (see index.ts for how to use it).
  */
-import { PassphraseRequiredError } from '../../formats/errors.js';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { CRASHED, crashMessage, UPLOAD_INTERRUPTED, JobCancelledError, JobInterr
 import { removeExportFiles, runExportJob } from './run-export-job.js';
 import { runSnapshotJob } from './run-snapshot-job.js';
 import { runImport, runMailbox, runVerify } from './run-job.js';
+import { dropJobPassphrase, jobPassphrase, passphraseFromFile, passphraseMissing, putJobPassphrase, sealJobPassphrase } from './job-secrets.js';
 import { uploadWriterPid } from './upload-names.js';
 
 /** Where uploads are spooled (`<vault>/uploads/`) until the import job that owns each has ended. */
@@ -36,6 +36,21 @@ const CANCEL_ANSWER_WAIT_MS = 10_000;
  * other ended upload: it is someone's messages, and a file nobody retried in a week is not wanted.
  */
 const CRASHED_UPLOAD_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * Failures the user ends by giving the backup's password (POST /api/jobs/:id/passphrase): the
+ * upload is kept for that, as long as a crashed one, then deleted.
+ */
+export const NEEDS_PASSPHRASE = new Set(['PassphraseRequiredError', 'WrongPassphraseError']);
+/** An ended job's upload is kept (for a retry) after this failure. */
+function keepsUpload(errorName: string | undefined): boolean {
+  return errorName === CRASHED || (errorName !== undefined && NEEDS_PASSPHRASE.has(errorName));
+}
+/** The passphrase a retry may carry: any text a person types, bounded. */
+export const MAX_PASSPHRASE_CHARS = 1024;
+
+function checkPassphrase(passphrase: string): void {
+  if (passphrase === '' || passphrase.length > MAX_PASSPHRASE_CHARS) throw new JobStateError(`the password must be 1 to ${MAX_PASSPHRASE_CHARS} characters`);
+}
 
 /**
  * Jobs some queue of this process is running. Several queues may share a control database in
@@ -128,12 +143,10 @@ export class JobQueue extends EventEmitter<JobEvents> {
   }
 
   /**
-   * Passphrases of encrypted uploads, by job id: in this process's memory only, never in the
-   * jobs table or a log, and dropped when the job's run ends. A job run by another process (or
-   * after a restart) does not have it and fails asking for it again.
+   * Queues a job. `secrets.passphrase` (an encrypted upload's password) is sealed into the
+   * job_secrets table with the job's row, in one transaction, and deleted when the job ends
+   * (job-secrets.ts): never in the jobs table or a log.
    */
-  private readonly passphrases = new Map<number, string>();
-
   async enqueue(input: JobInput, secrets: { passphrase?: string } = {}): Promise<Job> {
     let params = {};
     if (input.kind === 'import') {
@@ -146,27 +159,36 @@ export class JobQueue extends EventEmitter<JobEvents> {
       const { kind: _kind, ...exportParams } = input;
       params = { export: exportParams };
     }
-    const row = await this.control.db
-      .insertInto('jobs')
-      .values({
-        kind: input.kind,
-        status: 'queued',
-        created_at: Date.now(),
-        started_at: null,
-        ended_at: null,
-        progress_done: 0,
-        progress_total: null,
-        progress_unit: input.kind === 'verify' ? 'blobs' : input.kind === 'export' ? 'records' : input.kind === 'snapshot' ? 'files' : 'bytes',
-        file: input.kind !== 'import' ? null : isMailboxUrl(input.file) ? input.file : path.resolve(input.file),
-        params_json: JSON.stringify(params),
-        result_json: null,
-        error: null,
-        attempts: 0,
-        runner_pid: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (secrets.passphrase !== undefined) this.passphrases.set(row.id, secrets.passphrase);
+    const { passphrase } = secrets;
+    if (passphrase !== undefined) checkPassphrase(passphrase);
+    // The row goes in with its passphrase or not at all: a queue that took the job in between
+    // would find no passphrase and fail it.
+    const row = await this.control.db.transaction().execute(async (tx) => {
+      const inserted = await tx
+        .insertInto('jobs')
+        .values({
+          kind: input.kind,
+          status: 'queued',
+          created_at: Date.now(),
+          started_at: null,
+          ended_at: null,
+          progress_done: 0,
+          progress_total: null,
+          progress_unit: input.kind === 'verify' ? 'blobs' : input.kind === 'export' ? 'records' : input.kind === 'snapshot' ? 'files' : 'bytes',
+          file: input.kind !== 'import' ? null : isMailboxUrl(input.file) ? input.file : path.resolve(input.file),
+          params_json: JSON.stringify(params),
+          result_json: null,
+          error: null,
+          attempts: 0,
+          runner_pid: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      // The purpose names the job id, known only now; sealing inside the transaction holds
+      // the control database's write lock for the moment libsodium takes.
+      if (passphrase !== undefined) await putJobPassphrase(tx, inserted.id, await sealJobPassphrase(this.vault.dir, inserted.id, passphrase));
+      return inserted;
+    });
     const job = jobFromRow(row);
     this.emit('job', job);
     this.wake?.();
@@ -264,6 +286,11 @@ export class JobQueue extends EventEmitter<JobEvents> {
       await this.end(id, { ...cancelled, error: `${row.error ?? 'crashed'} (then cancelled: its file was deleted)`, onlyIf: 'failed' });
       return this.mustGet(id);
     }
+    if (row.status === 'failed' && NEEDS_PASSPHRASE.has(errorNameOf(row.result_json) ?? '') && parseParams(row.params_json).deleteAfter === true) {
+      // Nobody will give the password: the kept upload goes now rather than in a week.
+      await this.end(id, { ...cancelled, error: 'cancelled without its password: the uploaded file was deleted', onlyIf: 'failed' });
+      return this.mustGet(id);
+    }
     throw new JobStateError(`job ${id} has already ended (${row.status}); there is nothing to cancel`);
   }
 
@@ -287,6 +314,37 @@ export class JobQueue extends EventEmitter<JobEvents> {
       .returningAll()
       .executeTakeFirst();
     if (updated === undefined) throw new JobStateError(`job ${id} changed while it was being retried; look at it again`);
+    const job = jobFromRow(updated);
+    this.emit('job', job);
+    this.wake?.();
+    return job;
+  }
+
+  /**
+   * Runs again an import that failed for want of its backup's password (or with a wrong one),
+   * now with `passphrase`: sealed until the job ends (job-secrets.ts). The upload was kept for
+   * this (keepsUpload); a watched folder's file is read where it is.
+   */
+  async retryWithPassphrase(id: number, passphrase: string): Promise<Job> {
+    checkPassphrase(passphrase);
+    const row = await this.control.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new JobNotFoundError(`there is no job ${id}`);
+    if (row.kind !== 'import' || row.status !== 'failed' || !NEEDS_PASSPHRASE.has(errorNameOf(row.result_json) ?? ''))
+      throw new JobStateError(`job ${id} did not fail for want of a password (it is ${row.status}); only such an import takes one`);
+    if (row.file === null || !fs.existsSync(row.file)) throw new JobStateError(`job ${id}'s file is no longer kept: upload the backup again, with its password`);
+    const sealed = await sealJobPassphrase(this.vault.dir, id, passphrase);
+    const updated = await this.control.db.transaction().execute(async (tx) => {
+      const queued = await tx
+        .updateTable('jobs')
+        .set({ status: 'queued', started_at: null, ended_at: null, error: null, result_json: null, progress_done: 0, progress_expanded: null, runner_pid: null, cancel_requested_at: null })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .returningAll()
+        .executeTakeFirst();
+      if (queued !== undefined) await putJobPassphrase(tx, id, sealed);
+      return queued;
+    });
+    if (updated === undefined) throw new JobStateError(`job ${id} changed while its password was being given; look at it again`);
     const job = jobFromRow(updated);
     this.emit('job', job);
     this.wake?.();
@@ -378,11 +436,11 @@ export class JobQueue extends EventEmitter<JobEvents> {
       .where('status', 'in', ['done', 'failed', 'cancelled'])
       .where('file', 'is not', null);
     // While running, only the few crashed jobs' uploads can have become due.
-    if (options.onlyCrashed === true) q = q.where('result_json', 'like', `%"${CRASHED}"%`);
+    if (options.onlyCrashed === true) q = q.where((w) => w.or([CRASHED, ...NEEDS_PASSPHRASE].map((name) => w('result_json', 'like', `%"${name}"%`))));
     const ended = await q.execute();
     for (const j of ended) {
       if (j.file === null || parseParams(j.params_json).deleteAfter !== true) continue;
-      if (errorNameOf(j.result_json) === CRASHED && now - (j.ended_at ?? 0) < CRASHED_UPLOAD_KEEP_MS) continue;
+      if (keepsUpload(errorNameOf(j.result_json)) && now - (j.ended_at ?? 0) < CRASHED_UPLOAD_KEEP_MS) continue;
       await fs.promises.rm(j.file, { force: true });
     }
   }
@@ -567,9 +625,8 @@ export class JobQueue extends EventEmitter<JobEvents> {
           : await runImport(this.vault, file, onProgress, {
               signal,
               ...(originalName === undefined ? {} : { displayName: path.basename(originalName) }),
-              // Asked only if the file is encrypted; read then, not now (the map entry is set
-              // right after the job's row is written).
-              passphrase: () => this.passphraseFor(id, originalName ?? file),
+              // Asked only if the file is encrypted.
+              passphrase: () => this.passphraseFor(id, row, originalName ?? file),
             });
         // Before the job is marked done: a crash in between leaves the job to be retried, which
         // skips the already imported file and repeats this idempotent step.
@@ -605,20 +662,28 @@ export class JobQueue extends EventEmitter<JobEvents> {
       clearTimeout(limit);
       clearInterval(cancelPoll);
       this.current = undefined;
-      this.passphrases.delete(id);
       runningHere.delete(id);
       markEnded();
     }
     return 'ended';
   }
 
-  private passphraseFor(id: number, name: string): Promise<string> {
-    const p = this.passphrases.get(id);
-    if (p === undefined)
-      return Promise.reject(
-        new PassphraseRequiredError(`${path.basename(name)}: is encrypted: upload it in the web app to be asked for its passphrase, or import it with textvault import --passphrase-file FILE`),
-      );
-    return Promise.resolve(p);
+  /**
+   * An encrypted backup's passphrase: the one given for this job in the web app, else the
+   * watched folder's --passphrase-file, else an error saying where to give one.
+   */
+  private async passphraseFor(id: number, row: { params_json: string }, name: string): Promise<string> {
+    const given = await jobPassphrase(this.vault.dir, this.control.db, id);
+    if (given !== undefined) return given;
+    const { sourceId, deleteAfter } = parseParams(row.params_json);
+    if (sourceId === undefined) throw passphraseMissing(name, deleteAfter === true ? 'upload' : 'cli');
+    const source = await this.control.db.selectFrom('sources').select(['kind', 'config_json']).where('id', '=', sourceId).executeTakeFirst();
+    if (source?.kind === 'folder') {
+      const config = JSON.parse(source.config_json) as { passphraseFile?: unknown };
+      if (typeof config.passphraseFile === 'string') return passphraseFromFile(config.passphraseFile);
+      throw passphraseMissing(name, 'folder');
+    }
+    throw passphraseMissing(name, 'device');
   }
 
   /** Puts a job that did not get to run (busy vault, shutdown) back in the queue, as it was. */
@@ -669,8 +734,11 @@ export class JobQueue extends EventEmitter<JobEvents> {
     const row = await q.returningAll().executeTakeFirst();
     if (row === undefined) return false;
     this.live.delete(id);
+    // Used once: a retry is given the password again.
+    await dropJobPassphrase(this.control.db, id);
     const params = parseParams(row.params_json);
-    if (params.deleteAfter === true && row.file !== null && outcome.keepFile !== true) {
+    const keep = outcome.keepFile === true || (outcome.status === 'failed' && NEEDS_PASSPHRASE.has(errorNameOf(row.result_json) ?? ''));
+    if (params.deleteAfter === true && row.file !== null && !keep) {
       // Only the queue's own copies (spooled uploads) are deleted, and only once the job ended.
       await fs.promises.rm(row.file, { force: true });
     }

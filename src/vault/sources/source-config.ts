@@ -14,6 +14,11 @@ export const folderConfig = z.object({
   afterImport: z.enum(AFTER_IMPORT).default('keep'),
   /** Added in the web app: it may only watch inside the admin's sources.allowed-folders (folder-policy.ts), checked at each run. */
   fromWebApp: z.boolean().optional(),
+  /**
+   * The password of encrypted backups found there (.ab, .ssef), read from this file of the
+   * server (absolute) at each such import. Set with the command line only (see webSourceConfig).
+   */
+  passphraseFile: z.string().min(1).optional(),
 });
 export type FolderConfig = z.infer<typeof folderConfig>;
 
@@ -68,7 +73,7 @@ export function publicImapConfig(config: ImapConfig): PublicImapConfig {
  * is given itself (and sealed by the caller); a folder must be one the admin allowed
  * (folder-policy.ts).
  */
-export const webFolderConfig = folderConfig.omit({ fromWebApp: true }).strict();
+export const webFolderConfig = folderConfig.omit({ fromWebApp: true, passphraseFile: true }).strict();
 export const webImapConfig = z
   .object({
     url: imapUrl,
@@ -81,6 +86,7 @@ export const webImapConfig = z
 export type WebImapConfig = z.infer<typeof webImapConfig>;
 
 const SERVER_ONLY_KEYS = ['passwordFile', 'passwordEnv', 'caFile', 'sealedPassword', 'unconfirmedServerRefs'];
+const SERVER_ONLY_FOLDER_KEYS = ['passphraseFile', 'fromWebApp'];
 
 /** A web user's source settings, or a SourceConfigError saying what is wrong (and what to do instead). */
 export function parseWebSourceConfig(kind: 'folder', value: unknown): FolderConfig;
@@ -92,6 +98,15 @@ export function parseWebSourceConfig(kind: 'folder' | 'imap', value: unknown): F
       throw new SourceConfigError(
         `${named.join(', ')} name files or variables on the server and can only be set with the textvault command line there; ` +
           'in the web app, give the mailbox password itself as "password" (it is stored sealed and never shown again)',
+      );
+    }
+  }
+  if (kind === 'folder' && typeof value === 'object' && value !== null) {
+    const named = SERVER_ONLY_FOLDER_KEYS.filter((k) => k in value);
+    if (named.length > 0) {
+      throw new SourceConfigError(
+        `${named.join(', ')} can only be set with the textvault command line on the server (textvault source add NAME --folder DIR --passphrase-file FILE); ` +
+          "in the web app, enter an encrypted backup's password on the Backups page when its import asks for it",
       );
     }
   }
