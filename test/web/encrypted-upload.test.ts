@@ -1,7 +1,8 @@
 /**
  * An encrypted backup uploaded in the web app (issue 22), in Chromium against the real server:
  * the import asks for the password, a wrong one is one clear sentence, the right one imports it.
- * The password is sent with the retried upload only and never stored (the job keeps it in memory).
+ * The upload is kept for the password, which the server seals while the job waits and deletes when
+ * it ends: no file of the vault ever holds it. The failed-imports list asks for it too.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { launchBrowser, startServer, type RunningServer } from './harness.js';
 import { loginCookies } from './login.js';
 
 const PASSWORD = 'pässword 1';
+const WRONG = 'not-it-at-all';
 
 let dir: string;
 let server: RunningServer;
@@ -22,7 +24,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-web-encrypted-'));
-  fs.writeFileSync(path.join(dir, 'phone.ab'), abOf(phoneTar(), { password: PASSWORD, rounds: 1000 }));
+  for (const name of ['phone.ab', 'other.ab', 'third.ab']) fs.writeFileSync(path.join(dir, name), abOf(phoneTar(), { password: PASSWORD, rounds: 1000 }));
   server = await startServer(path.join(dir, 'vault'));
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -37,28 +39,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('an encrypted .ab upload asks for its password; a wrong one says so; the right one imports it', async () => {
-  await page.goto(`${server.url}/backups`);
-  await page.getByLabel('Backup file').setInputFiles(path.join(dir, 'phone.ab'));
-  await page.getByRole('button', { name: 'Upload and import' }).click();
-
-  const alert = page.locator('.upload-form [role=alert]');
-  await alert.getByText(/is encrypted/).waitFor({ timeout: 30_000 });
-  expect(await alert.textContent()).toBe('Import failed: phone.ab is encrypted: enter the password it was made with to import it. Nothing was changed in the archive.');
-
-  await page.getByLabel('Backup password').fill('not it');
-  await page.getByRole('button', { name: 'Import with this password' }).click();
-  await alert.getByText(/could not be decrypted/).waitFor({ timeout: 30_000 });
-  expect(await alert.textContent()).toBe('Import failed: phone.ab could not be decrypted with this password: check it and try again. Nothing was changed in the archive.');
-  // Asked again, with an empty field: the wrong password is not kept.
-  expect(await page.getByLabel('Backup password').inputValue()).toBe('');
-
-  await page.getByLabel('Backup password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Import with this password' }).click();
-  await page.getByText(/Imported phone\.ab: [1-9]\d* new/).waitFor({ timeout: 30_000 });
-  await expect.poll(() => page.getByLabel('Backup password').count()).toBe(0);
-
-  // Neither password is anywhere in the vault's files (jobs table, logs).
+/** Files of the vault folder holding any of `secrets` (databases, their WAL, logs, kept uploads). */
+function filesHolding(root: string, secrets: string[]): string[] {
   const found: string[] = [];
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -66,11 +48,67 @@ test('an encrypted .ab upload asks for its password; a wrong one says so; the ri
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
         const bytes = fs.readFileSync(p);
-        if (bytes.includes(Buffer.from(PASSWORD)) || bytes.includes(Buffer.from('not it'))) found.push(p);
+        for (const s of secrets) if (bytes.includes(Buffer.from(s))) found.push(`${p}: ${s}`);
       }
     }
   };
-  walk(path.join(dir, 'vault'));
-  expect(found).toEqual([]);
+  walk(root);
+  return found;
+}
+
+test('an encrypted .ab upload asks for its password; a wrong one says so; the right one imports the kept upload', async () => {
+  await page.goto(`${server.url}/backups`);
+  const card = page.locator('.upload-form');
+  await card.getByLabel('Backup file').setInputFiles(path.join(dir, 'phone.ab'));
+  await card.getByRole('button', { name: 'Upload and import' }).click();
+
+  const prompt = card.locator('.passphrase-prompt');
+  await prompt.getByText('This backup is encrypted: enter its password.').waitFor({ timeout: 30_000 });
+
+  await prompt.getByLabel('Backup password').fill(WRONG);
+  await prompt.getByRole('button', { name: 'Import with this password' }).click();
+  await prompt.getByRole('alert').waitFor({ timeout: 30_000 });
+  expect(await prompt.getByRole('alert').textContent()).toBe('phone.ab could not be decrypted with this password: check it and try again.');
+  // Asked again, with an empty field: the wrong password is not kept.
+  expect(await prompt.getByLabel('Backup password').inputValue()).toBe('');
+  // The failed-imports list offers the same (the same job, the same kept file).
+  await page.locator('.failed-imports').getByLabel('Password of phone.ab').waitFor({ timeout: 30_000 });
+
+  await prompt.getByLabel('Backup password').fill(PASSWORD);
+  await prompt.getByRole('button', { name: 'Import with this password' }).click();
+  await card.getByText(/Imported phone\.ab: [1-9]\d* new/).waitFor({ timeout: 30_000 });
+  await expect.poll(() => card.locator('.passphrase-prompt').count()).toBe(0);
+  // Neither password is anywhere in the vault's files (control.db and its WAL, logs, uploads).
+  expect(filesHolding(path.join(dir, 'vault'), [PASSWORD, WRONG])).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a failed encrypted import in the failed-imports list takes its password there', async () => {
+  await page.goto(`${server.url}/backups`);
+  const card = page.locator('.upload-form');
+  await card.getByLabel('Backup file').setInputFiles(path.join(dir, 'other.ab'));
+  await card.getByRole('button', { name: 'Upload and import' }).click();
+  await card.getByText('This backup is encrypted: enter its password.').waitFor({ timeout: 30_000 });
+  // Come back later: the upload form has forgotten it, the list has not.
+  await page.reload();
+  const row = page.locator('.failed-imports tr', { hasText: 'other.ab' });
+  await row.getByText('This backup is encrypted: enter its password.').waitFor({ timeout: 30_000 });
+  await row.getByLabel('Password of other.ab').fill(PASSWORD);
+  await row.getByRole('button', { name: 'Import with this password' }).click();
+  await row.getByText('Imported with its password').waitFor({ timeout: 30_000 });
+  await page.locator('.backups-table').getByText('other.ab').first().waitFor({ timeout: 30_000 });
+  expect(filesHolding(path.join(dir, 'vault'), [PASSWORD])).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});
+
+test('the upload form takes the password up front', async () => {
+  await page.goto(`${server.url}/backups`);
+  const card = page.locator('.upload-form');
+  await card.getByLabel('Backup file').setInputFiles(path.join(dir, 'third.ab'));
+  await card.getByLabel('Password, if the backup is encrypted (optional)').fill(PASSWORD);
+  await card.getByRole('button', { name: 'Upload and import' }).click();
+  await card.getByText(/Imported third\.ab: \d+ new/).waitFor({ timeout: 30_000 });
+  expect(await card.locator('.passphrase-prompt').count()).toBe(0);
+  expect(filesHolding(path.join(dir, 'vault'), [PASSWORD])).toEqual([]);
   expect(pageErrors).toEqual([]);
 });

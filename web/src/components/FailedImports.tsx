@@ -1,8 +1,9 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Job } from '../api/types';
 import { usePolledJobs } from '../api/usePolledJobs';
 import { formatBytes, formatDateTime } from '../format';
-import { JobActions } from './JobProgress';
+import { JobActions, jobActive } from './JobProgress';
+import { needsPassphrase, PassphrasePrompt } from './PassphrasePrompt';
 
 /** The server's result.errorName for an upload whose body never fully arrived (docs/api.md). */
 const UPLOAD_INTERRUPTED = 'UploadInterruptedError';
@@ -13,6 +14,8 @@ function interrupted(job: Job): boolean {
 
 function statusLabel(job: Job): string {
   if (interrupted(job)) return 'Upload interrupted';
+  if (jobActive(job)) return 'Importing with its password…';
+  if (job.status === 'done') return 'Imported with its password';
   return job.status === 'cancelled' ? 'Cancelled' : 'Failed';
 }
 
@@ -23,12 +26,20 @@ function when(job: Job): string {
 /**
  * The import history's other half (issue 26 item 4): uploads and imports that failed, were
  * cancelled, or were cut off (the import runs table lists only backups that were read). Each
- * with its reason and Retry where the server kept the file, else a hint to upload it again.
+ * with its reason and Retry where the server kept the file, a password field for an encrypted
+ * backup (the server kept it for that), else a hint to upload it again.
  * Read from the job list (the newest 100 jobs); `version` reloads it.
  */
-export function FailedImports({ version }: { version: number }): ReactNode {
-  const { jobs: latest, error, reload } = usePolledJobs(100, () => 15_000, version);
-  const jobs = latest?.filter((j) => j.kind === 'import' && (j.status === 'failed' || j.status === 'cancelled')) ?? null;
+export function FailedImports({ version, onImported }: { version: number; onImported?: () => void }): ReactNode {
+  // Jobs given their password here: shown on while they run and once done, so the row does not vanish.
+  const [retried, setRetried] = useState<ReadonlySet<number>>(new Set());
+  const { jobs: latest, error, reload } = usePolledJobs(100, (all) => (all.some((j) => retried.has(j.id) && jobActive(j)) ? 1000 : 15_000), version);
+  const jobs = latest?.filter((j) => j.kind === 'import' && (j.status === 'failed' || j.status === 'cancelled' || retried.has(j.id))) ?? null;
+  const importedCount = latest?.filter((j) => retried.has(j.id) && j.status === 'done').length ?? 0;
+  useEffect(() => {
+    // The page's import history shows what a password let in.
+    if (importedCount > 0) onImported?.();
+  }, [importedCount, onImported]);
   return (
     <section className="failed-imports" aria-labelledby="failed-imports-title">
       <h2 id="failed-imports-title">Failed and interrupted imports</h2>
@@ -60,7 +71,16 @@ export function FailedImports({ version }: { version: number }): ReactNode {
                   </td>
                   <td className="job-error">{j.error ?? ''}</td>
                   <td>
-                    {j.retryable ? (
+                    {needsPassphrase(j) ? (
+                      <PassphrasePrompt
+                        job={j}
+                        label={`Password of ${j.file ?? 'the backup'}`}
+                        onSubmitted={() => {
+                          setRetried((r) => new Set(r).add(j.id));
+                          reload();
+                        }}
+                      />
+                    ) : retried.has(j.id) && (jobActive(j) || j.status === 'done') ? null : j.retryable ? (
                       <JobActions
                         job={j}
                         label="Import"

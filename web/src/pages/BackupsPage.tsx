@@ -6,6 +6,7 @@ import { uploadBackup, type UploadProgress } from '../api/upload';
 import { useJob, useStartedJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
 import { FailedImports } from '../components/FailedImports';
+import { needsPassphrase, PassphrasePrompt } from '../components/PassphrasePrompt';
 import { RecentJobs } from '../components/RecentJobs';
 import { countNoun, formatBytes, formatCount, formatDateTime } from '../format';
 
@@ -81,9 +82,10 @@ function Upload({ onFinished, onFailed }: { onFinished: () => void; onFailed: ()
   const abort = useRef<AbortController | null>(null);
   const uploading = progress !== null && jobId === null && error === null;
   const formats = useApi<Formats>('/api/formats');
-  // An encrypted backup's password: in this form's memory only, sent with the retried upload.
+  // An encrypted backup's password given up front (optional): in this form's memory until the
+  // upload is sent with it; the server seals it until the job ends.
   const [passphrase, setPassphrase] = useState('');
-  const needsPassphrase = job?.status === 'failed' && (job.errorCode === 'passphrase_required' || job.errorCode === 'wrong_passphrase');
+  const asksPassphrase = job !== null && needsPassphrase(job);
 
   useEffect(() => {
     if (job?.status === 'done' || job?.status === 'failed' || job?.status === 'cancelled') onFinished();
@@ -107,7 +109,7 @@ function Upload({ onFinished, onFailed }: { onFinished: () => void; onFailed: ()
     e.preventDefault();
     // One upload at a time: a second submit (Enter pressed twice) would race the first.
     if (file === null || uploading) return;
-    const withPassphrase = needsPassphrase && passphrase !== '' ? passphrase : undefined;
+    const withPassphrase = passphrase !== '' ? passphrase : undefined;
     setError(null);
     setJobId(null);
     setPassphrase('');
@@ -125,71 +127,72 @@ function Upload({ onFinished, onFailed }: { onFinished: () => void; onFailed: ()
   };
 
   return (
-    <form className="card upload-form" onSubmit={submit} aria-labelledby="upload-title">
-      <h2 id="upload-title">Import a backup</h2>
-      <p className="muted">A backup file of any size, in any format Textvault reads (recognised by its content, not its name). It is streamed to the server and imported in the background.</p>
-      {formats.data !== null && (
-        <details>
-          <summary>Formats read</summary>
-          <ul className="format-list">
-            {formats.data.imports.map((f) => (
-              <li key={f.id}>{f.label}</li>
-            ))}
-          </ul>
-        </details>
-      )}
-      <label>
-        Backup file
-        <input
-          type="file"
-          onChange={(e) => {
-            setFile(e.target.files?.[0] ?? null);
-            setProgress(null);
-            setJobId(null);
-            setError(null);
-          }}
-        />
-      </label>
-      <div className="row">
-        <button type="submit" disabled={file === null || uploading}>
-          Upload and import
-        </button>
-        {uploading && (
-          <button type="button" onClick={() => abort.current?.abort()}>
-            Cancel
-          </button>
+    <section className="card upload-form" aria-labelledby="upload-title">
+      <form className="upload-fields" onSubmit={submit}>
+        <h2 id="upload-title">Import a backup</h2>
+        <p className="muted">A backup file of any size, in any format Textvault reads (recognised by its content, not its name). It is streamed to the server and imported in the background.</p>
+        {formats.data !== null && (
+          <details>
+            <summary>Formats read</summary>
+            <ul className="format-list">
+              {formats.data.imports.map((f) => (
+                <li key={f.id}>{f.label}</li>
+              ))}
+            </ul>
+          </details>
         )}
-      </div>
-      {progress !== null && (
-        <div className="upload-progress">
-          <span>
-            Upload: {formatBytes(progress.loaded)} of {formatBytes(progress.total)}
-          </span>
-          <progress max={Math.max(1, progress.total)} value={progress.loaded} aria-label="Upload progress" />
-        </div>
-      )}
-      {error !== null && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {jobError !== null && <p className="error" role="alert">{jobError}</p>}
-      {needsPassphrase && (
-        <div className="passphrase-retry">
-          <label>
-            Backup password
-            <input type="password" autoComplete="off" value={passphrase} onChange={(e) => {
-                setPassphrase(e.target.value);
-              }} />
-          </label>
-          <button type="submit" disabled={passphrase === ''}>
-            Import with this password
+        <label>
+          Backup file
+          <input
+            type="file"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setProgress(null);
+              setJobId(null);
+              setError(null);
+            }}
+          />
+        </label>
+        <label>
+          Password, if the backup is encrypted (optional)
+          <input
+            type="password"
+            autoComplete="off"
+            value={passphrase}
+            onChange={(e) => {
+              setPassphrase(e.target.value);
+            }}
+          />
+        </label>
+        <div className="row">
+          <button type="submit" disabled={file === null || uploading}>
+            Upload and import
           </button>
+          {uploading && (
+            <button type="button" onClick={() => abort.current?.abort()}>
+              Cancel
+            </button>
+          )}
         </div>
-      )}
-      {job !== null && <JobProgress job={job} label="Import" onChanged={refresh} />}
-      {job !== null && <ImportResult job={job} />}
-    </form>
+        {progress !== null && (
+          <div className="upload-progress">
+            <span>
+              Upload: {formatBytes(progress.loaded)} of {formatBytes(progress.total)}
+            </span>
+            <progress max={Math.max(1, progress.total)} value={progress.loaded} aria-label="Upload progress" />
+          </div>
+        )}
+        {error !== null && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        {jobError !== null && <p className="error" role="alert">{jobError}</p>}
+      </form>
+      {job !== null && asksPassphrase && <PassphrasePrompt job={job} onSubmitted={refresh} />}
+      {job !== null && !asksPassphrase && <JobProgress job={job} label="Import" onChanged={refresh} />}
+      {job !== null && !asksPassphrase && <ImportResult job={job} />}
+    </section>
   );
 }
 
@@ -302,7 +305,7 @@ export function BackupsPage(): ReactNode {
         <Snapshots />
       </div>
       <RecentJobs />
-      <FailedImports version={failedVersion} />
+      <FailedImports version={failedVersion} onImported={reloadRuns} />
       <h2>Import runs</h2>
       {runs.error !== null && <p className="error" role="alert">{runs.error}</p>}
       {!runs.loading && runs.items.length === 0 && <p className="empty">No backup imported yet.</p>}
