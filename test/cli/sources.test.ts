@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { abOf, phoneTar } from '../formats/androidbackup/build.js';
 import { sbrXml } from '../helpers/sbr-files.js';
 import { tempDir } from '../helpers/temp.js';
 import { sleep } from '../helpers/wait.js';
@@ -44,6 +45,46 @@ describe('textvault token / source / jobs / status', () => {
     }
     expect(cli(['--vault', vault, 'source', 'list']).stdout).toBe('no sources (textvault source add NAME --folder DIR)\n');
     expect(fs.readdirSync(vault).filter((n) => n.endsWith('.db')).sort()).toEqual(['control.db', 'textvault.db']);
+  });
+
+  it('a folder source with --passphrase-file imports the encrypted backups found there; without one it says where to give the password', () => {
+    const dir = tempDir();
+    const vault = path.join(dir, 'vault');
+    const inbox = path.join(dir, 'inbox');
+    const plain = path.join(dir, 'plain');
+    fs.mkdirSync(inbox);
+    fs.mkdirSync(plain);
+    const password = 'folder pass ✓';
+    const passFile = path.join(dir, 'ab-pass');
+    fs.writeFileSync(passFile, `${password}\n`, { mode: 0o600 });
+    const past = new Date(Date.now() - 60_000);
+    for (const folder of [inbox, plain]) {
+      fs.writeFileSync(path.join(folder, 'phone.ab'), abOf(phoneTar(), { password, rounds: 1000 }));
+      fs.utimesSync(path.join(folder, 'phone.ab'), past, past);
+    }
+
+    // Checked when added: a missing file, or one given to a mailbox.
+    const missing = cli(['--vault', vault, 'source', 'add', 'x', '--folder', inbox, '--passphrase-file', path.join(dir, 'nope')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/passphrase file .*nope cannot be read \(ENOENT\)/);
+    const imap = cli(['--vault', vault, 'source', 'add', 'x', '--imap', 'imaps://me@example.org/SMS', '--passphrase-file', passFile]);
+    expect(imap.code).toBe(1);
+    expect(imap.stderr).toMatch(/--passphrase-file is for watched folders/);
+
+    expect(cli(['--vault', vault, 'source', 'add', 'phone', '--folder', inbox, '--passphrase-file', passFile, '--schedule', 'daily']).code).toBe(0);
+    const run = cli(['--vault', vault, 'source', 'run', 'phone']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/done {2}import phone\.ab/);
+
+    expect(cli(['--vault', vault, 'source', 'add', 'other', '--folder', plain, '--schedule', 'daily']).code).toBe(0);
+    const without = cli(['--vault', vault, 'source', 'run', 'other']);
+    expect(without.code).toBe(1);
+    expect(without.stdout).toMatch(/failed {2}import phone\.ab\n {4}phone\.ab is encrypted: enter its password on the Backups page of the web app \(failed imports\), or give the source one with textvault source add --passphrase-file FILE/);
+    // The password is in no file of the vault (the source keeps the file's name only).
+    for (const f of fs.readdirSync(vault)) {
+      const p = path.join(vault, f);
+      if (fs.statSync(p).isFile()) expect({ f, has: fs.readFileSync(p).includes(Buffer.from(password)) }).toEqual({ f, has: false });
+    }
   });
 
   it('adds a folder source, runs it once (imports, rejects junk), lists jobs, and reports health with status', async () => {

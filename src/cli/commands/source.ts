@@ -38,6 +38,7 @@ export function sourceLines(s: Source): string {
   if (s.kind === 'imap' && (s.config as PublicImapConfig).unconfirmedServerRefs === true) {
     lines.push(`    HELD: names files or variables of the server set before the security update; check them, then: textvault source confirm ${s.name}`);
   }
+  if (s.kind === 'folder' && (s.config as FolderConfig).passphraseFile !== undefined) lines.push(`    encrypted backups: password from ${(s.config as FolderConfig).passphraseFile ?? ''}`);
   if (h.lastError !== null) lines.push(`    last error (${when(h.lastErrorAt)}): ${h.lastError}`);
   return lines.join('\n');
 }
