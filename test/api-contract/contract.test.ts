@@ -17,6 +17,7 @@ import { JobQueue } from '../../src/vault/jobs/index.js';
 import type { Vault } from '../../src/vault/vault.js';
 import { Client, OWNER, startServer, waitForJob, type Body } from '../server/harness.js';
 import { fixture, tempDir } from '../helpers/temp.js';
+import { abOf, phoneTar } from '../formats/androidbackup/build.js';
 
 const DAY = 86_400_000;
 
@@ -157,6 +158,11 @@ describe('the API contract', () => {
     for (const id of [upload.jobId, verify.jobId, exported.jobId, snapshotJob.jobId]) await owner('GET /api/jobs/:id', { params: { id } });
     expect(((await owner('GET /api/jobs')) as { items: unknown[] }).items.length).toBe(4);
     await owner('GET /api/exports/:id/download', { params: { id: exported.jobId } });
+    // An encrypted upload asks for its password, which imports it.
+    const encrypted = (await owner('POST /api/uploads', { query: { name: 'phone.ab' }, body: abOf(phoneTar(), { password: 'pw', rounds: 1000 }), headers: { 'content-type': 'application/octet-stream' } })) as { jobId: number };
+    expect((await waitForJob(ownerHttp, encrypted.jobId)).status).toBe('failed');
+    expect(((await owner('POST /api/jobs/:id/passphrase', { params: { id: encrypted.jobId }, json: { passphrase: 'pw' } })) as { status: string }).status).toBe('queued');
+    expect((await waitForJob(ownerHttp, encrypted.jobId)).status).toBe('done');
 
     // Sources, alerts, device tokens and their uploads.
     const status = (await owner('GET /api/status')) as { alerts: unknown[]; rejectedFiles: unknown[] };

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobQueue } from '../../src/vault/jobs/index.js';
+import { jobPassphrase, jobPassphrasePurpose } from '../../src/vault/jobs/job-secrets.js';
 import { rotateSecretKey } from '../../src/vault/secret-rotation.js';
 import { keyForSealing, openWithKey, readKey, rotationKeyFiles, secretKeyFile, sealWithKey } from '../../src/vault/secrets.js';
 import { IMAP_PASSWORD_PURPOSE, mailboxPassword, sealImapPassword } from '../../src/vault/sources/mailbox.js';
@@ -50,6 +51,25 @@ describe('secret rotate', () => {
       // The old key, kept by someone who copied it, opens nothing stored now.
       expect(await openWithKey(oldKey ?? Buffer.alloc(32), 'alerts.smtp', after.smtp)).toBeUndefined();
       expect(await openWithKey(oldKey ?? Buffer.alloc(32), IMAP_PASSWORD_PURPOSE, after.imap)).toBeUndefined();
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("seals a waiting import job's backup password again too", async () => {
+    const vault = await freshVault();
+    const queue = await JobQueue.open(vault);
+    try {
+      // Not started: the job waits with its sealed password.
+      const job = await queue.enqueue({ kind: 'import', file: path.join(tempDir(), 'phone.ab') }, { passphrase: 'ab-pass' });
+      const sealed = async (): Promise<string> => (await queue.control.db.selectFrom('job_secrets').select('sealed_passphrase').where('job_id', '=', job.id).executeTakeFirstOrThrow()).sealed_passphrase;
+      const oldKey = readKey(secretKeyFile(vault.dir));
+      const before = await sealed();
+      expect(await rotateSecretKey(vault, queue.control.db)).toMatchObject({ resealed: 1 });
+      const after = await sealed();
+      expect(after).not.toBe(before);
+      expect(await jobPassphrase(vault.dir, queue.control.db, job.id)).toBe('ab-pass');
+      expect(await openWithKey(oldKey ?? Buffer.alloc(32), jobPassphrasePurpose(job.id), after)).toBeUndefined();
     } finally {
       await queue.close();
     }

@@ -35,6 +35,8 @@ describe('control migration 0014: sources naming server files are held at the up
     // As the release before 0014 left the control database.
     const raw = new BetterSqlite3(path.join(vault.dir, CONTROL_DB_FILE));
     raw.prepare("DELETE FROM kysely_migration WHERE name >= '0014'").run();
+    // And without what later migrations made (0015's table), which they make again.
+    raw.exec('DROP TABLE job_secrets');
     raw.close();
 
     queue = await JobQueue.open(vault);

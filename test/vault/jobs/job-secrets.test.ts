@@ -76,4 +76,30 @@ describe('a job passphrase', () => {
       await queue.close();
     }
   }, 60_000);
+
+  it("keeps an upload that waits for its password a week, then deletes it like a crashed job's", async () => {
+    const vault = await newVault();
+    // Sweeps at every idle turn, so the running queue's periodic sweep is what is tested.
+    const queue = await JobQueue.open(vault, { exportSweepMs: 0, pollMs: 20 });
+    try {
+      const spool = path.join(vault.dir, UPLOADS_DIR);
+      fs.mkdirSync(spool, { recursive: true });
+      const file = path.join(spool, 'phone.ab');
+      fs.writeFileSync(file, abOf(phoneTar(), { password: PASSWORD, rounds: 1000 }));
+      await queue.start();
+      const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: 'phone.ab' });
+      await queue.idle();
+      expect(await queue.get(job.id)).toMatchObject({ status: 'failed', result: { errorName: 'PassphraseRequiredError' }, retryable: false });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fs.existsSync(file)).toBe(true);
+
+      await queue.control.db.updateTable('jobs').set({ ended_at: Date.now() - 8 * 24 * 60 * 60 * 1000 }).where('id', '=', job.id).execute();
+      const deadline = Date.now() + 5000;
+      while (fs.existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.existsSync(file)).toBe(false);
+      await expect(queue.retryWithPassphrase(job.id, PASSWORD)).rejects.toThrow(/no longer kept: upload the backup again/);
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
 });
