@@ -47,6 +47,14 @@ export const Part = z.strictObject({
   damaged: z.string().nullable(),
 });
 
+/**
+ * GET /api/media/:id/thumb/:width: the grid's 160 px and the bubble's 320 px (the grid's on a 2x
+ * screen); the web app names both in `srcset`. `/api/media/:id/view` is what a browser can show
+ * of the part (the original, or a conversion: JPEG, MP4, M4A); 422 when it cannot be converted.
+ */
+export const THUMB_WIDTHS = ['160', '320'] as const;
+export const ThumbParams = z.object({ id: z.coerce.number().int().positive(), width: z.enum(THUMB_WIDTHS) });
+
 export const DIRECTIONS = ['in', 'out', 'unknown'] as const;
 export const Message = z.strictObject({
   id: z.number().int(),

@@ -46,6 +46,8 @@ export const ROUTES = {
   'GET /api/stats/activity': { params: NoParams, response: archive.Activity },
   'GET /api/backups': { params: NoParams, query: Paging, response: archive.BackupRunPage },
   'GET /api/media/:id': { params: IdParam, query: MediaQuery, response: 'bytes' },
+  'GET /api/media/:id/view': { params: IdParam, response: 'bytes' },
+  'GET /api/media/:id/thumb/:width': { params: archive.ThumbParams, response: 'bytes' },
 
   'POST /api/uploads': { params: NoParams, query: jobs.UploadQuery, body: 'bytes', status: 202, response: JobAccepted },
   'POST /api/verify': { params: NoParams, status: 202, response: JobAccepted },

@@ -17,6 +17,8 @@ import { UserError } from '../vault/auth/users.js';
 import { JobNotFoundError, JobStateError } from '../vault/jobs/index.js';
 import { ConversationNotFoundError } from '../vault/queries/conversations.js';
 import { BadCursorError } from '../vault/queries/cursor.js';
+import { ConverterBusyError } from '../vault/media/conversion-queue.js';
+import { ToolMissingError } from '../vault/media/programs.js';
 import { MediaNotFoundError } from '../vault/queries/media.js';
 import { MessageNotFoundError } from '../vault/queries/thread.js';
 
@@ -45,6 +47,9 @@ function classify(e: unknown): ApiError | undefined {
   if (e instanceof ZodError) {
     return new ApiError(400, 'bad_request', zodMessage(e));
   }
+  // The original stays downloadable: the web app offers it with this message.
+  if (e instanceof ToolMissingError) return new ApiError(503, 'converter_missing', e.message);
+  if (e instanceof ConverterBusyError) return new ApiError(503, 'busy', e.message);
   if (e instanceof BadCursorError) return new ApiError(400, 'bad_cursor', e.message);
   if (e instanceof JobStateError) return new ApiError(409, 'conflict', e.message);
   if (e instanceof WeakPasswordError || e instanceof UserError) return new ApiError(400, 'bad_request', e.message);

@@ -134,6 +134,20 @@ export interface BlobsTable {
   created_at: number;
 }
 
+/** Media made from an original for the browser (migration 0016, vault/media/derived-media.ts). */
+export interface DerivedMediaTable {
+  source_sha256: string;
+  /** `view`, `thumb-160`, `thumb-320`. */
+  variant: string;
+  status: 'ok' | 'original' | 'failed';
+  /** The derived blob (status ok). */
+  sha256: string | null;
+  size: number | null;
+  content_type: string | null;
+  error: string | null;
+  created_at: number;
+}
+
 export interface ConfigTable {
   key: string;
   value: string;
@@ -177,6 +191,7 @@ export interface Schema {
   calls: CallsTable;
   contacts: ContactsTable;
   blobs: BlobsTable;
+  derived_media: DerivedMediaTable;
   config: ConfigTable;
   backup_sources: BackupSourcesTable;
   phone_deletions: PhoneDeletionsTable;

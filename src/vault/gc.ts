@@ -1,6 +1,9 @@
 /**
  * `textvault gc`: gives back the disk space of media nothing references, and compacts packs.
  *
+ * What is kept: media the archive registers, and media made from them for the browser that a
+ * `derived_media` row names (vault/media/derived-media.ts; rows of originals that went go too).
+ *
  * What is reclaimed: blob rows of the archive no message part and no contact photo refers to
  * (media of messages an import replaced, of removed records), blobs the store holds that the
  * archive does not register (an import killed between its media commit and its database commit,
@@ -93,8 +96,11 @@ async function sweep(vault: Vault, options: GcOptions): Promise<Omit<GcReport, '
     DELETE FROM blobs
     WHERE NOT EXISTS (SELECT 1 FROM mms_parts WHERE mms_parts.blob_sha256 = blobs.sha256)
       AND NOT EXISTS (SELECT 1 FROM contacts WHERE contacts.photo_sha256 = blobs.sha256)`.execute(vault.db);
+  // Media made from originals that are gone go with them (vault/media/derived-media.ts).
+  await sql`DELETE FROM derived_media WHERE NOT EXISTS (SELECT 1 FROM blobs WHERE blobs.sha256 = derived_media.source_sha256)`.execute(vault.db);
   const registered = prepare<{ one: number }>(vault.store.sqlite, vault.db.selectFrom('blobs').select(sql<number>`1`.as('one')).where('sha256', '=', param<string>('sha')));
-  const isRegistered = (sha: string): boolean => registered.get({ sha }) !== undefined;
+  const derived = prepare<{ one: number }>(vault.store.sqlite, vault.db.selectFrom('derived_media').select(sql<number>`1`.as('one')).where('sha256', '=', param<string>('sha')));
+  const isRegistered = (sha: string): boolean => registered.get({ sha }) !== undefined || derived.get({ sha }) !== undefined;
 
   const unindexed = vault.blobs.packs?.sweepUnindexedPacks(isRegistered) ?? { removed: 0, bytes: 0, blobsAdded: 0, oldFormatKept: [] };
   // Collected first: the index is read while it is listed, and written while removing.

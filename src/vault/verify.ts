@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import { param, prepare } from '../store/prepared.js';
+import { checkDerived, type DerivedCheck } from './media/derived-upkeep.js';
 import type { Vault } from './vault.js';
 
 const CONCURRENT_CHECKS = 8;
@@ -12,6 +13,8 @@ export interface VerifyReport {
   ok: boolean;
   problems: string[];
   checked: { messages: number; calls: number; blobs: number; bytes: number };
+  /** Media made for the browser (vault/media): rebuildable, so never a problem, counted apart. */
+  derived: DerivedCheck;
   /** Blob files no record points to: left by an interrupted import; harmless. */
   unreferencedBlobs: number;
   /** Media packs no index row refers to (an import stopped between writing and committing them). */
@@ -78,8 +81,10 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
     after = last.sha256;
   }
   const registered = prepare<{ one: number }>(vault.store.sqlite, db.selectFrom('blobs').select(sql<number>`1`.as('one')).where('sha256', '=', param<string>('sha')));
+  const derivedNamed = prepare<{ one: number }>(vault.store.sqlite, db.selectFrom('derived_media').select(sql<number>`1`.as('one')).where('sha256', '=', param<string>('sha')));
   let unreferenced = 0;
-  for await (const name of vault.blobs.list()) if (registered.get({ sha: name }) === undefined) unreferenced++;
+  for await (const name of vault.blobs.list()) if (registered.get({ sha: name }) === undefined && derivedNamed.get({ sha: name }) === undefined) unreferenced++;
+  const derived = await checkDerived(vault);
 
   const messages = (await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   const calls = (await db.selectFrom('calls').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
@@ -87,6 +92,7 @@ export async function verifyVault(vault: Vault, onBlob?: (done: number, total: n
     ok: problems.length === 0,
     problems,
     checked: { messages, calls, blobs: total, bytes },
+    derived,
     unreferencedBlobs: unreferenced,
     unindexedPacks: vault.blobs.packs?.unindexedPacks().length ?? 0,
     seconds: (Date.now() - started) / 1000,

@@ -157,6 +157,26 @@ export const SCRIPT: Requirement = {
   find: () => findProgram(['script']),
 };
 
+export const FFMPEG: Requirement = {
+  name: 'ffmpeg/ffprobe',
+  apt: ['ffmpeg'],
+  enables: 'media conversion for the browser (3GP/AMR to MP4/M4A, video posters) and its media fixtures',
+  find: () => {
+    const ffmpeg = findProgram(['ffmpeg']);
+    return ffmpeg !== undefined && findProgram(['ffprobe']) !== undefined ? ffmpeg : undefined;
+  },
+};
+
+export const HEIF_TOOLS: Requirement = {
+  name: 'heif-enc/heif-dec',
+  apt: ['libheif-examples'],
+  enables: 'HEIC photos: made with heif-enc, converted with heif-dec (heif-convert before libheif 1.17)',
+  find: () => {
+    const enc = findProgram(['heif-enc']);
+    return enc !== undefined && findProgram(['heif-dec', 'heif-convert']) !== undefined ? enc : undefined;
+  },
+};
+
 export function installCommand(reqs: Requirement[]): string {
   return `apt-get install ${[...new Set(reqs.flatMap((r) => r.apt))].join(' ')}`;
 }

@@ -34,7 +34,7 @@ export async function mediaPart(vault: Vault, partId: number): Promise<MediaPart
   return { id: r.id, messageId: r.message_id, contentType: r.content_type, name, sha256: r.sha256, size: r.size };
 }
 
-/** The media's bytes, or an inclusive range of them; found by hash, never by anything from a backup. */
-export function mediaStream(vault: Vault, part: MediaPart, range?: { start: number; end: number }): Readable {
-  return vault.blobs.openRead(part.sha256, range);
+/** Stored media's bytes (an original, or one made from it), or an inclusive range of them; found by hash, never by anything from a backup. */
+export function mediaStream(vault: Vault, blob: { sha256: string }, range?: { start: number; end: number }): Readable {
+  return vault.blobs.openRead(blob.sha256, range);
 }
