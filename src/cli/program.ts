@@ -18,6 +18,7 @@ import { registerStats } from './commands/stats.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { registerGc } from './commands/gc.js';
+import { registerMedia } from './commands/media.js';
 import { registerSecret } from './commands/secret.js';
 import { registerMigrate } from './commands/migrate.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type GlobalOptions } from './context.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerStats(program, globals);
   registerVerify(program, globals);
   registerGc(program, globals);
+  registerMedia(program, globals);
   registerExport(program, globals);
   registerConfig(program, globals);
   registerJobs(program, globals);

@@ -139,7 +139,7 @@ export interface DerivedMediaTable {
   source_sha256: string;
   /** `view`, `thumb-160`, `thumb-320`. */
   variant: string;
-  status: 'ok' | 'original' | 'failed';
+  status: 'ok' | 'original' | 'failed' | 'none';
   /** The derived blob (status ok). */
   sha256: string | null;
   size: number | null;

@@ -45,6 +45,12 @@ export function registerVerify(program: Command, globals: () => GlobalOptions): 
         process.stdout.write(
           `checked ${countNoun(c.messages, 'message')}, ${countNoun(c.calls, 'call')}, ${countNoun(c.blobs, 'media file')} (${formatBytes(c.bytes)}) in ${report.seconds.toFixed(1)} s\n`,
         );
+        const d = report.derived;
+        if (d.files > 0 || d.failed > 0)
+          process.stdout.write(
+            `media made for the browser (rebuildable, not archive data): ${countNoun(d.files, 'file')} (${formatBytes(d.bytes)})${d.missing + d.damaged > 0 ? `, ${String(d.missing)} missing and ${String(d.damaged)} damaged: made again when viewed, or run textvault media prune` : ''}${d.failed > 0 ? `; ${countNoun(d.failed, 'original')} could not be converted` : ''}
+`,
+          );
         if (report.unreferencedBlobs > 0)
           process.stdout.write(`${countNoun(report.unreferencedBlobs, 'media file')} no message uses (left by an interrupted import, or of replaced messages; harmless: textvault gc removes them)\n`);
         if (report.unindexedPacks > 0)

@@ -6,14 +6,14 @@ import { sql, type Kysely } from 'kysely';
  * apart and a missing derived blob is no archive error; `textvault media prune` drops it all.
  * One row per (original, variant): `ok` names the derived blob, `original` says the browser shows
  * the original as it is (with this type), `failed` keeps why, so a file that cannot be converted
- * is not tried again on every view.
+ * is not tried again on every view, `none` that this media has no such variant (audio, thumbnails).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE derived_media (
       source_sha256 TEXT NOT NULL,
       variant TEXT NOT NULL,
-      status TEXT NOT NULL CHECK (status IN ('ok', 'original', 'failed')),
+      status TEXT NOT NULL CHECK (status IN ('ok', 'original', 'failed', 'none')),
       sha256 TEXT,
       size INTEGER,
       content_type TEXT,

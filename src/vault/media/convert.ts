@@ -18,7 +18,7 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { BROWSER_IMAGES, CONVERTED_IMAGES, IMAGE_TYPES, sniff, type Sniffed, type SniffedFormat } from './media-kind.js';
 import { ConversionError, requireTool, runTool, ToolMissingError } from './programs.js';
-import { DEFAULT_LIMITS, THUMB_WIDTHS, type ConvertLimits, type Derived, type ThumbWidth, type Variant } from './variants.js';
+import { DEFAULT_LIMITS, THUMB_WIDTHS, type ConvertLimits, type Derived, type ThumbWidth, type Variant, type VariantGroup } from './variants.js';
 
 export interface ConvertInput {
   /** The original's bytes, in a private temp folder (`dir`, where outputs go too). */
@@ -47,6 +47,11 @@ async function thumbnails(source: string | Buffer, limits: ConvertLimits): Promi
     out[`thumb-${w}`] = { status: 'ok', bytes, contentType: 'image/webp' };
   }
   return { 'thumb-160': out['thumb-160'] ?? { status: 'none' }, 'thumb-320': out['thumb-320'] ?? { status: 'none' } };
+}
+
+function failedOf(e: unknown, wanted: VariantGroup): Partial<Record<Variant, Derived>> {
+  const failed = failedAll(e);
+  return wanted === 'view' ? { view: failed.view } : { 'thumb-160': failed['thumb-160'], 'thumb-320': failed['thumb-320'] };
 }
 
 function failedAll(e: unknown): Record<Variant, Derived> {
@@ -100,10 +105,14 @@ function inputArgs(demuxer: string, file: string): string[] {
   return ['-v', 'error', '-nostdin', '-protocol_whitelist', 'file', '-f', demuxer, '-i', file];
 }
 
-async function convertAv(input: ConvertInput, sniffed: Sniffed, limits: ConvertLimits): Promise<Record<Variant, Derived>> {
+/**
+ * Audio and video: `wanted` says which half, as a video's poster (asked for as soon as a thread
+ * shows it) is a frame's work and its MP4 (asked for when it plays) a transcode's.
+ */
+async function convertAv(input: ConvertInput, sniffed: Sniffed, limits: ConvertLimits, wanted: VariantGroup): Promise<Partial<Record<Variant, Derived>>> {
   const demuxer = DEMUXERS[sniffed.format];
   const none: Derived = { status: 'none' };
-  if (demuxer === undefined) return failedAll(new ConversionError('not an audio or video format Textvault converts'));
+  if (demuxer === undefined) return failedOf(new ConversionError('not an audio or video format Textvault converts'), wanted);
   try {
     const probeOut = await runTool(
       requireTool('ffprobe'),
@@ -119,6 +128,13 @@ async function convertAv(input: ConvertInput, sniffed: Sniffed, limits: ConvertL
     const ffmpeg = requireTool('ffmpeg');
     if (video !== undefined) {
       const playable = !phoneContainer && (sniffed.format === 'isobmff' || sniffed.format === 'matroska') && BROWSER_VIDEO.has(video.codec_name ?? '') && audioOk;
+      if (wanted === 'thumbs') {
+        const frame = await runTool(ffmpeg, [...inputArgs(demuxer, input.file), '-map', '0:v:0', '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-'], {
+          timeoutMs: limits.avMs,
+          maxStdout: 64 * 1024 * 1024,
+        });
+        return await thumbnails(frame, limits);
+      }
       let view: Derived;
       if (playable) view = { status: 'original', contentType: sniffed.format === 'matroska' ? 'video/webm' : 'video/mp4' };
       else {
@@ -135,31 +151,31 @@ async function convertAv(input: ConvertInput, sniffed: Sniffed, limits: ConvertL
         );
         view = { status: 'ok', bytes: await readOutput(input.dir, 'view', limits), contentType: 'video/mp4' };
       }
-      const frame = await runTool(ffmpeg, [...inputArgs(demuxer, input.file), '-map', '0:v:0', '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-'], {
-        timeoutMs: limits.avMs,
-        maxStdout: 64 * 1024 * 1024,
-      });
-      return { view, ...(await thumbnails(frame, limits)) };
+      return { view };
     }
+    if (wanted === 'thumbs') return { 'thumb-160': none, 'thumb-320': none };
     const audioTypes: Partial<Record<SniffedFormat, string>> = { mp3: 'audio/mpeg', ogg: 'audio/ogg', matroska: 'audio/webm', isobmff: 'audio/mp4' };
     const originalType = audioTypes[sniffed.format];
-    if (!phoneContainer && audioOk && originalType !== undefined) return { view: { status: 'original', contentType: originalType }, 'thumb-160': none, 'thumb-320': none };
+    if (!phoneContainer && audioOk && originalType !== undefined) return { view: { status: 'original', contentType: originalType } };
     const out = path.join(input.dir, 'view.m4a');
     await runTool(ffmpeg, [...inputArgs(demuxer, input.file), '-map', '0:a:0', '-vn', '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-movflags', '+faststart', '-f', 'mp4', out], {
       timeoutMs: limits.avMs,
       maxStdout: 64 * 1024,
     });
-    return { view: { status: 'ok', bytes: await readOutput(input.dir, 'view', limits), contentType: 'audio/mp4' }, 'thumb-160': none, 'thumb-320': none };
+    return { view: { status: 'ok', bytes: await readOutput(input.dir, 'view', limits), contentType: 'audio/mp4' } };
   } catch (e) {
-    return failedAll(e);
+    return failedOf(e, wanted);
   }
 }
 
-/** Every variant of one original. Throws ToolMissingError (not a property of the file: never cached). */
-export async function convertMedia(input: ConvertInput, limits: ConvertLimits = DEFAULT_LIMITS): Promise<Record<Variant, Derived>> {
+/**
+ * The `wanted` variants of one original (a still image's are all made at once: one decode serves
+ * them). Throws ToolMissingError: not a property of the file, so never cached.
+ */
+export async function convertMedia(input: ConvertInput, wanted: VariantGroup, limits: ConvertLimits = DEFAULT_LIMITS): Promise<Partial<Record<Variant, Derived>>> {
   const sniffed = sniff(input.head);
   if (BROWSER_IMAGES.has(sniffed.format) || CONVERTED_IMAGES.has(sniffed.format)) return convertImage(input, sniffed, limits);
-  if (sniffed.format !== 'unknown') return convertAv(input, sniffed, limits);
+  if (sniffed.format !== 'unknown') return convertAv(input, sniffed, limits, wanted);
   const declared = (input.declaredType ?? '').toLowerCase();
   const what = declared.startsWith('image/') ? 'an image format' : declared.startsWith('video/') || declared.startsWith('audio/') ? 'an audio or video format' : 'a media format';
   return failedAll(new ConversionError(`its bytes are not ${what} Textvault converts`));

@@ -25,7 +25,7 @@ import { openMediaStore } from '../../blobs/open-media-store.js';
 import { BUSY_TIMEOUT_MS } from '../../store/database.js';
 import type { Vault } from '../vault.js';
 import { ConversionQueue } from './conversion-queue.js';
-import { DEFAULT_LIMITS, VARIANTS, type ConvertLimits, type Derived, type Variant } from './variants.js';
+import { DEFAULT_LIMITS, groupOf, VARIANTS, type ConvertLimits, type Derived, type Variant, type VariantGroup } from './variants.js';
 import { SNIFF_BYTES } from './media-kind.js';
 
 export { ConverterBusyError } from './conversion-queue.js';
@@ -58,7 +58,7 @@ export interface DerivedMediaOptions {
 
 interface Row {
   variant: string;
-  status: 'ok' | 'original' | 'failed';
+  status: 'ok' | 'original' | 'failed' | 'none';
   sha256: string | null;
   size: number | null;
   content_type: string | null;
@@ -66,6 +66,7 @@ interface Row {
 }
 
 function answerOf(row: Row): MediaAnswer {
+  if (row.status === 'none') return { kind: 'none' };
   if (row.status === 'failed') return { kind: 'failed', message: row.error ?? 'the file could not be converted' };
   if (row.status === 'original') return { kind: 'original', contentType: row.content_type ?? 'application/octet-stream' };
   return { kind: 'derived', sha256: row.sha256 ?? '', size: row.size ?? 0, contentType: row.content_type ?? 'application/octet-stream' };
@@ -101,17 +102,22 @@ export class DerivedMedia {
   async get(original: Original, variant: Variant): Promise<MediaAnswer> {
     const cached = await this.cached(original.sha256, variant);
     if (cached !== undefined) return cached;
-    const made = await this.queue.run(original.sha256, () => this.build(original));
-    return made[variant];
+    const group = groupOf(variant);
+    const made = await this.queue.run(`${original.sha256}:${group}`, () => this.build(original, group));
+    return made[variant] ?? { kind: 'none' };
   }
 
-  /** Converts an original unless every variant is cached; answers whether it converted. */
+  /** Converts what of an original is not cached yet; answers whether it converted anything. */
   async prebuild(original: Original): Promise<boolean> {
-    // One transaction writes an original's rows (keep): its view row stands for all of them.
-    const rows = await this.rows(original.sha256);
-    if (rows.some((r) => r.variant === 'view') && (await this.blobsPresent(rows))) return false;
-    await this.queue.run(original.sha256, () => this.build(original));
-    return true;
+    let converted = false;
+    for (const group of ['view', 'thumbs'] as const) {
+      // One transaction writes a group's rows (keep): its first variant stands for the group.
+      const rows = (await this.rows(original.sha256)).filter((r) => groupOf(r.variant as Variant) === group);
+      if (rows.length > 0 && (await this.blobsPresent(rows))) continue;
+      await this.queue.run(`${original.sha256}:${group}`, () => this.build(original, group));
+      converted = true;
+    }
+    return converted;
   }
 
   private rows(sha256: string): Promise<Row[]> {
@@ -131,12 +137,12 @@ export class DerivedMedia {
     return answerOf(row);
   }
 
-  /** Converts every variant of one original and caches them; answers what to send for each. */
-  private async build(original: Original): Promise<Record<Variant, MediaAnswer>> {
-    let results: Record<Variant, Derived>;
+  /** Converts a group of variants of one original and caches them; answers what to send for each. */
+  private async build(original: Original, group: VariantGroup): Promise<Partial<Record<Variant, MediaAnswer>>> {
+    let results: Partial<Record<Variant, Derived>>;
     if (original.size > this.limits.maxInputBytes) {
       const error = `it is larger than the ${String(Math.round(this.limits.maxInputBytes / 1024 / 1024))} MiB Textvault converts`;
-      results = { view: { status: 'failed', error }, 'thumb-160': { status: 'failed', error }, 'thumb-320': { status: 'failed', error } };
+      results = group === 'view' ? { view: { status: 'failed', error } } : { 'thumb-160': { status: 'failed', error }, 'thumb-320': { status: 'failed', error } };
     } else {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-media-'));
       try {
@@ -151,7 +157,7 @@ export class DerivedMedia {
           fs.closeSync(fd);
         }
         const { convertMedia } = await import('./convert.js');
-        results = await convertMedia({ file, dir, head: head.subarray(0, got), declaredType: original.contentType }, this.limits);
+        results = await convertMedia({ file, dir, head: head.subarray(0, got), declaredType: original.contentType }, group, this.limits);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -159,13 +165,14 @@ export class DerivedMedia {
     return this.keep(original.sha256, results);
   }
 
-  private async keep(source: string, results: Record<Variant, Derived>): Promise<Record<Variant, MediaAnswer>> {
+  private async keep(source: string, results: Partial<Record<Variant, Derived>>): Promise<Partial<Record<Variant, MediaAnswer>>> {
     const store = await (this.writer ??= openMediaStore(this.vault.blobs.location));
     const rows: Row[] = [];
     for (const variant of VARIANTS) {
       const d = results[variant];
-      if (d.status === 'none') continue;
-      if (d.status === 'ok') {
+      if (d === undefined) continue;
+      if (d.status === 'none') rows.push({ variant, status: 'none', sha256: null, size: null, content_type: null, error: null });
+      else if (d.status === 'ok') {
         const sink = store.begin();
         sink.write(d.bytes);
         const info = sink.finish();
@@ -173,7 +180,8 @@ export class DerivedMedia {
       } else if (d.status === 'original') rows.push({ variant, status: 'original', sha256: null, size: null, content_type: d.contentType, error: null });
       else rows.push({ variant, status: 'failed', sha256: null, size: null, content_type: null, error: d.error });
     }
-    const fallback = Object.fromEntries(VARIANTS.map((v) => [v, answerOfDerived(results[v])])) as Record<Variant, MediaAnswer>;
+    const fallback: Partial<Record<Variant, MediaAnswer>> = {};
+    for (const [v, d] of Object.entries(results)) fallback[v as Variant] = answerOfDerived(d);
     if (!this.writeRows(source, rows)) {
       store.discardStaged();
       return fallback;
@@ -182,26 +190,27 @@ export class DerivedMedia {
       await store.commitStaged();
     } catch {
       store.discardStaged();
-      this.vault.store.sqlite.prepare('DELETE FROM derived_media WHERE source_sha256 = ?').run(source);
+      const del = this.vault.store.sqlite.prepare('DELETE FROM derived_media WHERE source_sha256 = ? AND variant = ?');
+      for (const r of rows) del.run(source, r.variant);
       return fallback;
     }
-    const answers = Object.fromEntries(VARIANTS.map((v) => [v, { kind: 'none' }])) as Record<Variant, MediaAnswer>;
+    const answers: Partial<Record<Variant, MediaAnswer>> = {};
     for (const r of rows) answers[r.variant as Variant] = answerOf(r);
     return answers;
   }
 
-  /** Replaces the rows of one original in one transaction, without waiting for the write lock (see the header). */
+  /** Replaces these variants' rows of one original in one transaction, without waiting for the write lock (see the header). */
   private writeRows(source: string, rows: Row[]): boolean {
     const sqlite = this.vault.store.sqlite;
-    const del = sqlite.prepare('DELETE FROM derived_media WHERE source_sha256 = ?');
+    const del = sqlite.prepare('DELETE FROM derived_media WHERE source_sha256 = ? AND variant = ?');
     const ins = sqlite.prepare(
       'INSERT INTO derived_media (source_sha256, variant, status, sha256, size, content_type, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     sqlite.pragma('busy_timeout = 0');
     try {
       sqlite.transaction(() => {
-        del.run(source);
         const now = Date.now();
+        for (const r of rows) del.run(source, r.variant);
         for (const r of rows) ins.run(source, r.variant, r.status, r.sha256, r.size, r.content_type, r.error, now);
       })();
       return true;

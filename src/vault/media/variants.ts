@@ -8,12 +8,18 @@ export const THUMB_WIDTHS = [160, 320] as const;
 export type ThumbWidth = (typeof THUMB_WIDTHS)[number];
 export const VARIANTS = ['view', 'thumb-160', 'thumb-320'] as const;
 export type Variant = (typeof VARIANTS)[number];
+/** What one conversion job makes: the view, or the thumbnails. */
+export type VariantGroup = 'view' | 'thumbs';
+
+export function groupOf(variant: Variant): VariantGroup {
+  return variant === 'view' ? 'view' : 'thumbs';
+}
 
 export type Derived =
   | { status: 'ok'; bytes: Buffer; contentType: string }
   /** The browser shows the original as it is, sent with this (sniffed) type. */
   | { status: 'original'; contentType: string }
-  /** This kind of media has no such variant (audio has no thumbnail). */
+  /** This kind of media has no such variant (audio has no thumbnail); cached too. */
   | { status: 'none' }
   | { status: 'failed'; error: string };
 

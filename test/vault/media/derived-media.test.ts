@@ -140,8 +140,8 @@ describe.skipIf(missing)('media converted for the browser', () => {
     expect(report.derived.missing).toBe(0);
 
     const pruned = await pruneDerived(vault);
-    // Rows: 3 + 3 + 1 (audio has no thumbnails) + 3 (the GIF's view is the original).
-    expect(pruned).toMatchObject({ rowsRemoved: 10, blobsRemoved: 8 });
+    // Rows: 3 per original (audio's thumbnails are rows saying there are none; the GIF's view is the original).
+    expect(pruned).toMatchObject({ rowsRemoved: 12, blobsRemoved: 8 });
     report = await verifyVault(vault);
     expect(report.ok).toBe(true);
     expect(report.derived.files).toBe(0);
@@ -200,6 +200,8 @@ describe.skipIf(missing)('media converted for the browser', () => {
       expect(Date.now() - started).toBeLessThan(5000);
       const ffmpegs = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('ffmpeg') && l.includes('textvault-media-'));
       expect(ffmpegs).toEqual([]);
+      // The poster is a frame's work, apart from the transcode: it is made within the limit.
+      expect((await derived.get(part, 'thumb-160')).kind).toBe('derived');
     } finally {
       await derived.close();
     }

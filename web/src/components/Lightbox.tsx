@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { Part } from '../api/types';
+import { viewUrl } from './PartView';
 
 /** A full-size image in a modal <dialog> (Esc and the close button dismiss it; focus is trapped by the browser). */
 export function Lightbox({ part, onClose }: { part: Part; onClose: () => void }): ReactNode {
@@ -10,7 +11,7 @@ export function Lightbox({ part, onClose }: { part: Part; onClose: () => void })
   }, []);
   return (
     <dialog ref={ref} className="lightbox" aria-label={`Image ${part.name ?? ''}`} onClose={onClose} onClick={(e) => { if (e.target === e.currentTarget) onClose(); }}>
-      <img src={part.url} alt={part.name ?? 'image attachment'} />
+      <img src={viewUrl(part)} alt={part.name ?? 'image attachment'} />
       <div className="lightbox-tools">
         <a href={`${part.url}?download=1`} download={part.name ?? true}>
           Download

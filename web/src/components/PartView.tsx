@@ -23,15 +23,10 @@ export function PartView({ part, onOpenImage }: { part: Part; onOpenImage: (part
   }
   switch (part.kind) {
     case 'image':
-      return (
-        <button type="button" className="part-image" aria-label={`Open image ${partLabel(part)} full size`} onClick={() => { onOpenImage(part); }}>
-          <img src={part.url} alt={part.name ?? 'image attachment'} loading="lazy" decoding="async" />
-        </button>
-      );
+      return <ImagePart part={part} onOpenImage={onOpenImage} />;
     case 'video':
-      return <video className="part-video" src={part.url} controls preload="metadata" aria-label={`Video ${partLabel(part)}`} />;
     case 'audio':
-      return <audio className="part-audio" src={part.url} controls preload="none" aria-label={`Audio ${partLabel(part)}`} />;
+      return <PlayablePart part={part} />;
     case 'vcard':
       return <VCardPart part={part} />;
     case 'text':
@@ -43,6 +38,62 @@ export function PartView({ part, onOpenImage }: { part: Part; onOpenImage: (part
     case 'other':
       return <DownloadLink part={part} />;
   }
+}
+
+/** What the browser can show of a part: the original, or the server's conversion of it (HEIC -> JPEG, 3GP -> MP4, AMR -> M4A). */
+export function viewUrl(part: Part): string {
+  return `${part.url}/view`;
+}
+
+function thumbUrl(part: Part, width: 160 | 320): string {
+  return `${part.url}/thumb/${String(width)}`;
+}
+
+/** Why the browser shows only a download: the server could not convert the file (or has no converter). */
+function NotShown({ part, what }: { part: Part; what: string }): ReactNode {
+  return (
+    <div className="part-not-shown" role="note">
+      <p className="muted">This {what} could not be shown in the browser.</p>
+      <DownloadLink part={part} />
+    </div>
+  );
+}
+
+/**
+ * A photo as a thumbnail (160 or 320 px, by srcset: never the full size in a bubble); an animated
+ * GIF as itself. If the thumbnail fails (a file that cannot be converted) the view is tried, then
+ * the download is offered.
+ */
+function ImagePart({ part, onOpenImage }: { part: Part; onOpenImage: (part: Part) => void }): ReactNode {
+  const [stage, setStage] = useState<'thumb' | 'view' | 'failed'>(part.contentType.toLowerCase() === 'image/gif' ? 'view' : 'thumb');
+  if (stage === 'failed') return <NotShown part={part} what="image" />;
+  const src = stage === 'thumb' ? thumbUrl(part, 320) : viewUrl(part);
+  return (
+    <button type="button" className="part-image" aria-label={`Open image ${partLabel(part)} full size`} onClick={() => { onOpenImage(part); }}>
+      <img
+        src={src}
+        srcSet={stage === 'thumb' ? `${thumbUrl(part, 160)} 160w, ${thumbUrl(part, 320)} 320w` : undefined}
+        sizes={stage === 'thumb' ? '320px' : undefined}
+        alt={part.name ?? 'image attachment'}
+        loading="lazy"
+        decoding="async"
+        onError={() => { setStage(stage === 'thumb' ? 'view' : 'failed'); }}
+      />
+    </button>
+  );
+}
+
+/**
+ * Video and audio from the view URL (converted to MP4/M4A on the server when the browser cannot
+ * play the original). Nothing is fetched before play but a video's poster (a thumbnail): a thread of
+ * 3GP videos is not transcoded just by opening it.
+ */
+function PlayablePart({ part }: { part: Part }): ReactNode {
+  const [failed, setFailed] = useState(false);
+  if (failed) return <NotShown part={part} what={part.kind === 'video' ? 'video' : 'audio clip'} />;
+  const onError = (): void => { setFailed(true); };
+  if (part.kind === 'audio') return <audio className="part-audio" src={viewUrl(part)} controls preload="none" aria-label={`Audio ${partLabel(part)}`} onError={onError} />;
+  return <video className="part-video" src={viewUrl(part)} poster={thumbUrl(part, 320)} controls preload="none" aria-label={`Video ${partLabel(part)}`} onError={onError} />;
 }
 
 function DownloadLink({ part }: { part: Part }): ReactNode {
