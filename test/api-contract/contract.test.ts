@@ -120,13 +120,17 @@ describe('the API contract', () => {
     const conversations = (await owner('GET /api/conversations', { query: { limit: 50 } })) as { items: { id: number }[] };
     expect(conversations.items.length).toBeGreaterThan(1);
     let partId: number | undefined;
+    let imageId: number | undefined;
     for (const c of conversations.items) {
       await owner('GET /api/conversations/:id', { params: { id: c.id } });
-      const page = (await owner('GET /api/conversations/:id/messages', { params: { id: c.id } })) as { items: { parts: { id: number }[] }[] };
+      const page = (await owner('GET /api/conversations/:id/messages', { params: { id: c.id } })) as { items: { parts: { id: number; kind: string }[] }[] };
       partId ??= page.items.flatMap((m) => m.parts)[0]?.id;
+      imageId ??= page.items.flatMap((m) => m.parts).find((p) => p.kind === 'image')?.id;
     }
-    if (partId === undefined) throw new Error('the fixtures have no MMS part');
+    if (partId === undefined || imageId === undefined) throw new Error('the fixtures have no MMS part, or no image');
     await owner('GET /api/media/:id', { params: { id: partId } });
+    await owner('GET /api/media/:id/view', { params: { id: imageId } });
+    await owner('GET /api/media/:id/thumb/:width', { params: { id: imageId, width: '160' } });
     const hits = (await owner('GET /api/search', { query: { q: 'the' } })) as { items: unknown[] };
     expect(hits.items.length).toBeGreaterThan(0);
     expect(((await owner('GET /api/calls')) as { items: unknown[] }).items.length).toBeGreaterThan(0);
