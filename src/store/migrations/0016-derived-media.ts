@@ -9,8 +9,10 @@ import { sql, type Kysely } from 'kysely';
  * is not tried again on every view, `none` that this media has no such variant (audio, thumbnails).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // IF NOT EXISTS: the tests of older migrations take a vault back to their schema and run every
+  // later migration again (test/helpers/migrations.ts); this table is untouched by them.
   await sql`
-    CREATE TABLE derived_media (
+    CREATE TABLE IF NOT EXISTS derived_media (
       source_sha256 TEXT NOT NULL,
       variant TEXT NOT NULL,
       status TEXT NOT NULL CHECK (status IN ('ok', 'original', 'failed', 'none')),
@@ -21,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at INTEGER NOT NULL,
       PRIMARY KEY (source_sha256, variant)
     ) WITHOUT ROWID`.execute(db);
-  await sql`CREATE INDEX derived_media_by_sha256 ON derived_media (sha256) WHERE sha256 IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS derived_media_by_sha256 ON derived_media (sha256) WHERE sha256 IS NOT NULL`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectGarbage } from '../../../src/vault/gc.js';
@@ -16,7 +17,7 @@ import { DerivedMedia, ToolMissingError, type MediaAnswer } from '../../../src/v
 import { prebuildDerived, pruneDerived } from '../../../src/vault/media/derived-upkeep.js';
 import { mediaPart, type MediaPart } from '../../../src/vault/queries/media.js';
 import { verifyVault } from '../../../src/vault/verify.js';
-import type { Vault } from '../../../src/vault/vault.js';
+import { DB_FILE, type Vault } from '../../../src/vault/vault.js';
 import { backupWithMedia, makeMediaFixtures, type MediaFixture } from '../../helpers/media-fixtures.js';
 import { FFMPEG, HEIF_TOOLS, lacks } from '../../helpers/system.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -205,6 +206,32 @@ describe.skipIf(missing)('media converted for the browser', () => {
     } finally {
       await derived.close();
     }
+  });
+
+  it('while an import holds the write lock, a conversion is served from memory at once, and cached on a later view', async () => {
+    const vault = await vaults();
+    await importAll(vault, [backupWithMedia(tempDir(), [fixtures.heic])]);
+    const part = (await partsByName(vault)).get('IMG_0001.heic');
+    if (part === undefined) throw new Error('no part');
+    const derived = new DerivedMedia(vault);
+    // As an import in another connection holds it for its whole transaction.
+    const other = new BetterSqlite3(path.join(vault.dir, DB_FILE));
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const started = Date.now();
+      const answer = await derived.get(part, 'view');
+      expect(answer.kind === 'bytes' && answer.contentType).toBe('image/jpeg');
+      // Not the 10 s busy timeout, during which better-sqlite3 would have blocked the server.
+      expect(Date.now() - started).toBeLessThan(5000);
+      other.exec('ROLLBACK');
+      expect(await vault.db.selectFrom('derived_media').selectAll().execute()).toEqual([]);
+      expect((await derived.get(part, 'view')).kind).toBe('derived');
+    } finally {
+      other.close();
+      await derived.close();
+    }
+    // What was staged the first time was dropped, not left for gc.
+    expect((await verifyVault(vault)).unreferencedBlobs).toBe(0);
   });
 
   it('without ffmpeg on PATH a video says what to install, and nothing is cached', async () => {
