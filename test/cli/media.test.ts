@@ -24,9 +24,11 @@ describe.skipIf(lacks(FFMPEG, HEIF_TOOLS))('textvault media', () => {
     expect(noTools.code).toBe(1);
     expect(noTools.stderr).toMatch(/apt-get install (ffmpeg|libheif-examples)/);
 
+    // The run without tools may have converted what needs neither (the GIF: sharp alone) before it stopped.
     const built = cli(['--vault', vault, 'media', 'prebuild']);
     expect(built.stderr).toBe('');
-    expect(built.stdout).toMatch(/^4 media files: 4 converted, 0 already done, 0 could not be converted/);
+    const counts = /^4 media files: (\d) converted, (\d) already done, 0 could not be converted/.exec(built.stdout);
+    expect(Number(counts?.[1]) + Number(counts?.[2])).toBe(4);
     expect(cli(['--vault', vault, 'media', 'prebuild', '--json']).stdout).toContain('"cached": 4');
 
     const verified = cli(['--vault', vault, 'verify']);
