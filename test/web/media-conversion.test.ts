@@ -63,7 +63,7 @@ test.skipIf(missing)('a thread shows HEIC, 3GP, AMR and GIF in the browser, and 
   await page.getByRole('link', { name: /Sam Media/ }).first().click();
   await page.getByText('Caption cut.heic').waitFor();
 
-  const photo = page.locator('img[alt="IMG_0001.heic"]');
+  const photo = page.locator('.part-image img[alt="IMG_0001.heic"]');
   await photo.scrollIntoViewIfNeeded();
   await expect.poll(() => photo.evaluate((el) => (el as unknown as ImageLike).complete && (el as unknown as ImageLike).naturalWidth), { timeout: 30_000 }).toBe(320);
   expect(await photo.evaluate((el) => (el as unknown as { currentSrc: string }).currentSrc)).toMatch(/\/thumb\/320$/);
