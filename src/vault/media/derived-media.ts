@@ -4,7 +4,7 @@
  *
  * The derived bytes are blobs of the vault's media store (content-addressed like the originals,
  * written through the MediaStore interface by a store object of their own, so they never join an
- * import's staged blobs), and each (original, variant) has a `derived_media` row (migration 0015).
+ * import's staged blobs), and each (original, variant) has a `derived_media` row (migration 0016).
  * Originals are never changed. Derived data is rebuildable: verify counts it apart, gc keeps what
  * a row names, prune drops it all, and a row whose blob has gone is simply made again.
  *
