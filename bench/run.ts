@@ -13,8 +13,10 @@ import { imapBench } from './imap.js';
 import { PEER_NEEDS, runPeer } from './peer.js';
 
 const HERE = import.meta.dirname;
-const DATA = path.join(HERE, 'data');
-const OUT = path.join(HERE, 'out');
+// BENCH_DIR: where generated files and results go (default bench/; the smoke test uses a temp folder).
+const ROOT = process.env.BENCH_DIR ?? HERE;
+const DATA = path.join(ROOT, 'data');
+const OUT = path.join(ROOT, 'out');
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const ONLY = process.env.BENCH_ONLY?.split(',');
 
