@@ -4,6 +4,7 @@
  * the import is rolled back, and the vault keeps exactly what it had.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSmsBackup } from '../../bench/generator.js';
@@ -11,6 +12,7 @@ import { JobQueue, type Job } from '../../src/vault/jobs/index.js';
 import { Vault } from '../../src/vault/vault.js';
 import { CLI, cli, cliAsync, NODE_FLAGS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
+import { abOf, phoneTar } from '../formats/androidbackup/build.js';
 
 async function queueImports(vaultDir: string, files: string[]): Promise<number[]> {
   const vault = await Vault.open(vaultDir, { create: true });
@@ -35,7 +37,34 @@ function smsCount(vault: string): number {
   return (JSON.parse(cli(['--vault', vault, 'stats', '--json']).stdout) as { sms: number }).sms;
 }
 
-describe('textvault jobs cancel / retry', () => {
+describe('textvault jobs cancel / retry / passphrase', () => {
+  it("gives an encrypted backup's import its password: wrong, then right", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'phone.ab');
+    fs.writeFileSync(file, abOf(phoneTar(), { password: 'right one', rounds: 1000 }));
+    const vault = path.join(dir, 'vault');
+    const [id] = await queueImports(vault, [file]);
+    expect(cli(['--vault', vault, 'jobs', 'run']).code).toBe(1);
+    expect(jobs(vault).find((j) => j.id === id)).toMatchObject({ status: 'failed' });
+    const wrong = path.join(dir, 'wrong.txt');
+    const right = path.join(dir, 'right.txt');
+    fs.writeFileSync(wrong, 'not it\n');
+    fs.writeFileSync(right, 'right one\n');
+    const given = cli(['--vault', vault, 'jobs', 'passphrase', String(id), '--passphrase-file', wrong, '--json']);
+    expect(given.stderr).toBe('');
+    expect(JSON.parse(given.stdout)).toMatchObject({ id, status: 'queued' });
+    expect(cli(['--vault', vault, 'jobs', 'run']).code).toBe(1);
+    expect(jobs(vault).find((j) => j.id === id)?.error).toMatch(/password|passphrase/i);
+    expect(cli(['--vault', vault, 'jobs', 'passphrase', String(id), '--passphrase-file', right]).code).toBe(0);
+    expect(cli(['--vault', vault, 'jobs', 'run']).code).toBe(0);
+    expect(jobs(vault).find((j) => j.id === id)?.status).toBe('done');
+    expect(smsCount(vault)).toBeGreaterThan(0);
+    // Only an import that stopped for want of a password takes one.
+    const again = cli(['--vault', vault, 'jobs', 'passphrase', String(id), '--passphrase-file', right]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(new RegExp(`job ${id} did not fail for want of a password`));
+  }, 60_000);
+
   it('cancels a queued job, refuses to cancel it twice, and retry queues it again', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'small.xml');

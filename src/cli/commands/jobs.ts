@@ -2,6 +2,7 @@ import { countNoun } from '../../formats/plural.js';
 import type { Command } from 'commander';
 import type { Job, JobQueue } from '../../vault/jobs/index.js';
 import { CommandFailed, formatBytes, printJson, stopSignal, withQueue, type GlobalOptions } from '../context.js';
+import { passphraseSource } from '../passphrase.js';
 
 /** How long `jobs cancel` waits for the process running a job to stop it. */
 const CANCEL_WAIT_MS = 30_000;
@@ -92,6 +93,18 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
       if (opts.json === true) printJson(job);
       else process.stdout.write(jobLine(job) + '\n');
       if (job.status === 'running') throw new CommandFailed(`job ${id} was asked to stop, but the process running it has not stopped it yet; textvault jobs list shows when it has`);
+    });
+  jobs
+    .command('passphrase <id>')
+    .description("give an encrypted backup's password to the import job that stopped for want of it (or had a wrong one), and queue it again; the password is kept sealed for that job only and deleted when it ends")
+    .option('--passphrase-file <file>', 'read the password from this file (else asked in the terminal)')
+    .option('--json', 'print the job as JSON')
+    .action(async (idText: string, opts: { passphraseFile?: string; json?: boolean }) => {
+      const id = parseId(idText);
+      const passphrase = await passphraseSource(opts.passphraseFile)();
+      const job = await withQueue(globals(), false, (queue) => queue.retryWithPassphrase(id, passphrase));
+      if (opts.json === true) printJson(job);
+      else process.stdout.write(`${jobLine(job)}\n(a running textvault serve or daemon runs it; or run textvault jobs run)\n`);
     });
   jobs
     .command('retry <id>')
