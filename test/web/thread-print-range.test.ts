@@ -113,6 +113,9 @@ test.skipIf(noPrint)('Print… from the thread menu prints the chosen days only,
   const img = printed.locator('img[alt="panorama.png"]');
   await img.scrollIntoViewIfNeeded();
   await expect.poll(() => img.evaluate((el) => (el as ImageLike).complete && (el as ImageLike).naturalWidth > 0)).toBe(true);
+  // Printed at its own size, loaded at once: a 320-pixel thumbnail stretched over the page is blurred.
+  expect(await img.evaluate((el) => (el as ImageLike).naturalWidth)).toBe(3000);
+  expect(await img.getAttribute('loading')).toBe('eager');
   expect(await img.evaluate((el) => (globalThis as unknown as { getComputedStyle: StyleOf }).getComputedStyle(el).maxWidth)).toBe('100%');
   const box = await img.boundingBox();
   const page1 = await printed.boundingBox();

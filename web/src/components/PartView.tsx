@@ -13,7 +13,8 @@ function partLabel(part: Part): string {
 }
 
 /** One MMS attachment inline: media lazily loaded, vCards as cards, anything else as a download. */
-export function PartView({ part, onOpenImage }: { part: Part; onOpenImage: (part: Part) => void }): ReactNode {
+/** `full`: photos at their full (converted) size, loaded at once: for printing, where a 320 px thumbnail stretched over the page is blurred and a lazy image may not be there in time. */
+export function PartView({ part, onOpenImage, full = false }: { part: Part; onOpenImage: (part: Part) => void; full?: boolean }): ReactNode {
   if (part.damaged !== null) {
     return (
       <p className="part-damaged" role="note">
@@ -23,7 +24,7 @@ export function PartView({ part, onOpenImage }: { part: Part; onOpenImage: (part
   }
   switch (part.kind) {
     case 'image':
-      return <ImagePart part={part} onOpenImage={onOpenImage} />;
+      return <ImagePart part={part} onOpenImage={onOpenImage} full={full} />;
     case 'video':
     case 'audio':
       return <PlayablePart part={part} />;
@@ -64,8 +65,8 @@ function NotShown({ part, what }: { part: Part; what: string }): ReactNode {
  * GIF as itself. If the thumbnail fails (a file that cannot be converted) the view is tried, then
  * the download is offered.
  */
-function ImagePart({ part, onOpenImage }: { part: Part; onOpenImage: (part: Part) => void }): ReactNode {
-  const [stage, setStage] = useState<'thumb' | 'view' | 'failed'>(part.contentType.toLowerCase() === 'image/gif' ? 'view' : 'thumb');
+function ImagePart({ part, onOpenImage, full }: { part: Part; onOpenImage: (part: Part) => void; full: boolean }): ReactNode {
+  const [stage, setStage] = useState<'thumb' | 'view' | 'failed'>(full || part.contentType.toLowerCase() === 'image/gif' ? 'view' : 'thumb');
   if (stage === 'failed') return <NotShown part={part} what="image" />;
   const src = stage === 'thumb' ? thumbUrl(part, 320) : viewUrl(part);
   return (
@@ -75,7 +76,7 @@ function ImagePart({ part, onOpenImage }: { part: Part; onOpenImage: (part: Part
         srcSet={stage === 'thumb' ? `${thumbUrl(part, 160)} 160w, ${thumbUrl(part, 320)} 320w` : undefined}
         sizes={stage === 'thumb' ? '320px' : undefined}
         alt={part.name ?? 'image attachment'}
-        loading="lazy"
+        loading={full ? 'eager' : 'lazy'}
         decoding="async"
         onError={() => { setStage(stage === 'thumb' ? 'view' : 'failed'); }}
       />

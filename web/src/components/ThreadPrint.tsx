@@ -97,7 +97,7 @@ export function ThreadPrint({ conversation, messages, range, note }: { conversat
                         [{p.kind === 'video' ? 'Video' : 'Audio'}: {p.name ?? p.contentType}]
                       </p>
                     ) : (
-                      <PartView key={p.id} part={p} onOpenImage={NO_OP} />
+                      <PartView key={p.id} part={p} onOpenImage={NO_OP} full />
                     ),
                   )}
                 {m.body !== null && m.body !== '' && (
