@@ -10,8 +10,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { abOf, phoneTar } from '../formats/androidbackup/build.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 
 const PASSWORD = 'pässword 1';
 const WRONG = 'not-it-at-all';
@@ -26,17 +26,11 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-web-encrypted-'));
   for (const name of ['phone.ab', 'other.ab', 'third.ab']) fs.writeFileSync(path.join(dir, name), abOf(phoneTar(), { password: PASSWORD, rounds: 1000 }));
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page } = await openApp(server, { viewport: { width: 1280, height: 860 } }, { pageErrors }));
 }, 120_000);
 
 afterAll(async () => {
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 /** Files of the vault folder holding any of `secrets` (databases, their WAL, logs, kept uploads). */

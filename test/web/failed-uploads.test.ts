@@ -11,8 +11,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CSRF_COOKIE } from '../../src/server/auth/guard.js';
 import { rawConnect } from '../helpers/raw-socket.js';
 import { CHROMIUM, lacks } from '../helpers/system.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 
 let dir: string;
 let server: RunningServer;
@@ -25,18 +25,12 @@ beforeAll(async () => {
   if (noChromium) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-web-failed-'));
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page } = await openApp(server, { viewport: { width: 1280, height: 900 } }, { pageErrors }));
 }, 120_000);
 
 afterAll(async () => {
   if (noChromium) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test.skipIf(noChromium)('a failed import is listed with its reason', async () => {

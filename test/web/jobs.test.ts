@@ -10,8 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeSmsBackup } from '../../bench/generator.js';
 import { CHROMIUM, lacks } from '../helpers/system.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 
 let dir: string;
 let big: string;
@@ -31,11 +31,7 @@ beforeAll(async () => {
   // Large enough that its import runs for seconds after the upload.
   await writeSmsBackup(big, { seed: 61, sms: 100_000, mms: 100, mediaBytes: 20_000 });
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page } = await openApp(server, { viewport: { width: 1280, height: 900 } }, { pageErrors }));
   page.on('request', (r) => {
     if (r.method() === 'POST' && r.url().includes('/api/jobs/') && r.headers()['x-csrf-token'] === undefined) unsafeWithoutCsrf.push(r.url());
   });
@@ -43,9 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (noChromium) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 async function summary(): Promise<{ sms: number; backups: number }> {

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { backupWithMedia, makeMediaFixtures, type MediaFixture } from '../helpers/media-fixtures.js';
 import { CHROMIUM, FFMPEG, HEIF_TOOLS, lacks } from '../helpers/system.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 import type { ImageLike } from './dom.js';
 
 interface MediaLike {
@@ -42,10 +42,7 @@ beforeAll(async () => {
   const imported = await cliAsync(['import', '--vault', path.join(dir, 'vault'), file]);
   expect(imported.code, imported.stderr).toBe(0);
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
+  ({ browser, page } = await openApp(server, { viewport: { width: 1200, height: 900 } }));
   page.on('request', (r) => {
     if (/\/api\/media\/\d+(\?.*)?$/.test(r.url())) originals.push(r.url());
   });
@@ -53,9 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (missing) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test.skipIf(missing)('a thread shows HEIC, 3GP, AMR and GIF in the browser, and a truncated file as a download', async () => {

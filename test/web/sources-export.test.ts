@@ -11,9 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DAY, sbrXml, T0 } from '../helpers/sbr-files.js';
 import { cliAsync } from '../helpers/cli.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 import { CHROMIUM, lacks } from '../helpers/system.js';
-import { loginCookies } from './login.js';
 import { messagesXml, PEOPLE } from './synthetic-backup.js';
 
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../../docs/screenshots') : null;
@@ -46,18 +46,12 @@ beforeAll(async () => {
   const allowed = await cliAsync(['config', 'set', '--vault', path.join(dir, 'vault'), 'sources.allowed-folders', path.join(dir, 'backups')]);
   expect(allowed.code, allowed.stderr).toBe(0);
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page } = await openApp(server, { viewport: { width: 1280, height: 860 }, acceptDownloads: true }, { pageErrors }));
 }, 120_000);
 
 afterAll(async () => {
   if (noChromium) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test.skipIf(noChromium)('the Sources page adds a watched folder and creates a device token, shown once', async () => {

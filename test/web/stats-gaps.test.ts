@@ -10,8 +10,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { gapBackupXml } from '../helpers/gap-backup.js';
 import { CHROMIUM, lacks } from '../helpers/system.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 
 let dir: string;
 let server: RunningServer;
@@ -28,18 +28,12 @@ beforeAll(async () => {
   const imported = await cliAsync(['import', '--vault', path.join(dir, 'vault'), file]);
   expect(imported.code, imported.stderr).toBe(0);
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, timezoneId: 'UTC' });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page } = await openApp(server, { viewport: { width: 1280, height: 1000 }, timezoneId: 'UTC' }, { pageErrors }));
 }, 120_000);
 
 afterAll(async () => {
   if (noChromium) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test.skipIf(noChromium)('the Statistics page keeps empty months on the axis and marks the long gap', async () => {

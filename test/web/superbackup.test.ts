@@ -11,8 +11,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { listZip } from '../../src/formats/container.js';
 import { SB_FIXTURES } from '../formats/superbackup/read.js';
 import { cliAsync } from '../helpers/cli.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 
 let dir: string;
 let server: RunningServer;
@@ -27,17 +27,11 @@ beforeAll(async () => {
   const calls = await cliAsync(['--vault', vault, 'import', path.join(SB_FIXTURES, 'calllogs_20240102030405.xml')]);
   expect(calls.code, calls.stderr).toBe(0);
   server = await startServer(vault);
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page } = await openApp(server, { viewport: { width: 1280, height: 860 }, acceptDownloads: true }, { pageErrors }));
 }, 120_000);
 
 afterAll(async () => {
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test('the Backups page lists Super Backup & Restore and imports an uploaded file of it', async () => {

@@ -11,8 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { CHROMIUM, lacks } from '../helpers/system.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 
 let dir: string;
 let server: RunningServer;
@@ -38,11 +38,7 @@ beforeAll(async () => {
   const imported = await cliAsync(['import', '--vault', path.join(dir, 'vault'), file]);
   expect(imported.code, imported.stderr).toBe(0);
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page } = await openApp(server, { viewport: { width: 1200, height: 800 } }, { pageErrors }));
   page.on('request', (r) => {
     if (!r.url().startsWith(server.url)) offOrigin.push(r.url());
   });
@@ -50,9 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (noChromium) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test.skipIf(noChromium)('two contacts with the same name show their numbers; one name alone does not', async () => {

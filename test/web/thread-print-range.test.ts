@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { CHROMIUM, lacks, POPPLER } from '../helpers/system.js';
+import { closeApp } from './app-page.js';
 import { launchBrowser, startServer, type RunningServer } from './harness.js';
 import type { ImageLike } from './dom.js';
 import { loginCookies } from './login.js';
@@ -71,9 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (noPrint) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test.skipIf(noPrint)('Print… from the thread menu prints the chosen days only, a page each, with names, numbers, times and a scaled photo', async () => {

@@ -12,8 +12,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { CHROMIUM, lacks, POPPLER } from '../helpers/system.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 
 let dir: string;
 let server: RunningServer;
@@ -46,17 +46,12 @@ beforeAll(async () => {
   const imported = await cliAsync(['import', '--vault', path.join(dir, 'vault'), file]);
   expect(imported.code, imported.stderr).toBe(0);
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
+  ({ browser, page } = await openApp(server, { viewport: { width: 1200, height: 800 } }));
 }, 120_000);
 
 afterAll(async () => {
   if (noPrint) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test.skipIf(noPrint)('printing a thread prints its messages, and photos keep their shape', async () => {

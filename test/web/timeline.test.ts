@@ -11,8 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { CHROMIUM, lacks } from '../helpers/system.js';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-import { loginCookies } from './login.js';
+import { closeApp, openApp } from './app-page.js';
+import { startServer, type RunningServer } from './harness.js';
 import { callsXml, messagesXml } from './synthetic-backup.js';
 
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../../docs/screenshots') : null;
@@ -48,19 +48,12 @@ beforeAll(async () => {
   const imported = await cliAsync(['import', '--vault', path.join(dir, 'vault'), path.join(dir, 'sms-20260601000000.xml'), path.join(dir, 'calls-20260601000000.xml')]);
   expect(imported.code, imported.stderr).toBe(0);
   server = await startServer(path.join(dir, 'vault'));
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC', locale: 'en-GB', colorScheme: 'light' });
-  context.setDefaultTimeout(20_000);
-  await context.addCookies(await loginCookies(server));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page } = await openApp(server, { viewport: { width: 1280, height: 800 }, timezoneId: 'UTC', locale: 'en-GB', colorScheme: 'light' }, { pageErrors, defaultTimeoutMs: 20_000 }));
 }, 120_000);
 
 afterAll(async () => {
   if (noChromium) return;
-  await browser.close();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeApp(browser, server, dir);
 });
 
 test.skipIf(noChromium)('opens at the newest entry, jumps to a date, loads more both ways, filters, and a row opens its thread', async () => {
