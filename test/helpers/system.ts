@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { executable } from '../../src/vault/media/programs.js';
 
 export interface Requirement {
   /** What the summary calls it. */
@@ -40,14 +41,6 @@ export function strictMode(): boolean {
   return (ci !== '' && ci !== 'false' && ci !== '0') || process.env.TEXTVAULT_TEST_STRICT === '1';
 }
 
-function executable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The first of `names` on PATH. A PATH folder ending in /bin also stands for its sbin sibling

@@ -23,6 +23,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { MediaStore } from '../../blobs/media-store.js';
 import { openMediaStore } from '../../blobs/open-media-store.js';
 import { BUSY_TIMEOUT_MS } from '../../store/database.js';
+import type { DerivedMediaTable } from '../../store/schema.js';
 import type { Vault } from '../vault.js';
 import { ConversionQueue } from './conversion-queue.js';
 import { DEFAULT_LIMITS, groupOf, VARIANTS, type ConvertLimits, type Derived, type Variant, type VariantGroup } from './variants.js';
@@ -56,14 +57,8 @@ export interface DerivedMediaOptions {
   maxWaiting?: number;
 }
 
-interface Row {
-  variant: string;
-  status: 'ok' | 'original' | 'failed' | 'none';
-  sha256: string | null;
-  size: number | null;
-  content_type: string | null;
-  error: string | null;
-}
+/** A derived_media row as this module reads and writes it. */
+type Row = Omit<DerivedMediaTable, 'source_sha256' | 'created_at'>;
 
 function answerOf(row: Row): MediaAnswer {
   if (row.status === 'none') return { kind: 'none' };

@@ -25,7 +25,8 @@ export class ConversionError extends Error {
   override readonly name = 'ConversionError';
 }
 
-function executable(file: string): boolean {
+/** Whether `file` is a regular file this process may run. */
+export function executable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
