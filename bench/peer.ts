@@ -1,6 +1,7 @@
 /**
  * The peer Textvault measures itself against (issue 27): ragibson/SMS-MMS-deduplication's
- * dedupe_texts.py (Python + lxml), from ../shared/peers beside the checkout. It reads an SMS
+ * dedupe_texts.py (Python + lxml), not part of this repository: name its file with
+ * TEXTVAULT_BENCH_PEER=/path/to/dedupe_texts.py (the bench skips it with a note otherwise). It reads an SMS
  * Backup & Restore file and writes a deduplicated one; its wall time and peak RSS are taken by a
  * Python wrapper (getrusage of its child), the same way bench/child.ts reports Textvault's own.
  */
@@ -9,10 +10,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const PEER = path.resolve(import.meta.dirname, '../../shared/peers/ragibson/dedupe_texts.py');
 const PYTHON = '/usr/bin/python3';
 
-export const PEER_NEEDS = `${PEER} and Debian's python3-lxml (apt-get install python3-lxml)`;
+export const PEER_NEEDS = "TEXTVAULT_BENCH_PEER naming ragibson's dedupe_texts.py, and Debian's python3-lxml (apt-get install python3-lxml)";
+
+/** The peer's script, from the environment; undefined when unset or missing. */
+function peerScript(): string | undefined {
+  const file = process.env.TEXTVAULT_BENCH_PEER;
+  return file !== undefined && file !== '' && fs.existsSync(file) ? path.resolve(file) : undefined;
+}
 
 /** Times `python3 -c WRAPPER peer args...`: prints "<seconds> <max RSS KiB of the child>". */
 const WRAPPER = [
@@ -23,7 +29,7 @@ const WRAPPER = [
 ].join('\n');
 
 function available(): boolean {
-  if (!fs.existsSync(PEER) || !fs.existsSync(PYTHON)) return false;
+  if (!fs.existsSync(PYTHON)) return false;
   try {
     execFileSync(PYTHON, ['-c', 'import lxml'], { stdio: 'ignore' });
     return true;
@@ -34,10 +40,11 @@ function available(): boolean {
 
 /** The peer's run on `file` (of `records` messages), or undefined when it is not there to run. */
 export function runPeer(file: string, records: number): { seconds: number; records: number; bytes: number; maxRssMB: number } | undefined {
-  if (!available()) return undefined;
+  const peer = peerScript();
+  if (peer === undefined || !available()) return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-peer-'));
   try {
-    const out = execFileSync(PYTHON, ['-c', WRAPPER, PYTHON, PEER, '-i', file, '-o', path.join(dir, 'out.xml'), '-l', path.join(dir, 'log.txt')], {
+    const out = execFileSync(PYTHON, ['-c', WRAPPER, PYTHON, peer, '-i', file, '-o', path.join(dir, 'out.xml'), '-l', path.join(dir, 'log.txt')], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });

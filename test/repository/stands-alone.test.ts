@@ -12,11 +12,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 // Spelled in pieces so that this file does not name it either.
 const SHARED = ['..', 'shared'].join('/');
 const NAMES = new RegExp(`${SHARED.replace(/\./g, '\\.')}\\b|\\bshared/(fixtures|FORMATS\\.md|STYLE\\.md|hooks|peers)\\b`);
-/**
- * The conformance suite, and the bench's optional peer run (bench/peer.ts), which skips itself
- * with a note when the peer is not beside the checkout.
- */
-const ALLOWED = ['test/conformance/', 'bench/peer.ts'];
+const ALLOWED = ['test/conformance/'];
 
 /** Tracked files: git's list in a clone, else every file below the root but build output. */
 function trackedFiles(): string[] {
