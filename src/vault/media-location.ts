@@ -36,9 +36,9 @@ export class MediaLocationError extends Error {
   override readonly name = 'MediaLocationError';
 }
 
+/** `s3://bucket/prefix` written one way, whatever slashes it was given with. */
 function normalUrl(url: string): string {
-  const { bucket, prefix } = parseS3Url(url);
-  return prefix === '' ? `s3://${bucket}` : `s3://${bucket}/${prefix}`;
+  return urlOf(parseS3Url(url));
 }
 
 /** The bucket URL a stored `media.location` value names. */
@@ -64,8 +64,13 @@ export function targetMediaLocation(dir: string, url: string, env: NodeJS.Proces
   return s3Location(normalUrl(url), { spoolDir: path.join(dir, SPOOL_DIR) }, env);
 }
 
-function urlOf(location: S3MediaLocation): string {
+function urlOf(location: Pick<S3MediaLocation, 'bucket' | 'prefix'>): string {
   return location.prefix === '' ? `s3://${location.bucket}` : `s3://${location.bucket}/${location.prefix}`;
+}
+
+/** Where a vault's media are, as a user reads it: the bucket's URL, or its folder. */
+export function describeMediaLocation(location: MediaStoreLocation): string {
+  return location.backend === 'local' ? `its folder (${location.dir})` : urlOf(location);
 }
 
 /**

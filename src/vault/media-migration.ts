@@ -10,9 +10,9 @@
  * opened the vault before the switch refuses to import into the old store afterwards
  * (assertMediaLocationCurrent).
  */
-import type { MediaStore, MediaStoreLocation } from '../blobs/media-store.js';
+import type { MediaStore } from '../blobs/media-store.js';
 import { openMediaStore } from '../blobs/open-media-store.js';
-import { MediaLocationError, recordMediaLocation, resolveMediaLocation, targetMediaLocation } from './media-location.js';
+import { describeMediaLocation, MediaLocationError, recordMediaLocation, resolveMediaLocation, targetMediaLocation } from './media-location.js';
 import type { Vault } from './vault.js';
 
 /** Blobs staged before each upload round: bounds the spool on disk and the work a kill loses. */
@@ -31,10 +31,6 @@ export interface MediaMigrationReport extends MediaMigrationProgress {
   present: number;
   url: string;
   seconds: number;
-}
-
-function describeLocation(location: MediaStoreLocation): string {
-  return location.backend === 'local' ? `its folder (${location.dir})` : `s3://${location.bucket}${location.prefix === '' ? '' : `/${location.prefix}`}`;
 }
 
 /** Copies one blob, streamed: the new store hashes what it receives, and it must be the same name. */
@@ -59,7 +55,7 @@ export async function migrateMedia(vault: Vault, url: string, options: { onProgr
     try {
       const current = await resolveMediaLocation(vault.db, vault.dir, undefined, options.env);
       const target = targetMediaLocation(vault.dir, url, options.env);
-      if (current.backend !== 'local') throw new MediaLocationError(`this vault's media are already in ${describeLocation(current)}`);
+      if (current.backend !== 'local') throw new MediaLocationError(`this vault's media are already in ${describeMediaLocation(current)}`);
       const to = await openMediaStore(target);
       try {
         await to.beginImport();
@@ -96,7 +92,7 @@ export async function migrateMedia(vault: Vault, url: string, options: { onProgr
         }
         // Every blob is durable in the new store: only now does the vault switch to it.
         await recordMediaLocation(vault.db, target);
-        return { ...progress, present, url: describeLocation(target), seconds: (performance.now() - started) / 1000 };
+        return { ...progress, present, url: describeMediaLocation(target), seconds: (performance.now() - started) / 1000 };
       } finally {
         await to.close();
       }
