@@ -15,6 +15,15 @@ import { counts, useVaults } from '../../helpers/vault.js';
 const newVault = useVaults();
 const PASSWORD = 'correct battery staple ✓';
 
+/** An encrypted .ab where the server keeps uploads, as an upload would leave it. */
+function uploadedAb(vaultDir: string): string {
+  const spool = path.join(vaultDir, UPLOADS_DIR);
+  fs.mkdirSync(spool, { recursive: true });
+  const file = path.join(spool, 'phone.ab');
+  fs.writeFileSync(file, abOf(phoneTar(), { password: PASSWORD, rounds: 1000 }));
+  return file;
+}
+
 function controlBytes(dir: string): Buffer {
   return Buffer.concat(['control.db', 'control.db-wal'].map((n) => path.join(dir, n)).filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
 }
@@ -24,10 +33,7 @@ describe('a job passphrase', () => {
     const vault = await newVault();
     const queue = await JobQueue.open(vault);
     try {
-      const spool = path.join(vault.dir, UPLOADS_DIR);
-      fs.mkdirSync(spool, { recursive: true });
-      const file = path.join(spool, 'phone.ab');
-      fs.writeFileSync(file, abOf(phoneTar(), { password: PASSWORD, rounds: 1000 }));
+      const file = uploadedAb(vault.dir);
       const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: 'phone.ab' }, { passphrase: PASSWORD });
 
       // Waiting (the queue is not started): one sealed row, the clear text nowhere in the database.
@@ -56,10 +62,7 @@ describe('a job passphrase', () => {
     const vault = await newVault();
     const queue = await JobQueue.open(vault);
     try {
-      const spool = path.join(vault.dir, UPLOADS_DIR);
-      fs.mkdirSync(spool, { recursive: true });
-      const file = path.join(spool, 'phone.ab');
-      fs.writeFileSync(file, abOf(phoneTar(), { password: PASSWORD, rounds: 1000 }));
+      const file = uploadedAb(vault.dir);
       await queue.start();
       const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: 'phone.ab' }, { passphrase: 'nope' });
       await queue.idle();
@@ -82,10 +85,7 @@ describe('a job passphrase', () => {
     // Sweeps at every idle turn, so the running queue's periodic sweep is what is tested.
     const queue = await JobQueue.open(vault, { exportSweepMs: 0, pollMs: 20 });
     try {
-      const spool = path.join(vault.dir, UPLOADS_DIR);
-      fs.mkdirSync(spool, { recursive: true });
-      const file = path.join(spool, 'phone.ab');
-      fs.writeFileSync(file, abOf(phoneTar(), { password: PASSWORD, rounds: 1000 }));
+      const file = uploadedAb(vault.dir);
       await queue.start();
       const job = await queue.enqueue({ kind: 'import', file, deleteAfter: true, originalName: 'phone.ab' });
       await queue.idle();
