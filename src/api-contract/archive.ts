@@ -146,6 +146,47 @@ export const TimelineCall = z.strictObject({
 export const TimelineEntry = z.discriminatedUnion('kind', [TimelineMessage, TimelineCall]);
 export const TimelinePage = twoWayPageOf(TimelineEntry);
 
+/**
+ * The gallery (issue 25): every stored attachment of the archive, or of one conversation, in date
+ * order, a page at a time growing both ways (like the timeline); `date` opens the page at that
+ * time (the month jump). `kind` filters by what the part is (photos, videos, audio, contact cards,
+ * other files); `contact` by person (a number in any format or part of a name: the media of their
+ * conversations). Text parts and parts whose data was damaged are never listed.
+ */
+export const GALLERY_KINDS = ['image', 'video', 'audio', 'vcard', 'other'] as const;
+export const GalleryQuery = z.object({
+  conversation: optionalInt,
+  kind: optionalEnum(GALLERY_KINDS),
+  contact: optionalString,
+  before: optionalString,
+  after: optionalString,
+  date: optionalInt,
+  limit: optionalInt,
+});
+export const GalleryItem = z.strictObject({
+  /** The part: `url` is `/api/media/:id` (the original, `?download=1` to save it); `/view` and `/thumb/160|320` as for a thread's parts. */
+  id: z.number().int(),
+  url: z.string(),
+  kind: z.enum(GALLERY_KINDS),
+  /** As the backup declared it: a label only. */
+  contentType: z.string(),
+  name: z.string().nullable(),
+  size: z.number().int(),
+  /** The message it came from: open the thread `around` it. */
+  messageId: z.number().int(),
+  conversationId: z.number().int(),
+  conversationTitle: z.string(),
+  date: EpochMs,
+  direction: z.enum(DIRECTIONS),
+  sender: Member.nullable(),
+});
+export const GalleryPage = twoWayPageOf(GalleryItem);
+/** How many items each month holds under the same filters, newest month first ("YYYY-MM", server time zone): the grid's scroll height and month jump. */
+export const GalleryMonthsQuery = GalleryQuery.pick({ conversation: true, kind: true, contact: true });
+/** `start`: the month's first millisecond (server time zone), to pass as `date`. */
+export const GalleryMonth = z.strictObject({ month: z.string(), count: z.number().int(), start: EpochMs });
+export const GalleryMonths = z.strictObject({ items: z.array(GalleryMonth), total: z.number().int() });
+
 export const Summary = z.strictObject({
   sms: z.number().int(),
   mms: z.number().int(),
@@ -228,6 +269,11 @@ export type TimelineMessage = z.infer<typeof TimelineMessage>;
 export type TimelineCall = z.infer<typeof TimelineCall>;
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 export type TimelinePage = z.infer<typeof TimelinePage>;
+export type GalleryKind = (typeof GALLERY_KINDS)[number];
+export type GalleryItem = z.infer<typeof GalleryItem>;
+export type GalleryPage = z.infer<typeof GalleryPage>;
+export type GalleryMonth = z.infer<typeof GalleryMonth>;
+export type GalleryMonths = z.infer<typeof GalleryMonths>;
 export type Summary = z.infer<typeof Summary>;
 export type MonthStat = z.infer<typeof MonthStat>;
 export type MonthGap = z.infer<typeof MonthGap>;

@@ -40,6 +40,10 @@ export const ROUTES = {
   'GET /api/search': { params: NoParams, query: archive.SearchQuery, response: archive.SearchPage },
   'GET /api/calls': { params: NoParams, query: archive.CallQuery, response: archive.CallPage },
   'GET /api/timeline': { params: NoParams, query: archive.TimelineQuery, response: archive.TimelinePage },
+  'GET /api/gallery': { params: NoParams, query: archive.GalleryQuery, response: archive.GalleryPage },
+  'GET /api/gallery/months': { params: NoParams, query: archive.GalleryMonthsQuery, response: archive.GalleryMonths },
+  /** Every original attachment of one conversation, as a ZIP streamed while it is written. */
+  'GET /api/conversations/:id/media.zip': { params: IdParam, response: 'bytes' },
   'GET /api/stats/summary': { params: NoParams, response: archive.Summary },
   'GET /api/stats/monthly': { params: NoParams, response: archive.MonthlyStats },
   'GET /api/stats/top-contacts': { params: NoParams, query: archive.TopQuery, response: archive.TopContacts },
