@@ -21,6 +21,22 @@ export interface Digest {
   size: number;
 }
 
+/**
+ * A point between two records of a file, with what its bytes before that point were: a later
+ * import of a file that grew (SMS Backup & Restore's "archive" mode rewrites one file with the
+ * new messages after the old ones) compares its bytes with these and reads only what follows the
+ * last point that still matches (sbr/prefix-read.ts).
+ */
+export interface BodyCheckpoint {
+  /** Bytes from the start of the records (just after the root's start tag) to this point. */
+  offset: number;
+  /** SHA-256 of those bytes, lower-case hex. */
+  sha256: string;
+  /** Newlines in those bytes (never 0: see prefix-read.ts), and the column of the point: positions in messages stay right. */
+  lines: number;
+  column: number;
+}
+
 export interface ReadContext {
   sink: MediaSink;
   handler: RecordHandler;
@@ -36,6 +52,14 @@ export interface ReadContext {
    * file), for progress in uncompressed bytes. Readers of compressed input report it.
    */
   onExpanded?(n: number): void;
+  /**
+   * Checkpoints of earlier imports (one list per import, in offset order). A reader that can,
+   * compares the unit's bytes with them, skips the records before the last point that matches
+   * (announced with `handler.resumed`) and reads the rest. Readers that cannot ignore them.
+   */
+  knownPrefixes?: readonly (readonly BodyCheckpoint[])[];
+  /** Bytes between the checkpoints a reader that can reports (`handler.checkpoint`); none when absent. */
+  checkpointEvery?: number;
 }
 
 export interface ReadOutcome {

@@ -6,6 +6,7 @@
  * four-letter string. Nothing is parsed away here; the vault derives typed columns from these
  * attributes but the attribute list itself is what gets written back on export.
  */
+import type { BodyCheckpoint } from './backup-unit.js';
 
 /** One attribute as `[name, value]`; order in the list is the order in the source. */
 export type Attr = readonly [name: string, value: string];
@@ -86,6 +87,7 @@ export type ArchiveRecord = SmsRecord | MmsRecord | CallRecord;
 export type BackupContent = 'messages' | 'calls' | 'contacts';
 
 /** Facts about a backup file itself, read from its root element and prolog. */
+
 export interface BackupHeader {
   /** `messages` for a messages file, `calls` for a call-log file, `contacts` for an address book. */
   content: BackupContent;
@@ -155,6 +157,14 @@ export interface RecordHandler {
   warning(warning: ReadWarning): void;
   /** Contacts files only. */
   contact?(contact: ContactRecord): void;
+  /** Every record before this point of the file has been handed over (see ReadContext.checkpointEvery). */
+  checkpoint?(checkpoint: BodyCheckpoint): void;
+  /**
+   * The records before this known point (one of ReadContext.knownPrefixes) are the same bytes an
+   * earlier import read: they are skipped, and reading goes on after it. Called at most once,
+   * after `header` and before any record.
+   */
+  resumed?(checkpoint: BodyCheckpoint): void;
 }
 
 /** Damaged `data` values up to this many characters are kept verbatim for a faithful export. */

@@ -21,6 +21,7 @@ import * as m0013jobExpanded from './migrations/0013-job-expanded.js';
 import * as m0014holdRefs from './migrations/0014-hold-server-secret-refs.js';
 import * as m0015jobSecrets from './migrations/0015-job-secrets.js';
 import * as m0016 from './migrations/0016-derived-media.js';
+import * as m0017 from './migrations/0017-body-checkpoints.js';
 import { beginImportTransaction, type ImportTransaction } from './import-transaction.js';
 import type { Schema } from './schema.js';
 import { createPrivateFile } from './private-file.js';
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-keys-in-messages': m0010,
   '0011-search-without-sizes': m0011,
   '0016-derived-media': m0016,
+  '0017-body-checkpoints': m0017,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */

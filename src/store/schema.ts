@@ -134,6 +134,21 @@ export interface BlobsTable {
   created_at: number;
 }
 
+/** Points between records of an imported file, for the next import of it (migration 0017). */
+export interface BodyCheckpointsTable {
+  backup_id: number;
+  offset: number;
+  sha256: string;
+  lines: number;
+  column_no: number;
+  settings: string;
+  read: number;
+  rejected: number;
+  sms: number;
+  mms: number;
+  calls: number;
+}
+
 /** Media made from an original for the browser (migration 0016, vault/media/derived-media.ts). */
 export interface DerivedMediaTable {
   source_sha256: string;
@@ -192,6 +207,7 @@ export interface Schema {
   contacts: ContactsTable;
   blobs: BlobsTable;
   derived_media: DerivedMediaTable;
+  body_checkpoints: BodyCheckpointsTable;
   config: ConfigTable;
   backup_sources: BackupSourcesTable;
   phone_deletions: PhoneDeletionsTable;

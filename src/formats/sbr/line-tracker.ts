@@ -29,6 +29,16 @@ export class LineTracker {
     this.textLineStart = this.lineStart;
   }
 
+  /** See XmlScanner.skipLines: the current position moves `lines` lines on, to `column`. */
+  skipLines(lines: number, column: number): void {
+    this.curLine += lines;
+    this.lineStart = this.pos - (column - 1);
+    this.textLine = this.curLine;
+    this.textLineStart = this.lineStart;
+    this.line = this.curLine;
+    this.column = column;
+  }
+
   /** Sets `line` and `column` to those of index `p` of the current text. */
   at(p: number): void {
     if (p < this.pos) {

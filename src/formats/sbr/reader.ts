@@ -28,10 +28,21 @@ export class SbrReader {
     this.scanner = new XmlScanner(opts.file, this.builder, 'data', limits);
   }
 
-  push(chunk: Buffer): void {
+  /** See XmlScanner.push for `onBoundary`. */
+  push(chunk: Buffer, onBoundary?: (end: number) => void): void {
     this.guard(() => {
-      this.scanner.push(chunk);
+      this.scanner.push(chunk, onBoundary);
     });
+  }
+
+  /** Line and column where the bytes pushed so far end. */
+  position(): { line: number; column: number } {
+    return this.scanner.position();
+  }
+
+  /** See XmlScanner.skipLines. */
+  skipLines(lines: number, column: number): void {
+    this.scanner.skipLines(lines, column);
   }
 
   /** The input is complete; throws when the file was truncated. */

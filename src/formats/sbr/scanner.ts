@@ -46,7 +46,12 @@ export class XmlScanner extends TagReader {
   private bodyAt: Position = { line: 0, column: 0 };
   private bodyKept = '';
 
-  push(chunk: Buffer): void {
+  /**
+   * Pushes the next bytes. `onBoundary`, when given, is called after each piece that leaves the
+   * scanner between two records of the root (see `betweenRecords`), with the index in `chunk`
+   * where that piece ends: every record before it has been handed over, nothing after it begun.
+   */
+  push(chunk: Buffer, onBoundary?: (end: number) => void): void {
     // Text of a bigger piece would be a "large object" to V8: allocated and freed by mmap, slowly.
     for (let at = 0; at < chunk.length; ) {
       const ascii = this.streamedAscii(chunk, at);
@@ -56,11 +61,40 @@ export class XmlScanner extends TagReader {
         at = ascii;
         continue;
       }
-      const text = this.utf8.decode(chunk.subarray(at, at + MAX_PIECE), this.pending);
+      let end = Math.min(at + MAX_PIECE, chunk.length);
+      if (onBoundary !== undefined && end < chunk.length) {
+        // Backups put one record a line: a piece that ends after a newline mostly ends between records.
+        const nl = chunk.subarray(at, end).lastIndexOf(0x0a);
+        if (nl > 0) end = at + nl + 1;
+      }
+      const text = this.utf8.decode(chunk.subarray(at, end), this.pending);
       this.invalidUtf8 = this.utf8.invalid;
       this.feed(text);
-      at += MAX_PIECE;
+      at = end;
+      if (onBoundary !== undefined && this.betweenRecords()) onBoundary(at);
     }
+  }
+
+  /**
+   * Whether everything pushed so far is read to its end and the scanner waits between two
+   * children of the root, in its text (no token, character or markup cut): the state right
+   * after the root's start tag, so reading can go on from here with bytes from elsewhere.
+   */
+  betweenRecords(): boolean {
+    return this.state === State.Text && this.stack.length === 1 && this.pending === '' && !this.utf8.holding;
+  }
+
+  /** Line and column where the bytes pushed so far end. */
+  position(): Position {
+    return { line: this.tracker.line, column: this.tracker.column };
+  }
+
+  /**
+   * Goes on as if `lines` newlines had been read since the current position, the last followed
+   * by `column - 1` characters: a reader resuming in the middle of a file keeps its positions.
+   */
+  skipLines(lines: number, column: number): void {
+    this.tracker.skipLines(lines, column);
   }
 
   /**

@@ -4,6 +4,7 @@
 import { digestEntry, openInput, readHead, type InputEntry } from '../container.js';
 import type { BackupUnit, ReadContext, ReadOutcome } from '../backup-unit.js';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../limits.js';
+import { prefixReadable, readPlainSbr } from './prefix-read.js';
 import { readSbr } from './reader.js';
 
 export async function sbrUnits(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<BackupUnit[]> {
@@ -24,6 +25,9 @@ export function sbrUnit(entry: InputEntry, limits: InputLimits = DEFAULT_INPUT_L
     digest: () => digestEntry(entry),
     sampleText: async (limit) => (await readHead(entry, limit)).toString('utf8'),
     read: async (ctx: ReadContext): Promise<ReadOutcome> => {
+      // Only a plain file can be compared with an earlier import's bytes and read from the middle.
+      const compares = (ctx.knownPrefixes?.length ?? 0) > 0 || ctx.checkpointEvery !== undefined;
+      if (compares && entry.container === 'plain' && (await prefixReadable(entry.file))) return readPlainSbr(entry.file, entry.name, ctx, limits);
       const opened = await entry.open(
         (n) => {
           ctx.onBytes(n);

@@ -22,6 +22,8 @@ import type { Vault } from '../vault.js';
 import { ArchiveWriter } from './archive-writer.js';
 import { backupDateOf, finishBackupRun, startBackupRun, type RunCounts } from './backup-run.js';
 import { findIdenticalBackup, type KnownBackup } from './known-backup.js';
+import { CHECKPOINT_EVERY, identitySettings, knownCheckpoints, resumedFrom, saveCheckpoints, type StoredCheckpoint } from './body-checkpoints.js';
+import type { BodyCheckpoint } from '../../formats/backup-unit.js';
 import { blobMediaSink } from './media-sink.js';
 import { ContactWriter } from './contact-writer.js';
 import { checkFreeSpace, freeBytes, requiredFreeBytes } from './disk-space.js';
@@ -35,8 +37,10 @@ export interface ImportOptions {
   salvage?: boolean;
   /** Overrides the vault's dedup settings for this run. */
   match?: Partial<MatchOptions>;
-  /** Read the file even when exactly the same bytes were imported before. */
+  /** Read the file even when exactly the same bytes (or the first of them, see body-checkpoints.ts) were imported before. */
   force?: boolean;
+  /** Bytes between the checkpoints kept for the next import of a growing file (CHECKPOINT_EVERY; tests use less). */
+  checkpointEvery?: number;
   /** Asked for the passphrase of an encrypted backup (SMS Import/Export .ssef), only when needed. */
   passphrase?: () => Promise<string>;
   onProgress?: (p: ImportProgress) => void;
@@ -109,6 +113,8 @@ export interface ImportResult {
   warnings: ReadWarning[];
   /** Why a salvaged import stopped early. */
   salvageReason?: string;
+  /** The file began with the same records, byte for byte, as an earlier import of it: they were skipped (counted as duplicates). */
+  skippedKnown?: { backupId: number; records: number; bytes: number };
   seconds: number;
 }
 
@@ -193,6 +199,14 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
   let salvageReason: string | undefined;
   let bytesRead = 0;
   let bytesExpanded = 0;
+  const settings = identitySettings(formatRegion(regionChoice.region), match);
+  const every = options.checkpointEvery ?? CHECKPOINT_EVERY;
+  const prefixes = {
+    ...(entry.format === 'sbr' && options.force !== true ? { knownPrefixes: await knownCheckpoints(vault, entry.format, settings) } : {}),
+    ...(entry.format === 'sbr' && entry.sizeOnDisk >= 2 * every ? { checkpointEvery: every } : {}),
+  };
+  const checkpoints: StoredCheckpoint[] = [];
+  let skippedKnown: ImportResult['skippedKnown'];
 
   const sink = blobMediaSink(vault.blobs);
   const minFree = requiredFreeBytes(vault.dir, await minFreeBytes(vault.config));
@@ -234,6 +248,21 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     const progress = (): void => {
       options.onProgress?.({ file: entry.name, bytesRead, bytesTotal: entry.sizeOnDisk, bytesExpanded, records: counts.read });
     };
+    const onCheckpoint = (c: BodyCheckpoint): void => {
+      checkpoints.push({ ...c, backupId, counts: { read: counts.read, rejected: counts.rejected, sms: kinds.sms, mms: kinds.mms, calls: kinds.calls } });
+    };
+    const onResumed = (c: BodyCheckpoint): void => {
+      const { checkpoint, before } = resumedFrom(prefixes.knownPrefixes ?? [], c);
+      const known = checkpoint.counts;
+      counts.read += known.read;
+      counts.rejected += known.rejected;
+      counts.duplicate += known.read - known.rejected;
+      kinds.sms += known.sms;
+      kinds.mms += known.mms;
+      kinds.calls += known.calls;
+      checkpoints.push(...before);
+      skippedKnown = { backupId: checkpoint.backupId, records: known.read, bytes: checkpoint.offset };
+    };
     const onContact = (c: ContactRecord): void => {
       signal?.throwIfAborted();
       counts.read++;
@@ -265,6 +294,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
           region: formatRegion(regionChoice.region),
           salvage: options.salvage === true,
           limits,
+          ...prefixes,
           ...(signal === undefined ? {} : { signal }),
           onBytes,
           onExpanded,
@@ -272,6 +302,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
           item: (i) => {
             if (i.type === 'warning') warn(i.warning);
             else if (i.type === 'contact') onContact(i.contact);
+            else if (i.type === 'checkpoint') onCheckpoint(i.checkpoint);
+            else if (i.type === 'resumed') onResumed(i.checkpoint);
             else onPrepared(i);
           },
         });
@@ -279,6 +311,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
         outcome = await entry.read({
           sink,
           salvage: options.salvage === true,
+          ...prefixes,
           onBytes,
           onExpanded,
           handler: {
@@ -288,6 +321,8 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
             },
             warning: warn,
             contact: onContact,
+            checkpoint: onCheckpoint,
+            resumed: onResumed,
           },
         });
       }
@@ -304,8 +339,13 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     if (salvageReason === undefined && outcome?.skipped !== undefined) salvageReason = outcome.skipped;
     const digest = outcome !== undefined && salvageReason === undefined ? outcome.digest : { sha256: '', size: bytesRead };
     const status = salvageReason === undefined ? 'complete' : 'partial';
-    const notes = [...(salvageReason ? [`salvaged: ${salvageReason}`] : []), ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`)];
+    const notes = [
+      ...(salvageReason ? [`salvaged: ${salvageReason}`] : []),
+      ...(skippedKnown ? [skippedNote(skippedKnown)] : []),
+      ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`),
+    ];
     await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
+    if (status === 'complete' && checkpoints.length > 0) await saveCheckpoints(vault, backupId, settings, checkpoints);
     await options.beforeCommit?.(entry);
     checkFreeSpace(vault.dir, minFree, entry.name);
     // The last moment a stop can still leave the vault as it was.
@@ -324,6 +364,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       regionNote: regionChoice.explanation,
       warnings,
       ...(salvageReason === undefined ? {} : { salvageReason }),
+      ...(skippedKnown === undefined ? {} : { skippedKnown }),
       seconds: (Date.now() - started) / 1000,
     };
   } catch (e) {
@@ -353,4 +394,9 @@ async function skipped(vault: Vault, entry: BackupUnit, known: KnownBackup, star
     warnings: [],
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** What the import history says of records skipped as known. */
+export function skippedNote(s: NonNullable<ImportResult['skippedKnown']>): string {
+  return `the first ${s.records.toLocaleString('en-US')} records (${(s.bytes / 1e6).toFixed(0)} MB) were the same bytes as backup #${s.backupId} read: skipped as duplicates, read from there`;
 }

@@ -6,7 +6,7 @@
  * memory block instead of messages: the reader calls its record handler synchronously, so the
  * worker can only wait for the main thread by blocking (Atomics.wait), never by awaiting.
  */
-import type { ReadOutcome } from '../../formats/backup-unit.js';
+import type { BodyCheckpoint, ReadOutcome } from '../../formats/backup-unit.js';
 import type { InputLimits } from '../../formats/limits.js';
 import type { BackupHeader, ContactRecord, ReadWarning } from '../../formats/records.js';
 import type { HandedOverBlob, MediaStoreLocation } from '../../blobs/media-store.js';
@@ -25,6 +25,9 @@ export interface ReadJob {
   salvage: boolean;
   /** The vault's input limits, applied by the worker's reader. */
   limits: InputLimits;
+  /** See ReadContext.knownPrefixes and checkpointEvery. */
+  knownPrefixes?: readonly (readonly BodyCheckpoint[])[];
+  checkpointEvery?: number;
   /** Int32 slots, see IN_FLIGHT and ABORT. */
   control: SharedArrayBuffer;
 }
@@ -35,7 +38,12 @@ export const IN_FLIGHT = 0;
 export const ABORT = 1;
 export const CONTROL_SLOTS = 2;
 
-export type ReadItem = PreparedRecord | { type: 'warning'; warning: ReadWarning } | { type: 'contact'; contact: ContactRecord };
+export type ReadItem =
+  | PreparedRecord
+  | { type: 'warning'; warning: ReadWarning }
+  | { type: 'contact'; contact: ContactRecord }
+  | { type: 'checkpoint'; checkpoint: BodyCheckpoint }
+  | { type: 'resumed'; checkpoint: BodyCheckpoint };
 
 export type FromWorker =
   | { type: 'header'; header: BackupHeader }

@@ -87,6 +87,8 @@ try {
   const outcome = await unit.read({
     sink: blobMediaSink(blobs),
     salvage: job.salvage,
+    ...(job.knownPrefixes === undefined ? {} : { knownPrefixes: job.knownPrefixes }),
+    ...(job.checkpointEvery === undefined ? {} : { checkpointEvery: job.checkpointEvery }),
     onBytes: (n) => {
       bytes += n;
       unflushedBytes += n;
@@ -112,6 +114,12 @@ try {
       },
       contact: (contact) => {
         add({ type: 'contact', contact });
+      },
+      checkpoint: (checkpoint) => {
+        add({ type: 'checkpoint', checkpoint });
+      },
+      resumed: (checkpoint) => {
+        add({ type: 'resumed', checkpoint });
       },
     },
   });

@@ -6,7 +6,7 @@
  * this thread's blob store either way, so the import commits or discards them as if it had
  * staged them itself.
  */
-import type { BackupUnit, ReadOutcome } from '../../formats/backup-unit.js';
+import type { BackupUnit, BodyCheckpoint, ReadOutcome } from '../../formats/backup-unit.js';
 import { findFormat } from '../../formats/formats.js';
 import type { InputLimits } from '../../formats/limits.js';
 import type { BackupHeader } from '../../formats/records.js';
@@ -62,6 +62,9 @@ export interface WorkerReadContext {
   region: string;
   salvage: boolean;
   limits: InputLimits;
+  /** See ReadContext.knownPrefixes and checkpointEvery. */
+  knownPrefixes?: readonly (readonly BodyCheckpoint[])[];
+  checkpointEvery?: number;
   /** Stops the read: the worker is told to stop, and ended if it has not within ABORT_GRACE_MS. */
   signal?: AbortSignal;
   onBytes(n: number): void;
@@ -110,7 +113,17 @@ export function readInWorker(blobs: MediaStore, ctx: WorkerReadContext): Promise
   const worker = spawnWorker(
     './read-worker',
     import.meta.url,
-    { file: ctx.file, unitIndex: ctx.unitIndex, media: blobs.location, region: ctx.region, salvage: ctx.salvage, limits: ctx.limits, control },
+    {
+      file: ctx.file,
+      unitIndex: ctx.unitIndex,
+      media: blobs.location,
+      region: ctx.region,
+      salvage: ctx.salvage,
+      limits: ctx.limits,
+      ...(ctx.knownPrefixes === undefined ? {} : { knownPrefixes: ctx.knownPrefixes }),
+      ...(ctx.checkpointEvery === undefined ? {} : { checkpointEvery: ctx.checkpointEvery }),
+      control,
+    },
     { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } },
   );
   const decoder = new BatchDecoder();
