@@ -54,6 +54,8 @@ export interface GeneratorOptions {
    * The others are raw UTF-8 or single references `&#128516;`.
    */
   legacyEmojiRatio?: number;
+  /** The root's `type`: `full` (default) or `archive` (SMS Backup & Restore's one growing file). */
+  backupType?: 'full' | 'archive';
 }
 
 export interface CallsGeneratorOptions {
@@ -346,7 +348,7 @@ function* generateSmsBackup(opts: GeneratorOptions): Generator<Buffer> {
   const sink = new TextSink();
   sink.add(
     prolog('sms.xsl', backupDate) +
-      `<smses count="${total}" backup_set="${rng.uuid()}" backup_date="${backupDate}" type="full">\n`,
+      `<smses count="${total}" backup_set="${rng.uuid()}" backup_date="${backupDate}" type="${opts.backupType ?? 'full'}">\n`,
   );
   let smsLeft = opts.sms;
   let mmsLeft = opts.mms;

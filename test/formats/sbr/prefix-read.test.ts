@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BodyCheckpoint } from '../../../src/formats/backup-unit.js';
 import { sbrBodyStart } from '../../../src/formats/sbr/body-start.js';
@@ -62,7 +63,7 @@ describe('readPlainSbr', () => {
     const bytes = fs.readFileSync(file);
     const sink: MediaSink = keepingSink(new Map());
     const plain = collect();
-    await readSbr([bytes], { file, sink, handler: plain.handler });
+    await readSbr(Readable.from([bytes]), { file, sink, handler: plain.handler });
     const checked = collect();
     const outcome = await readPlainSbr(file, file, { sink, handler: checked.handler, salvage: false, onBytes: () => undefined, checkpointEvery: 8192 }, DEFAULT_INPUT_LIMITS);
     expect(checked.records).toEqual(plain.records);
