@@ -1,10 +1,13 @@
 /**
- * API latency on a big vault: the real server on a real socket, requests one at a time over a
- * keep-alive connection, p50/p95/max per endpoint.
+ * API latency on a big vault: the real server in a process of its own on a real socket, requests
+ * over keep-alive connections from 1 or more concurrent clients (BENCH_API_CLIENTS=1,16),
+ * p50/p95/max per endpoint and the server's CPU per request.
  * Usage: tsx bench/api.ts VAULT_DIR (an imported vault; bench/run.ts makes it). Prints one JSON line.
  */
 import { performance } from 'node:perf_hooks';
-import { serve } from '../src/server/serve.js';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const [dir] = process.argv.slice(2);
 if (dir === undefined) {
@@ -18,18 +21,41 @@ export interface ApiMeasure {
   p50: number;
   p95: number;
   max: number;
-  /** CPU time per request (server and client share this process): what a request costs without waiting for a core. */
+  /** The server process's CPU time per request: what a request costs without waiting for a core. */
   cpu: number;
+  /** Requests answered per second (with that many clients). */
+  perSecond?: number;
 }
 
+// The server runs in a process of its own (api-server.ts), as it would for a user: the client's
+// work is not the server's, and the server's CPU per request is read from /proc.
 const started = performance.now();
-const startCpu0 = process.cpuUsage();
-const server = await serve({ dir, host: '127.0.0.1', port: 0, announce: () => undefined, loginRateLimit: { max: 1000, windowMs: 60_000 } });
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'api-server.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+const serverPid = child.pid ?? 0;
+const ready = await new Promise<{ url: string; setupToken: string | null }>((resolve, reject) => {
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const line = out.split('\n')[0];
+    if (out.includes('\n') && line !== undefined) resolve(JSON.parse(line) as { url: string; setupToken: string | null });
+  });
+  child.on('exit', (code) => {
+    reject(new Error(`the server ended (${String(code)}) before answering`));
+  });
+});
+const base = ready.url;
+await fetch(base + '/api/health');
+// Includes loading Node and the modules through tsx (about 1 s of it): the built CLI starts faster.
 const startMs = performance.now() - started;
-const startUsage = process.cpuUsage(startCpu0);
-const startCpu = (startUsage.user + startUsage.system) / 1000;
-const base = server.url;
+const startCpu = serverCpuMs();
 let cookie = '';
+
+/** User + system CPU the server process has used so far, in ms (from /proc, 10 ms ticks). */
+function serverCpuMs(): number {
+  const stat = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 
 async function call(url: string, init: RequestInit = {}): Promise<unknown> {
   const res = await fetch(base + url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), cookie } });
@@ -40,27 +66,43 @@ async function call(url: string, init: RequestInit = {}): Promise<unknown> {
 }
 
 const user = { username: 'bench', password: 'bench password' };
-if (server.setupToken !== null) await call('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: server.setupToken, ...user }) });
+if (ready.setupToken !== null) await call('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ready.setupToken, ...user }) });
 else await call('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
 
 const results: ApiMeasure[] = [];
 
-/** Times `n` requests; `seen` gets each answer (to follow cursors). */
+/** Concurrent clients each endpoint is measured with (BENCH_API_CLIENTS, e.g. "1,16"). */
+const CLIENTS = (process.env.BENCH_API_CLIENTS ?? '1').split(',').map(Number);
+
+/**
+ * Times `n` requests from each number of concurrent clients in CLIENTS (each client sends its
+ * next request when the last is answered); `seen` gets each answer (to follow cursors).
+ */
 async function measure(endpoint: string, urls: () => string, n: number, seen?: (body: unknown) => void): Promise<void> {
-  const times: number[] = [];
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) {
-    const url = urls();
-    const t = performance.now();
-    const body = await call(url);
-    times.push(performance.now() - t);
-    seen?.(body);
+  for (const clients of CLIENTS) {
+    const times: number[] = [];
+    const cpu0 = serverCpuMs();
+    let left = n;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (left > 0) {
+          left--;
+          const url = urls();
+          const t = performance.now();
+          const body = await call(url);
+          times.push(performance.now() - t);
+          seen?.(body);
+        }
+      }),
+    );
+    const wall = performance.now() - t0;
+    times.sort((a, b) => a - b);
+    const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+    const label = CLIENTS.length > 1 ? `${endpoint} [${clients} client${clients === 1 ? '' : 's'}]` : endpoint;
+    results.push({ endpoint: label, requests: n, p50: at(0.5), p95: at(0.95), max: at(1), cpu: (serverCpuMs() - cpu0) / n, perSecond: (n / wall) * 1000 });
+    process.stderr.write(`${label}: p95 ${at(0.95).toFixed(1)} ms\n`);
   }
-  const used = process.cpuUsage(cpu0);
-  times.sort((a, b) => a - b);
-  const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
-  results.push({ endpoint, requests: n, p50: at(0.5), p95: at(0.95), max: at(1), cpu: (used.user + used.system) / 1000 / n });
-  process.stderr.write(`${endpoint}: p95 ${at(0.95).toFixed(1)} ms\n`);
 }
 
 interface Conv {
@@ -73,7 +115,7 @@ interface Thread {
 }
 
 // serve() builds the cached aggregates before listening; this is how long start-up took.
-results.push({ endpoint: 'server start, incl. cached summaries (again after each import job)', requests: 1, p50: startMs, p95: startMs, max: startMs, cpu: startCpu });
+results.push({ endpoint: 'server start to first answer (process start, cached summaries)', requests: 1, p50: startMs, p95: startMs, max: startMs, cpu: startCpu });
 const first = (await call('/api/conversations?limit=50')) as { items: Conv[]; nextCursor: string | null };
 
 await measure('GET /api/conversations (first page, 50)', () => '/api/conversations?limit=50', 200);
@@ -123,5 +165,6 @@ await measure('GET /api/stats/monthly', () => '/api/stats/monthly', 20);
 await measure('GET /api/stats/activity', () => '/api/stats/activity', 20);
 await measure('GET /api/stats/summary', () => '/api/stats/summary', 20);
 
-await server.close();
+child.kill('SIGTERM');
+await new Promise((resolve) => child.once('exit', resolve));
 process.stdout.write(JSON.stringify(results) + '\n');
