@@ -75,18 +75,21 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       secureCookies: options.secureCookies ?? false,
       trustProxy: options.trustProxy ?? false,
     });
-    // Build the cached aggregates (conversation summary, statistics: a few passes over the
-    // messages) now and after each job, rather than in the first request that needs them.
-    const warm = async (): Promise<void> => {
-      await conversationSummaries(vault);
-      await warmCharts(vault);
-    };
-    await warm();
-    queue.on('finished', () => {
-      warm().catch((e: unknown) => {
+    // Build the cached aggregates (conversation summary, statistics: a pass over the messages,
+    // read back from the database when an earlier run computed them for the same archive) now
+    // and after each job, rather than in the first request that needs them. Not awaited: the
+    // server answers at once (at ten million messages a pass takes seconds), and a request that
+    // needs them meanwhile waits for this same computation (vault/queries/snapshot.ts).
+    const warm = (): void => {
+      void (async () => {
+        await conversationSummaries(vault);
+        await warmCharts(vault);
+      })().catch((e: unknown) => {
         app?.log.error({ err: e }, 'could not refresh the cached summaries');
       });
-    });
+    };
+    warm();
+    queue.on('finished', warm);
     await app.listen({ host: options.host, port: options.port });
     const running = app;
     // Printed before anything else is awaited, so the setup link is out before the first request

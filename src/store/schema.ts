@@ -134,6 +134,13 @@ export interface BlobsTable {
   created_at: number;
 }
 
+/** Aggregates kept across restarts (migration 0018, vault/queries/snapshot.ts). */
+export interface AggregateCacheTable {
+  key: string;
+  stamp: string;
+  value: string;
+}
+
 /** Points between records of an imported file, for the next import of it (migration 0017). */
 export interface BodyCheckpointsTable {
   backup_id: number;
@@ -208,6 +215,7 @@ export interface Schema {
   blobs: BlobsTable;
   derived_media: DerivedMediaTable;
   body_checkpoints: BodyCheckpointsTable;
+  aggregate_cache: AggregateCacheTable;
   config: ConfigTable;
   backup_sources: BackupSourcesTable;
   phone_deletions: PhoneDeletionsTable;

@@ -7,7 +7,7 @@
  */
 import { prepare } from '../../store/prepared.js';
 import type { Vault } from '../vault.js';
-import { cached } from './snapshot.js';
+import { cached, type Persisted } from './snapshot.js';
 
 /** 15 minutes divides every time zone's UTC offset, so a slot never straddles a local hour. */
 export const SLOT_MS = 15 * 60 * 1000;
@@ -64,5 +64,23 @@ export function archivePass(vault: Vault): Promise<ArchivePass> {
       else s.other++;
     }
     return Promise.resolve(pass);
-  });
+  }, KEPT);
 }
+
+/** Kept across restarts: at ten million messages the pass takes seconds, reading it back a fraction. */
+const KEPT: Persisted<ArchivePass> = {
+  encode: (p) =>
+    JSON.stringify({
+      sms: p.sms,
+      mms: p.mms,
+      conversations: [...p.conversations].map(([id, c]) => [id, c.n, c.unread, c.first, c.last]),
+      slots: [...p.slots].map(([slot, s]) => [slot, s.sent, s.received, s.other]),
+    }),
+  decode: (text) => {
+    const o = JSON.parse(text) as { sms: number; mms: number; conversations: number[][]; slots: number[][] };
+    const pass: ArchivePass = { sms: o.sms, mms: o.mms, conversations: new Map(), slots: new Map() };
+    for (const [id = 0, n = 0, unread = 0, first = 0, last = 0] of o.conversations) pass.conversations.set(id, { n, unread, first, last });
+    for (const [slot = 0, sent = 0, received = 0, other = 0] of o.slots) pass.slots.set(slot, { sent, received, other });
+    return pass;
+  },
+};

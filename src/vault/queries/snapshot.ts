@@ -8,7 +8,13 @@ import type { Vault } from '../vault.js';
 
 interface Entry {
   stamp: string;
-  value: unknown;
+  value: Promise<unknown>;
+}
+
+/** How a value is kept in the database across restarts (aggregate_cache, migration 0018). */
+export interface Persisted<T> {
+  encode(value: T): string;
+  decode(text: string): T;
 }
 
 const caches = new WeakMap<Vault, Map<string, Entry>>();
@@ -21,8 +27,13 @@ async function stampOf(vault: Vault): Promise<string> {
   return `${r.id ?? 0}:${r.n}`;
 }
 
-/** The cached value of `key` for the archive as it is now, computing it when the archive changed. */
-export async function cached<T>(vault: Vault, key: string, compute: () => Promise<T>): Promise<T> {
+/**
+ * The cached value of `key` for the archive as it is now, computing it when the archive changed.
+ * Callers that ask while it is computed wait for that one computation. With `persisted`, a value
+ * computed for the same state by an earlier process is read back from the database instead, and
+ * a new one is kept there.
+ */
+export async function cached<T>(vault: Vault, key: string, compute: () => Promise<T>, persisted?: Persisted<T>): Promise<T> {
   let map = caches.get(vault);
   if (map === undefined) {
     map = new Map();
@@ -30,8 +41,28 @@ export async function cached<T>(vault: Vault, key: string, compute: () => Promis
   }
   const stamp = await stampOf(vault);
   const hit = map.get(key);
-  if (hit !== undefined && hit.stamp === stamp) return hit.value as T;
-  const value = await compute();
+  if (hit !== undefined && hit.stamp === stamp) return hit.value as Promise<T>;
+  const value = persisted === undefined ? compute() : readOrCompute(vault, key, stamp, compute, persisted);
   map.set(key, { stamp, value });
+  // A failed computation is not kept: the next caller tries again.
+  value.catch(() => {
+    if (map.get(key)?.value === value) map.delete(key);
+  });
+  return value;
+}
+
+async function readOrCompute<T>(vault: Vault, key: string, stamp: string, compute: () => Promise<T>, persisted: Persisted<T>): Promise<T> {
+  const row = await vault.db.selectFrom('aggregate_cache').select(['stamp', 'value']).where('key', '=', key).executeTakeFirst();
+  if (row?.stamp === stamp) return persisted.decode(row.value);
+  const value = await compute();
+  try {
+    await vault.db
+      .insertInto('aggregate_cache')
+      .values({ key, stamp, value: persisted.encode(value) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ stamp, value: persisted.encode(value) }))
+      .execute();
+  } catch {
+    // Only a cache: a vault opened read-only (a snapshot) or busy computes it again next time.
+  }
   return value;
 }
