@@ -127,9 +127,36 @@ async function apiScenario(): Promise<ApiRow[]> {
   }
 }
 
+type GalleryRow = import('./gallery.js').GalleryMeasure;
+
+/**
+ * Issue 25: the gallery API (bench/gallery.ts) on a vault of ~50,000 media parts beside 1,000,000
+ * SMS (a generated file with 55,000 MMS, ~90% of them carrying media: ~2 KB each, JPEG, PNG, MP4
+ * and AMR; imported through the real import).
+ */
+async function galleryScenario(): Promise<{ rows: GalleryRow[]; label: string }> {
+  // BENCH_GALLERY_VAULT=DIR: measure an already imported vault (kept), instead of importing afresh.
+  const kept = process.env.BENCH_GALLERY_VAULT;
+  const vault = kept ?? fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-gallery-'));
+  try {
+    let label = `vault ${kept ?? ''}`;
+    if (kept === undefined) {
+      const imported = child('import', await dataset('gallery', { seed: 11, sms: n(1_000_000), mms: n(55_000), mediaBytes: 2_000 }), vault);
+      label = `${imported.records.toLocaleString('en-US')} messages imported (${n(1_000_000).toLocaleString('en-US')} SMS, ${n(55_000).toLocaleString('en-US')} MMS) in ${imported.seconds.toFixed(1)} s`;
+      process.stderr.write(`gallery: ${label}\n`);
+    }
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(HERE, 'gallery.ts'), vault], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+    return { rows: JSON.parse(out.trim().split('\n').pop() ?? '[]') as GalleryRow[], label };
+  } finally {
+    if (kept === undefined) fs.rmSync(vault, { recursive: true, force: true });
+  }
+}
+
 const rows: Row[] = [];
 const peerRatios: string[] = [];
 const apiRows = !ONLY || ONLY.includes('api') ? await apiScenario() : [];
+const gallery = !ONLY || ONLY.includes('gallery') ? await galleryScenario() : undefined;
+if (gallery !== undefined) process.stderr.write('gallery done\n');
 for (const s of scenarios) {
   if (ONLY && !ONLY.includes(s.name)) continue;
   const file = await dataset(s.name, s.opts);
@@ -366,9 +393,16 @@ if (apiRows.length > 0)
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...apiRows.map((r) => `| ${r.endpoint} | ${r.requests} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.max, 1)} | ${fmt(r.cpu, 1)} | ${r.perSecond === undefined ? '' : fmt(r.perSecond)} |`),
   );
+if (gallery !== undefined)
+  lines.push(
+    '',
+    `| Gallery endpoint (${gallery.label}) | clients | requests | p50 ms | p95 ms | max ms | server CPU ms/request |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...gallery.rows.map((r) => `| ${r.endpoint} | ${r.concurrency} | ${r.requests} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.max, 1)} | ${fmt(r.cpu, 2)} |`),
+  );
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = `${new Date().toISOString()} · ${cpu} · ${os.cpus().length} cores · ${fmt(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · scale ${SCALE}`;
 fs.mkdirSync(OUT, { recursive: true });
-fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ header, rows, apiRows }, null, 2));
+fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ header, rows, apiRows, galleryRows: gallery?.rows ?? [] }, null, 2));
 if (peerRatios.length > 0) lines.push('', ...peerRatios);
 process.stdout.write(`${header}\n\n${lines.join('\n')}\n`);

@@ -22,6 +22,7 @@ import { archiveRoutes } from './routes/archive.js';
 import { ingestMaxBytes, ingestRoutes } from './routes/ingest.js';
 import { exportRoutes } from './routes/exports.js';
 import { formatRoutes } from './routes/formats.js';
+import { galleryRoutes } from './routes/gallery.js';
 import { jobRoutes } from './routes/jobs.js';
 import { mediaRoutes } from './routes/media.js';
 import { snapshotRoutes } from './routes/snapshots.js';
@@ -126,6 +127,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     secureCookies: options.secureCookies ?? false,
   });
   archiveRoutes(app, options.vault);
+  galleryRoutes(app, options.vault);
   mediaRoutes(app, options.vault);
   jobRoutes(app, options.jobs, options.vault.dir, () => uploadMaxBytes(options.vault));
   exportRoutes(app, options.jobs, options.vault.dir);

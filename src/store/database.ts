@@ -23,6 +23,7 @@ import * as m0015jobSecrets from './migrations/0015-job-secrets.js';
 import * as m0016 from './migrations/0016-derived-media.js';
 import * as m0017 from './migrations/0017-body-checkpoints.js';
 import * as m0018 from './migrations/0018-aggregate-cache.js';
+import * as m0019 from './migrations/0019-gallery-items.js';
 import { beginImportTransaction, type ImportTransaction } from './import-transaction.js';
 import type { Schema } from './schema.js';
 import { createPrivateFile } from './private-file.js';
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-derived-media': m0016,
   '0017-body-checkpoints': m0017,
   '0018-aggregate-cache': m0018,
+  '0019-gallery-items': m0019,
 };
 
 /** The control database (control.db, see control-schema.ts) has its own migration list. */

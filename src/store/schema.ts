@@ -156,6 +156,16 @@ export interface BodyCheckpointsTable {
   calls: number;
 }
 
+/** The gallery's index of listed MMS parts, kept by triggers (migration 0019). */
+export interface GalleryItemsTable {
+  part_id: number;
+  message_id: number;
+  conversation_id: number;
+  date_ms: number;
+  /** message-view.ts PartKind without `text`: image, video, audio, vcard, other. */
+  kind: string;
+}
+
 /** Media made from an original for the browser (migration 0016, vault/media/derived-media.ts). */
 export interface DerivedMediaTable {
   source_sha256: string;
@@ -216,6 +226,7 @@ export interface Schema {
   derived_media: DerivedMediaTable;
   body_checkpoints: BodyCheckpointsTable;
   aggregate_cache: AggregateCacheTable;
+  gallery_items: GalleryItemsTable;
   config: ConfigTable;
   backup_sources: BackupSourcesTable;
   phone_deletions: PhoneDeletionsTable;

@@ -137,6 +137,11 @@ describe('the API contract', () => {
     const timeline = (await owner('GET /api/timeline', { query: { limit: 500 } })) as { items: { kind: string }[] };
     expect(new Set(timeline.items.map((e) => e.kind))).toEqual(new Set(['sms', 'mms', 'call']));
     await owner('GET /api/timeline', { query: { date: Date.UTC(2020, 0, 1), kind: 'call', direction: 'missed' } });
+    const gallery = (await owner('GET /api/gallery', { query: { limit: 500 } })) as { items: { conversationId: number }[] };
+    expect(gallery.items.length).toBeGreaterThan(0);
+    await owner('GET /api/gallery', { query: { date: Date.UTC(2020, 0, 1), kind: 'image', contact: 'a' } });
+    expect(((await owner('GET /api/gallery/months')) as { total: number }).total).toBe(gallery.items.length);
+    await owner('GET /api/conversations/:id/media.zip', { params: { id: gallery.items[0]?.conversationId ?? 0 } });
     await owner('GET /api/stats/summary');
     await owner('GET /api/stats/monthly');
     await owner('GET /api/stats/top-contacts', { query: { by: 'calls' } });

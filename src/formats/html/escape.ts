@@ -42,7 +42,12 @@ const EXTENSIONS: Record<string, string> = {
 /** A media file's name in the export: its hash and an extension from a fixed list (never from the backup's name). */
 export function mediaFileName(sha256: string, contentType: string): string {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
-  return `${sha256}.${EXTENSIONS[contentType.toLowerCase()] ?? 'bin'}`;
+  return `${sha256}.${extensionFor(contentType)}`;
+}
+
+/** The extension of a media type from a fixed list (`bin` for any other): never the backup's own. */
+export function extensionFor(contentType: string): string {
+  return EXTENSIONS[contentType.toLowerCase()] ?? 'bin';
 }
 
 /**

@@ -27,7 +27,7 @@ import type { Vault } from '../../vault/vault.js';
 import { ApiError } from '../errors.js';
 
 /** Where a two-way page starts: at most one of before, after and date (and `also`, which `names` lists for the error). */
-function startAt(q: { before?: string; after?: string; date?: number }, also: unknown[] = [], names = 'before, after and date'): TimelinePosition {
+export function startAt(q: { before?: string; after?: string; date?: number }, also: unknown[] = [], names = 'before, after and date'): TimelinePosition {
   const given = [q.before, q.after, q.date, ...also].filter((v) => v !== undefined).length;
   if (given > 1) throw new ApiError(400, 'bad_request', `Give at most one of ${names}: each says where the page starts.`);
   if (q.before !== undefined) return { kind: 'before', cursor: q.before };

@@ -3,6 +3,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Vault } from '../vault.js';
+import { partName } from './message-view.js';
 
 export interface MediaPart {
   id: number;
@@ -29,9 +30,7 @@ export async function mediaPart(vault: Vault, partId: number): Promise<MediaPart
     .where('mms_parts.id', '=', partId)
     .executeTakeFirst();
   if (r === undefined) throw new MediaNotFoundError(partId);
-  const attrs = JSON.parse(r.attrs) as [string, string][];
-  const name = ['name', 'cl', 'fn'].map((k) => attrs.find(([n]) => n === k)?.[1]).find((v) => v !== undefined && v !== '' && v !== 'null') ?? null;
-  return { id: r.id, messageId: r.message_id, contentType: r.content_type, name, sha256: r.sha256, size: r.size };
+  return { id: r.id, messageId: r.message_id, contentType: r.content_type, name: partName(JSON.parse(r.attrs) as [string, string][]), sha256: r.sha256, size: r.size };
 }
 
 /** Stored media's bytes (an original, or one made from it), or an inclusive range of them; found by hash, never by anything from a backup. */

@@ -96,7 +96,8 @@ export function partKind(contentType: string): PartKind {
   return 'other';
 }
 
-function partName(attrs: [string, string][]): string | null {
+/** A part's file name as the backup gave it (`name`, else `cl`, else `fn`), if any. */
+export function partName(attrs: [string, string][]): string | null {
   for (const key of ['name', 'cl', 'fn']) {
     const v = attrs.find(([n]) => n === key)?.[1];
     if (v !== undefined && v !== '' && v !== 'null') return v;
