@@ -7,9 +7,11 @@ import { StatusBanners } from './components/StatusBanners';
 import { ThemeToggle } from './components/ThemeToggle';
 import { BackupsPage } from './pages/BackupsPage';
 import { CallsPage } from './pages/CallsPage';
+import { ConversationMediaPage } from './pages/ConversationMediaPage';
 import { ConversationsPage } from './pages/ConversationsPage';
 import { ExportPage } from './pages/ExportPage';
 import { AfterLogin, LoginPage } from './pages/LoginPage';
+import { PhotosPage } from './pages/PhotosPage';
 import { SearchPage } from './pages/SearchPage';
 import { SetupPage } from './pages/SetupPage';
 import { SourcesPage } from './pages/SourcesPage';
@@ -25,6 +27,7 @@ type Boot = { state: 'loading' } | { state: 'ready'; setupNeeded: boolean; sessi
 const NAV: [string, string][] = [
   ['/', 'Conversations'],
   ['/timeline', 'Timeline'],
+  ['/photos', 'Photos'],
   ['/search', 'Search'],
   ['/calls', 'Calls'],
   ['/stats', 'Statistics'],
@@ -108,6 +111,8 @@ export function App(): ReactNode {
       <Routes>
         <Route path="/" element={<ConversationsPage />} />
         <Route path="/c/:id" element={<ThreadPage />} />
+        <Route path="/c/:id/media" element={<ConversationMediaPage />} />
+        <Route path="/photos" element={<PhotosPage />} />
         <Route path="/timeline" element={<TimelinePage />} />
         <Route path="/search" element={<SearchPage />} />
         <Route path="/calls" element={<CallsPage />} />

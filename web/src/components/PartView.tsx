@@ -42,12 +42,22 @@ export function PartView({ part, onOpenImage, full = false }: { part: Part; onOp
 }
 
 /** What the browser can show of a part: the original, or the server's conversion of it (HEIC -> JPEG, 3GP -> MP4, AMR -> M4A). */
-export function viewUrl(part: Part): string {
+export function viewUrl(part: { url: string }): string {
   return `${part.url}/view`;
 }
 
-function thumbUrl(part: Part, width: 160 | 320): string {
+/** A photo's or a video poster's thumbnail: 160 px for the grid, 320 px for a bubble (or the grid on a 2x screen). */
+export function thumbUrl(part: { url: string }, width: 160 | 320): string {
   return `${part.url}/thumb/${String(width)}`;
+}
+
+/** The icon of a part with no picture of its own (a tile in the gallery, the lightbox). */
+export function mediaIcon(kind: string): string {
+  if (kind === 'audio') return '🎵';
+  if (kind === 'vcard') return '👤';
+  if (kind === 'video') return '🎬';
+  if (kind === 'image') return '🖼';
+  return '📄';
 }
 
 /** Why the browser shows only a download: the server could not convert the file (or has no converter). */

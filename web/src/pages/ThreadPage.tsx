@@ -8,6 +8,7 @@ import { useScrollMemory, useTwoWayPages } from '../api/useTwoWayPages';
 import { useExport, useExportFormats } from '../components/ExportRunner';
 import { Lightbox } from '../components/Lightbox';
 import { MessageBubble } from '../components/MessageBubble';
+import { ThreadTabs } from '../components/ThreadTabs';
 import { countNoun, dateInputToMs, dayKey, sharedNames } from '../format';
 import { Choice } from '../components/Choice';
 import { loadPrintRange, PRINT_MAX_MESSAGES, ThreadPrint, type PrintRange } from '../components/ThreadPrint';
@@ -160,6 +161,7 @@ export function ThreadPage(): ReactNode {
         </button>
         </div>
       </header>
+      <ThreadTabs id={id} />
       {exporter.view}
       {error !== null && <p className="error" role="alert">{error}</p>}
       {conv.error !== null && <p className="error" role="alert">{conv.error}</p>}
