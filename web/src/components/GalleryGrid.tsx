@@ -225,8 +225,8 @@ function Caption({ item }: { item: GalleryItem }): ReactNode {
       <time dateTime={new Date(item.date).toISOString()}>{formatDateTime(item.date)}</time>
       {' · '}
       <span className="lightbox-sender">{item.direction === 'out' ? 'Sent by you' : `From ${senderOf(item)}`}</span>
-      {' · '}
-      <span className="lightbox-conversation">{item.conversationTitle}</span>
+      {/* The conversation, unless the sender's name already says it (a 1:1 thread is titled by its person). */}
+      {(item.direction === 'out' || senderOf(item) !== item.conversationTitle) && <span className="lightbox-conversation"> in {item.conversationTitle}</span>}
       {' · '}
       <Link to={`/c/${String(item.conversationId)}?around=${String(item.messageId)}`}>Go to message</Link>
     </p>
