@@ -268,6 +268,14 @@ test.skipIf(missing)('the lightbox steps through the filtered list by key, butto
   const target = page.locator('.bubble-target');
   await target.waitFor();
   expect(await target.textContent()).toContain(`Caption ${name}`);
+
+  // Back: the grid where it was, that photo on screen.
+  await page.goBack();
+  const tile = page.locator(`.gallery-tile[aria-label^="Photo ${name},"]`);
+  await tile.waitFor();
+  const view = await page.locator('.gallery-scroller').boundingBox();
+  const seen = await tile.boundingBox();
+  expect(view !== null && seen !== null && seen.y >= view.y && seen.y + seen.height <= view.y + view.height).toBe(true);
   expect(pageErrors).toEqual([]);
 }, 120_000);
 

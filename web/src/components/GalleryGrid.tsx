@@ -1,5 +1,6 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Link } from 'react-router-dom';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Link, useLocation } from 'react-router-dom';
+import { recall, remember } from '../api/remembered';
 import type { GalleryItem } from '../api/types';
 import { useGallery, type GalleryScope } from '../api/useGallery';
 import { countNoun, formatDateTime } from '../format';
@@ -19,7 +20,8 @@ function senderOf(item: GalleryItem): string {
   return item.sender.name ?? item.sender.address;
 }
 
-function Tile({ item, place, size, onOpen }: { item: GalleryItem | undefined; place: number; size: number; onOpen: (place: number) => void }): ReactNode {
+/** Memoised: a scroll re-renders the grid every frame, and a tile changes only when its page arrives. */
+const Tile = memo(function Tile({ item, place, size, onOpen }: { item: GalleryItem | undefined; place: number; size: number; onOpen: (place: number) => void }): ReactNode {
   const [broken, setBroken] = useState(false);
   if (item === undefined) return <div className="gallery-tile gallery-placeholder" aria-hidden="true" />;
   const label = `${KIND_LABEL[item.kind] ?? 'File'}${item.name === null ? '' : ` ${item.name}`}, ${senderOf(item)}, ${formatDateTime(item.date)}`;
@@ -62,7 +64,7 @@ function Tile({ item, place, size, onOpen }: { item: GalleryItem | undefined; pl
       )}
     </button>
   );
-}
+});
 
 /**
  * Every photo, video and file of a gallery scope as a phone's gallery shows them: newest first, a
@@ -79,6 +81,8 @@ export function GalleryGrid({ scope, emptyText }: { scope: GalleryScope; emptyTe
   const [scrollTop, setScrollTop] = useState(0);
   const [open, setOpen] = useState<number | null>(null);
   const [month, setMonth] = useState('');
+  // Back from "Go to message" lands where the reader was (per history entry, as the other lists do).
+  const memory = `gallery:${useLocation().key}`;
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -103,6 +107,7 @@ export function GalleryGrid({ scope, emptyText }: { scope: GalleryScope; emptyTe
       frame = requestAnimationFrame(() => {
         frame = 0;
         setScrollTop(el.scrollTop);
+        remember(memory, el.scrollTop);
       });
     };
     el.addEventListener('scroll', onScroll, { passive: true });
@@ -110,9 +115,17 @@ export function GalleryGrid({ scope, emptyText }: { scope: GalleryScope; emptyTe
       el.removeEventListener('scroll', onScroll);
       cancelAnimationFrame(frame);
     };
-  }, [index]);
+  }, [index, memory]);
 
   const layout = useMemo(() => (index === null || box.width === 0 ? null : gridLayout(index, box.width)), [index, box.width]);
+  const restored = useRef(false);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (restored.current || layout === null || el === null) return;
+    restored.current = true;
+    const top = recall(memory);
+    if (typeof top === 'number') el.scrollTop = top;
+  }, [layout, memory]);
   const margin = box.height * OVERSCAN;
   const lines: GridLine[] = index === null || layout === null ? [] : linesIn(index, layout, Math.max(0, scrollTop - margin), scrollTop + box.height + margin);
 
