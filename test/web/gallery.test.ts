@@ -201,6 +201,15 @@ test.skipIf(missing)('the Photos page: months newest first, real thumbnails, typ
   await page.waitForURL(/kind=image/);
   expect(new URL(page.url()).searchParams.get('contact')).toBe('Alice');
   await expect.poll(() => page.locator('.gallery-tile').count()).toBe(5);
+
+  // A contact card opens as the card it is.
+  await type.getByRole('button', { name: 'Contacts', exact: true }).click();
+  await page.waitForURL(/kind=vcard/);
+  await expect.poll(() => page.locator('.gallery-tile').count()).toBe(1);
+  await page.locator('.gallery-tile').click();
+  await lightbox(page).getByLabel('Contact card: Jonah Patel').waitFor();
+  await page.keyboard.press('Escape');
+  await lightbox(page).waitFor({ state: 'detached' });
   expect(pageErrors).toEqual([]);
 }, 120_000);
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { formatBytes } from '../format';
 import { mediaIcon, thumbUrl, viewUrl } from './PartView';
+import { VCardCard } from './VCardCard';
 
 /** What the lightbox shows: a thread's part or a gallery item (both carry these). */
 export interface LightboxMedia {
@@ -136,6 +137,8 @@ function LightboxMediaView({ part }: { part: LightboxMedia }): ReactNode {
           <audio src={viewUrl(part)} controls preload="metadata" aria-label={`Audio ${name}`} onError={onError} />
         </div>
       );
+    case 'vcard':
+      return <VCardView url={part.url} name={name} />;
     default:
       return (
         <div className="lightbox-file">
@@ -147,4 +150,35 @@ function LightboxMediaView({ part }: { part: LightboxMedia }): ReactNode {
         </div>
       );
   }
+}
+
+/** A contact card read as the card it is (the part's text, fetched once); its icon and name until then or if it cannot be read. */
+function VCardView({ url, name }: { url: string; name: string }): ReactNode {
+  const [text, setText] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetch(url, { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
+      .then((t) => {
+        if (live) setText(t);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [url]);
+  return (
+    <div className="lightbox-file">
+      {text === null ? (
+        <>
+          <span className="lightbox-icon" aria-hidden="true">
+            {mediaIcon('vcard')}
+          </span>
+          <span>{name}</span>
+        </>
+      ) : (
+        <VCardCard text={text} />
+      )}
+    </div>
+  );
 }
