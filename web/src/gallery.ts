@@ -258,9 +258,12 @@ export function topOfPlace(index: MonthIndex, layout: GridLayout, place: number)
   return (layout.monthTops[m] ?? 0) + layout.headerHeight + row * layout.rowHeight;
 }
 
+// Made once: a formatter costs far more to make than to use, and the grid labels months every frame.
+const monthFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long' });
+
 /** "2024-03" as "March 2024" in the browser's language. */
 export function monthLabel(month: string): string {
   const [y, m] = month.split('-').map(Number);
   if (y === undefined || m === undefined || Number.isNaN(y) || Number.isNaN(m)) return month;
-  return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long' }).format(new Date(y, m - 1, 1));
+  return monthFmt.format(new Date(y, m - 1, 1));
 }

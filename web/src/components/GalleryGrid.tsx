@@ -3,7 +3,7 @@ import { Link, useLocation } from 'react-router-dom';
 import { recall, remember } from '../api/remembered';
 import type { GalleryItem } from '../api/types';
 import { useGallery, type GalleryScope } from '../api/useGallery';
-import { countNoun, formatDateTime } from '../format';
+import { countNoun, formatCount, formatDateTime } from '../format';
 import { gridLayout, linesIn, monthLabel, topOfPlace, type GridLine } from '../gallery';
 import { Lightbox } from './Lightbox';
 import { mediaIcon, thumbUrl } from './PartView';
@@ -117,6 +117,16 @@ export function GalleryGrid({ scope, emptyText }: { scope: GalleryScope; emptyTe
     };
   }, [index, memory]);
 
+  // Made once per gallery: a scroll re-renders the grid every frame, and an archive can span 200 months.
+  const monthOptions = useMemo(
+    () =>
+      index?.months.map((m) => (
+        <option key={m.month} value={m.month}>
+          {monthLabel(m.month)} ({formatCount(m.count)})
+        </option>
+      )),
+    [index],
+  );
   const layout = useMemo(() => (index === null || box.width === 0 ? null : gridLayout(index, box.width)), [index, box.width]);
   const restored = useRef(false);
   useLayoutEffect(() => {
@@ -183,11 +193,7 @@ export function GalleryGrid({ scope, emptyText }: { scope: GalleryScope; emptyTe
               jump(e.target.value);
             }}
           >
-            {index.months.map((m) => (
-              <option key={m.month} value={m.month}>
-                {monthLabel(m.month)} ({m.count.toLocaleString()})
-              </option>
-            ))}
+            {monthOptions}
           </select>
         </label>
       </div>
