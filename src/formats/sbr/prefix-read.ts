@@ -11,13 +11,16 @@
  * every byte before the point is what makes this sound: any change at all before it fails the
  * match, and the file is read from the last point before the change.
  *
- * The whole file is still hashed once for its digest (the import history's SHA-256).
+ * The whole file is still hashed once for its digest (the import history's SHA-256): by this
+ * thread as it reads when there is nothing to compare, else by a thread of its own while this one
+ * compares (digest-thread.ts). Only the bytes there were when reading began are read.
  */
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
-import type { BodyCheckpoint, ReadContext, ReadOutcome } from '../backup-unit.js';
+import type { BodyCheckpoint, Digest, ReadContext, ReadOutcome } from '../backup-unit.js';
 import { attr, type BackupHeader } from '../records.js';
 import type { InputLimits } from '../limits.js';
+import { digestInThread } from '../digest-thread.js';
 import { BODY_START_HEAD_BYTES, sbrBodyStart } from './body-start.js';
 import { SbrReader } from './reader.js';
 
@@ -76,13 +79,12 @@ export async function readPlainSbr(file: string, name: string, ctx: ReadContext,
     },
   });
   try {
-    const fileHash = createHash('sha256');
-    const head = await readAt(fh, 0, BODY_START_HEAD_BYTES);
+    const size = (await fh.stat()).size;
+    const head = await readAt(fh, 0, Math.min(size, BODY_START_HEAD_BYTES));
     const bodyStart = sbrBodyStart(head);
     if (bodyStart === undefined) throw new Error(`${name}: read with checkpoints without a simple prolog (see prefixReadable)`);
     // The prolog and the root's start tag: the header is known after them.
     const prolog = head.subarray(0, bodyStart);
-    fileHash.update(prolog);
     reader.push(prolog);
     ctx.onBytes(bodyStart);
     ctx.onExpanded?.(bodyStart);
@@ -91,7 +93,10 @@ export async function readPlainSbr(file: string, name: string, ctx: ReadContext,
     // A full backup's records all count (the vault marks what a phone deleted from them); the
     // app's other modes are the growing files this is for.
     const known = header !== undefined && attr(header.rootAttrs, 'type') !== 'full' ? (ctx.knownPrefixes ?? []) : [];
-    const compared = await compare(fh, bodyStart, known, fileHash, (n) => {
+    const fileDigest: { thread: Promise<Digest> } | { hash: Hash } = known.length > 0 ? { thread: digestInThread(file, size) } : { hash: createHash('sha256').update(prolog) };
+    // Handled when awaited below; until then a rejection must not count as unhandled.
+    if ('thread' in fileDigest) fileDigest.thread.catch(() => undefined);
+    const compared = await compare(fh, bodyStart, size, known, (n) => {
       ctx.onBytes(n);
       ctx.onExpanded?.(n);
     });
@@ -106,14 +111,14 @@ export async function readPlainSbr(file: string, name: string, ctx: ReadContext,
     let next = (resumeAt?.offset ?? 0) + (every ?? 0);
     let hashedTo = compared.end;
     let at = bodyStart + (resumeAt?.offset ?? 0);
-    for (;;) {
-      const chunk = await readAt(fh, at, CHUNK);
+    while (at < size) {
+      const chunk = await readAt(fh, at, Math.min(CHUNK, size - at));
       if (chunk.length === 0) break;
       const chunkEnd = at + chunk.length;
       if (chunkEnd > hashedTo) {
-        // Bytes the comparison read already were hashed and counted then.
+        // Bytes the comparison read were counted then.
         const fresh = chunk.subarray(Math.max(0, hashedTo - at));
-        fileHash.update(fresh);
+        if ('hash' in fileDigest) fileDigest.hash.update(fresh);
         ctx.onBytes(fresh.length);
         ctx.onExpanded?.(fresh.length);
         hashedTo = chunkEnd;
@@ -140,7 +145,7 @@ export async function readPlainSbr(file: string, name: string, ctx: ReadContext,
       at = chunkEnd;
     }
     reader.end();
-    return { digest: { sha256: fileHash.digest('hex'), size: hashedTo } };
+    return { digest: 'thread' in fileDigest ? await fileDigest.thread : { sha256: fileDigest.hash.digest('hex'), size: hashedTo } };
   } catch (error) {
     reader.abort();
     throw error;
@@ -152,13 +157,13 @@ export async function readPlainSbr(file: string, name: string, ctx: ReadContext,
 /**
  * Hashes the records' bytes from the start and checks them against each known import's
  * checkpoints, in offset order, while one of those imports still matches everything so far.
- * Returns the last checkpoint that matched and where the bytes read (and added to `fileHash`) end.
+ * Returns the last checkpoint that matched and where the bytes read end.
  */
 async function compare(
   fh: fs.promises.FileHandle,
   bodyStart: number,
+  size: number,
   known: readonly (readonly BodyCheckpoint[])[],
-  fileHash: Hash,
   onBytes: (n: number) => void,
 ): Promise<{ match?: Match; end: number }> {
   let end = bodyStart;
@@ -172,10 +177,10 @@ async function compare(
   for (const { candidate, checkpoint } of points) {
     if (!alive.has(candidate)) continue;
     const target = bodyStart + checkpoint.offset;
+    if (target > size) break;
     while (end < target) {
       const chunk = await readAt(fh, end, Math.min(CHUNK, target - end));
       if (chunk.length === 0) break;
-      fileHash.update(chunk);
       bodyHash.update(chunk);
       onBytes(chunk.length);
       end += chunk.length;

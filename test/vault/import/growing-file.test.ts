@@ -4,6 +4,7 @@
  * body-checkpoints.ts). Checked against the real thing: a full read of the same file into a
  * fresh vault gives the same archive.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,8 +68,11 @@ describe.each<ImportOptions['readIn']>(['thread', 'worker'])('a growing backup f
     expect(b?.counts).toMatchObject({ read: 2120, new: 120, duplicate: 2000, updated: 0, rejected: 0 });
     expect((b?.sms ?? 0) + (b?.mms ?? 0)).toBe(2120);
     expect(await dumpVault(vault)).toEqual(await fullRead(grown));
-    const history = await vault.db.selectFrom('backups').select('notes_json').where('id', '=', b?.backupId ?? -1).executeTakeFirstOrThrow();
+    const history = await vault.db.selectFrom('backups').select(['notes_json', 'file_sha256', 'file_size']).where('id', '=', b?.backupId ?? -1).executeTakeFirstOrThrow();
     expect(history.notes_json).toContain(`same bytes as backup #${a?.backupId ?? ''}`);
+    // The file's digest (computed on a thread of its own while the records were compared) is the file's.
+    expect(history.file_sha256).toBe(createHash('sha256').update(fs.readFileSync(grown)).digest('hex'));
+    expect(history.file_size).toBe(fs.statSync(grown).size);
 
     // And the day after: the checkpoints of the second import carry on (its skipped ones included).
     const again = archiveFile(dir, records(0, 2200), { backupDate: T0 + 2 * 86_400_000 });
