@@ -6,7 +6,7 @@ import { useGallery, type GalleryScope } from '../api/useGallery';
 import { countNoun, formatCount, formatDateTime } from '../format';
 import { gridLayout, linesIn, monthLabel, topOfPlace, type GridLine } from '../gallery';
 import { Lightbox } from './Lightbox';
-import { mediaIcon, thumbUrl } from './PartView';
+import { mediaIcon, thumbUrl, viewUrl } from './PartView';
 
 /** Rows drawn beyond the visible ones, each way, in screen heights: enough for a fling to find tiles ready. */
 const OVERSCAN = 1;
@@ -150,6 +150,12 @@ export function GalleryGrid({ scope, emptyText }: { scope: GalleryScope; emptyTe
   useEffect(() => {
     focusing(open === null ? null : [Math.max(0, open - 2), open + 2]);
   }, [open, focusing]);
+  // The photos either side of the open one, fetched ahead so next and previous show at once.
+  const neighbours = open === null ? [] : [at(open + 1), at(open - 1)];
+  const ahead = neighbours.map((n) => (n?.kind === 'image' ? viewUrl(n) : '')).join(' ');
+  useEffect(() => {
+    for (const url of ahead.split(' ')) if (url !== '') new Image().src = url;
+  }, [ahead]);
 
   // The month header at the top of the view, for the jump menu.
   const shownMonth = index === null || layout === null ? '' : (index.months[lines.find((l) => l.top + (l.kind === 'header' ? layout.headerHeight : layout.rowHeight) > scrollTop)?.month ?? 0]?.month ?? '');

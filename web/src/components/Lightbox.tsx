@@ -88,13 +88,14 @@ export function Lightbox({ part, onClose, onPrevious, onNext, caption, position 
     >
       <div className="lightbox-stage" onPointerDown={onPointerDown} onPointerUp={onPointerUp} onPointerCancel={() => (drag.current = null)}>
         {stepping && (
-          <button type="button" className="lightbox-step lightbox-previous" aria-label="Previous" disabled={onPrevious === undefined} onClick={onPrevious}>
+          // aria-disabled, not disabled: a disabled button drops the focus out of the dialog, and the arrow keys with it.
+          <button type="button" className="lightbox-step lightbox-previous" aria-label="Previous" aria-disabled={onPrevious === undefined} onClick={onPrevious}>
             ‹
           </button>
         )}
         {part === null ? <p className="lightbox-loading" role="status">Loading…</p> : <LightboxMediaView key={part.url} part={part} />}
         {stepping && (
-          <button type="button" className="lightbox-step lightbox-next" aria-label="Next" disabled={onNext === undefined} onClick={onNext}>
+          <button type="button" className="lightbox-step lightbox-next" aria-label="Next" aria-disabled={onNext === undefined} onClick={onNext}>
             ›
           </button>
         )}
