@@ -26,7 +26,7 @@ const SEP = '\u0000';
  * inputs of the hot path, and asked for a string it is cheaper still: asked for a Buffer, Node
  * gives every digest an ArrayBuffer of its own (~0.6 us of the ~1.8 us a message key cost).
  */
-function writeDigest128(text: string, into: Buffer, at: number): void {
+function writeDigest128(text: string | Uint8Array, into: Buffer, at: number): void {
   // 'binary' is latin1: one character per digest byte.
   into.write(hash('sha256', text, 'binary'), at, 16, 'latin1');
 }
@@ -52,7 +52,7 @@ export function mediaSignature(f: MessageFields): string {
  * index no longer fits in the page cache, and random inserts made every key a disk read
  * (1,000,000 SMS: inserts 23 s -> 14 s). Migration 0007 gave existing keys the same prefix.
  */
-function datedKey(dateMs: number, identity: string): Buffer {
+function datedKey(dateMs: number, identity: string | Uint8Array): Buffer {
   const key = Buffer.allocUnsafe(8 + 16);
   const high = Math.floor(dateMs / 0x1_0000_0000);
   key.writeInt32BE(high, 0);
@@ -63,7 +63,41 @@ function datedKey(dateMs: number, identity: string): Buffer {
 
 /** Exact identity: kind, the other parties, the instant, the direction and the content. */
 export function messageStrictKey(f: MessageFields, participantsKey: string, dateMs: number): Buffer {
-  return datedKey(dateMs, `${f.kind}${SEP}${participantsKey}${SEP}${dateMs}${SEP}${f.direction}${SEP}${f.text}${SEP}${mediaSignature(f)}`);
+  return strictKeyOf({ kind: f.kind, participantsKey, dateMs, direction: f.direction, mediaSignature: mediaSignature(f) }, f.text);
+}
+
+/** What a message's strict key holds besides its text (messageStrictKey). */
+export interface StrictIdentity {
+  kind: string;
+  /** The sorted normalised participants joined by a space. */
+  participantsKey: string;
+  dateMs: number;
+  direction: string;
+  /** mediaSignature() of the message's media. */
+  mediaSignature: string;
+}
+
+/** Reused for the identities of texts given as bytes: grows to the largest one met. */
+let scratch = Buffer.allocUnsafeSlow(4096);
+
+/**
+ * messageStrictKey of a message whose text is a string, or its UTF-8 bytes as the import thread
+ * receives it from the reader thread: the same key either way (SHA-256 hashes a string as its
+ * UTF-8 bytes, a lone surrogate as U+FFFD just as Buffer.write encodes it). From bytes, the
+ * identity is assembled in a reused buffer instead of decoding the text to a string first.
+ */
+export function strictKeyOf(id: StrictIdentity, text: string | Uint8Array): Buffer {
+  const before = `${id.kind}${SEP}${id.participantsKey}${SEP}${id.dateMs}${SEP}${id.direction}${SEP}`;
+  const after = `${SEP}${id.mediaSignature}`;
+  if (typeof text === 'string') return datedKey(id.dateMs, before + text + after);
+  // At most 3 UTF-8 bytes per UTF-16 unit: write() would cut a text short without the room.
+  const room = (before.length + after.length) * 3 + text.length;
+  if (room > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(room, scratch.length * 2));
+  let length = scratch.write(before, 0, 'utf8');
+  scratch.set(text, length);
+  length += text.length;
+  length += scratch.write(after, length, 'utf8');
+  return datedKey(id.dateMs, scratch.subarray(0, length));
 }
 
 export function callStrictKey(numberNorm: string, dateMs: number): Buffer {

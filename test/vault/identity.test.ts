@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageFields } from '../../src/formats/fields.js';
-import { callStrictKey, contentHash, messageStrictKey } from '../../src/vault/identity.js';
+import { callStrictKey, contentHash, mediaSignature, messageStrictKey, strictKeyOf } from '../../src/vault/identity.js';
 
 /**
  * Keys and hashes are stored: every vault holds them, so the same record must give the same bytes
@@ -49,6 +49,22 @@ describe('stored identity keys never change', () => {
 
   it('a content hash, a lone surrogate included', () => {
     expect(contentHash('[["a","1"]]', 'x', '\ud83d').toString('hex')).toBe('e85d0b1f6587a330441dea5857a39d4a');
+  });
+
+  it('the same keys from the text as UTF-8 bytes, as the import thread gets it from the reader thread', () => {
+    const smsId = { kind: 'sms', participantsKey: '+15551234567', dateMs: 1700000000123, direction: 'in', mediaSignature: '' };
+    expect(strictKeyOf(smsId, Buffer.from(sms.text)).toString('hex')).toBe('0000018bcfe5687b7b8afa38ad0c7100966cd2a780118649');
+    // A view into a larger buffer (a batch), at an offset.
+    const batch = Buffer.concat([Buffer.from('xyz'), Buffer.from(sms.text), Buffer.from('tail')]);
+    expect(strictKeyOf(smsId, batch.subarray(3, batch.length - 4)).toString('hex')).toBe('0000018bcfe5687b7b8afa38ad0c7100966cd2a780118649');
+    const mmsId = { kind: 'mms', participantsKey: '+15550000001 +15550000002', dateMs: -86400000, direction: 'out', mediaSignature: mediaSignature(mms) };
+    expect(strictKeyOf(mmsId, new Uint8Array(0)).toString('hex')).toBe('fffffffffad9a400af3a44434ebc1a353e8c3c91dabf8552');
+    // Texts longer than the reused buffer, CJK, and a lone surrogate (U+FFFD both ways).
+    for (const text of ['你好'.repeat(5_000), 'a\ud800b', '\udc00', 'é'.repeat(100_000)]) {
+      const f = { ...sms, text };
+      expect(strictKeyOf(smsId, Buffer.from(text)).equals(messageStrictKey(f, '+15551234567', 1700000000123))).toBe(true);
+      expect(strictKeyOf(smsId, text).equals(messageStrictKey(f, '+15551234567', 1700000000123))).toBe(true);
+    }
   });
 
   it('keys made one after another do not share bytes', () => {

@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchIndex } from '../../store/search-index.js';
 import { canonicalStoredAttrs } from '../stored-attrs.js';
-import { incomingWins, isStrict, looseDateRange, looselyEqual, type MatchOptions } from '../identity.js';
+import { incomingWins, isStrict, looseDateRange, looselyEqual, strictKeyOf, type MatchOptions } from '../identity.js';
 import { textOf, type PreparedAddr, type PreparedCall, type PreparedMessage, type PreparedPart } from './prepare-record.js';
 import { importStatements, type ImportStatements, type LooseCandidateRow, type StoredCopy } from './statements.js';
 
@@ -56,7 +56,7 @@ export class ArchiveWriter {
   message(m: PreparedMessage): Outcome {
     for (const [norm, name] of m.names) this.names.set(norm, name);
     const conversationId = this.conversation(m.participantsKey, m.members);
-    const strictKey = asBuffer(m.strictKey);
+    const strictKey = m.strictKey === null ? strictKeyOf(m, m.text) : asBuffer(m.strictKey);
     const hash = asBuffer(m.contentHash);
     let stored: StoredCopy | undefined;
     /** Whether this message is written already (it is then new). */

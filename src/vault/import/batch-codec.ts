@@ -28,7 +28,7 @@ export interface WireBatch {
   values: unknown[];
   /**
    * Keys, hashes and the messages' large texts (address, text, attributes) as UTF-8, back to
-   * back; `numbers` holds their lengths (-1 for a missing address). Transferred, not copied.
+   * back; `numbers` holds their lengths (-1 for a missing address or a key the writer derives). Transferred, not copied.
    */
   bytes: Uint8Array<ArrayBuffer>;
 }
@@ -173,7 +173,7 @@ export class BatchEncoder {
     n[at + M_RANK] = m.rank;
     n[at + M_MEDIA_COUNT] = m.mediaCount;
     n[at + M_FLAGS] = flags;
-    n[at + M_KEY_LENGTH] = this.pushBytes(m.strictKey);
+    n[at + M_KEY_LENGTH] = m.strictKey === null ? -1 : this.pushBytes(m.strictKey);
     n[at + M_HASH_LENGTH] = this.pushBytes(m.contentHash);
     // The import thread binds these as they arrive: text as UTF-8 is what SQLite stores, and
     // V8 turning a string into UTF-8 there cost ~0.8 s of its time per 1,000,000 SMS.
@@ -297,7 +297,8 @@ export class BatchDecoder {
         const direction = DIRECTIONS[n[i + M_DIRECTION] ?? -1];
         if (kind === undefined || direction === undefined) throw new Error(`damaged import batch: message at ${i} has kind ${n[i + M_KIND]} and direction ${n[i + M_DIRECTION]}`);
         // In the order the encoder wrote them.
-        const strictKey = bytes(n[i + M_KEY_LENGTH] ?? 0);
+        const keyLength = n[i + M_KEY_LENGTH] ?? -1;
+        const strictKey = keyLength === -1 ? null : bytes(keyLength);
         const contentHash = bytes(n[i + M_HASH_LENGTH] ?? 0);
         const addressLength = n[i + M_ADDRESS_LENGTH] ?? -1;
         const address = addressLength === -1 ? null : bytes(addressLength);

@@ -1,7 +1,7 @@
 /**
  * Everything an import derives from a record before it looks at the archive: the fields the
  * vault keeps as columns, the normalised participants, the identity key, the content hash and
- * the serialised attributes. Pure (no database), so it runs where the file is read, which is a
+ * the serialised attributes (the message key is derived by the writer: PreparedMessage.strictKey). Pure (no database), so it runs where the file is read, which is a
  * worker thread for large files (read-worker.ts) while the main thread only writes SQLite.
  *
  * Prepared records cross threads by structured clone, so they hold only plain values; keys and
@@ -68,7 +68,12 @@ export interface PreparedMessage {
   members: string[];
   /** [normalised number, name] pairs the record gave. */
   names: [string, string][];
-  strictKey: Uint8Array;
+  /**
+   * identity.messageStrictKey, or null: the import's writer derives it from the other fields
+   * (identity.strictKeyOf), on the database thread. SHA-256 of every message's identity was ~9% of
+   * the reader thread's time while the database thread waited for it (issue 27).
+   */
+  strictKey: Uint8Array | null;
   /** MMS: identity.contentHash of the attributes, parts, media and addresses; SMS: empty (see prepareRecord). */
   contentHash: Uint8Array;
   rank: number;
@@ -197,7 +202,8 @@ export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: Ph
     participantsKey,
     members: sorted,
     names,
-    strictKey: messageStrictKey(f, participantsKey, dateMs),
+    // Derived from the fields above (the media signature is '' for an SMS), unless an SMS had media.
+    strictKey: r.kind === 'sms' && f.media.length > 0 ? messageStrictKey(f, participantsKey, dateMs) : null,
     contentHash: hash,
     rank: progressRank(f.kind, f.box, f.read),
     mediaSignature: r.kind === 'sms' ? '' : mediaSignature(f),

@@ -58,6 +58,8 @@ describe('the reader worker batch codec', () => {
       // Numbers that are null, negative or past 2^32, every direction, an MMS without parts but with addresses.
       message({ kind: 'mms', direction: 'unknown', box: null, read: null, dateSentMs: -1, dateMs: -86_400_000, rank: 0, parts: null, addrs: [{ attrsJson: '[]', address: null, addressNorm: null, type: 151 }] }),
       message({ direction: 'out', box: 2, read: 0, dateSentMs: 4_102_444_800_000, contentHash: new Uint8Array(0) }),
+      // A key the writer derives (prepare-record.ts) stays absent across the threads.
+      message({ strictKey: null }),
       call,
       { type: 'warning', warning: { code: 'lone-surrogate', message: 'm', line: 1, column: 2 } },
       { type: 'reject', warning: { code: 'record-rejected', message: 'sms #1 rejected', line: 3, column: 4 } },
@@ -79,7 +81,7 @@ describe('the reader worker batch codec', () => {
     const plain = (list: ReadItem[]): unknown =>
       list.map((i) =>
         i.type === 'message'
-          ? { ...i, address: i.address === null ? null : textOf(i.address), text: textOf(i.text), attrsStored: textOf(i.attrsStored), strictKey: [...i.strictKey], contentHash: [...i.contentHash] }
+          ? { ...i, address: i.address === null ? null : textOf(i.address), text: textOf(i.text), attrsStored: textOf(i.attrsStored), strictKey: i.strictKey === null ? null : [...i.strictKey], contentHash: [...i.contentHash] }
           : i.type === 'call'
             ? { ...i, strictKey: [...i.strictKey] }
             : i,
