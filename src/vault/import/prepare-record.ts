@@ -70,8 +70,9 @@ export interface PreparedMessage {
   names: [string, string][];
   /**
    * identity.messageStrictKey, or null: the import's writer derives it from the other fields
-   * (identity.strictKeyOf), on the database thread. SHA-256 of every message's identity was ~9% of
-   * the reader thread's time while the database thread waited for it (issue 27).
+   * (identity.strictKeyOf), on the database thread, when that thread has time for it
+   * (read-worker.ts). SHA-256 of every message's identity was ~9% of the reader thread's time
+   * on the mixed backup while the database thread waited for batches (issue 27).
    */
   strictKey: Uint8Array | null;
   /** MMS: identity.contentHash of the attributes, parts, media and addresses; SMS: empty (see prepareRecord). */
@@ -109,8 +110,12 @@ export interface PreparedRejection {
 
 export type PreparedRecord = PreparedMessage | PreparedCall | PreparedRejection;
 
-/** `attrText`: the SMS's attributes as attribute text, when its reader had them so (RecordHandler.record). */
-export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: PhoneNormalizer, attrText?: string): PreparedRecord {
+/**
+ * `attrText`: the SMS's attributes as attribute text, when its reader had them so (RecordHandler.record).
+ * `messageKey`: false leaves a message's key to the writer (PreparedMessage.strictKey), for a
+ * reader thread that is ahead of the database thread.
+ */
+export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: PhoneNormalizer, attrText?: string, messageKey = true): PreparedRecord {
   if (r.kind === 'call') {
     const f = fields.call(r);
     if (f.dateMs === undefined) return rejection(r, 'call without a valid date');
@@ -202,8 +207,8 @@ export function prepareRecord(r: ArchiveRecord, fields: RecordFields, phones: Ph
     participantsKey,
     members: sorted,
     names,
-    // Derived from the fields above (the media signature is '' for an SMS), unless an SMS had media.
-    strictKey: r.kind === 'sms' && f.media.length > 0 ? messageStrictKey(f, participantsKey, dateMs) : null,
+    // The writer derives it from the fields above (an SMS's media signature is ''), unless an SMS had media.
+    strictKey: messageKey || (r.kind === 'sms' && f.media.length > 0) ? messageStrictKey(f, participantsKey, dateMs) : null,
     contentHash: hash,
     rank: progressRank(f.kind, f.box, f.read),
     mediaSignature: r.kind === 'sms' ? '' : mediaSignature(f),
