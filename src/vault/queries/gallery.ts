@@ -9,8 +9,9 @@
  * kept parts are read by id. For a person, each of their conversations is walked the same way and
  * the walks merged (as the timeline does). Items are ordered by (message date, part id).
  */
-import { sql } from 'kysely';
-import { param, prepare } from '../../store/prepared.js';
+import { sql, type Compilable, type SelectQueryBuilder } from 'kysely';
+import type { Schema } from '../../store/schema.js';
+import { param, prepare, type Prepared } from '../../store/prepared.js';
 import type { Vault } from '../vault.js';
 import { addressesFor } from './calls.js';
 import { conversationsWith, conversationSummaries } from './conversations.js';
@@ -97,29 +98,51 @@ function decodePlace(cursor: string): Position {
   return { date, id };
 }
 
-/** The walk's query without its columns: at most `n` keys from `from` on, nearest first. */
-function walkQuery(vault: Vault, scope: { conversation?: number; kind?: GalleryKind }, dir: WalkDirection, n: number, from: Position | undefined, inclusive: boolean) {
-  let q = vault.db.selectFrom('gallery_items');
-  if (scope.conversation !== undefined) q = q.where('conversation_id', '=', scope.conversation);
-  if (scope.kind !== undefined) q = q.where('kind', '=', scope.kind);
-  if (from !== undefined) {
-    const op = dir === 'older' ? (inclusive ? sql`<=` : sql`<`) : inclusive ? sql`>=` : sql`>`;
-    q = q.where(sql<boolean>`(date_ms, part_id) ${op} (${from.date}, ${from.id})`);
+/**
+ * Statements of this module, compiled and prepared once per vault: a page runs four or five, and
+ * building and preparing them again for each request was a third of a page's CPU time.
+ */
+const statements = new WeakMap<Vault, Map<string, Prepared<unknown>>>();
+
+function statement<Row>(vault: Vault, key: string, build: () => Compilable): Prepared<Row> {
+  let map = statements.get(vault);
+  if (map === undefined) {
+    map = new Map();
+    statements.set(vault, map);
   }
-  const order = dir === 'older' ? 'desc' : 'asc';
-  return q.orderBy('date_ms', order).orderBy('part_id', order).limit(n).select(['date_ms', 'part_id']);
+  let s = map.get(key);
+  if (s === undefined) {
+    s = prepare(vault.store.sqlite, build());
+    map.set(key, s);
+  }
+  return s as Prepared<Row>;
 }
 
-/** Up to `n` keys strictly older/newer than `from` (at it too with `inclusive`), ascending. */
-async function walk(vault: Vault, scope: Scope, dir: WalkDirection, n: number, from: Position | undefined, inclusive: boolean): Promise<Position[]> {
-  let keys: Position[];
-  if (scope.conversations === undefined) {
-    keys = (await walkQuery(vault, { kind: scope.kind }, dir, n, from, inclusive).execute()).map((r) => ({ date: r.date_ms, id: r.part_id }));
-  } else {
-    // One statement for every conversation of a person (they can be in hundreds of groups), run once each.
-    const statement = prepare<{ date_ms: number; part_id: number }>(vault.store.sqlite, walkQuery(vault, { kind: scope.kind, conversation: param<number>('conversation') }, dir, n, from, inclusive));
-    keys = scope.conversations.flatMap((conversation) => statement.all({ conversation }).map((r) => ({ date: r.date_ms, id: r.part_id })));
-  }
+/**
+ * At most `:n` keys from (`:date`, `:id`) on, nearest first, in `:conversation` when `conversation`,
+ * of `:kind` when `kind`: one seek on the index that leads with the filtered columns.
+ */
+function walkStatement(vault: Vault, conversation: boolean, kind: boolean, dir: WalkDirection, from: 'none' | 'exclusive' | 'inclusive') {
+  return statement<{ date_ms: number; part_id: number }>(vault, `walk:${String(conversation)}:${String(kind)}:${dir}:${from}`, () => {
+    let q = vault.db.selectFrom('gallery_items');
+    if (conversation) q = q.where('conversation_id', '=', param<number>('conversation'));
+    if (kind) q = q.where('kind', '=', param<string>('kind'));
+    if (from !== 'none') {
+      const op = dir === 'older' ? (from === 'inclusive' ? sql`<=` : sql`<`) : from === 'inclusive' ? sql`>=` : sql`>`;
+      q = q.where(sql<boolean>`(date_ms, part_id) ${op} (${param<number>('date')}, ${param<number>('id')})`);
+    }
+    const order = dir === 'older' ? 'desc' : 'asc';
+    return q.orderBy('date_ms', order).orderBy('part_id', order).limit(param<number>('n')).select(['date_ms', 'part_id']);
+  });
+}
+
+/** Up to `n` keys strictly older/newer than `from` (at it too with `inclusive`), ascending; a person's conversations each walked and merged. */
+function walk(vault: Vault, scope: Scope, dir: WalkDirection, n: number, from: Position | undefined, inclusive: boolean): Position[] {
+  const conversations = scope.conversations;
+  const s = walkStatement(vault, conversations !== undefined, scope.kind !== undefined, dir, from === undefined ? 'none' : inclusive ? 'inclusive' : 'exclusive');
+  const params = { n, ...(scope.kind === undefined ? {} : { kind: scope.kind }), ...(from === undefined ? {} : { date: from.date, id: from.id }) };
+  const rows = conversations === undefined ? s.all(params) : conversations.flatMap((conversation) => s.all({ ...params, conversation }));
+  const keys = rows.map((r) => ({ date: r.date_ms, id: r.part_id }));
   keys.sort((a, b) => a.date - b.date || a.id - b.id);
   return dir === 'older' ? keys.slice(Math.max(0, keys.length - n)) : keys.slice(0, n);
 }
@@ -129,7 +152,7 @@ export async function galleryPage(vault: Vault, at: OpenAt, filter: GalleryFilte
   const scope = await scopeOf(vault, filter);
   // Part ids start at 1: (date, 0) sorts just before every item of that date.
   const { rows, moreOlder, moreNewer } = await twoWayPage<Position, Position>(
-    (dir, n, from, inclusive) => walk(vault, scope, dir, n, from, inclusive),
+    (dir, n, from, inclusive) => Promise.resolve(walk(vault, scope, dir, n, from, inclusive)),
     pageStart(at, decodePlace, (ms) => ({ date: ms, id: 0 })),
     limit,
   );
@@ -142,16 +165,31 @@ export async function galleryPage(vault: Vault, at: OpenAt, filter: GalleryFilte
   };
 }
 
+interface ItemRow {
+  part_id: number;
+  message_id: number;
+  conversation_id: number;
+  date_ms: number;
+  kind: string;
+  content_type: string | null;
+  attrs: string;
+  size: number | null;
+  message_kind: 'sms' | 'mms';
+  direction: string;
+}
+
 /** The items of these parts, in the same order. */
 export async function viewItems(vault: Vault, partIds: readonly number[]): Promise<GalleryItem[]> {
   if (partIds.length === 0) return [];
-  const rows = await vault.db
-    .selectFrom('gallery_items as g')
-    .innerJoin('mms_parts as p', 'p.id', 'g.part_id')
-    .innerJoin('messages as m', 'm.id', 'g.message_id')
-    .select(['g.part_id', 'g.message_id', 'g.conversation_id', 'g.date_ms', 'g.kind', 'p.content_type', 'p.attrs', 'p.size', 'm.kind as message_kind', 'm.direction'])
-    .where('g.part_id', 'in', partIds)
-    .execute();
+  const rows = statement<ItemRow>(vault, 'items', () =>
+    vault.db
+      .selectFrom('gallery_items as g')
+      .innerJoin('mms_parts as p', 'p.id', 'g.part_id')
+      .innerJoin('messages as m', 'm.id', 'g.message_id')
+      .select(['g.part_id', 'g.message_id', 'g.conversation_id', 'g.date_ms', 'g.kind', 'p.content_type', 'p.attrs', 'p.size', 'm.kind as message_kind', 'm.direction'])
+      // One statement for any number of ids: a JSON array, not a list of placeholders.
+      .where(sql<boolean>`g.part_id IN (SELECT value FROM json_each(${param<string>('ids')}))`),
+  ).all({ ids: JSON.stringify(partIds) });
   const { byId } = await conversationSummaries(vault);
   const senders = await sendersOf(
     vault,
@@ -185,23 +223,28 @@ const monthKey = (d: Date): string => `${d.getFullYear()}-${String(d.getMonth() 
 
 /** The statements of a month walk over one conversation's items (or the archive's), of one kind or all. */
 function monthStatements(vault: Vault, conversation: boolean, kind: GalleryKind | undefined) {
-  let first = vault.db.selectFrom('gallery_items').select('date_ms').where('date_ms', '>=', param<number>('from'));
-  let count = vault.db
-    .selectFrom('gallery_items')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('date_ms', '>=', param<number>('from'))
-    .where('date_ms', '<', param<number>('to'));
-  if (conversation) {
-    first = first.where('conversation_id', '=', param<number>('conversation'));
-    count = count.where('conversation_id', '=', param<number>('conversation'));
-  }
-  if (kind !== undefined) {
-    first = first.where('kind', '=', kind);
-    count = count.where('kind', '=', kind);
-  }
+  const key = `${String(conversation)}:${kind ?? ''}`;
+  const scoped = <Q extends SelectQueryBuilder<Schema, 'gallery_items', object>>(q: Q): Q => {
+    let out = q;
+    if (conversation) out = out.where('conversation_id', '=', param<number>('conversation')) as Q;
+    if (kind !== undefined) out = out.where('kind', '=', kind) as Q;
+    return out;
+  };
   return {
-    first: prepare<{ date_ms: number }>(vault.store.sqlite, first.orderBy('date_ms').limit(1)),
-    count: prepare<{ n: number }>(vault.store.sqlite, count),
+    first: statement<{ date_ms: number }>(vault, `month-first:${key}`, () =>
+      scoped(vault.db.selectFrom('gallery_items').select('date_ms').where('date_ms', '>=', param<number>('from')))
+        .orderBy('date_ms')
+        .limit(1),
+    ),
+    count: statement<{ n: number }>(vault, `month-count:${key}`, () =>
+      scoped(
+        vault.db
+          .selectFrom('gallery_items')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('date_ms', '>=', param<number>('from'))
+          .where('date_ms', '<', param<number>('to')),
+      ),
+    ),
   };
 }
 
