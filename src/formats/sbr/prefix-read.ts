@@ -32,16 +32,19 @@ interface Match {
   hash: Hash;
 }
 
-/** Reads up to `length` bytes at `position`; fewer only at the end of the file. */
-async function readAt(fh: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+/**
+ * Reads up to `length` bytes at `position` (into `into` when given, else a new buffer the caller
+ * may keep); fewer only at the end of the file.
+ */
+async function readAt(fh: fs.promises.FileHandle, position: number, length: number, into?: Buffer): Promise<Buffer> {
+  const buf = into ?? Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
     const { bytesRead } = await fh.read(buf, got, length - got, position + got);
     if (bytesRead === 0) break;
     got += bytesRead;
   }
-  return got === length ? buf : buf.subarray(0, got);
+  return got === buf.length ? buf : buf.subarray(0, got);
 }
 
 /**
@@ -171,6 +174,9 @@ async function compare(
   const points = known.flatMap((list, candidate) => list.map((checkpoint) => ({ candidate, checkpoint }))).sort((a, b) => a.checkpoint.offset - b.checkpoint.offset);
   const alive = new Set(known.keys());
   const bodyHash = createHash('sha256');
+  // One buffer for the whole comparison: a new 1 MiB buffer a read is mapped and unmapped by the
+  // allocator each time (5 s of system time over 3.4 GB).
+  const buffer = Buffer.allocUnsafe(CHUNK);
   let match: Match | undefined;
   let digestAt = -1;
   let digest = '';
@@ -179,7 +185,7 @@ async function compare(
     const target = bodyStart + checkpoint.offset;
     if (target > size) break;
     while (end < target) {
-      const chunk = await readAt(fh, end, Math.min(CHUNK, target - end));
+      const chunk = await readAt(fh, end, Math.min(CHUNK, target - end), buffer);
       if (chunk.length === 0) break;
       bodyHash.update(chunk);
       onBytes(chunk.length);
