@@ -82,6 +82,19 @@ export async function conversationMediaZip(vault: Vault, conversationId: number)
     .orderBy('g.part_id')
     .execute();
   const zip = new yazl.ZipFile();
+  // yazl's output is a PassThrough, typed only as a ReadableStream.
+  const stream = zip.outputStream;
+  if (!(stream instanceof Readable)) throw new TypeError('yazl gave an output stream that is not a Node Readable');
+  // A blob that cannot be read ends the download with an error instead of a ZIP that hangs or
+  // looks whole. yazl does not listen for a read stream's errors (one would be thrown as uncaught,
+  // ending the server), so each blob's are sent to the output here.
+  const fail = (e: unknown): void => {
+    stream.destroy(e instanceof Error ? e : new Error(String(e)));
+  };
+  zip.on('error', fail);
+  // A reader that goes away (the download cancelled) ends the output: close the blob being read with it.
+  let reading: Readable | undefined;
+  stream.once('close', () => reading?.destroy());
   const namer = new EntryNamer();
   let entries = 0;
   for (const r of rows) {
@@ -90,15 +103,19 @@ export async function conversationMediaZip(vault: Vault, conversationId: number)
     if (sha256 === null) continue;
     const name = namer.name({ id: r.part_id, date: r.date_ms, name: partName(JSON.parse(r.attrs) as [string, string][]), contentType: r.content_type ?? '' });
     zip.addReadStreamLazy(name, { mtime: new Date(r.date_ms), compress: !STORED_AS_IS.has(r.kind) }, (cb) => {
-      cb(null, vault.blobs.openRead(sha256));
+      let blob: Readable;
+      try {
+        blob = vault.blobs.openRead(sha256);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      blob.on('error', fail);
+      reading = blob;
+      cb(null, blob);
     });
     entries++;
   }
-  // yazl's output is a PassThrough, typed only as a ReadableStream.
-  const stream = zip.outputStream;
-  if (!(stream instanceof Readable)) throw new TypeError('yazl gave an output stream that is not a Node Readable');
-  // A blob that cannot be read ends the download with an error instead of a ZIP that hangs or looks whole.
-  zip.on('error', (e: Error) => stream.destroy(e));
   zip.end();
   const title = cleanName(conversation.title.replace(/[/\\]/g, '_'));
   return { fileName: `${title === '' ? `conversation-${conversationId}` : title} media.zip`, entries, stream };
