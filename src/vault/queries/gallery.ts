@@ -99,8 +99,10 @@ function decodePlace(cursor: string): Position {
 }
 
 /**
- * Statements of this module, compiled and prepared once per vault: a page runs four or five, and
- * building and preparing them again for each request was a third of a page's CPU time.
+ * The walks and the month seeks, compiled and prepared once per vault (store/prepared.ts, as
+ * thread.ts walks a person's conversations): a person's page runs one walk per conversation they
+ * are in, and a month count two seeks per month; through Kysely's executor each would be built and
+ * prepared again.
  */
 const statements = new WeakMap<Vault, Map<string, Prepared<unknown>>>();
 
@@ -181,15 +183,13 @@ interface ItemRow {
 /** The items of these parts, in the same order. */
 export async function viewItems(vault: Vault, partIds: readonly number[]): Promise<GalleryItem[]> {
   if (partIds.length === 0) return [];
-  const rows = statement<ItemRow>(vault, 'items', () =>
-    vault.db
-      .selectFrom('gallery_items as g')
-      .innerJoin('mms_parts as p', 'p.id', 'g.part_id')
-      .innerJoin('messages as m', 'm.id', 'g.message_id')
-      .select(['g.part_id', 'g.message_id', 'g.conversation_id', 'g.date_ms', 'g.kind', 'p.content_type', 'p.attrs', 'p.size', 'm.kind as message_kind', 'm.direction'])
-      // One statement for any number of ids: a JSON array, not a list of placeholders.
-      .where(sql<boolean>`g.part_id IN (SELECT value FROM json_each(${param<string>('ids')}))`),
-  ).all({ ids: JSON.stringify(partIds) });
+  const rows: ItemRow[] = await vault.db
+    .selectFrom('gallery_items as g')
+    .innerJoin('mms_parts as p', 'p.id', 'g.part_id')
+    .innerJoin('messages as m', 'm.id', 'g.message_id')
+    .select(['g.part_id', 'g.message_id', 'g.conversation_id', 'g.date_ms', 'g.kind', 'p.content_type', 'p.attrs', 'p.size', 'm.kind as message_kind', 'm.direction'])
+    .where('g.part_id', 'in', partIds)
+    .execute();
   const { byId } = await conversationSummaries(vault);
   const senders = await sendersOf(
     vault,
