@@ -77,9 +77,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     });
     // Build the cached aggregates (conversation summary, statistics: a pass over the messages,
     // read back from the database when an earlier run computed them for the same archive) now
-    // and after each job, rather than in the first request that needs them. Not awaited: the
-    // server answers at once (at ten million messages a pass takes seconds), and a request that
-    // needs them meanwhile waits for this same computation (vault/queries/snapshot.ts).
+    // and after each job, rather than in the first request that needs them. Once listening and
+    // not awaited: the server answers at once (at ten million messages the pass takes seconds,
+    // read a slice per turn of the event loop), and a request that needs them meanwhile waits
+    // for this same computation (vault/queries/snapshot.ts).
     const warm = (): void => {
       void (async () => {
         await conversationSummaries(vault);
@@ -88,9 +89,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         app?.log.error({ err: e }, 'could not refresh the cached summaries');
       });
     };
-    warm();
     queue.on('finished', warm);
     await app.listen({ host: options.host, port: options.port });
+    warm();
     const running = app;
     // Printed before anything else is awaited, so the setup link is out before the first request
     // can be answered (a test or script waiting for /api/health then finds it).

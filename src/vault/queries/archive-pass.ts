@@ -33,38 +33,61 @@ export interface ArchivePass {
   mms: number;
 }
 
-type Row = [conversationId: number, kind: string, dateMs: number, direction: string, read: number | null];
+type Row = [id: number, conversationId: number, kind: string, dateMs: number, direction: string, read: number | null];
+
+/**
+ * Rows read between two turns of the event loop: the pass over ten million messages takes
+ * seconds, and a server must answer meanwhile (a turn is ~50 ms here).
+ */
+const ROWS_A_TURN = 50_000;
 
 export function archivePass(vault: Vault): Promise<ArchivePass> {
-  return cached(vault, 'archive-pass', () => {
-    const query = vault.db.selectFrom('messages').select(['conversation_id', 'kind', 'date_ms', 'direction', 'read']);
+  return cached(vault, 'archive-pass', async () => {
+    const query = vault.db
+      .selectFrom('messages')
+      .select(['id', 'conversation_id', 'kind', 'date_ms', 'direction', 'read'])
+      .where('id', '>', (eb) => eb.val(0))
+      .orderBy('id')
+      .limit(ROWS_A_TURN);
     const statement = prepare(vault.store.sqlite, query).statement.raw(true);
     const pass: ArchivePass = { conversations: new Map(), slots: new Map(), sms: 0, mms: 0 };
-    for (const row of statement.iterate()) {
-      const [conversationId, kind, dateMs, direction, read] = row as Row;
-      if (kind === 'sms') pass.sms++;
-      else pass.mms++;
-      const c = pass.conversations.get(conversationId);
-      const unread = read === 0 && direction === 'in' ? 1 : 0;
-      if (c === undefined) pass.conversations.set(conversationId, { n: 1, unread, first: dateMs, last: dateMs });
-      else {
-        c.n++;
-        c.unread += unread;
-        if (dateMs < c.first) c.first = dateMs;
-        if (dateMs > c.last) c.last = dateMs;
-      }
-      const slot = Math.floor(dateMs / SLOT_MS);
-      let s = pass.slots.get(slot);
-      if (s === undefined) {
-        s = { sent: 0, received: 0, other: 0 };
-        pass.slots.set(slot, s);
-      }
-      if (direction === 'out') s.sent++;
-      else if (direction === 'in') s.received++;
-      else s.other++;
+    // In id order, a turn at a time; an import meanwhile changes the stamp, and the next caller computes again.
+    for (let after = 0; ; ) {
+      const rows = statement.all(after, ROWS_A_TURN) as Row[];
+      const last = rows.at(-1);
+      if (last === undefined) break;
+      after = last[0];
+      addRows(pass, rows);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return Promise.resolve(pass);
+    return pass;
   }, KEPT);
+}
+
+function addRows(pass: ArchivePass, rows: readonly Row[]): void {
+  for (const row of rows) {
+    const [, conversationId, kind, dateMs, direction, read] = row;
+    if (kind === 'sms') pass.sms++;
+    else pass.mms++;
+    const c = pass.conversations.get(conversationId);
+    const unread = read === 0 && direction === 'in' ? 1 : 0;
+    if (c === undefined) pass.conversations.set(conversationId, { n: 1, unread, first: dateMs, last: dateMs });
+    else {
+      c.n++;
+      c.unread += unread;
+      if (dateMs < c.first) c.first = dateMs;
+      if (dateMs > c.last) c.last = dateMs;
+    }
+    const slot = Math.floor(dateMs / SLOT_MS);
+    let s = pass.slots.get(slot);
+    if (s === undefined) {
+      s = { sent: 0, received: 0, other: 0 };
+      pass.slots.set(slot, s);
+    }
+    if (direction === 'out') s.sent++;
+    else if (direction === 'in') s.received++;
+    else s.other++;
+  }
 }
 
 /** Kept across restarts: at ten million messages the pass takes seconds, reading it back a fraction. */
