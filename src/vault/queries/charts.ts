@@ -53,9 +53,17 @@ export function summary(vault: Vault): Promise<Summary> {
     const pass = await archivePass(vault);
     const one = async (table: 'calls' | 'conversations' | 'contacts' | 'backups'): Promise<number> =>
       (await db.selectFrom(table).select(count.as('n')).executeTakeFirstOrThrow()).n;
-    // min/max over the date indexes: two seeks each, not scans.
-    const m = await db.selectFrom('messages').select([sql<number | null>`min(date_ms)`.as('first'), sql<number | null>`max(date_ms)`.as('last')]).executeTakeFirstOrThrow();
-    const c = await db.selectFrom('calls').select([sql<number | null>`min(date_ms)`.as('first'), sql<number | null>`max(date_ms)`.as('last')]).executeTakeFirstOrThrow();
+    // Each min and max alone in its query: SQLite answers those with one seek on the date index,
+    // but `SELECT min(x), max(x)` scans it all (0.6 s at ten million messages).
+    const edge = async (table: 'messages' | 'calls'): Promise<{ first: number | null; last: number | null }> =>
+      db
+        .selectNoFrom([
+          (eb) => eb.selectFrom(table).select(sql<number | null>`min(date_ms)`.as('v')).as('first'),
+          (eb) => eb.selectFrom(table).select(sql<number | null>`max(date_ms)`.as('v')).as('last'),
+        ])
+        .executeTakeFirstOrThrow();
+    const m = await edge('messages');
+    const c = await edge('calls');
     const firsts = [m.first, c.first].filter((x): x is number => x !== null);
     const lasts = [m.last, c.last].filter((x): x is number => x !== null);
     return {
