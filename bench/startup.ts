@@ -1,8 +1,7 @@
 /**
  * `serve` start-up to first answer on a vault (issue 27 item 3), with the built CLI as a user
- * runs it: spawns `node dist/cli/main.js serve`, polls /api/health every 20 ms, then times the
- * first request that needs the cached aggregates (/api/stats/summary is behind login; the setup
- * page's check is not, so the aggregates are timed through the bench's API run instead).
+ * runs it: spawns `node dist/cli/main.js serve` and polls /api/health every 20 ms. The requests
+ * that need the cached aggregates are timed by the API run (bench/api.ts).
  * Usage: npx tsc -p tsconfig.json && npx tsx bench/startup.ts VAULT_DIR [RUNS]   Prints one JSON line.
  */
 import { spawn } from 'node:child_process';
