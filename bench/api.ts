@@ -4,10 +4,7 @@
  * p50/p95/max per endpoint and the server's CPU per request.
  * Usage: tsx bench/api.ts VAULT_DIR (an imported vault; bench/run.ts makes it). Prints one JSON line.
  */
-import { performance } from 'node:perf_hooks';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import { startBenchServer } from './api-client.js';
 
 const [dir] = process.argv.slice(2);
 if (dir === undefined) {
@@ -27,47 +24,10 @@ export interface ApiMeasure {
   perSecond?: number;
 }
 
-// The server runs in a process of its own (api-server.ts), as it would for a user: the client's
-// work is not the server's, and the server's CPU per request is read from /proc.
-const started = performance.now();
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'api-server.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-const serverPid = child.pid ?? 0;
-const ready = await new Promise<{ url: string; setupToken: string | null }>((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const line = out.split('\n')[0];
-    if (out.includes('\n') && line !== undefined) resolve(JSON.parse(line) as { url: string; setupToken: string | null });
-  });
-  child.on('exit', (code) => {
-    reject(new Error(`the server ended (${String(code)}) before answering`));
-  });
-});
-const base = ready.url;
-await fetch(base + '/api/health');
-// Includes loading Node and the modules through tsx (about 1 s of it): the built CLI starts faster.
-const startMs = performance.now() - started;
-const startCpu = serverCpuMs();
-let cookie = '';
-
-/** User + system CPU the server process has used so far, in ms (from /proc, 10 ms ticks). */
-function serverCpuMs(): number {
-  const stat = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-async function call(url: string, init: RequestInit = {}): Promise<unknown> {
-  const res = await fetch(base + url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), cookie } });
-  const set = res.headers.getSetCookie();
-  if (set.length > 0) cookie = set.map((c) => c.split(';')[0]).join('; ');
-  if (res.status >= 300) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-const user = { username: 'bench', password: 'bench password' };
-if (ready.setupToken !== null) await call('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ready.setupToken, ...user }) });
-else await call('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+const server = await startBenchServer(dir);
+const { call } = server;
+const startMs = server.startMs;
+const startCpu = server.cpuMs();
 
 const results: ApiMeasure[] = [];
 
@@ -80,28 +40,10 @@ const CLIENTS = (process.env.BENCH_API_CLIENTS ?? '1').split(',').map(Number);
  */
 async function measure(endpoint: string, urls: () => string, n: number, seen?: (body: unknown) => void): Promise<void> {
   for (const clients of CLIENTS) {
-    const times: number[] = [];
-    const cpu0 = serverCpuMs();
-    let left = n;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (left > 0) {
-          left--;
-          const url = urls();
-          const t = performance.now();
-          const body = await call(url);
-          times.push(performance.now() - t);
-          seen?.(body);
-        }
-      }),
-    );
-    const wall = performance.now() - t0;
-    times.sort((a, b) => a - b);
-    const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+    const t = await server.time(urls, n, clients, seen);
     const label = CLIENTS.length > 1 ? `${endpoint} [${clients} client${clients === 1 ? '' : 's'}]` : endpoint;
-    results.push({ endpoint: label, requests: n, p50: at(0.5), p95: at(0.95), max: at(1), cpu: (serverCpuMs() - cpu0) / n, perSecond: (n / wall) * 1000 });
-    process.stderr.write(`${label}: p95 ${at(0.95).toFixed(1)} ms\n`);
+    results.push({ endpoint: label, ...t });
+    process.stderr.write(`${label}: p95 ${t.p95.toFixed(1)} ms\n`);
   }
 }
 
@@ -153,7 +95,7 @@ await measure(
     before = (page as Thread).prevCursor;
   },
 );
-const around = deep.items[100]?.id ?? 0;
+const around = (deep.items[100] ?? deep.items.at(-1))?.id ?? 0;
 await measure('GET messages?around= (search hit, 200)', () => `/api/conversations/${tid}/messages?limit=200&around=${around}`, 50);
 
 const queries = ['ok', 'dinner', 'desole', 'Опаздываю', '晚饭', 'invitation', 'running late', 'zzzyxw'];
@@ -165,6 +107,5 @@ await measure('GET /api/stats/monthly', () => '/api/stats/monthly', 20);
 await measure('GET /api/stats/activity', () => '/api/stats/activity', 20);
 await measure('GET /api/stats/summary', () => '/api/stats/summary', 20);
 
-child.kill('SIGTERM');
-await new Promise((resolve) => child.once('exit', resolve));
+await server.stop();
 process.stdout.write(JSON.stringify(results) + '\n');

@@ -6,11 +6,7 @@
  *
  *   tsx bench/gallery.ts VAULT_DIR   (bench/run.ts makes the vault); prints one JSON line
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import readline from 'node:readline';
+import { startBenchServer } from './api-client.js';
 
 export interface GalleryMeasure {
   endpoint: string;
@@ -30,62 +26,17 @@ if (vaultDir === undefined) {
 }
 process.stdout.write(`${JSON.stringify(await measureAll(vaultDir))}\n`);
 
-/** The server process's user + system CPU so far, in ms (Linux /proc). */
-function cpuOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
 async function measureAll(dir: string): Promise<GalleryMeasure[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'api-server.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const pid = child.pid ?? 0;
-  const first = await new Promise<string>((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout });
-    lines.once('line', resolve);
-    child.once('exit', (code) => {
-      reject(new Error(`the server exited (${String(code)})`));
-    });
-  });
-  const { url: base, setupToken } = JSON.parse(first) as { url: string; setupToken: string | null };
-  let cookie = '';
-
-  async function call(url: string, init: RequestInit = {}): Promise<unknown> {
-    const res = await fetch(base + url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), cookie } });
-    const set = res.headers.getSetCookie();
-    if (set.length > 0) cookie = set.map((c) => c.split(';')[0]).join('; ');
-    if (res.status >= 300) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    return res.json();
-  }
-
+  const server = await startBenchServer(dir);
+  const { call } = server;
   try {
-    const user = { username: 'bench', password: 'bench password' };
-    const json = { method: 'POST', headers: { 'content-type': 'application/json' } };
-    if (setupToken !== null) await call('/api/setup', { ...json, body: JSON.stringify({ token: setupToken, ...user }) });
-    else await call('/api/login', { ...json, body: JSON.stringify(user) });
-
     const results: GalleryMeasure[] = [];
     /** `n` requests in all from `concurrency` clients, each sending its next when its last was answered. */
     const measure = async (endpoint: string, next: () => string, n: number, concurrency: number, seen?: (body: unknown) => void): Promise<void> => {
       await call(next()); // warm: the first request of a kind builds caches the others share
-      const times: number[] = [];
-      const cpu0 = cpuOf(pid);
-      let left = n;
-      const client = async (): Promise<void> => {
-        while (left-- > 0) {
-          const u = next();
-          const t = performance.now();
-          const body = await call(u);
-          times.push(performance.now() - t);
-          seen?.(body);
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, client));
-      const cpu = (cpuOf(pid) - cpu0) / n;
-      times.sort((a, b) => a - b);
-      const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
-      results.push({ endpoint, concurrency, requests: n, p50: at(0.5), p95: at(0.95), max: at(1), cpu });
-      process.stderr.write(`${endpoint} x${concurrency}: p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms\n`);
+      const t = await server.time(next, n, concurrency, seen);
+      results.push({ endpoint, concurrency, requests: n, p50: t.p50, p95: t.p95, max: t.max, cpu: t.cpu });
+      process.stderr.write(`${endpoint} x${concurrency}: p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms\n`);
     };
 
     interface Page {
@@ -135,8 +86,6 @@ async function measureAll(dir: string): Promise<GalleryMeasure[]> {
     }
     return results;
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await server.stop();
   }
 }
