@@ -133,7 +133,8 @@ describe('textvault jobs cancel / retry / passphrase', () => {
   it('Ctrl-C on jobs run stops the running import at once; the job stays queued', async () => {
     const dir = tempDir();
     const big = path.join(dir, 'big.xml');
-    await writeSmsBackup(big, { seed: 54, sms: 100_000, mms: 100, mediaBytes: 20_000 });
+    // Big enough (~100 MB) that the import still runs when the poll below, a CLI run per look, has seen it start.
+    await writeSmsBackup(big, { seed: 54, sms: 300_000, mms: 100, mediaBytes: 20_000 });
     const vault = path.join(dir, 'vault');
     const [id] = await queueImports(vault, [big]);
     const child = spawn(process.execPath, [...NODE_FLAGS, CLI, '--vault', vault, 'jobs', 'run'], { stdio: 'ignore' });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { IMPORTABLE } from '../../formats/formats.js';
 import { passphraseSource } from '../passphrase.js';
-import { skippedNote, type ImportResult } from '../../vault/import/import-backup.js';
+import type { ImportResult } from '../../vault/import/import-backup.js';
 import { CommandFailed, formatCount, printJson, withVault, type GlobalOptions } from '../context.js';
 import { progressBar } from '../progress.js';
 import { terminalSafe } from '../terminal.js';
@@ -47,7 +47,7 @@ function summary(r: ImportResult, notes: RunNotes = { regionSaid: false }): stri
     notes.regionSaid = true;
     lines.push(`  ${r.regionNote}`);
   }
-  if (r.skippedKnown) lines.push(`  ${skippedNote(r.skippedKnown)} (--force reads them again)`);
+  if (r.skippedKnown) lines.push(`  ${r.skippedKnown.note} (--force reads them again)`);
   if (r.salvageReason) lines.push(`  stopped at damage, kept everything before it: ${r.salvageReason}`);
   if (c.warnings > 0) {
     lines.push(`  ${countNoun(c.warnings, 'warning')}:`);

@@ -94,6 +94,15 @@ export interface ImportProgress {
 
 export type ImportCounts = RunCounts;
 
+/** Records an import skipped because an earlier import of the same growing file read them (body-checkpoints.ts). */
+export interface SkippedKnown {
+  backupId: number;
+  records: number;
+  bytes: number;
+  /** What the import history and the command line say of it. */
+  note: string;
+}
+
 export interface ImportResult {
   file: string;
   format: FormatId;
@@ -114,7 +123,7 @@ export interface ImportResult {
   /** Why a salvaged import stopped early. */
   salvageReason?: string;
   /** The file began with the same records, byte for byte, as an earlier import of it: they were skipped (counted as duplicates). */
-  skippedKnown?: { backupId: number; records: number; bytes: number };
+  skippedKnown?: SkippedKnown;
   seconds: number;
 }
 
@@ -206,7 +215,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     ...(entry.format === 'sbr' && entry.sizeOnDisk >= 2 * every ? { checkpointEvery: every } : {}),
   };
   const checkpoints: StoredCheckpoint[] = [];
-  let skippedKnown: ImportResult['skippedKnown'];
+  let skippedKnown: SkippedKnown | undefined;
 
   const sink = blobMediaSink(vault.blobs);
   const minFree = requiredFreeBytes(vault.dir, await minFreeBytes(vault.config));
@@ -261,7 +270,12 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
       kinds.mms += known.mms;
       kinds.calls += known.calls;
       checkpoints.push(...before);
-      skippedKnown = { backupId: checkpoint.backupId, records: known.read, bytes: checkpoint.offset };
+      skippedKnown = {
+        backupId: checkpoint.backupId,
+        records: known.read,
+        bytes: checkpoint.offset,
+        note: `the first ${known.read.toLocaleString('en-US')} records (${(checkpoint.offset / 1e6).toFixed(0)} MB) were the same bytes as backup #${checkpoint.backupId} read: skipped as duplicates, read from there`,
+      };
     };
     const onContact = (c: ContactRecord): void => {
       signal?.throwIfAborted();
@@ -341,7 +355,7 @@ async function importEntry(vault: Vault, entry: BackupUnit, options: ImportOptio
     const status = salvageReason === undefined ? 'complete' : 'partial';
     const notes = [
       ...(salvageReason ? [`salvaged: ${salvageReason}`] : []),
-      ...(skippedKnown ? [skippedNote(skippedKnown)] : []),
+      ...(skippedKnown ? [skippedKnown.note] : []),
       ...warnings.slice(0, 20).map((w) => `${w.line}:${w.column}: ${w.message}`),
     ];
     await finishBackupRun(vault, backupId, { header, digest, status, counts, notes });
@@ -394,9 +408,4 @@ async function skipped(vault: Vault, entry: BackupUnit, known: KnownBackup, star
     warnings: [],
     seconds: (Date.now() - started) / 1000,
   };
-}
-
-/** What the import history says of records skipped as known. */
-export function skippedNote(s: NonNullable<ImportResult['skippedKnown']>): string {
-  return `the first ${s.records.toLocaleString('en-US')} records (${(s.bytes / 1e6).toFixed(0)} MB) were the same bytes as backup #${s.backupId} read: skipped as duplicates, read from there`;
 }
