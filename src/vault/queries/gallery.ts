@@ -16,8 +16,7 @@ import type { Vault } from '../vault.js';
 import { addressesFor } from './calls.js';
 import { conversationsWith, conversationSummaries } from './conversations.js';
 import { BadCursorError, clampLimit, decodeCursor, encodeCursor, pageStart, twoWayPage, type OpenAt, type Position, type WalkDirection } from './cursor.js';
-import { directionOf, partName, sendersOf } from './message-view.js';
-import type { Person } from './names.js';
+import { directionOf, partName, sendersOf, type MessagePlace } from './message-view.js';
 import { cached } from './snapshot.js';
 
 export const DEFAULT_GALLERY_LIMIT = 100;
@@ -34,19 +33,13 @@ export interface GalleryFilter {
   limit?: number;
 }
 
-export interface GalleryItem {
+export interface GalleryItem extends MessagePlace {
   id: number;
   url: string;
   kind: GalleryKind;
   contentType: string;
   name: string | null;
   size: number;
-  messageId: number;
-  conversationId: number;
-  conversationTitle: string;
-  date: number;
-  direction: 'in' | 'out' | 'unknown';
-  sender: Person | null;
 }
 
 export interface GalleryPage {

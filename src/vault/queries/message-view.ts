@@ -37,6 +37,16 @@ export interface MessageView {
 }
 
 /** The columns a view needs from `messages`. */
+/** Where a listed item (a search hit, a gallery item) came from: its message, in its conversation. */
+export interface MessagePlace {
+  messageId: number;
+  conversationId: number;
+  conversationTitle: string;
+  date: number;
+  direction: 'in' | 'out' | 'unknown';
+  sender: Person | null;
+}
+
 export interface MessageRow {
   id: number;
   conversation_id: number;

@@ -12,8 +12,7 @@ import type { Vault } from '../vault.js';
 import { addressesFor } from './calls.js';
 import { conversationSummaries } from './conversations.js';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './cursor.js';
-import { directionOf, sendersOf } from './message-view.js';
-import type { Person } from './names.js';
+import { directionOf, sendersOf, type MessagePlace } from './message-view.js';
 import { snippet } from './snippet.js';
 
 export interface SearchFilter {
@@ -29,13 +28,7 @@ export interface SearchFilter {
   cursor?: string;
 }
 
-export interface SearchHit {
-  messageId: number;
-  conversationId: number;
-  conversationTitle: string;
-  date: number;
-  direction: 'in' | 'out' | 'unknown';
-  sender: Person | null;
+export interface SearchHit extends MessagePlace {
   snippet: string;
 }
 
