@@ -73,12 +73,6 @@ export async function readPlainSbr(file: string, name: string, ctx: ReadContext,
         header = h;
         ctx.handler.header(h);
       },
-      record: (r, attrText) => {
-        ctx.handler.record(r, attrText);
-      },
-      warning: (w) => {
-        ctx.handler.warning(w);
-      },
     },
   });
   try {

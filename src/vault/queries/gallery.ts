@@ -16,7 +16,7 @@ import type { Vault } from '../vault.js';
 import { addressesFor } from './calls.js';
 import { conversationsWith, conversationSummaries } from './conversations.js';
 import { BadCursorError, clampLimit, decodeCursor, encodeCursor, pageStart, twoWayPage, type OpenAt, type Position, type WalkDirection } from './cursor.js';
-import { directionOf, partName, sendersOf, type MessagePlace } from './message-view.js';
+import { partName, placeOf, sendersOf, type MessagePlace } from './message-view.js';
 import { cached } from './snapshot.js';
 
 export const DEFAULT_GALLERY_LIMIT = 100;
@@ -201,12 +201,7 @@ export async function viewItems(vault: Vault, partIds: readonly number[]): Promi
         contentType: r.content_type ?? 'application/octet-stream',
         name: partName(JSON.parse(r.attrs) as [string, string][]),
         size: r.size ?? 0,
-        messageId: r.message_id,
-        conversationId: r.conversation_id,
-        conversationTitle: byId.get(r.conversation_id)?.title ?? '',
-        date: r.date_ms,
-        direction: directionOf(r.direction),
-        sender: senders.get(r.message_id) ?? null,
+        ...placeOf({ ...r, id: r.message_id }, byId, senders),
       },
     ];
   });

@@ -254,6 +254,22 @@ export async function previewsOf(vault: Vault, rows: readonly Pick<MessageRow, '
   return out;
 }
 
+/** A listed item's MessagePlace: its message's conversation (title from the summaries), date, direction and sender. */
+export function placeOf(
+  message: { id: number; conversation_id: number; date_ms: number; direction: string },
+  titles: ReadonlyMap<number, { title: string }>,
+  senders: ReadonlyMap<number, Person | null>,
+): MessagePlace {
+  return {
+    messageId: message.id,
+    conversationId: message.conversation_id,
+    conversationTitle: titles.get(message.conversation_id)?.title ?? '',
+    date: message.date_ms,
+    direction: directionOf(message.direction),
+    sender: senders.get(message.id) ?? null,
+  };
+}
+
 export function directionOf(d: string): 'in' | 'out' | 'unknown' {
   return d === 'in' || d === 'out' ? d : 'unknown';
 }

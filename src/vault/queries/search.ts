@@ -12,7 +12,7 @@ import type { Vault } from '../vault.js';
 import { addressesFor } from './calls.js';
 import { conversationSummaries } from './conversations.js';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './cursor.js';
-import { directionOf, sendersOf, type MessagePlace } from './message-view.js';
+import { placeOf, sendersOf, type MessagePlace } from './message-view.js';
 import { snippet } from './snippet.js';
 
 export interface SearchFilter {
@@ -87,15 +87,7 @@ export async function search(vault: Vault, filter: SearchFilter): Promise<Search
   const senders = await sendersOf(vault, page, (id) => byId.get(id)?.members ?? []);
   const last = page.at(-1);
   return {
-    items: page.map((r) => ({
-      messageId: r.id,
-      conversationId: r.conversation_id,
-      conversationTitle: byId.get(r.conversation_id)?.title ?? '',
-      date: r.date_ms,
-      direction: directionOf(r.direction),
-      sender: senders.get(r.id) ?? null,
-      snippet: snippet(r.body ?? '', filter.q),
-    })),
+    items: page.map((r) => ({ ...placeOf(r, byId, senders), snippet: snippet(r.body ?? '', filter.q) })),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor([last.id]) : null,
     total: Math.min(total, SEARCH_COUNT_CAP),
     totalIsLowerBound: total > SEARCH_COUNT_CAP,

@@ -130,27 +130,28 @@ function LightboxMediaView({ part }: { part: LightboxMedia }): ReactNode {
       return <video className="lightbox-video" src={viewUrl(part)} poster={thumbUrl(part, 320)} controls preload="metadata" aria-label={`Video ${name}`} onError={onError} />;
     case 'audio':
       return (
-        <div className="lightbox-file">
-          <span className="lightbox-icon" aria-hidden="true">
-            {mediaIcon(part.kind)}
-          </span>
-          <span>{name}</span>
+        <FileTile part={part} name={name}>
           <audio src={viewUrl(part)} controls preload="metadata" aria-label={`Audio ${name}`} onError={onError} />
-        </div>
+        </FileTile>
       );
     case 'vcard':
       return <VCardView url={part.url} name={name} />;
     default:
-      return (
-        <div className="lightbox-file">
-          <span className="lightbox-icon" aria-hidden="true">
-            {mediaIcon(part.kind)}
-          </span>
-          <span>{name}</span>
-          {part.size !== undefined && part.size !== null && <span className="muted">{formatBytes(part.size)}</span>}
-        </div>
-      );
+      return <FileTile part={part} name={name}>{part.size !== undefined && part.size !== null && <span className="muted">{formatBytes(part.size)}</span>}</FileTile>;
   }
+}
+
+/** What is not a picture: its kind's icon and its name, then what it offers (a player, its size). */
+function FileTile({ part, name, children }: { part: Pick<LightboxMedia, 'kind'>; name: string; children: ReactNode }): ReactNode {
+  return (
+    <div className="lightbox-file">
+      <span className="lightbox-icon" aria-hidden="true">
+        {mediaIcon(part.kind)}
+      </span>
+      <span>{name}</span>
+      {children}
+    </div>
+  );
 }
 
 /** A contact card read as the card it is (the part's text, fetched once); its icon and name until then or if it cannot be read. */
