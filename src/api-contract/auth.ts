@@ -9,7 +9,7 @@ export const Credentials = z.object({ username: z.string().min(1).max(64), passw
 /** POST /api/setup: the one-time token the server printed, and the first account. */
 export const Setup = Credentials.extend({ token: z.string().min(1).max(256) });
 /** Login, setup and GET /api/session: who is signed in and the token for X-CSRF-Token. */
-export const Session = z.strictObject({ username: z.string(), csrfToken: z.string() });
+export const Session = z.strictObject({ username: z.string(), csrfToken: z.string(), role: z.enum(['admin', 'user']) });
 
 export type Health = z.infer<typeof Health>;
 export type Session = z.infer<typeof Session>;

@@ -5,6 +5,7 @@
 export * from './archive.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './household.js';
 export * from './jobs.js';
 export * from './routes.js';
 export * from './sources.js';

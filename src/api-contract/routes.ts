@@ -8,6 +8,7 @@ import { z } from 'zod';
 import * as archive from './archive.js';
 import * as auth from './auth.js';
 import { IdParam, JobAccepted, NoParams, Paging } from './common.js';
+import * as household from './household.js';
 import * as jobs from './jobs.js';
 import * as sources from './sources.js';
 
@@ -33,6 +34,17 @@ export const ROUTES = {
   'POST /api/login': { params: NoParams, body: auth.Credentials, response: auth.Session },
   'POST /api/logout': { params: NoParams, status: 204, response: 'empty' },
   'GET /api/session': { params: NoParams, response: auth.Session },
+
+  'GET /api/archives': { params: NoParams, response: household.ArchiveList },
+  'POST /api/archives/current': { params: NoParams, body: household.ChooseArchive, response: household.ArchiveInfo },
+  'GET /api/shares': { params: NoParams, response: household.ShareList },
+  'POST /api/shares': { params: NoParams, body: household.NewShare, status: 201, response: household.Share },
+  'DELETE /api/shares/:id': { params: IdParam, status: 204, response: 'empty' },
+  'GET /api/users': { params: NoParams, response: household.AccountList },
+  'POST /api/users': { params: NoParams, body: household.NewAccount, status: 201, response: household.Account },
+  'PATCH /api/users/:id': { params: IdParam, body: household.AccountChange, response: household.Account },
+  'POST /api/users/:id/password': { params: IdParam, body: household.NewPassword, status: 204, response: 'empty' },
+  'DELETE /api/users/:id': { params: IdParam, body: household.RemoveAccount, response: household.AccountRemoved },
 
   'GET /api/conversations': { params: NoParams, query: archive.ConversationQuery, response: archive.ConversationPage },
   'GET /api/conversations/:id': { params: IdParam, response: archive.Conversation },

@@ -26,6 +26,8 @@ export interface GlobalOptions {
   media?: string;
   /** Hidden: the default below $TEXTVAULT_DIR; `npm start` in a checkout passes its ./vault. */
   defaultVault?: string;
+  /** Whose archive (households): default the only account's, else the home archive (the first admin's). */
+  user?: string;
 }
 
 export function vaultDir(opts: GlobalOptions): string {
@@ -46,9 +48,24 @@ let warnedAboutPermissions = false;
  * numbers) are loaded here, not when the command line starts: `--help` and usage errors need
  * none of them.
  */
-export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (vault: Vault) => Promise<T>): Promise<T> {
-  const [{ Vault }, { permissionWarning }] = await Promise.all([import('../vault/vault.js'), import('../vault/permissions.js')]);
-  const vault = await Vault.open(vaultDir(opts), { create, ...mediaOption(opts) });
+export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (vault: Vault) => Promise<T>, options: { home?: boolean } = {}): Promise<T> {
+  const [{ Vault }, { permissionWarning }, { chooseArchiveDir }, { UserError }] = await Promise.all([
+    import('../vault/vault.js'),
+    import('../vault/permissions.js'),
+    import('../vault/household/choose-archive.js'),
+    import('../vault/auth/users.js'),
+  ]);
+  const home = vaultDir(opts);
+  let dir = home;
+  if (options.home !== true) {
+    try {
+      dir = await chooseArchiveDir(home, opts.user);
+    } catch (e) {
+      throw e instanceof UserError ? new CommandFailed(e.message) : e;
+    }
+  }
+  // Media in S3 (--media) are for a new home vault; another account's archive keeps its media in its folder.
+  const vault = await Vault.open(dir, { create, ...(dir === home ? mediaOption(opts) : {}) });
   if (!warnedAboutPermissions) {
     warnedAboutPermissions = true;
     const warning = permissionWarning(vault.dir);

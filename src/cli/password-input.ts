@@ -54,3 +54,9 @@ export async function readNewPassword(): Promise<string> {
   if (first !== again) throw new Error('the two passwords differ; nothing was changed');
   return first;
 }
+
+/** A line typed at a visible prompt, or the first line of standard input when piped (a confirmation). */
+export async function readLine(question: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(question);
+  return firstLine(process.stdin);
+}

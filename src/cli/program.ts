@@ -39,6 +39,7 @@ export function buildProgram(): Command {
     .version(packageVersion())
     .option('--vault <dir>', `the vault folder (default: ${describeDefaultVault()})`)
     .option('--media <url>', 'keep a new vault\'s media in S3-compatible storage: s3://BUCKET/PREFIX (default: $TEXTVAULT_MEDIA, else the vault folder); endpoint, region and keys from the AWS_* environment variables')
+    .option('--user <name>', "work on this account's archive (a server for a household; default: the only account's, else the first admin's)")
     .addOption(new Option('--default-vault <dir>', 'the vault when neither --vault nor $TEXTVAULT_DIR names one (npm start: ./vault)').hideHelp())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -9,9 +9,10 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ResponseOf } from '../api-contract/index.js';
 import { DEFAULT_SESSION_TTL_MS } from '../vault/auth/sessions.js';
-import type { SourceService } from '../sources/source-service.js';
-import { UPLOADS_DIR, type JobQueue } from '../vault/jobs/index.js';
-import type { Vault } from '../vault/vault.js';
+import type { ArchiveHost } from '../sources/archive-host.js';
+import { activeArchives } from '../vault/household/archives.js';
+import { UPLOADS_DIR } from '../vault/jobs/index.js';
+import { accountRoutes } from './auth/account-routes.js';
 import { installGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { limitConnectionsPerAddress } from './connection-limit.js';
@@ -19,7 +20,7 @@ import { clientErrorHandler, errorHandler, frameworkErrorHandler } from './error
 import { installHostCheck } from './host-check.js';
 import { DEFAULT_LIMITS, uploadMaxBytes, type ServerLimits } from './limits.js';
 import { archiveRoutes } from './routes/archive.js';
-import { ingestMaxBytes, ingestRoutes } from './routes/ingest.js';
+import { deviceIn, ingestMaxBytes, ingestRoutes, type IngestTarget } from './routes/ingest.js';
 import { exportRoutes } from './routes/exports.js';
 import { formatRoutes } from './routes/formats.js';
 import { galleryRoutes } from './routes/gallery.js';
@@ -34,12 +35,11 @@ import { installBodyDeadline } from './timeouts.js';
 export const VERSION = '0.1.0';
 
 export interface ServerOptions {
-  /** The vault the API reads. Use a connection of its own, not the job queue's (see serve.ts). */
-  vault: Vault;
-  /** Runs uploads and verifies; its control database also holds the accounts. */
-  jobs: JobQueue;
-  /** The vault's sources, alerts and device tokens (docs/sources.md); omitted: those routes are absent. */
-  sources?: SourceService;
+  /**
+   * Every archive of the household, open: each request works on its session's archive
+   * (auth/archive-scope.ts); the home archive's control database holds the accounts.
+   */
+  host: ArchiveHost;
   /** The built web app (dist/web); omitted or missing: API only. */
   webRoot?: string;
   /** One-time token for creating the first account; null when an account exists. */
@@ -100,7 +100,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) routes.push({ method, url: route.url, public: route.config?.public === true });
   });
-  const control = options.jobs.control;
+  const { host } = options;
+  const control = host.accounts;
   const sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
   app.setErrorHandler(errorHandler);
@@ -118,7 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // (8 KiB) sent a 29 KB gallery page through a zlib stream, 2.4 ms of CPU against 0.2 ms (BENCHMARKS.md).
   await app.register(fastifyCompress, { globalDecompression: false, threshold: 1024, encodings: ['br', 'gzip', 'deflate'], syncThreshold: 64 * 1024 });
   securityHeaders(app);
-  installGuard(app, control, sessionTtlMs);
+  installGuard(app, host, sessionTtlMs);
 
   app.get('/api/health', { config: { public: true } }, (): ResponseOf<'GET /api/health'> => ({ ok: true, version: VERSION }));
   authRoutes(app, {
@@ -128,16 +129,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     loginRateLimit: options.loginRateLimit ?? { max: 10, windowMs: 60_000 },
     secureCookies: options.secureCookies ?? false,
   });
-  archiveRoutes(app, options.vault);
-  galleryRoutes(app, options.vault);
-  mediaRoutes(app, options.vault);
-  jobRoutes(app, options.jobs, options.vault.dir, () => uploadMaxBytes(options.vault));
-  exportRoutes(app, options.jobs, options.vault.dir);
+  accountRoutes(app, host);
+  archiveRoutes(app);
+  galleryRoutes(app);
+  mediaRoutes(app);
+  jobRoutes(app, uploadMaxBytes);
+  exportRoutes(app);
   formatRoutes(app);
-  snapshotRoutes(app, options.vault, options.jobs);
-  // Phones and sync apps upload here with a device token instead of a session (docs/sources.md).
-  await app.register(ingestRoutes, { queue: options.jobs, spoolDir: path.join(options.vault.dir, UPLOADS_DIR), maxBytes: () => ingestMaxBytes(options.vault) });
-  if (options.sources !== undefined) await app.register(sourceRoutes, { service: options.sources });
+  snapshotRoutes(app);
+  // Phones and sync apps upload here with a device token instead of a session (docs/sources.md):
+  // the token names its archive (tokens are random, so at most one archive holds it); an archive
+  // whose owner is disabled takes none.
+  const device = async (token: string): Promise<IngestTarget | undefined> => {
+    for (const archive of await activeArchives(control, host.homeDir)) {
+      const r = await host.get(archive);
+      const found = await deviceIn(r.queue, path.join(r.jobVault.dir, UPLOADS_DIR), () => ingestMaxBytes(r.jobVault), token);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  await app.register(ingestRoutes, { device });
+  await app.register(sourceRoutes);
   await staticApp(app, options.webRoot);
   return app;
 }

@@ -121,6 +121,27 @@ export interface UsersTable {
   password_hash: string;
   created_at: number;
   updated_at: number;
+  /** `admin` (manages accounts, never reads their messages) or `user`. */
+  role: Generated<string>;
+  /** Set while the account may not sign in; its sessions and its archive's tokens are refused. */
+  disabled_at: number | null;
+  /** For single sign-on's link by verified e-mail (when the admin allows it). */
+  email: string | null;
+}
+
+/** An archive: a vault folder, `.` (the server's own) or `archives/<id>` (docs/architecture.md). */
+export interface ArchivesTable {
+  id: Generated<number>;
+  owner_id: number | null;
+  dir: string;
+  created_at: number;
+}
+
+/** A read-only share of an archive with another account. */
+export interface SharesTable {
+  archive_id: number;
+  user_id: number;
+  created_at: number;
 }
 
 export interface SessionsTable {
@@ -129,6 +150,8 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** The archive this session looks at (its own when null). */
+  archive_id: number | null;
 }
 
 export interface ControlSchema {
@@ -141,4 +164,6 @@ export interface ControlSchema {
   folder_files: FolderFilesTable;
   users: UsersTable;
   sessions: SessionsTable;
+  archives: ArchivesTable;
+  shares: SharesTable;
 }

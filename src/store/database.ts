@@ -20,6 +20,7 @@ import * as m0012jobCancel from './migrations/0012-job-cancel.js';
 import * as m0013jobExpanded from './migrations/0013-job-expanded.js';
 import * as m0014holdRefs from './migrations/0014-hold-server-secret-refs.js';
 import * as m0015jobSecrets from './migrations/0015-job-secrets.js';
+import * as m0020households from './migrations/0020-households.js';
 import * as m0016 from './migrations/0016-derived-media.js';
 import * as m0017 from './migrations/0017-body-checkpoints.js';
 import * as m0018 from './migrations/0018-aggregate-cache.js';
@@ -57,6 +58,7 @@ const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0013-job-expanded': m0013jobExpanded,
   '0014-hold-server-secret-refs': m0014holdRefs,
   '0015-job-secrets': m0015jobSecrets,
+  '0020-households': m0020households,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -196,6 +196,19 @@ describe('the API contract', () => {
     await device('GET /api/ingest/jobs/:id', { params: { id: put.jobId }, headers: bearer });
     await owner('DELETE /api/tokens/:id', { params: { id: token.id } });
 
+    // Accounts and archives: the admin adds an account, shares its own archive with it, looks at
+    // its own archive through the switcher, ends the share and removes the account.
+    const kid = (await owner('POST /api/users', { json: { username: 'kid', password: 'Purple elephant ladder 73', email: 'kid@example.org' } })) as { id: number };
+    expect(((await owner('GET /api/users')) as { items: unknown[] }).items.length).toBe(2);
+    await owner('PATCH /api/users/:id', { params: { id: kid.id }, json: { email: null, disabled: false } });
+    await owner('POST /api/users/:id/password', { params: { id: kid.id }, json: { password: 'Orange giraffe window 58' } });
+    await owner('POST /api/shares', { json: { username: 'kid' } });
+    expect(((await owner('GET /api/shares')) as { items: unknown[] }).items.length).toBe(1);
+    const archives = (await owner('GET /api/archives')) as { items: { id: number; current: boolean }[] };
+    await owner('POST /api/archives/current', { json: { archiveId: archives.items[0]?.id ?? 0 } });
+    await owner('DELETE /api/shares/:id', { params: { id: kid.id } });
+    expect(await owner('DELETE /api/users/:id', { params: { id: kid.id }, json: { confirm: 'kid' } })).toEqual({ removed: 'kid', archiveDeleted: true });
+
     await owner('POST /api/logout');
     expect([...Object.keys(ROUTES)].filter((k) => !called.has(k as RouteKey)), 'routes this test did not call').toEqual([]);
   }, 180_000);

@@ -27,7 +27,7 @@ describe('textvault serve and user', () => {
     expect(withStdin(['--vault', vault, 'user', 'passwd', 'bob'], 'another secret!!\n').code).toBe(1);
     expect(withStdin(['--vault', vault, 'user', 'add', 'carol'], 'short\n').stderr).toContain('at least 8');
     expect(withStdin(['--vault', vault, 'user', 'add', 'carol'], 'password123\n').stderr).toContain('the password is too easy to guess (it is a very common password)');
-    expect(JSON.parse(withStdin(['--vault', vault, 'user', 'add', 'dave', '--json'], 'dave has a long secret\n').stdout)).toEqual({ user: 'dave', outcome: 'added' });
+    expect(JSON.parse(withStdin(['--vault', vault, 'user', 'add', 'dave', '--json'], 'dave has a long secret\n').stdout)).toEqual({ user: 'dave', outcome: 'added', role: 'user' });
 
     // No command at all: serve.
     const child = spawn(process.execPath, [...NODE_FLAGS, CLI, '--vault', vault, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });

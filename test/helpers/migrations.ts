@@ -14,8 +14,10 @@ export async function migrateBack(
   name: string,
   downs: Pick<Migration, 'down'>[],
   edit?: (sqlite: BetterSqlite3.Database) => void,
+  /** Which database of the vault: the archive (default) or the control database. */
+  file: string = DB_FILE,
 ): Promise<void> {
-  const sqlite = new BetterSqlite3(path.join(dir, DB_FILE));
+  const sqlite = new BetterSqlite3(path.join(dir, file));
   registerSqlFunctions(sqlite);
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {

@@ -33,7 +33,7 @@ describe('setup and login', () => {
     expect(cookies.find((c) => c.startsWith('tv_csrf='))).not.toMatch(/HttpOnly/i);
     const body = (await res.json()) as { username: string; csrfToken: string };
     expect(body.username).toBe('owner');
-    expect(await anon.json('/api/session')).toEqual({ username: 'owner', csrfToken: body.csrfToken });
+    expect(await anon.json('/api/session')).toEqual({ username: 'owner', csrfToken: body.csrfToken, role: 'admin' });
 
     expect(await new Client(server.url).json('/api/setup')).toEqual({ needed: false });
     const again = await new Client(server.url).request('POST', '/api/setup', { json: { token: server.setupToken, username: 'intruder', password: 'long enough password' } });

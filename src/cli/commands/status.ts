@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CommandFailed, printJson, stopSignal, withQueue, type GlobalOptions } from '../context.js';
+import { CommandFailed, mediaOption, printJson, stopSignal, vaultDir, withQueue, type GlobalOptions } from '../context.js';
 import { jobLine } from './jobs.js';
 import { sourceLines } from './source.js';
 import { countNoun, nounFor } from '../../formats/plural.js';
@@ -58,34 +58,31 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
     .description('run sources, jobs and alerts without the web server (until Ctrl-C)')
     .option('--json', 'print each job change as one JSON line (JSON Lines)')
     .action(async (opts: { json?: boolean }) => {
-      const [{ SourceService }, { notifiersFromConfig }, { SnapshotService }] = await Promise.all([
-        sourceService(),
-        import('../../sources/notify/index.js'),
-        import('../../sources/snapshot-service.js'),
-      ]);
-      await withQueue(globals(), true, async (queue, vault) => {
-        const notifiers = await notifiersFromConfig(vault);
-        const service = new SourceService(vault, queue, { notifiers });
-        // Scheduled snapshots of the vault (`textvault snapshot schedule`), as `serve` takes them.
-        const snapshots = new SnapshotService(vault, { notifiers });
-        queue.on('job', (j) => {
-          if (j.status !== 'queued') process.stdout.write((opts.json === true ? JSON.stringify(j) : jobLine(j)) + '\n');
-        });
+      const { ArchiveHost } = await import('../../sources/archive-host.js');
+      // Every archive of the household (each account's), as `serve` runs them.
+      const g = globals();
+      const host = await ArchiveHost.open(vaultDir(g), {
+        api: false,
+        ...mediaOption(g),
+        onOpen: (runtime) => {
+          runtime.queue.on('job', (j) => {
+            if (j.status !== 'queued') process.stdout.write((opts.json === true ? JSON.stringify(j) : jobLine(j)) + '\n');
+          });
+        },
+      });
+      try {
         const stopped = stopSignal();
-        await queue.start();
-        await service.start();
-        await snapshots.start();
+        await host.start();
+        const dir = host.homeDir;
         process.stdout.write(
           opts.json === true
-            ? `${JSON.stringify({ daemon: 'started', vault: vault.dir })}\n`
-            : `textvault daemon: watching ${vault.dir}; Ctrl-C to stop (a running import is rolled back and stays queued)\n`,
+            ? `${JSON.stringify({ daemon: 'started', vault: dir })}\n`
+            : `textvault daemon: watching ${dir}; Ctrl-C to stop (a running import is rolled back and stays queued)\n`,
         );
         await stopped;
-        // Stop the running job first: it may take a while, and a shutdown should not wait for it.
-        const stopping = queue.stop({ interrupt: true });
-        await service.stop();
-        await snapshots.stop();
-        await stopping;
-      });
+      } finally {
+        // Stops every archive's running job first (rolled back, stays queued), then closes.
+        await host.close();
+      }
     });
 }

@@ -5,9 +5,11 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ControlStore } from '../../store/database.js';
+import type { ArchiveHost } from '../../sources/archive-host.js';
 import { findSession, type Session } from '../../vault/auth/sessions.js';
+import { pickArchive } from '../../vault/household/archives.js';
 import { errorBody } from '../errors.js';
+import type { RouteAccess } from './archive-scope.js';
 
 export const SESSION_COOKIE = 'tv_session';
 export const CSRF_COOKIE = 'tv_csrf';
@@ -50,8 +52,10 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function installGuard(app: FastifyInstance, control: ControlStore, sessionTtlMs: number): void {
+export function installGuard(app: FastifyInstance, host: ArchiveHost, sessionTtlMs: number): void {
+  const control = host.accounts;
   app.decorateRequest('session', null);
+  app.decorateRequest('archive', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     // Everything outside /api is the single-page app's static files: public by design.
     if (!isApiRequest(request)) return;
@@ -64,5 +68,19 @@ export function installGuard(app: FastifyInstance, control: ControlStore, sessio
       if (typeof sent !== 'string' || !sameToken(sent, request.session.csrfToken))
         return reply.status(403).send(errorBody('csrf', 'missing or wrong X-CSRF-Token header: reload the page and try again'));
     }
+    const session = request.session;
+    const access: RouteAccess = request.routeOptions.config.access ?? (SAFE_METHODS.has(request.method) ? 'read' : 'write');
+    if (access === 'account') return;
+    if (access === 'admin') {
+      if (session.user.role !== 'admin') return reply.status(403).send(errorBody('admin_only', 'only an admin may manage accounts: ask the admin of this server'));
+      return;
+    }
+    const picked = await pickArchive(control, host.homeDir, session.user.id, session.archiveId);
+    if (picked === undefined) return reply.status(403).send(errorBody('no_archive', 'this account has no archive: ask the admin of this server'));
+    if (access === 'write' && picked.readOnly)
+      return reply
+        .status(403)
+        .send(errorBody('read_only', `${picked.ownerName ?? 'Its owner'} shares this archive with you read-only: you can browse, search and export it, not change it. Switch to your own archive to import.`));
+    request.archive = { ...(await host.get(picked)), readOnly: picked.readOnly };
   });
 }

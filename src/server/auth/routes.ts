@@ -51,7 +51,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     setupToken = null;
     const session = await createSession(control, user, options.sessionTtlMs);
     setCookies(reply, session);
-    return reply.status(201).send({ username: user.username, csrfToken: session.csrfToken } satisfies ResponseOf<'POST /api/setup'>);
+    return reply.status(201).send({ username: user.username, csrfToken: session.csrfToken, role: user.role } satisfies ResponseOf<'POST /api/setup'>);
   });
 
   // Failed logins only are counted, per account and per address (login-throttle.ts), not every request.
@@ -76,20 +76,20 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     await purgeExpiredSessions(control);
     const session = await createSession(control, user, options.sessionTtlMs);
     setCookies(reply, session);
-    return { username: user.username, csrfToken: session.csrfToken } satisfies ResponseOf<'POST /api/login'>;
+    return { username: user.username, csrfToken: session.csrfToken, role: user.role } satisfies ResponseOf<'POST /api/login'>;
   });
 
-  app.post('/api/logout', async (request, reply) => {
+  app.post('/api/logout', { config: { access: 'account' } }, async (request, reply) => {
     if (request.session !== null) await endSession(control, request.session.token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
 
-  app.get('/api/session', (request) => {
+  app.get('/api/session', { config: { access: 'account' } }, (request) => {
     const s = request.session;
     // The guard has already refused anonymous requests; this keeps the type honest.
     if (s === null) return errorBody('unauthenticated', 'log in first');
-    return { username: s.user.username, csrfToken: s.csrfToken } satisfies ResponseOf<'GET /api/session'>;
+    return { username: s.user.username, csrfToken: s.csrfToken, role: s.user.role } satisfies ResponseOf<'GET /api/session'>;
   });
 }

@@ -23,7 +23,7 @@ import { getConversation, listConversations } from '../../vault/queries/conversa
 import { search } from '../../vault/queries/search.js';
 import { threadPage, type ThreadPosition } from '../../vault/queries/thread.js';
 import { timelinePage, type TimelinePosition } from '../../vault/queries/timeline.js';
-import type { Vault } from '../../vault/vault.js';
+import { archiveOf } from '../auth/archive-scope.js';
 import { ApiError } from '../errors.js';
 
 /** Where a two-way page starts: at most one of before, after and date (and `also`, which `names` lists for the error). */
@@ -41,42 +41,42 @@ function position(q: z.infer<typeof ThreadQuery>): ThreadPosition {
   return q.around === undefined ? start : { kind: 'around', messageId: q.around };
 }
 
-export function archiveRoutes(app: FastifyInstance, vault: Vault): void {
-  app.get('/api/conversations', async (request): Promise<ResponseOf<'GET /api/conversations'>> => listConversations(vault, ConversationQuery.parse(request.query)));
+export function archiveRoutes(app: FastifyInstance): void {
+  app.get('/api/conversations', async (request): Promise<ResponseOf<'GET /api/conversations'>> => listConversations(archiveOf(request).vault, ConversationQuery.parse(request.query)));
 
   app.get('/api/conversations/:id', async (request): Promise<ResponseOf<'GET /api/conversations/:id'>> => {
-    const c = await getConversation(vault, IdParam.parse(request.params).id);
+    const c = await getConversation(archiveOf(request).vault, IdParam.parse(request.params).id);
     return { id: c.id, title: c.title, members: c.members, isGroup: c.isGroup, messageCount: c.messageCount, firstDate: c.firstDate, lastDate: c.lastDate };
   });
 
   app.get('/api/conversations/:id/messages', async (request): Promise<ResponseOf<'GET /api/conversations/:id/messages'>> => {
     const { id } = IdParam.parse(request.params);
     const q = ThreadQuery.parse(request.query);
-    return threadPage(vault, id, position(q), { limit: q.limit });
+    return threadPage(archiveOf(request).vault, id, position(q), { limit: q.limit });
   });
 
-  app.get('/api/search', async (request): Promise<ResponseOf<'GET /api/search'>> => search(vault, SearchQuery.parse(request.query)));
+  app.get('/api/search', async (request): Promise<ResponseOf<'GET /api/search'>> => search(archiveOf(request).vault, SearchQuery.parse(request.query)));
 
-  app.get('/api/calls', async (request): Promise<ResponseOf<'GET /api/calls'>> => listCalls(vault, CallQuery.parse(request.query)));
+  app.get('/api/calls', async (request): Promise<ResponseOf<'GET /api/calls'>> => listCalls(archiveOf(request).vault, CallQuery.parse(request.query)));
 
   app.get('/api/timeline', async (request): Promise<ResponseOf<'GET /api/timeline'>> => {
     const q = TimelineQuery.parse(request.query);
-    return timelinePage(vault, startAt(q), q);
+    return timelinePage(archiveOf(request).vault, startAt(q), q);
   });
 
-  app.get('/api/stats/summary', async (): Promise<ResponseOf<'GET /api/stats/summary'>> => summary(vault));
-  app.get('/api/stats/monthly', async (): Promise<ResponseOf<'GET /api/stats/monthly'>> => {
-    const months = await monthly(vault);
+  app.get('/api/stats/summary', async (request): Promise<ResponseOf<'GET /api/stats/summary'>> => summary(archiveOf(request).vault));
+  app.get('/api/stats/monthly', async (request): Promise<ResponseOf<'GET /api/stats/monthly'>> => {
+    const months = await monthly(archiveOf(request).vault);
     return { months, gaps: longGaps(months), longGapMonths: LONG_GAP_MONTHS };
   });
   app.get('/api/stats/top-contacts', async (request): Promise<ResponseOf<'GET /api/stats/top-contacts'>> => {
     const q = TopQuery.parse(request.query);
-    return { items: await topContacts(vault, q.by, q.limit) };
+    return { items: await topContacts(archiveOf(request).vault, q.by, q.limit) };
   });
-  app.get('/api/stats/activity', async (): Promise<ResponseOf<'GET /api/stats/activity'>> => ({ cells: await activity(vault) }));
+  app.get('/api/stats/activity', async (request): Promise<ResponseOf<'GET /api/stats/activity'>> => ({ cells: await activity(archiveOf(request).vault) }));
 
   app.get('/api/backups', async (request): Promise<ResponseOf<'GET /api/backups'>> => {
-    const page = await listBackupRuns(vault, Paging.parse(request.query));
+    const page = await listBackupRuns(archiveOf(request).vault, Paging.parse(request.query));
     // Where the server read the file (an upload's spool path) is the server's business; the name is the user's.
     return { items: page.items.map(({ path: _path, ...run }) => run), nextCursor: page.nextCursor };
   });

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { EXPORT_FORMATS } from '../../vault/export/export-formats.js';
-import { EXPORTS_DIR, type ExportJobResult, type JobQueue } from '../../vault/jobs/index.js';
+import { EXPORTS_DIR, type ExportJobResult } from '../../vault/jobs/index.js';
+import { archiveOf } from '../auth/archive-scope.js';
 import { ApiError } from '../errors.js';
 import { IdParam, NewExport, type ResponseOf } from '../../api-contract/index.js';
 import { printable } from '../params.js';
@@ -34,10 +35,10 @@ function isExportResult(r: object | null): r is ExportJobResult {
   return r !== null && 'download' in r && typeof r.download === 'string' && 'downloadName' in r && typeof r.downloadName === 'string';
 }
 
-export function exportRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: string): void {
-  const root = path.resolve(vaultDir, EXPORTS_DIR);
-
-  app.post('/api/exports', async (request, reply) => {
+export function exportRoutes(app: FastifyInstance): void {
+  // An export only reads the archive: someone it is shared with may make one.
+  app.post('/api/exports', { config: { access: 'export' } }, async (request, reply) => {
+    const { queue } = archiveOf(request);
     const body = NewExport.parse(request.body);
     // The contract leaves the list to the format descriptors (GET /api/formats), which the web app reads.
     const format = EXPORT_FORMATS.find((f) => f === body.format);
@@ -50,6 +51,8 @@ export function exportRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: st
   // Not compressed on the fly: a ZIP or PDF is compressed already, and Content-Length lets the browser show progress (app.ts).
   app.get('/api/exports/:id/download', { compress: false }, async (request, reply) => {
     const { id } = IdParam.parse(request.params);
+    const { queue, jobVault } = archiveOf(request);
+    const root = path.resolve(jobVault.dir, EXPORTS_DIR);
     const job = await queue.get(id);
     if (job?.kind !== 'export') throw new ApiError(404, 'not_found', `there is no export job ${id}`);
     if (job.status !== 'done' || !isExportResult(job.result)) throw new ApiError(409, 'conflict', `export job ${id} is ${job.status}: download it once it is done`);

@@ -13,8 +13,9 @@
  * Content-Length says so, otherwise as soon as the byte count passes the limit (the partial
  * file is deleted), so an upload can never fill the disk beyond that limit.
  *
- * Register it with the vault's job queue (the server does this in buildServer):
- *   await app.register(ingestRoutes, { queue, spoolDir: path.join(vault.dir, 'uploads'), maxBytes: () => ingestMaxBytes(vault) });
+ * Register it with a lookup from token to archive (the server's looks in every archive of the
+ * household, buildServer); for one queue:
+ *   await app.register(ingestRoutes, { device: (t) => deviceIn(queue, spoolDir, maxBytes, t) });
  * Its routes are marked `config.public` (see auth/guard.ts) because they do their own (token)
  * authentication: no session cookie, no CSRF header.
  */
@@ -34,12 +35,25 @@ import { checkDeclaredSize, declaredLength, spoolBody, spoolFailure, TooLargeErr
 
 export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 ** 3;
 
-export interface IngestOptions {
+/** The archive a device token belongs to, and where its uploads go. */
+export interface IngestTarget {
+  owner: TokenOwner;
   queue: JobQueue;
   /** Where uploads are written until their import job ends (created when missing). */
   spoolDir: string;
-  /** Largest upload accepted, in bytes (a function: read per request, so a setting change applies at once). */
-  maxBytes: number | (() => Promise<number>);
+  /** Largest upload accepted, in bytes (read per request, so a setting change applies at once). */
+  maxBytes: () => Promise<number>;
+}
+
+export interface IngestOptions {
+  /** The device a token belongs to (in whichever archive holds it), or undefined for an unknown or refused token. */
+  device: (token: string) => Promise<IngestTarget | undefined>;
+}
+
+/** The lookup for one archive's queue (tests, and the base of the server's household-wide one). */
+export async function deviceIn(queue: JobQueue, spoolDir: string, maxBytes: () => Promise<number>, token: string): Promise<IngestTarget | undefined> {
+  const owner = await checkToken(queue.control.db, token);
+  return owner === undefined ? undefined : { owner, queue, spoolDir, maxBytes };
 }
 
 /** The vault's `ingest.max-size` setting, or 8 GiB. */
@@ -50,8 +64,8 @@ export async function ingestMaxBytes(vault: Vault): Promise<number> {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The device whose token authenticated an ingest request. */
-    ingestDevice?: TokenOwner;
+    /** The device whose token authenticated an ingest request, and its archive. */
+    ingestDevice?: IngestTarget;
   }
 }
 
@@ -84,19 +98,18 @@ function bearer(request: FastifyRequest): string | undefined {
 const SETTING = 'ingest.max-size';
 
 export async function ingestRoutes(app: FastifyInstance, options: IngestOptions): Promise<void> {
-  const { queue, spoolDir } = options;
-  const limitNow = async (): Promise<number> => (typeof options.maxBytes === 'number' ? options.maxBytes : options.maxBytes());
 
   /** Token check and size pre-check, before a byte of the body is read. */
   const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = bearer(request);
-    const owner = token === undefined ? undefined : await checkToken(queue.control.db, token);
-    if (owner === undefined) {
+    const target = token === undefined ? undefined : await options.device(token);
+    if (target === undefined) {
       void reply.header('www-authenticate', 'Bearer realm="textvault ingest"').header('connection', 'close');
       await problem(reply, 401, 'unauthenticated', token === undefined ? 'send the device token as "Authorization: Bearer <token>" (textvault token create --name NAME)' : 'this token is unknown or revoked');
       return;
     }
-    request.ingestDevice = owner;
+    request.ingestDevice = target;
+    const { owner } = target;
     if (request.method === 'GET') return;
     if (!owner.sourceEnabled) {
       void reply.header('connection', 'close');
@@ -106,7 +119,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     // The same rule as the web app's uploads (spool.ts): refused before the body is read when it
     // is over the limit or would leave the disk too full for the import after it.
     try {
-      await checkDeclaredSize(declaredLength(request.headers['content-length']), await limitNow(), spoolDir, SETTING);
+      await checkDeclaredSize(declaredLength(request.headers['content-length']), await target.maxBytes(), target.spoolDir, SETTING);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       // Closing the connection: the client should not send the body we will not read.
@@ -115,8 +128,8 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     }
   };
 
-  const accepted = async (device: TokenOwner, file: string, name: string): Promise<Job> =>
-    queue.enqueue({ kind: 'import', file, deleteAfter: true, sourceId: device.sourceId, originalName: name });
+  const accepted = async (device: IngestTarget, file: string, name: string): Promise<Job> =>
+    device.queue.enqueue({ kind: 'import', file, deleteAfter: true, sourceId: device.owner.sourceId, originalName: name });
 
   const answer = (j: Job): IngestAccepted => ({
     jobId: j.id,
@@ -133,7 +146,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     return problem(reply, failure.status, failure.code, failure.message);
   };
 
-  const device = (request: FastifyRequest): TokenOwner => {
+  const device = (request: FastifyRequest): IngestTarget => {
     if (request.ingestDevice === undefined) throw new Error('ingest route reached without a device token');
     return request.ingestDevice;
   };
@@ -149,18 +162,19 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       '/api/ingest/:filename',
       { bodyLimit: Number.MAX_SAFE_INTEGER, config: { public: true }, onRequest: guard },
       async (request, reply) => {
-        const limit = await limitNow();
+        const target = device(request);
+        const limit = await target.maxBytes();
         // The device's token is good and the size fits: the upload may take as long as it keeps moving.
         allowSlowBody(request);
         const body = request.body as Readable | undefined;
         if (body === undefined || typeof body.pipe !== 'function') return problem(reply, 400, 'bad_request', 'send the backup file as the request body (curl -T FILE ...)');
         let file: string;
         try {
-          file = await spoolBody(body, spoolDir, limit);
+          file = await spoolBody(body, target.spoolDir, limit);
         } catch (e) {
           return failUpload(reply, e, limit);
         }
-        const job = await accepted(device(request), file, displayName(request.params.filename));
+        const job = await accepted(target, file, displayName(request.params.filename));
         return reply.status(202).send(answer(job) satisfies ResponseOf<'PUT /api/ingest/:filename'>);
       },
     );
@@ -171,7 +185,8 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   await app.register(async (scope) => {
     await scope.register(fastifyMultipart, { limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 20, fields: 20 } });
     scope.post('/api/ingest', { config: { public: true }, onRequest: guard }, async (request, reply) => {
-      const limit = await limitNow();
+      const target = device(request);
+      const limit = await target.maxBytes();
       if (!request.isMultipart()) return problem(reply, 415, 'unsupported_media_type', 'send multipart/form-data with the backup as a file field, or PUT the file to /api/ingest/FILENAME');
       allowSlowBody(request);
       const counted = { n: 0 };
@@ -179,7 +194,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       try {
         for await (const part of request.parts()) {
           if (part.type !== 'file') continue;
-          spooled.push({ file: await spoolBody(part.file, spoolDir, limit, counted), name: displayName(part.filename) });
+          spooled.push({ file: await spoolBody(part.file, target.spoolDir, limit, counted), name: displayName(part.filename) });
         }
       } catch (e) {
         // All or nothing: a request that fails part-way keeps none of its files.
@@ -188,7 +203,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       }
       if (spooled.length === 0) return problem(reply, 400, 'bad_request', 'the form has no file field: attach the backup file');
       const jobs: Job[] = [];
-      for (const s of spooled) jobs.push(await accepted(device(request), s.file, s.name));
+      for (const s of spooled) jobs.push(await accepted(target, s.file, s.name));
       const first = jobs[0];
       if (first === undefined) return problem(reply, 400, 'bad_request', 'no file');
       return reply.status(202).send({ ...answer(first), jobs: jobs.map(answer) } satisfies ResponseOf<'POST /api/ingest'>);
@@ -197,9 +212,10 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
 
   app.get<{ Params: { id: string } }>('/api/ingest/jobs/:id', { config: { public: true }, onRequest: guard }, async (request, reply) => {
     const id = Number(request.params.id);
-    const job = Number.isSafeInteger(id) ? await queue.get(id) : undefined;
+    const target = device(request);
+    const job = Number.isSafeInteger(id) ? await target.queue.get(id) : undefined;
     // A device sees only the jobs its own uploads started.
-    if (job?.sourceId !== device(request).sourceId) return problem(reply, 404, 'not_found', `no job ${request.params.id} from this device`);
+    if (job?.sourceId !== target.owner.sourceId) return problem(reply, 404, 'not_found', `no job ${request.params.id} from this device`);
     return reply.send(presentJob(job) satisfies ResponseOf<'GET /api/ingest/jobs/:id'>);
   });
 }

@@ -6,7 +6,9 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { UPLOADS_DIR, type JobQueue } from '../../vault/jobs/index.js';
+import { UPLOADS_DIR } from '../../vault/jobs/index.js';
+import type { Vault } from '../../vault/vault.js';
+import { archiveOf } from '../auth/archive-scope.js';
 import { ApiError } from '../errors.js';
 import { IdParam, JobPassphrase, Paging, UploadQuery, type ResponseOf } from '../../api-contract/index.js';
 import { printable } from '../params.js';
@@ -41,8 +43,7 @@ function passphraseOf(value: string | string[] | undefined): string | undefined 
   }
 }
 
-export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: string, maxUploadBytes: () => Promise<number>): void {
-  const spool = path.join(vaultDir, UPLOADS_DIR);
+export function jobRoutes(app: FastifyInstance, maxUploadBytes: (vault: Vault) => Promise<number>): void {
 
   // Encapsulated so the pass-through body parser applies to the upload route only.
   void app.register((scope, _options, registered) => {
@@ -57,11 +58,13 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
     // stops sending what will not be read.
     scope.post('/api/uploads', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (request, reply) => {
       const { name } = UploadQuery.parse(request.query);
+      const { queue, jobVault } = archiveOf(request);
+      const spool = path.join(jobVault.dir, UPLOADS_DIR);
       // An encrypted backup's passphrase, for this job only: sealed until the job ends, never logged.
       const passphrase = passphraseOf(request.headers[PASSPHRASE_HEADER]);
       const body = request.body as Readable | undefined;
       if (body === undefined || typeof body.pipe !== 'function') throw new ApiError(400, 'bad_request', 'send the file as the raw request body (Content-Type: application/octet-stream)');
-      const limit = await maxUploadBytes();
+      const limit = await maxUploadBytes(jobVault);
       try {
         await checkDeclaredSize(declaredLength(request.headers['content-length']), limit, spool, 'uploads.max-size');
       } catch (e) {
@@ -101,18 +104,21 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
     registered();
   });
 
-  app.post('/api/verify', async (_request, reply) => {
+  app.post('/api/verify', async (request, reply) => {
+    const { queue } = archiveOf(request);
     const job = await queue.enqueue({ kind: 'verify' });
     return reply.status(202).send({ jobId: job.id } satisfies ResponseOf<'POST /api/verify'>);
   });
 
   app.get('/api/jobs', async (request): Promise<ResponseOf<'GET /api/jobs'>> => {
+    const { queue } = archiveOf(request);
     const page = await queue.list(Paging.parse(request.query));
     return { items: page.items.map(presentJob), nextCursor: page.nextCursor };
   });
 
   app.get('/api/jobs/:id', async (request): Promise<ResponseOf<'GET /api/jobs/:id'>> => {
     const { id } = IdParam.parse(request.params);
+    const { queue } = archiveOf(request);
     const job = await queue.get(id);
     if (job === undefined) throw new ApiError(404, 'not_found', `There is no job ${id}: it may have been removed; the Backups page lists the jobs there are.`);
     return presentJob(job);
@@ -121,13 +127,14 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
   // 200 with the cancelled job, or 202 while a job another process runs is still stopping.
   app.post('/api/jobs/:id/cancel', async (request, reply) => {
     const { id } = IdParam.parse(request.params);
+    const { queue } = archiveOf(request);
     const job = await queue.cancel(id);
     return reply.status(job.status === 'running' ? 202 : 200).send(presentJob(job) satisfies ResponseOf<'POST /api/jobs/:id/cancel'>);
   });
 
   app.post('/api/jobs/:id/retry', async (request): Promise<ResponseOf<'POST /api/jobs/:id/retry'>> => {
     const { id } = IdParam.parse(request.params);
-    return presentJob(await queue.retry(id));
+    return presentJob(await archiveOf(request).queue.retry(id));
   });
 
   // An encrypted backup's password, after its import failed asking for it: the job runs again
@@ -135,6 +142,6 @@ export function jobRoutes(app: FastifyInstance, queue: JobQueue, vaultDir: strin
   app.post('/api/jobs/:id/passphrase', async (request): Promise<ResponseOf<'POST /api/jobs/:id/passphrase'>> => {
     const { id } = IdParam.parse(request.params);
     const { passphrase } = JobPassphrase.parse(request.body);
-    return presentJob(await queue.retryWithPassphrase(id, passphrase));
+    return presentJob(await archiveOf(request).queue.retryWithPassphrase(id, passphrase));
   });
 }

@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DerivedMedia, type DerivedMediaOptions, type MediaAnswer } from '../../vault/media/derived-media.js';
 import { mediaPart, mediaStream, type MediaPart } from '../../vault/queries/media.js';
 import type { Vault } from '../../vault/vault.js';
+import { archiveOf } from '../auth/archive-scope.js';
 import { IdParam, ROUTES } from '../../api-contract/index.js';
 import { printable } from '../params.js';
 import { ApiError } from '../errors.js';
@@ -129,14 +130,26 @@ async function sendAnswer(request: FastifyRequest, reply: FastifyReply, vault: V
   }
 }
 
-export function mediaRoutes(app: FastifyInstance, vault: Vault, options: DerivedMediaOptions = {}): void {
-  const derived = new DerivedMedia(vault, options);
-  app.addHook('onClose', () => derived.close());
+export function mediaRoutes(app: FastifyInstance, options: DerivedMediaOptions = {}): void {
+  // One per archive, made at its first media request (it holds the archive's conversion queue).
+  const derivedByVault = new Map<Vault, DerivedMedia>();
+  const derivedOf = (vault: Vault): DerivedMedia => {
+    let d = derivedByVault.get(vault);
+    if (d === undefined) {
+      d = new DerivedMedia(vault, options);
+      derivedByVault.set(vault, d);
+    }
+    return d;
+  };
+  app.addHook('onClose', async () => {
+    for (const d of derivedByVault.values()) await d.close();
+  });
 
   // Never compressed: images, video and audio are compressed already, and Range requests need the stored bytes (app.ts).
   app.get('/api/media/:id', { compress: false }, async (request, reply: FastifyReply) => {
     const { id } = IdParam.parse(request.params);
     const { download } = MediaQuery.parse(request.query);
+    const { vault } = archiveOf(request);
     const part = await mediaPart(vault, id);
     const type = inlineType(part.contentType);
     const forceDownload = download !== undefined && download !== '0' && download !== 'false';
@@ -146,14 +159,16 @@ export function mediaRoutes(app: FastifyInstance, vault: Vault, options: Derived
   // What a browser can show of the part: the original when it can as it is, else a conversion (made on first view, cached).
   app.get('/api/media/:id/view', { compress: false }, async (request, reply: FastifyReply) => {
     const { id } = IdParam.parse(request.params);
+    const { vault } = archiveOf(request);
     const part = await mediaPart(vault, id);
-    return sendAnswer(request, reply, vault, part, await derived.get(part, 'view'));
+    return sendAnswer(request, reply, vault, part, await derivedOf(vault).get(part, 'view'));
   });
 
   // A WebP thumbnail of an image or a video's first frame, this many pixels wide at most.
   app.get('/api/media/:id/thumb/:width', { compress: false }, async (request, reply: FastifyReply) => {
     const { id, width } = ThumbParams.parse(request.params);
+    const { vault } = archiveOf(request);
     const part = await mediaPart(vault, id);
-    return sendAnswer(request, reply, vault, part, await derived.get(part, `thumb-${width}`));
+    return sendAnswer(request, reply, vault, part, await derivedOf(vault).get(part, `thumb-${width}`));
   });
 }

@@ -8,17 +8,17 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ResponseOf } from '../../api-contract/index.js';
-import type { JobQueue } from '../../vault/jobs/index.js';
 import { snapshotWatch } from '../../vault/snapshot/scheduled.js';
-import type { Vault } from '../../vault/vault.js';
+import { archiveOf } from '../auth/archive-scope.js';
 import { ApiError } from '../errors.js';
 import { presentSnapshotWatch } from '../present.js';
 
-export function snapshotRoutes(app: FastifyInstance, vault: Vault, queue: JobQueue): void {
-  app.get('/api/snapshots/status', async (): Promise<ResponseOf<'GET /api/snapshots/status'>> =>
-    presentSnapshotWatch(await snapshotWatch(vault)),
+export function snapshotRoutes(app: FastifyInstance): void {
+  app.get('/api/snapshots/status', async (request): Promise<ResponseOf<'GET /api/snapshots/status'>> =>
+    presentSnapshotWatch(await snapshotWatch(archiveOf(request).vault)),
   );
-  app.post('/api/snapshots', async (_req, reply) => {
+  app.post('/api/snapshots', async (request, reply) => {
+    const { vault, queue } = archiveOf(request);
     if (!(await snapshotWatch(vault)).canRunNow)
       throw new ApiError(409, 'conflict', 'No folder is set for snapshots: on the server, run textvault snapshot schedule daily --to DIR (or off --to DIR, to take them only when asked).');
     const job = await queue.enqueue({ kind: 'snapshot' });

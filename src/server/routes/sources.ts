@@ -18,32 +18,31 @@
  *   POST   /api/tokens            { name } -> 201 { token, ...ApiToken } (the token is shown this once)
  *   DELETE /api/tokens/:id        -> 204
  *
- * Register it with the running SourceService (which owns the job queue):
- *   await app.register(sourceRoutes, { service });
+ * Each request works on its archive's running SourceService (auth/archive-scope.ts), which owns
+ * the archive's job queue.
  */
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { SourceService, SourceUnavailableError } from '../../sources/source-service.js';
+import { SourceUnavailableError } from '../../sources/source-service.js';
 import { listSources, removeSource, setSourceEnabled, SourceNotFoundError } from '../../vault/sources/registry.js';
 import { SourceConfigError } from '../../vault/sources/source-options.js';
 import { addWebSource, allowedFolders, setWebSourcePassword } from '../../vault/sources/web-sources.js';
 import { createToken, listTokens, revokeToken } from '../../vault/sources/tokens.js';
 import { IdParam, NewSource, NewToken, SourceChange, type ResponseOf } from '../../api-contract/index.js';
+import { archiveOf, type ArchiveScope } from '../auth/archive-scope.js';
 import { presentAlert, presentRejectedFile, presentSource, presentToken } from '../present.js';
-
-export interface SourceRoutesOptions {
-  service: SourceService;
-}
 
 function fail(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.status(status).send({ error: { code, message } });
 }
 
-export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions): Promise<void> {
-  const { service } = options;
-  const db = service.queue.control.db;
-  const vault = service.vault;
+/** The request's archive: its source service, control database (sources, tokens) and vault (job side). */
+function sourcesOf(request: FastifyRequest): { service: ArchiveScope['sources']; db: ArchiveScope['queue']['control']['db']; vault: ArchiveScope['jobVault'] } {
+  const { sources, queue, jobVault } = archiveOf(request);
+  return { service: sources, db: queue.control.db, vault: jobVault };
+}
 
+export function sourceRoutes(app: FastifyInstance): Promise<void> {
   // Errors of these routes in the API's one shape; anything unexpected stays a 500 for the server's handler.
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof z.ZodError) return fail(reply, 400, 'bad_request', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -53,20 +52,23 @@ export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions)
     throw error;
   });
 
-  app.get('/api/status', async (): Promise<ResponseOf<'GET /api/status'>> => {
+  app.get('/api/status', async (request): Promise<ResponseOf<'GET /api/status'>> => {
+    const { service } = sourcesOf(request);
     const s = await service.status();
     return { alerts: s.alerts.map(presentAlert), sources: s.sources.map(presentSource), deletedOnPhone: s.deletedOnPhone, rejectedFiles: s.rejectedFiles.map(presentRejectedFile) };
   });
-  app.get('/api/alerts', async (): Promise<ResponseOf<'GET /api/alerts'>> => ({ items: (await service.alerts()).map(presentAlert) }));
-  app.get('/api/sources', async (): Promise<ResponseOf<'GET /api/sources'>> => ({ items: (await listSources(db)).map(presentSource) }));
+  app.get('/api/alerts', async (request): Promise<ResponseOf<'GET /api/alerts'>> => ({ items: (await sourcesOf(request).service.alerts()).map(presentAlert) }));
+  app.get('/api/sources', async (request): Promise<ResponseOf<'GET /api/sources'>> => ({ items: (await listSources(sourcesOf(request).db)).map(presentSource) }));
   app.post('/api/sources', async (request, reply) => {
+    const { service, db, vault } = sourcesOf(request);
     const body = NewSource.parse(request.body);
     const source = await addWebSource(vault, db, body);
     await service.reload();
     return reply.status(201).send(presentSource(source) satisfies ResponseOf<'POST /api/sources'>);
   });
-  app.get('/api/sources/allowed-folders', async (): Promise<ResponseOf<'GET /api/sources/allowed-folders'>> => ({ items: await allowedFolders(vault) }));
+  app.get('/api/sources/allowed-folders', async (request): Promise<ResponseOf<'GET /api/sources/allowed-folders'>> => ({ items: await allowedFolders(sourcesOf(request).vault) }));
   app.patch('/api/sources/:id', async (request): Promise<ResponseOf<'PATCH /api/sources/:id'>> => {
+    const { service, db, vault } = sourcesOf(request);
     const { id } = IdParam.parse(request.params);
     const { enabled, password } = SourceChange.parse(request.body);
     let source = password === undefined ? undefined : await setWebSourcePassword(vault, db, id, password);
@@ -77,23 +79,27 @@ export function sourceRoutes(app: FastifyInstance, options: SourceRoutesOptions)
     return presentSource(source);
   });
   app.delete('/api/sources/:id', async (request, reply) => {
+    const { service, db } = sourcesOf(request);
     const { id } = IdParam.parse(request.params);
     await removeSource(db, id);
     await service.reload();
     return reply.status(204).send();
   });
   app.post('/api/sources/:id/run', async (request, reply) => {
+    const { service } = sourcesOf(request);
     const { id } = IdParam.parse(request.params);
     const jobs = await service.runNow(id);
     return reply.status(202).send({ jobIds: jobs.map((j) => j.id) } satisfies ResponseOf<'POST /api/sources/:id/run'>);
   });
-  app.get('/api/tokens', async (): Promise<ResponseOf<'GET /api/tokens'>> => ({ items: (await listTokens(db)).map(presentToken) }));
+  app.get('/api/tokens', async (request): Promise<ResponseOf<'GET /api/tokens'>> => ({ items: (await listTokens(sourcesOf(request).db)).map(presentToken) }));
   app.post('/api/tokens', async (request, reply) => {
+    const { db } = sourcesOf(request);
     const { name } = NewToken.parse(request.body);
     const { token, record } = await createToken(db, name);
     return reply.status(201).send({ ...presentToken(record), token } satisfies ResponseOf<'POST /api/tokens'>);
   });
   app.delete('/api/tokens/:id', async (request, reply) => {
+    const { db } = sourcesOf(request);
     const { id } = IdParam.parse(request.params);
     await revokeToken(db, String(id));
     return reply.status(204).send();

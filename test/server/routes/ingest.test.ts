@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestRoutes } from '../../../src/server/routes/ingest.js';
+import { deviceIn, ingestRoutes } from '../../../src/server/routes/ingest.js';
 import { JobQueue, type Job } from '../../../src/vault/jobs/index.js';
 import { setSourceEnabled } from '../../../src/vault/sources/registry.js';
 import { createToken, revokeToken } from '../../../src/vault/sources/tokens.js';
@@ -38,7 +38,7 @@ async function setup(maxBytes: number, start = true): Promise<Setup> {
   if (start) await queue.start();
   const spool = path.join(vault.dir, 'uploads');
   const app = Fastify();
-  await app.register(ingestRoutes, { queue, spoolDir: spool, maxBytes: () => Promise.resolve(maxBytes) });
+  await app.register(ingestRoutes, { device: (token) => deviceIn(queue, spool, () => Promise.resolve(maxBytes), token) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   open.push({ app, queue });
   const address = app.server.address();

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import '../../../src/server/auth/archive-scope.js';
 import { sourceRoutes } from '../../../src/server/routes/sources.js';
+import { SnapshotService } from '../../../src/sources/snapshot-service.js';
 import { SourceService } from '../../../src/sources/source-service.js';
 import { JobQueue } from '../../../src/vault/jobs/index.js';
 import { checkToken } from '../../../src/vault/sources/tokens.js';
@@ -38,7 +40,13 @@ async function api(): Promise<{ call: (method: string, url: string, body?: unkno
   await service.start();
   open.push(() => service.stop());
   const app: FastifyInstance = Fastify();
-  await app.register(sourceRoutes, { service });
+  // What the guard does for a signed-in owner: every request works on this archive.
+  app.decorateRequest('archive', null);
+  const scope = { id: 1, vault, jobVault: vault, queue, sources: service, snapshots: new SnapshotService(vault), readOnly: false };
+  app.addHook('onRequest', async (request) => {
+    request.archive = scope;
+  });
+  await app.register(sourceRoutes);
   await app.listen({ host: '127.0.0.1', port: 0 });
   open.push(() => app.close());
   const address = app.server.address();
