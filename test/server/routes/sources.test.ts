@@ -43,8 +43,9 @@ async function api(): Promise<{ call: (method: string, url: string, body?: unkno
   // What the guard does for a signed-in owner: every request works on this archive.
   app.decorateRequest('archive', null);
   const scope = { id: 1, vault, jobVault: vault, queue, sources: service, snapshots: new SnapshotService(vault), readOnly: false };
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     request.archive = scope;
+    done();
   });
   await app.register(sourceRoutes);
   await app.listen({ host: '127.0.0.1', port: 0 });
