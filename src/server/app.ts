@@ -13,6 +13,7 @@ import type { ArchiveHost } from '../sources/archive-host.js';
 import { activeArchives } from '../vault/household/archives.js';
 import { UPLOADS_DIR } from '../vault/jobs/index.js';
 import { accountRoutes } from './auth/account-routes.js';
+import type { RouteAccess } from './auth/archive-scope.js';
 import { installGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { limitConnectionsPerAddress } from './connection-limit.js';
@@ -59,6 +60,8 @@ export interface RouteInfo {
   method: string;
   url: string;
   public: boolean;
+  /** What the route needs of the session's archive (auth/archive-scope.ts); unset: by its method. */
+  access: RouteAccess | undefined;
 }
 
 declare module 'fastify' {
@@ -98,7 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method, url: route.url, public: route.config?.public === true });
+    for (const method of methods) routes.push({ method, url: route.url, public: route.config?.public === true, access: route.config?.access });
   });
   const { host } = options;
   const control = host.accounts;

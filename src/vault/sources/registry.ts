@@ -36,10 +36,11 @@ export interface Source {
   health: SourceHealth;
 }
 
+/** A source (or a device token, which feeds one) that is not there: the API's 404. */
 export class SourceNotFoundError extends Error {
   override readonly name = 'SourceNotFoundError';
-  constructor(ref: string | number) {
-    super(`no source "${ref}": see textvault source list`);
+  constructor(ref: string | number, what: 'source' | 'token' = 'source') {
+    super(what === 'source' ? `no source "${ref}": see textvault source list` : `no active token "${ref}": see textvault token list`);
   }
 }
 

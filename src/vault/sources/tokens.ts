@@ -4,7 +4,7 @@
  * feeds an `upload` source of the same name, whose health says when that device last sent a backup.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { addSource, type ControlDb } from './registry.js';
+import { addSource, SourceNotFoundError, type ControlDb } from './registry.js';
 import { SourceConfigError } from './source-options.js';
 
 export interface ApiToken {
@@ -69,7 +69,7 @@ export async function listTokens(db: ControlDb): Promise<ApiToken[]> {
 export async function revokeToken(db: ControlDb, ref: string, now = Date.now()): Promise<ApiToken> {
   const q = db.selectFrom('api_tokens').selectAll().where('revoked_at', 'is', null);
   const rows = /^\d+$/.test(ref) ? await q.where('id', '=', Number(ref)).execute() : await q.where('name', '=', ref).execute();
-  if (rows.length === 0) throw new SourceConfigError(`no active token "${ref}": see textvault token list`);
+  if (rows.length === 0) throw new SourceNotFoundError(ref, 'token');
   if (rows.length > 1) throw new SourceConfigError(`several active tokens are named "${ref}": revoke one by its id (textvault token list)`);
   const row = rows[0];
   if (row === undefined) throw new SourceConfigError(`no active token "${ref}"`);
