@@ -12,8 +12,8 @@ import * as household from './household.js';
 import * as jobs from './jobs.js';
 import * as sources from './sources.js';
 
-/** What a route answers: JSON of a schema, bytes (media, downloads), or nothing (204). */
-export type ResponseContract = z.ZodType | 'bytes' | 'empty';
+/** What a route answers: JSON of a schema, bytes (media, downloads), nothing (204), or a redirect (302, a Location). */
+export type ResponseContract = z.ZodType | 'bytes' | 'empty' | 'redirect';
 
 export interface RouteContract {
   params: z.ZodType;
@@ -34,6 +34,11 @@ export const ROUTES = {
   'POST /api/login': { params: NoParams, body: auth.Credentials, response: auth.Session },
   'POST /api/logout': { params: NoParams, status: 204, response: 'empty' },
   'GET /api/session': { params: NoParams, response: auth.Session },
+  'GET /api/auth/methods': { params: NoParams, response: auth.AuthMethods },
+  /** Single sign-on: to the provider (or back to /login?error= when it cannot start). */
+  'GET /api/auth/oidc/start': { params: NoParams, status: 302, response: 'redirect' },
+  /** Single sign-on: the provider's return; to / with a session, or to /login?error=. */
+  'GET /api/auth/oidc/callback': { params: NoParams, query: auth.OidcCallbackQuery, status: 302, response: 'redirect' },
 
   'GET /api/archives': { params: NoParams, response: household.ArchiveList },
   'POST /api/archives/current': { params: NoParams, body: household.ChooseArchive, response: household.ArchiveInfo },

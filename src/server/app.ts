@@ -15,6 +15,7 @@ import { UPLOADS_DIR } from '../vault/jobs/index.js';
 import { accountRoutes } from './auth/account-routes.js';
 import type { RouteAccess } from './auth/archive-scope.js';
 import { installGuard } from './auth/guard.js';
+import { oidcRoutes } from './auth/oidc-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { limitConnectionsPerAddress } from './connection-limit.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler } from './errors.js';
@@ -125,12 +126,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installGuard(app, host, sessionTtlMs);
 
   app.get('/api/health', { config: { public: true } }, (): ResponseOf<'GET /api/health'> => ({ ok: true, version: VERSION }));
-  authRoutes(app, {
+  const loginRateLimit = options.loginRateLimit ?? { max: 10, windowMs: 60_000 };
+  authRoutes(app, { control, config: options.vault.config, sessionTtlMs, setupToken: options.setupToken, loginRateLimit, secureCookies: options.secureCookies ?? false });
+  oidcRoutes(app, {
     control,
+    config: options.vault.config,
     sessionTtlMs,
-    setupToken: options.setupToken,
-    loginRateLimit: options.loginRateLimit ?? { max: 10, windowMs: 60_000 },
     secureCookies: options.secureCookies ?? false,
+    rateLimit: { max: 3 * loginRateLimit.max, timeWindow: loginRateLimit.windowMs },
   });
   accountRoutes(app, host);
   archiveRoutes(app);

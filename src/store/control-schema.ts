@@ -154,6 +154,27 @@ export interface SessionsTable {
   archive_id: number | null;
 }
 
+/** A provider's account (issuer, sub) signed in as a Textvault user (single sign-on). */
+export interface OidcIdentitiesTable {
+  issuer: string;
+  sub: string;
+  user_id: number;
+  created_at: number;
+}
+
+/** A single sign-on login between the redirect to the provider and its callback; taken once. */
+export interface OidcLoginsTable {
+  /** SHA-256 (hex) of the `state` parameter, which the browser also holds in a cookie. */
+  state_hash: string;
+  nonce: string;
+  /** PKCE: the verifier whose S256 challenge went to the provider. */
+  code_verifier: string;
+  /** The redirect URI the provider was given; the token request must name the same. */
+  redirect_uri: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface ControlSchema {
   jobs: JobsTable;
   job_secrets: JobSecretsTable;
@@ -166,4 +187,6 @@ export interface ControlSchema {
   sessions: SessionsTable;
   archives: ArchivesTable;
   shares: SharesTable;
+  oidc_identities: OidcIdentitiesTable;
+  oidc_logins: OidcLoginsTable;
 }

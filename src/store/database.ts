@@ -25,6 +25,7 @@ import * as m0016 from './migrations/0016-derived-media.js';
 import * as m0017 from './migrations/0017-body-checkpoints.js';
 import * as m0018 from './migrations/0018-aggregate-cache.js';
 import * as m0019 from './migrations/0019-gallery-items.js';
+import * as m0021oidc from './migrations/0021-oidc-identities.js';
 import { beginImportTransaction, type ImportTransaction } from './import-transaction.js';
 import type { Schema } from './schema.js';
 import { createPrivateFile } from './private-file.js';
@@ -59,6 +60,7 @@ const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0014-hold-server-secret-refs': m0014holdRefs,
   '0015-job-secrets': m0015jobSecrets,
   '0020-households': m0020households,
+  '0021-oidc-identities': m0021oidc,
 };
 
 class StaticMigrations implements MigrationProvider {

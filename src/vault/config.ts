@@ -62,6 +62,21 @@ const absolutePath: Setting['parse'] = (v) => {
   return path.resolve(s);
 };
 
+/** Free text on one line (a name, an id). */
+const oneLine: Setting['parse'] = (v) => {
+  const s = v.trim();
+  if (s === '' || s.length > 200 || /[\r\n]/.test(s)) throw new ConfigError(`"${v}" must be 1 to 200 characters on one line`);
+  return s;
+};
+
+/** "a, b,c" -> "a,b,c"; empty is allowed (no restriction). */
+const commaList: Setting['parse'] = (v) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+    .join(',');
+
 export const SETTINGS: Record<string, Setting> = {
   region: {
     description: 'default region for numbers without a country code (US, GB, ... or a calling code like +44)',
@@ -181,6 +196,23 @@ export const SETTINGS: Record<string, Setting> = {
     description: 'open connections one client address (an IPv6 /64) may hold; more are closed at once; 0 = no limit (default 32, no limit with --trust-proxy)',
     parse: (v) => String(parseCount(v, 0)),
   },
+  // Single sign-on (docs/security.md "Single sign-on"): read at each login, so a change applies at once.
+  'oidc.issuer': {
+    description: "the OpenID provider's issuer URL (its discovery document is <issuer>/.well-known/openid-configuration); setting it shows the sign-in button",
+    parse: url(['https:', 'http:'], 'https://auth.example.org/realms/home'),
+  },
+  'oidc.client-id': { description: 'the client id Textvault is registered with at the provider', parse: oneLine },
+  'oidc.client-secret-file': { description: "a file holding the client's secret (absolute path; the secret itself is never stored in the vault)", parse: absolutePath },
+  'oidc.redirect-uri': {
+    description: "the callback URL registered at the provider, when a reverse proxy changes the server's address (default: <the address the browser used>/api/auth/oidc/callback)",
+    parse: url(['https:', 'http:'], 'https://archive.example.org/api/auth/oidc/callback'),
+  },
+  'oidc.allowed-groups': { description: "only users in one of these groups (the provider's groups claim) may sign in, comma-separated; empty: no group needed", parse: commaList },
+  'oidc.allowed-emails': { description: 'only users with one of these verified e-mail addresses may sign in, comma-separated; empty: any address', parse: (v) => commaList(v.toLowerCase()) },
+  'oidc.link-by-email': { description: 'sign a provider user into the existing account with the same e-mail address, when the provider says it is verified (default false)', parse: bool },
+  'oidc.auto-provision': { description: 'create an account for a provider user who has none (default false: refused)', parse: bool },
+  'oidc.password-login': { description: 'allow signing in with a user name and password besides single sign-on (default true)', parse: bool },
+  'oidc.button-label': { description: 'the provider\'s name on the sign-in button, e.g. Authentik (default: single sign-on)', parse: oneLine },
   'jobs.time-limit': {
     description: 'longest a background job (import, verify, export) may run before it is stopped, e.g. 3h or 30m; off for no limit (default 1h)',
     parse: (v) => {

@@ -66,6 +66,7 @@ function contractClient(client: Client, called: Set<RouteKey>) {
       ...(call.json === undefined ? {} : { json: call.json }),
       ...(call.body === undefined ? {} : { body: call.body }),
       ...(call.headers === undefined ? {} : { headers: call.headers }),
+      ...(contract.response === 'redirect' ? { redirect: 'manual' as const } : {}),
     });
     const status = 'status' in contract ? contract.status : 200;
     const text = contract.response === 'bytes' ? '' : await res.text();
@@ -73,6 +74,10 @@ function contractClient(client: Client, called: Set<RouteKey>) {
     called.add(key);
     if (contract.response === 'bytes') {
       expect((await res.arrayBuffer()).byteLength, key).toBeGreaterThan(0);
+      return undefined;
+    }
+    if (contract.response === 'redirect') {
+      expect(res.headers.get('location'), key).toMatch(/^(\/|https?:\/\/)/);
       return undefined;
     }
     if (contract.response === 'empty') {
@@ -115,6 +120,11 @@ describe('the API contract', () => {
     ownerHttp.csrf = ((await owner('POST /api/setup', { json: { token: server.setupToken, ...OWNER } })) as { csrfToken: string }).csrfToken;
     await anon('POST /api/login', { json: OWNER });
     await owner('GET /api/session');
+    // Single sign-on is not set up here: both ends send the browser back to the login page
+    // (test/server/auth/oidc.test.ts runs them against a real provider).
+    expect(await anon('GET /api/auth/methods')).toEqual({ password: true, sso: null });
+    await anon('GET /api/auth/oidc/start');
+    await anon('GET /api/auth/oidc/callback', { query: { state: 'x', code: 'y' } });
 
     // The archive.
     const conversations = (await owner('GET /api/conversations', { query: { limit: 50 } })) as { items: { id: number }[] };

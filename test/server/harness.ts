@@ -58,7 +58,7 @@ export class Client {
 
   constructor(readonly base: string) {}
 
-  async request(method: string, url: string, options: { json?: unknown; body?: Body; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<Response> {
+  async request(method: string, url: string, options: { json?: unknown; body?: Body; headers?: Record<string, string>; csrf?: boolean; redirect?: 'follow' | 'manual' } = {}): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (options.csrf !== false && this.csrf !== undefined && method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = this.csrf;
@@ -67,7 +67,7 @@ export class Client {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
-    const res = await fetch(this.base + url, { method, headers, ...(body === undefined ? {} : { body, duplex: 'half' }) });
+    const res = await fetch(this.base + url, { method, headers, redirect: options.redirect ?? 'follow', ...(body === undefined ? {} : { body, duplex: 'half' }) });
     for (const c of res.headers.getSetCookie()) {
       const [pair = ''] = c.split(';');
       const eq = pair.indexOf('=');

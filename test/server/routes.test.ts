@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, tempDir } from '../helpers/temp.js';
 import { Client, startServer } from './harness.js';
 
-const PUBLIC_API = new Set(['GET /api/health', 'HEAD /api/health', 'GET /api/setup', 'HEAD /api/setup', 'POST /api/setup', 'POST /api/login']);
+const PUBLIC_API = new Set(['GET /api/health', 'HEAD /api/health', 'GET /api/setup', 'HEAD /api/setup', 'POST /api/setup', 'POST /api/login', ...['/api/auth/methods', '/api/auth/oidc/start', '/api/auth/oidc/callback'].flatMap((p) => [`GET ${p}`, `HEAD ${p}`])]);
 
 function webRoot(): string {
   const root = tempDir();

@@ -5,6 +5,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Credentials, Setup, type ResponseOf } from '../../api-contract/index.js';
 import type { ControlStore } from '../../store/database.js';
+import type { VaultConfig } from '../../vault/config.js';
+import { passwordLoginAllowed } from '../../vault/oidc/settings.js';
 import { createSession, endSession, purgeExpiredSessions, type Session } from '../../vault/auth/sessions.js';
 import { addFirstUser, checkCredentials, userCount } from '../../vault/auth/users.js';
 import { errorBody } from '../errors.js';
@@ -13,6 +15,8 @@ import { LoginThrottle } from './login-throttle.js';
 
 export interface AuthOptions {
   control: ControlStore;
+  /** The home vault's settings: whether password login is on (oidc.password-login). */
+  config: VaultConfig;
   sessionTtlMs: number;
   /** The one-time setup token; null when the server started with an account already there. */
   setupToken: string | null;
@@ -26,6 +30,13 @@ export interface AuthOptions {
   secureCookies: boolean;
 }
 
+/** The session cookie (httpOnly) and the CSRF cookie the app's script reads: a login's outcome. */
+export function setSessionCookies(reply: FastifyReply, s: Session, secure: boolean): void {
+  const common = { path: '/', sameSite: 'strict' as const, secure, expires: new Date(s.expiresAt) };
+  reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
+  reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...common, httpOnly: false });
+}
+
 export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
   const { control } = options;
   let setupToken = options.setupToken;
@@ -33,9 +44,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
   const throttle = new LoginThrottle({ accountMax: options.loginRateLimit.max, addressMax: 3 * options.loginRateLimit.max, windowMs: options.loginRateLimit.windowMs });
 
   const setCookies = (reply: FastifyReply, s: Session): void => {
-    const common = { path: '/', sameSite: 'strict' as const, secure: options.secureCookies, expires: new Date(s.expiresAt) };
-    reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
-    reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...common, httpOnly: false });
+    setSessionCookies(reply, s, options.secureCookies);
   };
 
   app.get('/api/setup', { config: { public: true } }, async (): Promise<ResponseOf<'GET /api/setup'>> => ({ needed: setupToken !== null && (await userCount(control)) === 0 }));
@@ -57,6 +66,8 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
   // Failed logins only are counted, per account and per address (login-throttle.ts), not every request.
   app.post('/api/login', { config: { public: true } }, async (request, reply) => {
     const body = Credentials.parse(request.body);
+    if (!(await passwordLoginAllowed(options.config)))
+      return reply.status(403).send(errorBody('password_login_off', 'password login is turned off on this server: use the single sign-on button'));
     const refused = throttle.refusal(body.username, request.ip);
     if (refused !== undefined) {
       const seconds = Math.ceil(refused.retryAfterMs / 1000);

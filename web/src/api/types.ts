@@ -4,6 +4,7 @@
 export type {
   ActivityCell,
   Alert,
+  AuthMethods,
   ApiErrorBody,
   ApiToken,
   BackupRun,
@@ -44,6 +45,7 @@ export type {
   Source,
   SourceChange,
   SourceHealth,
+  SsoError,
   Summary,
   TimelineEntry,
   TimelinePage,
