@@ -9,7 +9,7 @@
  * first attempt does not keep logins failing until a restart.
  */
 import { isIP } from 'node:net';
-import * as client from 'openid-client';
+import type { Configuration } from 'openid-client';
 import type { PendingLogin } from '../../vault/oidc/pending-logins.js';
 import type { ProviderUser } from '../../vault/oidc/accounts.js';
 import type { OidcSettings } from '../../vault/oidc/settings.js';
@@ -27,12 +27,22 @@ export class OidcProviderError extends Error {
   override readonly name = 'OidcProviderError';
 }
 
-export class OidcRelyingParty {
-  private cached: { key: string; config: Promise<client.Configuration> } | undefined;
+/** The provider answered the login with an error (the user cancelled, or was refused there). */
+export class OidcDeniedError extends Error {
+  override readonly name = 'OidcDeniedError';
+}
 
-  private configuration(s: OidcSettings): Promise<client.Configuration> {
+// Loaded at the first single sign-on, not with the server: most servers never use it.
+let library: Promise<typeof import('openid-client')> | undefined;
+const openidClient = (): Promise<typeof import('openid-client')> => (library ??= import('openid-client'));
+
+export class OidcRelyingParty {
+  private cached: { key: string; config: Promise<Configuration> } | undefined;
+
+  private async configuration(s: OidcSettings): Promise<Configuration> {
     const key = JSON.stringify([s.issuer, s.clientId, s.clientSecret ?? null]);
     if (this.cached?.key === key) return this.cached.config;
+    const client = await openidClient();
     const issuer = new URL(s.issuer);
     if (issuer.protocol === 'http:' && !isLoopback(issuer)) throw new OidcProviderError(`oidc.issuer ${s.issuer} is plain http: use the provider's https address`);
     // openid-client marks allowInsecureRequests deprecated only to make it stand out; it is used
@@ -58,6 +68,7 @@ export class OidcRelyingParty {
   /** Where to send the browser, and what its return must match. */
   async start(s: OidcSettings, redirectUri: string): Promise<{ url: URL; pending: PendingLogin }> {
     const config = await this.configuration(s);
+    const client = await openidClient();
     const pending: PendingLogin = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), redirectUri };
     const supported = config.serverMetadata().scopes_supported ?? [];
     // `groups` only where the provider knows it: some refuse a scope they do not support.
@@ -75,6 +86,7 @@ export class OidcRelyingParty {
 
   /** Checks the provider's answer and redeems the code; throws when anything does not match. */
   async finish(s: OidcSettings, pending: PendingLogin, query: string): Promise<ProviderUser> {
+    const client = await openidClient();
     try {
       const config = await this.configuration(s);
       // The registered redirect URI with the provider's parameters: openid-client sends its
@@ -104,6 +116,7 @@ export class OidcRelyingParty {
       };
     } catch (e) {
       this.forget();
+      if (e instanceof client.AuthorizationResponseError) throw new OidcDeniedError(`the provider answered ${e.error}: ${e.error_description ?? ''}`);
       throw e;
     }
   }

@@ -6,7 +6,6 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorizationResponseError } from 'openid-client';
 import { OidcCallbackQuery, type ResponseOf, type SsoError } from '../../api-contract/index.js';
 import type { ControlStore } from '../../store/database.js';
 import { createSession, purgeExpiredSessions } from '../../vault/auth/sessions.js';
@@ -14,7 +13,7 @@ import type { VaultConfig } from '../../vault/config.js';
 import { accountFor } from '../../vault/oidc/accounts.js';
 import { PENDING_LOGIN_TTL_MS, savePendingLogin, takePendingLogin } from '../../vault/oidc/pending-logins.js';
 import { oidcSettings, passwordLoginAllowed, type OidcSettings } from '../../vault/oidc/settings.js';
-import { OidcRelyingParty } from './oidc-client.js';
+import { OidcDeniedError, OidcRelyingParty } from './oidc-client.js';
 import { setSessionCookies } from './routes.js';
 
 export interface OidcRouteOptions {
@@ -93,7 +92,7 @@ export function oidcRoutes(app: FastifyInstance, options: OidcRouteOptions): voi
     try {
       who = await rp.finish(settings, pending, rawQuery(request));
     } catch (e) {
-      if (e instanceof AuthorizationResponseError) return toLogin(reply, 'sso_denied');
+      if (e instanceof OidcDeniedError) return toLogin(reply, 'sso_denied');
       request.log.warn({ err: e }, 'a single sign-on answer was refused');
       return toLogin(reply, 'sso_failed');
     }

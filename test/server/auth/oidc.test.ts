@@ -151,6 +151,15 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(await signIn('alice')).toBe('/');
   });
 
+  it('says so when the user cancels at the provider', async () => {
+    const { server } = await setUp({ 'oidc.auto-provision': 'true' });
+    const browser = new Browser();
+    const prompt = await browser.follow(`${server.url}/api/auth/oidc/start`, 'alice', (next) => next.pathname.startsWith('/interaction/'));
+    const back = await browser.follow(`${prompt.url}/abort`, 'alice', (next) => next.origin === server.url && !next.pathname.startsWith('/api/'));
+    expect(back.url.slice(server.url.length)).toBe('/login?error=sso_denied');
+    expect((await sessionOf(server, browser)).status).toBe(401);
+  });
+
   it('refuses a user outside the allowed groups, or without an allowed verified e-mail, at every login', async () => {
     const { server, configure, signIn } = await setUp({ 'oidc.auto-provision': 'true', 'oidc.allowed-groups': 'family, admins' });
     const browser = new Browser();
