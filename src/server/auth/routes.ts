@@ -43,10 +43,6 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
   const rateLimit = { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs };
   const throttle = new LoginThrottle({ accountMax: options.loginRateLimit.max, addressMax: 3 * options.loginRateLimit.max, windowMs: options.loginRateLimit.windowMs });
 
-  const setCookies = (reply: FastifyReply, s: Session): void => {
-    setSessionCookies(reply, s, options.secureCookies);
-  };
-
   app.get('/api/setup', { config: { public: true } }, async (): Promise<ResponseOf<'GET /api/setup'>> => ({ needed: setupToken !== null && (await userCount(control)) === 0 }));
 
   app.post('/api/setup', { config: { public: true, rateLimit } }, async (request, reply) => {
@@ -59,7 +55,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     if (user === undefined) return reply.status(409).send(errorBody('already_set_up', 'an account exists already: log in instead'));
     setupToken = null;
     const session = await createSession(control, user, options.sessionTtlMs);
-    setCookies(reply, session);
+    setSessionCookies(reply, session, options.secureCookies);
     return reply.status(201).send({ username: user.username, csrfToken: session.csrfToken, role: user.role } satisfies ResponseOf<'POST /api/setup'>);
   });
 
@@ -86,7 +82,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     // Logins are rare: a good moment to drop sessions that ran out.
     await purgeExpiredSessions(control);
     const session = await createSession(control, user, options.sessionTtlMs);
-    setCookies(reply, session);
+    setSessionCookies(reply, session, options.secureCookies);
     return { username: user.username, csrfToken: session.csrfToken, role: user.role } satisfies ResponseOf<'POST /api/login'>;
   });
 
