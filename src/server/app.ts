@@ -127,10 +127,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.get('/api/health', { config: { public: true } }, (): ResponseOf<'GET /api/health'> => ({ ok: true, version: VERSION }));
   const loginRateLimit = options.loginRateLimit ?? { max: 10, windowMs: 60_000 };
-  authRoutes(app, { control, config: options.vault.config, sessionTtlMs, setupToken: options.setupToken, loginRateLimit, secureCookies: options.secureCookies ?? false });
+  authRoutes(app, { control, config: host.home.vault.config, sessionTtlMs, setupToken: options.setupToken, loginRateLimit, secureCookies: options.secureCookies ?? false });
   oidcRoutes(app, {
     control,
-    config: options.vault.config,
+    config: host.home.vault.config,
     sessionTtlMs,
     secureCookies: options.secureCookies ?? false,
     rateLimit: { max: 3 * loginRateLimit.max, timeWindow: loginRateLimit.windowMs },

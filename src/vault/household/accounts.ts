@@ -95,7 +95,7 @@ export async function removalBlocker(control: ControlStore, home: string, userna
 }
 
 /**
- * Removes an account, its sessions, the shares it gave and received, and its own archive: the
+ * Removes an account, its sessions, its single sign-on links, the shares it gave and received, and its own archive: the
  * archive's folder (messages, calls, media, backups history, sources, tokens) is deleted. The
  * caller has closed the archive.
  */
@@ -111,6 +111,7 @@ export async function removeAccount(control: ControlStore, home: string, usernam
     }
     await tx.deleteFrom('shares').where('user_id', '=', account.id).execute();
     await tx.deleteFrom('sessions').where('user_id', '=', account.id).execute();
+    await tx.deleteFrom('oidc_identities').where('user_id', '=', account.id).execute();
     await tx.deleteFrom('users').where('id', '=', account.id).execute();
   });
   if (account.archive !== null) await fs.promises.rm(account.archive.dir, { recursive: true, force: true });

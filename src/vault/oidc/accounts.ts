@@ -6,8 +6,7 @@
  * archive); else a new account when auto-provisioning is on; else none.
  */
 import type { ControlStore } from '../../store/database.js';
-import type { User } from '../auth/users.js';
-import { createAccount } from '../household/accounts.js';
+import { createAccount, roleOf, UserError, type User } from '../auth/users.js';
 import type { OidcSettings } from './settings.js';
 
 /** What the provider vouched for, from the verified ID token and its userinfo. */
@@ -39,9 +38,9 @@ export async function accountFor(control: ControlStore, settings: OidcSettings, 
   if (!admitted(settings, who)) return 'sso_not_allowed';
   const userId = (await linkedUser(control, who)) ?? (await userByVerifiedEmail(control, settings, who)) ?? (await provision(control, settings, who));
   if (userId === undefined) return 'sso_unknown_user';
-  const user = await control.db.selectFrom('users').select(['id', 'username', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+  const user = await control.db.selectFrom('users').select(['id', 'username', 'role', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
   if (user === undefined || user.disabled_at !== null) return 'sso_disabled';
-  return { id: user.id, username: user.username };
+  return { id: user.id, username: user.username, role: roleOf(user.role) };
 }
 
 async function linkedUser(control: ControlStore, who: ProviderUser): Promise<number | undefined> {
@@ -76,7 +75,9 @@ async function userByVerifiedEmail(control: ControlStore, settings: OidcSettings
 async function provision(control: ControlStore, settings: OidcSettings, who: ProviderUser): Promise<number | undefined> {
   if (!settings.autoProvision) return undefined;
   const username = await freeUsername(control, who);
+  // Always a user, never the default admin of a server without accounts: an admin is made by setup or the CLI.
   const account = await createAccount(control, { username, password: null, role: 'user', email: who.emailVerified ? (who.email ?? null) : null });
+  if (account === undefined) throw new UserError(`could not add ${username}`);
   await link(control, who, account.id);
   return account.id;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openControlStore } from '../../../src/store/database.js';
 import { CONTROL_DB_FILE } from '../../../src/vault/control.js';
-import { createAccount } from '../../../src/vault/household/accounts.js';
+import { createAccount } from '../../../src/vault/auth/users.js';
 import { Vault } from '../../../src/vault/vault.js';
 import { tempDir } from '../../helpers/temp.js';
 import { Client, OWNER, ownerClient, startServer, type TestServer } from '../harness.js';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openControlStore } from '../../../src/store/database.js';
 import * as m0020 from '../../../src/store/migrations/0020-households.js';
+import * as m0021 from '../../../src/store/migrations/0021-oidc-identities.js';
 import { CONTROL_DB_FILE } from '../../../src/vault/control.js';
 import { listAccounts } from '../../../src/vault/household/accounts.js';
 import { archivesOf } from '../../../src/vault/household/archives.js';
@@ -21,7 +22,7 @@ describe('migration 0020: households', () => {
     await migrateBack(
       home,
       '0020-households',
-      [m0020],
+      [m0021, m0020],
       (sqlite) => {
         const add = sqlite.prepare("INSERT INTO users (username, password_hash, created_at, updated_at) VALUES (?, 'scrypt$x', 1, 1)");
         for (const name of ['owner', 'partner', 'kid']) add.run(name);
