@@ -34,6 +34,16 @@ export function vaultDir(opts: GlobalOptions): string {
   return resolveVaultDir(opts);
 }
 
+/** The folder of the archive a command works on: `--user`'s, else the only account's, else the home one. */
+export async function archiveDirOf(opts: GlobalOptions): Promise<string> {
+  const [{ chooseArchiveDir }, { UserError }] = await Promise.all([import('../vault/household/choose-archive.js'), import('../vault/auth/users.js')]);
+  try {
+    return await chooseArchiveDir(vaultDir(opts), opts.user);
+  } catch (e) {
+    throw e instanceof UserError ? new CommandFailed(e.message) : e;
+  }
+}
+
 /** The media location asked for, if any: --media, else $TEXTVAULT_MEDIA. */
 export function mediaOption(opts: GlobalOptions): { media?: string } {
   const media = opts.media ?? process.env.TEXTVAULT_MEDIA;
@@ -49,21 +59,9 @@ let warnedAboutPermissions = false;
  * none of them.
  */
 export async function withVault<T>(opts: GlobalOptions, create: boolean, fn: (vault: Vault) => Promise<T>, options: { home?: boolean } = {}): Promise<T> {
-  const [{ Vault }, { permissionWarning }, { chooseArchiveDir }, { UserError }] = await Promise.all([
-    import('../vault/vault.js'),
-    import('../vault/permissions.js'),
-    import('../vault/household/choose-archive.js'),
-    import('../vault/auth/users.js'),
-  ]);
+  const [{ Vault }, { permissionWarning }] = await Promise.all([import('../vault/vault.js'), import('../vault/permissions.js')]);
   const home = vaultDir(opts);
-  let dir = home;
-  if (options.home !== true) {
-    try {
-      dir = await chooseArchiveDir(home, opts.user);
-    } catch (e) {
-      throw e instanceof UserError ? new CommandFailed(e.message) : e;
-    }
-  }
+  const dir = options.home === true ? home : await archiveDirOf(opts);
   // Media in S3 (--media) are for a new home vault; another account's archive keeps its media in its folder.
   const vault = await Vault.open(dir, { create, ...(dir === home ? mediaOption(opts) : {}) });
   if (!warnedAboutPermissions) {

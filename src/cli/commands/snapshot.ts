@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import type { SnapshotKey } from '../../vault/snapshot/folder.js';
-import { CommandFailed, formatBytes, formatCount, printJson, vaultDir, type GlobalOptions } from '../context.js';
+import { CommandFailed, formatBytes, formatCount, printJson, archiveDirOf, type GlobalOptions } from '../context.js';
 import { countNoun, nounFor } from '../../formats/plural.js';
 import { askInTerminal, fromFile } from '../passphrase.js';
 
@@ -49,7 +49,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
     .option('--json', 'print the result as JSON')
     .action(async (opts: { to: string; keep?: number; json?: boolean } & KeyOptions) => {
       const [{ takeSnapshot }, { openSnapshotFolder }] = await Promise.all([import('../../vault/snapshot/take-snapshot.js'), import('../../vault/snapshot/folder.js')]);
-      const dir = vaultDir(globals());
+      const dir = await archiveDirOf(globals());
       let repo, result;
       try {
         repo = await openSnapshotFolder(opts.to, { create: true, key: keySource(opts.to, opts) });
@@ -117,7 +117,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
       const { snapshotHealth } = await import('../../vault/snapshot/status.js');
-      const health = snapshotHealth(vaultDir(globals()));
+      const health = snapshotHealth(await archiveDirOf(globals()));
       if (opts.json === true) printJson(health);
       else {
         const l = health.last;
@@ -187,7 +187,7 @@ export function registerSnapshot(program: Command, globals: () => GlobalOptions)
         import('../../vault/vault.js'),
       ]);
       const repo = await openSnapshotFolder(opts.from, { key: keySource(opts.from, opts) });
-      const restored = await restoreSnapshot(repo, vaultDir(g), opts.snapshot);
+      const restored = await restoreSnapshot(repo, await archiveDirOf(g), opts.snapshot);
       const vault = await Vault.open(restored.vault);
       let report;
       try {
