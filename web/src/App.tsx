@@ -2,7 +2,10 @@ import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { apiGet, apiPost, setCsrfToken, setUnauthenticatedHandler } from './api/client';
 import type { Session } from './api/types';
+import { ArchiveProvider } from './archive';
+import { ArchiveSwitcher } from './components/ArchiveSwitcher';
 import { BannerArea, BannerProvider } from './components/Banners';
+import { SharingButton } from './components/ShareDialog';
 import { StatusBanners } from './components/StatusBanners';
 import { ThemeToggle } from './components/ThemeToggle';
 import { BackupsPage } from './pages/BackupsPage';
@@ -17,6 +20,7 @@ import { SetupPage } from './pages/SetupPage';
 import { SourcesPage } from './pages/SourcesPage';
 import { ThreadPage } from './pages/ThreadPage';
 import { TimelinePage } from './pages/TimelinePage';
+import { UsersPage } from './pages/UsersPage';
 import { SessionContext } from './session';
 
 // The charts library is the bulk of the bundle: load it only when Statistics is opened.
@@ -127,6 +131,7 @@ export function App(): ReactNode {
         <Route path="/backups" element={<BackupsPage />} />
         <Route path="/sources" element={<SourcesPage />} />
         <Route path="/export" element={<ExportPage />} />
+        <Route path="/users" element={session.role === 'admin' ? <UsersPage /> : <p className="centered">Only an admin manages accounts.</p>} />
         <Route path="/login" element={<AfterLogin />} />
         <Route path="/setup" element={<Navigate to="/" replace />} />
         <Route path="*" element={<p className="centered">Page not found.</p>} />
@@ -136,6 +141,7 @@ export function App(): ReactNode {
 
   return (
     <SessionContext.Provider value={{ session, setSession }}>
+      <ArchiveProvider>
       <BannerProvider>
         <a className="skip-link" href="#main">
           Skip to content
@@ -158,17 +164,22 @@ export function App(): ReactNode {
           {session !== null && (
             <nav aria-label="Main" id="main-nav" className={menuOpen ? 'open' : undefined}>
               <ul>
-                {NAV.map(([to, label]) => (
+                {(session.role === 'admin' ? [...NAV, ['/users', 'Users'] as const] : NAV).map(([to, label]) => (
                   <li key={to}>
                     <NavLink to={to} end={to === '/'}>
                       {label}
                     </NavLink>
                   </li>
                 ))}
+                <li className="nav-sharing">
+                  <SharingButton place="menu" />
+                </li>
               </ul>
             </nav>
           )}
           <div className="header-tools">
+            {session !== null && <ArchiveSwitcher />}
+            {session !== null && <SharingButton place="header" />}
             <ThemeToggle />
             {session !== null && (
               <button
@@ -195,6 +206,7 @@ export function App(): ReactNode {
           {routes}
         </main>
       </BannerProvider>
+      </ArchiveProvider>
     </SessionContext.Provider>
   );
 }

@@ -96,8 +96,9 @@ export function apiPatch<T>(path: string, body: unknown): Promise<T> {
   return request<T>('PATCH', path, body);
 }
 
-export async function apiDelete(path: string): Promise<void> {
-  await request<unknown>('DELETE', path);
+/** `body` for the deletes that ask for a confirmation (removing an account takes its name again). */
+export async function apiDelete<T = unknown>(path: string, body?: unknown): Promise<T> {
+  return request<T>('DELETE', path, body);
 }
 
 /** Builds `path?k=v&...`, leaving out empty values. */

@@ -3,10 +3,12 @@
 // the schemas (and zod) stay out of the app's bundle.
 export type {
   ActivityCell,
+  Account,
   Alert,
   AuthMethods,
   ApiErrorBody,
   ApiToken,
+  ArchiveInfo,
   BackupRun,
   Call,
   CallType,
@@ -40,6 +42,7 @@ export type {
   SearchHit,
   SearchPage,
   Session,
+  Share,
   Setup,
   SnapshotHealth,
   Source,

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Job } from '../api/types';
+import { useArchive } from '../archive';
 import { usePolledJobs } from '../api/usePolledJobs';
 import { formatBytes, formatDateTime } from '../format';
 import { JobActions, jobActive } from './JobProgress';
@@ -33,6 +34,8 @@ function when(job: Job): string {
 export function FailedImports({ version, onImported }: { version: number; onImported?: () => void }): ReactNode {
   // Jobs given their password here: shown on while they run and once done, so the row does not vanish.
   const [retried, setRetried] = useState<ReadonlySet<number>>(new Set());
+  // A shared archive's failed imports are its owner's to retry.
+  const { readOnly } = useArchive();
   const { jobs: latest, error, reload } = usePolledJobs(100, (all) => (all.some((j) => retried.has(j.id) && jobActive(j)) ? 1000 : 15_000), version);
   const jobs = latest?.filter((j) => j.kind === 'import' && (j.status === 'failed' || j.status === 'cancelled' || retried.has(j.id))) ?? null;
   const importedCount = latest?.filter((j) => retried.has(j.id) && j.status === 'done').length ?? 0;
@@ -71,7 +74,7 @@ export function FailedImports({ version, onImported }: { version: number; onImpo
                   </td>
                   <td className="job-error">{j.error ?? ''}</td>
                   <td>
-                    {needsPassphrase(j) ? (
+                    {readOnly ? null : needsPassphrase(j) ? (
                       <PassphrasePrompt
                         job={j}
                         label={`Password of ${j.file ?? 'the backup'}`}

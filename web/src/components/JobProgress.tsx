@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { apiPost, errorMessage } from '../api/client';
 import type { Job } from '../api/types';
+import { useArchive } from '../archive';
 import { countNoun, formatBytes, inflatedText } from '../format';
 
 function amount(n: number, unit: Job['progress']['unit']): string {
@@ -19,6 +20,7 @@ export function jobActive(job: Job): boolean {
 export function JobActions({ job, label, onChanged }: { job: Job; label: string; onChanged?: () => void }): ReactNode {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { readOnly } = useArchive();
   const id = job.id;
   const act = (what: 'cancel' | 'retry'): void => {
     setBusy(true);
@@ -35,6 +37,8 @@ export function JobActions({ job, label, onChanged }: { job: Job; label: string;
       });
   };
   const stopping = job.cancelRequested;
+  // Someone else's archive, shared read-only: its jobs are theirs to cancel or retry.
+  if (readOnly) return null;
   return (
     <span className="job-actions">
       {jobActive(job) && (

@@ -3,6 +3,7 @@ import { errorMessage } from '../api/client';
 import { useApi, usePaged } from '../api/hooks';
 import type { BackupRun, Formats, Job, SnapshotHealth } from '../api/types';
 import { uploadBackup, type UploadProgress } from '../api/upload';
+import { useArchive } from '../archive';
 import { useJob, useStartedJob } from '../api/useJob';
 import { JobProgress } from '../components/JobProgress';
 import { FailedImports } from '../components/FailedImports';
@@ -285,6 +286,7 @@ function Snapshots(): ReactNode {
 
 export function BackupsPage(): ReactNode {
   const runs = usePaged<BackupRun>('/api/backups?limit=50');
+  const { readOnly, current } = useArchive();
   const [failedVersion, setFailedVersion] = useState(0);
   const reloadRuns = runs.reload;
   const finished = useCallback(() => {
@@ -299,11 +301,17 @@ export function BackupsPage(): ReactNode {
       <header className="page-header">
         <h1 id="backups-title">Backups</h1>
       </header>
-      <div className="chart-grid">
-        <Upload onFinished={finished} onFailed={failed} />
-        <Verify />
-        <Snapshots />
-      </div>
+      {readOnly ? (
+        <p className="muted read-only-note">
+          {current === null ? 'Loading…' : `This is ${current.owner ?? 'another account'}'s archive, shared with you read-only: only they import, verify and snapshot it.`}
+        </p>
+      ) : (
+        <div className="chart-grid">
+          <Upload onFinished={finished} onFailed={failed} />
+          <Verify />
+          <Snapshots />
+        </div>
+      )}
       <RecentJobs />
       <FailedImports version={failedVersion} onImported={reloadRuns} />
       <h2>Import runs</h2>

@@ -4,6 +4,7 @@ import { useApi } from '../api/hooks';
 import type { Alert, ApiToken, NewApiToken, NewSource, NewToken, RunStarted, Source, SourceChange, VaultStatus } from '../api/types';
 import { countNoun, formatDateTime } from '../format';
 import { Choice } from '../components/Choice';
+import { useArchive } from '../archive';
 
 const SCHEDULES: [string, string][] = [
   ['continuous', 'As soon as a file appears'],
@@ -85,7 +86,7 @@ function when(ms: number | null): string {
   return ms === null ? '—' : formatDateTime(ms);
 }
 
-function SourceRow({ source, alerts, onChanged }: { source: Source; alerts: Alert[]; onChanged: () => void }): ReactNode {
+function SourceRow({ source, alerts, readOnly, onChanged }: { source: Source; alerts: Alert[]; readOnly: boolean; onChanged: () => void }): ReactNode {
   const [note, setNote] = useState<string | null>(null);
   const h = source.health;
   const path = typeof source.config.path === 'string' ? source.config.path : typeof source.config.url === 'string' ? source.config.url : null;
@@ -97,7 +98,7 @@ function SourceRow({ source, alerts, onChanged }: { source: Source; alerts: Aler
           {source.kind}
           {path !== null && `: ${path}`}
         </div>
-        {source.kind === 'imap' && <SetPassword source={source} onChanged={onChanged} />}
+        {source.kind === 'imap' && !readOnly && <SetPassword source={source} onChanged={onChanged} />}
       </th>
       <td>{source.schedule}</td>
       <td>{when(h.lastSuccessAt)}</td>
@@ -115,67 +116,69 @@ function SourceRow({ source, alerts, onChanged }: { source: Source; alerts: Aler
                 </div>
               ))}
       </td>
-      <td>
-        {source.kind !== 'upload' && (
+      {!readOnly && (
+        <td>
+          {source.kind !== 'upload' && (
+            <button
+              type="button"
+              onClick={() => {
+                setNote(null);
+                apiPost<RunStarted>(`/api/sources/${source.id}/run`)
+                  .then((r) => {
+                    setNote(r.jobIds.length === 0 ? 'Nothing new to import.' : `Queued ${countNoun(r.jobIds.length, 'import job')}; see Backups.`);
+                    onChanged();
+                  })
+                  .catch((e: unknown) => {
+                    setNote(errorMessage(e));
+                    // A folder found missing raised an alert: show it in the row.
+                    onChanged();
+                  });
+              }}
+            >
+              Run now <span className="visually-hidden">{source.name}</span>
+            </button>
+          )}{' '}
           <button
             type="button"
+            title={
+              source.enabled
+                ? source.kind === 'upload'
+                  ? "Refuse this device's uploads until resumed; no alerts meanwhile"
+                  : 'Stop watching or polling it until resumed; no alerts meanwhile'
+                : 'Watch, poll or accept uploads again'
+            }
             onClick={() => {
               setNote(null);
-              apiPost<RunStarted>(`/api/sources/${source.id}/run`)
-                .then((r) => {
-                  setNote(r.jobIds.length === 0 ? 'Nothing new to import.' : `Queued ${countNoun(r.jobIds.length, 'import job')}; see Backups.`);
-                  onChanged();
-                })
+              apiPatch(`/api/sources/${source.id}`, { enabled: !source.enabled } satisfies SourceChange)
+                .then(onChanged)
                 .catch((e: unknown) => {
                   setNote(errorMessage(e));
-                  // A folder found missing raised an alert: show it in the row.
-                  onChanged();
                 });
             }}
           >
-            Run now <span className="visually-hidden">{source.name}</span>
+            {source.enabled ? 'Pause' : 'Resume'} <span className="visually-hidden">{source.name}</span>
+          </button>{' '}
+          <button
+            type="button"
+            onClick={() => {
+              if (!window.confirm(`Remove the source "${source.name}"? What it imported stays in the archive.`)) return;
+              apiDelete(`/api/sources/${source.id}`)
+                .then(onChanged)
+                .catch((e: unknown) => {
+                  setNote(errorMessage(e));
+                });
+            }}
+          >
+            Remove <span className="visually-hidden">{source.name}</span>
           </button>
-        )}{' '}
-        <button
-          type="button"
-          title={
-            source.enabled
-              ? source.kind === 'upload'
-                ? "Refuse this device's uploads until resumed; no alerts meanwhile"
-                : 'Stop watching or polling it until resumed; no alerts meanwhile'
-              : 'Watch, poll or accept uploads again'
-          }
-          onClick={() => {
-            setNote(null);
-            apiPatch(`/api/sources/${source.id}`, { enabled: !source.enabled } satisfies SourceChange)
-              .then(onChanged)
-              .catch((e: unknown) => {
-                setNote(errorMessage(e));
-              });
-          }}
-        >
-          {source.enabled ? 'Pause' : 'Resume'} <span className="visually-hidden">{source.name}</span>
-        </button>{' '}
-        <button
-          type="button"
-          onClick={() => {
-            if (!window.confirm(`Remove the source "${source.name}"? What it imported stays in the archive.`)) return;
-            apiDelete(`/api/sources/${source.id}`)
-              .then(onChanged)
-              .catch((e: unknown) => {
-                setNote(errorMessage(e));
-              });
-          }}
-        >
-          Remove <span className="visually-hidden">{source.name}</span>
-        </button>
 
-        {note !== null && (
-          <div className="muted" role="status">
-            {note}
-          </div>
-        )}
-      </td>
+          {note !== null && (
+            <div className="muted" role="status">
+              {note}
+            </div>
+          )}
+        </td>
+      )}
     </tr>
   );
 }
@@ -373,6 +376,7 @@ function Tokens(): ReactNode {
 
 export function SourcesPage(): ReactNode {
   const status = useApi<VaultStatus>('/api/status');
+  const { readOnly } = useArchive();
   const sources = status.data?.sources ?? [];
   const alertsOf = (id: number): Alert[] => (status.data?.alerts ?? []).filter((a) => a.sourceId === id);
   return (
@@ -399,22 +403,26 @@ export function SourcesPage(): ReactNode {
                 <th scope="col">Next run</th>
                 <th scope="col">Newest message</th>
                 <th scope="col">Alert</th>
-                <th scope="col">Actions</th>
+                {!readOnly && <th scope="col">Actions</th>}
               </tr>
             </thead>
             <tbody>
               {sources.map((s) => (
-                <SourceRow key={s.id} source={s} alerts={alertsOf(s.id)} onChanged={status.reload} />
+                <SourceRow key={s.id} source={s} alerts={alertsOf(s.id)} readOnly={readOnly} onChanged={status.reload} />
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <div className="chart-grid">
-        <AddFolder onAdded={status.reload} />
-        <AddMailbox onAdded={status.reload} />
-        <Tokens />
-      </div>
+      {readOnly ? (
+        <p className="muted read-only-note">Sources and device tokens of a shared archive are its owner&apos;s to manage.</p>
+      ) : (
+        <div className="chart-grid">
+          <AddFolder onAdded={status.reload} />
+          <AddMailbox onAdded={status.reload} />
+          <Tokens />
+        </div>
+      )}
     </section>
   );
 }
