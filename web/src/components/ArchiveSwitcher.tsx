@@ -20,7 +20,8 @@ export function ArchiveSwitcher(): ReactNode {
   const { archives, current } = useArchive();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (current === null) return null;
+  // Nothing to pick and nothing to warn of: no element at all, so the header keeps its width.
+  if (current === null || (archives.length < 2 && !current.readOnly)) return null;
   const choose = (id: number): void => {
     setBusy(true);
     setError(null);
