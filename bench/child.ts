@@ -1,7 +1,9 @@
 /**
  * One benchmark measurement in its own process, so peak RSS belongs to that measurement alone.
  * Usage: tsx bench/child.ts read FILE | read-format FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR
- *        | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR
+ *        | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR | stats VAULT_DIR
+ * (`stats`: the statistics' pass over the archive as the server makes it after an import: from
+ * nothing, or only the messages added since the value kept by the last run; records = rows read.)
  * (`read-format` reads any format through its detected reader, e.g. sms-ie ZIP or Fossify JSON.)
  * Prints one JSON line: { seconds, records, bytes, maxRssMB }.
  * BENCH_PASSPHRASE: the passphrase of an encrypted backup (read-format, import).
@@ -22,18 +24,19 @@ const { runExport } = await built<typeof import('../src/vault/export/run-export.
 const { exportSbr } = await built<typeof import('../src/vault/export/sbr-export.js')>('vault/export/sbr-export');
 const { importFile } = await built<typeof import('../src/vault/import/import-backup.js')>('vault/import/import-backup');
 const { Vault } = await built<typeof import('../src/vault/vault.js')>('vault/vault');
+const { archivePass } = await built<typeof import('../src/vault/queries/archive-pass.js')>('vault/queries/archive-pass');
 
 const [mode, file, vaultDir] = process.argv.slice(2);
 const secret = process.env.BENCH_PASSPHRASE;
 const passphrase = secret === undefined ? {} : { passphrase: (): Promise<string> => Promise.resolve(secret) };
 const EXPORTS = { 'export-csv': 'csv', 'export-html': 'html', 'export-pdf': 'pdf' } as const;
 const isExport = (m: string | undefined): m is keyof typeof EXPORTS => m !== undefined && m in EXPORTS;
-if (file === undefined || (mode !== 'read' && mode !== 'read-format' && mode !== 'import' && mode !== 'export' && !isExport(mode))) {
-  process.stderr.write('usage: tsx bench/child.ts read FILE | read-format FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR\n');
+if (file === undefined || (mode !== 'read' && mode !== 'read-format' && mode !== 'import' && mode !== 'export' && mode !== 'stats' && !isExport(mode))) {
+  process.stderr.write('usage: tsx bench/child.ts read FILE | read-format FILE | import FILE VAULT_DIR [--force] | export VAULT_DIR OUT_DIR | export-csv|export-html|export-pdf VAULT_DIR OUT_DIR | stats VAULT_DIR\n');
   process.exit(2);
 }
 
-let bytes = mode === 'export' || isExport(mode) ? 0 : fs.statSync(file).size;
+let bytes = mode === 'export' || mode === 'stats' || isExport(mode) ? 0 : fs.statSync(file).size;
 const started = process.hrtime.bigint();
 let records = 0;
 let treePeakKB = 0;
@@ -115,6 +118,11 @@ if (mode === 'read') {
   } finally {
     opened.dispose();
   }
+} else if (mode === 'stats') {
+  // Here `file` is the vault.
+  const vault = await Vault.open(file);
+  records = (await archivePass(vault)).rowsRead;
+  await vault.close();
 } else if (mode === 'export') {
   // Here `file` is the vault and `vaultDir` the output folder.
   if (vaultDir === undefined) throw new Error('export needs an output folder');

@@ -55,7 +55,7 @@ async function dataset(name: string, opts: GeneratorOptions): Promise<string> {
 }
 
 /** The child's arguments, then optionally `{ env }`: variables added to its environment. */
-function child(mode: 'read' | 'read-format' | 'import' | 'export' | 'export-csv' | 'export-html' | 'export-pdf', ...rest: (string | { env: Record<string, string> })[]): Measure {
+function child(mode: 'read' | 'read-format' | 'import' | 'export' | 'export-csv' | 'export-html' | 'export-pdf' | 'stats', ...rest: (string | { env: Record<string, string> })[]): Measure {
   const args = rest.filter((a): a is string => typeof a === 'string');
   const extra = rest.find((a): a is { env: Record<string, string> } => typeof a !== 'string')?.env ?? {};
   const out = execFileSync(
@@ -199,7 +199,9 @@ if (ONLY?.includes('incremental') === true) {
   const vault = fs.mkdtempSync(path.join(os.tmpdir(), 'textvault-bench-incremental-'));
   try {
     rows.push(row('incremental', 'import the archive file into an empty vault', child('import', base, vault)));
+    rows.push(row('incremental', "the statistics' pass over the archive (records = messages read)", child('stats', vault)));
     rows.push(row('incremental', 'next day: the same file + 5,000 messages (records = all read or skipped)', child('import', grown, vault)));
+    rows.push(row('incremental', "the statistics' pass again: the kept one + the day's new messages", child('stats', vault)));
     rows.push(row('incremental', 'the next-day file again (skipped by SHA-256)', child('import', grown, vault)));
     rows.push(row('incremental', 'the next-day file read whole (--force)', child('import', grown, vault, '--force')));
   } finally {

@@ -15,6 +15,18 @@ interface Entry {
 export interface Persisted<T> {
   encode(value: T): string;
   decode(text: string): T;
+  /**
+   * Brings a value computed for an earlier state (`since`, a stamp) up to the archive as it is
+   * now, without the full computation; undefined when it cannot tell it would be right (then the
+   * value is computed again). Must not change `previous`: callers may still hold it.
+   */
+  extend?(vault: Vault, previous: T, since: string): Promise<T | undefined>;
+}
+
+/** A stamp's parts: the newest backup id and the number of backups. */
+export function parseStamp(stamp: string): { backupId: number; backups: number } {
+  const [id = '0', n = '0'] = stamp.split(':');
+  return { backupId: Number(id), backups: Number(n) };
 }
 
 const caches = new WeakMap<Vault, Map<string, Entry>>();
@@ -42,7 +54,8 @@ export async function cached<T>(vault: Vault, key: string, compute: () => Promis
   const stamp = await stampOf(vault);
   const hit = map.get(key);
   if (hit !== undefined && hit.stamp === stamp) return hit.value as Promise<T>;
-  const value = persisted === undefined ? compute() : readOrCompute(vault, key, stamp, compute, persisted);
+  const earlier = hit === undefined ? undefined : { stamp: hit.stamp, value: hit.value as Promise<T> };
+  const value = persisted === undefined ? compute() : readOrCompute(vault, key, stamp, compute, persisted, earlier);
   map.set(key, { stamp, value });
   // A failed computation is not kept: the next caller tries again.
   value.catch(() => {
@@ -51,10 +64,24 @@ export async function cached<T>(vault: Vault, key: string, compute: () => Promis
   return value;
 }
 
-async function readOrCompute<T>(vault: Vault, key: string, stamp: string, compute: () => Promise<T>, persisted: Persisted<T>): Promise<T> {
+async function readOrCompute<T>(
+  vault: Vault,
+  key: string,
+  stamp: string,
+  compute: () => Promise<T>,
+  persisted: Persisted<T>,
+  earlier: { stamp: string; value: Promise<T> } | undefined,
+): Promise<T> {
   const row = await vault.db.selectFrom('aggregate_cache').select(['stamp', 'value']).where('key', '=', key).executeTakeFirst();
   if (row?.stamp === stamp) return persisted.decode(row.value);
-  const value = await compute();
+  // The value of an earlier state, this process's or the database's, extended by what came since.
+  let value: T | undefined;
+  if (persisted.extend !== undefined) {
+    const base = earlier ?? (row === undefined ? undefined : { stamp: row.stamp, value: Promise.resolve(persisted.decode(row.value)) });
+    const previous = base === undefined ? undefined : await settled(base.value);
+    if (base !== undefined && previous !== undefined) value = await persisted.extend(vault, previous.value, base.stamp);
+  }
+  value ??= await compute();
   try {
     await vault.db
       .insertInto('aggregate_cache')
@@ -65,4 +92,13 @@ async function readOrCompute<T>(vault: Vault, key: string, stamp: string, comput
     // Only a cache: a vault opened read-only (a snapshot) or busy computes it again next time.
   }
   return value;
+}
+
+/** The value of a promise, or undefined when it failed (a failed earlier computation is no base). */
+async function settled<T>(p: Promise<T>): Promise<{ value: T } | undefined> {
+  try {
+    return { value: await p };
+  } catch {
+    return undefined;
+  }
 }

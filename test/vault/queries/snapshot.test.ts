@@ -53,9 +53,44 @@ describe('the aggregate cache', () => {
       expect([...back.conversations.values()]).toEqual([...first.conversations.values()]);
       expect([...back.slots]).toEqual([...first.slots]);
       await importFile(again, writeBackup([{ address: '+15550003333', date: T0 + 2000, body: 'new' }]));
-      expect((await archivePass(again)).sms).toBe(3);
+      // Extended from the value read back (the marked one): only the new message was read.
+      const extended = await archivePass(again);
+      expect(extended.sms).toBe(1235);
+      expect(extended.rowsRead).toBe(1);
     } finally {
       await again.close();
     }
+  });
+
+  it('after an import that only adds, reads only the new messages, and gives what a full pass gives', async () => {
+    const vault = await vaultFor();
+    const day = 86_400_000;
+    const batch = (from: number, n: number, read = 1): Parameters<typeof writeBackup>[0] =>
+      Array.from({ length: n }, (_, i) => ({ address: `+1555000${1000 + ((from + i) % 5)}`, date: T0 + (from + i) * day, body: `m${from + i}`, type: 1 + ((from + i) % 2), read }));
+    await importFile(vault, writeBackup(batch(0, 40, 0)));
+    expect((await archivePass(vault)).rowsRead).toBe(40);
+    await importFile(vault, writeBackup(batch(40, 15)));
+    const extended = await archivePass(vault);
+    expect(extended.rowsRead).toBe(15);
+    expect(extended.sms).toBe(55);
+
+    // The oracle: the same archive's pass computed from nothing in another process.
+    const dir = vault.dir;
+    await vault.db.deleteFrom('aggregate_cache').execute();
+    const fresh = await Vault.open(dir);
+    try {
+      const full = await archivePass(fresh);
+      expect(full.rowsRead).toBe(55);
+      expect({ ...extended, rowsRead: 0 }).toEqual({ ...full, rowsRead: 0 });
+    } finally {
+      await fresh.close();
+    }
+
+    // An import that updates a message (here: marks received ones read) is not folded in: a full pass.
+    await importFile(vault, writeBackup(batch(0, 40, 1)));
+    const after = await archivePass(vault);
+    expect(after.rowsRead).toBe(55);
+    expect([...after.conversations.values()].reduce((n, c) => n + c.unread, 0)).toBe(0);
+    expect([...extended.conversations.values()].reduce((n, c) => n + c.unread, 0)).toBeGreaterThan(0);
   });
 });
