@@ -70,11 +70,22 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; outside: str
   }, WIDTH);
 }
 
-/** Scrolled to vertically if need be (pages are long on a phone), the element is wholly on screen. */
+const inView = (b: { x: number; y: number; width: number; height: number }): boolean => b.x >= 0 && b.x + b.width <= WIDTH + 1 && b.y >= -1 && b.y + b.height <= HEIGHT + 1;
+
+/**
+ * Scrolled to vertically if need be (pages are long on a phone), the element is wholly on screen.
+ * Scrolled again when it moved meanwhile: in a virtualised list (the timeline), scrolling to the
+ * top entry loads older ones above it, which pushes it up by their height.
+ */
 async function onScreen(page: Page, selector: string): Promise<void> {
   const element = page.locator(selector).first();
-  await element.scrollIntoViewIfNeeded();
-  const box = await element.boundingBox();
+  let box: Awaited<ReturnType<typeof element.boundingBox>> = null;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await element.scrollIntoViewIfNeeded();
+    box = await element.boundingBox();
+    if (box !== null && inView(box)) break;
+    await page.waitForTimeout(100);
+  }
   expect(box, selector).not.toBeNull();
   if (box === null) return;
   expect(box.x, selector).toBeGreaterThanOrEqual(0);
