@@ -1,4 +1,6 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 import { CHROMIUM, programPath } from './system.js';
 
@@ -23,4 +25,15 @@ export async function offlineContext(browser: Browser): Promise<{ context: Brows
     }
   });
   return { context, blocked };
+}
+
+/** docs/screenshots when asked to update them (UPDATE_SCREENSHOTS=1), else null. */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../../docs/screenshots') : null;
+
+/** A screenshot of the page into docs/screenshots (UPDATE_SCREENSHOTS=1) or the test's scratch folder; a blank one fails. */
+export async function screenshot(page: Page, scratchDir: string, name: string): Promise<void> {
+  const file = path.join(SCREENSHOTS ?? path.join(scratchDir, 'screenshots'), `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+  if (fs.statSync(file).size <= 5000) throw new Error(`screenshot ${name} is nearly empty: the page did not render`);
 }

@@ -1,3 +1,4 @@
+import { screenshot } from '../helpers/chromium.js';
 /**
  * The web app end to end: the real `textvault serve` on a temp vault, driven by Debian's Chromium.
  * One server and one logged-in page for the whole file, in order: setup, login, upload, browse,
@@ -17,7 +18,6 @@ import { CHROMIUM, lacks } from '../helpers/system.js';
 import { TEST_PASSWORD as PASSWORD, TEST_USER as USER } from './login.js';
 import { ALICE_MESSAGES, callsXml, CJK_WORD, IMAGE_NAME, messagesXml, NEEDLE, PEOPLE } from './synthetic-backup.js';
 
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../../docs/screenshots') : null;
 
 let dir: string;
 let vaultDir: string;
@@ -29,12 +29,7 @@ const offOrigin: string[] = [];
 const unsafeWithoutCsrf: string[] = [];
 const pageErrors: string[] = [];
 
-async function shot(name: string, p: Page = page): Promise<void> {
-  const file = path.join(SCREENSHOTS ?? path.join(dir, 'screenshots'), `${name}.png`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await p.screenshot({ path: file });
-  expect(fs.statSync(file).size).toBeGreaterThan(5000);
-}
+const shot = (name: string, p: Page = page): Promise<void> => screenshot(p, dir, name);
 
 function watch(p: Page): void {
   p.on('request', (r: Request) => {

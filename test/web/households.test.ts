@@ -1,3 +1,4 @@
+import { screenshot } from '../helpers/chromium.js';
 /**
  * Households in the browser (issue 23): two people in two browser contexts at once. The admin adds
  * "kid" on the Users page; kid logs in, uploads a backup and sees only their own messages, the admin
@@ -18,7 +19,6 @@ import { closeApp, openApp } from './app-page.js';
 import { startServer, type RunningServer } from './harness.js';
 import { messagesXml, PEOPLE } from './synthetic-backup.js';
 
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../../docs/screenshots') : null;
 const KID_PASSWORD = 'kid password of the test';
 /** Words only kid's backup holds. */
 const KID_WORDS = ['kid 1 skatepark tomorrow', 'kid 2 skatepark after school', 'kid 3 skatepark again'];
@@ -29,12 +29,7 @@ let browser: Browser;
 let admin: Page;
 const pageErrors: string[] = [];
 
-async function shot(page: Page, name: string): Promise<void> {
-  const file = path.join(SCREENSHOTS ?? path.join(dir, 'screenshots'), `${name}.png`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file });
-  expect(fs.statSync(file).size).toBeGreaterThan(5000);
-}
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, dir, name);
 
 const noChromium = lacks(CHROMIUM);
 

@@ -1,3 +1,4 @@
+import { screenshot } from '../helpers/chromium.js';
 /**
  * The Sources and Export pages end to end: the real `textvault serve` on a temp vault with the
  * synthetic backup, driven by Debian's Chromium. Adds a watched folder and a device token, then
@@ -16,7 +17,6 @@ import { startServer, type RunningServer } from './harness.js';
 import { CHROMIUM, lacks } from '../helpers/system.js';
 import { messagesXml, PEOPLE } from './synthetic-backup.js';
 
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../../docs/screenshots') : null;
 
 let dir: string;
 let server: RunningServer;
@@ -24,12 +24,7 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function shot(name: string): Promise<void> {
-  const file = path.join(SCREENSHOTS ?? path.join(dir, 'screenshots'), `${name}.png`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file });
-  expect(fs.statSync(file).size).toBeGreaterThan(5000);
-}
+const shot = (name: string): Promise<void> => screenshot(page, dir, name);
 
 // Skipped, with a note at the end of the run, where Chromium is not installed.
 const noChromium = lacks(CHROMIUM);

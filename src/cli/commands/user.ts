@@ -160,36 +160,41 @@ export function registerUser(program: Command, globals: () => GlobalOptions): vo
     if (owner?.archive == null) throw new CommandFailed('whose archive? name its owner with --user NAME');
     return { id: owner.archive.id, owner: owner.username };
   };
-  share
-    .command('add')
-    .description('let another account browse, search and export this archive (never change it)')
-    .argument('<with>', 'the account it is shared with')
-    .option('--json', 'print the outcome as JSON')
-    .action(async (recipient: string, opts: { json?: boolean }) => {
-      const g = globals();
-      const owner = await withAccounts(g, async (control, home) => {
-        const archive = await ownArchive(control, home, g);
-        const { userIdOf } = await users();
-        await (await archives()).shareArchive(control, archive.id, await userIdOf(control, recipient));
-        return archive.owner;
+  for (const c of [
+    {
+      name: 'add',
+      description: 'let another account browse, search and export this archive (never change it)',
+      outcome: 'shared',
+      act: async (control: Control, archiveId: number, userId: number): Promise<boolean> => {
+        await (await archives()).shareArchive(control, archiveId, userId);
+        return true;
+      },
+      says: (owner: string, recipient: string) => `${owner}'s archive is shared read-only with ${recipient}`,
+    },
+    {
+      name: 'remove',
+      description: 'end a share (the other account loses access at its next request)',
+      outcome: 'unshared',
+      act: async (control: Control, archiveId: number, userId: number): Promise<boolean> => (await archives()).unshareArchive(control, archiveId, userId),
+      says: (owner: string, recipient: string) => `${owner}'s archive is no longer shared with ${recipient}`,
+    },
+  ]) {
+    share
+      .command(c.name)
+      .description(c.description)
+      .argument('<with>', 'the account it is shared with')
+      .option('--json', 'print the outcome as JSON')
+      .action(async (recipient: string, opts: { json?: boolean }) => {
+        const g = globals();
+        const owner = await withAccounts(g, async (control, home) => {
+          const archive = await ownArchive(control, home, g);
+          const { userIdOf } = await users();
+          if (!(await c.act(control, archive.id, await userIdOf(control, recipient)))) throw new CommandFailed(`${archive.owner}'s archive is not shared with ${recipient}`);
+          return archive.owner;
+        });
+        say(opts.json, { owner, sharedWith: recipient, outcome: c.outcome }, c.says(owner, recipient));
       });
-      say(opts.json, { owner, sharedWith: recipient, outcome: 'shared' }, `${owner}'s archive is shared read-only with ${recipient}`);
-    });
-  share
-    .command('remove')
-    .description('end a share (the other account loses access at its next request)')
-    .argument('<with>', 'the account it is shared with')
-    .option('--json', 'print the outcome as JSON')
-    .action(async (recipient: string, opts: { json?: boolean }) => {
-      const g = globals();
-      const owner = await withAccounts(g, async (control, home) => {
-        const archive = await ownArchive(control, home, g);
-        const { userIdOf } = await users();
-        if (!(await (await archives()).unshareArchive(control, archive.id, await userIdOf(control, recipient)))) throw new CommandFailed(`${archive.owner}'s archive is not shared with ${recipient}`);
-        return archive.owner;
-      });
-      say(opts.json, { owner, sharedWith: recipient, outcome: 'unshared' }, `${owner}'s archive is no longer shared with ${recipient}`);
-    });
+  }
   share
     .command('list')
     .description('who the archive is shared with')
