@@ -37,9 +37,12 @@ export function archiveFolder(home: string, dir: string): string {
   return abs;
 }
 
+/** An archives row as the rest of the code sees it: its folder absolute and checked. */
+const refOf = (home: string, r: { id: number; dir: string; owner_id: number | null }): ArchiveRef => ({ id: r.id, dir: archiveFolder(home, r.dir), ownerId: r.owner_id });
+
 export async function listArchives(control: ControlStore, home: string): Promise<ArchiveRef[]> {
   const rows = await control.db.selectFrom('archives').select(['id', 'dir', 'owner_id']).orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, dir: archiveFolder(home, r.dir), ownerId: r.owner_id }));
+  return rows.map((r) => refOf(home, r));
 }
 
 /** Archives whose owner may use them now (not disabled): the ones device tokens and sources work for. */
@@ -51,12 +54,12 @@ export async function activeArchives(control: ControlStore, home: string): Promi
     .where('users.disabled_at', 'is', null)
     .orderBy('archives.id')
     .execute();
-  return rows.map((r) => ({ id: r.id, dir: archiveFolder(home, r.dir), ownerId: r.owner_id }));
+  return rows.map((r) => refOf(home, r));
 }
 
 export async function getArchive(control: ControlStore, home: string, id: number): Promise<ArchiveRef | undefined> {
   const r = await control.db.selectFrom('archives').select(['id', 'dir', 'owner_id']).where('id', '=', id).executeTakeFirst();
-  return r === undefined ? undefined : { id: r.id, dir: archiveFolder(home, r.dir), ownerId: r.owner_id };
+  return r === undefined ? undefined : refOf(home, r);
 }
 
 /** Every archive an account may open: its own first, then those shared with it, by owner name. */
@@ -78,8 +81,8 @@ export async function archivesOf(control: ControlStore, home: string, userId: nu
     .orderBy('users.username')
     .execute();
   return [
-    ...own.map((r) => ({ id: r.id, dir: archiveFolder(home, r.dir), ownerId: r.owner_id, ownerName: r.username, readOnly: false })),
-    ...shared.map((r) => ({ id: r.id, dir: archiveFolder(home, r.dir), ownerId: r.owner_id, ownerName: r.username, readOnly: true })),
+    ...own.map((r) => ({ ...refOf(home, r), ownerName: r.username, readOnly: false })),
+    ...shared.map((r) => ({ ...refOf(home, r), ownerName: r.username, readOnly: true })),
   ];
 }
 
