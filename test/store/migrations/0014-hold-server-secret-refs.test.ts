@@ -4,14 +4,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import * as m0020 from '../../../src/store/migrations/0020-households.js';
+import * as m0021 from '../../../src/store/migrations/0021-oidc-identities.js';
 import { CONTROL_DB_FILE } from '../../../src/vault/control.js';
 import { JobQueue } from '../../../src/vault/jobs/index.js';
 import { mailboxPassword, sealImapPassword } from '../../../src/vault/sources/mailbox.js';
 import { addSource, findSource, imapSourceConfig } from '../../../src/vault/sources/registry.js';
 import { parseWebSourceConfig, type PublicImapConfig } from '../../../src/vault/sources/source-config.js';
 import { cli } from '../../helpers/cli.js';
+import { migrateBack } from '../../helpers/migrations.js';
 import { tempDir } from '../../helpers/temp.js';
 import { useVaults } from '../../helpers/vault.js';
 
@@ -32,12 +34,9 @@ describe('control migration 0014: sources naming server files are held at the up
     } finally {
       await queue.close();
     }
-    // As the release before 0014 left the control database.
-    const raw = new BetterSqlite3(path.join(vault.dir, CONTROL_DB_FILE));
-    raw.prepare("DELETE FROM kysely_migration WHERE name >= '0014'").run();
-    // And without what later migrations made (0015's table), which they make again.
-    raw.exec('DROP TABLE job_secrets');
-    raw.close();
+    // As the release before 0014 left the control database: without what later migrations made
+    // (0021's and 0020's by their down steps, 0015's table), which they make again.
+    await migrateBack(vault.dir, '0014', [m0021, m0020], (raw) => raw.exec('DROP TABLE job_secrets'), CONTROL_DB_FILE);
 
     queue = await JobQueue.open(vault);
     try {
