@@ -154,12 +154,12 @@ export function registerUser(program: Command, globals: () => GlobalOptions): vo
 
   const share = program.command('share').description("share an account's archive read-only with another account (the --user account's; default the only or first admin's)");
   const ownArchive = async (control: Control, home: string, g: GlobalOptions): Promise<{ id: number; owner: string }> => {
-    const { findAccount, listAccounts } = await accounts();
-    const all = await listAccounts(control, home);
-    const owner = g.user !== undefined ? await findAccount(control, home, g.user) : (all.length === 1 ? all[0] : all.find((a) => a.archive?.id === 1));
+    const [{ listAccounts }, { chooseAccount }] = await Promise.all([accounts(), import('../../vault/household/choose-archive.js')]);
+    const owner = chooseAccount(await listAccounts(control, home), g.user);
     if (owner?.archive == null) throw new CommandFailed('whose archive? name its owner with --user NAME');
     return { id: owner.archive.id, owner: owner.username };
   };
+
   for (const c of [
     {
       name: 'add',

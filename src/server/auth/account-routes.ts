@@ -19,7 +19,7 @@ import type { ArchiveHost } from '../../sources/archive-host.js';
 import { chooseArchive, type Session } from '../../vault/auth/sessions.js';
 import { addUser, setPassword, UserError, userIdOf } from '../../vault/auth/users.js';
 import { listAccounts, removalBlocker, removeAccount, setDisabled, setEmail, setRole, type Account } from '../../vault/household/accounts.js';
-import { archivesOf, getArchive, pickArchive, shareArchive, sharesOf, unshareArchive } from '../../vault/household/archives.js';
+import { archivesOf, getArchive, ownArchiveOf, pickArchive, shareArchive, sharesOf, unshareArchive } from '../../vault/household/archives.js';
 import { archiveUsage } from '../../vault/household/usage.js';
 import { ApiError } from '../errors.js';
 
@@ -75,7 +75,7 @@ export function accountRoutes(app: FastifyInstance, host: ArchiveHost): void {
 
   // Shares are always of the account's own archive, whichever archive it is looking at.
   const ownArchive = async (request: FastifyRequest): Promise<number> => {
-    const own = (await archivesOf(control, host.homeDir, sessionOf(request).user.id)).find((a) => !a.readOnly);
+    const own = await ownArchiveOf(control, host.homeDir, sessionOf(request).user.id);
     if (own === undefined) throw new ApiError(404, 'not_found', 'this account has no archive of its own');
     return own.id;
   };

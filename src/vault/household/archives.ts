@@ -62,34 +62,46 @@ export async function getArchive(control: ControlStore, home: string, id: number
   return r === undefined ? undefined : refOf(home, r);
 }
 
-/** Every archive an account may open: its own first, then those shared with it, by owner name. */
-export async function archivesOf(control: ControlStore, home: string, userId: number): Promise<ArchiveAccess[]> {
-  const own = await control.db
+/** The account's own archive. */
+export async function ownArchiveOf(control: ControlStore, home: string, userId: number): Promise<ArchiveAccess | undefined> {
+  const r = await control.db
     .selectFrom('archives')
     .innerJoin('users', 'users.id', 'archives.owner_id')
     .select(['archives.id', 'archives.dir', 'archives.owner_id', 'users.username'])
     .where('archives.owner_id', '=', userId)
-    .execute();
-  const shared = await control.db
+    .executeTakeFirst();
+  return r === undefined ? undefined : { ...refOf(home, r), ownerName: r.username, readOnly: false };
+}
+
+/** Archives shared with the account (only `archiveId` when given), by owner name. */
+async function sharedWith(control: ControlStore, home: string, userId: number, archiveId?: number): Promise<ArchiveAccess[]> {
+  let q = control.db
     .selectFrom('shares')
     .innerJoin('archives', 'archives.id', 'shares.archive_id')
     .innerJoin('users', 'users.id', 'archives.owner_id')
     .select(['archives.id', 'archives.dir', 'archives.owner_id', 'users.username'])
     .where('shares.user_id', '=', userId)
     // A disabled owner's archive is closed to everyone it was shared with too.
-    .where('users.disabled_at', 'is', null)
-    .orderBy('users.username')
-    .execute();
-  return [
-    ...own.map((r) => ({ ...refOf(home, r), ownerName: r.username, readOnly: false })),
-    ...shared.map((r) => ({ ...refOf(home, r), ownerName: r.username, readOnly: true })),
-  ];
+    .where('users.disabled_at', 'is', null);
+  if (archiveId !== undefined) q = q.where('archives.id', '=', archiveId);
+  const rows = await q.orderBy('users.username').execute();
+  return rows.map((r) => ({ ...refOf(home, r), ownerName: r.username, readOnly: true }));
 }
 
-/** The archive an account looks at: `wanted` when it may open it, else its own. */
+/** Every archive an account may open: its own first, then those shared with it, by owner name. */
+export async function archivesOf(control: ControlStore, home: string, userId: number): Promise<ArchiveAccess[]> {
+  const own = await ownArchiveOf(control, home, userId);
+  return [...(own === undefined ? [] : [own]), ...(await sharedWith(control, home, userId))];
+}
+
+/**
+ * The archive an account looks at: `wanted` when it may open it, else its own. Runs on every
+ * request (the guard): one indexed lookup for a session on its own archive, two on a share.
+ */
 export async function pickArchive(control: ControlStore, home: string, userId: number, wanted: number | null): Promise<ArchiveAccess | undefined> {
-  const all = await archivesOf(control, home, userId);
-  return all.find((a) => a.id === wanted) ?? all.find((a) => !a.readOnly);
+  const own = await ownArchiveOf(control, home, userId);
+  if (wanted === null || wanted === own?.id) return own;
+  return (await sharedWith(control, home, userId, wanted))[0] ?? own;
 }
 
 /** A new archive row for an account (its folder is made when the archive is first opened). */

@@ -7,8 +7,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openControlStore } from '../../store/database.js';
 import { UserError } from '../auth/users.js';
+import { HOME_ARCHIVE_ID } from './archives.js';
 import { CONTROL_DB_FILE } from '../control.js';
-import { listAccounts } from './accounts.js';
+import { listAccounts, type Account } from './accounts.js';
+
+/**
+ * The account whose archive a command works on: `user`, else the only account, else the home
+ * archive's owner (the first admin); undefined when there is none.
+ */
+export function chooseAccount(accounts: Account[], user: string | undefined): Account | undefined {
+  if (user !== undefined) {
+    const account = accounts.find((a) => a.username === user);
+    if (account === undefined) throw new UserError(`there is no account named "${user}"; the accounts are: ${accounts.map((a) => a.username).join(', ') || 'none yet'}`);
+    return account;
+  }
+  return accounts.length === 1 ? accounts[0] : accounts.find((a) => a.archive?.id === HOME_ARCHIVE_ID);
+}
 
 export async function chooseArchiveDir(home: string, user: string | undefined): Promise<string> {
   const file = path.join(home, CONTROL_DB_FILE);
@@ -18,15 +32,9 @@ export async function chooseArchiveDir(home: string, user: string | undefined): 
   }
   const control = await openControlStore(file);
   try {
-    const accounts = await listAccounts(control, home);
-    if (user !== undefined) {
-      const account = accounts.find((a) => a.username === user);
-      if (account === undefined) throw new UserError(`there is no account named "${user}"; the accounts are: ${accounts.map((a) => a.username).join(', ') || 'none yet'}`);
-      if (account.archive === null) throw new UserError(`${user} has no archive: the control database was edited by hand`);
-      return account.archive.dir;
-    }
-    const only = accounts.length === 1 ? accounts[0] : undefined;
-    return only?.archive?.dir ?? home;
+    const account = chooseAccount(await listAccounts(control, home), user);
+    if (user !== undefined && account?.archive == null) throw new UserError(`${user} has no archive: the control database was edited by hand`);
+    return account?.archive?.dir ?? home;
   } finally {
     await control.close();
   }
